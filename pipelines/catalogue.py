@@ -1,0 +1,149 @@
+"""The indicator catalogue and typed targets: hand-curated reference data, read and checked.
+
+The catalogue lives in data/raw/reference/ (indicators.csv, targets.csv, not_targets.csv). This module
+reads it, checks it against the task list, and finds the number-bearing phrases of a text, so that a
+test can prove that every quantitative phrase of the notice is either a target or explicitly not one.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .problems import InputError, Problem
+from .text import fold
+
+KINDS = tuple(config.KIND_LABELS)
+COMPARATORS = (">=", "<=", "=", "increasing")
+VALUE_TYPES = ("percent", "count", "rank", "flag", "amount", "area", "structure")
+METHODS = ("reported", "rate", "structure")
+
+# A number-bearing mention: Arabic numbers (a ratio such as 3.5:6.5 is one mention), Chinese
+# numerals with a measure word (一次, 一届, 十项), and the words that make a phrase quantitative
+# without a digit (逐年增加, 全覆盖, 不低于 …).
+MENTION = re.compile(
+    r"\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)*"
+    r"|[一二两三四五六七八九十百]+(?:次|届|个|所|名|项|位)"
+    r"|千兆"
+    r"|逐年增加|大幅提升|全覆盖|不低于|不少于|全部化解|验收|达标"
+)
+
+
+def normalize(text: str) -> str:
+    """Text as compared: full-width folded (NFKC), no whitespace."""
+    return re.sub(r"\s+", "", fold(text or ""))
+
+
+def mentions(text: str) -> list[tuple[int, int, str]]:
+    """Spans of number-bearing mentions in normalized text."""
+    return [(m.start(), m.end(), m.group()) for m in MENTION.finditer(text)]
+
+
+def spans_of(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Every place the (normalized) phrase stands in the (normalized) text."""
+    phrase = normalize(phrase)
+    return [(m.start(), m.start() + len(phrase)) for m in re.finditer(re.escape(phrase), text)] if phrase else []
+
+
+def uncovered(text: str, covering: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Mentions of the text not inside any of the covering spans."""
+    return [m for m in mentions(text) if not any(s <= m[0] and m[1] <= e for s, e in covering)]
+
+
+@dataclass
+class Catalogue:
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    not_targets: pd.DataFrame
+
+    def indicator(self, code: str) -> dict:
+        return self.indicators.set_index("indicator_code").loc[code].to_dict()
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(path.name, f"缺少参考数据文件 {path}")]) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(path.name, f"无法读取 CSV：{exc}")]) from exc
+
+
+def read_catalogue(reference_dir: Path) -> Catalogue:
+    """Read and type the catalogue; raises InputError naming file, row and column of each problem."""
+    indicators = _read_csv(reference_dir / config.INDICATORS_FILE)
+    targets = _read_csv(reference_dir / config.TARGETS_FILE)
+    not_targets = _read_csv(reference_dir / config.NOT_TARGETS_FILE)
+    problems = check_catalogue(indicators, targets)
+    if problems:
+        raise InputError(problems)
+
+    targets = targets.assign(
+        task_no=targets["task_no"].astype(int),
+        target_value=pd.to_numeric(targets["target_value"].replace("", None)).astype("float64"),
+        target_year=pd.to_numeric(targets["target_year"].replace("", None)).astype("Int64"),
+        recurring=targets["recurring"].str.lower().eq("true"),
+        ratio_parts=targets["ratio_parts"].map(lambda s: [float(p) for p in s.split(":")] if s else None),
+        basis=targets["basis"].replace("", None),
+    )
+    not_targets = not_targets.assign(
+        number=pd.to_numeric(not_targets["number"].replace("", None)).astype("Int64"),
+        is_regex=not_targets["is_regex"].str.lower().eq("true"),
+    )
+    return Catalogue(indicators, targets, not_targets)
+
+
+def check_catalogue(indicators: pd.DataFrame, targets: pd.DataFrame) -> list[Problem]:
+    """The catalogue's own rules: known kinds and comparators, every reference resolves."""
+    problems = []
+    codes = set(indicators["indicator_code"])
+
+    def bad(file, row, column, reason):
+        problems.append(Problem(file, reason, row=row + 2, column=column))  # +2: header line, 1-based
+
+    if indicators["indicator_code"].duplicated().any():
+        for i in indicators.index[indicators["indicator_code"].duplicated()]:
+            bad(config.INDICATORS_FILE, i, "indicator_code", "指标代码重复")
+    for i, row in indicators.iterrows():
+        if row["value_type"] not in VALUE_TYPES:
+            bad(config.INDICATORS_FILE, i, "value_type", f"未知的数值类型“{row['value_type']}”")
+        if row["method"] not in METHODS:
+            bad(config.INDICATORS_FILE, i, "method", f"未知的计算方式“{row['method']}”")
+        refs = [row["numerator"], row["denominator"]] if row["method"] == "rate" else []
+        refs += row["parts"].split(";") if row["method"] == "structure" else []
+        for ref in refs:
+            if ref not in codes:
+                bad(config.INDICATORS_FILE, i, "numerator/denominator/parts", f"引用了不存在的指标“{ref}”")
+    if targets["target_id"].duplicated().any():
+        for i in targets.index[targets["target_id"].duplicated()]:
+            bad(config.TARGETS_FILE, i, "target_id", "目标编号重复")
+    for i, row in targets.iterrows():
+        if row["indicator_code"] not in codes:
+            bad(config.TARGETS_FILE, i, "indicator_code", f"指标“{row['indicator_code']}”不在指标目录中")
+        if row["kind"] not in KINDS:
+            bad(config.TARGETS_FILE, i, "kind", f"未知的目标类型“{row['kind']}”")
+        if row["comparator"] not in COMPARATORS:
+            bad(config.TARGETS_FILE, i, "comparator", f"未知的比较方式“{row['comparator']}”")
+        if row["source"] not in ("body", "attachment"):
+            bad(config.TARGETS_FILE, i, "source", "来源应为 body 或 attachment")
+        if row["kind"] == "ratio" and not re.fullmatch(r"\d+(\.\d+)?(:\d+(\.\d+)?)+", row["ratio_parts"]):
+            bad(config.TARGETS_FILE, i, "ratio_parts", "结构目标应写成“2.0:4.2:3.8”")
+        if row["kind"] not in ("trend",) and not re.fullmatch(r"-?\d+(\.\d+)?", row["target_value"]):
+            bad(config.TARGETS_FILE, i, "target_value", "目标值应为数字")
+    return problems
+
+
+def not_target_spans(not_targets: pd.DataFrame, scope: str, number: int, text: str) -> list[tuple[int, int]]:
+    """Spans of the text that the not-a-target list names (a phrase, or a regex for a family)."""
+    rows = not_targets[
+        not_targets["scope"].isin([scope, "both"]) & (not_targets["number"].isna() | (not_targets["number"] == number))
+    ]
+    spans = []
+    for row in rows.itertuples():
+        if row.is_regex:
+            spans += [(m.start(), m.end()) for m in re.finditer(row.phrase, text)]
+        else:
+            spans += spans_of(text, row.phrase)
+    return spans

@@ -1,0 +1,113 @@
+"""Paths, sheet names, header words and thresholds: the one place for them."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_DIR = ROOT / "data" / "raw"
+DB_PATH = ROOT / "data" / "warehouse.duckdb"
+
+# Files inside a raw folder.
+PLAN_FILE = "plan.txt"
+TASKLIST_FILE = "tasklist.xlsx"
+REFERENCE_DIR = "reference"
+UNITS_FILE = "units.csv"
+INDICATORS_FILE = "indicators.csv"
+TARGETS_FILE = "targets.csv"
+NOT_TARGETS_FILE = "not_targets.csv"
+SUBMISSIONS_DIR = "submissions"
+SUBMISSIONS_LOG = "log.jsonl"
+DEMO_DIR = "demo"
+
+# The plan's years: 2022 is the baseline (the last year before the plan), the plan runs to 2030.
+BASELINE_YEAR = 2022
+PLAN_START_YEAR = 2023
+PLAN_END_YEAR = 2030
+MILESTONE_YEARS = (2025, 2028, 2030)
+YEARS = tuple(range(BASELINE_YEAR, PLAN_END_YEAR + 1))
+
+# Header words of the task list, as offices write them (DESIGN.md, "Reading the task list").
+TASKLIST_COLUMNS = {
+    "section": ("重点任务",),
+    "key_task": ("任务目标",),
+    "task": ("量化指标", "具体任务", "工作任务"),
+    "lead": ("牵头单位", "牵头部门"),
+    "responsible": ("责任单位", "责任部门", "配合单位"),
+    "deadline": ("完成时限", "完成时间"),
+    "number": ("序号",),
+}
+TASKLIST_REQUIRED = ("section", "key_task", "task", "lead", "responsible", "deadline")
+TASKLIST_COLUMN_LABELS = {
+    "section": "重点任务",
+    "key_task": "任务目标",
+    "task": "量化指标",
+    "lead": "牵头单位",
+    "responsible": "责任单位",
+    "deadline": "完成时限",
+    "number": "序号",
+}
+HEADER_SEARCH_ROWS = 30
+
+# The departments' workbook (DESIGN.md, "The departments' workbook").
+SHEET_GUIDE = "填报说明"
+SHEET_VALUES = "指标数据"
+SHEET_PROGRESS = "任务进展"
+VALUE_COLUMNS = ("指标代码", "指标名称", "单位", "年份", "数值", "备注")
+PROGRESS_COLUMNS = ("任务编号", "任务内容", "进展状态", "进展说明")
+GUIDE_UNIT_LABEL = "填报单位"
+GUIDE_YEAR_LABEL = "填报年度"
+PROGRESS_STATUSES = {
+    "未启动": "not_started",
+    "推进中": "in_progress",
+    "已完成": "done",
+    "常态化推进": "ongoing",
+}
+
+# Ingest checks.
+JUMP_WARNING_SHARE = 0.5  # a change of more than half from last year is worth a second look
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_RATIO = 100  # unpacked size / file size above this is a zip bomb
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+# Status of a target (DESIGN.md, "Status of a target"; Eurostat SDG progress assessment cut-offs).
+ON_TRACK_RATIO = 0.95
+MODERATE_RATIO = 0.6
+# A structure (高:中:初) is met when every share is within this many points of a total of 10.
+RATIO_TOLERANCE = 0.2
+
+STATUS_LABELS = {
+    "met": "已达成",
+    "on_track": "按期可达",
+    "moderate": "进展偏慢",
+    "insufficient": "进展不足",
+    "moving_away": "偏离目标",
+    "missed": "逾期未达成",
+    "no_data": "暂无数据",
+    "not_assessable": "无法评估",
+}
+# Okabe–Ito colours, safe for colour-blind readers.
+STATUS_COLOURS = {
+    "met": "#009E73",
+    "on_track": "#56B4E9",
+    "moderate": "#F0E442",
+    "insufficient": "#E69F00",
+    "moving_away": "#D55E00",
+    "missed": "#CC79A7",
+    "no_data": "#BBBBBB",
+    "not_assessable": "#888888",
+}
+
+KIND_LABELS = {
+    "level": "水平值",
+    "count_cumulative": "累计数量",
+    "count_annual": "年度数量",
+    "ratio": "结构比例",
+    "rank": "位次",
+    "trend": "趋势",
+    "relative": "对比",
+    "milestone": "验收节点",
+    "compliance": "逐校达标",
+}
+
+SECTION_NUMERALS = "一二三四五"
+DEMO_LABEL = "示例数据"
+SOURCE_LINE = "数据来源：各单位年度填报"

@@ -1,0 +1,53 @@
+"""Problems found in an input, named by file, sheet, row and column, in Chinese."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a look) in an input file."""
+
+    file: str
+    reason: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    severity: str = "error"  # 'error' refuses the file; 'warning' is loaded and kept
+
+    def __str__(self) -> str:
+        where = [f"文件“{self.file}”"]
+        if self.sheet:
+            where.append(f"工作表“{self.sheet}”")
+        if self.row is not None:
+            where.append(f"第{self.row}行")
+        if self.column:
+            where.append(f"“{self.column}”列")
+        label = "警告" if self.severity == "warning" else "错误"
+        return f"{label}：{'，'.join(where)}：{self.reason}"
+
+    def as_dict(self) -> dict:
+        return {
+            "级别": "警告" if self.severity == "warning" else "错误",
+            "文件": self.file,
+            "工作表": self.sheet or "",
+            "行": self.row,
+            "列": self.column or "",
+            "原因": self.reason,
+        }
+
+
+class InputError(Exception):
+    """An input cannot be loaded as it is; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = [p for p in problems if p.severity == "error"] or problems
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def raise_if_errors(problems: list[Problem]) -> None:
+    if errors(problems):
+        raise InputError(problems)

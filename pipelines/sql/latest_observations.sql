@@ -1,0 +1,59 @@
+-- indicator × year, the current value: the latest non-withdrawn report, else derived from its parts.
+create or replace view latest_observations as
+with
+
+live_observations as (
+    select o.*, s.is_demo, s.unit as reporting_unit
+    from observations as o
+    join submissions as s using (submission_id)
+    where not s.withdrawn
+),
+
+reported as (
+    select indicator_code, year, value, submission_id, note, is_demo
+    from live_observations
+    qualify row_number() over (partition by indicator_code, year order by submission_id desc) = 1
+),
+
+rates_from_parts as (
+    select
+        i.indicator_code,
+        n.year,
+        100.0 * n.value / d.value as value,
+        greatest(n.submission_id, d.submission_id) as submission_id,
+        '由分子、分母计算' as note,
+        n.is_demo or d.is_demo as is_demo
+    from indicators as i
+    join reported as n on n.indicator_code = i.numerator
+    join reported as d on d.indicator_code = i.denominator and d.year = n.year
+    where i.method = 'rate' and d.value > 0
+),
+
+structure_first_share as (
+    select
+        indicator_code,
+        year,
+        share_of_ten as value,
+        submission_id,
+        '由各部分数量计算（首项占比，按合计10折算）' as note,
+        is_demo
+    from structure_shares
+    where part_no = 1
+),
+
+derived as (
+    select * from rates_from_parts
+    union all
+    select * from structure_first_share
+),
+
+final as (
+    select indicator_code, year, value, submission_id, note, is_demo, 'reported' as derivation
+    from reported
+    union all
+    select d.indicator_code, d.year, d.value, d.submission_id, d.note, d.is_demo, 'derived' as derivation
+    from derived as d
+    anti join reported as r using (indicator_code, year)
+)
+
+select * from final

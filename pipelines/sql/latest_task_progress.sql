@@ -1,0 +1,19 @@
+-- Each task's latest reported status (any of its lead units; the latest workbook wins).
+create or replace view latest_task_progress as
+with
+
+live as (
+    select p.*, s.unit, s.year, s.received_at, s.is_demo
+    from task_progress as p
+    join submissions as s using (submission_id)
+    where not s.withdrawn
+),
+
+final as (
+    select task_no, status, status_code, note, submission_id, unit as reported_by, year as reported_year,
+        received_at as reported_at, is_demo
+    from live
+    qualify row_number() over (partition by task_no order by submission_id desc) = 1
+)
+
+select * from final

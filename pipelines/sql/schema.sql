@@ -1,0 +1,205 @@
+-- The warehouse's stored tables. Names and the columns DESIGN.md lists are a contract; others are ours.
+
+create table plan_calendar (
+    baseline_year integer not null,
+    start_year integer not null,
+    end_year integer not null
+);
+
+create table units (
+    unit varchar primary key,
+    full_name varchar,
+    category varchar,
+    aliases varchar
+);
+
+create table sections (
+    section_no integer primary key,
+    title varchar not null
+);
+
+create table key_tasks (
+    key_task_no integer primary key,
+    section_no integer not null,
+    title varchar not null
+);
+
+create table tasks (
+    task_no integer primary key,
+    section_no integer not null,
+    key_task_no integer not null,
+    text varchar not null,
+    deadline_text varchar,
+    ongoing boolean not null,
+    lead_text varchar,
+    responsible_text varchar,
+    source_row integer
+);
+
+create table task_units (
+    task_no integer not null,
+    unit varchar not null,
+    role varchar not null check (role in ('lead', 'responsible')),
+    written_as varchar
+);
+
+create table task_deadlines (
+    task_no integer not null,
+    due_date date not null,
+    milestone varchar,
+    precision varchar
+);
+
+-- The notice's body: the 30 key tasks as the body states them.
+create table body_key_tasks (
+    key_task_no integer primary key,
+    section_no integer,
+    title varchar,
+    text varchar,
+    lead_text varchar,
+    responsible_text varchar,
+    deadline_text varchar,
+    ongoing boolean,
+    source_line integer
+);
+
+create table body_key_task_units (
+    key_task_no integer not null,
+    unit varchar not null,
+    role varchar not null,
+    written_as varchar
+);
+
+create table body_key_task_deadlines (
+    key_task_no integer not null,
+    due_date date not null,
+    milestone varchar,
+    precision varchar
+);
+
+create table indicators (
+    indicator_code varchar primary key,
+    name varchar not null,
+    unit varchar,
+    value_type varchar not null,
+    bounds varchar,
+    reporter varchar,
+    method varchar not null,
+    numerator varchar,
+    denominator varchar,
+    parts varchar[],
+    definition varchar,
+    is_component boolean not null
+);
+
+create table targets (
+    target_id varchar primary key,
+    indicator_code varchar not null,
+    task_no integer not null,
+    key_task_no integer,
+    section_no integer,
+    kind varchar not null,
+    comparator varchar not null,
+    target_value double,
+    ratio_parts double[],
+    unit varchar,
+    target_year integer,
+    recurring boolean not null,
+    basis varchar,
+    source varchar not null check (source in ('body', 'attachment')),
+    source_text varchar not null,
+    lead_unit varchar
+);
+
+create table not_targets (
+    scope varchar,
+    number integer,
+    phrase varchar,
+    is_regex boolean,
+    reason varchar
+);
+
+create table discrepancies (
+    task_no integer,
+    key_task_no integer,
+    field varchar not null,
+    body_value varchar,
+    attachment_value varchar,
+    kind varchar,
+    target_id varchar,
+    body_text varchar,
+    attachment_text varchar,
+    note varchar
+);
+
+create table submissions (
+    submission_id integer primary key,
+    file_name varchar not null,
+    archive_path varchar not null,
+    sha256 varchar not null,
+    unit varchar not null,
+    year integer not null,
+    received_at timestamp not null,
+    is_demo boolean not null,
+    account varchar,
+    withdrawn boolean not null default false,
+    withdrawn_at timestamp,
+    withdrawn_by varchar,
+    n_values integer,
+    n_progress integer,
+    n_warnings integer
+);
+
+create table observations (
+    submission_id integer not null,
+    indicator_code varchar not null,
+    year integer not null,
+    value double not null,
+    note varchar,
+    sheet_row integer
+);
+
+create table task_progress (
+    submission_id integer not null,
+    task_no integer not null,
+    status varchar not null,
+    status_code varchar not null,
+    note varchar,
+    sheet_row integer
+);
+
+create table ingest_warnings (
+    submission_id integer not null,
+    sheet varchar,
+    row integer,
+    "column" varchar,
+    reason varchar not null
+);
+
+create table target_assessments (
+    as_of_year integer not null,
+    target_id varchar not null,
+    status varchar not null,
+    status_label varchar not null,
+    baseline_value double,
+    baseline_year integer,
+    latest_value double,
+    latest_year integer,
+    latest_text varchar,
+    target_value double,
+    target_year integer,
+    gap double,
+    required_per_year double,
+    actual_per_year double,
+    progress_ratio double,
+    projected_value double,
+    is_demo boolean,
+    detail varchar
+);
+
+create table status_labels (
+    status varchar primary key,
+    label varchar not null,
+    colour varchar not null,
+    sort_order integer not null
+);

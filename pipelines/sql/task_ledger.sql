@@ -1,0 +1,70 @@
+-- The task ledger as of a date: units, deadlines, latest status, overdue and discrepancy flags.
+-- Overdue: a dated milestone passed and the task not reported 已完成 (常态化推进 counts as done for
+-- a task that is also 长期坚持: its dated part is finished and it has become routine).
+create or replace macro task_ledger(as_of) as table
+with
+
+units as (
+    select
+        task_no,
+        string_agg(unit, '、' order by unit) filter (where role = 'lead') as lead_units,
+        string_agg(unit, '、' order by unit) filter (where role = 'responsible') as responsible_units
+    from task_units
+    group by task_no
+),
+
+milestones as (
+    select
+        task_no,
+        min(due_date) as first_due,
+        max(due_date) as last_due,
+        min(due_date) filter (where due_date < as_of) as first_passed,
+        count(*) filter (where due_date < as_of) as n_passed,
+        string_agg(strftime(due_date, '%Y-%m-%d'), '；' order by due_date) as due_dates
+    from task_deadlines
+    group by task_no
+),
+
+flags as (
+    select task_no, count(*) as n_discrepancies, string_agg(note, '；') as discrepancy_notes
+    from discrepancies
+    group by task_no
+),
+
+final as (
+    select
+        t.task_no,
+        t.section_no,
+        s.title as section_title,
+        t.key_task_no,
+        k.title as key_task_title,
+        t.text,
+        u.lead_units,
+        u.responsible_units,
+        t.deadline_text,
+        t.ongoing,
+        m.due_dates,
+        m.first_due,
+        m.last_due,
+        p.status as latest_status,
+        p.status_code as latest_status_code,
+        p.note as latest_note,
+        p.reported_year,
+        p.reported_at,
+        p.is_demo,
+        coalesce(m.n_passed, 0) > 0
+            and coalesce(p.status_code, '') <> 'done'
+            and not (t.ongoing and coalesce(p.status_code, '') = 'ongoing') as overdue,
+        m.first_passed as overdue_since,
+        coalesce(f.n_discrepancies, 0) > 0 as has_discrepancy,
+        f.discrepancy_notes
+    from tasks as t
+    join sections as s using (section_no)
+    join key_tasks as k using (key_task_no)
+    left join units as u using (task_no)
+    left join milestones as m using (task_no)
+    left join latest_task_progress as p using (task_no)
+    left join flags as f using (task_no)
+)
+
+select * from final order by task_no

@@ -1,0 +1,100 @@
+"""The DuckDB warehouse: short-lived connections that wait for a writer, the SQL runner, atomic swap."""
+
+import os
+import random
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).parent / "sql"
+# Derived views and macros, in the order they depend on each other.
+DERIVED = (
+    "structure_shares",
+    "latest_observations",
+    "indicator_series",
+    "target_status",
+    "latest_task_progress",
+    "task_ledger",
+)
+LOCK_WAIT_SECONDS = 30.0
+
+
+class WarehouseBusy(Exception):
+    """Another process held the warehouse for longer than we were willing to wait."""
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc)
+    return "lock" in text.lower() or "Conflicting" in text
+
+
+@contextmanager
+def connect(db_path: Path, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS):
+    """Open the warehouse, retrying with backoff while another process holds its lock; always closes.
+
+    DuckDB lets one process write a file at a time and refuses all others at once, so every user of
+    the warehouse (app, command line) opens it briefly and retries instead of holding it.
+    """
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            con = duckdb.connect(str(db_path), read_only=read_only, config={"autoinstall_known_extensions": False})
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() > deadline:
+                if _is_lock_error(exc):
+                    raise WarehouseBusy(f"数据仓库正被其他程序占用（已等待{wait:.0f}秒），请稍后再试") from exc
+                raise
+            time.sleep(delay + random.uniform(0, delay))
+            delay = min(delay * 2, 0.5)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    run_sql(con, "schema")
+    create_derived(con)
+
+
+def create_derived(con: duckdb.DuckDBPyConnection) -> None:
+    for name in DERIVED:
+        run_sql(con, name)
+
+
+def temporary_path(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
+
+
+def swap_in(built: Path, db_path: Path) -> None:
+    """Replace the warehouse with a freshly built file in one step (readers keep the old file open)."""
+    stale_wal = Path(str(db_path) + ".wal")
+    if stale_wal.exists():
+        stale_wal.unlink()  # belongs to the file being replaced; it must not be replayed on the new one
+    os.replace(built, db_path)
+
+
+def discard(built: Path) -> None:
+    for path in (built, Path(str(built) + ".wal")):
+        if path.exists():
+            path.unlink()
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> None:
+    """Insert a DataFrame's columns into the table's columns of the same names."""
+    if frame is None or len(frame) == 0:
+        return
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    con.register("_frame", frame)
+    try:
+        con.execute(f'insert into {table} ({columns}) select {columns} from _frame')  # noqa: S608 (names are ours)
+    finally:
+        con.unregister("_frame")

@@ -1,0 +1,49 @@
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import config
+from pipelines.plan_inputs import read_units
+from pipelines.unit_names import canonical_names
+
+SEED_RAW = config.RAW_DIR
+
+
+@pytest.fixture(scope="session")
+def unit_names() -> dict[str, str]:
+    return canonical_names(read_units(SEED_RAW / config.REFERENCE_DIR).to_dict("records"))
+
+
+def copy_plan_raw(dest: Path) -> Path:
+    """A raw folder with the plan inputs only (no submissions)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in (config.PLAN_FILE, config.TASKLIST_FILE):
+        shutil.copy(SEED_RAW / name, dest / name)
+    shutil.copytree(SEED_RAW / config.REFERENCE_DIR, dest / config.REFERENCE_DIR)
+    return dest
+
+
+@pytest.fixture
+def plan_raw(tmp_path) -> Path:
+    return copy_plan_raw(tmp_path / "raw")
+
+
+@pytest.fixture(scope="session")
+def plan_db(tmp_path_factory) -> Path:
+    """The seed's plan built once into a warehouse, for read-only checks."""
+    from pipelines.build import build
+
+    base = tmp_path_factory.mktemp("plan")
+    raw = copy_plan_raw(base / "raw")
+    db = base / "warehouse.duckdb"
+    build(raw, db, include_demo=False)
+    return db
+
+
+@pytest.fixture
+def plan_con(plan_db):
+    con = duckdb.connect(str(plan_db), read_only=True)
+    yield con
+    con.close()

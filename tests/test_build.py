@@ -1,0 +1,71 @@
+import hashlib
+
+import duckdb
+import openpyxl
+
+from pipelines import config
+from tests.cli import run_cli
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_build_on_the_seed(plan_raw, tmp_path):
+    db = tmp_path / "w.duckdb"
+    result = run_cli("build", "--raw", plan_raw, "--db", db, "--no-demo")
+    assert result.returncode == 0, result.stderr
+    assert "任务 98 项" in result.stdout and "单位 26 个" in result.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("tasks", "units", "targets", "body_key_tasks")}
+        assert counts == {"tasks": 98, "units": 26, "targets": 75, "body_key_tasks": 30}
+        assert con.execute("select count(*) from discrepancies where field = 'target_value'").fetchone()[0] == 1
+    assert not list(tmp_path.glob(".*building*"))
+
+
+def test_failed_build_leaves_the_previous_warehouse_intact(plan_raw, tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert run_cli("build", "--raw", plan_raw, "--db", db, "--no-demo").returncode == 0
+    before = digest(db)
+
+    wb = openpyxl.load_workbook(plan_raw / config.TASKLIST_FILE)
+    ws = wb.active
+    ws["C5"] = "1.与第一项重复的编号。"
+    wb.save(plan_raw / config.TASKLIST_FILE)
+    result = run_cli("build", "--raw", plan_raw, "--db", db)
+    assert result.returncode == 1
+    assert "tasklist.xlsx" in result.stderr and "任务清单" in result.stderr
+    assert "任务编号 1 重复出现（第4行、第5行）" in result.stderr
+    assert "缺少任务编号：2" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(db) == before
+    assert not list(tmp_path.glob(".*building*"))
+
+
+def test_build_refuses_a_file_that_is_not_a_workbook(plan_raw, tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert run_cli("build", "--raw", plan_raw, "--db", db, "--no-demo").returncode == 0
+    before = digest(db)
+    (plan_raw / config.TASKLIST_FILE).write_bytes(b"PK\x03\x04 not really a zip")
+    result = run_cli("build", "--raw", plan_raw, "--db", db)
+    assert result.returncode == 1
+    assert "无法作为工作簿读取" in result.stderr and "Traceback" not in result.stderr
+    assert digest(db) == before
+
+
+def test_build_refuses_a_workbook_without_header(plan_raw, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"
+    wb.active["A1"] = "只有一个标题"
+    wb.save(plan_raw / config.TASKLIST_FILE)
+    result = run_cli("build", "--raw", plan_raw, "--db", tmp_path / "w.duckdb")
+    assert result.returncode == 1
+    assert "找不到任务清单的表头" in result.stderr and "“Sheet1”" in result.stderr
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_bad_usage_exits_2_in_chinese(tmp_path):
+    result = run_cli("build", "--nonsense")
+    assert result.returncode == 2
+    assert "用法错误" in result.stderr and "无法识别的参数" in result.stderr
+    assert run_cli("frobnicate").returncode == 2

@@ -1,0 +1,125 @@
+"""The catalogue is complete: every number-bearing phrase of the notice is a target or is listed as not one."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipelines import config
+from pipelines.catalogue import mentions, normalize, not_target_spans, read_catalogue, spans_of, uncovered
+from pipelines.discrepancies import find_discrepancies
+from pipelines.notice import read_body
+from pipelines.problems import InputError
+from pipelines.tasklist import load_plan
+from pipelines.text import chinese_number
+
+REFERENCE = config.RAW_DIR / config.REFERENCE_DIR
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return read_catalogue(REFERENCE)
+
+
+@pytest.fixture(scope="module")
+def plan(unit_names):
+    return load_plan(config.RAW_DIR / config.TASKLIST_FILE, unit_names)
+
+
+@pytest.fixture(scope="module")
+def body(unit_names):
+    return read_body(config.RAW_DIR / config.PLAN_FILE, unit_names)
+
+
+def test_mentions_find_numbers_chinese_numerals_and_quantitative_words():
+    text = normalize("职普比例达到3.5：6.5以上，每学年开展一次，逐年增加，到2025年旗级平安校园达到全覆盖，９５％")
+    assert [m[2] for m in mentions(text)] == ["3.5:6.5", "一次", "逐年增加", "2025", "全覆盖", "95"]
+
+
+def test_every_attachment_phrase_with_a_number_is_a_target_or_not_one(plan, catalogue):
+    missing = []
+    for task in plan.tasks.itertuples():
+        text = normalize(task.text)
+        covering = []
+        for target in catalogue.targets[(catalogue.targets["task_no"] == task.task_no) & (catalogue.targets["source"] == "attachment")].itertuples():
+            covering += spans_of(text, target.source_text)
+        covering += not_target_spans(catalogue.not_targets, "attachment", task.task_no, text)
+        missing += [f"任务{task.task_no}：“{text[max(0, s - 12):e + 6]}”中的“{tok}”" for s, e, tok in uncovered(text, covering)]
+    assert missing == []
+
+
+def test_every_body_phrase_with_a_number_is_matched_a_body_target_or_not_one(plan, body, catalogue):
+    _, found_at = find_discrepancies(plan, body, catalogue)
+    missing = []
+    for key in body.key_tasks.itertuples():
+        text = normalize(key.text)
+        covering = [(s, e) for k, s, e in found_at.values() if k == key.key_task_no]
+        tasks_of_key = set(plan.tasks.loc[plan.tasks["key_task_no"] == key.key_task_no, "task_no"])
+        for target in catalogue.targets[(catalogue.targets["source"] == "body") & catalogue.targets["task_no"].isin(tasks_of_key)].itertuples():
+            covering += spans_of(text, target.source_text)
+        covering += not_target_spans(catalogue.not_targets, "body", key.key_task_no, text)
+        missing += [f"正文{key.key_task_no}：“{text[max(0, s - 12):e + 6]}”中的“{tok}”" for s, e, tok in uncovered(text, covering)]
+    assert missing == []
+
+
+def test_completeness_check_catches_a_new_number(plan, catalogue):
+    """The completeness check can fail: a target phrase added to a task is reported."""
+    text = normalize(plan.tasks.set_index("task_no").loc[1, "text"] + "到2025年建成示范校7所。")
+    covering = not_target_spans(catalogue.not_targets, "attachment", 1, text)
+    assert [tok for _, _, tok in uncovered(text, covering)] == ["7"]
+
+
+def test_every_not_target_phrase_still_stands_in_the_notice(plan, body, catalogue):
+    texts = {"attachment": [normalize(t) for t in plan.tasks["text"]], "body": [normalize(t) for t in body.key_tasks["text"]]}
+    for row in catalogue.not_targets[~catalogue.not_targets["is_regex"]].itertuples():
+        scopes = ["attachment", "body"] if row.scope == "both" else [row.scope]
+        assert any(normalize(row.phrase) in t for s in scopes for t in texts[s]), row.phrase
+
+
+def test_catalogue_kinds_and_typed_values(catalogue):
+    t = catalogue.targets.set_index("target_id")
+    counts = catalogue.targets["kind"].value_counts().to_dict()
+    assert counts == {"count_cumulative": 29, "count_annual": 15, "level": 10, "compliance": 9, "milestone": 4,
+                      "rank": 3, "trend": 2, "ratio": 2, "relative": 1}
+    assert t.loc["T03-5", ["comparator", "target_value", "unit", "target_year"]].tolist() == [">=", 95.0, "%", 2025]
+    assert t.loc["T36-1", "ratio_parts"] == [2.0, 4.2, 3.8]
+    assert t.loc["T19-1", "ratio_parts"] == [3.5, 6.5]
+    assert t.loc["T03-7", ["kind", "comparator", "target_value"]].tolist() == ["rank", "<=", 5.0]
+    assert t.loc["B05-1", "source"] == "body"
+    assert t.loc["T98-1", "recurring"]
+    assert pd.isna(t.loc["T03-6", "target_value"])
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number of a phrase, Arabic or Chinese (一次 → 1)."""
+    found = set()
+    for _, _, token in mentions(text):
+        if token[0].isdigit():
+            found.update(float(p) for p in token.split(":"))
+        elif token[0] in "一二两三四五六七八九十百":
+            found.add(float(chinese_number(token[:-1])))
+    return found
+
+
+def test_every_target_value_stands_in_its_source_text(catalogue):
+    """A typing slip in targets.csv (95 typed as 59) fails here."""
+    for t in catalogue.targets.itertuples():
+        # These state no number of their own: 逐年增加, 通过验收, 每所…, 全部化解, 不低于.
+        if t.kind in ("trend", "milestone", "compliance", "relative") or t.target_id == "T83-1":
+            continue
+        text = normalize(t.source_text)
+        wanted = t.ratio_parts if t.kind == "ratio" else [t.target_value]
+        assert set(wanted) <= numbers_in(text), t.target_id
+
+
+def test_catalogue_problems_name_file_row_and_column(tmp_path):
+    for name in (config.INDICATORS_FILE, config.NOT_TARGETS_FILE):
+        (tmp_path / name).write_bytes((REFERENCE / name).read_bytes())
+    lines = (REFERENCE / config.TARGETS_FILE).read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("HS_REGION_QUALITY", "NO_SUCH_CODE").replace("count_cumulative", "count_somehow")
+    (tmp_path / config.TARGETS_FILE).write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_catalogue(Path(tmp_path))
+    found = {(p.file, p.row, p.column) for p in exc.value.problems}
+    assert (config.TARGETS_FILE, 2, "indicator_code") in found
+    assert (config.TARGETS_FILE, 2, "kind") in found
