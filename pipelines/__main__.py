@@ -45,6 +45,21 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", type=Path, default=config.RAW_DIR, help="原始数据目录（默认 data/raw）")
     b.add_argument("--db", type=Path, default=config.DB_PATH, help="数据仓库文件（默认 data/warehouse.duckdb）")
     b.add_argument("--no-demo", action="store_true", help="不载入示例数据")
+
+    t = sub.add_parser("template", help="生成某单位某年度的填报工作簿")
+    t.add_argument("--unit", required=True, help="填报单位，如 旗教育局")
+    t.add_argument("--year", required=True, type=int, help="填报年度，如 2025")
+    t.add_argument("--out", required=True, type=Path, help="输出文件（.xlsx）")
+    t.add_argument("--db", type=Path, default=config.DB_PATH)
+
+    i = sub.add_parser("ingest", help="检查、归档并载入填报工作簿")
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    i.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    i.add_argument("--db", type=Path, default=config.DB_PATH)
+
+    s = sub.add_parser("status", help="列出各量化目标的达成状态")
+    s.add_argument("--db", type=Path, default=config.DB_PATH)
+    s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：有数据的最近年度）")
     return p
 
 
@@ -54,12 +69,65 @@ def run_build(args) -> int:
     report = build(args.raw, args.db, include_demo=not args.no_demo)
     print(
         f"已重建数据仓库 {args.db}：任务 {report.tasks} 项，单位 {report.units} 个，"
-        f"量化目标 {report.targets} 个，正文与附件差异 {report.discrepancies} 处"
+        f"量化目标 {report.targets} 个，正文与附件差异 {report.discrepancies} 处；"
+        f"载入填报工作簿 {report.submissions} 个" + (f"（未载入示例数据 {report.skipped_demo} 个）" if report.skipped_demo else "")
     )
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build}
+def ensure_warehouse(db: Path, raw: Path = config.RAW_DIR) -> None:
+    if not db.exists():
+        from .build import build
+
+        print(f"数据仓库 {db} 不存在，先从 {raw} 重建……", file=sys.stderr)
+        build(raw, db)
+
+
+def run_template(args) -> int:
+    from .template import write_template
+    from .warehouse import connect
+
+    ensure_warehouse(args.db)
+    if args.out.suffix.lower() != ".xlsx":
+        print("用法错误：--out 应为 .xlsx 文件", file=sys.stderr)
+        return EXIT_USAGE
+    with connect(args.db, read_only=True) as con:
+        write_template(con, args.unit, args.year, args.out)
+    print(f"已生成 {args.out}（{args.unit} {args.year}年度）")
+    return EXIT_OK
+
+
+def run_ingest(args) -> int:
+    from .ingest import ingest_file
+
+    ensure_warehouse(args.db, args.raw)
+    rejected = 0
+    for path in args.files:
+        if not path.is_file():
+            print(f"错误：文件“{path}”不存在", file=sys.stderr)
+            rejected += 1
+            continue
+        result = ingest_file(path, args.raw, args.db)
+        stream = sys.stderr if result.outcome == "rejected" else sys.stdout
+        print(result.message, file=stream)
+        for problem in result.problems:
+            print(f"  {problem}", file=stream)
+        rejected += result.outcome == "rejected"
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def run_status(args) -> int:
+    from .status_report import status_text
+    from .warehouse import connect
+
+    ensure_warehouse(args.db)
+    with connect(args.db, read_only=True) as con:
+        text, ok = status_text(con, args.as_of)
+    print(text)
+    return EXIT_OK if ok else EXIT_USAGE
+
+
+COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "status": run_status}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ class Problem:
     severity: str = "error"  # 'error' refuses the file; 'warning' is loaded and kept
 
     def __str__(self) -> str:
-        where = [f"文件“{self.file}”"]
+        where = [f"文件“{self.file}”"] if self.file else []
         if self.sheet:
             where.append(f"工作表“{self.sheet}”")
         if self.row is not None:
@@ -23,7 +23,7 @@ class Problem:
         if self.column:
             where.append(f"“{self.column}”列")
         label = "警告" if self.severity == "warning" else "错误"
-        return f"{label}：{'，'.join(where)}：{self.reason}"
+        return f"{label}：{'，'.join(where)}：{self.reason}" if where else f"{label}：{self.reason}"
 
     def as_dict(self) -> dict:
         return {

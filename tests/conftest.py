@@ -47,3 +47,36 @@ def plan_con(plan_db):
     con = duckdb.connect(str(plan_db), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def empty_base(tmp_path_factory) -> tuple[Path, Path]:
+    """A raw folder (plan only) and its warehouse, built once; tests copy it."""
+    from pipelines.build import build
+
+    base = tmp_path_factory.mktemp("base")
+    raw = copy_plan_raw(base / "raw")
+    db = base / "warehouse.duckdb"
+    build(raw, db, include_demo=False)
+    return raw, db
+
+
+@pytest.fixture
+def wh(empty_base, tmp_path):
+    """A private copy of the plan-only raw folder and warehouse: (raw, db)."""
+    from tests.books import copy_warehouse
+
+    return copy_warehouse(*empty_base, tmp_path / "wh")
+
+
+@pytest.fixture(scope="session")
+def demo_base(tmp_path_factory) -> tuple[Path, Path]:
+    """The embedded default (plan and demo archive) built once."""
+    from pipelines.build import build
+
+    base = tmp_path_factory.mktemp("demo")
+    raw = base / "raw"
+    shutil.copytree(SEED_RAW, raw)
+    db = base / "warehouse.duckdb"
+    build(raw, db)
+    return raw, db

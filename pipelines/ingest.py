@@ -1,0 +1,130 @@
+"""`ingest`: check a unit's workbook, archive it, load it — or refuse it whole, with every reason."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .archive import Entry, archive, sha256_of
+from .problems import InputError, Problem
+from .status import refresh_assessments
+from .warehouse import connect, insert_frame
+from .workbook_check import Checked, Context, check_book
+from .workbook_read import read_book
+
+
+@dataclass
+class IngestResult:
+    file: str
+    outcome: str  # 'loaded', 'duplicate', 'rejected', 'checked'
+    problems: list[Problem] = field(default_factory=list)
+    unit: str | None = None
+    year: int | None = None
+    submission_id: int | None = None
+    n_values: int = 0
+    n_progress: int = 0
+    changes: pd.DataFrame | None = None  # what this workbook changes against the current values
+    message: str = ""
+    checked: Checked | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str) -> IngestResult:
+    """Read and check a workbook against the warehouse without changing anything."""
+    sha = sha256_of(Path(path).read_bytes())
+    known = con.execute(
+        "select file_name, received_at, unit, year from submissions where sha256 = ? order by submission_id limit 1", [sha]
+    ).fetchone()
+    if known:
+        name, when, unit, year = known
+        return IngestResult(file, "duplicate", unit=unit, year=year,
+                            message=f"“{file}”与 {when:%Y-%m-%d %H:%M} 载入的“{name}”内容完全相同，未重复载入")
+    try:
+        checked = check_book(read_book(path, file), Context.from_warehouse(con))
+    except InputError as exc:
+        return IngestResult(file, "rejected", exc.problems, message=f"“{file}”未载入：{len(exc.problems)} 个问题")
+    result = IngestResult(file, "checked", checked.problems, checked.unit, checked.year,
+                          n_values=len(checked.observations), n_progress=len(checked.progress), checked=checked)
+    if checked.errors:
+        result.outcome = "rejected"
+        result.message = f"“{file}”未载入：{len(checked.errors)} 个错误" + (f"，{len(checked.warnings)} 条警告" if checked.warnings else "")
+        return result
+    result.changes = changes_against_current(con, checked)
+    return result
+
+
+def changes_against_current(con: duckdb.DuckDBPyConnection, checked: Checked) -> pd.DataFrame:
+    """Each reported value beside the value it would replace (for showing before loading)."""
+    current = con.execute(
+        "select indicator_code, value as current_value from latest_observations where year = ? and derivation = 'reported'",
+        [checked.year],
+    ).df()
+    names = con.execute("select indicator_code, name, unit from indicators").df()
+    frame = checked.observations.merge(current, on="indicator_code", how="left").merge(names, on="indicator_code")
+    frame["change"] = frame.apply(
+        lambda r: "新增" if pd.isna(r["current_value"]) else ("不变" if abs(r["value"] - r["current_value"]) < 1e-9 else "更正"), axis=1
+    )
+    return frame[["indicator_code", "name", "unit", "year", "current_value", "value", "change", "note"]]
+
+
+def load_checked(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry) -> int:
+    """Insert one accepted workbook (the caller holds the transaction); returns its submission id."""
+    submission_id = con.execute("select coalesce(max(submission_id), 0) + 1 from submissions").fetchone()[0]
+    con.execute(
+        """
+        insert into submissions (submission_id, file_name, archive_path, sha256, unit, year, received_at, is_demo,
+            account, n_values, n_progress, n_warnings)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [submission_id, entry.file_name, entry.path, entry.sha256, checked.unit, checked.year,
+         datetime.fromisoformat(entry.received_at), entry.is_demo, entry.account,
+         len(checked.observations), len(checked.progress), len(checked.warnings)],
+    )
+    insert_frame(con, "observations", checked.observations.assign(submission_id=submission_id))
+    insert_frame(con, "task_progress", checked.progress.assign(submission_id=submission_id))
+    warnings = pd.DataFrame(
+        [{"submission_id": submission_id, "sheet": w.sheet, "row": w.row, "column": w.column, "reason": w.reason}
+         for w in checked.warnings],
+        columns=["submission_id", "sheet", "row", "column", "reason"],
+    )
+    insert_frame(con, "ingest_warnings", warnings)
+    return submission_id
+
+
+def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = None, account: str | None = None,
+                is_demo: bool = False, received_at: datetime | None = None) -> IngestResult:
+    """Check, archive, load one workbook. A rejected file changes neither the warehouse nor the archive.
+
+    The load is one transaction: a crash or kill before its commit leaves the warehouse as it was.
+    """
+    file = file or Path(path).name
+    with connect(db_path) as con:
+        result = check_file(con, path, file)
+        if result.outcome != "checked":
+            return result
+        checked = result.checked
+        entry = archive(raw_dir, Path(path).read_bytes(), file, checked.unit, checked.year,
+                        received_at or datetime.now().replace(microsecond=0), is_demo, account)
+        con.execute("begin")
+        try:
+            result.submission_id = load_checked(con, checked, entry)
+            refresh_assessments(con)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    result.outcome = "loaded"
+    result.message = (
+        f"已载入“{file}”：{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个，"
+        f"任务进展 {len(checked.progress)} 项" + (f"，警告 {len(checked.warnings)} 条" if checked.warnings else "")
+    )
+    return result

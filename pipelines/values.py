@@ -1,0 +1,79 @@
+"""Read the values people type into a workbook: `95.3%`, `９５．３`, `1,234`, ` 12 `, `12所`, `是`."""
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from .text import fold
+
+UNIT_WORDS = ("人次", "万元", "元", "所", "个", "名", "人", "位", "次", "亩", "项", "家")
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+YES = ("是", "已通过", "通过", "已完成", "完成", "1", "yes", "y")
+NO = ("否", "未通过", "未完成", "0", "no", "n")
+
+
+@dataclass
+class Parsed:
+    value: float | None  # None: not reported (blank)
+    error: str | None = None
+    was_percent: bool = False
+
+
+def parse_value(raw, value_type: str, percent_cell: bool = False) -> Parsed:
+    """A cell's value as a number for an indicator of this value type, or the reason it cannot be one.
+
+    percent_cell: the cell has a percent number format, so Excel stored 95.3% as 0.953.
+    """
+    if raw is None:
+        return Parsed(None)
+    if isinstance(raw, bool):
+        return Parsed(None, "应填写数字，不是逻辑值")
+    if isinstance(raw, (datetime, date, time)):
+        return Parsed(None, f"应填写数字，单元格中是日期或时间（{raw}）")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and (math.isnan(raw) or math.isinf(raw)):
+            return Parsed(None, "不是有效的数字")
+        value = float(raw) * 100 if percent_cell else float(raw)
+        return _check(value, value_type, was_percent=percent_cell)
+
+    text = fold(str(raw)).strip().replace(" ", "").replace("\u3000", "")
+    if not text:
+        return Parsed(None)
+    if value_type == "flag":
+        if text.lower() in YES:
+            return Parsed(1.0)
+        if text.lower() in NO:
+            return Parsed(0.0)
+        return Parsed(None, f"无法识别“{raw}”：请填写“是”或“否”")
+
+    was_percent = text.endswith("%")
+    if was_percent:
+        text = text[:-1]
+    else:
+        for word in UNIT_WORDS:
+            if text.endswith(word):
+                text = text[: -len(word)]
+                break
+    if THOUSANDS.match(text):
+        text = text.replace(",", "")
+    if not NUMBER.match(text):
+        return Parsed(None, f"无法识别为数字：“{raw}”（请只填写数字，例如 95.3 或 95.3%）")
+    if was_percent and value_type != "percent":
+        return Parsed(None, f"“{raw}”是百分数，但该指标的单位不是 %")
+    return _check(float(text), value_type, was_percent=was_percent)
+
+
+def _check(value: float, value_type: str, was_percent: bool) -> Parsed:
+    if value_type == "flag":
+        if value in (0.0, 1.0):
+            return Parsed(value)
+        return Parsed(None, "请填写“是”或“否”")
+    if value < 0:
+        return Parsed(None, f"不能为负数（{value:g}）")
+    if value_type in ("count", "rank") and not float(value).is_integer():
+        return Parsed(None, f"应为整数（{value:g}）")
+    if value_type == "rank" and value < 1:
+        return Parsed(None, "位次应从1开始")
+    return Parsed(value, was_percent=was_percent)

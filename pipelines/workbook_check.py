@@ -1,0 +1,221 @@
+"""Check a unit's workbook against the catalogue: every problem at once, each with sheet, row, column."""
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from . import config
+from .problems import Problem
+from .reporting import reporting_units
+from .text import cell_text
+from .values import parse_value
+from .workbook_read import Book, find_table, unit_and_year
+
+
+@dataclass
+class Context:
+    """What the check needs to know from the warehouse."""
+
+    indicators: pd.DataFrame  # indexed by indicator_code
+    units: list[str]  # units that send a workbook
+    tasks: set[int]
+    led: dict[str, set[int]]  # unit -> task numbers it leads
+    previous: dict[tuple[str, int], float]  # (indicator_code, year) -> current value, for jump warnings
+
+    @classmethod
+    def from_warehouse(cls, con: duckdb.DuckDBPyConnection) -> "Context":
+        indicators = con.execute(
+            "select indicator_code, name, unit, value_type, bounds, reporter, method, numerator, denominator from indicators"
+        ).df().set_index("indicator_code")
+        led = con.execute("select unit, list(task_no) from task_units where role = 'lead' group by unit").fetchall()
+        ctx = cls(
+            indicators=indicators,
+            units=reporting_units(con),
+            tasks={r[0] for r in con.execute("select task_no from tasks").fetchall()},
+            led={unit: set(tasks) for unit, tasks in led},
+            previous={},
+        )
+        return ctx.refresh(con)
+
+    def refresh(self, con: duckdb.DuckDBPyConnection) -> "Context":
+        """Re-read the current values (after a load); the catalogue part does not change."""
+        rows = con.execute("select indicator_code, year, value from latest_observations").fetchall()
+        self.previous = {(code, year): value for code, year, value in rows}
+        return self
+
+
+@dataclass
+class Checked:
+    file: str
+    unit: str | None
+    year: int | None
+    observations: pd.DataFrame
+    progress: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+OBSERVATION_COLUMNS = ["indicator_code", "year", "value", "note", "sheet_row"]
+PROGRESS_COLUMNS = ["task_no", "status", "status_code", "note", "sheet_row"]
+
+
+def check_book(book: Book, ctx: Context) -> Checked:
+    """Observations and task progress of a workbook, with every error and warning found in it."""
+    problems: list[Problem] = []
+    unit, year = unit_and_year(book)
+    if not unit:
+        problems.append(Problem(book.file, f"找不到填报单位（应在“{config.SHEET_GUIDE}”的“{config.GUIDE_UNIT_LABEL}”旁）", config.SHEET_GUIDE))
+    elif unit not in ctx.units:
+        problems.append(Problem(book.file, f"填报单位“{unit}”不是需要填报的单位（{'、'.join(ctx.units)}）", config.SHEET_GUIDE, column=config.GUIDE_UNIT_LABEL))
+    if not year:
+        problems.append(Problem(book.file, f"找不到填报年度（应在“{config.SHEET_GUIDE}”的“{config.GUIDE_YEAR_LABEL}”旁）", config.SHEET_GUIDE))
+    elif year not in config.YEARS:
+        problems.append(Problem(book.file, f"填报年度 {year} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", config.SHEET_GUIDE, column=config.GUIDE_YEAR_LABEL))
+
+    values, found = find_table(book, config.SHEET_VALUES, config.VALUE_COLUMNS)
+    problems += found
+    progress, found = find_table(book, config.SHEET_PROGRESS, config.PROGRESS_COLUMNS)
+    problems += found
+
+    observations = _check_values(book.file, values, unit, year, ctx, problems) if values else []
+    reports = _check_progress(book.file, progress, unit, ctx, problems) if progress else []
+    if values and progress and not observations and not reports and not [p for p in problems if p.severity == "error"]:
+        problems.append(Problem(book.file, "工作簿中没有填写任何数值或任务进展"))
+    return Checked(
+        book.file, unit, year,
+        pd.DataFrame(observations, columns=OBSERVATION_COLUMNS),
+        pd.DataFrame(reports, columns=PROGRESS_COLUMNS),
+        problems,
+    )
+
+
+def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]) -> list[dict]:
+    sheet = table.sheet
+    seen: dict[str, int] = {}
+    rows = []
+
+    def error(row, column, reason):
+        problems.append(Problem(file, reason, sheet, row, column))
+
+    def warning(row, column, reason):
+        problems.append(Problem(file, reason, sheet, row, column, severity="warning"))
+
+    for r, cells in table.rows:
+        code = cell_text(cells["指标代码"].value)
+        raw = cells["数值"]
+        note = cell_text(cells["备注"].value) or None
+        if not code:
+            if cell_text(raw.value):
+                error(r, "指标代码", "填写了数值但没有指标代码")
+            continue
+        if code not in ctx.indicators.index:
+            error(r, "指标代码", f"指标代码“{code}”不存在")
+            continue
+        ind = ctx.indicators.loc[code]
+        if unit and ind["reporter"] != unit:
+            error(r, "指标代码", f"指标“{code}”（{ind['name']}）由{ind['reporter']}填报，不属于{unit}")
+            continue
+        if ind["method"] == "structure":
+            error(r, "指标代码", f"结构指标“{ind['name']}”请分别填写各部分的数量")
+            continue
+        if code in seen:
+            error(r, "指标代码", f"指标“{code}”重复填报（与第{seen[code]}行重复）")
+            continue
+        seen[code] = r
+        row_year = cell_text(cells["年份"].value)
+        if year and row_year and row_year != str(year):
+            error(r, "年份", f"年份“{row_year}”与工作簿的填报年度 {year} 不一致")
+            continue
+        parsed = parse_value(raw.value, ind["value_type"], raw.percent)
+        if parsed.error:
+            error(r, "数值", parsed.error)
+            continue
+        if parsed.value is None:
+            continue
+        value = parsed.value
+        if ind["value_type"] == "percent" and value > 100:
+            if ind["bounds"] == "share":
+                error(r, "数值", f"{ind['name']}不能超过100%（填写为{value:g}%）")
+                continue
+            if ind["bounds"] == "gross":
+                warning(r, "数值", f"{ind['name']}为{value:g}%，超过100%（毛入学率可能如此，请确认）")
+        if ind["value_type"] == "percent" and 0 < value < 1 and not parsed.was_percent:
+            warning(r, "数值", f"数值{value:g}小于1：百分数应填 95.3 或 95.3%，而不是 0.953，请确认")
+        if year:
+            _jump_warning(ctx, code, ind, year, value, r, warning)
+        rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "sheet_row": r})
+
+    _rate_warnings(ctx, rows, warning)
+    return rows
+
+
+def _jump_warning(ctx: Context, code, ind, year, value, row, warning) -> None:
+    """A change of more than half from last year is possible but worth a second look."""
+    before = ctx.previous.get((code, year - 1))
+    if before is None or ind["value_type"] in ("flag", "rank") or before == 0:
+        return
+    if ind["value_type"] == "count" and abs(before) < 10:
+        return  # small counts (2 → 4) jump by nature
+    change = (value - before) / abs(before)
+    if abs(change) > config.JUMP_WARNING_SHARE:
+        warning(row, "数值", f"与上年（{before:g}）相比变化{change:+.0%}，超过{config.JUMP_WARNING_SHARE:.0%}，请确认")
+
+
+def _rate_warnings(ctx: Context, rows: list[dict], warning) -> None:
+    """A rate reported together with its parts should agree with them; a share's parts must fit."""
+    by_code = {r["indicator_code"]: r for r in rows}
+    rates = ctx.indicators[ctx.indicators["method"] == "rate"]
+    for code, ind in rates.iterrows():
+        num, den = by_code.get(ind["numerator"]), by_code.get(ind["denominator"])
+        if not (num and den) or den["value"] == 0:
+            continue
+        derived = 100 * num["value"] / den["value"]
+        if ind["bounds"] == "share" and derived > 100:
+            warning(num["sheet_row"], "数值", f"{ctx.indicators.loc[ind['numerator'], 'name']}大于{ctx.indicators.loc[ind['denominator'], 'name']}，计算得到的{ind['name']}为{derived:.1f}%，请核对")
+        rate = by_code.get(code)
+        if rate and abs(rate["value"] - derived) > 0.5:
+            warning(rate["sheet_row"], "数值", f"填写的{ind['name']}（{rate['value']:g}%）与分子、分母计算结果（{derived:.1f}%）不一致，以填写值为准，请核对")
+
+
+def _check_progress(file, table, unit, ctx: Context, problems: list[Problem]) -> list[dict]:
+    sheet = table.sheet
+    seen: dict[int, int] = {}
+    rows = []
+    allowed = "、".join(config.PROGRESS_STATUSES)
+    for r, cells in table.rows:
+        number = cell_text(cells["任务编号"].value)
+        status = cell_text(cells["进展状态"].value)
+        note = cell_text(cells["进展说明"].value) or None
+        if not status and not note:
+            continue
+        try:
+            task_no = int(float(number))
+        except ValueError:
+            problems.append(Problem(file, f"任务编号“{number}”不是数字", sheet, r, "任务编号"))
+            continue
+        if task_no not in ctx.tasks:
+            problems.append(Problem(file, f"任务编号 {task_no} 不存在（任务清单共 {len(ctx.tasks)} 项）", sheet, r, "任务编号"))
+            continue
+        if unit and task_no not in ctx.led.get(unit, set()):
+            problems.append(Problem(file, f"任务 {task_no} 不由{unit}牵头，不能由本单位填报进展", sheet, r, "任务编号"))
+            continue
+        if task_no in seen:
+            problems.append(Problem(file, f"任务 {task_no} 重复填报（与第{seen[task_no]}行重复）", sheet, r, "任务编号"))
+            continue
+        seen[task_no] = r
+        if not status:
+            problems.append(Problem(file, f"填写了进展说明但没有选择进展状态（可选：{allowed}）", sheet, r, "进展状态"))
+            continue
+        if status not in config.PROGRESS_STATUSES:
+            problems.append(Problem(file, f"进展状态“{status}”无法识别，应为：{allowed}", sheet, r, "进展状态"))
+            continue
+        rows.append({"task_no": task_no, "status": status, "status_code": config.PROGRESS_STATUSES[status], "note": note, "sheet_row": r})
+    return rows

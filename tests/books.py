@@ -1,0 +1,56 @@
+"""Filled unit workbooks for tests, made by the real template and typed into as a person would."""
+
+import shutil
+from io import BytesIO
+from pathlib import Path
+
+import duckdb
+import openpyxl
+
+from pipelines import config
+from pipelines.demo import fill
+from pipelines.template import VALUE_HEADER_ROW, make_template
+
+
+def template(db: Path, unit: str, year: int) -> openpyxl.Workbook:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return make_template(con, unit, year)
+
+
+def filled(db: Path, path: Path, unit: str = "旗教育局", year: int = 2025, values=None, notes=None, progress=None,
+           edit=None) -> Path:
+    """Write a template filled with values {code: typed value}; edit(wb) may change anything else first."""
+    wb = template(db, unit, year)
+    if edit:
+        edit(wb)
+    path.write_bytes(fill(wb, values or {}, notes or {}, progress or {}))
+    return path
+
+
+def row_of(wb: openpyxl.Workbook, code: str) -> int:
+    ws = wb[config.SHEET_VALUES]
+    for r in range(VALUE_HEADER_ROW + 1, ws.max_row + 1):
+        if ws.cell(r, 1).value == code:
+            return r
+    raise KeyError(code)
+
+
+def progress_row_of(wb: openpyxl.Workbook, task_no: int) -> int:
+    ws = wb[config.SHEET_PROGRESS]
+    for r in range(VALUE_HEADER_ROW + 1, ws.max_row + 1):
+        if ws.cell(r, 1).value == task_no:
+            return r
+    raise KeyError(task_no)
+
+
+def copy_warehouse(src_raw: Path, src_db: Path, dest: Path) -> tuple[Path, Path]:
+    raw, db = dest / "raw", dest / "warehouse.duckdb"
+    shutil.copytree(src_raw, raw)
+    shutil.copy(src_db, db)
+    return raw, db
+
+
+def saved(wb: openpyxl.Workbook) -> bytes:
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,66 @@
+"""The embedded default: the demo archive, loaded by the default build, left out by --no-demo."""
+
+import duckdb
+
+from pipelines import config
+from pipelines.archive import read_log
+from pipelines.build import build
+from tests.cli import run_cli
+
+
+def q(db, sql, params=()):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def test_demo_archive_is_marked_and_covers_every_reporting_unit():
+    events = [e for e in read_log(config.RAW_DIR) if e["event"] == "accepted"]
+    assert events and all(e["is_demo"] for e in events)
+    assert all(e["path"].startswith(f"{config.DEMO_DIR}/") for e in events)
+    units = {e["unit"] for e in events}
+    assert units == {"旗教育局", "旗人社局", "旗委宣传部", "旗委组织部", "旗委编办", "旗财政局"}
+    assert {e["year"] for e in events} == {2022, 2023, 2024, 2025}
+    assert [e["received_at"] for e in events] == sorted(e["received_at"] for e in events)
+
+
+def test_default_build_loads_the_demo_and_gives_a_mix_of_statuses(demo_base):
+    _, db = demo_base
+    assert q(db, "select bool_and(is_demo), count(*) > 20 from submissions") == [(True, True)]
+    statuses = dict(q(db, "select status, count(*) from target_status group by status"))
+    assert {"met", "missed", "on_track", "moderate", "insufficient", "no_data", "not_assessable"} <= set(statuses)
+    assert sum(statuses.values()) == 75
+    assert q(db, "select bool_and(is_demo) from target_status where status not in ('no_data')") == [(True,)]
+    as_of_2024 = dict(q(db, "select status, count(*) from target_assessments where as_of_year = 2024 group by status"))
+    assert {"on_track", "moderate", "insufficient", "moving_away"} <= set(as_of_2024)
+
+
+def test_demo_correction_supersedes_the_slip(demo_base):
+    _, db = demo_base
+    rows = q(db, """select s.file_name, o.value from observations o join submissions s using (submission_id)
+                    where o.indicator_code = 'KG_PUBLIC_ENROLLED' and o.year = 2024 order by submission_id""")
+    assert [v for _, v in rows] == [7690.0, 6790.0]
+    assert "更正" in rows[1][0]
+    assert q(db, "select value from latest_observations where indicator_code = 'KG_PUBLIC_ENROLLED' and year = 2024") == [(6790.0,)]
+    assert q(db, "select count(*) from ingest_warnings") != [(0,)]
+
+
+def test_no_demo_leaves_them_out(demo_base, tmp_path):
+    raw, _ = demo_base
+    db = tmp_path / "w.duckdb"
+    report = build(raw, db, include_demo=False)
+    assert report.submissions == 0 and report.skipped_demo > 20
+    assert q(db, "select count(*) from submissions") == [(0,)]
+    assert q(db, "select count(*) from target_status where status <> 'no_data'") == [(0,)]
+
+
+def test_status_command_prints_every_target(demo_base):
+    _, db = demo_base
+    result = run_cli("status", "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "评估年度 2025（含示例数据）" in result.stdout
+    lines = [line for line in result.stdout.splitlines() if line[:1] in ("T", "B") and "-" in line[:6]]
+    assert len(lines) == 75
+    assert any("T65-1" in line and "逾期未达成" in line and "missed" in line for line in lines)
+    earlier = run_cli("status", "--db", db, "--as-of", "2024")
+    assert "评估年度 2024" in earlier.stdout and "进展偏慢" in earlier.stdout
+    assert run_cli("status", "--db", db, "--as-of", "2040").returncode == 2

@@ -1,0 +1,40 @@
+"""Task progress: the latest reported status, and overdue as of a date."""
+
+from datetime import date
+
+import duckdb
+
+from pipelines.ingest import ingest_file
+from tests.books import filled
+
+
+def ledger(db, as_of):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {r[0]: r[1:] for r in con.execute(
+            "select task_no, latest_status, overdue, overdue_since from task_ledger(?)", [as_of]).fetchall()}
+
+
+def test_overdue_is_a_passed_milestone_not_reported_done(wh, tmp_path):
+    raw, db = wh
+    # Task 15: due 2023-12; task 16: due 2025-12; task 30: 2023-12 and 长期坚持; task 1: 长期坚持 only.
+    path = filled(db, tmp_path / "p.xlsx", year=2024,
+                  progress={15: ("已完成", ""), 16: ("推进中", ""), 30: ("常态化推进", ""), 1: ("推进中", "")})
+    assert ingest_file(path, raw, db).outcome == "loaded"
+    before = ledger(db, date(2025, 6, 30))
+    assert before[15][:2] == ("已完成", False)
+    assert before[16][:2] == ("推进中", False)  # not due yet
+    assert before[30][:2] == ("常态化推进", False)  # routine after its dated part, for a 长期坚持 task
+    assert before[1][:2] == ("推进中", False)  # no dated milestone
+    assert before[22][:2] == (None, True)  # due 2023-08, never reported
+    after = ledger(db, date(2026, 11, 29))
+    assert after[16] == ("推进中", True, date(2025, 12, 31))
+
+
+def test_a_later_report_replaces_the_status(wh, tmp_path):
+    raw, db = wh
+    assert ingest_file(filled(db, tmp_path / "a.xlsx", year=2024, progress={16: ("推进中", "")}), raw, db).outcome == "loaded"
+    assert ingest_file(filled(db, tmp_path / "b.xlsx", year=2025, progress={16: ("已完成", "通过验收")}), raw, db).outcome == "loaded"
+    assert ledger(db, date(2026, 11, 29))[16][:2] == ("已完成", False)
+    with duckdb.connect(str(db), read_only=True) as con:
+        history = con.execute("select status from task_progress where task_no = 16 order by submission_id").fetchall()
+    assert history == [("推进中",), ("已完成",)]
