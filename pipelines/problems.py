@@ -13,6 +13,13 @@ class Problem:
     row: int | None = None
     column: str | None = None
     severity: str = "error"  # 'error' refuses the file; 'warning' is loaded and kept
+    letter: str | None = None  # the column's letter in the sheet, where known
+
+    @property
+    def where_column(self) -> str:
+        if self.letter and self.column:
+            return f"{self.letter}列（{self.column}）"
+        return f"“{self.column}”列" if self.column else ""
 
     def __str__(self) -> str:
         where = [f"文件“{self.file}”"] if self.file else []
@@ -21,7 +28,7 @@ class Problem:
         if self.row is not None:
             where.append(f"第{self.row}行")
         if self.column:
-            where.append(f"“{self.column}”列")
+            where.append(self.where_column)
         label = "警告" if self.severity == "warning" else "错误"
         return f"{label}：{'，'.join(where)}：{self.reason}" if where else f"{label}：{self.reason}"
 
@@ -31,7 +38,7 @@ class Problem:
             "文件": self.file,
             "工作表": self.sheet or "",
             "行": self.row,
-            "列": self.column or "",
+            "列": self.where_column.strip("“”") if self.column else "",
             "原因": self.reason,
         }
 

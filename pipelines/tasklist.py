@@ -148,8 +148,8 @@ def tidy_tasklist(raw: pd.DataFrame, unit_names: dict[str, str]) -> Plan:
     problems: list[Problem] = []
 
     def problem(row, role, reason):
-        column = f"{letters.get(role, '')}（{config.TASKLIST_COLUMN_LABELS[role]}）" if role else None
-        problems.append(Problem(file, reason, sheet, row, column))
+        column = config.TASKLIST_COLUMN_LABELS[role] if role else None
+        problems.append(Problem(file, reason, sheet, row, column, letter=letters.get(role) if role else None))
 
     if raw.empty:
         raise InputError([Problem(file, "表头下没有任何任务行", sheet)])

@@ -103,10 +103,10 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
     rows = []
 
     def error(row, column, reason):
-        problems.append(Problem(file, reason, sheet, row, column))
+        problems.append(Problem(file, reason, sheet, row, column, letter=table.letter(column)))
 
     def warning(row, column, reason):
-        problems.append(Problem(file, reason, sheet, row, column, severity="warning"))
+        problems.append(Problem(file, reason, sheet, row, column, severity="warning", letter=table.letter(column)))
 
     for r, cells in table.rows:
         code = cell_text(cells["指标代码"].value)
@@ -190,6 +190,10 @@ def _check_progress(file, table, unit, ctx: Context, problems: list[Problem]) ->
     seen: dict[int, int] = {}
     rows = []
     allowed = "、".join(config.PROGRESS_STATUSES)
+
+    def error(row, column, reason):
+        problems.append(Problem(file, reason, sheet, row, column, letter=table.letter(column)))
+
     for r, cells in table.rows:
         number = cell_text(cells["任务编号"].value)
         status = cell_text(cells["进展状态"].value)
@@ -199,23 +203,23 @@ def _check_progress(file, table, unit, ctx: Context, problems: list[Problem]) ->
         try:
             task_no = int(float(number))
         except ValueError:
-            problems.append(Problem(file, f"任务编号“{number}”不是数字", sheet, r, "任务编号"))
+            error(r, "任务编号", f"任务编号“{number}”不是数字")
             continue
         if task_no not in ctx.tasks:
-            problems.append(Problem(file, f"任务编号 {task_no} 不存在（任务清单共 {len(ctx.tasks)} 项）", sheet, r, "任务编号"))
+            error(r, "任务编号", f"任务编号 {task_no} 不存在（任务清单共 {len(ctx.tasks)} 项）")
             continue
         if unit and task_no not in ctx.led.get(unit, set()):
-            problems.append(Problem(file, f"任务 {task_no} 不由{unit}牵头，不能由本单位填报进展", sheet, r, "任务编号"))
+            error(r, "任务编号", f"任务 {task_no} 不由{unit}牵头，不能由本单位填报进展")
             continue
         if task_no in seen:
-            problems.append(Problem(file, f"任务 {task_no} 重复填报（与第{seen[task_no]}行重复）", sheet, r, "任务编号"))
+            error(r, "任务编号", f"任务 {task_no} 重复填报（与第{seen[task_no]}行重复）")
             continue
         seen[task_no] = r
         if not status:
-            problems.append(Problem(file, f"填写了进展说明但没有选择进展状态（可选：{allowed}）", sheet, r, "进展状态"))
+            error(r, "进展状态", f"填写了进展说明但没有选择进展状态（可选：{allowed}）")
             continue
         if status not in config.PROGRESS_STATUSES:
-            problems.append(Problem(file, f"进展状态“{status}”无法识别，应为：{allowed}", sheet, r, "进展状态"))
+            error(r, "进展状态", f"进展状态“{status}”无法识别，应为：{allowed}")
             continue
         rows.append({"task_no": task_no, "status": status, "status_code": config.PROGRESS_STATUSES[status], "note": note, "sheet_row": r})
     return rows

@@ -153,6 +153,11 @@ class Table:
     columns: dict[str, int]  # column name -> 0-based index
     rows: list[tuple[int, dict[str, Cell]]]  # (1-based sheet row, cells by column name)
 
+    def letter(self, name: str) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return get_column_letter(self.columns[name] + 1)
+
 
 def find_table(book: Book, sheet: str, wanted: tuple[str, ...]) -> tuple[Table | None, list[Problem]]:
     """The table of a sheet under its header row (found by the column names in the first rows)."""
@@ -174,7 +179,7 @@ def find_table(book: Book, sheet: str, wanted: tuple[str, ...]) -> tuple[Table |
     r, found = best
     missing = [w for w in wanted if w not in found]
     if missing:
-        return None, [Problem(book.file, f"缺少“{m}”列", sheet, r + 1, m) for m in missing]
+        return None, [Problem(book.file, f"表头中缺少“{m}”列（请使用平台下载的模板，不要改动表头）", sheet, r + 1) for m in missing]
     body = []
     for i in range(r + 1, len(rows)):
         cells = {name: rows[i][c] if c < len(rows[i]) else Cell(None) for name, c in found.items()}

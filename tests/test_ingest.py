@@ -136,21 +136,21 @@ def test_refuses_text_it_cannot_read_as_a_number(wh, tmp_path):
     wb = template(db, "旗教育局", 2025)
     row = row_of(wb, "HS_GER")
     path = filled(db, tmp_path / "t.xlsx", values={"HS_GER": "约九成", "KG_ENROLLED": 10000})
-    result = refused(raw, db, path, "工作表“指标数据”", f"第{row}行", "“数值”列", "无法识别为数字：“约九成”")
+    result = refused(raw, db, path, "工作表“指标数据”", f"第{row}行", "E列（数值）", "无法识别为数字：“约九成”")
     assert len(result.errors) == 1
 
 
 def test_refuses_a_negative_count(wh, tmp_path):
     raw, db = wh
     row = row_of(template(db, "旗教育局", 2025), "KG_ENROLLED")
-    refused(raw, db, filled(db, tmp_path / "t.xlsx", values={"KG_ENROLLED": -5}), f"第{row}行", "“数值”列", "不能为负数")
+    refused(raw, db, filled(db, tmp_path / "t.xlsx", values={"KG_ENROLLED": -5}), f"第{row}行", "E列（数值）", "不能为负数")
 
 
 def test_refuses_a_date_in_a_count(wh, tmp_path):
     raw, db = wh
     from datetime import datetime
 
-    refused(raw, db, filled(db, tmp_path / "t.xlsx", values={"KG_ENROLLED": datetime(2025, 3, 1)}), "“数值”列", "日期")
+    refused(raw, db, filled(db, tmp_path / "t.xlsx", values={"KG_ENROLLED": datetime(2025, 3, 1)}), "E列（数值）", "日期")
 
 
 def test_refuses_an_unknown_indicator_code(wh, tmp_path):
@@ -160,7 +160,7 @@ def test_refuses_an_unknown_indicator_code(wh, tmp_path):
         wb[config.SHEET_VALUES].cell(row_of(wb, "HS_GER"), 1).value = "HS_GERX"
 
     path = filled(db, tmp_path / "t.xlsx", values={"HS_GERX": 95}, edit=wrong_code)
-    refused(raw, db, path, "“指标代码”列", "指标代码“HS_GERX”不存在")
+    refused(raw, db, path, "A列（指标代码）", "指标代码“HS_GERX”不存在")
 
 
 def test_refuses_a_code_that_belongs_to_another_unit(wh, tmp_path):
@@ -172,7 +172,7 @@ def test_refuses_a_code_that_belongs_to_another_unit(wh, tmp_path):
         ws.cell(r, 1).value = "FI_HS_DEBT"
 
     path = filled(db, tmp_path / "t.xlsx", values={"FI_HS_DEBT": 100}, edit=foreign)
-    refused(raw, db, path, "“指标代码”列", "由旗财政局填报，不属于旗教育局")
+    refused(raw, db, path, "A列（指标代码）", "由旗财政局填报，不属于旗教育局")
 
 
 def test_refuses_a_year_that_differs_from_the_workbooks(wh, tmp_path):
@@ -183,7 +183,7 @@ def test_refuses_a_year_that_differs_from_the_workbooks(wh, tmp_path):
 
     row = row_of(template(db, "旗教育局", 2025), "KG_ENROLLED")
     refused(raw, db, filled(db, tmp_path / "t.xlsx", values={"KG_ENROLLED": 100}, edit=other_year),
-            f"第{row}行", "“年份”列", "年份“2024”与工作簿的填报年度 2025 不一致")
+            f"第{row}行", "D列（年份）", "年份“2024”与工作簿的填报年度 2025 不一致")
 
 
 def test_refuses_a_duplicated_indicator_row(wh, tmp_path):
@@ -197,7 +197,7 @@ def test_refuses_a_duplicated_indicator_row(wh, tmp_path):
 
     first = row_of(template(db, "旗教育局", 2025), "KG_ENROLLED")
     refused(raw, db, filled(db, tmp_path / "t.xlsx", values={"KG_ENROLLED": 10000}, edit=duplicate),
-            "“指标代码”列", f"重复填报（与第{first}行重复）")
+            "A列（指标代码）", f"重复填报（与第{first}行重复）")
 
 
 def test_refuses_a_missing_column(wh, tmp_path):
@@ -214,7 +214,7 @@ def test_refuses_an_unknown_progress_status(wh, tmp_path):
     raw, db = wh
     row = progress_row_of(template(db, "旗教育局", 2025), 1)
     refused(raw, db, filled(db, tmp_path / "t.xlsx", progress={1: ("基本完成", "")}),
-            "工作表“任务进展”", f"第{row}行", "“进展状态”列", "进展状态“基本完成”无法识别，应为：未启动、推进中、已完成、常态化推进")
+            "工作表“任务进展”", f"第{row}行", "C列（进展状态）", "进展状态“基本完成”无法识别，应为：未启动、推进中、已完成、常态化推进")
 
 
 def test_refuses_progress_for_a_task_the_unit_does_not_lead(wh, tmp_path):
@@ -224,7 +224,7 @@ def test_refuses_progress_for_a_task_the_unit_does_not_lead(wh, tmp_path):
         wb[config.SHEET_PROGRESS].cell(progress_row_of(wb, 1), 1).value = 82
 
     refused(raw, db, filled(db, tmp_path / "t.xlsx", progress={82: ("推进中", "")}, edit=foreign_task),
-            "“任务编号”列", "任务 82 不由旗教育局牵头")
+            "A列（任务编号）", "任务 82 不由旗教育局牵头")
 
 
 def test_refuses_a_share_above_100_but_warns_on_a_gross_rate(wh, tmp_path):

@@ -169,12 +169,12 @@ def test_unknown_unit_and_bad_deadline_name_row_and_column(tmp_path, unit_names)
     tasks = [tasks[0], (tasks[1][0], "（二）另一项。", *tasks[1][2:])]
     with pytest.raises(InputError) as exc:
         load_plan(merged_layout(tmp_path / "bad.xlsx", tasks=tasks), unit_names)
-    by_column = {p.column: p for p in exc.value.problems}
-    assert by_column["E（责任单位）"].row == 5
-    assert "旗农牧局" in by_column["E（责任单位）"].reason
-    assert by_column["F（完成时限）"].row == 5
-    assert "尽快" in by_column["F（完成时限）"].reason
-    assert "第5行" in str(by_column["F（完成时限）"])
+    by_column = {(p.letter, p.column): p for p in exc.value.problems}
+    assert by_column["E", "责任单位"].row == 5
+    assert "旗农牧局" in by_column["E", "责任单位"].reason
+    assert by_column["F", "完成时限"].row == 5
+    assert "尽快" in by_column["F", "完成时限"].reason
+    assert "第5行，F列（完成时限）" in str(by_column["F", "完成时限"])
 
 
 def test_file_that_is_not_a_workbook_is_refused(tmp_path, unit_names):
