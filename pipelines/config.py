@@ -1,10 +1,13 @@
 """Paths, sheet names, header words and thresholds: the one place for them."""
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RAW_DIR = ROOT / "data" / "raw"
-DB_PATH = ROOT / "data" / "warehouse.duckdb"
+# MONITOR_RAW and MONITOR_DB point the app (and the command line's defaults) at another raw folder or
+# warehouse, as the tests and a second installation do.
+RAW_DIR = Path(os.environ.get("MONITOR_RAW", ROOT / "data" / "raw"))
+DB_PATH = Path(os.environ.get("MONITOR_DB", ROOT / "data" / "warehouse.duckdb"))
 
 # Files inside a raw folder.
 PLAN_FILE = "plan.txt"

@@ -205,7 +205,7 @@ def _trend(target: Target, values: Series, T: int) -> Assessment:
 def _milestone(values: Series, T: int, as_of: int) -> Assessment:
     """An acceptance: met once reported as passed; missed if its year has come without it."""
     if not values:
-        return Assessment("missed" if as_of > T else "no_data", detail=f"验收年份{T}年，尚无填报")
+        return Assessment("no_data", detail=f"验收年份{T}年，尚无填报" + ("（已过验收年份）" if as_of > T else ""))
     passed = [y for y, v in values if v >= 1]
     t = values[-1][0]
     if passed:
@@ -236,20 +236,21 @@ def _ratio(target: Target, shares: dict[int, list[float]], T: int, as_of: int) -
     return result
 
 
-def compute_assessments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = True) -> pd.DataFrame:
     """Every target assessed as of every year of the plan, from the warehouse's current values."""
     targets = con.execute("select * from targets order by target_id").df()
     values: dict[str, Series] = {}
     demo_years: dict[str, set[int]] = {}
     for code, year, value, is_demo in con.execute(
-        "select indicator_code, year, value, is_demo from latest_observations order by indicator_code, year"
+        "select indicator_code, year, value, is_demo from latest_values(?) order by indicator_code, year", [include_demo]
     ).fetchall():
         values.setdefault(code, []).append((year, value))
         if is_demo:
             demo_years.setdefault(code, set()).add(year)
     shares: dict[str, dict[int, list[float]]] = {}
     for code, year, share, is_demo in con.execute(
-        "select indicator_code, year, share_of_ten, is_demo from structure_shares order by indicator_code, year, part_no"
+        "select indicator_code, year, share_of_ten, is_demo from structure_parts(?) order by indicator_code, year, part_no",
+        [include_demo],
     ).fetchall():
         shares.setdefault(code, {}).setdefault(year, []).append(share)
         if is_demo:
@@ -264,7 +265,7 @@ def compute_assessments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         for as_of in config.YEARS:
             a = assess(target, series, as_of, shares.get(t.indicator_code))
             row = asdict(a)
-            row.update(as_of_year=as_of, target_id=t.target_id, status_label=a.label,
+            row.update(as_of_year=as_of, include_demo=include_demo, target_id=t.target_id, status_label=a.label,
                        target_value=target.target_value, target_year=target.target_year,
                        is_demo=any(y <= as_of for y in demo_years.get(t.indicator_code, set()) & years))
             rows.append(row)
@@ -272,8 +273,8 @@ def compute_assessments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def refresh_assessments(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute target_assessments inside the caller's transaction."""
-    frame = compute_assessments(con)
+    """Recompute target_assessments (with and without demo workbooks) inside the caller's transaction."""
+    frame = pd.concat([compute_assessments(con, True), compute_assessments(con, False)], ignore_index=True)
     con.execute("delete from target_assessments")
     from .warehouse import insert_frame
 

@@ -24,7 +24,7 @@ def status_frame(con: duckdb.DuckDBPyConnection, as_of: int):
         from target_assessments as a
         join targets as t using (target_id)
         join indicators as i using (indicator_code)
-        where a.as_of_year = ?
+        where a.as_of_year = ? and a.include_demo
         order by t.section_no, t.task_no, a.target_id
         """,
         [as_of],

@@ -11,6 +11,7 @@ import duckdb
 SQL_DIR = Path(__file__).parent / "sql"
 # Derived views and macros, in the order they depend on each other.
 DERIVED = (
+    "reported_values",
     "structure_shares",
     "latest_observations",
     "indicator_series",

@@ -30,7 +30,7 @@ def test_default_build_loads_the_demo_and_gives_a_mix_of_statuses(demo_base):
     assert {"met", "missed", "on_track", "moderate", "insufficient", "no_data", "not_assessable"} <= set(statuses)
     assert sum(statuses.values()) == 75
     assert q(db, "select bool_and(is_demo) from target_status where status not in ('no_data')") == [(True,)]
-    as_of_2024 = dict(q(db, "select status, count(*) from target_assessments where as_of_year = 2024 group by status"))
+    as_of_2024 = dict(q(db, "select status, count(*) from target_assessments where as_of_year = 2024 and include_demo group by status"))
     assert {"on_track", "moderate", "insufficient", "moving_away"} <= set(as_of_2024)
 
 
@@ -64,3 +64,9 @@ def test_status_command_prints_every_target(demo_base):
     earlier = run_cli("status", "--db", db, "--as-of", "2024")
     assert "评估年度 2024" in earlier.stdout and "进展偏慢" in earlier.stdout
     assert run_cli("status", "--db", db, "--as-of", "2040").returncode == 2
+
+
+def test_assessments_without_demo_have_no_data(demo_base):
+    _, db = demo_base
+    rows = q(db, "select distinct status from target_assessments where not include_demo")
+    assert rows == [("no_data",)]

@@ -104,7 +104,7 @@ def test_milestone_is_met_by_its_report():
     assert assess(target, [(2024, 0.0), (2025, 0.0)], 2025).status == "not_assessable"
     assert assess(target, [(2027, 0.0), (2028, 0.0)], 2028).status == "missed"
     assert assess(target, [], 2025).status == "no_data"
-    assert assess(target, [], 2029).status == "missed"
+    assert assess(target, [], 2029).status == "no_data"  # unknown, not guessed
 
 
 def test_structure_within_tolerance():

@@ -1,5 +1,5 @@
 -- Each indicator's yearly values with the running total since the plan began (for counts to create).
-create or replace view indicator_series as
+create or replace macro series_values(include_demo) as table
 with
 
 calendar as (
@@ -13,7 +13,10 @@ final as (
             sum(case when l.year >= c.start_year then l.value end)
                 over (partition by l.indicator_code order by l.year rows between unbounded preceding and current row)
         end as cumulative_value
-    from latest_observations as l, calendar as c
+    from latest_values(include_demo) as l, calendar as c
 )
 
-select * from final
+select * from final;
+
+create or replace view indicator_series as
+select * from series_values(true);

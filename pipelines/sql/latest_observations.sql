@@ -1,18 +1,10 @@
 -- indicator × year, the current value: the latest non-withdrawn report, else derived from its parts.
-create or replace view latest_observations as
+-- latest_values(include_demo) leaves demo workbooks out when asked; the view includes them.
+create or replace macro latest_values(include_demo) as table
 with
 
-live_observations as (
-    select o.*, s.is_demo, s.unit as reporting_unit
-    from observations as o
-    join submissions as s using (submission_id)
-    where not s.withdrawn
-),
-
 reported as (
-    select indicator_code, year, value, submission_id, note, is_demo
-    from live_observations
-    qualify row_number() over (partition by indicator_code, year order by submission_id desc) = 1
+    select * from reported_values(include_demo)
 ),
 
 rates_from_parts as (
@@ -37,7 +29,7 @@ structure_first_share as (
         submission_id,
         '由各部分数量计算（首项占比，按合计10折算）' as note,
         is_demo
-    from structure_shares
+    from structure_parts(include_demo)
     where part_no = 1
 ),
 
@@ -56,4 +48,7 @@ final as (
     anti join reported as r using (indicator_code, year)
 )
 
-select * from final
+select * from final;
+
+create or replace view latest_observations as
+select * from latest_values(true);

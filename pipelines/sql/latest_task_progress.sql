@@ -1,12 +1,12 @@
 -- Each task's latest reported status (any of its lead units; the latest workbook wins).
-create or replace view latest_task_progress as
+create or replace macro task_progress_latest(include_demo) as table
 with
 
 live as (
     select p.*, s.unit, s.year, s.received_at, s.is_demo
     from task_progress as p
     join submissions as s using (submission_id)
-    where not s.withdrawn
+    where not s.withdrawn and (include_demo or not s.is_demo)
 ),
 
 final as (
@@ -16,4 +16,7 @@ final as (
     qualify row_number() over (partition by task_no order by submission_id desc) = 1
 )
 
-select * from final
+select * from final;
+
+create or replace view latest_task_progress as
+select * from task_progress_latest(true);

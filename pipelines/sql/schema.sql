@@ -178,6 +178,7 @@ create table ingest_warnings (
 
 create table target_assessments (
     as_of_year integer not null,
+    include_demo boolean not null,
     target_id varchar not null,
     status varchar not null,
     status_label varchar not null,

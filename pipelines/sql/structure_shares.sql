@@ -1,29 +1,20 @@
 -- A structure's parts per year (高:中:初, 职:普) as counts and as shares of a total of 10.
-create or replace view structure_shares as
+create or replace macro structure_parts(include_demo) as table
 with
 
-live_observations as (
-    select o.*, s.is_demo
-    from observations as o
-    join submissions as s using (submission_id)
-    where not s.withdrawn
-),
-
 reported as (
-    select indicator_code, year, value, submission_id, is_demo
-    from live_observations
-    qualify row_number() over (partition by indicator_code, year order by submission_id desc) = 1
+    select * from reported_values(include_demo)
 ),
 
 parts as (
-    select i.indicator_code, p.part_code, p.part_no
+    select i.indicator_code, p.part_code, p.part_no, len(i.parts) as n_parts
     from indicators as i,
         unnest(i.parts) with ordinality as p(part_code, part_no)
     where i.method = 'structure'
 ),
 
 counts as (
-    select p.indicator_code, p.part_code, p.part_no, r.year, r.value as count, r.submission_id, r.is_demo
+    select p.indicator_code, p.part_code, p.part_no, p.n_parts, r.year, r.value as count, r.submission_id, r.is_demo
     from parts as p
     join reported as r on r.indicator_code = p.part_code
 ),
@@ -32,9 +23,8 @@ complete_years as (
     -- Shares only where every part was reported that year.
     select indicator_code, year, sum(count) as total, max(submission_id) as submission_id, bool_or(is_demo) as is_demo
     from counts
-    group by indicator_code, year
-    having count(*) = (select len(parts) from indicators as i where i.indicator_code = counts.indicator_code)
-        and sum(count) > 0
+    group by indicator_code, year, n_parts
+    having count(*) = n_parts and sum(count) > 0
 ),
 
 final as (
@@ -51,4 +41,7 @@ final as (
     join complete_years as y using (indicator_code, year)
 )
 
-select * from final
+select * from final;
+
+create or replace view structure_shares as
+select * from structure_parts(true);

@@ -1,4 +1,5 @@
--- Every target's status as of the latest year with data (the assessments hold every as-of year).
+-- Every target's status as of the latest year with data (the assessments hold every as-of year,
+-- with and without demo workbooks; this view is the one with them).
 create or replace view target_status as
 with
 
@@ -13,6 +14,7 @@ final as (
     select a.*
     from target_assessments as a
     join latest_year using (as_of_year)
+    where a.include_demo
 )
 
 select * from final

@@ -1,7 +1,7 @@
 -- The task ledger as of a date: units, deadlines, latest status, overdue and discrepancy flags.
 -- Overdue: a dated milestone passed and the task not reported 已完成 (常态化推进 counts as done for
 -- a task that is also 长期坚持: its dated part is finished and it has become routine).
-create or replace macro task_ledger(as_of) as table
+create or replace macro task_ledger(as_of, include_demo := true) as table
 with
 
 units as (
@@ -63,7 +63,7 @@ final as (
     join key_tasks as k using (key_task_no)
     left join units as u using (task_no)
     left join milestones as m using (task_no)
-    left join latest_task_progress as p using (task_no)
+    left join task_progress_latest(include_demo) as p using (task_no)
     left join flags as f using (task_no)
 )
 
