@@ -1,10 +1,20 @@
-"""敖汉旗教育高质量发展监测平台: the dashboard's entry point (st.navigation over pages/)."""
+"""敖汉旗教育高质量发展监测平台: the entry point — navigation over pages/ and the shared sidebar."""
 
 import streamlit as st
 
-st.set_page_config(page_title="敖汉旗教育高质量发展监测", page_icon="📊", layout="wide")
+from dashboard.filters import sidebar
+
+st.set_page_config(page_title="敖汉旗教育高质量发展监测", page_icon=":material/school:", layout="wide")
 
 pages = [
-    st.Page("pages/ledger.py", title="任务台账", icon="📋", default=True),
+    st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+    st.Page("pages/indicators.py", title="指标", icon=":material/show_chart:"),
+    st.Page("pages/ledger.py", title="任务台账", icon=":material/checklist:"),
+    st.Page("pages/units.py", title="责任单位", icon=":material/groups:"),
+    st.Page("pages/upload.py", title="数据填报", icon=":material/upload_file:"),
+    st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
 ]
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台")
+sidebar()
+navigation.run()

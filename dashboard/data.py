@@ -1,24 +1,66 @@
-"""Cached queries against the warehouse, opened briefly so that a command-line writer is never blocked."""
+"""Warehouse access for the pages: brief read-only connections, cached until the data changes."""
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from pipelines import config
-from pipelines.warehouse import connect
+from pipelines.warehouse import WarehouseBusy, connect
+
+READ_WAIT_SECONDS = 10.0
 
 
 def db_path() -> Path:
-    return Path(st.session_state.get("db_path") or config.DB_PATH)
+    return Path(os.environ.get("MONITOR_DB", config.DB_PATH))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def query(sql: str, params: tuple = (), db: str | None = None) -> pd.DataFrame:
-    """Run one read-only query; values are always bound, never formatted into the SQL."""
-    with connect(Path(db) if db else db_path(), read_only=True) as con:
+def raw_dir() -> Path:
+    return Path(os.environ.get("MONITOR_RAW", config.RAW_DIR))
+
+
+def data_version(db: Path) -> tuple:
+    """Changes whenever the warehouse is written (its file or its write-ahead log), to key the cache."""
+    stamps = []
+    for path in (db, Path(str(db) + ".wal")):
+        try:
+            stat = path.stat()
+            stamps.append((stat.st_mtime_ns, stat.st_size))
+        except FileNotFoundError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _query(sql: str, params: tuple, db: str, version: tuple) -> pd.DataFrame:
+    with connect(Path(db), read_only=True, wait=READ_WAIT_SECONDS) as con:
         return con.execute(sql, list(params)).df()
 
 
-def warehouse_exists() -> bool:
+def query(sql: str, params=()) -> pd.DataFrame:
+    """One read-only query with bound values; cached until the warehouse changes.
+
+    A command-line write in progress makes us wait and retry; if it takes too long the page says so.
+    """
+    db = db_path()
+    try:
+        return _query(sql, tuple(params), str(db), data_version(db))
+    except WarehouseBusy:
+        st.warning("数据正在更新（另一程序正在写入数据仓库），请稍候刷新页面。")
+        st.stop()
+
+
+def clear_cache() -> None:
+    _query.clear()
+
+
+def warehouse_ready() -> bool:
     return db_path().exists()
+
+
+def require_warehouse() -> None:
+    """The no-warehouse guard every page starts with."""
+    if not warehouse_ready():
+        st.info("数据仓库尚未建立。请在项目目录运行：.venv/bin/python -m pipelines build")
+        st.stop()

@@ -1,24 +1,113 @@
-"""任务台账: the 98 tasks with their units and deadlines."""
+"""任务台账: the 98 tasks with their units, deadlines, reported status, overdue and discrepancy flags."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard.data import query, warehouse_exists
+from dashboard import queries
+from dashboard.charts import timeline_chart
+from dashboard.data import query, require_warehouse
+from dashboard.filters import current
+from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
+from pipelines import config
 
+require_warehouse()
+f = current()
 st.title("任务台账")
-if not warehouse_exists():
-    st.info("数据仓库尚未建立。请先运行：python -m pipelines build")
-    st.stop()
+today = queries.ledger_date(f.as_of)
+st.caption(f"98项任务的牵头与责任单位、完成时限和最新进展；逾期按 {today:%Y-%m-%d} 计算")
 
-tasks = query(
-    """
-    select t.task_no as 编号, s.title as 重点任务, k.title as 任务目标, t.text as 任务内容,
-        string_agg(u.unit, '、') filter (where u.role = 'lead') as 牵头单位,
-        string_agg(u.unit, '、') filter (where u.role = 'responsible') as 责任单位,
-        t.deadline_text as 完成时限
-    from tasks t join sections s using (section_no) join key_tasks k using (key_task_no)
-    left join task_units u using (task_no)
-    group by all order by t.task_no
-    """
+ledger = queries.ledger(f)
+if ledger.empty:
+    no_data("当前筛选条件下没有任务。")
+demo_banner(f.show_demo and bool(ledger["is_demo"].fillna(False).any()))
+
+a, b, c, d = st.columns(4)
+a.metric("任务", len(ledger), border=True)
+b.metric("已完成（含转入常态化）", int(ledger["milestone_done"].sum()), border=True,
+         help="报告“已完成”的任务，以及长期坚持类任务报告“常态化推进”的")
+c.metric("逾期", int(ledger["overdue"].sum()), border=True)
+d.metric("正文与附件有差异", int(ledger["has_discrepancy"].sum()), border=True)
+
+with st.container(border=True):
+    left, middle, right = st.columns([2, 2, 3])
+    key_tasks = ledger[["key_task_no", "key_task_title"]].drop_duplicates()
+    key_options = {"全部": None} | {f"（{r.key_task_no}）{r.key_task_title}": r.key_task_no for r in key_tasks.itertuples()}
+    key = key_options[left.selectbox("重点任务（三十项）", list(key_options), key="ledger_key")]
+    states = ["未填报", *config.PROGRESS_STATUSES]
+    chosen_states = middle.multiselect("最新进展", states, key="ledger_states", placeholder="全部")
+    words = right.text_input("查找任务内容", key="ledger_search")
+    only_overdue = left.toggle("只看逾期", key="ledger_overdue")
+    only_discrepancy = middle.toggle("只看正文与附件有差异", key="ledger_discrepancy")
+
+shown = ledger
+if key:
+    shown = shown[shown["key_task_no"] == key]
+if chosen_states:
+    shown = shown[shown["latest_status"].fillna("未填报").isin(chosen_states)]
+if words:
+    shown = shown[shown["text"].str.contains(words, regex=False)]
+if only_overdue:
+    shown = shown[shown["overdue"]]
+if only_discrepancy:
+    shown = shown[shown["has_discrepancy"]]
+
+table = pd.DataFrame({
+    "编号": shown["task_no"],
+    "重点任务": shown["section_title"],
+    "任务目标": "（" + shown["key_task_no"].astype(str) + "）" + shown["key_task_title"],
+    "任务内容": shown["text"],
+    "牵头单位": shown["lead_units"],
+    "责任单位": shown["responsible_units"],
+    "完成时限": shown["deadline_text"].str.replace("\n", "；"),
+    "最新进展": shown["latest_status"].fillna("未填报"),
+    "进展说明": shown["latest_note"],
+    "逾期": shown["overdue"],
+    "正文与附件差异": shown["discrepancy_notes"].fillna(""),
+})
+st.dataframe(
+    tidy(table), hide_index=True, width="stretch", height=460,
+    column_config={
+        "任务内容": st.column_config.TextColumn(width="large"),
+        "责任单位": st.column_config.TextColumn(width="medium"),
+        "逾期": st.column_config.CheckboxColumn(),
+        "正文与附件差异": st.column_config.TextColumn(width="medium"),
+    },
 )
-st.metric("任务数", len(tasks))
-st.dataframe(tasks, hide_index=True, use_container_width=True)
+st.caption(f"显示 {len(table)} 项")
+downloads(table, f"任务台账_{today:%Y%m%d}", "任务台账", key="ledger")
+
+st.subheader("完成时限时间轴")
+milestones = query("select task_no, due_date, milestone from task_deadlines order by due_date")
+milestones = milestones.merge(
+    shown[["task_no", "latest_status", "lead_units", "first_due", "milestone_done"]], on="task_no")
+if milestones.empty:
+    st.caption("所选任务没有具体的完成时限（均为长期坚持）。")
+else:
+    done = milestones["milestone_done"]
+    passed = pd.to_datetime(milestones["due_date"]).dt.date < today
+    milestones["state"] = ["已完成" if d else ("逾期未完成" if p else "未到期") for d, p in zip(done, passed)]
+    milestones["label"] = "任务" + milestones["task_no"].astype(str) + "（" + milestones["lead_units"].fillna("") + "）"
+    milestones["hover"] = [
+        f"<b>任务{r.task_no}</b>：{r.milestone}<br>应完成：{pd.Timestamp(r.due_date):%Y-%m-%d}<br>最新进展：{r.latest_status if isinstance(r.latest_status, str) else '未填报'}"
+        for r in milestones.itertuples()
+    ]
+    chart(timeline_chart(milestones, today, f.as_of, f.show_demo and bool(shown["is_demo"].fillna(False).any())),
+          f"任务时间轴_{today:%Y%m%d}", key="timeline")
+
+st.subheader("某项任务的进展记录")
+task_no = st.selectbox("任务", shown["task_no"].tolist(), key="ledger_history_task",
+                       format_func=lambda n: f"任务{n}：{ledger.set_index('task_no').loc[n, 'text'][:40]}")
+history = query(
+    """
+    select s.year as 年度, p.status as 进展状态, p.note as 进展说明, s.unit as 填报单位, s.file_name as 来源工作簿,
+        s.received_at as 收到时间, case when s.is_demo then ? else '' end as 说明
+    from task_progress p join submissions s using (submission_id)
+    where p.task_no = ? and not s.withdrawn and (? or not s.is_demo)
+    order by s.submission_id desc
+    """,
+    [config.DEMO_LABEL, task_no, f.show_demo],
+)
+if history.empty:
+    st.caption("该任务还没有填报过进展。")
+else:
+    st.dataframe(tidy(history), hide_index=True, width="stretch")

@@ -52,6 +52,8 @@ final as (
         p.reported_year,
         p.reported_at,
         p.is_demo,
+        coalesce(p.status_code, '') = 'done'
+            or (t.ongoing and coalesce(p.status_code, '') = 'ongoing') as milestone_done,
         coalesce(m.n_passed, 0) > 0
             and coalesce(p.status_code, '') <> 'done'
             and not (t.ongoing and coalesce(p.status_code, '') = 'ongoing') as overdue,

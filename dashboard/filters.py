@@ -1,0 +1,66 @@
+"""The shared sidebar: as-of year, section, unit, and whether demo data is shown."""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from pipelines import config
+
+from .data import query, warehouse_ready
+
+ALL = "全部"
+
+
+@dataclass(frozen=True)
+class Filters:
+    as_of: int
+    section: int | None
+    unit: str | None
+    show_demo: bool
+
+
+def latest_year(show_demo: bool) -> int | None:
+    frame = query(
+        """
+        select max(o.year) as year
+        from observations o join submissions s using (submission_id)
+        where not s.withdrawn and (? or not s.is_demo)
+        """,
+        [show_demo],
+    )
+    year = frame["year"].iloc[0]
+    return None if year != year or year is None else int(year)
+
+
+def sidebar() -> Filters:
+    """Draw the shared filters (called once per run, from app.py) and remember them for the pages."""
+    with st.sidebar:
+        st.markdown("### 筛选")
+        if not warehouse_ready():
+            st.caption("数据仓库尚未建立")
+            filters = Filters(config.BASELINE_YEAR, None, None, True)
+            st.session_state["filters"] = filters
+            return filters
+        has_demo = bool(query("select count(*) as n from submissions where is_demo")["n"].iloc[0])
+        show_demo = st.toggle("显示示例数据", value=True, key="show_demo", disabled=not has_demo,
+                              help="示例数据为演示用的虚构数值，并非真实统计。")
+        default = latest_year(show_demo) or config.BASELINE_YEAR
+        years = list(config.YEARS)
+        as_of = st.selectbox("评估年度", years, index=years.index(default), key=f"as_of_{show_demo}",
+                             help="按该年度及以前的数据评估各目标；默认为有数据的最近年度。")
+        sections = query("select section_no, title from sections order by section_no")
+        section_labels = {ALL: None} | {
+            f"{config.SECTION_NUMERALS[r.section_no - 1]}、{r.title}": int(r.section_no) for r in sections.itertuples()
+        }
+        section = st.selectbox("重点任务", list(section_labels), key="section")
+        units = query("select unit from units order by unit = '旗教育局' desc, category, unit")["unit"].tolist()
+        unit = st.selectbox("单位", [ALL, *units], key="unit", help="牵头或负责的单位")
+        filters = Filters(int(as_of), section_labels[section], None if unit == ALL else unit, bool(show_demo and has_demo))
+        if filters.show_demo:
+            st.caption(f"⚠️ 当前含{config.DEMO_LABEL}")
+    st.session_state["filters"] = filters
+    return filters
+
+
+def current() -> Filters:
+    return st.session_state.get("filters") or Filters(config.BASELINE_YEAR, None, None, True)

@@ -1,0 +1,141 @@
+"""The queries the pages share, each a function of plain values (so that they cache)."""
+
+from datetime import date
+
+import pandas as pd
+
+from pipelines import config
+
+from .data import query
+from .filters import Filters
+
+
+def ledger_date(as_of: int, today: date | None = None) -> date:
+    """The day overdue is judged on: today for the latest years, else the end of the chosen year."""
+    today = today or date.today()
+    return today if as_of >= today.year - 1 else date(as_of + 1, 1, 1)
+
+
+def last_due_year(as_of: int, today: date | None = None) -> int:
+    """The latest year a workbook can be due for: a year's figures are sent the next year."""
+    return min(as_of, (today or date.today()).year - 1)
+
+
+def statuses(f: Filters) -> pd.DataFrame:
+    """Every target (within the filters) with its assessment as of the chosen year."""
+    frame = query(
+        """
+        select t.target_id, t.indicator_code, i.name as indicator_name, i.reporter, t.task_no, t.key_task_no,
+            t.section_no, s.title as section_title, t.kind, t.comparator, t.target_value, t.ratio_parts, t.unit,
+            t.target_year, t.recurring, t.basis, t.source, t.source_text, t.lead_unit,
+            a.status, a.status_label, a.baseline_value, a.baseline_year, a.latest_value, a.latest_year,
+            a.latest_text, a.gap, a.required_per_year, a.actual_per_year, a.progress_ratio, a.projected_value,
+            a.detail, a.is_demo
+        from targets t
+        join indicators i using (indicator_code)
+        join sections s using (section_no)
+        join target_assessments a on a.target_id = t.target_id and a.as_of_year = ? and a.include_demo = ?
+        order by t.section_no, t.task_no, t.target_id
+        """,
+        [f.as_of, f.show_demo],
+    )
+    if f.section:
+        frame = frame[frame["section_no"] == f.section]
+    if f.unit:
+        frame = frame[frame["lead_unit"].fillna("").str.contains(f.unit, regex=False) | (frame["reporter"] == f.unit)]
+    return frame.reset_index(drop=True)
+
+
+def ledger(f: Filters) -> pd.DataFrame:
+    frame = query("select * from task_ledger(?, include_demo := ?)", [ledger_date(f.as_of), f.show_demo])
+    if f.section:
+        frame = frame[frame["section_no"] == f.section]
+    if f.unit:
+        involved = query("select task_no from task_units where unit = ?", [f.unit])["task_no"]
+        frame = frame[frame["task_no"].isin(involved)]
+    return frame.reset_index(drop=True)
+
+
+def submissions(show_demo: bool) -> pd.DataFrame:
+    return query(
+        """
+        select submission_id, unit, year, file_name, received_at, account, n_values, n_progress, n_warnings,
+            is_demo, withdrawn, withdrawn_at, withdrawn_by, sha256
+        from submissions where ? or not is_demo
+        order by submission_id desc
+        """,
+        [show_demo],
+    )
+
+
+def expected_workbooks(last_year: int) -> pd.DataFrame:
+    """Unit × year a workbook is due for: units with indicators from 2022, units with tasks only from 2023."""
+    units = query(
+        """
+        select unit,
+            exists(select 1 from indicators i where i.reporter = u.unit) as reports_values
+        from units u
+        where exists(select 1 from indicators i where i.reporter = u.unit)
+           or exists(select 1 from task_units t where t.unit = u.unit and t.role = 'lead')
+        order by unit = '旗教育局' desc, unit
+        """
+    )
+    rows = [
+        {"unit": u.unit, "year": y}
+        for u in units.itertuples()
+        for y in range(config.BASELINE_YEAR if u.reports_values else config.PLAN_START_YEAR, last_year + 1)
+    ]
+    return pd.DataFrame(rows, columns=["unit", "year"])
+
+
+def completeness(show_demo: bool, last_year: int) -> pd.DataFrame:
+    """Workbooks received per unit and year, beside the ones due."""
+    due = expected_workbooks(last_year)
+    got = query(
+        """
+        select unit, year, count(*) as received, max(received_at) as last_received
+        from submissions where not withdrawn and (? or not is_demo)
+        group by unit, year
+        """,
+        [show_demo],
+    )
+    frame = due.merge(got, on=["unit", "year"], how="left")
+    frame["received"] = frame["received"].fillna(0).astype(int)
+    return frame
+
+
+def indicator_values(code: str, show_demo: bool) -> pd.DataFrame:
+    """An indicator's current values by year, with the workbook each came from and its note."""
+    return query(
+        """
+        select l.year, l.value, s2.cumulative_value, l.derivation, l.note, l.is_demo,
+            s.file_name, s.unit as reported_by, s.received_at
+        from latest_values(?) l
+        left join series_values(?) s2 using (indicator_code, year)
+        left join submissions s on s.submission_id = l.submission_id
+        where l.indicator_code = ?
+        order by l.year
+        """,
+        [show_demo, show_demo, code],
+    )
+
+
+def structure_values(code: str, show_demo: bool) -> pd.DataFrame:
+    return query(
+        """
+        select p.year, p.part_no, p.part_code, i.name as part_name, p.count, p.share_of_ten, p.is_demo
+        from structure_parts(?) p join indicators i on i.indicator_code = p.part_code
+        where p.indicator_code = ?
+        order by p.year, p.part_no
+        """,
+        [show_demo, code],
+    )
+
+
+def has_data(f: Filters) -> bool:
+    n = query(
+        "select count(*) as n from observations o join submissions s using (submission_id) "
+        "where not s.withdrawn and (? or not s.is_demo)",
+        [f.show_demo],
+    )["n"].iloc[0]
+    return bool(n)

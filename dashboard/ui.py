@@ -1,0 +1,87 @@
+"""Small pieces the pages share: the demo mark, the status legend and method, charts, downloads."""
+
+import pandas as pd
+import streamlit as st
+
+from pipelines import config
+from pipelines.describe import number
+from pipelines.exports import csv_bytes, excel_bytes
+
+from .charts import chart_config
+
+METHOD = (
+    "**评估方法**：以2022年（或首个填报年度）为基线b、最新值v（年度t）、目标值x（目标年度T）。v达到目标即“已达成”；"
+    "目标年度已到仍未达到为“逾期未达成”；否则比较实际年均进展(v−b)/(t−t0)与按期所需年均进展(x−b)/(T−t0)之比r："
+    f"r≥{config.ON_TRACK_RATIO}为“按期可达”，{config.MODERATE_RATIO}≤r<{config.ON_TRACK_RATIO}为“进展偏慢”，"
+    f"0≤r<{config.MODERATE_RATIO}为“进展不足”，r<0为“偏离目标”（与欧盟统计局、Open SDG 可持续发展目标进展评估的分档相同）。"
+    "只有一个年度数据的为“无法评估”，没有数据的为“暂无数据”。累计数量自2023年起逐年相加；年度数量逐年考核；"
+    "验收类目标以填报“已通过”为达成；原文未定年份的目标按2030年评估。"
+)
+
+
+def demo_banner(shown: bool) -> None:
+    if shown:
+        st.warning(f"当前页面含**{config.DEMO_LABEL}**：为演示而虚构的数值，并非真实统计。可在左侧关闭“显示示例数据”。", icon="⚠️")
+
+
+def status_legend() -> None:
+    """The status colours with their meaning, beside the method paragraph."""
+    chips = " ".join(
+        f"<span style='display:inline-block;margin:2px 8px 2px 0'><span style='display:inline-block;width:12px;height:12px;"
+        f"background:{config.STATUS_COLOURS[k]};border:1px solid #555;margin-right:4px;vertical-align:-1px'></span>{v}</span>"
+        for k, v in config.STATUS_LABELS.items()
+    )
+    st.markdown(chips, unsafe_allow_html=True)
+    st.caption(METHOD)
+
+
+def chart(fig, filename: str, key: str | None = None) -> None:
+    st.plotly_chart(fig, width="stretch", theme=None, config=chart_config(filename), key=key)
+
+
+def downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:
+    """CSV and Excel of a table; a cell that begins with = + - @ is written as text, never a formula."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("下载 CSV", csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv")
+    right.download_button("下载 Excel", excel_bytes({sheet: frame}), file_name=f"{stem}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+
+
+def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for reading: missing text blank, missing numbers as —, dates without midnight."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            fmt = "%Y-%m-%d" if (series.dropna().dt.normalize() == series.dropna()).all() else "%Y-%m-%d %H:%M"
+            out[column] = series.dt.strftime(fmt).fillna("")
+        elif pd.api.types.is_bool_dtype(series):
+            continue
+        elif pd.api.types.is_numeric_dtype(series):
+            if series.isna().any():
+                out[column] = series.map(lambda v: "—" if v != v else number(v))
+        else:
+            out[column] = series.astype(object).where(series.notna(), "")
+    return out
+
+
+UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "选择文件"; font-size: 14px; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "或将工作簿拖到此处（.xlsx .xls .ods，单个文件不超过 5 MB）"; font-size: 14px; }
+</style>
+"""
+
+
+def localise_uploader() -> None:
+    """Streamlit's file uploader speaks English; say its words in Chinese."""
+    st.markdown(UPLOADER_CSS, unsafe_allow_html=True)
+
+
+def no_data(message: str) -> None:
+    st.info(message)
+    st.stop()

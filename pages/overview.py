@@ -1,0 +1,57 @@
+"""总览: counts by status, the target-gap chart, overdue tasks, the latest workbooks, the method."""
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.charts import gap_chart, gap_chunks
+from dashboard.data import require_warehouse
+from dashboard.filters import current
+from dashboard.ui import chart, demo_banner, no_data, status_legend, tidy
+from pipelines import config
+
+require_warehouse()
+f = current()
+st.title("总览")
+st.caption(f"《敖汉旗推动教育高质量发展实施方案》量化目标达成情况 · 评估年度 {f.as_of} 年")
+
+targets = queries.statuses(f)
+if targets.empty:
+    no_data("当前筛选条件下没有量化目标。请在左侧放宽“重点任务”或“单位”。")
+demo_banner(f.show_demo and bool(targets["is_demo"].any()))
+if not queries.has_data(f):
+    st.info("还没有任何单位的填报数据，所有目标均为“暂无数据”。请到“数据填报”下载模板、上传工作簿。")
+
+counts = targets["status"].value_counts()
+tiles = list(config.STATUS_LABELS.items())
+for row in (tiles[:4], tiles[4:]):
+    for column, (code, label) in zip(st.columns(4), row):
+        column.metric(label, int(counts.get(code, 0)), border=True)
+st.caption(f"共 {len(targets)} 个量化目标")
+
+st.subheader("量化目标进展")
+status_legend()
+for i, (title, part) in enumerate(gap_chunks(targets)):
+    demo = f.show_demo and bool(part["is_demo"].any())
+    chart(gap_chart(part, f.as_of, demo, f"{title}：量化目标进展"), f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{i}")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("逾期任务")
+    ledger = queries.ledger(f)
+    overdue = ledger[ledger["overdue"]]
+    st.caption(f"截至 {queries.ledger_date(f.as_of):%Y-%m-%d}，已过完成时限而未报告完成：{len(overdue)} 项")
+    st.dataframe(
+        tidy(overdue[["task_no", "lead_units", "overdue_since", "latest_status", "text"]].rename(columns={
+            "task_no": "编号", "lead_units": "牵头单位", "overdue_since": "应完成", "latest_status": "最新进展", "text": "任务内容"})),
+        hide_index=True, width="stretch", height=320,
+    )
+with right:
+    st.subheader("最近收到的工作簿")
+    recent = queries.submissions(f.show_demo).head(8)
+    st.dataframe(
+        tidy(recent.assign(is_demo=recent["is_demo"].map({True: config.DEMO_LABEL, False: ""})))[
+            ["received_at", "unit", "year", "file_name", "n_values", "n_warnings", "is_demo"]].rename(columns={
+            "received_at": "收到时间", "unit": "单位", "year": "年度", "file_name": "文件", "n_values": "数值",
+            "n_warnings": "警告", "is_demo": "说明"}),
+        hide_index=True, width="stretch", height=320,
+    )

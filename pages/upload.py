@@ -1,0 +1,146 @@
+"""数据填报: download a unit's workbook, upload filled ones, see every finding before loading, load, history."""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.data import clear_cache, db_path, query, raw_dir, require_warehouse
+from dashboard.filters import current
+from dashboard.ui import localise_uploader, tidy
+from pipelines import config
+from pipelines.ingest import check_file, ingest_file
+from pipelines.problems import InputError
+from pipelines.reporting import reporting_units
+from pipelines.template import template_bytes, template_file_name
+from pipelines.warehouse import WarehouseBusy, connect
+
+require_warehouse()
+f = current()
+st.title("数据填报")
+st.caption("下载本单位的年度工作簿，填写后上传；平台先检查并列出全部问题，确认后才载入。")
+
+# 1. The blank workbook: the same code as `python -m pipelines template`.
+st.subheader("① 下载填报工作簿")
+with connect(db_path(), read_only=True) as con:
+    units = reporting_units(con)
+left, middle, right = st.columns([2, 1, 2])
+unit = left.selectbox("填报单位", units, index=units.index(f.unit) if f.unit in units else 0, key="upload_unit")
+years = list(config.YEARS)
+year = middle.selectbox("填报年度", years, index=years.index(queries.last_due_year(config.PLAN_END_YEAR)), key="upload_year")
+
+
+@st.cache_data(show_spinner=False)
+def blank_workbook(unit: str, year: int, db: str, version: tuple) -> bytes:
+    with connect(Path(db), read_only=True) as con:
+        return template_bytes(con, unit, year)
+
+
+from dashboard.data import data_version  # noqa: E402
+
+right.download_button(
+    "下载工作簿", blank_workbook(unit, year, str(db_path()), data_version(db_path())),
+    file_name=template_file_name(unit, year), mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="template_download", type="primary",
+)
+
+# 2. Upload: check first, show every finding, load on confirmation.
+st.subheader("② 上传并检查")
+localise_uploader()
+files = st.file_uploader("选择填好的工作簿（可多选）", type=["xlsx", "xls", "ods"], accept_multiple_files=True,
+                         key="uploads", help=f"单个文件不超过 {config.MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+checked = st.session_state.setdefault("upload_checked", {})
+staging = Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp(prefix="uploads_")))
+
+ready = []
+for upload in files or []:
+    data = upload.getvalue()
+    key = f"{upload.name}:{upload.file_id}"
+    path = staging / f"{upload.file_id}{Path(upload.name).suffix.lower()}"
+    if key not in checked:
+        path.write_bytes(data)
+        try:
+            with connect(db_path(), read_only=True) as con:
+                checked[key] = check_file(con, path, upload.name)
+        except InputError as exc:
+            from pipelines.ingest import IngestResult
+
+            checked[key] = IngestResult(upload.name, "rejected", exc.problems, message=f"“{upload.name}”未通过检查")
+    result = checked[key]
+    with st.container(border=True):
+        if result.outcome == "duplicate":
+            st.info(result.message, icon="♻️")
+            continue
+        if result.outcome == "loaded":
+            st.success(result.message, icon="✅")
+            continue
+        errors, warnings = result.errors, result.warnings
+        if errors:
+            st.error(f"**{upload.name}**：{len(errors)} 个错误" + (f"，{len(warnings)} 条警告" if warnings else "")
+                     + "。请修改后重新上传，本文件不会载入。", icon="🚫")
+        else:
+            st.success(f"**{upload.name}**：{result.unit} {result.year}年度，数值 {result.n_values} 个，任务进展 "
+                       f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告（可载入，警告会保留）" if warnings else "")
+                       + "。", icon="✔️")
+            ready.append((key, path, upload.name))
+        if result.problems:
+            findings = pd.DataFrame([p.as_dict() for p in result.problems]).drop(columns="文件")
+            st.dataframe(tidy(findings), hide_index=True, width="stretch")
+        if result.changes is not None and len(result.changes):
+            changes = result.changes.rename(columns={
+                "indicator_code": "指标代码", "name": "指标", "unit": "单位", "year": "年度", "current_value": "现有值",
+                "value": "新值", "change": "变化", "note": "备注"})
+            with st.expander(f"将要载入的数值（新增 {int((changes['变化'] == '新增').sum())}，"
+                             f"更正 {int((changes['变化'] == '更正').sum())}，不变 {int((changes['变化'] == '不变').sum())}）"):
+                st.dataframe(tidy(changes), hide_index=True, width="stretch")
+
+if ready:
+    if st.button(f"确认载入 {len(ready)} 个工作簿", type="primary", key="confirm_load"):
+        for key, path, name in ready:
+            try:
+                result = ingest_file(path, raw_dir(), db_path(), file=name)
+            except WarehouseBusy as exc:
+                st.error(str(exc))
+                break
+            checked[key] = result
+            (st.success if result.outcome == "loaded" else st.error)(result.message)
+        clear_cache()
+        st.rerun()
+
+# 3. History: who sent what, when, and what it changed.
+st.subheader("③ 填报记录")
+history = queries.submissions(f.show_demo)
+if history.empty:
+    st.caption("还没有收到任何工作簿。")
+else:
+    table = pd.DataFrame({
+        "编号": history["submission_id"], "收到时间": history["received_at"], "单位": history["unit"], "年度": history["year"],
+        "文件": history["file_name"], "提交人": history["account"].fillna(""), "数值": history["n_values"],
+        "任务进展": history["n_progress"], "警告": history["n_warnings"],
+        "说明": [("已撤回；" if w else "") + (config.DEMO_LABEL if d else "") for w, d in zip(history["withdrawn"], history["is_demo"])],
+    })
+    st.dataframe(tidy(table), hide_index=True, width="stretch", height=300)
+    chosen = st.selectbox("查看某次填报改变了什么", history["submission_id"].tolist(), key="history_pick",
+                          format_func=lambda i: f"#{i} {table.set_index('编号').loc[i, '单位']} "
+                                                f"{table.set_index('编号').loc[i, '年度']}年度 {table.set_index('编号').loc[i, '文件']}")
+    changed = query(
+        """
+        with this as (select * from submissions where submission_id = ?),
+        before as (
+            select o.indicator_code, o.value
+            from observations o join submissions s using (submission_id), this
+            where s.unit = this.unit and s.year = this.year and s.submission_id < this.submission_id and not s.withdrawn
+            qualify row_number() over (partition by o.indicator_code order by s.submission_id desc) = 1
+        )
+        select o.indicator_code as 指标代码, i.name as 指标, b.value as 此前的值, o.value as 本次的值,
+            case when b.value is null then '新增' when b.value = o.value then '不变' else '更正' end as 变化, o.note as 备注
+        from observations o join indicators i using (indicator_code)
+        left join before b using (indicator_code)
+        where o.submission_id = ?
+        order by 变化 desc, o.sheet_row
+        """,
+        [chosen, chosen],
+    )
+    st.dataframe(tidy(changed), hide_index=True, width="stretch")
