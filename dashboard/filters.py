@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from pipelines import config
+from pipelines.describe import present
 
 from .data import query, warehouse_ready
 
@@ -29,7 +30,7 @@ def latest_year(show_demo: bool) -> int | None:
         [show_demo],
     )
     year = frame["year"].iloc[0]
-    return None if year != year or year is None else int(year)
+    return int(year) if present(year) else None
 
 
 def sidebar() -> Filters:
@@ -57,7 +58,7 @@ def sidebar() -> Filters:
         unit = st.selectbox("单位", [ALL, *units], key="unit", help="牵头或负责的单位")
         filters = Filters(int(as_of), section_labels[section], None if unit == ALL else unit, bool(show_demo and has_demo))
         if filters.show_demo:
-            st.caption(f"⚠️ 当前含{config.DEMO_LABEL}")
+            st.caption(f":material/warning: 当前含{config.DEMO_LABEL}")
     st.session_state["filters"] = filters
     return filters
 

@@ -139,3 +139,15 @@ def has_data(f: Filters) -> bool:
         [f.show_demo],
     )["n"].iloc[0]
     return bool(n)
+
+
+def indicator_data(code: str, kind: str, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame | None, bool]:
+    """An indicator's values up to the as-of year, a structure's parts, and whether any is demo."""
+    values = indicator_values(code, f.show_demo)
+    values = values[values["year"] <= f.as_of]
+    shares = None
+    if kind == "ratio":
+        shares = structure_values(code, f.show_demo)
+        shares = shares[shares["year"] <= f.as_of]
+    demo = f.show_demo and (bool(values["is_demo"].any()) or (shares is not None and bool(shares["is_demo"].any())))
+    return values, shares, demo

@@ -21,7 +21,7 @@ METHOD = (
 
 def demo_banner(shown: bool) -> None:
     if shown:
-        st.warning(f"当前页面含**{config.DEMO_LABEL}**：为演示而虚构的数值，并非真实统计。可在左侧关闭“显示示例数据”。", icon="⚠️")
+        st.warning(f"当前页面含**{config.DEMO_LABEL}**：为演示而虚构的数值，并非真实统计。可在左侧关闭“显示示例数据”。", icon=":material/warning:")
 
 
 def status_legend() -> None:

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries
-from dashboard.charts import indicator_chart
+from dashboard import queries, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
@@ -42,12 +41,7 @@ chosen = st.selectbox("选择目标", ids, index=ids.index(wanted) if wanted in 
                       key="indicator_target")
 target = next(targets[targets["target_id"] == chosen].itertuples())
 
-values = queries.indicator_values(target.indicator_code, f.show_demo)
-values = values[values["year"] <= f.as_of]
-shares = queries.structure_values(target.indicator_code, f.show_demo) if target.kind == "ratio" else None
-if shares is not None:
-    shares = shares[shares["year"] <= f.as_of]
-demo = f.show_demo and (bool(values["is_demo"].any()) or (shares is not None and bool(shares["is_demo"].any())))
+values, shares, demo = queries.indicator_data(target.indicator_code, target.kind, f)
 demo_banner(demo)
 
 unit = "" if target.kind == "milestone" else (target.unit or "")
@@ -61,10 +55,11 @@ c.metric(f"目标（{int(target.target_year)}年）" if present(target.target_ye
 d.metric("差距", number(target.gap, unit) if present(target.gap) else "—", border=True,
          help="距达到目标还差多少（已达成为0）")
 
-if values.empty and (shares is None or shares.empty):
+figure = views.indicator_figure(chosen, f)
+if figure is None:
     st.info("该指标还没有填报数据。")
 else:
-    chart(indicator_chart(target, values, f.as_of, demo, shares), f"{target.target_id}_{f.as_of}", key="indicator")
+    chart(figure, f"{target.target_id}_{f.as_of}", key="indicator")
 if present(target.detail) and target.detail:
     st.caption(f"评估说明：{target.detail}")
 
@@ -92,7 +87,7 @@ lines += [
 st.markdown("\n".join(lines))
 notes = query("select note from discrepancies where target_id = ?", [chosen])
 for note in notes["note"]:
-    st.warning(f"正文与附件不一致：{note}", icon="⚖️")
+    st.warning(f"正文与附件不一致：{note}", icon=":material/balance:")
 
 st.subheader("数据")
 if values.empty:

@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
-from dashboard.charts import timeline_chart
+from dashboard import queries, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
@@ -77,22 +76,11 @@ st.caption(f"显示 {len(table)} 项")
 downloads(table, f"任务台账_{today:%Y%m%d}", "任务台账", key="ledger")
 
 st.subheader("完成时限时间轴")
-milestones = query("select task_no, due_date, milestone from task_deadlines order by due_date")
-milestones = milestones.merge(
-    shown[["task_no", "latest_status", "lead_units", "first_due", "milestone_done"]], on="task_no")
-if milestones.empty:
+figure = views.timeline_figure(tuple(shown["task_no"]), f)
+if figure is None:
     st.caption("所选任务没有具体的完成时限（均为长期坚持）。")
 else:
-    done = milestones["milestone_done"]
-    passed = pd.to_datetime(milestones["due_date"]).dt.date < today
-    milestones["state"] = ["已完成" if d else ("逾期未完成" if p else "未到期") for d, p in zip(done, passed)]
-    milestones["label"] = "任务" + milestones["task_no"].astype(str) + "（" + milestones["lead_units"].fillna("") + "）"
-    milestones["hover"] = [
-        f"<b>任务{r.task_no}</b>：{r.milestone}<br>应完成：{pd.Timestamp(r.due_date):%Y-%m-%d}<br>最新进展：{r.latest_status if isinstance(r.latest_status, str) else '未填报'}"
-        for r in milestones.itertuples()
-    ]
-    chart(timeline_chart(milestones, today, f.as_of, f.show_demo and bool(shown["is_demo"].fillna(False).any())),
-          f"任务时间轴_{today:%Y%m%d}", key="timeline")
+    chart(figure, f"任务时间轴_{today:%Y%m%d}", key="timeline")
 
 st.subheader("某项任务的进展记录")
 task_no = st.selectbox("任务", shown["task_no"].tolist(), key="ledger_history_task",

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries
-from dashboard.charts import gap_chart, gap_chunks
+from dashboard import queries, views
 from dashboard.data import require_warehouse
 from dashboard.filters import current
 from dashboard.ui import chart, demo_banner, no_data, status_legend, tidy
@@ -30,9 +29,8 @@ st.caption(f"共 {len(targets)} 个量化目标")
 
 st.subheader("量化目标进展")
 status_legend()
-for i, (title, part) in enumerate(gap_chunks(targets)):
-    demo = f.show_demo and bool(part["is_demo"].any())
-    chart(gap_chart(part, f.as_of, demo, f"{title}：量化目标进展"), f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{i}")
+for i, (_, figure) in enumerate(views.gap_figures(f)):
+    chart(figure, f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{i}")
 
 left, right = st.columns(2)
 with left:

@@ -5,8 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
-from dashboard.charts import completeness_chart, units_matrix
+from dashboard import queries, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.ui import chart, demo_banner, downloads, tidy
@@ -16,23 +15,7 @@ f = current()
 st.title("责任单位")
 st.caption("各单位在30项重点任务中牵头或负责的情况，以及各单位的任务、指标与报送情况")
 
-roles = query(
-    """
-    select u.unit, t.key_task_no, max(case when u.role = 'lead' then 2 else 1 end) as role
-    from task_units u join tasks t using (task_no)
-    group by all
-    """
-)
-units = query("select unit from units order by unit = '旗教育局' desc, category, unit")["unit"].tolist()
-matrix = (
-    roles.assign(mark=roles["role"].map({2: "牵", 1: "责"}))
-    .pivot(index="unit", columns="key_task_no", values="mark")
-    .reindex(index=units, columns=range(1, 31))
-    .fillna("")
-)
-if f.unit:
-    matrix = matrix.loc[[f.unit]]
-chart(units_matrix(matrix, f.as_of, False), "单位与重点任务", key="matrix")
+chart(views.matrix_figure(f.unit), "单位与重点任务", key="matrix")
 
 st.subheader("单位记分卡")
 ledger = queries.ledger(replace(f, unit=None))
@@ -41,6 +24,7 @@ indicators = query("select reporter as unit, count(*) as n from indicators group
 received = queries.completeness(f.show_demo, queries.last_due_year(f.as_of))
 demo_banner(f.show_demo and bool(queries.submissions(f.show_demo)["is_demo"].any()))
 
+units = query("select unit from units order by unit = '旗教育局' desc, category, unit")["unit"].tolist()
 rows = []
 for unit in units:
     tasks = ledger[ledger["task_no"].isin(lead.loc[lead["unit"] == unit, "task_no"])]
@@ -66,10 +50,9 @@ else:
     st.dataframe(tidy(scorecard), hide_index=True, width="stretch")
     downloads(scorecard, f"单位记分卡_{f.as_of}", "单位记分卡", key="scorecard")
 
-if not received.empty:
-    shown = received if not f.unit else received[received["unit"] == f.unit]
-    if not shown.empty:
-        chart(completeness_chart(shown, f.as_of, f.show_demo), f"报送情况_{f.as_of}", key="completeness")
+figure = views.completeness_figure(f)
+if figure is not None:
+    chart(figure, f"报送情况_{f.as_of}", key="completeness")
 
 if f.unit:
     st.subheader(f"{f.unit}牵头的任务")

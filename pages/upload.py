@@ -71,23 +71,23 @@ for upload in files or []:
     result = checked[key]
     with st.container(border=True):
         if result.outcome == "duplicate":
-            st.info(result.message, icon="♻️")
+            st.info(result.message, icon=":material/recycling:")
             continue
         if result.outcome == "loaded":
-            st.success(result.message, icon="✅")
+            st.success(result.message, icon=":material/check_circle:")
             continue
         errors, warnings = result.errors, result.warnings
         if errors:
             st.error(f"**{upload.name}**：{len(errors)} 个错误" + (f"，{len(warnings)} 条警告" if warnings else "")
-                     + "。请修改后重新上传，本文件不会载入。", icon="🚫")
+                     + "。请修改后重新上传，本文件不会载入。", icon=":material/block:")
         else:
             st.success(f"**{upload.name}**：{result.unit} {result.year}年度，数值 {result.n_values} 个，任务进展 "
                        f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告（可载入，警告会保留）" if warnings else "")
-                       + "。", icon="✔️")
+                       + "。", icon=":material/task_alt:")
             ready.append((key, path, upload.name))
         if result.problems:
             findings = pd.DataFrame([p.as_dict() for p in result.problems]).drop(columns="文件")
-            st.dataframe(tidy(findings), hide_index=True, width="stretch")
+            st.table(tidy(findings).set_index("级别"))  # a plain table: every reason readable in full
         if result.changes is not None and len(result.changes):
             changes = result.changes.rename(columns={
                 "indicator_code": "指标代码", "name": "指标", "unit": "单位", "year": "年度", "current_value": "现有值",

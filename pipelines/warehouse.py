@@ -26,9 +26,10 @@ class WarehouseBusy(Exception):
     """Another process held the warehouse for longer than we were willing to wait."""
 
 
-def _is_lock_error(exc: Exception) -> bool:
+def _is_busy(exc: Exception) -> bool:
+    """Another process holds the file's lock, or this process has it open in the other mode."""
     text = str(exc)
-    return "lock" in text.lower() or "Conflicting" in text
+    return "lock" in text.lower() or "Conflicting" in text or "different configuration" in text
 
 
 @contextmanager
@@ -44,9 +45,9 @@ def connect(db_path: Path, read_only: bool = False, wait: float = LOCK_WAIT_SECO
         try:
             con = duckdb.connect(str(db_path), read_only=read_only, config={"autoinstall_known_extensions": False})
             break
-        except duckdb.IOException as exc:
-            if not _is_lock_error(exc) or time.monotonic() > deadline:
-                if _is_lock_error(exc):
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if not _is_busy(exc) or time.monotonic() > deadline:
+                if _is_busy(exc):
                     raise WarehouseBusy(f"数据仓库正被其他程序占用（已等待{wait:.0f}秒），请稍后再试") from exc
                 raise
             time.sleep(delay + random.uniform(0, delay))

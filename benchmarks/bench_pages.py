@@ -1,0 +1,94 @@
+"""Page speed on the embedded default warehouse.
+
+1. Each page's script run, warm (AppTest, caches filled): median of several runs.
+2. Navigation to each page in headless Chromium, warm: a click on the sidebar link until the page's
+   title and its charts are drawn; and a full load of the page's URL.
+Budgets (issue 4): script run ≤ 0.5 s warm; navigation with charts drawn ≤ 2 s warm.
+"""
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipelines import config  # noqa: E402
+from pipelines.build import build  # noqa: E402
+from tests.browser_support import PAGES, chromium, open_page, streamlit_server  # noqa: E402
+
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+FILES = {"总览": "pages/overview.py", "指标": "pages/indicators.py", "任务台账": "pages/ledger.py",
+         "责任单位": "pages/units.py", "数据填报": "pages/upload.py", "数据质量": "pages/quality.py"}
+NO_CHARTS = ("数据填报", "数据质量")
+CHARTS = {"总览": 6, "指标": 1, "任务台账": 1, "责任单位": 2, "数据填报": 0, "数据质量": 0}  # on the default data
+
+
+def script_runs(db: Path, raw: Path) -> None:
+    from streamlit.runtime import pages_manager
+    from streamlit.testing.v1 import AppTest, app_test
+
+    class NavigationOnly(pages_manager.PagesManager):  # see tests/test_app.py
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pages_manager.PagesManager.uses_pages_directory = False
+
+    app_test.PagesManager = NavigationOnly
+    os.environ.update(MONITOR_DB=str(db), MONITOR_RAW=str(raw))
+    at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=120)
+    at.run()
+    print("页面脚本运行（预热后，AppTest，含侧栏；中位数）：")
+    for title, file in FILES.items():
+        at.switch_page(file).run()  # warm the caches
+        times = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - start)
+            assert not at.exception, at.exception
+        print(f"  {title}: {statistics.median(times):.3f} s  (min {min(times):.3f}, max {max(times):.3f}, n={RUNS})")
+
+
+def browser_navigation(db: Path, raw: Path) -> None:
+    with streamlit_server(db, raw) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        for title, path in PAGES.items():  # cold: the first visit of every page
+            open_page(page, f"{url}/{path}", title, charts=title not in NO_CHARTS)
+        print("浏览器中切换页面（预热后，点击侧栏链接至标题与图表绘出；中位数）：")
+        for title in PAGES:
+            times = []
+            for _ in range(RUNS):
+                other = "数据质量" if title != "数据质量" else "任务台账"
+                page.get_by_role("link", name=other, exact=True).click()
+                page.get_by_role("heading", name=other, exact=True).wait_for()
+                start = time.perf_counter()
+                page.get_by_role("link", name=title, exact=True).click()
+                page.get_by_role("heading", name=title, exact=True).wait_for()
+                if CHARTS[title]:
+                    # every chart of the page drawn (each plot has two main-svg layers)
+                    page.wait_for_function(
+                        "n => document.querySelectorAll('.js-plotly-plot').length >= n && "
+                        "[...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.trace, .hm'))",
+                        arg=CHARTS[title])
+                times.append(time.perf_counter() - start)
+            print(f"  {title}: {statistics.median(times):.3f} s  (min {min(times):.3f}, max {max(times):.3f}, n={RUNS})")
+        print("浏览器中整页打开（预热后，输入网址至标题与图表绘出；中位数）：")
+        for title, path in PAGES.items():
+            times = []
+            for _ in range(RUNS):
+                start = time.perf_counter()
+                open_page(page, f"{url}/{path}", title, charts=title not in NO_CHARTS)
+                times.append(time.perf_counter() - start)
+            print(f"  {title}: {statistics.median(times):.3f} s  (min {min(times):.3f}, max {max(times):.3f}, n={RUNS})")
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as tmp:
+        raw, db = Path(tmp) / "raw", Path(tmp) / "warehouse.duckdb"
+        shutil.copytree(config.RAW_DIR, raw)
+        build(raw, db)
+        script_runs(db, raw)
+        browser_navigation(db, raw)

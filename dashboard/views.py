@@ -1,0 +1,109 @@
+"""Figures the pages draw, built once per set of inputs and data version.
+
+Building a Plotly figure costs far more than drawing it (each call validates every property), so the
+figures are kept (st.cache_resource: the same object, not a copy) until the inputs or the warehouse
+change. Callers must not modify a figure they get from here.
+"""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import charts, queries
+from .data import data_version, db_path
+from .filters import Filters
+
+
+def version() -> tuple:
+    return data_version(db_path())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _gap_figures(f: Filters, stamp: tuple, db: str) -> list[tuple[str, go.Figure]]:
+    targets = queries.statuses(f)
+    return [
+        (title, charts.gap_chart(part, f.as_of, f.show_demo and bool(part["is_demo"].any()), f"{title}：量化目标进展"))
+        for title, part in charts.gap_chunks(targets)
+    ]
+
+
+def gap_figures(f: Filters) -> list[tuple[str, go.Figure]]:
+    return _gap_figures(f, version(), str(db_path()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _indicator_figure(target_id: str, f: Filters, stamp: tuple, db: str) -> go.Figure | None:
+    targets = queries.statuses(Filters(f.as_of, None, None, f.show_demo))
+    target = next(targets[targets["target_id"] == target_id].itertuples())
+    values, shares, demo = queries.indicator_data(target.indicator_code, target.kind, f)
+    if (shares if shares is not None else values).empty:
+        return None
+    return charts.indicator_chart(target, values, f.as_of, demo, shares)
+
+
+def indicator_figure(target_id: str, f: Filters) -> go.Figure | None:
+    return _indicator_figure(target_id, f, version(), str(db_path()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _timeline_figure(task_nos: tuple, f: Filters, stamp: tuple, db: str) -> go.Figure | None:
+    import pandas as pd
+
+    ledger = queries.ledger(Filters(f.as_of, None, None, f.show_demo))
+    shown = ledger[ledger["task_no"].isin(task_nos)]
+    today = queries.ledger_date(f.as_of)
+    milestones = queries.query("select task_no, due_date, milestone from task_deadlines order by due_date")
+    milestones = milestones.merge(shown[["task_no", "latest_status", "lead_units", "first_due", "milestone_done"]], on="task_no")
+    if milestones.empty:
+        return None
+    passed = pd.to_datetime(milestones["due_date"]).dt.date < today
+    milestones["state"] = ["已完成" if d else ("逾期未完成" if p else "未到期") for d, p in zip(milestones["milestone_done"], passed)]
+    milestones["label"] = "任务" + milestones["task_no"].astype(str) + "（" + milestones["lead_units"].fillna("") + "）"
+    milestones["hover"] = [
+        f"<b>任务{r.task_no}</b>：{r.milestone}<br>应完成：{pd.Timestamp(r.due_date):%Y-%m-%d}"
+        f"<br>最新进展：{r.latest_status if isinstance(r.latest_status, str) else '未填报'}"
+        for r in milestones.itertuples()
+    ]
+    return charts.timeline_chart(milestones, today, f.as_of, f.show_demo and bool(shown["is_demo"].fillna(False).any()))
+
+
+def timeline_figure(task_nos: tuple, f: Filters) -> go.Figure | None:
+    return _timeline_figure(task_nos, f, version(), str(db_path()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _matrix_figure(unit: str | None, stamp: tuple, db: str) -> go.Figure:
+    roles = queries.query(
+        """
+        select u.unit, t.key_task_no, max(case when u.role = 'lead' then 2 else 1 end) as role
+        from task_units u join tasks t using (task_no)
+        group by all
+        """
+    )
+    units = queries.query("select unit from units order by unit = '旗教育局' desc, category, unit")["unit"].tolist()
+    matrix = (
+        roles.assign(mark=roles["role"].map({2: "牵", 1: "责"}))
+        .pivot(index="unit", columns="key_task_no", values="mark")
+        .reindex(index=units, columns=range(1, 31))
+        .fillna("")
+    )
+    if unit:
+        matrix = matrix.loc[[unit]]
+    return charts.units_matrix(matrix, None, False)
+
+
+def matrix_figure(unit: str | None) -> go.Figure:
+    return _matrix_figure(unit, version(), str(db_path()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _completeness_figure(f: Filters, stamp: tuple, db: str) -> go.Figure | None:
+    received = queries.completeness(f.show_demo, queries.last_due_year(f.as_of))
+    if f.unit:
+        received = received[received["unit"] == f.unit]
+    if received.empty:
+        return None
+    return charts.completeness_chart(received, f.as_of, f.show_demo)
+
+
+def completeness_figure(f: Filters) -> go.Figure | None:
+    return _completeness_figure(f, version(), str(db_path()))

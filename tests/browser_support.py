@@ -1,0 +1,102 @@
+"""The real app in a real browser: `streamlit run` on a free port, Playwright driving Debian's Chromium."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipelines import config
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PAGES = {"总览": "", "指标": "indicators", "任务台账": "ledger", "责任单位": "units", "数据填报": "upload", "数据质量": "quality"}
+CHART = ".js-plotly-plot .main-svg"
+ARTIFACTS = config.ROOT / "artifacts" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(db: Path, raw: Path, log: Path | None = None):
+    """`streamlit run app.py` against the given warehouse; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "MONITOR_DB": str(db), "MONITOR_RAW": str(raw), "PYTHONPATH": str(config.ROOT)}
+    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(config.ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=config.ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start (exit {proc.poll()}); see {log}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log:
+            out.close()
+
+
+@contextmanager
+def chromium():
+    """Debian's Chromium under Playwright; raises (never skips) when it cannot start."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_page(page, url: str, title: str, charts: bool = True, timeout: float = 45_000) -> None:
+    """Go to a page and wait until its title (and its first chart) is drawn."""
+    for attempt in range(2):
+        page.goto(url)
+        try:
+            page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=timeout)
+            if charts:
+                page.locator(CHART).first.wait_for(timeout=timeout)
+            return
+        except Exception:
+            # A cold server sometimes fails to hand out a lazily loaded script once; a reload fixes it.
+            if attempt or "Failed to fetch dynamically imported module" not in page.content():
+                raise
+
+
+def shoot(page, name: str, height: int = 2600) -> Path:
+    """A screenshot of the whole page (Streamlit scrolls inside the page, so: a tall window)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": height})
+    page.wait_for_timeout(800)  # let the charts re-lay out to the new size
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+    return path

@@ -1,0 +1,203 @@
+"""Every page through Streamlit's AppTest against a small fixture warehouse."""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines import config
+from pipelines.ingest import ingest_file
+from tests.books import filled
+
+APP = str(config.ROOT / "app.py")
+PAGES = ["pages/overview.py", "pages/indicators.py", "pages/ledger.py", "pages/units.py", "pages/upload.py",
+         "pages/quality.py"]
+
+
+@pytest.fixture(autouse=True)
+def navigation_only(monkeypatch):
+    """Run app.py on every AppTest rerun, as the server does.
+
+    With a pages/ folder beside app.py, AppTest (Streamlit 1.67) resets PagesManager's "uses a pages
+    directory" flag before each run, so every rerun after the first runs the page file alone, without
+    app.py's st.navigation and sidebar. The server keeps the flag st.navigation set (False) for the
+    process; this keeps it too.
+    """
+    from streamlit.runtime import pages_manager
+    from streamlit.testing.v1 import app_test
+
+    class NavigationOnly(pages_manager.PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test, "PagesManager", NavigationOnly)
+
+
+@pytest.fixture(scope="module")
+def fixture_wh(empty_base, tmp_path_factory):
+    """A plan warehouse with three real workbooks and one demo workbook."""
+    base = tmp_path_factory.mktemp("app")
+    raw, db = base / "raw", base / "warehouse.duckdb"
+    shutil.copytree(empty_base[0], raw)
+    shutil.copy(empty_base[1], db)
+    books = [
+        ("旗教育局", 2022, {"HS_ENROLLED": 17850, "HS_AGE_POP": 19600, "KG_PUBLIC_RATE": 59}, False),
+        ("旗教育局", 2024, {"KG_PUBLIC_RATE": 63}, False),
+        ("旗教育局", 2025, {"HS_GER": "95.9%"}, False),
+        ("旗财政局", 2022, {"FI_HS_DEBT": 12800}, True),
+        ("旗财政局", 2025, {"FI_HS_DEBT": 2900}, True),
+    ]
+    for i, (unit, year, values, demo) in enumerate(books):
+        path = filled(db, base / f"{i}.xlsx", unit=unit, year=year, values=values,
+                      progress={1: ("推进中", "")} if unit == "旗教育局" and year == 2025 else None)
+        result = ingest_file(path, raw, db, is_demo=demo)
+        assert result.outcome == "loaded", result.problems
+    return raw, db
+
+
+@pytest.fixture
+def app(fixture_wh, monkeypatch, tmp_path):
+    raw, db = fixture_wh
+    # Uploads write to the archive and the warehouse: give each test its own copy.
+    own_raw, own_db = tmp_path / "raw", tmp_path / "w.duckdb"
+    shutil.copytree(raw, own_raw)
+    shutil.copy(db, own_db)
+    monkeypatch.setenv("MONITOR_DB", str(own_db))
+    monkeypatch.setenv("MONITOR_RAW", str(own_raw))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_counts_targets_by_status(app):
+    values = metrics(app)
+    assert values["已达成"] == "1" and values["按期可达"] == "1" and values["逾期未达成"] == "1"
+    assert values["暂无数据"] == "72"
+    assert sum(int(values[label]) for label in config.STATUS_LABELS.values()) == 75
+    assert any("示例数据" in w.value for w in app.warning)
+    charts = app.get("plotly_chart")
+    assert len(charts) >= 5  # the target-gap chart, one per slide-sized group
+
+
+def test_hiding_demo_data_changes_the_counts_and_the_mark(app):
+    app.sidebar.toggle(key="show_demo").set_value(False).run()
+    values = metrics(app)
+    assert values["逾期未达成"] == "0" and values["暂无数据"] == "73"
+    assert not any("示例数据" in w.value for w in app.warning)
+
+
+def test_section_and_unit_filters_narrow_the_targets(app):
+    app.sidebar.selectbox(key="section").set_value("五、提升教育保障水平").run()
+    assert sum(int(v) for v in metrics(app).values()) == 8
+    app.sidebar.selectbox(key="section").set_value("全部").run()
+    app.sidebar.selectbox(key="unit").set_value("旗财政局").run()
+    values = metrics(app)
+    assert sum(int(v) for v in values.values()) == 3 and values["逾期未达成"] == "1"
+
+
+def test_as_of_year_changes_the_judgement(app):
+    app.sidebar.selectbox(key="as_of_True").set_value(2024).run()
+    values = metrics(app)
+    assert values["已达成"] == "0"  # 95.9% was reported for 2025
+    assert values["按期可达"] == "1"
+
+
+def test_indicator_page_shows_the_chosen_target(app):
+    app.switch_page("pages/indicators.py").run()
+    assert not app.exception
+    app.selectbox(key="indicator_target").set_value("T03-5").run()
+    values = metrics(app)
+    assert values["状态"] == "已达成" and values["最新值（2025年）"] == "95.9%"
+    assert values["目标（2025年）"] == "≥95%"
+    assert app.get("plotly_chart")
+    assert any("15—17周岁户籍人口数" in m.value for m in app.markdown)
+    assert len(app.get("download_button")) == 2
+
+
+def test_indicator_search_and_structure(app):
+    app.switch_page("pages/indicators.py").run()
+    app.text_input(key="indicator_search").input("职普").run()
+    assert app.selectbox(key="indicator_target").value == "T19-1"
+    assert any("还没有填报数据" in i.value for i in app.info)
+    app.text_input(key="indicator_search").input("不存在的指标").run()
+    assert any("没有与" in i.value for i in app.info)
+
+
+def test_ledger_lists_98_tasks_and_filters(app):
+    app.switch_page("pages/ledger.py").run()
+    assert not app.exception
+    assert metrics(app)["任务"] == "98"
+    assert len(app.dataframe[0].value) == 98
+    app.toggle(key="ledger_discrepancy").set_value(True).run()
+    assert set(app.dataframe[0].value["编号"]) >= {51, 52, 65}
+    app.sidebar.selectbox(key="unit").set_value("旗委组织部").run()
+    assert metrics(app)["任务"] == "12"  # leads 20–23, responsible for 24–26 and 46–50
+
+
+def test_units_page_matrix_and_scorecard(app):
+    app.switch_page("pages/units.py").run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 2
+    scorecard = app.dataframe[0].value
+    edu = scorecard.set_index("单位").loc["旗教育局"]
+    assert edu["牵头任务"] == 80 and edu["已收"] == 3
+
+
+def test_quality_page_lists_discrepancies_and_missing_workbooks(app):
+    app.switch_page("pages/quality.py").run()
+    assert not app.exception
+    values = metrics(app)
+    assert values == {"目标差异": "3", "完成时限差异": "15", "单位差异": "6"}
+    texts = " ".join(str(df.value.to_dict()) for df in app.dataframe)
+    assert "旗委编办" in texts  # no workbook from it
+
+
+def test_upload_page_checks_then_loads_on_confirmation(app, fixture_wh, tmp_path):
+    _, db = fixture_wh
+    app.switch_page("pages/upload.py").run()
+    assert not app.exception
+    good = filled(db, tmp_path / "good.xlsx", year=2025, values={"KG_PUBLIC_RATE": 64.1})
+    bad = filled(db, tmp_path / "bad.xlsx", year=2025, values={"KG_ENROLLED": "约九成"})
+    app.file_uploader(key="uploads").set_value([
+        ("good.xlsx", good.read_bytes(), "application/octet-stream"),
+        ("bad.xlsx", bad.read_bytes(), "application/octet-stream"),
+    ]).run()
+    assert not app.exception
+    assert any("bad.xlsx" in e.value and "1 个错误" in e.value for e in app.error)
+    findings = app.table[0].value
+    assert "无法识别为数字" in findings["原因"].iloc[0] and findings["列"].iloc[0] == "E列（数值）"
+    own_db = Path(app.session_state["filters"] and __import__("os").environ["MONITOR_DB"])
+    with duckdb.connect(str(own_db), read_only=True) as con:
+        assert con.execute("select count(*) from submissions").fetchone() == (5,)  # nothing loaded yet
+    app.button(key="confirm_load").click().run()
+    assert not app.exception
+    with duckdb.connect(str(own_db), read_only=True) as con:
+        assert con.execute("select file_name from submissions order by submission_id desc limit 1").fetchone() == ("good.xlsx",)
+        assert con.execute("select count(*) from submissions").fetchone() == (6,)
+
+
+def test_every_page_guards_a_missing_warehouse(monkeypatch, tmp_path):
+    monkeypatch.setenv("MONITOR_DB", str(tmp_path / "none.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception
+        assert any("数据仓库尚未建立" in i.value for i in at.info), page
+
+
+def test_overview_on_a_warehouse_without_workbooks(empty_base, monkeypatch):
+    monkeypatch.setenv("MONITOR_DB", str(empty_base[1]))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert any("还没有任何单位的填报数据" in i.value for i in at.info)
+    assert metrics(at)["暂无数据"] == "75"

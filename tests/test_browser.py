@@ -1,0 +1,80 @@
+"""End-to-end in a real browser: the real app on a free port, Debian's Chromium through Playwright.
+
+These fail, never skip, when the browser cannot run: CI installs chromium and fonts-noto-cjk itself.
+Screenshots of every page are saved under artifacts/screenshots/.
+"""
+
+import re
+import shutil
+
+import pytest
+
+from pipelines import config
+from tests.books import filled
+from tests.browser_support import PAGES, chromium, open_page, shoot, streamlit_server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(demo_base, tmp_path_factory):
+    """The app on the embedded default (plan and demo data), on its own copy of the warehouse."""
+    base = tmp_path_factory.mktemp("site")
+    raw, db = base / "raw", base / "warehouse.duckdb"
+    shutil.copytree(demo_base[0], raw)
+    shutil.copy(demo_base[1], db)
+    with streamlit_server(db, raw, log=base / "streamlit.log") as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        yield url, page, db
+        page.close()
+
+
+@pytest.mark.parametrize("title", list(PAGES))
+def test_every_page_opens_with_its_title_and_charts(site, title):
+    url, page, _ = site
+    charts = title not in ("数据填报", "数据质量")
+    open_page(page, f"{url}/{PAGES[title]}", title, charts=charts)
+    if charts:
+        assert page.locator(".js-plotly-plot").count() >= 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    if title != "责任单位":
+        assert page.get_by_text(config.DEMO_LABEL).count() >= 1
+    shoot(page, f"{list(PAGES).index(title) + 1}_{PAGES[title] or 'overview'}")
+
+
+def test_chart_titles_are_chinese_with_the_as_of_year_and_source(site):
+    url, page, _ = site
+    open_page(page, f"{url}/indicators?target=T03-5", "指标")
+    svg = page.locator(".js-plotly-plot").first.inner_text()
+    assert "高中阶段毛入学率" in svg and "评估年度：2025年" in svg
+    assert "数据来源：各单位年度填报；示例数据" in svg
+
+
+def test_upload_a_workbook_and_see_the_new_value_on_the_indicator_page(site, tmp_path):
+    url, page, db = site
+    good = filled(db, tmp_path / "旗教育局_2025_更正.xlsx", year=2025, values={"KG_PUBLIC_RATE": "66.6%"})
+    open_page(page, f"{url}/upload", "数据填报", charts=False)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+    page.get_by_text("检查通过").wait_for(timeout=30_000)
+    page.get_by_role("button", name=re.compile("确认载入")).click()
+    page.get_by_text("已载入“旗教育局_2025_更正.xlsx”").first.wait_for(timeout=30_000)
+    shoot(page, "7_upload_loaded")
+    open_page(page, f"{url}/indicators?target=T10-5", "指标")
+    page.get_by_text("66.6%").first.wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stMetricValue"]').filter(has_text="已达成").count() == 1
+    shoot(page, "8_indicator_after_upload")
+
+
+def test_upload_a_bad_workbook_and_see_the_row_and_column(site, tmp_path):
+    url, page, db = site
+    bad = filled(db, tmp_path / "旗教育局_2025_错误.xlsx", year=2025, values={"KG_ENROLLED": "约九成"})
+    open_page(page, f"{url}/upload", "数据填报", charts=False)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    page.get_by_text("1 个错误").first.wait_for(timeout=30_000)
+    findings = page.locator('[data-testid="stTable"]').first
+    findings.wait_for()
+    text = findings.inner_text()
+    assert "E列（数值）" in text and "无法识别为数字：“约九成”" in text
+    assert re.search(r"指标数据\s+\d+\s+E列", text)  # sheet, row and column
+    assert page.get_by_role("button", name=re.compile("确认载入")).count() == 0
+    shoot(page, "9_upload_refused")
