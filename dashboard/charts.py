@@ -316,7 +316,7 @@ def structure_chart(target, shares: pd.DataFrame) -> go.Figure:
             insidetextanchor="middle", textfont=dict(color="white" if i == 0 else INK, size=14),
             customdata=counts, hovertemplate="%{y}：%{x:.2f}（数量 %{customdata}）<extra>" + (names[i] if i < len(names) else "") + "</extra>",
         ))
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(range=[0, 10], title_text="占比（合计为10）", dtick=1, gridcolor=GRID)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)))
     return fig

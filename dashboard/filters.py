@@ -1,23 +1,14 @@
 """The shared sidebar: as-of year, section, unit, and whether demo data is shown."""
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from pipelines import config
 from pipelines.describe import present
 
 from .data import query, warehouse_ready
+from .queries import Filters
 
 ALL = "全部"
-
-
-@dataclass(frozen=True)
-class Filters:
-    as_of: int
-    section: int | None
-    unit: str | None
-    show_demo: bool
 
 
 def latest_year(show_demo: bool) -> int | None:

@@ -1,13 +1,51 @@
-"""The queries the pages share, each a function of plain values (so that they cache)."""
+"""The queries the pages and the briefing exports share, each a function of plain values.
 
+In the app they go through the cached, retrying reader of dashboard.data; the command line and the
+export threads read through a connection of their own (`with reading(con): …`).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 from pipelines import config
 
-from .data import query
-from .filters import Filters
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar chooses: the as-of year, a section, a unit, and whether demo data counts."""
+
+    as_of: int
+    section: int | None
+    unit: str | None
+    show_demo: bool
+
+
+_connection: ContextVar[duckdb.DuckDBPyConnection | None] = ContextVar("connection", default=None)
+
+
+def query(sql: str, params=()) -> pd.DataFrame:
+    con = _connection.get()
+    if con is not None:
+        return con.execute(sql, list(params)).df()
+    from .data import query as cached
+
+    return cached(sql, params)
+
+
+@contextmanager
+def reading(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the queries of this context (this thread) on the given connection."""
+    token = _connection.set(con)
+    try:
+        yield
+    finally:
+        _connection.reset(token)
 
 
 def ledger_date(as_of: int, today: date | None = None) -> date:

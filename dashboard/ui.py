@@ -7,6 +7,7 @@ from pipelines import config
 from pipelines.describe import number
 from pipelines.exports import csv_bytes, excel_bytes
 
+from . import images
 from .charts import chart_config
 
 METHOD = (
@@ -35,8 +36,14 @@ def status_legend() -> None:
     st.caption(METHOD)
 
 
-def chart(fig, filename: str, key: str | None = None) -> None:
+def chart(fig, filename: str, key: str) -> None:
+    """A chart, and beside it a button for the slide-sized PNG rendered on the server."""
     st.plotly_chart(fig, width="stretch", theme=None, config=chart_config(filename), key=key)
+    if images.available():
+        st.download_button("下载图片（PNG，1920×1080）", data=lambda: images.png(fig), file_name=f"{filename}.png",
+                           mime="image/png", key=f"{key}_png", type="tertiary", icon=":material/image:", on_click="ignore")
+    else:
+        st.caption(images.MISSING_BROWSER)
 
 
 def downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from . import charts, queries
 from .data import data_version, db_path
-from .filters import Filters
+from .queries import Filters
 
 
 def version() -> tuple:

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from dashboard import queries, views
+from dashboard import images, queries, views
+from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
+from dashboard.exports import briefing_pptx, briefing_xlsx
 from dashboard.filters import current
 from dashboard.ui import chart, demo_banner, no_data, status_legend, tidy
 from pipelines import config
@@ -20,6 +22,19 @@ demo_banner(f.show_demo and bool(targets["is_demo"].any()))
 if not queries.has_data(f):
     st.info("还没有任何单位的填报数据，所有目标均为“暂无数据”。请到“数据填报”下载模板、上传工作簿。")
 
+exports = st.container(horizontal=True)
+exports.download_button(
+    "下载汇报幻灯片（PPTX）", data=lambda: briefing_pptx(f), file_name=report_file_name(f.as_of, ".pptx"),
+    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", type="primary",
+    icon=":material/slideshow:", key="deck", on_click="ignore", disabled=not images.available(),
+    help=None if images.available() else images.MISSING_BROWSER,
+)
+exports.download_button(
+    "下载 Excel 报表", data=lambda: briefing_xlsx(f), file_name=report_file_name(f.as_of, ".xlsx"),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:",
+    key="excel_report", on_click="ignore",
+)
+
 counts = targets["status"].value_counts()
 tiles = list(config.STATUS_LABELS.items())
 for row in (tiles[:4], tiles[4:]):
@@ -29,8 +44,18 @@ st.caption(f"共 {len(targets)} 个量化目标")
 
 st.subheader("量化目标进展")
 status_legend()
-for i, (_, figure) in enumerate(views.gap_figures(f)):
+figures = views.gap_figures(f)
+for i, (_, figure) in enumerate(figures):
     chart(figure, f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{i}")
+if images.available():
+    with st.expander("批量下载图片（ZIP）"):
+        titles = [title for title, _ in figures]
+        chosen = st.multiselect("选择图表", titles, default=titles, key="zip_charts", placeholder="选择图表")
+        st.download_button(
+            f"下载所选 {len(chosen)} 张图片", data=lambda: images.zip_of([(t, fig) for t, fig in figures if t in chosen]),
+            file_name=f"目标进展图表_{f.as_of}.zip", mime="application/zip", key="zip", on_click="ignore",
+            disabled=not chosen,
+        )
 
 left, right = st.columns(2)
 with left:

@@ -60,6 +60,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("status", help="列出各量化目标的达成状态")
     s.add_argument("--db", type=Path, default=config.DB_PATH)
     s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：有数据的最近年度）")
+
+    r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）或 Excel 报表（.xlsx）")
+    r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx 或 .xlsx")
+    r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：有数据的最近年度）")
+    r.add_argument("--db", type=Path, default=config.DB_PATH)
     return p
 
 
@@ -127,7 +132,40 @@ def run_status(args) -> int:
     return EXIT_OK if ok else EXIT_USAGE
 
 
-COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "status": run_status}
+def run_report(args) -> int:
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pptx", ".xlsx"):
+        print("用法错误：--out 应为 .pptx（汇报幻灯片）或 .xlsx（Excel 报表）文件", file=sys.stderr)
+        return EXIT_USAGE
+    if args.as_of is not None and args.as_of not in config.YEARS:
+        print(f"用法错误：--as-of {args.as_of} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", file=sys.stderr)
+        return EXIT_USAGE
+    ensure_warehouse(args.db)
+    from dashboard import images
+    from pipelines.warehouse import connect
+
+    try:
+        with connect(args.db, read_only=True) as con:
+            if suffix == ".pptx":
+                from dashboard.briefing import build_deck
+
+                data = build_deck(con, args.as_of)
+            else:
+                from dashboard.excel_report import build_workbook
+
+                data = build_workbook(con, args.as_of)
+    except images.ImageExportUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REJECTED
+    finally:
+        images.stop()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"已生成 {args.out}（{len(data) / 1024:.0f} KB）")
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "status": run_status, "report": run_report}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,6 +85,9 @@ def test_overview_counts_targets_by_status(app):
     assert any("示例数据" in w.value for w in app.warning)
     charts = app.get("plotly_chart")
     assert len(charts) >= 5  # the target-gap chart, one per slide-sized group
+    labels = [b.label for b in app.get("download_button")]
+    assert labels[:2] == ["下载汇报幻灯片（PPTX）", "下载 Excel 报表"]
+    assert labels.count("下载图片（PNG，1920×1080）") == len(charts)
 
 
 def test_hiding_demo_data_changes_the_counts_and_the_mark(app):
@@ -119,7 +122,7 @@ def test_indicator_page_shows_the_chosen_target(app):
     assert values["目标（2025年）"] == "≥95%"
     assert app.get("plotly_chart")
     assert any("15—17周岁户籍人口数" in m.value for m in app.markdown)
-    assert len(app.get("download_button")) == 2
+    assert {b.label for b in app.get("download_button")} == {"下载图片（PNG，1920×1080）", "下载 CSV", "下载 Excel"}
 
 
 def test_indicator_search_and_structure(app):

@@ -1,0 +1,91 @@
+"""Charts as slide-sized PNGs, rendered on the server by kaleido in Debian's Chromium.
+
+One kaleido browser is started for the process and reused (its sync server): a PNG then takes a
+fraction of a second instead of the two a fresh browser costs. MathJax is off: kaleido would otherwise
+fetch it from a CDN, which this intranet cannot reach.
+"""
+
+import shutil
+import threading
+
+import plotly.graph_objects as go
+
+from .charts import SLIDE_HEIGHT, SLIDE_SCALE, SLIDE_WIDTH
+
+_lock = threading.Lock()
+_started = False
+BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+MISSING_BROWSER = (
+    "服务器上没有可用于生成图片的浏览器：请以 root 安装 Debian 的 chromium 和 fonts-noto-cjk"
+    "（apt-get install chromium fonts-noto-cjk），然后重试。"
+)
+
+
+class ImageExportUnavailable(RuntimeError):
+    """No browser to render with: the message says what to install."""
+
+
+def _browser() -> str | None:
+    """The browser kaleido will use: BROWSER_PATH when set (kaleido reads it too), else Debian's."""
+    import os
+
+    chosen = os.environ.get("BROWSER_PATH")
+    for path in (chosen,) if chosen else BROWSERS:
+        if shutil.which(path):
+            return path
+    return None
+
+
+def available() -> bool:
+    return _browser() is not None
+
+
+def start() -> None:
+    """Start the shared renderer (once per process)."""
+    global _started
+    with _lock:
+        if _started:
+            return
+        if not available():
+            raise ImageExportUnavailable(MISSING_BROWSER)
+        import kaleido
+
+        kaleido.start_sync_server(n=1, timeout=60, mathjax=False, silence_warnings=True)
+        _started = True
+
+
+def stop() -> None:
+    global _started
+    with _lock:
+        if _started:
+            import kaleido
+
+            kaleido.stop_sync_server(silence_warnings=True)
+            _started = False
+
+
+def png(fig: go.Figure, width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT, scale: float = SLIDE_SCALE) -> bytes:
+    """The figure as a PNG of width×scale by height×scale pixels (1920×1080 by default)."""
+    start()
+    import kaleido
+
+    try:
+        return kaleido.calc_fig_sync(fig, opts={"format": "png", "width": width, "height": height, "scale": scale})
+    except Exception as exc:  # kaleido wraps browser failures in several types
+        raise ImageExportUnavailable(f"图片生成失败（{type(exc).__name__}）：{exc}") from exc
+
+
+def zip_of(figures: list[tuple[str, go.Figure]]) -> bytes:
+    """Several charts as PNGs in one zip, named by their titles."""
+    import io
+    import re
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for i, (name, fig) in enumerate(figures, start=1):
+            safe = re.sub(r'[\\/:*?"<>|\s]+', "_", name)[:60]
+            archive.writestr(f"{i:02d}_{safe}.png", png(fig))
+    return buffer.getvalue()
