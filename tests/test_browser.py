@@ -78,3 +78,20 @@ def test_upload_a_bad_workbook_and_see_the_row_and_column(site, tmp_path):
     assert re.search(r"指标数据\s+\d+\s+E列", text)  # sheet, row and column
     assert page.get_by_role("button", name=re.compile("确认载入")).count() == 0
     shoot(page, "9_upload_refused")
+
+
+def test_one_click_on_the_overview_gives_the_deck(site, tmp_path):
+    from pptx import Presentation
+
+    url, page, _ = site
+    open_page(page, url, "总览")
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name=re.compile("下载汇报幻灯片")).click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.suffix == ".pptx" and "汇报" in path.name
+    prs = Presentation(str(path))
+    assert len(prs.slides) == 15
+    with page.expect_download(timeout=60_000) as png:
+        page.get_by_role("button", name=re.compile("下载图片")).first.click()
+    assert png.value.suggested_filename.endswith(".png")
