@@ -5,6 +5,8 @@ figures are kept (st.cache_resource: the same object, not a copy) until the inpu
 change. Callers must not modify a figure they get from here.
 """
 
+from pathlib import Path
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -107,3 +109,17 @@ def _completeness_figure(f: Filters, stamp: tuple, db: str) -> go.Figure | None:
 
 def completeness_figure(f: Filters) -> go.Figure | None:
     return _completeness_figure(f, version(), str(db_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _blank_workbook(unit: str, year: int, stamp: tuple, db: str) -> bytes:
+    from pipelines.template import template_bytes
+    from pipelines.warehouse import connect
+
+    with connect(Path(db), read_only=True) as con:
+        return template_bytes(con, unit, year)
+
+
+def blank_workbook(unit: str, year: int) -> bytes:
+    """A unit's workbook for a year (the `template` command's code), kept until the warehouse changes."""
+    return _blank_workbook(unit, year, version(), str(db_path()))

@@ -5,10 +5,12 @@ import streamlit as st
 from dashboard import queries, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
+from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
 from pipelines.describe import describe_target, number, parts_of, present
 
+ensure_app_shell()
 require_warehouse()
 f = current()
 st.title("指标")

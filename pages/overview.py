@@ -7,9 +7,11 @@ from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
 from dashboard.exports import briefing_pptx, briefing_xlsx
 from dashboard.filters import current
+from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, no_data, status_legend, tidy
 from pipelines import config
 
+ensure_app_shell()
 require_warehouse()
 f = current()
 st.title("总览")

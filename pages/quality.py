@@ -6,9 +6,11 @@ import streamlit as st
 from dashboard import queries
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
+from dashboard.shell import ensure_app_shell
 from dashboard.ui import demo_banner, downloads, tidy
 from pipelines import config
 
+ensure_app_shell()
 require_warehouse()
 f = current()
 st.title("数据质量")

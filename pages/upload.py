@@ -6,51 +6,52 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import auth, queries, views
 from dashboard.data import clear_cache, db_path, query, raw_dir, require_warehouse
 from dashboard.filters import current
+from dashboard.shell import ensure_app_shell
 from dashboard.ui import localise_uploader, tidy
-from pipelines import config
-from pipelines.ingest import check_file, ingest_file
+from pipelines import audit, config
+from pipelines.archive import sha256_of
+from pipelines.ingest import IngestResult, check_file, ingest_file, withdraw
 from pipelines.problems import InputError
 from pipelines.reporting import reporting_units
-from pipelines.template import template_bytes, template_file_name
+from pipelines.template import template_file_name
 from pipelines.warehouse import WarehouseBusy, connect
 
+ensure_app_shell()
 require_warehouse()
 f = current()
 st.title("数据填报")
 st.caption("下载本单位的年度工作簿，填写后上传；平台先检查并列出全部问题，确认后才载入。")
+account = auth.sign_in_form("下载、上传工作簿须先登录")
+if account is None:
+    st.stop()
+may_report = account.role in ("填报", "管理")
 
 # 1. The blank workbook: the same code as `python -m pipelines template`.
-st.subheader("① 下载填报工作簿")
-with connect(db_path(), read_only=True) as con:
-    units = reporting_units(con)
-left, middle, right = st.columns([2, 1, 2])
-unit = left.selectbox("填报单位", units, index=units.index(f.unit) if f.unit in units else 0, key="upload_unit")
-years = list(config.YEARS)
-year = middle.selectbox("填报年度", years, index=years.index(queries.last_due_year(config.PLAN_END_YEAR)), key="upload_year")
+files = None
+if not may_report:
+    st.info(f"账号{account.label()}为浏览权限：可以查看填报记录，不能下载或上传工作簿。")
+else:
+    st.subheader("① 下载填报工作簿")
+    with connect(db_path(), read_only=True) as con:
+        units = reporting_units(con) if account.is_admin else [account.unit]  # 填报: its own unit only
+    left, middle, right = st.columns([2, 1, 2])
+    unit = left.selectbox("填报单位", units, index=units.index(f.unit) if f.unit in units else 0, key="upload_unit")
+    years = list(config.YEARS)
+    year = middle.selectbox("填报年度", years, index=years.index(queries.last_due_year(config.PLAN_END_YEAR)),
+                            key="upload_year")
+    right.download_button(
+        "下载工作簿", views.blank_workbook(unit, year), file_name=template_file_name(unit, year),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_download", type="primary",
+    )
 
-
-@st.cache_data(show_spinner=False)
-def blank_workbook(unit: str, year: int, db: str, version: tuple) -> bytes:
-    with connect(Path(db), read_only=True) as con:
-        return template_bytes(con, unit, year)
-
-
-from dashboard.data import data_version  # noqa: E402
-
-right.download_button(
-    "下载工作簿", blank_workbook(unit, year, str(db_path()), data_version(db_path())),
-    file_name=template_file_name(unit, year), mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="template_download", type="primary",
-)
-
-# 2. Upload: check first, show every finding, load on confirmation.
-st.subheader("② 上传并检查")
-localise_uploader()
-files = st.file_uploader("选择填好的工作簿（可多选）", type=["xlsx", "xls", "ods"], accept_multiple_files=True,
-                         key="uploads", help=f"单个文件不超过 {config.MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+    # 2. Upload: check first, show every finding, load on confirmation.
+    st.subheader("② 上传并检查")
+    localise_uploader()
+    files = st.file_uploader("选择填好的工作簿（可多选）", type=["xlsx", "xls", "ods"], accept_multiple_files=True,
+                             key="uploads", help=f"单个文件不超过 {config.MAX_UPLOAD_BYTES // 1024 // 1024} MB")
 checked = st.session_state.setdefault("upload_checked", {})
 staging = Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp(prefix="uploads_")))
 
@@ -63,11 +64,14 @@ for upload in files or []:
         path.write_bytes(data)
         try:
             with connect(db_path(), read_only=True) as con:
-                checked[key] = check_file(con, path, upload.name)
+                checked[key] = check_file(con, path, upload.name, actor=account)
         except InputError as exc:
-            from pipelines.ingest import IngestResult
-
             checked[key] = IngestResult(upload.name, "rejected", exc.problems, message=f"“{upload.name}”未通过检查")
+        result = checked[key]
+        outcome = "检查通过" if result.outcome == "checked" else (
+            "重复文件" if result.outcome == "duplicate" else "未通过：" + "；".join(p.reason for p in result.errors[:3]))
+        audit.record(raw_dir(), db_path(), "upload_checked", account.name, outcome, file_name=upload.name,
+                     sha256=sha256_of(data))
     result = checked[key]
     with st.container(border=True):
         if result.outcome == "duplicate":
@@ -100,7 +104,7 @@ if ready:
     if st.button(f"确认载入 {len(ready)} 个工作簿", type="primary", key="confirm_load"):
         for key, path, name in ready:
             try:
-                result = ingest_file(path, raw_dir(), db_path(), file=name)
+                result = ingest_file(path, raw_dir(), db_path(), file=name, actor=account, source="网页")
             except WarehouseBusy as exc:
                 st.error(str(exc))
                 break
@@ -144,3 +148,28 @@ else:
         [chosen, chosen],
     )
     st.dataframe(tidy(changed), hide_index=True, width="stretch")
+
+# 4. For 管理: withdraw a submission (kept in the archive and the history, no longer counted); the audit trail.
+if account.is_admin and not history.empty:
+    st.subheader("④ 撤回填报（管理）")
+    live = history[~history["withdrawn"]]
+    with st.form("withdraw"):
+        target = st.selectbox("要撤回的填报", live["submission_id"].tolist(), key="withdraw_pick",
+                              format_func=lambda i: f"#{i} {table.set_index('编号').loc[i, '单位']} "
+                                                    f"{table.set_index('编号').loc[i, '年度']}年度 {table.set_index('编号').loc[i, '文件']}")
+        reason = st.text_input("撤回原因", key="withdraw_reason")
+        confirmed = st.form_submit_button("撤回", type="primary")
+    if confirmed:
+        if not reason.strip():
+            st.error("请填写撤回原因。")
+        else:
+            st.success(withdraw(raw_dir(), db_path(), int(target), account, reason.strip()))
+            clear_cache()
+if account.is_admin:
+    st.subheader("⑤ 审计日志（管理）")
+    events = query(
+        "select occurred_at as 时间, event as 事件, account as 账号, result as 结果, file_name as 文件, "
+        "sha256 as 文件指纹, submission_id as 填报编号, source as 来源 from audit order by occurred_at desc limit 500"
+    )
+    events["事件"] = events["事件"].map(audit.EVENTS)
+    st.dataframe(tidy(events), hide_index=True, width="stretch", height=320)

@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 from . import config
+from .accounts import AccountError
 from .problems import InputError
 from .warehouse import WarehouseBusy
 
@@ -56,6 +57,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+", type=Path, metavar="FILE")
     i.add_argument("--raw", type=Path, default=config.RAW_DIR)
     i.add_argument("--db", type=Path, default=config.DB_PATH)
+    i.add_argument("--as", dest="account", metavar="ACCOUNT", help="代表哪个账号载入（按该账号的角色检查单位）")
 
     s = sub.add_parser("status", help="列出各量化目标的达成状态")
     s.add_argument("--db", type=Path, default=config.DB_PATH)
@@ -65,6 +67,23 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx 或 .xlsx")
     r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：有数据的最近年度）")
     r.add_argument("--db", type=Path, default=config.DB_PATH)
+
+    u = sub.add_parser("user", help="管理填报账号（账号文件 data/accounts.json）")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--raw", type=Path, default=config.RAW_DIR, help="审计日志写在其中的 audit/ 下")
+    common.add_argument("--db", type=Path, default=config.DB_PATH)
+    actions = u.add_subparsers(dest="action", required=True, parser_class=ChineseParser)
+    add = actions.add_parser("add", parents=[common], help="新建账号（密码在提示时输入，或用 --password-stdin 从标准输入读取）")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["浏览", "填报", "管理"])
+    add.add_argument("--unit", help="填报账号所属单位")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（不出现在命令行上）")
+    remove = actions.add_parser("remove", parents=[common], help="删除账号")
+    remove.add_argument("name")
+    passwd = actions.add_parser("passwd", parents=[common], help="修改密码")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true")
+    actions.add_parser("list", parents=[common], help="列出账号")
     return p
 
 
@@ -103,16 +122,23 @@ def run_template(args) -> int:
 
 
 def run_ingest(args) -> int:
+    from .accounts import AccountStore
     from .ingest import ingest_file
 
     ensure_warehouse(args.db, args.raw)
+    actor = None
+    if args.account:
+        actor = AccountStore().get(args.account)
+        if actor is None:
+            print(f"错误：账号“{args.account}”不存在（python -m pipelines user list 查看）", file=sys.stderr)
+            return EXIT_REJECTED
     rejected = 0
     for path in args.files:
         if not path.is_file():
             print(f"错误：文件“{path}”不存在", file=sys.stderr)
             rejected += 1
             continue
-        result = ingest_file(path, args.raw, args.db)
+        result = ingest_file(path, args.raw, args.db, actor=actor, account=None if actor else "（命令行）")
         stream = sys.stderr if result.outcome == "rejected" else sys.stdout
         print(result.message, file=stream)
         for problem in result.problems:
@@ -165,7 +191,53 @@ def run_report(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "status": run_status, "report": run_report}
+def read_password(from_stdin: bool) -> str:
+    """A new password, never from the command line: prompted twice, or one line of standard input."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("密码：")
+    if getpass.getpass("再输入一次：") != first:
+        raise AccountError("两次输入的密码不一致")
+    return first
+
+
+def run_user(args) -> int:
+    from . import audit
+    from .accounts import AccountStore
+    from .reporting import reporting_units
+    from .warehouse import connect
+
+    store = AccountStore()
+    if args.action == "list":
+        accounts = store.all()
+        if not accounts:
+            print(f"还没有账号（{store.path}）。新建第一个管理账号：python -m pipelines user add 账号名 --role 管理")
+        for a in accounts:
+            print(f"{a.name}\t{a.role}\t{a.unit or ''}\t创建于 {a.created_at}")
+        return EXIT_OK
+    if args.action == "add":
+        ensure_warehouse(args.db, args.raw)
+        with connect(args.db, read_only=True) as con:
+            units = reporting_units(con)
+        account = store.add(args.name, args.role, args.unit, read_password(args.password_stdin), units)
+        message = f"已新建账号 {account.label()}"
+    elif args.action == "remove":
+        store.remove(args.name)
+        message = f"已删除账号“{args.name}”"
+    else:
+        if store.get(args.name) is None:
+            raise AccountError(f"账号“{args.name}”不存在")
+        store.set_password(args.name, read_password(args.password_stdin))
+        message = f"已修改账号“{args.name}”的密码"
+    audit.record(args.raw, args.db, "account", args.name, message, source="命令行")
+    print(message)
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "status": run_status, "report": run_report,
+            "user": run_user}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"输入被拒绝，未做任何更改。共 {len(exc.problems)} 个问题：", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        return EXIT_REJECTED
+    except AccountError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
         return EXIT_REJECTED
     except WarehouseBusy as exc:
         print(str(exc), file=sys.stderr)

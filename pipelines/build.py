@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from .archive import Entry, read_log, submissions_dir
+from .audit import load_log
 from .ingest import load_checked
 from .load_plan import load_plan_tables
 from .plan_inputs import read_plan_inputs
@@ -46,6 +47,7 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True) -> BuildRepor
             )
             report.submissions, report.skipped_demo = replay_submissions(con, raw_dir, include_demo)
             refresh_assessments(con)
+            load_log(con, raw_dir)
             con.execute("commit")
             con.execute("checkpoint")
         swap_in(building, db_path)

@@ -8,6 +8,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # warehouse, as the tests and a second installation do.
 RAW_DIR = Path(os.environ.get("MONITOR_RAW", ROOT / "data" / "raw"))
 DB_PATH = Path(os.environ.get("MONITOR_DB", ROOT / "data" / "warehouse.duckdb"))
+# Accounts live outside git and outside data/raw (data/accounts.json, from the example on first use).
+ACCOUNTS_FILE = ROOT / "data" / "accounts.json"
+ACCOUNTS_EXAMPLE = ROOT / "data" / "accounts.example.json"
 
 # Files inside a raw folder.
 PLAN_FILE = "plan.txt"
@@ -19,6 +22,8 @@ TARGETS_FILE = "targets.csv"
 NOT_TARGETS_FILE = "not_targets.csv"
 SUBMISSIONS_DIR = "submissions"
 SUBMISSIONS_LOG = "log.jsonl"
+AUDIT_DIR = "audit"
+AUDIT_LOG = "audit.jsonl"
 DEMO_DIR = "demo"
 
 # The plan's years: 2022 is the baseline (the last year before the plan), the plan runs to 2030.

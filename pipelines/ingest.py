@@ -7,7 +7,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .archive import Entry, archive, sha256_of
+from . import audit
+from .accounts import Account
+from .archive import Entry, archive, log_withdrawal, sha256_of
 from .problems import InputError, Problem
 from .status import refresh_assessments
 from .warehouse import connect, insert_frame
@@ -38,8 +40,22 @@ class IngestResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str) -> IngestResult:
-    """Read and check a workbook against the warehouse without changing anything."""
+def check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, actor: Account | None = None) -> IngestResult:
+    """Read and check a workbook against the warehouse without changing anything.
+
+    With an actor, the workbook must also be one the account may send (its own unit's, or any for 管理).
+    """
+    result = _check_file(con, path, file)
+    if actor is not None and result.outcome == "checked" and not actor.may_report_for(result.unit):
+        reason = (f"账号{actor.label()}不能上传工作簿" if actor.role == "浏览" else
+                  f"此工作簿为{result.unit}的填报，账号{actor.label()}只能上传本单位的工作簿")
+        result.outcome = "rejected"
+        result.problems = [Problem(file, reason), *result.problems]
+        result.message = f"“{file}”未载入：{reason}"
+    return result
+
+
+def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str) -> IngestResult:
     sha = sha256_of(Path(path).read_bytes())
     known = con.execute(
         "select file_name, received_at, unit, year from submissions where sha256 = ? order by submission_id limit 1", [sha]
@@ -101,23 +117,36 @@ def load_checked(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry)
 
 
 def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = None, account: str | None = None,
-                is_demo: bool = False, received_at: datetime | None = None) -> IngestResult:
+                is_demo: bool = False, received_at: datetime | None = None, actor: Account | None = None,
+                source: str = "命令行") -> IngestResult:
     """Check, archive, load one workbook. A rejected file changes neither the warehouse nor the archive.
 
     The load is one transaction: a crash or kill before its commit leaves the warehouse as it was.
+    With an actor, its role decides which units' workbooks it may load; every outcome (except for demo
+    workbooks) is written to the audit trail.
     """
     file = file or Path(path).name
+    who = actor.name if actor else account
+    sha = sha256_of(Path(path).read_bytes())
     with connect(db_path) as con:
-        result = check_file(con, path, file)
+        result = check_file(con, path, file, actor)
         if result.outcome != "checked":
+            if not is_demo:
+                event = "duplicate" if result.outcome == "duplicate" else "refusal"
+                summary = result.message if event == "duplicate" else "；".join(p.reason for p in result.errors[:3])
+                audit.record(raw_dir, None, event, who, summary, file_name=file, sha256=sha, source=source, con=con)
             return result
         checked = result.checked
         entry = archive(raw_dir, Path(path).read_bytes(), file, checked.unit, checked.year,
-                        received_at or datetime.now().replace(microsecond=0), is_demo, account)
+                        received_at or datetime.now().replace(microsecond=0), is_demo, who)
         con.execute("begin")
         try:
             result.submission_id = load_checked(con, checked, entry)
             refresh_assessments(con)
+            if not is_demo:
+                audit.record(raw_dir, None, "load", who, f"已载入：{checked.unit} {checked.year}年度，数值 "
+                             f"{len(checked.observations)} 个", file_name=file, sha256=sha,
+                             submission_id=result.submission_id, source=source, con=con)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -128,3 +157,32 @@ def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = Non
         f"任务进展 {len(checked.progress)} 项" + (f"，警告 {len(checked.warnings)} 条" if checked.warnings else "")
     )
     return result
+
+
+def withdraw(raw_dir: Path, db_path: Path, submission_id: int, actor: Account, reason: str,
+             source: str = "网页") -> str:
+    """Take a submission out of the figures (管理 only); it stays in the archive, the log and the history."""
+    if not actor.is_admin:
+        raise PermissionError(f"账号{actor.label()}不能撤回填报，只有管理账号可以")
+    with connect(db_path) as con:
+        row = con.execute("select sha256, file_name, withdrawn from submissions where submission_id = ?",
+                          [submission_id]).fetchone()
+        if row is None:
+            raise LookupError(f"填报编号 {submission_id} 不存在")
+        sha, name, already = row
+        if already:
+            return f"填报 #{submission_id}（{name}）此前已撤回"
+        now = datetime.now().replace(microsecond=0)
+        log_withdrawal(raw_dir, sha, actor.name, reason, now)
+        con.execute("begin")
+        try:
+            con.execute("update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where submission_id = ?",
+                        [now, actor.name, submission_id])
+            refresh_assessments(con)
+            audit.record(raw_dir, None, "withdrawal", actor.name, f"已撤回填报 #{submission_id}：{reason}",
+                         file_name=name, sha256=sha, submission_id=submission_id, source=source, con=con)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return f"已撤回填报 #{submission_id}（{name}），其数值不再计入"

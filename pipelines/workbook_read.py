@@ -73,6 +73,15 @@ def _check_zip(path: Path, file: str, suffix: str) -> Problem | None:
         return Problem(file, f"工作簿解压后异常巨大（{unpacked / 1024 / 1024:.0f} MB，文件仅 {size / 1024:.0f} KB），疑似压缩炸弹，已拒绝")
     if "xl/vbaProject.bin" in names:
         return Problem(file, "工作簿含有宏（vbaProject），不予接受：请另存为不含宏的 .xlsx")
+    # No workbook written by Excel, WPS or LibreOffice declares XML entities: a DOCTYPE is an attack
+    # ("billion laughs", external entities). defusedxml would stop openpyxl; we refuse before parsing.
+    with zipfile.ZipFile(path) as archive:
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                with archive.open(info) as part:
+                    head = part.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    return Problem(file, f"工作簿中含有 XML 实体声明（{info.filename}），可能是恶意构造的文件，已拒绝")
     if suffix == ".xlsx" and "xl/workbook.xml" not in names:
         return Problem(file, "文件不是有效的 .xlsx 工作簿（缺少 workbook.xml）")
     return None

@@ -28,10 +28,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db: Path, raw: Path, log: Path | None = None):
-    """`streamlit run app.py` against the given warehouse; yields the base URL."""
+def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Path | None = None):
+    """`streamlit run app.py` against the given warehouse (and accounts file); yields the base URL."""
     port = free_port()
     env = {**os.environ, "MONITOR_DB": str(db), "MONITOR_RAW": str(raw), "PYTHONPATH": str(config.ROOT)}
+    if accounts:
+        env["MONITOR_ACCOUNTS"] = str(accounts)
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(config.ROOT / "app.py"), "--server.port", str(port),
@@ -100,3 +102,23 @@ def shoot(page, name: str, height: int = 2600) -> Path:
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     return path
+
+
+def sign_in(page, name: str, password: str) -> None:
+    """Fill the sign-in form of the page shown and wait until it is gone."""
+    page.get_by_label("账号").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text(f"已登录：{name}").wait_for(timeout=30_000)
+
+
+def go(page, title: str) -> None:
+    """Switch page by the sidebar link (the session, and a sign-in, stay)."""
+    page.get_by_role("link", name=title, exact=True).click()
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
+
+
+def open_upload_signed_in(page, url: str, name: str, password: str) -> None:
+    """数据填报 in a fresh session, signed in (a full page load starts a new Streamlit session)."""
+    open_page(page, f"{url}/upload", "数据填报", charts=False)
+    sign_in(page, name, password)

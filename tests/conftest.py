@@ -80,3 +80,30 @@ def demo_base(tmp_path_factory) -> tuple[Path, Path]:
     db = base / "warehouse.duckdb"
     build(raw, db)
     return raw, db
+
+
+PASSWORDS = {"admin": "admin-pass-1", "edu": "edu-pass-123", "finance": "fin-pass-123", "viewer": "view-pass-1"}
+
+
+@pytest.fixture(scope="session")
+def accounts_file(tmp_path_factory) -> Path:
+    """An accounts file with one account of each kind (hashing is slow: made once)."""
+    from pipelines.accounts import AccountStore
+
+    path = tmp_path_factory.mktemp("accounts") / "accounts.json"
+    store = AccountStore(path)
+    units = ["旗教育局", "旗财政局"]
+    store.add("admin", "管理", None, PASSWORDS["admin"], units)
+    store.add("edu", "填报", "旗教育局", PASSWORDS["edu"], units)
+    store.add("finance", "填报", "旗财政局", PASSWORDS["finance"], units)
+    store.add("viewer", "浏览", None, PASSWORDS["viewer"], units)
+    return path
+
+
+@pytest.fixture
+def accounts(accounts_file, tmp_path, monkeypatch) -> Path:
+    """A private copy of the accounts file, used by the app and the command line of this test."""
+    path = tmp_path / "accounts.json"
+    shutil.copy(accounts_file, path)
+    monkeypatch.setenv("MONITOR_ACCOUNTS", str(path))
+    return path

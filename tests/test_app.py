@@ -59,7 +59,7 @@ def fixture_wh(empty_base, tmp_path_factory):
 
 
 @pytest.fixture
-def app(fixture_wh, monkeypatch, tmp_path):
+def app(fixture_wh, accounts, monkeypatch, tmp_path):
     raw, db = fixture_wh
     # Uploads write to the archive and the warehouse: give each test its own copy.
     own_raw, own_db = tmp_path / "raw", tmp_path / "w.duckdb"
@@ -70,6 +70,15 @@ def app(fixture_wh, monkeypatch, tmp_path):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception, at.exception
+    return at
+
+
+def sign_in(at, name: str, password: str | None = None):
+    from tests.conftest import PASSWORDS
+
+    at.text_input(key="signin_name").input(name)
+    at.text_input(key="signin_password").input(password or PASSWORDS[name])
+    at.button(key="FormSubmitter:sign_in-登录").click().run()
     return at
 
 
@@ -166,6 +175,8 @@ def test_quality_page_lists_discrepancies_and_missing_workbooks(app):
 def test_upload_page_checks_then_loads_on_confirmation(app, fixture_wh, tmp_path):
     _, db = fixture_wh
     app.switch_page("pages/upload.py").run()
+    assert not app.exception
+    sign_in(app, "edu")
     assert not app.exception
     good = filled(db, tmp_path / "good.xlsx", year=2025, values={"KG_PUBLIC_RATE": 64.1})
     bad = filled(db, tmp_path / "bad.xlsx", year=2025, values={"KG_ENROLLED": "约九成"})

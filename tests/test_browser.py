@@ -11,20 +11,23 @@ import pytest
 
 from pipelines import config
 from tests.books import filled
-from tests.browser_support import PAGES, chromium, open_page, shoot, streamlit_server
+from tests.browser_support import PAGES, chromium, go, open_page, open_upload_signed_in, shoot, streamlit_server
+from tests.conftest import PASSWORDS
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(demo_base, tmp_path_factory):
+def site(demo_base, accounts_file, tmp_path_factory):
     """The app on the embedded default (plan and demo data), on its own copy of the warehouse."""
     base = tmp_path_factory.mktemp("site")
-    raw, db = base / "raw", base / "warehouse.duckdb"
+    raw, db, accounts = base / "raw", base / "warehouse.duckdb", base / "accounts.json"
     shutil.copytree(demo_base[0], raw)
     shutil.copy(demo_base[1], db)
-    with streamlit_server(db, raw, log=base / "streamlit.log") as url, chromium() as browser:
+    shutil.copy(accounts_file, accounts)
+    with streamlit_server(db, raw, log=base / "streamlit.log", accounts=accounts) as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        open_page(page, f"{url}/upload", "数据填报", charts=False)  # the first request after the start
         yield url, page, db
         page.close()
 
@@ -53,13 +56,15 @@ def test_chart_titles_are_chinese_with_the_as_of_year_and_source(site):
 def test_upload_a_workbook_and_see_the_new_value_on_the_indicator_page(site, tmp_path):
     url, page, db = site
     good = filled(db, tmp_path / "旗教育局_2025_更正.xlsx", year=2025, values={"KG_PUBLIC_RATE": "66.6%"})
-    open_page(page, f"{url}/upload", "数据填报", charts=False)
+    open_upload_signed_in(page, url, "edu", PASSWORDS["edu"])
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
     page.get_by_text("检查通过").wait_for(timeout=30_000)
     page.get_by_role("button", name=re.compile("确认载入")).click()
     page.get_by_text("已载入“旗教育局_2025_更正.xlsx”").first.wait_for(timeout=30_000)
     shoot(page, "7_upload_loaded")
-    open_page(page, f"{url}/indicators?target=T10-5", "指标")
+    go(page, "指标")
+    page.get_by_label("查找指标").fill("入公办园率")
+    page.get_by_label("查找指标").press("Enter")
     page.get_by_text("66.6%").first.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stMetricValue"]').filter(has_text="已达成").count() == 1
     shoot(page, "8_indicator_after_upload")
@@ -68,7 +73,7 @@ def test_upload_a_workbook_and_see_the_new_value_on_the_indicator_page(site, tmp
 def test_upload_a_bad_workbook_and_see_the_row_and_column(site, tmp_path):
     url, page, db = site
     bad = filled(db, tmp_path / "旗教育局_2025_错误.xlsx", year=2025, values={"KG_ENROLLED": "约九成"})
-    open_page(page, f"{url}/upload", "数据填报", charts=False)
+    open_upload_signed_in(page, url, "edu", PASSWORDS["edu"])
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
     page.get_by_text("1 个错误").first.wait_for(timeout=30_000)
     findings = page.locator('[data-testid="stTable"]').first
@@ -95,3 +100,25 @@ def test_one_click_on_the_overview_gives_the_deck(site, tmp_path):
     with page.expect_download(timeout=60_000) as png:
         page.get_by_role("button", name=re.compile("下载图片")).first.click()
     assert png.value.suggested_filename.endswith(".png")
+
+
+def test_signed_in_reporter_sees_another_units_workbook_refused(site, tmp_path):
+    url, page, db = site
+    other = filled(db, tmp_path / "旗财政局_2025.xlsx", unit="旗财政局", year=2025, values={"FI_HS_DEBT": 100})
+    open_upload_signed_in(page, url, "edu", PASSWORDS["edu"])
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(other))
+    findings = page.locator('[data-testid="stTable"]').first
+    findings.wait_for(timeout=30_000)
+    assert "只能上传本单位的工作簿" in findings.inner_text()
+    assert page.get_by_role("button", name=re.compile("确认载入")).count() == 0
+    shoot(page, "10_upload_other_unit_refused")
+
+
+def test_navigation_stays_the_apps_when_the_first_request_was_a_page_url(site):
+    """The site's first request after its start was /upload (see the fixture): app.py's navigation holds."""
+    url, page, _ = site
+    open_page(page, f"{url}/quality", "数据质量", charts=False)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert all(title in nav for title in PAGES)
+    assert page.get_by_role("link", name="upload", exact=True).count() == 0  # not the pages/ file names
+    page.get_by_text("显示示例数据").first.wait_for(timeout=10_000)  # app.py's sidebar is there

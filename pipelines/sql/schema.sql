@@ -204,3 +204,16 @@ create table status_labels (
     colour varchar not null,
     sort_order integer not null
 );
+
+-- Every sign-in, upload, load, refusal and withdrawal (rebuilt from data/raw/audit/audit.jsonl).
+create table audit (
+    occurred_at timestamp not null,
+    event varchar not null,
+    account varchar,
+    result varchar,
+    file_name varchar,
+    sha256 varchar,
+    submission_id integer,
+    source varchar,
+    detail varchar
+);

@@ -1,0 +1,200 @@
+"""Accounts for uploading: a local file outside git, passwords only as argon2id hashes, roles per unit.
+
+The intranet has no identity provider, so accounts live in data/accounts.json (created on first use from
+data/accounts.example.json, which also holds the settings). Roles:
+  浏览 reads everything and changes nothing;
+  填报 downloads and uploads the workbooks of its own unit;
+  管理 works for every unit and may withdraw a submission.
+"""
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from . import config
+
+ROLES = {"浏览": "viewer", "填报": "reporter", "管理": "admin"}
+HASHER = PasswordHasher()  # argon2id, 64 MiB, t=3: about 0.2 s a check on this machine
+# A hash to check against when the name is unknown, so that a wrong name costs as long as a wrong password.
+_DUMMY_HASH = HASHER.hash("no such account")
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(Exception):
+    """A request about accounts cannot be done; the message says why, in Chinese."""
+
+
+@dataclass
+class Account:
+    name: str
+    role: str  # 浏览, 填报, 管理
+    unit: str | None = None  # the unit a 填报 account works for
+    password_hash: str = ""
+    created_at: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "管理"
+
+    def may_report_for(self, unit: str | None) -> bool:
+        return self.is_admin or (self.role == "填报" and unit is not None and unit == self.unit)
+
+    def label(self) -> str:
+        return f"{self.name}（{self.role}{'，' + self.unit if self.unit else ''}）"
+
+
+def accounts_path() -> Path:
+    return Path(os.environ.get("MONITOR_ACCOUNTS", config.ACCOUNTS_FILE))
+
+
+class AccountStore:
+    """The accounts file: read on each use (another process may have changed it), written atomically."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else accounts_path()
+
+    def _load(self) -> dict:
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            example = config.ACCOUNTS_EXAMPLE
+            if example.exists():
+                shutil.copy(example, self.path)
+            else:
+                self.path.write_text(json.dumps({"settings": {}, "accounts": []}, ensure_ascii=False, indent=2), "utf-8")
+            os.chmod(self.path, 0o600)
+        return json.loads(self.path.read_text(encoding="utf-8"))
+
+    def _save(self, data: dict) -> None:
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.chmod(partial, 0o600)
+        os.replace(partial, self.path)
+
+    def settings(self) -> dict:
+        return {**DEFAULT_SETTINGS, **self._load().get("settings", {})}
+
+    def all(self) -> list[Account]:
+        return [Account(**a) for a in self._load().get("accounts", [])]
+
+    def get(self, name: str) -> Account | None:
+        return next((a for a in self.all() if a.name == name), None)
+
+    def add(self, name: str, role: str, unit: str | None, password: str, units: list[str]) -> Account:
+        name = name.strip()
+        if not name:
+            raise AccountError("账号名不能为空")
+        if self.get(name):
+            raise AccountError(f"账号“{name}”已存在")
+        if role not in ROLES:
+            raise AccountError(f"角色“{role}”无效，应为：{'、'.join(ROLES)}")
+        if role == "填报":
+            if not unit:
+                raise AccountError("填报账号须指定单位（--unit）")
+            if unit not in units:
+                raise AccountError(f"单位“{unit}”不需要填报或不存在，可选：{'、'.join(units)}")
+        elif unit:
+            raise AccountError(f"{role}账号不属于某个单位，不要指定 --unit")
+        check_password(password)
+        account = Account(name, role, unit, HASHER.hash(password), datetime.now().isoformat(timespec="seconds"))
+        data = self._load()
+        data.setdefault("accounts", []).append(asdict(account))
+        self._save(data)
+        return account
+
+    def remove(self, name: str) -> None:
+        data = self._load()
+        kept = [a for a in data.get("accounts", []) if a["name"] != name]
+        if len(kept) == len(data.get("accounts", [])):
+            raise AccountError(f"账号“{name}”不存在")
+        data["accounts"] = kept
+        self._save(data)
+
+    def set_password(self, name: str, password: str) -> None:
+        check_password(password)
+        data = self._load()
+        for a in data.get("accounts", []):
+            if a["name"] == name:
+                a["password_hash"] = HASHER.hash(password)
+                self._save(data)
+                return
+        raise AccountError(f"账号“{name}”不存在")
+
+    def verify(self, name: str, password: str) -> Account | None:
+        """The account if the password is right (checked in constant-ish time whether or not it exists)."""
+        account = self.get(name)
+        try:
+            HASHER.verify(account.password_hash if account else _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return account
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+
+
+DEFAULT_SETTINGS = {
+    # Pages other than 数据填报 are open without sign-in unless this is true.
+    "sign_in_required_for_all_pages": False,
+    # Sign-in lock-out: after this many failures in a row, wait; each further failure doubles the wait.
+    "failures_before_lockout": 3,
+    "first_lockout_seconds": 30,
+    "max_lockout_seconds": 3600,
+    # A session ends after this many minutes without activity.
+    "session_timeout_minutes": 30,
+}
+
+
+class SignInGuard:
+    """Failed sign-ins per account name, kept in a small file so that a new browser session does not reset them."""
+
+    def __init__(self, path: Path | None = None, settings: dict | None = None, clock=time.time):
+        self.path = Path(path) if path else accounts_path().with_name("signin_state.json")
+        self.settings = {**DEFAULT_SETTINGS, **(settings or {})}
+        self.clock = clock
+
+    def _load(self) -> dict:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def _save(self, state: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, self.path)
+
+    def wait_seconds(self, name: str) -> int:
+        """How long this name must wait before the next try (0: may try now)."""
+        entry = self._load().get(name)
+        if not entry:
+            return 0
+        return max(0, int(entry.get("locked_until", 0) - self.clock() + 0.999))
+
+    def failed(self, name: str) -> int:
+        """Record a failure; returns the wait it now imposes (0 while under the threshold)."""
+        state = self._load()
+        entry = state.get(name, {"failures": 0, "locked_until": 0})
+        entry["failures"] += 1
+        over = entry["failures"] - self.settings["failures_before_lockout"]
+        wait = 0
+        if over >= 0:
+            wait = min(self.settings["first_lockout_seconds"] * 2**over, self.settings["max_lockout_seconds"])
+            entry["locked_until"] = self.clock() + wait
+        state[name] = entry
+        self._save(state)
+        return wait
+
+    def succeeded(self, name: str) -> None:
+        state = self._load()
+        if state.pop(name, None) is not None:
+            self._save(state)
