@@ -11,6 +11,13 @@ from pipelines.unit_names import canonical_names
 SEED_RAW = config.RAW_DIR
 
 
+@pytest.fixture(autouse=True)
+def private_runtime_files(tmp_path, monkeypatch):
+    """No test writes into the repository's data/: the default raw folder and accounts file are temporary."""
+    monkeypatch.setenv("MONITOR_RAW", str(tmp_path / "default-raw"))
+    monkeypatch.setenv("MONITOR_ACCOUNTS", str(tmp_path / "default-accounts.json"))
+
+
 @pytest.fixture(scope="session")
 def unit_names() -> dict[str, str]:
     return canonical_names(read_units(SEED_RAW / config.REFERENCE_DIR).to_dict("records"))
