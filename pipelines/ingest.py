@@ -52,6 +52,7 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, actor: Acc
         result.outcome = "rejected"
         result.problems = [Problem(file, reason), *result.problems]
         result.message = f"“{file}”未载入：{reason}"
+        result.changes = None  # nothing of it will load: do not show what it would change
     return result
 
 
