@@ -7,7 +7,6 @@ data/raw/submissions/log.jsonl holds one JSON object per line, in the order thin
 """
 
 import hashlib
-import json
 import os
 import re
 import unicodedata
@@ -15,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import config
+from . import config, jsonlog
 
 SAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff.\-（）()]+")
 
@@ -55,24 +54,7 @@ def safe_file_name(name: str) -> str:
 
 
 def read_log(raw_dir: Path) -> list[dict]:
-    path = log_path(raw_dir)
-    if not path.exists():
-        return []
-    events = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line:
-            events.append(json.loads(line))
-    return events
-
-
-def _append(raw_dir: Path, event: dict) -> None:
-    path = log_path(raw_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as log:
-        log.write(json.dumps(event, ensure_ascii=False) + "\n")
-        log.flush()
-        os.fsync(log.fileno())
+    return jsonlog.read(log_path(raw_dir))
 
 
 def _write_durably(path: Path, data: bytes) -> None:
@@ -96,9 +78,9 @@ def archive(raw_dir: Path, data: bytes, file_name: str, unit: str, year: int, re
     relative = folder / str(year) / safe_file_name(unit) / f"{received_at:%Y%m%dT%H%M%S}_{sha[:8]}_{safe_file_name(file_name)}"
     _write_durably(submissions_dir(raw_dir) / relative, data)
     entry = Entry(sha, relative.as_posix(), file_name, unit, year, received_at.isoformat(timespec="seconds"), is_demo, account)
-    _append(raw_dir, asdict(entry))
+    jsonlog.append(log_path(raw_dir), asdict(entry))
     return entry
 
 
 def log_withdrawal(raw_dir: Path, sha: str, by: str | None, reason: str | None, at: datetime) -> None:
-    _append(raw_dir, {"event": "withdrawn", "sha256": sha, "at": at.isoformat(timespec="seconds"), "by": by, "reason": reason})
+    jsonlog.append(log_path(raw_dir), {"event": "withdrawn", "sha256": sha, "at": at.isoformat(timespec="seconds"), "by": by, "reason": reason})

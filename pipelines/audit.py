@@ -4,15 +4,13 @@ Each event is one JSON line in data/raw/audit/audit.jsonl (the record that count
 warehouse's `audit` table (so that 管理 can read it at once); `build` reloads the table from the log.
 """
 
-import json
-import os
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from . import config
+from . import config, jsonlog
 
 EVENTS = {
     "sign_in": "登录成功",
@@ -34,11 +32,7 @@ def log_path(raw_dir: Path) -> Path:
 
 
 def read_events(raw_dir: Path) -> pd.DataFrame:
-    path = log_path(raw_dir)
-    rows = []
-    if path.exists():
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame = pd.DataFrame(jsonlog.read(log_path(raw_dir)), columns=COLUMNS)
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"])
     return frame
 
@@ -52,12 +46,7 @@ def record(raw_dir: Path, db_path: Path | None, event: str, account: str | None,
     row = {"occurred_at": datetime.now().isoformat(timespec="seconds"), "event": event, "account": account, "result": result,
            "file_name": file_name, "sha256": sha256, "submission_id": submission_id, "source": source,
            "detail": detail}
-    path = log_path(raw_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as log:
-        log.write(json.dumps(row, ensure_ascii=False) + "\n")
-        log.flush()
-        os.fsync(log.fileno())
+    jsonlog.append(log_path(raw_dir), row)
     if con is not None:
         insert(con, row)
     elif db_path is not None and Path(db_path).exists():

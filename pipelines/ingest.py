@@ -10,7 +10,7 @@ import pandas as pd
 from . import audit
 from .accounts import Account
 from .archive import Entry, archive, log_withdrawal, sha256_of
-from .problems import InputError, Problem
+from .problems import HasProblems, InputError, Problem
 from .status import refresh_assessments
 from .warehouse import connect, insert_frame
 from .workbook_check import Checked, Context, check_book
@@ -18,7 +18,7 @@ from .workbook_read import read_book
 
 
 @dataclass
-class IngestResult:
+class IngestResult(HasProblems):
     file: str
     outcome: str  # 'loaded', 'duplicate', 'rejected', 'checked'
     problems: list[Problem] = field(default_factory=list)
@@ -30,14 +30,6 @@ class IngestResult:
     changes: pd.DataFrame | None = None  # what this workbook changes against the current values
     message: str = ""
     checked: Checked | None = None
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 def check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, actor: Account | None = None) -> IngestResult:

@@ -58,3 +58,17 @@ def errors(problems: list[Problem]) -> list[Problem]:
 def raise_if_errors(problems: list[Problem]) -> None:
     if errors(problems):
         raise InputError(problems)
+
+
+class HasProblems:
+    """For a result that carries `problems`: its errors (which refuse) and warnings (which stay)."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]

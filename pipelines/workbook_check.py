@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from . import config
-from .problems import Problem
+from .problems import HasProblems, Problem
 from .reporting import reporting_units
 from .text import cell_text
 from .values import parse_value
@@ -46,21 +46,13 @@ class Context:
 
 
 @dataclass
-class Checked:
+class Checked(HasProblems):
     file: str
     unit: str | None
     year: int | None
     observations: pd.DataFrame
     progress: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 OBSERVATION_COLUMNS = ["indicator_code", "year", "value", "note", "sheet_row"]

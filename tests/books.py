@@ -27,20 +27,20 @@ def filled(db: Path, path: Path, unit: str = "旗教育局", year: int = 2025, v
     return path
 
 
-def row_of(wb: openpyxl.Workbook, code: str) -> int:
-    ws = wb[config.SHEET_VALUES]
+def _row_with(wb: openpyxl.Workbook, sheet: str, first_cell) -> int:
+    ws = wb[sheet]
     for r in range(VALUE_HEADER_ROW + 1, ws.max_row + 1):
-        if ws.cell(r, 1).value == code:
+        if ws.cell(r, 1).value == first_cell:
             return r
-    raise KeyError(code)
+    raise KeyError(first_cell)
+
+
+def row_of(wb: openpyxl.Workbook, code: str) -> int:
+    return _row_with(wb, config.SHEET_VALUES, code)
 
 
 def progress_row_of(wb: openpyxl.Workbook, task_no: int) -> int:
-    ws = wb[config.SHEET_PROGRESS]
-    for r in range(VALUE_HEADER_ROW + 1, ws.max_row + 1):
-        if ws.cell(r, 1).value == task_no:
-            return r
-    raise KeyError(task_no)
+    return _row_with(wb, config.SHEET_PROGRESS, task_no)
 
 
 def copy_warehouse(src_raw: Path, src_db: Path, dest: Path) -> tuple[Path, Path]:
