@@ -58,9 +58,6 @@ class Catalogue:
     targets: pd.DataFrame
     not_targets: pd.DataFrame
 
-    def indicator(self, code: str) -> dict:
-        return self.indicators.set_index("indicator_code").loc[code].to_dict()
-
 
 def _read_csv(path: Path) -> pd.DataFrame:
     try:

@@ -5,8 +5,6 @@ from pathlib import Path
 
 import python_calamine
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
-
 
 @dataclass
 class Grid:
