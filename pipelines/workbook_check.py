@@ -90,15 +90,14 @@ def check_book(book: Book, ctx: Context) -> Checked:
 
 
 def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]) -> list[dict]:
-    sheet = table.sheet
     seen: dict[str, int] = {}
     rows = []
 
     def error(row, column, reason):
-        problems.append(Problem(file, reason, sheet, row, column, letter=table.letter(column)))
+        problems.append(table.problem(file, row, column, reason))
 
     def warning(row, column, reason):
-        problems.append(Problem(file, reason, sheet, row, column, severity="warning", letter=table.letter(column)))
+        problems.append(table.problem(file, row, column, reason, "warning"))
 
     for r, cells in table.rows:
         code = cell_text(cells["指标代码"].value)
@@ -178,13 +177,12 @@ def _rate_warnings(ctx: Context, rows: list[dict], warning) -> None:
 
 
 def _check_progress(file, table, unit, ctx: Context, problems: list[Problem]) -> list[dict]:
-    sheet = table.sheet
     seen: dict[int, int] = {}
     rows = []
     allowed = "、".join(config.PROGRESS_STATUSES)
 
     def error(row, column, reason):
-        problems.append(Problem(file, reason, sheet, row, column, letter=table.letter(column)))
+        problems.append(table.problem(file, row, column, reason))
 
     for r, cells in table.rows:
         number = cell_text(cells["任务编号"].value)

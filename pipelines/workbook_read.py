@@ -167,6 +167,10 @@ class Table:
 
         return get_column_letter(self.columns[name] + 1)
 
+    def problem(self, file: str, row: int, column: str, reason: str, severity: str = "error") -> Problem:
+        """A problem at a row and column of this table (the column named by its letter and header word)."""
+        return Problem(file, reason, self.sheet, row, column, severity=severity, letter=self.letter(column))
+
 
 def find_table(book: Book, sheet: str, wanted: tuple[str, ...]) -> tuple[Table | None, list[Problem]]:
     """The table of a sheet under its header row (found by the column names in the first rows)."""
