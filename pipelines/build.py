@@ -12,6 +12,8 @@ from .ingest import load_checked
 from .load_plan import load_plan_tables
 from .plan_inputs import read_plan_inputs
 from .problems import InputError, Problem
+from .schools.reference import load_reference
+from .schools.schema import create_school_schema
 from .status import refresh_assessments
 from .warehouse import connect, create_schema, discard, swap_in, temporary_path
 from .workbook_check import Context, check_book
@@ -39,6 +41,8 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True) -> BuildRepor
             con.execute("begin")
             create_schema(con)
             load_plan_tables(con, inputs)
+            create_school_schema(con)  # issue 12: criteria, registers, school-level workbooks
+            load_reference(con, raw_dir)
             report = BuildReport(
                 tasks=len(inputs.plan.tasks),
                 units=len(inputs.units),
