@@ -12,6 +12,9 @@ from .ingest import load_checked
 from .load_plan import load_plan_tables
 from .plan_inputs import read_plan_inputs
 from .problems import InputError, Problem
+from .schools.check import Context as SchoolContext
+from .schools.check import check_school_book, is_school_book
+from .schools.readiness import refresh_readiness
 from .schools.reference import load_reference
 from .schools.schema import create_school_schema
 from .status import refresh_assessments
@@ -51,6 +54,7 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True) -> BuildRepor
             )
             report.submissions, report.skipped_demo = replay_submissions(con, raw_dir, include_demo)
             refresh_assessments(con)
+            refresh_readiness(con)
             load_log(con, raw_dir)
             con.execute("commit")
             con.execute("checkpoint")
@@ -64,6 +68,7 @@ def replay_submissions(con: duckdb.DuckDBPyConnection, raw_dir: Path, include_de
     """Load the archive's workbooks in the order received, then apply withdrawals; (loaded, skipped demo)."""
     loaded = skipped = 0
     ctx = Context.from_warehouse(con)
+    school_ctx = SchoolContext.from_warehouse(con)
     for event in read_log(raw_dir):
         if event.get("event") == "withdrawn":
             con.execute(
@@ -78,7 +83,9 @@ def replay_submissions(con: duckdb.DuckDBPyConnection, raw_dir: Path, include_de
         path = submissions_dir(raw_dir) / entry.path
         if not path.exists():
             raise InputError([Problem(entry.file_name, f"归档文件缺失：{path}（日志第{loaded + skipped + 1}条记录）")])
-        checked = check_book(read_book(path, entry.file_name), ctx)
+        book = read_book(path, entry.file_name)
+        # issue 12: a school and kindergarten workbook is checked by its own rules, loaded the same way
+        checked = check_school_book(book, school_ctx) if is_school_book(book) else check_book(book, ctx)
         if checked.errors:
             note = Problem(entry.file_name, f"归档文件 {entry.path} 按当前指标目录检查未通过，重建中止")
             raise InputError([note, *checked.errors])

@@ -11,6 +11,9 @@ from . import audit
 from .accounts import Account
 from .archive import Entry, archive, log_withdrawal, sha256_of
 from .problems import HasProblems, InputError, Problem
+from .schools.check import SchoolChecked, is_school_book
+from .schools.ingest import check_school_file, load_school_rows
+from .schools.readiness import refresh_readiness
 from .status import refresh_assessments
 from .warehouse import connect, insert_frame
 from .workbook_check import Checked, Context, check_book
@@ -58,7 +61,10 @@ def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str) -> Ingest
         return IngestResult(file, "duplicate", unit=unit, year=year,
                             message=f"“{file}”与 {when:%Y-%m-%d %H:%M} 载入的“{name}”内容完全相同，未重复载入")
     try:
-        checked = check_book(read_book(path, file), Context.from_warehouse(con))
+        book = read_book(path, file)
+        if is_school_book(book):  # issue 12: 旗教育局's school and kindergarten workbook
+            return check_school_file(con, book, file)
+        checked = check_book(book, Context.from_warehouse(con))
     except InputError as exc:
         return IngestResult(file, "rejected", exc.problems, message=f"“{file}”未载入：{len(exc.problems)} 个问题")
     result = IngestResult(file, "checked", checked.problems, checked.unit, checked.year,
@@ -106,6 +112,8 @@ def load_checked(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry)
         columns=["submission_id", "sheet", "row", "column", "reason"],
     )
     insert_frame(con, "ingest_warnings", warnings)
+    if isinstance(checked, SchoolChecked):
+        load_school_rows(con, checked, submission_id)
     return submission_id
 
 
@@ -135,10 +143,12 @@ def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = Non
         con.execute("begin")
         try:
             result.submission_id = load_checked(con, checked, entry)
-            refresh_assessments(con)
+            # A school workbook changes the acceptance judgments only; a unit's workbook the targets only.
+            refresh_readiness(con, {checked.year}) if isinstance(checked, SchoolChecked) else refresh_assessments(con)
+            loaded = (checked.summary() if isinstance(checked, SchoolChecked)
+                      else f"{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个")
             if not is_demo:
-                audit.record(raw_dir, None, "load", who, f"已载入：{checked.unit} {checked.year}年度，数值 "
-                             f"{len(checked.observations)} 个", file_name=file, sha256=sha,
+                audit.record(raw_dir, None, "load", who, f"已载入：{loaded}", file_name=file, sha256=sha,
                              submission_id=result.submission_id, source=source, con=con)
             con.execute("commit")
         except BaseException:
@@ -146,8 +156,8 @@ def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = Non
             raise
     result.outcome = "loaded"
     result.message = (
-        f"已载入“{file}”：{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个，"
-        f"任务进展 {len(checked.progress)} 项" + (f"，警告 {len(checked.warnings)} 条" if checked.warnings else "")
+        f"已载入“{file}”：{loaded}" + ("" if isinstance(checked, SchoolChecked) else f"，任务进展 {len(checked.progress)} 项")
+        + (f"，警告 {len(checked.warnings)} 条" if checked.warnings else "")
     )
     return result
 
@@ -172,6 +182,7 @@ def withdraw(raw_dir: Path, db_path: Path, submission_id: int, actor: Account, r
             con.execute("update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where submission_id = ?",
                         [now, actor.name, submission_id])
             refresh_assessments(con)
+            refresh_readiness(con)
             audit.record(raw_dir, None, "withdrawal", actor.name, f"已撤回填报 #{submission_id}：{reason}",
                          file_name=name, sha256=sha, submission_id=submission_id, source=source, con=con)
             con.execute("commit")

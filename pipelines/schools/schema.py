@@ -15,6 +15,7 @@ DERIVED = (
     "county_measures",
     "county_criteria",
     "plan_cross_checks",
+    "readiness_values",
 )
 
 

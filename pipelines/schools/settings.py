@@ -53,9 +53,9 @@ SCHOOL_FIELDS = (
     ("count", "qualified_teachers", "高于规定学历教师数"),
     ("count", "backbone_teachers", "县级以上骨干教师数"),
     ("count", "pe_art_teachers", "体育艺术专任教师数"),
-    ("area", "teaching_area", "教学及辅助用房面积（㎡）"),
-    ("area", "sports_area", "体育运动场馆面积（㎡）"),
-    ("amount", "equipment_value", "教学仪器设备值（万元）"),
+    ("area", "teaching_area", "教学及辅助用房面积(平方米)"),
+    ("area", "sports_area", "体育运动场馆面积(平方米)"),
+    ("amount", "equipment_value", "教学仪器设备值(万元)"),
     ("count", "multimedia_rooms", "网络多媒体教室数"),
     ("count", "music_rooms", "音乐专用教室数"),
     ("count", "art_rooms", "美术专用教室数"),
@@ -82,9 +82,14 @@ KG_REQUIRED = (KG_ID, KG_NAME, TOWNSHIP, AREA, KG_OWNER)
 
 # 全旗指标: the county-wide items typed as values or 是/否, and the inputs of derived criteria.
 COUNTY_COLUMNS = ("项目代码", "项目", "单位", "数值", NOTE)
-COUNTY_INPUTS = (  # (code, name, unit, value type): not criteria themselves, inputs of derived ones
-    ("POP_3_5", "3—5周岁常住人口数（学前三年适龄人口）", "人", "count"),
+COUNTY_INPUTS = (  # (code, name, unit): not criteria themselves, inputs of derived ones
+    ("POP_3_5", "3—5周岁常住人口数（学前三年适龄人口）", "人"),
 )
+
+
+def value_type(unit: str | None) -> str:
+    """How a county-wide item's value is read (values.parse_value), from its unit."""
+    return {"%": "percent", "是/否": "flag", "人": "count"}.get(unit or "", "amount")
 
 # Code lists.
 SCHOOL_TYPES = {  # 办学类型 -> the stages it teaches, in order (高中: only its students, for the split)

@@ -6,7 +6,7 @@ create or replace macro criterion_dispersion_values(include_demo) as table
 with
 
 indicators as (
-    select * from school_indicator_values(include_demo)
+    select * from stored_school_indicators(include_demo)
     where in_scope and value is not null and students > 0
 ),
 
@@ -36,7 +36,7 @@ spread as (
 
 missing as (
     select stage, criterion_id, year, count(*) as n_missing
-    from school_indicator_values(include_demo)
+    from stored_school_indicators(include_demo)
     where in_scope and value is null
     group by stage, criterion_id, year
 ),

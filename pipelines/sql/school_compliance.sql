@@ -7,7 +7,7 @@ create or replace macro school_compliance_values(include_demo) as table
 with
 
 indicators as (
-    select * from school_indicator_values(include_demo) where in_scope
+    select * from stored_school_indicators(include_demo) where in_scope
 ),
 
 rules as (

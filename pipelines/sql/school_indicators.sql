@@ -17,33 +17,32 @@ register as (
     where kind = 'school'
 ),
 
-measures as (
-    select school_id, year, stage, students, is_demo, 'qualified_per100' as measure,
-        qualified_teachers::double as amount, 100.0 as per from stages
-    union all
-    select school_id, year, stage, students, is_demo, 'backbone_per100', backbone_teachers::double, 100.0 from stages
-    union all
-    select school_id, year, stage, students, is_demo, 'pe_art_per100', pe_art_teachers::double, 100.0 from stages
-    union all
-    select school_id, year, stage, students, is_demo, 'teaching_area_per_student', teaching_area, 1.0 from stages
-    union all
-    select school_id, year, stage, students, is_demo, 'sports_area_per_student', sports_area, 1.0 from stages
-    union all
-    -- typed in 万元, judged in 元 per student
-    select school_id, year, stage, students, is_demo, 'equipment_per_student', equipment_value * 10000, 1.0 from stages
-    union all
-    select school_id, year, stage, students, is_demo, 'multimedia_per100', multimedia_rooms, 100.0 from stages
+resources(measure, resource, resource_unit, unit_factor, whole, per) as (
+    values
+        ('qualified_per100', '高于规定学历教师', '人', 1.0, true, 100.0),
+        ('backbone_per100', '县级以上骨干教师', '人', 1.0, true, 100.0),
+        ('pe_art_per100', '体育、艺术专任教师', '人', 1.0, true, 100.0),
+        ('teaching_area_per_student', '教学及辅助用房', '㎡', 1.0, false, 1.0),
+        ('sports_area_per_student', '体育运动场馆', '㎡', 1.0, false, 1.0),
+        ('equipment_per_student', '教学仪器设备值', '万元', 10000.0, false, 1.0),
+        ('multimedia_per100', '网络多媒体教室', '间', 1.0, true, 100.0)
 ),
 
-resources(measure, resource, resource_unit, unit_factor, whole) as (
-    values
-        ('qualified_per100', '高于规定学历教师', '人', 1.0, true),
-        ('backbone_per100', '县级以上骨干教师', '人', 1.0, true),
-        ('pe_art_per100', '体育、艺术专任教师', '人', 1.0, true),
-        ('teaching_area_per_student', '教学及辅助用房', '㎡', 1.0, false),
-        ('sports_area_per_student', '体育运动场馆', '㎡', 1.0, false),
-        ('equipment_per_student', '教学仪器设备值', '万元', 10000.0, false),
-        ('multimedia_per100', '网络多媒体教室', '间', 1.0, true)
+measures as (
+    -- one row per stage and indicator: the amount it is computed from (equipment typed in 万元, judged in 元)
+    select
+        s.school_id, s.year, s.stage, s.students, s.is_demo, x.*,
+        case x.measure
+            when 'qualified_per100' then s.qualified_teachers
+            when 'backbone_per100' then s.backbone_teachers
+            when 'pe_art_per100' then s.pe_art_teachers
+            when 'teaching_area_per_student' then s.teaching_area
+            when 'sports_area_per_student' then s.sports_area
+            when 'equipment_per_student' then s.equipment_value * 10000
+            when 'multimedia_per100' then s.multimedia_rooms
+        end::double as amount
+    from stages as s
+    cross join resources as x
 ),
 
 parameters as (
@@ -73,17 +72,16 @@ valued as (
         m.students,
         m.amount,
         m.per,
-        x.resource,
-        x.resource_unit,
-        x.unit_factor,
-        x.whole,
+        m.resource,
+        m.resource_unit,
+        m.unit_factor,
+        m.whole,
         p.floor,
         case when m.students > 0 and m.amount is not null then m.amount * m.per / m.students end as value,
         not (r.school_type = '教学点' and coalesce(m.students, 0) < p.min_students) as in_scope
     from measures as m
     join criteria as c on c.scope = 'school' and c.measure = m.measure and c.stage = m.stage
     join register as r using (school_id, year)
-    join resources as x on x.measure = m.measure
     cross join parameters as p
 ),
 
@@ -153,5 +151,13 @@ final as (
 
 select * from final;
 
+-- Stored: computed by pipelines.schools.readiness.refresh_readiness after every load, withdrawal and
+-- build, with and without demo workbooks (one query plan per refresh instead of one per reader).
+create table school_indicator_rows as
+select true as with_demo, * from school_indicator_values(true) limit 0;
+
+create or replace macro stored_school_indicators(demo_flag) as table
+select * exclude (with_demo) from school_indicator_rows where with_demo = demo_flag;
+
 create or replace view school_indicators as
-select * from school_indicator_values(true);
+select * from stored_school_indicators(true);
