@@ -25,7 +25,8 @@ REGISTER_FRAME = ["year", "school_id", "kind", "name", "township", "area_type", 
 COUNT_FRAME = ["year", "school_id", "stage", *(c for _, c, _ in s.SCHOOL_FIELDS), "note", "sheet_row"]
 KG_FRAME = ["year", "school_id", *(c for _, c, _ in s.KG_FIELDS), "note", "sheet_row"]
 COUNTY_FRAME = ["year", "item_code", "value", "note", "sheet_row"]
-LABELS = {column: header for _, column, header in (*s.SCHOOL_FIELDS, *s.KG_FIELDS)}
+LABELS = {column: header for _, column, header in s.SCHOOL_FIELDS}
+KG_LABELS = {column: header for _, column, header in s.KG_FIELDS}
 
 
 @dataclass
@@ -238,7 +239,7 @@ def _bounds(sheet: _Sheet, r: int, values: dict, labels: dict) -> bool:
     ok = True
     for column, limit in (("students", s.MAX_STUDENTS), ("children", s.MAX_STUDENTS), ("teaching_area", s.MAX_AREA),
                           ("sports_area", s.MAX_AREA), ("equipment_value", s.MAX_EQUIPMENT)):
-        value = values.get(column)
+        value = values.get(column) if column in labels else None
         if value is not None and value > limit:
             sheet.error(r, labels[column], f"{value:,.0f}超出一所学校可能的范围（上限{limit:,.0f}），请检查是否多输了位数")
             ok = False
@@ -359,7 +360,7 @@ def _kindergartens(sheet: _Sheet, year, ctx: Context, register_ids: dict) -> tup
     for r, cells in sheet.table.rows:
         row = _identity(sheet, r, cells, s.KG_ID, s.KG_NAME, s.KG_OWNER, s.KG_OWNERS, ctx, seen)
         values = _counts(sheet, r, cells, s.KG_FIELDS)
-        if row is None or values is None or not _bounds(sheet, r, values, LABELS):
+        if row is None or values is None or not _bounds(sheet, r, values, KG_LABELS):
             continue
         if not _kindergarten_consistent(sheet, r, values):
             continue
@@ -373,15 +374,15 @@ def _kindergarten_consistent(sheet: _Sheet, r: int, v: dict) -> bool:
     ok = True
     for part, whole in (("certified_teachers", "teachers"), ("oversize_classes", "classes"), ("teachers", "staff")):
         if v[part] is not None and v[whole] is not None and v[part] > v[whole]:
-            sheet.error(r, LABELS[part], f"{LABELS[part]}（{v[part]:g}）大于{LABELS[whole]}（{v[whole]:g}）")
+            sheet.error(r, KG_LABELS[part], f"{KG_LABELS[part]}（{v[part]:g}）大于{KG_LABELS[whole]}（{v[whole]:g}）")
             ok = False
     resources = [(c, x) for c, x in v.items() if c != "children" and x]
     if v["children"] == 0 and resources:
         column, value = resources[0]
-        sheet.error(r, LABELS["children"], f"在园幼儿数为0，却填写了{LABELS[column]}（{value:g}）：停办的幼儿园请删除该行")
+        sheet.error(r, KG_LABELS["children"], f"在园幼儿数为0，却填写了{KG_LABELS[column]}（{value:g}）：停办的幼儿园请删除该行")
         ok = False
     if ok and v["children"] and v["classes"] and v["children"] / v["classes"] > 40:
-        sheet.warning(r, LABELS["classes"], f"平均每班{v['children'] / v['classes']:.0f}人，超过大班额上限很多，请核对")
+        sheet.warning(r, KG_LABELS["classes"], f"平均每班{v['children'] / v['classes']:.0f}人，超过大班额上限很多，请核对")
     return ok
 
 
