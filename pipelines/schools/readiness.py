@@ -57,6 +57,11 @@ def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, in
             # 是/否 as 1/0: met once 是; a 否 repeated makes no progress toward 是.
             a = assess_progress(known, ">=" if flag else c.comparator, float(c.threshold), int(c.acceptance_year),
                                 as_of=as_of)
+            if as_of >= c.acceptance_year and a.status not in ("met", "missed", "no_data"):
+                # DESIGN.md: missed once the as-of year has reached the target's year unmet, whatever
+                # year the latest data is from.
+                a.status = "missed"
+                a.detail = f"验收年份{c.acceptance_year}年已到，最新数据（{a.latest_year}年）仍未达到"
             row = dict(vars(a))
             row.update(
                 as_of_year=as_of, include_demo=include_demo, scheme=c.scheme, criterion_id=c.criterion_id,
