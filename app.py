@@ -14,6 +14,7 @@ pages = [
     st.Page("pages/units.py", title="责任单位", icon=":material/groups:"),
     st.Page("pages/upload.py", title="数据填报", icon=":material/upload_file:"),
     st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
+    st.Page("pages/readiness.py", title="验收准备", icon=":material/fact_check:"),
 ]
 if auth.settings()["sign_in_required_for_all_pages"] and auth.current() is None:
     # The settings in data/accounts.json close every page until someone signs in.

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import images, queries, views
+from dashboard import images, queries, readiness_ui, views
 from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
 from dashboard.exports import briefing_pptx, briefing_xlsx
@@ -36,6 +36,8 @@ exports.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:",
     key="excel_report", on_click="ignore",
 )
+
+readiness_ui.overview_links(f)  # tasks 6 and 10: the 2030 and 2028 acceptances, on 验收准备
 
 counts = targets["status"].value_counts()
 tiles = list(config.STATUS_LABELS.items())

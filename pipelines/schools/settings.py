@@ -136,3 +136,16 @@ LEVEL_LABELS = {"met": "达标", "near": "≥85%", "below": "低于85%", "no_dat
 LEVEL_COLOURS = {"met": "#009E73", "near": "#F0E442", "below": "#D55E00", "no_data": "#DDDDDD", "out_of_scope": "#FFFFFF"}
 
 SOURCE_LINE = "数据来源：旗教育局学校与幼儿园年度填报"
+
+# The plan's own targets beside the national floors (targets.csv): criterion -> the plan's indicator.
+PLAN_TARGETS = {"PH_02": "KG_INCLUSIVE_RATE", "PH_03": "KG_PUBLIC_RATE", "YZ_Q01": "JH_RETENTION"}
+# Short names of the 7 resource indicators, for chart legends and the school matrix.
+SHORT_NAMES = {
+    "qualified_per100": "高学历教师",
+    "backbone_per100": "骨干教师",
+    "pe_art_per100": "体艺教师",
+    "teaching_area_per_student": "教学用房",
+    "sports_area_per_student": "体育场馆",
+    "equipment_per_student": "仪器设备",
+    "multimedia_per100": "多媒体教室",
+}
