@@ -90,7 +90,7 @@ def shares_chart(series: pd.DataFrame, floors: dict[str, float], plan: dict[str,
             value, year = plan[name]
             fig.add_trace(go.Scatter(x=[year], y=[value], mode="markers+text", marker=dict(symbol="star", size=16,
                                      color=colour, line=dict(width=1, color="#333")), text=[f"方案{year}年≥{value:g}%"],
-                                     textposition="middle left", textfont=dict(size=12, color=colour), showlegend=False,
+                                     textposition="middle right", textfont=dict(size=12, color=colour), showlegend=False,
                                      hovertemplate=f"实施方案目标：{year}年≥{value:g}%<extra></extra>"))
     fig.add_vline(x=acceptance_year, line=dict(color="#BBBBBB", dash="dot"))
     years_axis(fig, acceptance_year)
