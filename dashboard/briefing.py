@@ -215,6 +215,9 @@ def build_deck(con: duckdb.DuckDBPyConnection, as_of: int | None = None, include
             keys.append((target, renderer.submit(images.png, charts.indicator_chart(target, values, b.as_of, demo, shares))))
         _slides(deck, b, summary_png.result(), [(t, p, f.result()) for t, p, f in sections],
                 [(t, f.result()) for t, f in keys])
+    from .readiness_exports import add_slides  # issue 12: the 2028 and 2030 acceptances (it imports this module)
+
+    add_slides(deck, con, b.as_of, include_demo)
     return deck.bytes()
 
 

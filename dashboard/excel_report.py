@@ -9,6 +9,7 @@ from pipelines import config
 from pipelines.describe import describe_target, parts_of
 from pipelines.exports import excel_bytes
 
+from . import readiness_exports
 from .briefing import gather
 from .queries import query, reading
 
@@ -82,5 +83,8 @@ def build_workbook(con: duckdb.DuckDBPyConnection, as_of: int | None = None, inc
     formats = {name: NUMBER for name in ("目标值", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值", "数值")}
     formats.update({"进展比": "0.00", "目标年度": "0", "基线年度": "0", "最新年度": "0", "年度": "0",
                     "收到时间": "yyyy-mm-dd hh:mm", "应完成日期": "yyyy-mm-dd"})
-    return excel_bytes({"目标状态": targets, "观测值": observations, "任务台账": tasks, "正文与附件差异": discrepancies,
-                        "说明": notes}, formats)
+    sheets = {"目标状态": targets, "观测值": observations, "任务台账": tasks, "正文与附件差异": discrepancies, "说明": notes}
+    sheets.update(readiness_exports.sheets(con, b.as_of, include_demo))  # issue 12: the acceptances
+    formats.update({"差异系数": "0.000", "上限": "0.00", "数值": NUMBER, "差额": NUMBER, "逐校汇总": "0.0", "全旗填报": "0.0",
+                    "差异": "+0.0;-0.0", "验收年份": "0", "数据年度": "0"})
+    return excel_bytes(sheets, formats)

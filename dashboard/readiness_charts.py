@@ -64,8 +64,10 @@ def readiness_chart(frame: pd.DataFrame, title: str, as_of: int, demo: bool) -> 
     fig.update_layout(barmode="stack", bargap=0.35)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(parts)), tickfont=dict(size=16))
     fig.update_xaxes(title_text="标准项数", gridcolor=GRID, dtick=5)
-    return style(fig, title, as_of, demo, height=SLIDE_HEIGHT,
-                 subtitle="按期可达：按已填报年度的进展速度，验收年可达到标准", source=SOURCE)
+    fig = style(fig, title, as_of, demo, height=SLIDE_HEIGHT,
+                subtitle="按期可达：按已填报年度的进展速度，验收年可达到标准", source=SOURCE)
+    fig.update_layout(margin=dict(l=40 + 17 * max(len(p) for p in parts)))  # the parts' names in full
+    return fig
 
 
 def shares_chart(series: pd.DataFrame, floors: dict[str, float], plan: dict[str, tuple[float, int]], as_of: int,

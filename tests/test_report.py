@@ -45,14 +45,18 @@ def test_deck_has_the_slides_in_order(deck_path):
     assert titles[8:13] == ["重点指标：高中阶段毛入学率", "重点指标：在园幼儿入公办园率", "重点指标：普惠性幼儿园覆盖率",
                             "重点指标：中小学专业技术高、中、初级岗位结构", "重点指标：高中阶段职普比"]
     assert titles[13].startswith("逾期任务")
-    assert titles[14] == "数据说明"
-    assert len(titles) == 15
+    # the acceptances (issue 12), the earlier first: readiness, its chart, whom to act on
+    assert titles[14:20] == ["学前教育普及普惠：2028年验收准备（还有2年）", "学前教育普及普惠：毛入园率与普惠、公办占比",
+                             "需关注的幼儿园（2025年）：22所", "义务教育优质均衡：2030年验收准备（还有4年）",
+                             "义务教育优质均衡：校际差异系数", "未达到逐校要求的学校（2025年）：16所"]
+    assert titles[20] == "数据说明"
+    assert len(titles) == 21
 
 
 def test_every_picture_is_a_slide_sized_png(deck_path):
     prs = Presentation(str(deck_path))
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
-    assert len(pictures) == 12
+    assert len(pictures) == 16
     for picture in pictures:
         assert picture.image.content_type == "image/png"
         assert Image.open(io.BytesIO(picture.image.blob)).size == (1920, 1080)
@@ -73,7 +77,11 @@ def test_every_run_of_text_has_an_east_asian_font(deck_path):
 def test_deck_marks_demo_data_and_says_what_is_at_risk(deck_path):
     prs = Presentation(str(deck_path))
     every = "\n".join(s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame)
-    assert every.count(config.DEMO_LABEL) >= 15  # the mark on every slide, and the cover's statement
+    assert every.count(config.DEMO_LABEL) >= 21  # the mark on every slide, and the cover's statement
+    assert "评估标准依据公开转载文本整理，以正式文件为准" in every  # the criteria's caveat on their slides
+    cells = "\n".join(c.text for slide in prs.slides for s in slide.shapes if s.has_table
+                      for row in s.table.rows for c in row.cells)
+    assert "需增加体育运动场馆" in cells  # what a failing school must add
     assert "列入市级绿色校园、温馨校园的学校占比：2025年51.2%，目标≥60%（2025年），差8.8个百分点，逾期未达成；牵头：旗委宣传部。" in every
 
 
@@ -86,7 +94,7 @@ def test_deck_renders_through_libreoffice(deck_path, tmp_path):
     assert pdf.exists()
     subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert len(pages) == 15
+    assert len(pages) == 21
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for page in (pages[2], pages[11]):  # a section slide and the 高:中:初 structure slide
         shutil.copy(page, ARTIFACTS / page.name)
@@ -99,7 +107,9 @@ def test_excel_report_has_its_sheets_formatted(demo_base, tmp_path):
     result = run_cli("report", "--out", out, "--db", demo_base[1], "--as-of", "2024")
     assert result.returncode == 0, result.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["目标状态", "观测值", "任务台账", "正文与附件差异", "说明"]
+    assert wb.sheetnames == ["目标状态", "观测值", "任务台账", "正文与附件差异", "说明", "验收准备", "差异系数", "逐校达标",
+                             "学校指标", "幼儿园", "数据核对", "评估标准"]
+    assert wb["验收准备"].max_row == 55 and wb["评估标准"]["K2"].value == "依据公开转载文本整理，以正式文件为准"
     targets = wb["目标状态"]
     assert targets.freeze_panes == "A2" and targets.max_row == 76
     header = [c.value for c in targets[1]]

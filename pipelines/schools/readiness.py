@@ -65,7 +65,7 @@ def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, in
             row = dict(vars(a))
             row.update(
                 as_of_year=as_of, include_demo=include_demo, scheme=c.scheme, criterion_id=c.criterion_id,
-                part=c.part, name=c.name, stage=c.stage, comparator=c.comparator, threshold=float(c.threshold),
+                scope=c.scope, part=c.part, name=c.name, stage=c.stage, comparator=c.comparator, threshold=float(c.threshold),
                 unit=c.unit, acceptance_year=int(c.acceptance_year), value=a.latest_value, status_label=a.label,
                 status_group=groups[a.status], sort_order=int(c.sort_order),
                 is_demo=any(y <= as_of for y in demo_years.get(c.criterion_id, ())),

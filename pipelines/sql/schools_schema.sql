@@ -127,6 +127,7 @@ create table readiness (
     include_demo boolean not null,
     scheme varchar not null,
     criterion_id varchar not null,
+    scope varchar,
     part varchar,
     name varchar,
     stage varchar,
