@@ -24,6 +24,27 @@ def _figure(kind: str, scheme: str | None, as_of: int, show_demo: bool, stamp: t
     return readiness.readiness_figure(scheme, as_of, show_demo)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _school_workbook(year: int, stamp: tuple, db: str) -> bytes:
+    from pathlib import Path
+
+    from pipelines.schools.template import school_template_bytes
+    from pipelines.warehouse import connect
+
+    with connect(Path(db), read_only=True) as con:
+        return school_template_bytes(con, year)
+
+
+def school_workbook_button(container, year: int) -> None:
+    """数据填报: 旗教育局's school and kindergarten workbook (the `template --schools` code)."""
+    from pipelines.schools.template import file_name
+
+    container.download_button("下载学校与幼儿园工作簿", _school_workbook(year, version(), str(db_path())),
+                              file_name=file_name(year), key="school_template_download",
+                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                              help="验收准备用：逐校、逐园填报办学条件的原始数量，上传方式与年度工作簿相同")
+
+
 def figure(kind: str, f: Filters, scheme: str | None = None) -> go.Figure | None:
     """A readiness figure, built once per data version (callers must not modify it)."""
     return _figure(kind, scheme, f.as_of, f.show_demo, version(), str(db_path()))

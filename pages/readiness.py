@@ -29,8 +29,11 @@ table = readiness.readiness(f.as_of, f.show_demo)
 demo_banner(bool(table["is_demo"].fillna(False).any()))
 year = readiness.data_year(f.as_of, f.show_demo)
 if year is None:
-    no_data(f"截至{f.as_of}年还没有学校与幼儿园数据。旗教育局可在“数据填报”上传学校与幼儿园工作簿，或运行："
-            f".venv/bin/python -m pipelines template --unit {s.SCHOOL_UNIT} --year {f.as_of} --schools --out 学校.xlsx")
+    later = readiness.data_year(config.PLAN_END_YEAR, f.show_demo)
+    no_data(f"截至{f.as_of}年还没有学校与幼儿园数据。" + (
+        f"最新的学校数据为{later}年：请在左侧“评估年度”中选择。" if later else
+        "旗教育局可在“数据填报”下载、上传学校与幼儿园工作簿，或运行："
+        f".venv/bin/python -m pipelines template --unit {s.SCHOOL_UNIT} --year {f.as_of} --schools --out 学校.xlsx"))
 
 # At a glance: each acceptance, the years left, its criteria by readiness.
 summary = readiness.summary(table)

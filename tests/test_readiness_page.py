@@ -151,3 +151,28 @@ def test_the_page_guards_a_missing_warehouse(tmp_path, monkeypatch, page):
     at.run()
     at.switch_page(page).run()
     assert not at.exception and any("数据仓库尚未建立" in i.value for i in at.info)
+
+
+def test_the_school_workbook_is_downloaded_checked_and_loaded_on_the_upload_page(wh, accounts, monkeypatch, tmp_path):
+    from tests.school_books import school_book
+    from tests.test_app import sign_in
+
+    raw, db = wh
+    monkeypatch.setenv("MONITOR_RAW", str(raw))
+    at = open_app(db, monkeypatch, page="pages/upload.py")
+    sign_in(at, "edu")
+    assert not at.exception
+    buttons = {b.label for b in at.get("download_button")}
+    assert {"下载工作簿", "下载学校与幼儿园工作簿"} <= buttons
+    book = school_book(db, tmp_path / "旗教育局_2025年度学校与幼儿园填报.xlsx")
+    at.file_uploader(key="uploads").set_value([(book.name, book.read_bytes(), "application/octet-stream")]).run()
+    assert not at.exception
+    assert any("旗教育局 2025年度" in m.value and "检查通过" in m.value for m in at.success)
+    at.button(key="confirm_load").click().run()
+    assert not at.exception
+    assert q(db, "select count(*) from schools") == [(7,)]
+    at.switch_page(PAGE).run()
+    # the sidebar's as-of year follows the units' workbooks (none yet): the page says where the data are
+    assert any("最新的学校数据为2025年" in i.value for i in at.info)
+    at.sidebar.selectbox(key="as_of_True").set_value(2025).run()
+    assert not at.exception and metrics(at)["小学达标学校"] == "2 / 2"
