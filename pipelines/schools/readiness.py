@@ -48,7 +48,6 @@ def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, in
         series.setdefault(code, []).append((int(year), float(value)))
         if is_demo:
             demo_years.setdefault(code, set()).add(int(year))
-    groups = {status: group for group, statuses in s.READINESS_GROUPS.items() for status in statuses}
     rows = []
     for c in criteria.itertuples():
         flag = c.unit == "是/否"
@@ -57,17 +56,12 @@ def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, in
             # 是/否 as 1/0: met once 是; a 否 repeated makes no progress toward 是.
             a = assess_progress(known, ">=" if flag else c.comparator, float(c.threshold), int(c.acceptance_year),
                                 as_of=as_of)
-            if as_of >= c.acceptance_year and a.status not in ("met", "missed", "no_data"):
-                # DESIGN.md: missed once the as-of year has reached the target's year unmet, whatever
-                # year the latest data is from.
-                a.status = "missed"
-                a.detail = f"验收年份{c.acceptance_year}年已到，最新数据（{a.latest_year}年）仍未达到"
             row = dict(vars(a))
             row.update(
                 as_of_year=as_of, include_demo=include_demo, scheme=c.scheme, criterion_id=c.criterion_id,
                 scope=c.scope, part=c.part, name=c.name, stage=c.stage, comparator=c.comparator, threshold=float(c.threshold),
                 unit=c.unit, acceptance_year=int(c.acceptance_year), value=a.latest_value, status_label=a.label,
-                status_group=groups[a.status], sort_order=int(c.sort_order),
+                status_group=s.readiness_group(a.status), sort_order=int(c.sort_order),
                 is_demo=any(y <= as_of for y in demo_years.get(c.criterion_id, ())),
             )
             rows.append(row)

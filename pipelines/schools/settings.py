@@ -126,11 +126,16 @@ PARAMETERS = {
 }
 # Readiness at a glance: the status codes of config.STATUS_LABELS in four groups.
 READINESS_GROUPS = {
-    "met": ("met",),
+    "met": config.MET_STATUSES,
     "on_track": ("on_track",),
-    "behind": ("moderate", "insufficient", "moving_away", "missed"),
-    "unknown": ("no_data", "not_assessable"),
+    "behind": ("moderate", "insufficient", "moving_away", "unreachable", "missed", "year_missed", "round_missed"),
+    "unknown": ("no_data", "not_assessable", "not_due", "year_no_data"),
 }
+
+
+def readiness_group(status: str) -> str:
+    """met, on_track, behind or unknown (a status not listed counts as behind: never shown as fine)."""
+    return next((group for group, statuses in READINESS_GROUPS.items() if status in statuses), "behind")
 READINESS_GROUP_LABELS = {"met": "已达标", "on_track": "按期可达", "behind": "滞后", "unknown": "暂无数据或无法评估"}
 LEVEL_LABELS = {"met": "达标", "near": "≥85%", "below": "低于85%", "no_data": "暂无数据", "out_of_scope": "不参评"}
 LEVEL_COLOURS = {"met": "#009E73", "near": "#F0E442", "below": "#D55E00", "no_data": "#DDDDDD", "out_of_scope": "#FFFFFF"}
