@@ -32,45 +32,46 @@ def check_school_file(con: duckdb.DuckDBPyConnection, book: Book, file: str):
     return result
 
 
-def _long(checked: SchoolChecked) -> pd.DataFrame:
-    """Every typed value of the workbook as (key, label, unit, value, note)."""
-    names = dict(zip(checked.register["school_id"], checked.register["name"]))
-    rows = []
-    for r in checked.counts.to_dict("records"):
-        for kind, column, header in s.SCHOOL_FIELDS:
-            if pd.notna(r[column]):
-                rows.append((f"{r['school_id']}｜{r['stage']}｜{column}", f"{names.get(r['school_id'], r['school_id'])}"
-                             f"（{r['stage']}）{header}", UNITS.get(kind, ""), float(r[column]), r["note"]))
-    for r in checked.kindergartens.to_dict("records"):
-        for kind, column, header in s.KG_FIELDS:
-            if pd.notna(r[column]):
-                rows.append((f"{r['school_id']}｜幼儿园｜{column}", f"{names.get(r['school_id'], r['school_id'])}{header}",
-                             UNITS.get(kind, ""), float(r[column]), r["note"]))
-    for r in checked.county.to_dict("records"):
-        rows.append((f"全旗｜{r['item_code']}", r["item_code"], "", float(r["value"]), r["note"]))
-    return pd.DataFrame(rows, columns=["indicator_code", "name", "unit", "value", "note"])
+def _keyed(counts: pd.DataFrame, kindergartens: pd.DataFrame, county: pd.DataFrame,
+           names: dict | None = None) -> pd.DataFrame:
+    """Every typed value as one row: (indicator_code, name, unit, value, note), keyed school｜stage｜column."""
+    frames = []
+    for frame, fields, stage in ((counts, s.SCHOOL_FIELDS, None), (kindergartens, s.KG_FIELDS, "幼儿园")):
+        if frame.empty:
+            continue
+        columns = [c for _, c, _ in fields]
+        long = frame.assign(stage=frame["stage"] if stage is None else stage).melt(
+            id_vars=["school_id", "stage", "note"], value_vars=columns, var_name="column").dropna(subset=["value"])
+        header = {c: h for _, c, h in fields}
+        unit = {c: UNITS.get(kind, "") for kind, c, _ in fields}
+        school = pd.Series([(names or {}).get(i, i) for i in long["school_id"]], index=long.index)
+        where = "（" + long["stage"] + "）" if stage is None else ""
+        frames.append(pd.DataFrame({
+            "indicator_code": long["school_id"] + "｜" + long["stage"] + "｜" + long["column"],
+            "name": school + where + long["column"].map(header), "unit": long["column"].map(unit),
+            "value": long["value"].astype(float), "note": long["note"]}))
+    if not county.empty:
+        frames.append(pd.DataFrame({"indicator_code": "全旗｜" + county["item_code"], "name": county["item_code"],
+                                    "unit": "", "value": county["value"].astype(float), "note": county["note"]}))
+    columns = ["indicator_code", "name", "unit", "value", "note"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
 def current_values(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
-    """The year's current school-level values, keyed as _long keys them."""
-    counts = con.execute("select c.* from school_counts c join school_books(true) b using (submission_id) "
-                         "where b.year = ?", [year]).df()
-    kgs = con.execute("select k.* from kindergarten_counts k join school_books(true) b using (submission_id) "
-                      "where b.year = ?", [year]).df()
-    county = con.execute("select i.* from county_items i join school_books(true) b using (submission_id) "
-                         "where b.year = ?", [year]).df()
-    keys = []
-    for r in counts.to_dict("records"):
-        keys += [(f"{r['school_id']}｜{r['stage']}｜{c}", r[c]) for _, c, _ in s.SCHOOL_FIELDS if pd.notna(r[c])]
-    for r in kgs.to_dict("records"):
-        keys += [(f"{r['school_id']}｜幼儿园｜{c}", r[c]) for _, c, _ in s.KG_FIELDS if pd.notna(r[c])]
-    keys += [(f"全旗｜{r['item_code']}", r["value"]) for r in county.to_dict("records")]
-    return pd.DataFrame(keys, columns=["indicator_code", "current_value"])
+    """The year's current school-level values, keyed as the workbook's are."""
+    def rows(table: str) -> pd.DataFrame:
+        return con.execute(f"select t.* from {table} t join school_books(true) b using (submission_id) "  # noqa: S608
+                           "where b.year = ?", [year]).df()
+
+    current = _keyed(rows("school_counts"), rows("kindergarten_counts"), rows("county_items"))
+    return current[["indicator_code", "value"]].rename(columns={"value": "current_value"})
 
 
 def changes_against_current(con: duckdb.DuckDBPyConnection, checked: SchoolChecked) -> pd.DataFrame:
     """Each typed value beside the one it would replace (the whole year is restated by the workbook)."""
-    frame = _long(checked).merge(current_values(con, checked.year), on="indicator_code", how="left")
+    names = dict(zip(checked.register["school_id"], checked.register["name"]))
+    typed = _keyed(checked.counts, checked.kindergartens, checked.county, names)
+    frame = typed.merge(current_values(con, checked.year), on="indicator_code", how="left")
     frame["year"] = checked.year
     frame["change"] = [
         "新增" if pd.isna(c) else ("不变" if abs(v - c) < 1e-9 else "更正")

@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .. import config
 from ..describe import SYMBOLS, present
 from ..problems import InputError, Problem
-from ..template import BOX, INPUT_FILL, NUMBER_FORMATS, _font, _header, _title, fit_to_width
+from ..template import BOX, INPUT_FILL, NUMBER_FORMATS, _font, _header, _title, guide_sheet
 from . import settings as s
 
 SPARE_ROWS = {s.SHEET_REGISTER: 30, s.SHEET_SCHOOLS: 60, s.SHEET_KINDERGARTENS: 30}
@@ -116,11 +116,6 @@ GUIDE = (
 
 
 def _guide(ws, year: int) -> None:
-    ws.title = s.SHEET_GUIDE
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 100
-    ws["A1"] = "敖汉旗推动教育高质量发展实施方案 学校与幼儿园办学条件填报（验收准备）"
-    ws["A1"].font = _font(True, 14)
     lines = [
         (config.GUIDE_UNIT_LABEL, s.SCHOOL_UNIT),
         (config.GUIDE_YEAR_LABEL, year),
@@ -130,12 +125,7 @@ def _guide(ws, year: int) -> None:
         *(("怎样填写" if i == 0 else "", f"{i + 1}. {line}") for i, line in enumerate(GUIDE)),
         ("咨询", "填报中有疑问，请联系旗教育局（教育高质量发展监测平台管理员）。"),
     ]
-    for i, (label, text) in enumerate(lines, start=3):
-        ws.cell(i, 1, label).font = _font(True)
-        ws.cell(i, 2, text).font = _font()
-        ws.cell(i, 2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
-    fit_to_width(ws, landscape=False)
-    ws.protection.sheet = True
+    guide_sheet(ws, "敖汉旗推动教育高质量发展实施方案 学校与幼儿园办学条件填报（验收准备）", lines, width=100)
 
 
 def _list(ws, values, first_row: int, last_row: int, column: int, title: str) -> None:
