@@ -123,6 +123,27 @@ def matrix(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return values, levels
 
 
+def register_changes(year: int, show_demo: bool) -> pd.DataFrame:
+    """What changed in the register since the year before: opened, merged in, renamed, no longer listed."""
+    return query(
+        """
+        with this as (select * from school_register_current(?) where year = ?),
+        before as (select * from school_register_current(?)
+                   where year = (select max(year) from school_books(?) where year < ?))
+        select t.kind, t.name, t.township, coalesce(t.change, '新设') as change,
+            (select string_agg(b.name, '、') from before b where list_contains(t.merged_from, b.school_id)) as merged_from
+        from this t
+        where t.change is not null or (exists(select 1 from before) and t.school_id not in (select school_id from before))
+        union all
+        select b.kind, b.name, b.township, '不再列出' as change, null
+        from before b
+        where b.school_id not in (select school_id from this)
+        order by kind desc, change, name
+        """,
+        [show_demo, year, show_demo, show_demo, year],
+    )
+
+
 def kindergartens(year: int, show_demo: bool) -> pd.DataFrame:
     """Each kindergarten of the year with what the county-wide criteria are made of."""
     return query(

@@ -139,6 +139,15 @@ else:
                                        "classes": "班数", "oversize_classes": "超额班数"})),
                  hide_index=True, width="stretch", height=320)
 
+changes = readiness.register_changes(year, f.show_demo)
+with st.expander(f"学校与幼儿园名录的变动（{year}年，{len(changes)} 处）"):
+    if changes.empty:
+        st.caption("与上一年度相比没有变动。")
+    else:
+        st.dataframe(tidy(changes.assign(kind=changes["kind"].map({"school": "学校", "kindergarten": "幼儿园"})).rename(
+            columns={"kind": "类别", "name": "名称", "township": "苏木乡镇", "change": "变动", "merged_from": "并入的学校"})),
+            hide_index=True, width="stretch")
+
 st.subheader(f"{s.SCHEME_TITLES[scheme]}：全部标准")
 part = table[table["scheme"] == scheme]
 st.caption("“按期可达”“进展偏慢”等按各年度数据的年均进展推算到验收年；只有一个年度数据的为“无法评估”。")

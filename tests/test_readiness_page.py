@@ -21,6 +21,11 @@ def q(db, sql, params=()):
         return con.execute(sql, list(params)).fetchall()
 
 
+def table_with(at, column: str):
+    """The page's dataframe that has this column."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
 def spec(chart) -> str:
     """A Plotly chart's spec as readable text (the proto escapes non-ASCII)."""
     return json.dumps(json.loads(chart.proto.spec), ensure_ascii=False)
@@ -85,7 +90,7 @@ def test_the_kindergarten_view_and_the_scheme_chosen_by_link(demo_base, monkeypa
     assert "毛入园率" in spec(chart) and "国家≥85%" in spec(chart) and "方案2025年≥65%" in spec(chart)
     kindergartens = at.dataframe[0].value
     assert len(kindergartens) == q(db, "select count(*) from schools where year = 2025 and kind = 'kindergarten'")[0][0]
-    criteria = at.dataframe[1].value
+    criteria = table_with(at, "标准")
     assert len(criteria) == 13 and "学前三年毛入园率" in set(criteria["标准"])
 
 
@@ -116,7 +121,7 @@ def test_a_threshold_corrected_in_the_csv_shows_on_the_page_after_a_rebuild(demo
     db = tmp_path / "w.duckdb"
     build(raw, db)
     at = open_app(db, monkeypatch, query={"scheme": "普及普惠"})
-    criteria_table = at.dataframe[1].value.set_index("标准")
+    criteria_table = table_with(at, "标准").set_index("标准")
     assert criteria_table.loc["学前三年毛入园率", "要求"] == "≥80%"
     assert criteria_table.loc["学前三年毛入园率", "状态"] == "已达成"
     assert "国家≥80%" in spec(at.get("plotly_chart")[0])
@@ -176,3 +181,14 @@ def test_the_school_workbook_is_downloaded_checked_and_loaded_on_the_upload_page
     assert any("最新的学校数据为2025年" in i.value for i in at.info)
     at.sidebar.selectbox(key="as_of_True").set_value(2025).run()
     assert not at.exception and metrics(at)["小学达标学校"] == "2 / 2"
+
+
+def test_the_register_changes_of_the_year(demo_base, monkeypatch):
+    _, db = demo_base
+    at = open_app(db, monkeypatch)
+    at.sidebar.selectbox(key="as_of_True").set_value(2023).run()
+    assert not at.exception
+    changes = table_with(at, "变动")
+    merged = changes.set_index("名称")
+    assert merged.loc["四家子中心小学", "变动"] == "合并" and merged.loc["四家子中心小学", "并入的学校"] == "林家地小学"
+    assert merged.loc["林家地小学", "变动"] == "不再列出"
