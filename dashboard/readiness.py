@@ -65,6 +65,23 @@ def shown(value, unit: str | None) -> str:
     return number(value, unit)
 
 
+def rule_words() -> dict[str, str]:
+    """The school rule in words, from criteria.csv (its numbers are data): 6, 85%, 50人."""
+    rules = query("select stage, measure, threshold from criteria where scope = 'rule'")
+    value = {(r.measure, r.stage): r.threshold for r in rules.itertuples()}
+    min_met = {value.get(("min_met", stage)) for stage in s.JUDGED_STAGES}
+    met = f"{min_met.pop():g}" if len(min_met) == 1 else "、".join(f"{value.get(('min_met', st), 0):g}" for st in s.JUDGED_STAGES)
+    floor = f"{value.get(('floor', '全旗'), 85):g}%"
+    return {"min_met": met, "floor": floor, "min_students": f"{value.get(('min_students', '全旗'), 50):g}人",
+            "rule": f"至少{met}项指标达到要求、其余不低于要求的{floor}"}
+
+
+def level_labels() -> dict[str, str]:
+    """A school indicator's levels in words (达标, 未达标，不低于85%, 低于85% …)."""
+    floor = rule_words()["floor"]
+    return {level: label.format(floor=floor) for level, label in s.LEVEL_LABELS.items()}
+
+
 def readiness(as_of: int, show_demo: bool) -> pd.DataFrame:
     frame = query("select * from readiness where as_of_year = ? and include_demo = ? order by sort_order",
                   [as_of, show_demo])

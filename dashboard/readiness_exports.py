@@ -33,6 +33,7 @@ def add_slides(deck: Deck, con: duckdb.DuckDBPyConnection, as_of: int, include_d
         figures["dispersion"] = readiness.dispersion_figure(as_of, include_demo)
         figures["shares"] = readiness.shares_figure(as_of, include_demo)
         failing = readiness.failing(year, include_demo)
+        words = readiness.rule_words()
         kindergartens = readiness.kindergartens(year, include_demo)
     pngs = {key: images.png(fig) for key, fig in figures.items() if fig is not None}
     before = len(deck.prs.slides)
@@ -70,7 +71,7 @@ def add_slides(deck: Deck, con: duckdb.DuckDBPyConnection, as_of: int, include_d
             rows = pd.DataFrame({"学校": failing["name"], "苏木乡镇": failing["township"], "学段": failing["stage"],
                                  "在校生": failing["students"].map(number), "达标项数": failing["n_met"],
                                  "需增加（按现有在校生）": failing["must_add_text"]}).head(MAX_ROWS)
-            note = "每所学校须至少6项指标达到要求、其余不低于要求的85%；需增加的数量按现有在校生计算。"
+            note = f"每所学校须{words['rule']}；需增加的数量按现有在校生计算。"
         else:
             attention = kindergartens[(kindergartens["oversize_classes"] > 0) | (kindergartens["children_per_teacher"] > 15)
                                       | (kindergartens["certified_share"] < 100)]
@@ -127,7 +128,7 @@ def sheets(con: duckdb.DuckDBPyConnection, as_of: int, include_demo: bool) -> di
             c = readiness.compliance(year, include_demo)
             out["逐校达标"] = pd.DataFrame({"学校标识码": c["school_id"], "学校": c["name"], "苏木乡镇": c["township"],
                                         "城乡": c["area_type"], "学段": c["stage"], "在校生": c["students"],
-                                        "达标": c["n_met"], "不低于85%": c["n_near"], "低于85%": c["n_below"],
+                                        "达标": c["n_met"], "未达标但不低于下限": c["n_near"], "低于下限": c["n_below"],
                                         "缺数据": c["n_no_data"], "结果": c["rule_status"].map(
                                             {"pass": "达到", "fail": "未达到", "no_data": "数据不全"}),
                                         "需增加（按现有在校生）": c["must_add_text"]})
@@ -135,7 +136,7 @@ def sheets(con: duckdb.DuckDBPyConnection, as_of: int, include_demo: bool) -> di
             out["学校指标"] = pd.DataFrame({"学校标识码": i["school_id"], "学校": i["name"], "苏木乡镇": i["township"],
                                         "学段": i["stage"], "指标": i["indicator"], "单位": i["unit"], "在校生": i["students"],
                                         "数值": i["value"], "要求": i["threshold"],
-                                        "结果": i["level"].map(s.LEVEL_LABELS), "差额": i["shortfall"],
+                                        "结果": i["level"].map(readiness.level_labels()), "差额": i["shortfall"],
                                         "差额单位": i["shortfall_unit"]})
             k = readiness.kindergartens(year, include_demo)
             out["幼儿园"] = pd.DataFrame({"幼儿园标识码": k["school_id"], "幼儿园": k["name"], "苏木乡镇": k["township"],

@@ -68,11 +68,12 @@ if scheme == "优质均衡":
     st.subheader(f"逐校达标（{year}年）")
     rules = table[(table["scheme"] == scheme) & table["criterion_id"].str.endswith("_RULE")]
     compliance = readiness.compliance(year, f.show_demo)
+    words = readiness.rule_words()
     columns = st.columns(3)
     for column, stage in zip(columns, s.JUDGED_STAGES):
         part = compliance[compliance["stage"] == stage]
         column.metric(f"{stage}达标学校", f"{int((part['rule_status'] == 'pass').sum())} / {len(part)}", border=True,
-                      help="至少6项指标达到要求，其余不低于要求的85%；不足50人的教学点不参评")
+                      help=f"{words['rule']}；不足{words['min_students']}的教学点不参评")
     columns[2].metric("未达标学校", int((compliance["rule_status"] == "fail").sum()), border=True)
     st.caption("；".join(f"{r.name}：{r.shown}（{r.status_label}）" for r in rules.itertuples()))
 
@@ -100,17 +101,17 @@ if scheme == "优质均衡":
         styles[levels.columns] = levels.apply(lambda c: c.map(lambda v: colours.get(v, "")))
         st.dataframe(text.style.apply(lambda _: styles, axis=None), width="stretch", height=min(36 * len(text) + 40, 520))
         st.caption("　".join(f"<span style='background:{s.LEVEL_COLOURS[k]};border:1px solid #999;padding:0 6px'>&nbsp;</span> {v}"
-                            for k, v in s.LEVEL_LABELS.items()), unsafe_allow_html=True)
+                            for k, v in readiness.level_labels().items()), unsafe_allow_html=True)
 
     fail = narrow(compliance[compliance["rule_status"] == "fail"])
-    st.subheader(f"未达到“6项以上达标、余项不低于85%”的学校：{len(fail)} 所")
+    st.subheader(f"未达到“{words['rule']}”的学校：{len(fail)} 所")
     if fail.empty:
         st.success("当前筛选条件下每所学校都达到了要求。")
     else:
         failing = pd.DataFrame({
             "学校": fail["name"], "苏木乡镇": fail["township"], "学段": fail["stage"],
             "在校生": fail["students"].map(lambda v: number(v)), "达标项数": fail["n_met"],
-            "低于85%": fail["n_below"], "需增加（按现有在校生）": fail["must_add_text"],
+            f"低于{words['floor']}": fail["n_below"], "需增加（按现有在校生）": fail["must_add_text"],
         })
         st.dataframe(failing, hide_index=True, width="stretch",
                      column_config={"需增加（按现有在校生）": st.column_config.TextColumn(width="large")})

@@ -34,7 +34,7 @@ def test_the_readiness_page_reads_at_a_glance(site):
     svg = page.locator(".js-plotly-plot").first.inner_text()
     assert "校际差异系数" in svg and "上限 0.50" in svg and config.DEMO_LABEL in svg and s.CAVEAT in svg
     assert page.locator('[data-testid="stDataFrame"]').count() >= 2  # the matrix and the failing schools
-    assert page.get_by_text("未达到“6项以上达标、余项不低于85%”的学校").count() == 1
+    assert page.get_by_text("未达到“至少6项指标达到要求、其余不低于要求的85%”的学校").count() == 1
     assert page.locator('[data-testid="stException"]').count() == 0
     shoot(page, "11_readiness", height=3400)
 

@@ -137,7 +137,8 @@ def readiness_group(status: str) -> str:
     """met, on_track, behind or unknown (a status not listed counts as behind: never shown as fine)."""
     return next((group for group, statuses in READINESS_GROUPS.items() if status in statuses), "behind")
 READINESS_GROUP_LABELS = {"met": "已达标", "on_track": "按期可达", "behind": "滞后", "unknown": "暂无数据或无法评估"}
-LEVEL_LABELS = {"met": "达标", "near": "≥85%", "below": "低于85%", "no_data": "暂无数据", "out_of_scope": "不参评"}
+LEVEL_LABELS = {"met": "达标", "near": "未达标，不低于{floor}", "below": "低于{floor}", "no_data": "暂无数据",
+                "out_of_scope": "不参评"}  # {floor}: YZ_FLOOR of criteria.csv
 LEVEL_COLOURS = {"met": "#009E73", "near": "#F0E442", "below": "#D55E00", "no_data": "#DDDDDD", "out_of_scope": "#FFFFFF"}
 
 SOURCE_LINE = "数据来源：旗教育局学校与幼儿园年度填报"
