@@ -61,11 +61,11 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("status", help="列出各量化目标的达成状态")
     s.add_argument("--db", type=Path, default=config.DB_PATH)
-    s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：有数据的最近年度）")
+    s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
 
     r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）或 Excel 报表（.xlsx）")
     r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx 或 .xlsx")
-    r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：有数据的最近年度）")
+    r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
     r.add_argument("--db", type=Path, default=config.DB_PATH)
 
     u = sub.add_parser("user", help="管理填报账号（账号文件 data/accounts.json）")
@@ -99,12 +99,21 @@ def run_build(args) -> int:
     return EXIT_OK
 
 
-def ensure_warehouse(db: Path, raw: Path = config.RAW_DIR) -> None:
-    if not db.exists():
-        from .build import build
+def ensure_warehouse(db: Path, raw: Path = config.RAW_DIR, build_if_missing: bool | None = None) -> None:
+    """The default warehouse is built when missing; a warehouse named with --db must exist (a typo in a
+    path should not quietly build a new one) unless the command also names its raw folder."""
+    if db.exists():
+        return
+    if build_if_missing is None:
+        build_if_missing = db.resolve() == config.DB_PATH.resolve()
+    if not build_if_missing:
+        from .problems import InputError, Problem
 
-        print(f"数据仓库 {db} 不存在，先从 {raw} 重建……", file=sys.stderr)
-        build(raw, db)
+        raise InputError([Problem(str(db), "数据仓库文件不存在（请检查 --db 的路径，或先运行 python -m pipelines build）")])
+    from .build import build
+
+    print(f"数据仓库 {db} 不存在，先从 {raw} 重建……", file=sys.stderr)
+    build(raw, db)
 
 
 def run_template(args) -> int:
@@ -125,7 +134,7 @@ def run_ingest(args) -> int:
     from .accounts import AccountStore
     from .ingest import ingest_file
 
-    ensure_warehouse(args.db, args.raw)
+    ensure_warehouse(args.db, args.raw, build_if_missing=True)
     actor = None
     if args.account:
         actor = AccountStore().get(args.account)
@@ -258,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断，未做任何更改。", file=sys.stderr)
         return EXIT_REJECTED
+    except BrokenPipeError:  # the output was piped into `head` and closed: nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # the last guard: a person gets a sentence, not a traceback
         if os.environ.get("PIPELINES_DEBUG"):
             traceback.print_exc()
