@@ -311,10 +311,11 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
     try:
         report = build(raw_dir, db_path)
         buildinfo.record(db_path, raw_dir, True, report.submissions)
-    except InputError as exc:
+    except Exception as exc:  # whatever stops the build, the operator must learn what was already restored
         kept = f"（原目录另存为 {raw_aside}）" if raw_aside else ""
+        problems = exc.problems if isinstance(exc, InputError) else [Problem("", f"{type(exc).__name__}: {exc}")]
         raise RebuildFailed(f"原始数据已从备份恢复到 {raw_dir}{kept}，但重建数据仓库失败，数据仓库 {db_path} 保持原样：",
-                            exc.problems) from None
+                            problems) from exc
     raw_files = [f for f in manifest["files"] if f["path"] != ACCOUNTS_MEMBER]
     return RestoreReport(len(raw_files), sum(f["size"] for f in raw_files), manifest.get("created_at", ""), raw_aside,
                          accounts is not None, accounts_aside, report)
