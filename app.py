@@ -15,8 +15,8 @@ pages = [
     st.Page("pages/upload.py", title="数据填报", icon=":material/upload_file:"),
     st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
 ]
-if auth.settings()["sign_in_required_for_all_pages"] and auth.current() is None:
-    # The settings in data/accounts.json close every page until someone signs in.
+if auth.reading_requires_sign_in() and auth.current() is None:
+    # data/accounts.json's settings (by default: whenever the app is reachable beyond this machine).
     pages = [st.Page(auth.sign_in_page, title="登录", icon=":material/login:")]
 navigation = st.navigation(pages)
 st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台")
