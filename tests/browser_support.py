@@ -65,12 +65,12 @@ def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Pat
 
 
 @contextmanager
-def chromium():
+def chromium(*extra_args: str):
     """Debian's Chromium under Playwright; raises (never skips) when it cannot start."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
         try:
             yield browser
         finally:
