@@ -56,14 +56,20 @@ done
 
 say "1/9 系统软件包与 Python 环境（scripts/setup.sh）"
 need=()
-for pkg in nginx openssl curl; do
+for pkg in nginx openssl curl python3-venv; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-"$APP_DIR/scripts/setup.sh"
+# The service's Python is Debian's: a .venv made from a Python under /root (pyenv) is one it cannot run.
+PYTHON=${PYTHON:-/usr/bin/python3}
+if [ -e "$APP_DIR/.venv/bin/python" ] && [[ "$(readlink -f "$APP_DIR/.venv/bin/python")" == /root/* ]]; then
+  echo "现有 .venv 的 Python 在 /root 之下，服务账号无法运行：用 $PYTHON 重建 .venv"
+  rm -rf "$APP_DIR/.venv"
+fi
+PYTHON=$PYTHON "$APP_DIR/scripts/setup.sh"
 
 say "2/9 服务账号 $APP_USER（拥有 data/，不能登录）"
 if ! id "$APP_USER" >/dev/null 2>&1; then
@@ -74,8 +80,10 @@ install -d -o "$APP_USER" -g "$APP_USER" -m 750 "/var/lib/$APP_USER"
 chown -R "$APP_USER:$APP_USER" "$APP_DIR/data"
 chmod 750 "$APP_DIR/data"
 [ -f "$APP_DIR/data/accounts.json" ] && chmod 600 "$APP_DIR/data/accounts.json"
-runuser -u "$APP_USER" -- test -r "$APP_DIR/app.py" -a -x "$APP_DIR/.venv/bin/python" ||
+runuser -u "$APP_USER" -- test -r "$APP_DIR/app.py" ||
   fail "$APP_USER 读不到 $APP_DIR（它的上级目录不对其他用户开放？）。请把项目放在 /opt/aohan-monitor 之类的位置"
+runuser -u "$APP_USER" -- "$APP_DIR/.venv/bin/python" -c "import pipelines, streamlit" ||
+  fail "$APP_USER 运行不了 $APP_DIR/.venv/bin/python（指向 $(readlink -f "$APP_DIR/.venv/bin/python")）"
 install -d -o "$APP_USER" -g "$APP_USER" -m 700 "$BACKUP_DIR"
 
 say "3/9 设置写入 $SETTINGS"
