@@ -180,7 +180,7 @@ fi
 
 say "9/9 经 HTTPS 检查"
 ok=0
-for _ in $(seq 1 60); do
+for _ in $(seq 1 $((STARTED ? 60 : 3))); do
   if [ "$(curl -fsSk --max-time 3 "https://127.0.0.1:$HTTPS_PORT/_stcore/health" 2>/dev/null)" = ok ]; then ok=1; break; fi
   sleep 1
 done
