@@ -102,7 +102,11 @@ cat "$SETTINGS"
 say "4/9 证书（$SSL_DIR）"
 install -d -m 755 "$SSL_DIR"
 CERT=$SSL_DIR/fullchain.pem KEY=$SSL_DIR/privkey.pem
+same_key() { [ "$(openssl x509 -noout -pubkey -in "$1")" = "$(openssl pkey -pubout -in "$2")" ]; }
 if [ -n "$CERT_IN" ]; then
+  # Checked before anything is replaced: a wrong pair must not take the working one's place.
+  same_key "$CERT_IN" "$KEY_IN" || fail "证书 $CERT_IN 与私钥 $KEY_IN 不匹配，未作更改"
+  openssl x509 -checkend 0 -noout -in "$CERT_IN" >/dev/null || fail "证书 $CERT_IN 已过期，未作更改"
   install -m 644 "$CERT_IN" "$CERT"
   install -m 600 "$KEY_IN" "$KEY"
   echo "已安装单位的证书 $CERT_IN"
@@ -120,8 +124,7 @@ elif [ ! -f "$CERT" ] || [ ! -f "$KEY" ]; then
 else
   echo "沿用已有证书"
 fi
-[ "$(openssl x509 -noout -pubkey -in "$CERT")" = "$(openssl pkey -pubout -in "$KEY")" ] ||
-  fail "证书 $CERT 与私钥 $KEY 不匹配"
+same_key "$CERT" "$KEY" || fail "证书 $CERT 与私钥 $KEY 不匹配"
 openssl x509 -noout -subject -enddate -ext subjectAltName -in "$CERT" | sed 's/^/  /'
 FINGERPRINT=$(openssl x509 -noout -fingerprint -sha256 -in "$CERT" | cut -d= -f2)
 
