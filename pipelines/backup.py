@@ -280,6 +280,8 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
     accounts_file = Path(accounts_file) if accounts_file else accounts_path()
     if not backup_file.is_file():
         raise InputError([Problem(str(backup_file), "备份文件不存在")])
+    if raw_dir.is_symlink():  # data/raw linked to a larger disk: restore there, keep the link
+        raw_dir = raw_dir.resolve()
     raw_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = raw_dir.with_name(f".{raw_dir.name}.restoring-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)

@@ -255,3 +255,18 @@ def test_restored_raw_that_cannot_be_rebuilt_says_where_things_are(wh, tmp_path)
     assert "原始数据已从备份恢复" in done.stderr and "重建数据仓库失败" in done.stderr and "另存为" in done.stderr
     assert db.read_bytes() == before
 
+
+
+def test_a_raw_folder_that_is_a_link_is_restored_where_it_points(wh, tmp_path):
+    raw, db = wh
+    elsewhere = tmp_path / "big-disk" / "raw"
+    elsewhere.parent.mkdir()
+    shutil.move(raw, elsewhere)
+    raw.symlink_to(elsewhere, target_is_directory=True)
+    out = tmp_path / "b.tar.gz"
+    backup(raw, out)
+    before = tree(elsewhere)
+    assert run_cli("restore", out, "--raw", raw, "--db", db).returncode == 0
+    assert raw.is_symlink() and tree(raw) == before
+    names = sorted(p.name for p in elsewhere.parent.iterdir())
+    assert len(names) == 2 and names[0] == "raw" and names[1].startswith("raw.before-restore-")
