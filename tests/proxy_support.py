@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines import config
-from tests.browser_support import free_port
+from tests.browser_support import free_port, stop
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEPLOY = config.ROOT / "deploy"
@@ -93,11 +93,7 @@ http {{
                 time.sleep(0.1)
         yield https_port, http_port, folder
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         if not os.environ.get("KEEP_NGINX_FOLDER"):
             shutil.rmtree(folder, ignore_errors=True)
         else:

@@ -7,14 +7,13 @@ host name. These fail, never skip, when nginx, openssl or Chromium is missing: s
 
 import http.client
 import re
-import shutil
 import time
 
 import duckdb
 import pytest
 
 from tests.books import filled
-from tests.browser_support import PAGES, chromium, go, open_page, shoot, sign_in, streamlit_server
+from tests.browser_support import PAGES, chromium, copy_site, go, open_page, shoot, sign_in, streamlit_server
 from tests.conftest import PASSWORDS
 from tests.proxy_support import HOST, nginx_proxy, unverified
 
@@ -23,10 +22,7 @@ from tests.proxy_support import HOST, nginx_proxy, unverified
 def proxied(demo_base, accounts_file, tmp_path_factory):
     """The app on the embedded default with its accounts, and nginx in front of it."""
     base = tmp_path_factory.mktemp("proxied")
-    raw, db, accounts = base / "raw", base / "warehouse.duckdb", base / "accounts.json"
-    shutil.copytree(demo_base[0], raw)
-    shutil.copy(demo_base[1], db)
-    shutil.copy(accounts_file, accounts)
+    raw, db, accounts = copy_site(demo_base, accounts_file, base)
     with streamlit_server(db, raw, log=base / "streamlit.log", accounts=accounts) as url:
         app_port = int(url.rsplit(":", 1)[1])
         with nginx_proxy(app_port) as (https_port, http_port, folder):
