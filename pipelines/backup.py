@@ -295,7 +295,12 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
         elif raw_dir.exists():
             raw_aside = _aside_name(raw_dir, stamp)
             os.replace(raw_dir, raw_aside)
-        os.replace(staging, raw_dir)
+        try:
+            os.replace(staging, raw_dir)
+        except OSError:
+            if raw_aside:
+                os.replace(raw_aside, raw_dir)  # as it was
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -56,8 +56,9 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
     try:
         events = jsonlog.read(log_path(raw_dir))
         audit_lines = len(jsonlog.read(audit.log_path(raw_dir)))
-    except ValueError as exc:
-        report.findings.append(f"原始数据目录中的日志无法读取：{exc}")
+    except ValueError:
+        report.findings.append("原始数据目录中的日志（submissions/log.jsonl 或 audit/audit.jsonl）有一行不是完整的记录"
+                               "（可能是断电或磁盘写满留下的半行），重建会失败")
         return report
     accepted = [e for e in events if e.get("event") == "accepted"]
     withdrawn = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
@@ -90,7 +91,8 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
         with connect(db_path, read_only=True, wait=CHECK_WAIT_SECONDS) as con:
             _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report)
     except WarehouseBusy:
-        report.findings.append(f"数据仓库正被其他程序写入（已等待 {CHECK_WAIT_SECONDS:.0f} 秒），无法检查，请稍后再试")
+        report.findings.append(f"数据仓库正被其他程序写入（已等待 {CHECK_WAIT_SECONDS:.0f} 秒），无法检查")
+        report.advice = "稍后再运行 health；若一直如此，查看是哪个程序占用数据仓库"
     except duckdb.Error:
         report.findings.append("数据仓库文件无法读取（可能已损坏），需要重建")
     return report

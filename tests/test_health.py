@@ -5,6 +5,7 @@ import json
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import datetime
 
+import duckdb
 import pytest
 
 from pipelines import audit, config, jsonlog
@@ -88,6 +89,12 @@ def lose_an_archived_file(raw, db, tmp):
     (raw / config.SUBMISSIONS_DIR / jsonlog.read(log_path(raw))[0]["path"]).unlink()
 
 
+def broken_log_line(raw, db, tmp):
+    """A line in the middle of the log that is not a record (not only a torn last one)."""
+    path = log_path(raw)
+    path.write_text('{"event": "accepted", "sha256": "ab\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
 def no_warehouse(raw, db, tmp):
     db.unlink()
 
@@ -104,6 +111,7 @@ def broken_warehouse(raw, db, tmp):
     (change_a_target, "方案文件或参考数据在上次重建后有改动，这些表与原始数据不同：targets"),
     (orphan_file, "归档目录中有 1 个文件不在日志中，不会载入数据仓库：2025/手工放入.xlsx"),
     (lose_an_archived_file, "日志记载的 1 个归档工作簿不在"),
+    (broken_log_line, "有一行不是完整的记录"),
     (no_warehouse, "不存在"),
     (broken_warehouse, "数据仓库文件无法读取"),
 ])
@@ -135,3 +143,13 @@ def test_a_no_demo_build_is_current_without_the_demo_workbooks(demo_base, tmp_pa
     assert code == 0, text
     stamp = json.loads(db.with_name(db.name + ".build.json").read_text(encoding="utf-8"))
     assert stamp["include_demo"] is False
+
+
+def test_a_busy_warehouse_is_reported_as_not_checked(loaded, monkeypatch):
+    from pipelines import health as module
+
+    raw, db, _ = loaded
+    monkeypatch.setattr(module, "CHECK_WAIT_SECONDS", 0.2)
+    with duckdb.connect(str(db)):  # another process's writer, as far as the check can tell
+        code, text = health(raw, db)
+    assert code == 1 and "数据仓库正被其他程序写入" in text and "稍后再运行 health" in text
