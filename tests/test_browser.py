@@ -5,13 +5,21 @@ Screenshots of every page are saved under artifacts/screenshots/.
 """
 
 import re
-import shutil
 
 import pytest
 
 from pipelines import config
 from tests.books import filled
-from tests.browser_support import PAGES, chromium, go, open_page, open_upload_signed_in, shoot, streamlit_server
+from tests.browser_support import (
+    PAGES,
+    chromium,
+    copy_site,
+    go,
+    open_page,
+    open_upload_signed_in,
+    shoot,
+    streamlit_server,
+)
 from tests.conftest import PASSWORDS
 
 pytestmark = pytest.mark.browser
@@ -21,10 +29,7 @@ pytestmark = pytest.mark.browser
 def site(demo_base, accounts_file, tmp_path_factory):
     """The app on the embedded default (plan and demo data), on its own copy of the warehouse."""
     base = tmp_path_factory.mktemp("site")
-    raw, db, accounts = base / "raw", base / "warehouse.duckdb", base / "accounts.json"
-    shutil.copytree(demo_base[0], raw)
-    shutil.copy(demo_base[1], db)
-    shutil.copy(accounts_file, accounts)
+    raw, db, accounts = copy_site(demo_base, accounts_file, base)
     with streamlit_server(db, raw, log=base / "streamlit.log", accounts=accounts) as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         open_page(page, f"{url}/upload", "数据填报", charts=False)  # the first request after the start
