@@ -84,3 +84,14 @@ def test_the_demo_county_readiness(demo_base):
     assert q(db, "select bool_and(is_demo) from readiness where include_demo and status <> 'no_data'") == [(True,)]
     findings = q(db, "select indicator_code, year from plan_cross_checks where not agrees order by all")
     assert findings == [("JH_RETENTION", 2023), ("KG_INCLUSIVE_RATE", 2024)]
+
+
+def test_a_rebuild_gives_the_same_judgments_to_the_last_bit(demo_base, tmp_path):
+    from pipelines.build import build
+
+    raw, db = demo_base
+    again = tmp_path / "again.duckdb"
+    build(raw, again)
+    for table in ("readiness", "readiness_values", "school_indicator_rows", "criterion_dispersion", "county_criteria"):
+        sql = f"select * from {table} order by all"  # noqa: S608 (names are ours)
+        assert q(again, sql) == q(db, sql), table

@@ -17,7 +17,8 @@ county as (
         year,
         sum(students) as students,
         count(*) as n_schools,
-        sum(value * students) / sum(students) as county_value,
+        -- ordered sums: the same bits at every rebuild (a parallel sum of doubles is not)
+        sum(value * students order by school_id) / sum(students) as county_value,
         bool_or(is_demo) as is_demo
     from indicators
     group by stage, criterion_id, year
@@ -28,7 +29,7 @@ spread as (
         i.stage,
         i.criterion_id,
         i.year,
-        sqrt(sum(i.students / c.students * (i.value - c.county_value) ^ 2)) as std_dev
+        sqrt(sum(i.students / c.students * (i.value - c.county_value) ^ 2 order by i.school_id)) as std_dev
     from indicators as i
     join county as c using (stage, criterion_id, year)
     group by i.stage, i.criterion_id, i.year

@@ -44,7 +44,9 @@ shares as (
         school_id,
         year,
         stage,
-        weighted_students / nullif(sum(weighted_students) over (partition by school_id, year), 0) as shared_share
+        weighted_students / nullif(sum(weighted_students) over (
+            partition by school_id, year order by stage rows between unbounded preceding and unbounded following), 0)
+            as shared_share
     from weighted
 ),
 
