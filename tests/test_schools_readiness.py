@@ -95,3 +95,18 @@ def test_a_rebuild_gives_the_same_judgments_to_the_last_bit(demo_base, tmp_path)
     for table in ("readiness", "readiness_values", "school_indicator_rows", "criterion_dispersion", "county_criteria"):
         sql = f"select * from {table} order by all"  # noqa: S608 (names are ours)
         assert q(again, sql) == q(db, sql), table
+
+
+def test_a_load_restates_only_what_its_year_changes_and_agrees_with_a_full_refresh(years, tmp_path):
+    import shutil
+
+    from pipelines.schools.readiness import refresh_readiness
+    from pipelines.warehouse import connect
+
+    copy = tmp_path / "full.duckdb"
+    shutil.copy(years, copy)
+    with connect(copy) as con:
+        refresh_readiness(con)  # every year, from scratch
+    for table in ("readiness", "readiness_values", "school_indicator_rows"):
+        sql = f"select * from {table} order by all"  # noqa: S608 (names are ours)
+        assert q(copy, sql) == q(years, sql), table

@@ -17,29 +17,27 @@ from . import settings as s
 Series = list[tuple[int, float]]
 
 
-def _rule_name(con: duckdb.DuckDBPyConnection, stage: str) -> str:
-    (min_met, floor), = con.execute(
-        "select max(threshold) filter (where measure = 'min_met' and stage = ?), "
-        "max(threshold) filter (where measure = 'floor') from criteria where scope = 'rule'", [stage]).fetchall()
-    n = con.execute("select count(*) from criteria where scope = 'school' and stage = ?", [stage]).fetchall()[0][0]
-    return f"{stage}逐校达标（{n}项指标中至少{min_met:g}项达到要求、其余不低于要求的{floor:g}%）的学校占比"
-
-
 def readiness_criteria(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The criteria readiness is judged on, with the value each is judged by (a rule: the share of schools)."""
-    criteria = con.execute(
-        "select * from criteria where scope in ('dispersion', 'county') or (scope = 'rule' and measure = 'min_met') "
-        "order by sort_order").df()
+    every = con.execute("select * from criteria order by sort_order").df()
+    criteria = every[every["scope"].isin(["dispersion", "county"])
+                     | ((every["scope"] == "rule") & (every["measure"] == "min_met"))].copy()
+    floor = every.loc[every["measure"] == "floor", "threshold"].iloc[0]
+    indicators = every[every["scope"] == "school"]["stage"].value_counts()
     rule = criteria["scope"] == "rule"
-    criteria.loc[rule, "name"] = [_rule_name(con, stage) for stage in criteria.loc[rule, "stage"]]
+    criteria.loc[rule, "name"] = [
+        f"{r.stage}逐校达标（{indicators.get(r.stage, 0)}项指标中至少{r.threshold:g}项达到要求、其余不低于要求的{floor:g}%）"
+        "的学校占比" for r in criteria[rule].itertuples()]
     criteria.loc[rule, "comparator"] = ">="
     criteria.loc[rule, "threshold"] = 100.0
     criteria.loc[rule, "unit"] = "%"
     return criteria
 
 
-def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, include_demo: bool) -> pd.DataFrame:
-    """Every readiness criterion assessed as of every year of the plan, from the stored readiness_values."""
+def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, include_demo: bool,
+                      first_year: int = config.YEARS[0]) -> pd.DataFrame:
+    """Every readiness criterion assessed as of every year of the plan from first_year on, from the stored
+    readiness_values."""
     values = con.execute("select criterion_id, year, value, is_demo from readiness_values where with_demo = ? "
                          "order by criterion_id, year", [include_demo]).df()
     series: dict[str, Series] = {}
@@ -51,7 +49,7 @@ def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, in
     rows = []
     for c in criteria.itertuples():
         flag = c.unit == "是/否"
-        for as_of in config.YEARS:
+        for as_of in (y for y in config.YEARS if y >= first_year):
             known = [(y, v) for y, v in series.get(c.criterion_id, []) if y <= as_of]
             # 是/否 as 1/0: met once 是; a 否 repeated makes no progress toward 是.
             a = assess_progress(known, ">=" if flag else c.comparator, float(c.threshold), int(c.acceptance_year),
@@ -106,8 +104,10 @@ def refresh_readiness(con: duckdb.DuckDBPyConnection, years: set[int] | None = N
     for table, macro in STORED:
         _restate(con, table, macro, years, same)
     criteria = readiness_criteria(con)
-    frame = pd.concat([compute_readiness(con, criteria, True), compute_readiness(con, criteria, False)],
+    # A year's values change the assessments as of that year and later only.
+    first = min(years) if years else config.YEARS[0]
+    frame = pd.concat([compute_readiness(con, criteria, True, first), compute_readiness(con, criteria, False, first)],
                       ignore_index=True)
-    con.execute("delete from readiness")
+    con.execute("delete from readiness where as_of_year >= ?", [first])
     insert_frame(con, "readiness", frame)
     return len(frame)
