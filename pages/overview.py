@@ -9,13 +9,13 @@ from dashboard.data import require_warehouse
 from dashboard.exports import briefing_pptx, briefing_xlsx
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, status_legend, tidy
+from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, show_table, status_legend
 from pipelines import config
 
 ensure_app_shell()
 require_warehouse()
 f = current()
-st.html(cockpit.CSS)
+st.markdown(unsafe_allow_html=True, body=cockpit.CSS)
 st.title("总览")
 st.caption(f"《敖汉旗推动教育高质量发展实施方案》量化目标达成情况 · 评估年度 {f.as_of} 年")
 
@@ -44,11 +44,30 @@ overdue = ledger[ledger["overdue"]]
 with st.container(key="cockpit"):
     headline = cockpit.tiles(targets, queries.headline_series(f, cockpit.HEADLINE_TARGETS), f.as_of)
     if headline:  # none within a section or a unit that has no headline indicator
-        st.html(headline)
+        st.markdown(unsafe_allow_html=True, body=headline)
     st.markdown(f"**{len(targets)}个量化目标的状态**")
-    st.html(cockpit.counts_bar(targets, len(overdue)))
+    st.markdown(unsafe_allow_html=True, body=cockpit.counts_bar(targets, len(overdue)))
     st.markdown("**需要关注的目标（按牵头单位）**")
-    st.html(cockpit.lagging_by_unit(targets))
+    st.markdown(unsafe_allow_html=True, body=cockpit.lagging_by_unit(targets))
+
+# A new session's first view: the cockpit is sent alone and drawn at once; the charts follow a moment
+# later (loading the chart library for the first time would otherwise hold up the first screen).
+first_view = st.session_state.get("overview_view") is None
+st.session_state["overview_view"] = "cockpit" if first_view else "full"
+
+
+@st.fragment(run_every=0.3 if first_view else None)
+def follow_with_charts() -> None:
+    if st.session_state["overview_view"] == "cockpit":
+        st.session_state["overview_view"] = "charts_next"
+        st.caption("图表载入中……")
+    elif st.session_state["overview_view"] == "charts_next":
+        st.rerun()  # the whole page again, now with its charts; the timer stops
+
+
+if first_view:
+    follow_with_charts()
+    st.stop()
 
 readiness_ui.overview_links(f)  # tasks 6 and 10: the 2030 and 2028 acceptances, on 验收准备
 
@@ -74,21 +93,16 @@ with details:
     with left:
         st.subheader("逾期任务")
         st.caption(f"截至 {queries.ledger_date(f.as_of):%Y-%m-%d}，已过完成时限而未报告完成：{len(overdue)} 项")
-        st.dataframe(
-            tidy(overdue[["task_no", "lead_units", "overdue_since", "latest_status", "text"]].rename(columns={
-                "task_no": "编号", "lead_units": "牵头单位", "overdue_since": "应完成", "latest_status": "最新进展", "text": "任务内容"})),
-            hide_index=True, width="stretch", height=320,
-        )
+        show_table(overdue[["task_no", "lead_units", "overdue_since", "latest_status", "text"]].rename(columns={
+            "task_no": "编号", "lead_units": "牵头单位", "overdue_since": "应完成", "latest_status": "最新进展",
+            "text": "任务内容"}), "没有逾期的任务。", height=320)
     with right:
         st.subheader("最近收到的工作簿")
         recent = queries.submissions(f.show_demo).head(8)
-        st.dataframe(
-            tidy(recent.assign(is_demo=recent["is_demo"].map({True: config.DEMO_LABEL, False: ""})))[
-                ["received_at", "unit", "year", "file_name", "n_values", "n_warnings", "is_demo"]].rename(columns={
-                "received_at": "收到时间", "unit": "单位", "year": "年度", "file_name": "文件", "n_values": "数值",
-                "n_warnings": "警告", "is_demo": "说明"}),
-            hide_index=True, width="stretch", height=320,
-        )
+        show_table(recent.assign(is_demo=recent["is_demo"].map({True: config.DEMO_LABEL, False: ""}))[
+            ["received_at", "unit", "year", "file_name", "n_values", "n_warnings", "is_demo"]].rename(columns={
+            "received_at": "收到时间", "unit": "单位", "year": "年度", "file_name": "文件", "n_values": "数值",
+            "n_warnings": "警告", "is_demo": "说明"}), "还没有收到工作簿。", height=320)
 
     st.subheader("各状态的含义与评估方法")
     method_note()
