@@ -49,6 +49,7 @@ with st.container(key="cockpit"):
     st.markdown(unsafe_allow_html=True, body=cockpit.counts_bar(targets, len(overdue)))
     st.markdown("**需要关注的目标（按牵头单位）**")
     st.markdown(unsafe_allow_html=True, body=cockpit.lagging_by_unit(targets))
+readiness_ui.overview_links(f)  # tasks 6 and 10: the 2030 and 2028 acceptances, on 验收准备
 
 # A new session's first view: the cockpit is sent alone and drawn at once; the charts follow a moment
 # later (loading the chart library for the first time would otherwise hold up the first screen).
@@ -68,8 +69,6 @@ def follow_with_charts() -> None:
 if first_view:
     follow_with_charts()
     st.stop()
-
-readiness_ui.overview_links(f)  # tasks 6 and 10: the 2030 and 2028 acceptances, on 验收准备
 
 details = st.container(key="details")
 with details:
