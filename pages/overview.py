@@ -49,7 +49,6 @@ with st.container(key="cockpit"):
     st.markdown(unsafe_allow_html=True, body=cockpit.counts_bar(targets, len(overdue)))
     st.markdown("**需要关注的目标（按牵头单位）**")
     st.markdown(unsafe_allow_html=True, body=cockpit.lagging_by_unit(targets))
-readiness_ui.overview_links(f)  # tasks 6 and 10: the 2030 and 2028 acceptances, on 验收准备
 
 # A new session's first view: the cockpit is sent alone and drawn at once; the charts follow a moment
 # later (loading the chart library for the first time would otherwise hold up the first screen).
@@ -72,6 +71,7 @@ if first_view:
 
 details = st.container(key="details")
 with details:
+    readiness_ui.overview_links(f)  # tasks 6 and 10: the 2030 and 2028 acceptances, on 验收准备
     st.subheader("量化目标进展")
     status_legend(targets["status"].unique())
     st.caption("点击某个目标的条形，查看该指标的历年数据与详情。")

@@ -34,8 +34,9 @@ def test_the_readiness_page_reads_at_a_glance(site):
     page.get_by_text("义务教育优质均衡：资源配置7项指标的校际差异系数").first.wait_for(timeout=30_000)  # its title
     svg = page.locator(".js-plotly-plot").first.inner_text()
     assert "上限 0.50" in svg and config.DEMO_LABEL in svg and s.CAVEAT in svg
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 2  # the matrix and the failing schools
-    assert page.get_by_text("未达到“至少6项指标达到要求、其余不低于要求的85%”的学校").count() == 1
+    page.get_by_text("未达到“至少6项指标达到要求、其余不低于要求的85%”的学校").first.wait_for(timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stDataFrame\"]').length >= 2",
+                           timeout=30_000)  # the school matrix and the failing schools
     assert page.locator('[data-testid="stException"]').count() == 0
     shoot(page, "11_readiness", height=3400)
 
