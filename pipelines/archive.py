@@ -17,6 +17,9 @@ from pathlib import Path
 from . import config, jsonlog
 
 SAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff.\-（）()]+")
+# How an archived workbook is named: received time, the start of its fingerprint, the sender's name.
+ARCHIVED_NAME = re.compile(r"^\d{8}T\d{6}_[0-9a-f]{8}_")
+PARTIAL = ".partial"
 
 
 @dataclass
@@ -44,13 +47,27 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def safe_file_name(name: str) -> str:
-    """A name fit for the archive: no folders, no control or odd characters, not hidden, not too long."""
+def sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def safe_file_name(name: str, max_bytes: int = config.MAX_NAME_BYTES) -> str:
+    """A name fit for the archive: no folders, no control or odd characters, not hidden, not too long.
+
+    File systems limit a name's bytes, not its characters (255 bytes is 85 Chinese characters in UTF-8),
+    so the stem is cut to fit max_bytes with its suffix, at a character boundary.
+    """
     name = unicodedata.normalize("NFKC", Path(name.replace("\\", "/")).name)
     stem, suffix = os.path.splitext(name)
     stem = SAFE_NAME.sub("_", stem).strip("._") or "workbook"
     suffix = SAFE_NAME.sub("", suffix.lower())[:8]
-    return f"{stem[:80]}{suffix}"
+    room = max_bytes - len(suffix.encode())
+    cut = stem.encode()[:room].decode("utf-8", errors="ignore")
+    return f"{cut.rstrip('._') or 'workbook'}{suffix}"
 
 
 def read_log(raw_dir: Path) -> list[dict]:
@@ -58,13 +75,53 @@ def read_log(raw_dir: Path) -> list[dict]:
 
 
 def _write_durably(path: Path, data: bytes) -> None:
+    """Write beside the name, then rename: the archive never holds half a file under a real name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
+    partial = path.with_name(path.name + PARTIAL)
     with open(partial, "wb") as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
     os.replace(partial, path)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in a folder durable (the folder's entry, not only the file's bytes)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def tidy_archive(raw_dir: Path, events: list[dict] | None = None) -> list[str]:
+    """Remove what an ingest killed before its log line left in the archive (call with the writers' lock held).
+
+    `*.partial` is a file being written; an archived file that no log line names was stored but never
+    logged, so never accepted (the log line is what accepts it). Neither was ever acknowledged. Returns a
+    sentence for each file removed.
+    """
+    folder = submissions_dir(raw_dir)
+    if not folder.exists():
+        return []
+    named = None
+    notes = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(folder).as_posix()
+        if path.name.endswith(PARTIAL) and ARCHIVED_NAME.match(path.name):
+            path.unlink()
+            notes.append(f"已删除上次中断的载入留下的未写完文件：{relative}")
+        elif ARCHIVED_NAME.match(path.name):
+            if named is None:
+                named = {e.get("path") for e in (events if events is not None else read_log(raw_dir))
+                         if e.get("event") == "accepted"}
+            if relative not in named:
+                path.unlink()
+                notes.append(f"已删除上次中断的载入留下的、未记入日志的文件：{relative}（该次载入没有完成，需要时请重新载入）")
+    return notes
 
 
 def archive(raw_dir: Path, data: bytes, file_name: str, unit: str, year: int, received_at: datetime,
