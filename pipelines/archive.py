@@ -20,6 +20,7 @@ SAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff.\-（）()]+")
 # How an archived workbook is named: received time, the start of its fingerprint, the sender's name.
 ARCHIVED_NAME = re.compile(r"^\d{8}T\d{6}_[0-9a-f]{8}_")
 PARTIAL = ".partial"
+STORING = ".storing"
 
 
 @dataclass
@@ -95,47 +96,64 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def tidy_archive(raw_dir: Path, events: list[dict] | None = None) -> list[str]:
+def _storing_marker(raw_dir: Path) -> Path:
+    """Names the workbook being stored until its log line is written (a crash in between leaves it)."""
+    return submissions_dir(raw_dir) / STORING
+
+
+def tidy_archive(raw_dir: Path, everything: bool = False) -> list[str]:
     """Remove what an ingest killed before its log line left in the archive (call with the writers' lock held).
 
-    `*.partial` is a file being written; an archived file that no log line names was stored but never
-    logged, so never accepted (the log line is what accepts it). Neither was ever acknowledged. Returns a
-    sentence for each file removed.
+    A stored workbook that no log line names was never accepted (the log line is what accepts it), and a
+    `*.partial` one was never complete: neither was acknowledged. The marker written before storing says
+    which file that can be, so that this is cheap for every writer; `everything` looks at every file of
+    the archive (build does, once per rebuild: it reads the whole log anyway). A sentence per file removed.
     """
     folder = submissions_dir(raw_dir)
-    if not folder.exists():
+    marker = _storing_marker(raw_dir)
+    if everything:
+        candidates = [p for p in folder.rglob("*") if p.is_file() and ARCHIVED_NAME.match(p.name)] if folder.exists() else []
+    elif marker.exists():
+        stored = folder / marker.read_text(encoding="utf-8").strip()
+        candidates = [p for p in (stored, stored.with_name(stored.name + PARTIAL)) if p.is_file()]
+    else:
         return []
-    named = None
     notes = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
+    named = None
+    for path in sorted(candidates):
         relative = path.relative_to(folder).as_posix()
-        if path.name.endswith(PARTIAL) and ARCHIVED_NAME.match(path.name):
+        if path.name.endswith(PARTIAL):
             path.unlink()
             notes.append(f"已删除上次中断的载入留下的未写完文件：{relative}")
-        elif ARCHIVED_NAME.match(path.name):
-            if named is None:
-                named = {e.get("path") for e in (events if events is not None else read_log(raw_dir))
-                         if e.get("event") == "accepted"}
-            if relative not in named:
-                path.unlink()
-                notes.append(f"已删除上次中断的载入留下的、未记入日志的文件：{relative}（该次载入没有完成，需要时请重新载入）")
+            continue
+        if named is None:
+            named = {e.get("path") for e in read_log(raw_dir) if e.get("event") == "accepted"}
+        if relative not in named:
+            path.unlink()
+            notes.append(f"已删除上次中断的载入留下的、未记入日志的文件：{relative}（该次载入没有完成，需要时请重新载入）")
+    marker.unlink(missing_ok=True)
     return notes
 
 
 def archive(raw_dir: Path, data: bytes, file_name: str, unit: str, year: int, received_at: datetime,
-            is_demo: bool = False, account: str | None = None) -> Entry:
-    """Store the bytes and log them; the same bytes already archived are not stored twice."""
+            is_demo: bool = False, account: str | None = None, events: list[dict] | None = None) -> Entry:
+    """Store the bytes and log them; the same bytes already archived are not stored twice.
+
+    Call with the writers' lock held; events: the log as already read under it.
+    """
     sha = sha256_of(data)
-    for event in read_log(raw_dir):
+    for event in read_log(raw_dir) if events is None else events:
         if event.get("event") == "accepted" and event["sha256"] == sha:
             return Entry(**{k: event.get(k) for k in Entry.__dataclass_fields__})
     folder = Path(config.DEMO_DIR) if is_demo else Path()
     relative = folder / str(year) / safe_file_name(unit) / f"{received_at:%Y%m%dT%H%M%S}_{sha[:8]}_{safe_file_name(file_name)}"
+    marker = _storing_marker(raw_dir)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(relative.as_posix(), encoding="utf-8")
     _write_durably(submissions_dir(raw_dir) / relative, data)
     entry = Entry(sha, relative.as_posix(), file_name, unit, year, received_at.isoformat(timespec="seconds"), is_demo, account)
     jsonlog.append(log_path(raw_dir), asdict(entry))
+    marker.unlink()
     return entry
 
 

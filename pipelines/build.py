@@ -9,10 +9,11 @@ from .audit import load_log
 from .load_plan import load_plan_tables
 from .load_submissions import replay
 from .plan_inputs import read_plan_inputs
+from .recovery import tidy_after_crash
 from .status import refresh_assessments
 from .warehouse import connect, create_schema, discard, swap_in, temporary_path
 from .workbook_check import Context
-from .writer_lock import writer_lock
+from .writer_lock import say_on_stderr, writer_lock
 
 
 @dataclass
@@ -32,6 +33,8 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callable
     loads into the old file meanwhile (its load would be lost with it).
     """
     with writer_lock(db_path, raw_dir, purpose="重建数据仓库", say=say):
+        for note in tidy_after_crash(None, raw_dir, everything=True):
+            (say or say_on_stderr)(f"恢复：{note}")
         inputs = read_plan_inputs(raw_dir)
         db_path.parent.mkdir(parents=True, exist_ok=True)
         building = temporary_path(db_path)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import audit
 from .accounts import Account
-from .archive import archive, log_withdrawal, sha256_of_file
+from .archive import archive, log_withdrawal, read_log, sha256_of_file
 from .load_submissions import load_one
 from .problems import HasProblems, InputError, Problem
 from .recovery import catch_up
@@ -122,7 +122,8 @@ def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = Non
 
 def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, is_demo: bool,
                    received_at: datetime | None, actor: Account | None, source: str, say) -> IngestResult:
-    for note in catch_up(con, raw_dir):
+    events = read_log(raw_dir)
+    for note in catch_up(con, raw_dir, events):
         (say or say_on_stderr)(f"恢复：{note}")
     result = check_file(con, path, file, actor)
     if result.outcome != "checked":
@@ -134,7 +135,7 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
         return result
     checked = result.checked
     entry = archive(raw_dir, Path(path).read_bytes(), file, checked.unit, checked.year,
-                    received_at or datetime.now().replace(microsecond=0), is_demo, who)
+                    received_at or datetime.now().replace(microsecond=0), is_demo, who, events)
     con.execute("begin")
     try:
         result.submission_id = load_one(con, checked, entry)

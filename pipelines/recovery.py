@@ -18,15 +18,18 @@ from . import audit, jsonlog
 from .archive import log_path, read_log, tidy_archive
 
 
-def tidy_after_crash(db_path: Path | None, raw_dir: Path | None) -> list[str]:
-    """Tidy the files a killed writer left; a sentence for each thing done."""
+def tidy_after_crash(db_path: Path | None, raw_dir: Path | None, everything: bool = False) -> list[str]:
+    """Tidy the files a killed writer left; a sentence for each thing done.
+
+    everything: look at every file of the archive, not only the one a killed ingest was storing (build).
+    """
     notes = []
     if raw_dir is not None:
         for path, what in ((log_path(raw_dir), "载入或撤回"), (audit.log_path(raw_dir), "审计记录")):
             note = jsonlog.repair_tail(path, what)
             if note:
                 notes.append(note)
-        notes += tidy_archive(raw_dir)
+        notes += tidy_archive(raw_dir, everything)
     if db_path is not None:
         db_path = Path(db_path)
         for path in sorted(db_path.parent.glob(f".{db_path.name}.*.building*")):
@@ -41,16 +44,16 @@ def includes_demo(con: duckdb.DuckDBPyConnection, events: list[dict]) -> bool:
     return not logged_demo or bool(con.execute("select count(*) from submissions where is_demo").fetchall()[0][0])
 
 
-def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> list[str]:
+def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] | None = None) -> list[str]:
     """Load into the warehouse what the log holds and the warehouse lacks (call with the writers' lock held).
 
-    Cheap when nothing is missing (the usual case): the log is read and compared with the submissions.
-    Returns a sentence for each thing done.
+    Cheap when nothing is missing (the usual case): the log (events, if already read) is compared with
+    the submissions. Returns a sentence for each thing done.
     """
     from .load_submissions import replay
     from .status import refresh_assessments
 
-    events = read_log(raw_dir)
+    events = read_log(raw_dir) if events is None else events
     notes = []
     con.execute("begin")
     try:
