@@ -50,11 +50,17 @@ class SheetScan:
     formulas_without_value: list[tuple[int, int]] = field(default_factory=list)
 
     def fill(self, row: int, col: int, number: float | None) -> None:
+        self.within_bounds(row, col)
+        if (row, col) in self.filled:
+            raise ScanError("同一个单元格在文件中出现了两次，无法确定哪个是填写的值（工作簿结构异常）：请在 Excel、WPS 中打开并重新保存后再上传",
+                            self.name, row + 1, col)
+        self.filled[(row, col)] = number
+
+    def within_bounds(self, row: int, col: int) -> None:
         if row >= config.MAX_SHEET_ROWS or col >= config.MAX_SHEET_COLUMNS:
             raise ScanError(
                 f"工作表填写到了第{row + 1}行、第{col + 1}列，超出填报工作簿的范围（至多 {config.MAX_SHEET_ROWS} 行、"
                 f"{config.MAX_SHEET_COLUMNS} 列）：请只保留模板中的表格", self.name, row + 1, col)
-        self.filled[(row, col)] = number
 
 
 def is_percent_format(code: str) -> bool:
@@ -424,8 +430,7 @@ def _ods_cells(sheet: SheetScan, first_row: int, rows: int, col: int, cols: int,
     elif kind == "string" or kind is None:
         if not cell["text"]:
             return
-    # A filled block repeated far beyond the sheet's range is refused by fill() at its last cell.
-    sheet.fill(first_row + rows - 1, col + cols - 1, number)
+    sheet.within_bounds(first_row + rows - 1, col + cols - 1)  # a block repeated far: refused before it is spread
     for r in range(first_row, first_row + rows):
         for c in range(col, col + cols):
             sheet.fill(r, c, number)
