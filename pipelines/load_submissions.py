@@ -17,7 +17,7 @@ import pandas as pd
 from .archive import Entry, submissions_dir
 from .problems import InputError, Problem
 from .warehouse import insert_frame
-from .workbook_check import Checked, Context, check_book
+from .workbook_check import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, Checked, Context, check_book
 from .workbook_read import read_book
 
 SUBMISSION_COLUMNS = ["submission_id", "file_name", "archive_path", "sha256", "unit", "year", "received_at", "is_demo",
@@ -79,7 +79,9 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     """Load the logged workbooks of events (in order) that the warehouse lacks, and apply withdrawals.
 
     A workbook the current checks refuse stops the replay (InputError): the archive and the catalogue
-    disagree, which a person must look at.
+    disagree, which a person must look at — unless it was withdrawn later in the log (the way out for a
+    workbook accepted before a check was added, such as the bounds of config.py): then it keeps its place
+    in the history, without values, and says why.
     """
     ctx = ctx or Context.from_warehouse(con)
     known = dict(con.execute("select sha256, submission_id from submissions").fetchall())
@@ -87,6 +89,7 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     batch = Batch(next_id=(max(known.values(), default=0) + 1))
     done = Replayed()
     withdrawals = []
+    withdrawn_later = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
     for number, event in enumerate(events, start=1):
         if event.get("event") == "withdrawn":
             sha = event["sha256"]
@@ -105,9 +108,15 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
         path = submissions_dir(raw_dir) / entry.path
         if not path.exists():
             raise InputError([Problem(entry.file_name, f"归档文件缺失：{path}（日志第{number}条记录）")])
-        checked = check_book(read_book(path, entry.file_name), ctx)
-        if checked.errors:
-            note = Problem(entry.file_name, f"归档文件 {entry.path} 按当前指标目录检查未通过，重建中止")
+        try:
+            checked = check_book(read_book(path, entry.file_name), ctx)
+        except InputError as exc:
+            checked = Checked(entry.file_name, entry.unit, entry.year, _NO_VALUES, _NO_PROGRESS, exc.problems)
+        if checked.errors and entry.sha256 in withdrawn_later:
+            checked = _without_values(checked, entry)
+        elif checked.errors:
+            note = Problem(entry.file_name, f"归档文件 {entry.path} 按现行检查规则未通过，重建中止：请在“数据填报”页撤回该填报"
+                                            "（撤回后重建时只保留其记录，不载入其数值），或修正指标目录")
             raise InputError([note, *checked.errors])
         submission_id = batch.add(checked, entry)
         ctx.values.add(submission_id, checked.observations[["indicator_code", "year", "value"]].itertuples(index=False))
@@ -120,6 +129,18 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
         )
     done.withdrawn = len(withdrawals)
     return done
+
+
+_NO_VALUES = pd.DataFrame(columns=OBSERVATION_COLUMNS)
+_NO_PROGRESS = pd.DataFrame(columns=PROGRESS_COLUMNS)
+
+
+def _without_values(checked: Checked, entry: Entry) -> Checked:
+    """A withdrawn workbook that today's checks refuse: its record only, with the first reason kept."""
+    first = checked.errors[0]
+    reason = f"已撤回的工作簿按现行检查规则未通过（{first}），重建时只保留其记录，不载入数值"
+    return Checked(entry.file_name, entry.unit, entry.year, _NO_VALUES, _NO_PROGRESS,
+                   [Problem(entry.file_name, reason, first.sheet, first.row, first.column, "warning", first.letter)])
 
 
 def load_one(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry) -> int:

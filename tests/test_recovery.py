@@ -106,3 +106,34 @@ def test_a_workbook_logged_but_never_loaded_is_loaded_by_the_next_writer(wh, tmp
     assert "已补记上次中断前登记的撤回 1 项" in result.stderr
     assert_agrees_with_archive(raw, db)
     assert_rebuild_equals(raw, db, tmp_path)
+
+
+def test_a_workbook_accepted_before_the_bounds_stops_the_build_until_it_is_withdrawn(wh, tmp_path):
+    """An archive from before the bounds of config.py holds a workbook with 1e308 in it: the build says
+    which cell and what to do; once the workbook is withdrawn, the build keeps its record without values."""
+    from datetime import datetime
+
+    from pipelines.archive import archive, log_withdrawal
+    from tests import hostile_books
+
+    raw, db = loaded_once(wh, tmp_path)
+    bad = hostile_books.huge_count(db, tmp_path)
+    entry = archive(raw, bad.read_bytes(), bad.name, "旗教育局", 2025, datetime(2026, 3, 1, 9, 0))  # as the old code did
+    result = run_cli("build", "--raw", raw, "--db", db)
+    assert result.returncode == 1
+    assert "按现行检查规则未通过，重建中止：请在“数据填报”页撤回该填报" in result.stderr
+    assert "E列（数值）" in result.stderr and "超出合理范围" in result.stderr
+
+    log_withdrawal(raw, entry.sha256, "admin", "数值有误", datetime(2026, 3, 2, 9, 0))
+    result = run_cli("build", "--raw", raw, "--db", db)
+    assert result.returncode == 0, result.stderr
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute("select withdrawn, n_values from submissions where sha256 = ?", [entry.sha256]).fetchall()
+        warning = con.execute("select reason from ingest_warnings join submissions using (submission_id) where sha256 = ?",
+                              [entry.sha256]).fetchall()
+        values = con.execute("select count(*) from observations where value > 1e300").fetchall()
+    assert row == [(True, 0)] and values == [(0,)]
+    assert "已撤回的工作簿按现行检查规则未通过" in warning[0][0] and "超出合理范围" in warning[0][0]
+    assert_agrees_with_archive(raw, db)
