@@ -22,8 +22,8 @@ from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from pipelines import config
-from pipelines.describe import describe_target, number, parts_of, present
+from pipelines import config, method
+from pipelines.describe import describe_gap, describe_latest, describe_target, describe_year, number, parts_of, present
 
 from . import charts, images, queries
 from .queries import Filters, reading
@@ -35,7 +35,7 @@ MUTED = RGBColor(0x66, 0x66, 0x66)
 RED = RGBColor(0xB0, 0x00, 0x20)
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 KEY_TARGETS = ("T03-5", "T10-5", "T10-6", "T36-1", "T19-1")  # 毛入学率, 入公办园率, 普惠覆盖率, 高中初结构, 职普比
-AT_RISK = ("missed", "moving_away", "insufficient", "moderate")
+AT_RISK = config.LAGGING_STATUSES
 MAX_SENTENCES = 7
 
 
@@ -84,11 +84,7 @@ class Briefing:
 def gather(con: duckdb.DuckDBPyConnection, as_of: int | None, include_demo: bool = True) -> Briefing:
     """Everything the deck and the Excel report show, read through one connection."""
     with reading(con):
-        if as_of is None:
-            year = queries.query(
-                "select max(o.year) as y from observations o join submissions s using (submission_id) "
-                "where not s.withdrawn and (? or not s.is_demo)", [include_demo])["y"].iloc[0]
-            as_of = int(year) if present(year) else config.BASELINE_YEAR
+        as_of = as_of or queries.default_year(include_demo)
         f = Filters(as_of, None, None, include_demo)
         statuses = queries.statuses(f)
         ledger = queries.ledger(f)
@@ -102,13 +98,12 @@ def risk_sentence(row) -> str:
     """What, how far, who leads: one sentence for a target that is missed or at risk."""
     name = row.indicator_name.replace("（当年新增）", "")
     goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
-    year = f"{int(row.target_year)}年" if present(row.target_year) else "规划期末"
-    latest = row.latest_text if present(row.latest_text) else number(row.latest_value, row.unit)
+    year = describe_year(row)
+    latest = describe_latest(row)
     when = f"{int(row.latest_year)}年" if present(row.latest_year) else "最新"
     gap = ""
     if present(row.gap) and row.gap > 0 and row.kind not in ("milestone", "trend"):
-        unit = "个百分点" if row.unit == "%" else (row.unit or "")
-        gap = f"，差{number(row.gap)}{unit}"
+        gap = f"，差{describe_gap(row)}"
     return f"{name}：{when}{latest}，目标{goal}（{year}）{gap}，{row.status_label}；牵头：{row.lead_unit}。"
 
 
@@ -236,10 +231,8 @@ def _slides(deck: Deck, b: Briefing, summary_png: bytes, sections: list, keys: l
     counts = statuses["status"].value_counts()
     slide = deck.slide(f"总体情况：{len(statuses)}个量化目标")
     deck.picture(slide, summary_png, Inches(0.4), Inches(1.1), Inches(8.4))
-    facts = [f"已达成 {counts.get('met', 0)} 个，逾期未达成 {counts.get('missed', 0)} 个",
-             f"按期可达 {counts.get('on_track', 0)} 个，进展偏慢或不足 {counts.get('moderate', 0) + counts.get('insufficient', 0)} 个，"
-             f"偏离目标 {counts.get('moving_away', 0)} 个",
-             f"暂无数据 {counts.get('no_data', 0)} 个，无法评估 {counts.get('not_assessable', 0)} 个",
+    facts = ["，".join(f"{label} {int(counts[code])} 个" for code, label in config.STATUS_LABELS.items()
+                      if counts.get(code, 0)),
              f"已过完成时限而未报告完成的任务 {int(b.ledger['overdue'].sum())} 项（截至{b.today:%Y-%m-%d}）"]
     text_box(slide, Inches(9.0), Inches(1.5), Inches(3.9), Inches(5), [("要点", 20, True, ACCENT), *facts], size=16, spacing=1.4)
 
@@ -262,9 +255,9 @@ def _slides(deck: Deck, b: Briefing, summary_png: bytes, sections: list, keys: l
         slide = deck.slide(f"重点指标：{target.indicator_name}")
         deck.picture(slide, png, Inches(0.3), Inches(1.05), Inches(8.9))
         goal = describe_target(target.kind, target.comparator, target.target_value, target.unit, parts_of(target.ratio_parts), target.basis)
-        latest = target.latest_text if present(target.latest_text) else number(target.latest_value, target.unit)
+        latest = describe_latest(target)
         facts = [("要点", 18, True, ACCENT),
-                 f"目标：{goal}（{int(target.target_year)}年）" if present(target.target_year) else f"目标：{goal}",
+                 f"目标：{goal}（{describe_year(target)}）",
                  f"最新：{latest}" + (f"（{int(target.latest_year)}年）" if present(target.latest_year) else ""),
                  f"状态：{target.status_label}"]
         if present(target.baseline_value) and target.kind != "ratio":
@@ -305,8 +298,7 @@ def _slides(deck: Deck, b: Briefing, summary_png: bytes, sections: list, keys: l
         ("示例数据", 16, True, ACCENT),
         (f"本汇报含{config.DEMO_LABEL}：演示用的虚构数值，并非真实统计。" if b.demo else "本汇报不含示例数据。", 13, b.demo, RED if b.demo else INK),
         ("评估方法", 16, True, ACCENT),
-        "以2022年（或首个填报年度）为基线，比较实际年均进展与按期所需年均进展之比：≥0.95按期可达，0.6—0.95进展偏慢，0—0.6进展不足，"
-        "<0偏离目标；目标年度已到仍未达到为逾期未达成（与欧盟统计局、Open SDG 的进展评估分档相同）。",
+        method.rules_text(),
         ("正文与附件的差异", 16, True, ACCENT),
         f"共{len(b.discrepancies)}处：目标{len(value_notes)}处，完成时限{int((kinds == 'deadline').sum())}处，单位{int(kinds.str.endswith('_units').sum())}处。目标以附件为准。",
     ]

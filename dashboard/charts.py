@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines import config
-from pipelines.describe import describe_target, number, parts_of, present
+from pipelines.describe import describe_latest, describe_target, describe_year, number, parts_of, present
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_SCALE = 1280, 720, 1.5  # the camera button saves 1920×1080
@@ -72,19 +72,24 @@ def chart_config(filename: str) -> dict:
 def progress_of(row) -> tuple[float | None, float | None]:
     """(progress toward the target in %, where the required path stands now in %) for one target."""
     status = row.status
-    if status == "no_data":
+    if status in ("no_data", "year_no_data", "not_due"):
         return None, None
+    met = status in config.MET_STATUSES
     x, v, b = row.target_value, row.latest_value, row.baseline_value
     kind = row.kind
-    T = int(row.target_year) if present(row.target_year) else config.PLAN_END_YEAR
     if kind == "milestone":
-        return (100.0 if status == "met" else 0.0), None
-    if kind == "trend":
-        return (100.0 if status in ("met", "on_track") else 0.0), None
-    if kind == "count_annual":
-        return (100.0 * v / x if x else 100.0), 100.0
-    if not present(v):
-        return None, None
+        return (100.0 if met else 0.0), None
+    if kind == "trend" or not present(v):
+        return (100.0 if met or status in ("year_met", "on_track") else 0.0), None
+    if status in ("year_met", "year_missed", "round_met", "round_missed"):
+        # A standing rule: how much of this year's requirement is met (a distance for a structure).
+        if kind == "ratio" and row.comparator == "=":
+            return (100.0 if met else max(0.0, 100.0 * (1 - (v - config.RATIO_TOLERANCE) / config.RATIO_TOLERANCE))), None
+        if kind == "ratio":
+            x = parts_of(row.ratio_parts)[0]
+        progress = 100.0 * v / x if x and row.comparator == ">=" else (100.0 if met else 0.0)
+        return (max(progress, 100.0) if met else min(progress, 99.0)), None
+    T = int(row.target_year) if present(row.target_year) else config.PLAN_END_YEAR
     if kind == "ratio" and row.comparator == "=":
         x = config.RATIO_TOLERANCE  # latest and baseline are distances from the target structure
     if present(b) and not math.isclose(x, b):
@@ -92,8 +97,8 @@ def progress_of(row) -> tuple[float | None, float | None]:
     elif row.comparator == ">=" and x:
         progress = 100.0 * v / x
     else:
-        progress = 100.0 if status == "met" else 0.0
-    if status == "met":
+        progress = 100.0 if met else 0.0
+    if met:
         progress = max(progress, 100.0)
     expected = None
     if present(row.baseline_year) and present(row.latest_year) and T > row.baseline_year:
@@ -148,7 +153,7 @@ def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str) -> go.Fig
         rows = frame[frame["status"] == status]
         if rows.empty:
             continue
-        x = rows["shown"].fillna(0).where(rows["status"] != "no_data", 2)
+        x = rows["shown"].fillna(2)
         fig.add_trace(go.Bar(
             x=x, y=rows["label"], orientation="h", width=0.55,
             marker=dict(color=config.STATUS_COLOURS[status], line=dict(color="#555", width=0.5)),
@@ -172,10 +177,10 @@ def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str) -> go.Fig
 
 def _hover(row) -> str:
     target = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
-    latest = row.latest_text if present(row.latest_text) else number(row.latest_value, row.unit)
+    latest = describe_latest(row)
     lines = [
         f"<b>{row.target_id} {row.indicator_name}</b>",
-        f"目标：{target}（{int(row.target_year) if present(row.target_year) else '未定年份'}）",
+        f"目标：{target}（{describe_year(row)}）",
         f"基线：{number(row.baseline_value, row.unit)}" + (f"（{int(row.baseline_year)}）" if present(row.baseline_year) else ""),
         f"最新：{latest}" + (f"（{int(row.latest_year)}）" if present(row.latest_year) else ""),
         f"状态：{row.status_label}",

@@ -5,8 +5,9 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from pipelines import config
-from pipelines.describe import describe_target, parts_of
+from pipelines import config, method
+from pipelines.describe import describe_latest, describe_target, describe_year, parts_of
+from pipelines.discrepancies import FIELD_LABELS, SEVERITY_LABELS
 from pipelines.exports import excel_bytes
 
 from .briefing import gather
@@ -29,13 +30,13 @@ def build_workbook(con: duckdb.DuckDBPyConnection, as_of: int | None = None, inc
                  for r in s.itertuples()],
         "目标值": s["target_value"],
         "单位": s["unit"],
-        "目标年度": s["target_year"],
+        "目标年度": [describe_year(r) for r in s.itertuples()],
         "基线值": s["baseline_value"],
         "基线年度": s["baseline_year"],
-        "最新值": s["latest_value"],
+        "最新值": s["latest_value"].where(s["kind"] != "milestone"),  # an acceptance is said as 是/否 beside
         "最新年度": s["latest_year"],
-        "最新情况": s["latest_text"],
-        "差距": s["gap"],
+        "最新情况": [describe_latest(r) for r in s.itertuples()],
+        "差距": s["gap"].where(~s["kind"].isin(["milestone", "trend"])),
         "需要年均变化": s["required_per_year"],
         "实际年均变化": s["actual_per_year"],
         "进展比": s["progress_ratio"],
@@ -56,10 +57,10 @@ def build_workbook(con: duckdb.DuckDBPyConnection, as_of: int | None = None, inc
                 s.account as 提交人, case when s.withdrawn then '已撤回' else '' end as 撤回,
                 case when s.is_demo then '是' else '' end as 示例数据, o.sheet_row as 工作表行
             from observations o join submissions s using (submission_id) join indicators i using (indicator_code)
-            where ? or not s.is_demo
+            where (? or not s.is_demo) and o.year <= ?
             order by o.indicator_code, o.year, s.submission_id
             """,
-            [include_demo],
+            [include_demo, b.as_of],
         )
     ledger = b.ledger
     tasks = pd.DataFrame({
@@ -71,16 +72,16 @@ def build_workbook(con: duckdb.DuckDBPyConnection, as_of: int | None = None, inc
         "应完成日期": ledger["overdue_since"], "正文与附件差异": ledger["discrepancy_notes"],
     })
     d = b.discrepancies
-    discrepancies = pd.DataFrame({"任务编号": d["task_no"], "重点任务": d["key_task_no"], "方面": d["field"],
+    discrepancies = pd.DataFrame({"类别": d["severity"].map(SEVERITY_LABELS), "任务编号": d["task_no"],
+                                  "重点任务": d["key_task_no"], "方面": d["field"].map(FIELD_LABELS),
                                   "正文": d["body_value"], "附件": d["attachment_value"], "说明": d["note"]})
     notes = pd.DataFrame({"项目": ["评估年度", "生成时间", "数据来源", "示例数据", "评估方法"], "内容": [
         f"{b.as_of}年", f"{datetime.now():%Y-%m-%d %H:%M}", config.SOURCE_LINE.removeprefix("数据来源："),
         f"含{config.DEMO_LABEL}（演示用的虚构数值，并非真实统计）" if b.demo else "不含示例数据",
-        "以2022年（或首个填报年度）为基线，实际年均进展与按期所需年均进展之比≥0.95为按期可达、0.6—0.95进展偏慢、"
-        "0—0.6进展不足、<0偏离目标；目标年度已到仍未达到为逾期未达成。",
+        method.rules_text() + "。" + method.FORMULA,
     ]})
     formats = {name: NUMBER for name in ("目标值", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值", "数值")}
-    formats.update({"进展比": "0.00", "目标年度": "0", "基线年度": "0", "最新年度": "0", "年度": "0",
+    formats.update({"进展比": "0.00", "基线年度": "0", "最新年度": "0", "年度": "0",
                     "收到时间": "yyyy-mm-dd hh:mm", "应完成日期": "yyyy-mm-dd"})
     return excel_bytes({"目标状态": targets, "观测值": observations, "任务台账": tasks, "正文与附件差异": discrepancies,
                         "说明": notes}, formats)

@@ -3,25 +3,11 @@
 import streamlit as st
 
 from pipelines import config
-from pipelines.describe import present
 
 from .data import query, warehouse_ready
-from .queries import Filters
+from .queries import Filters, coverage, default_year
 
 ALL = "全部"
-
-
-def latest_year(show_demo: bool) -> int | None:
-    frame = query(
-        """
-        select max(o.year) as year
-        from observations o join submissions s using (submission_id)
-        where not s.withdrawn and (? or not s.is_demo)
-        """,
-        [show_demo],
-    )
-    year = frame["year"].iloc[0]
-    return int(year) if present(year) else None
 
 
 def sidebar() -> Filters:
@@ -36,10 +22,11 @@ def sidebar() -> Filters:
         has_demo = bool(query("select count(*) as n from submissions where is_demo")["n"].iloc[0])
         show_demo = st.toggle("显示示例数据", value=True, key="show_demo", disabled=not has_demo,
                               help="示例数据为演示用的虚构数值，并非真实统计。")
-        default = latest_year(show_demo) or config.BASELINE_YEAR
+        default = default_year(show_demo)
         years = list(config.YEARS)
         as_of = st.selectbox("评估年度", years, index=years.index(default), key=f"as_of_{show_demo}",
-                             help="按该年度及以前的数据评估各目标；默认为有数据的最近年度。")
+                             help="按该年度及以前的数据评估各目标；默认为多数应报单位已报送的最近年度。")
+        st.caption(year_note(int(as_of), show_demo))
         sections = query("select section_no, title from sections order by section_no")
         section_labels = {ALL: None} | {
             f"{config.SECTION_NUMERALS[r.section_no - 1]}、{r.title}": int(r.section_no) for r in sections.itertuples()
@@ -52,6 +39,15 @@ def sidebar() -> Filters:
             st.caption(f":material/warning: 当前含{config.DEMO_LABEL}")
     st.session_state["filters"] = filters
     return filters
+
+
+def year_note(as_of: int, show_demo: bool) -> str:
+    """`5/6 个单位已报送2025年度`, and plainly when the year has no data of its own."""
+    row = coverage(show_demo).set_index("year").loc[as_of]
+    reported, expected = int(row["units_reported"]), int(row["units_expected"])
+    if reported == 0:
+        return f":material/info: {as_of}年度尚无单位报送：各目标按此前年度的数据评估"
+    return f"{reported}/{expected} 个单位已报送{as_of}年度"
 
 
 def current() -> Filters:

@@ -13,8 +13,6 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from pipelines import config
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -80,12 +78,15 @@ def statuses(f: Filters) -> pd.DataFrame:
     if f.section:
         frame = frame[frame["section_no"] == f.section]
     if f.unit:
-        frame = frame[frame["lead_unit"].fillna("").str.contains(f.unit, regex=False) | (frame["reporter"] == f.unit)]
+        # 牵头或负责: the unit leads or shares the target's task, or reports its indicator.
+        involved = query("select task_no from task_units where unit = ?", [f.unit])["task_no"]
+        frame = frame[frame["task_no"].isin(involved) | (frame["reporter"] == f.unit)]
     return frame.reset_index(drop=True)
 
 
 def ledger(f: Filters) -> pd.DataFrame:
-    frame = query("select * from task_ledger(?, include_demo := ?)", [ledger_date(f.as_of), f.show_demo])
+    frame = query("select * from task_ledger(?, include_demo := ?, report_year := ?)",
+                  [ledger_date(f.as_of), f.show_demo, f.as_of])
     if f.section:
         frame = frame[frame["section_no"] == f.section]
     if f.unit:
@@ -107,23 +108,21 @@ def submissions(show_demo: bool) -> pd.DataFrame:
 
 
 def expected_workbooks(last_year: int) -> pd.DataFrame:
-    """Unit × year a workbook is due for: units with indicators from 2022, units with tasks only from 2023."""
-    units = query(
-        """
-        select unit,
-            exists(select 1 from indicators i where i.reporter = u.unit) as reports_values
-        from units u
-        where exists(select 1 from indicators i where i.reporter = u.unit)
-           or exists(select 1 from task_units t where t.unit = u.unit and t.role = 'lead')
-        order by unit = '旗教育局' desc, unit
-        """
+    """Unit × year a workbook is due for (units with indicators from 2022, units with tasks only from 2023)."""
+    return query(
+        "select unit, year from expected_reports() where year <= ? order by unit = '旗教育局' desc, unit, year",
+        [last_year],
     )
-    rows = [
-        {"unit": u.unit, "year": y}
-        for u in units.itertuples()
-        for y in range(config.BASELINE_YEAR if u.reports_values else config.PLAN_START_YEAR, last_year + 1)
-    ]
-    return pd.DataFrame(rows, columns=["unit", "year"])
+
+
+def coverage(show_demo: bool) -> pd.DataFrame:
+    """Per year: how many of the units that owe a workbook have sent one, and whether the year is covered."""
+    return query("select * from year_coverage(?)", [show_demo])
+
+
+def default_year(show_demo: bool) -> int:
+    """The latest year the reporting units have covered (DESIGN.md: the default as-of year)."""
+    return int(query("select default_as_of_year(?) as year", [show_demo])["year"].iloc[0])
 
 
 def completeness(show_demo: bool, last_year: int) -> pd.DataFrame:

@@ -3,21 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from pipelines import config
+from pipelines import config, method
 from pipelines.describe import number
 from pipelines.exports import csv_bytes, excel_bytes
 
 from . import images
 from .charts import chart_config
-
-METHOD = (
-    "**评估方法**：以2022年（或首个填报年度）为基线b、最新值v（年度t）、目标值x（目标年度T）。v达到目标即“已达成”；"
-    "目标年度已到仍未达到为“逾期未达成”；否则比较实际年均进展(v−b)/(t−t0)与按期所需年均进展(x−b)/(T−t0)之比r："
-    f"r≥{config.ON_TRACK_RATIO}为“按期可达”，{config.MODERATE_RATIO}≤r<{config.ON_TRACK_RATIO}为“进展偏慢”，"
-    f"0≤r<{config.MODERATE_RATIO}为“进展不足”，r<0为“偏离目标”（与欧盟统计局、Open SDG 可持续发展目标进展评估的分档相同）。"
-    "只有一个年度数据的为“无法评估”，没有数据的为“暂无数据”。累计数量自2023年起逐年相加；年度数量逐年考核；"
-    "验收类目标以填报“已通过”为达成；原文未定年份的目标按2030年评估。"
-)
 
 
 def demo_banner(shown: bool) -> None:
@@ -25,15 +16,23 @@ def demo_banner(shown: bool) -> None:
         st.warning(f"当前页面含**{config.DEMO_LABEL}**：为演示而虚构的数值，并非真实统计。可在左侧关闭“显示示例数据”。", icon=":material/warning:")
 
 
-def status_legend() -> None:
-    """The status colours with their meaning, beside the method paragraph."""
+def status_legend(codes=None) -> None:
+    """The status colours with their meaning (those in use, or all)."""
+    shown = [c for c in config.STATUS_LABELS if codes is None or c in set(codes)]
     chips = " ".join(
         f"<span style='display:inline-block;margin:2px 8px 2px 0'><span style='display:inline-block;width:12px;height:12px;"
-        f"background:{config.STATUS_COLOURS[k]};border:1px solid #555;margin-right:4px;vertical-align:-1px'></span>{v}</span>"
-        for k, v in config.STATUS_LABELS.items()
+        f"background:{config.STATUS_COLOURS[k]};border:1px solid #555;margin-right:4px;vertical-align:-1px'></span>"
+        f"{config.STATUS_LABELS[k]}</span>"
+        for k in shown
     )
     st.markdown(chips, unsafe_allow_html=True)
-    st.caption(METHOD)
+
+
+def method_note() -> None:
+    """How a status is decided, in plain Chinese; the formula one click away."""
+    st.markdown("\n".join(f"- **{name}**：{text}" for name, text in method.RULES))
+    with st.expander("计算公式"):
+        st.markdown(method.FORMULA)
 
 
 def chart(fig, filename: str, key: str) -> None:

@@ -8,7 +8,7 @@ from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
-from pipelines.describe import describe_target, number, parts_of, present
+from pipelines.describe import describe_gap, describe_latest, describe_target, describe_year, flag, parts_of, present
 
 ensure_app_shell()
 require_warehouse()
@@ -46,16 +46,14 @@ target = next(targets[targets["target_id"] == chosen].itertuples())
 values, shares, demo = queries.indicator_data(target.indicator_code, target.kind, f)
 demo_banner(demo)
 
-unit = "" if target.kind == "milestone" else (target.unit or "")
-latest = target.latest_text if present(target.latest_text) else number(target.latest_value, unit)
 a, b, c, d = st.columns(4)
 a.metric("状态", target.status_label, border=True)
-b.metric(f"最新值（{int(target.latest_year)}年）" if present(target.latest_year) else "最新值", latest, border=True)
-c.metric(f"目标（{int(target.target_year)}年）" if present(target.target_year) else "目标（原文未定年份）",
+b.metric(f"最新值（{int(target.latest_year)}年）" if present(target.latest_year) else "最新值", describe_latest(target),
+         border=True)
+c.metric(f"目标（{describe_year(target)}）",
          describe_target(target.kind, target.comparator, target.target_value, target.unit, parts_of(target.ratio_parts),
                          target.basis), border=True)
-d.metric("差距", number(target.gap, unit) if present(target.gap) else "—", border=True,
-         help="距达到目标还差多少（已达成为0）")
+d.metric("差距", describe_gap(target), border=True, help="距达到目标还差多少（已达成为0）")
 
 figure = views.indicator_figure(chosen, f)
 if figure is None:
@@ -97,8 +95,10 @@ if values.empty:
 else:
     table = values.assign(is_demo=values["is_demo"].map({True: config.DEMO_LABEL, False: ""}),
                           derivation=values["derivation"].map({"reported": "填报", "derived": "由分子分母计算"}))
+    if target.kind == "milestone":
+        table["value"] = table["value"].map(flag)
     table = table[["year", "value", "cumulative_value", "derivation", "note", "file_name", "reported_by", "received_at", "is_demo"]]
-    table.columns = ["年度", f"数值（{ind['unit'] or ''}）", "累计（2023年起）", "来源方式", "备注", "来源工作簿", "填报单位", "收到时间", "说明"]
+    table.columns = ["年度", f"数值（{ind['unit']}）" if ind["unit"] else "数值", "累计（2023年起）", "来源方式", "备注", "来源工作簿", "填报单位", "收到时间", "说明"]
     if target.kind != "count_cumulative":
         table = table.drop(columns="累计（2023年起）")
     st.dataframe(tidy(table), hide_index=True, width="stretch")

@@ -24,7 +24,7 @@ demo_banner(f.show_demo and bool(ledger["is_demo"].fillna(False).any()))
 
 a, b, c, d = st.columns(4)
 a.metric("任务", len(ledger), border=True)
-b.metric("已完成（含转入常态化）", int(ledger["milestone_done"].sum()), border=True,
+b.metric("已完成（含转入常态化）", int(ledger["done"].sum()), border=True,
          help="报告“已完成”的任务，以及长期坚持类任务报告“常态化推进”的")
 c.metric("逾期", int(ledger["overdue"].sum()), border=True)
 d.metric("正文与附件有差异", int(ledger["has_discrepancy"].sum()), border=True)
@@ -62,6 +62,7 @@ table = pd.DataFrame({
     "完成时限": shown["deadline_text"].str.replace("\n", "；"),
     "最新进展": shown["latest_status"].fillna("未填报"),
     "进展说明": shown["latest_note"],
+    "已完成（含转入常态化）": shown["done"],
     "逾期": shown["overdue"],
     "正文与附件差异": shown["discrepancy_notes"].fillna(""),
 })
@@ -70,6 +71,7 @@ st.dataframe(
     column_config={
         "任务内容": st.column_config.TextColumn(width="large"),
         "责任单位": st.column_config.TextColumn(width="medium"),
+        "已完成（含转入常态化）": st.column_config.CheckboxColumn(),
         "逾期": st.column_config.CheckboxColumn(),
         "正文与附件差异": st.column_config.TextColumn(width="medium"),
     },

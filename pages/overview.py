@@ -8,7 +8,7 @@ from dashboard.data import require_warehouse
 from dashboard.exports import briefing_pptx, briefing_xlsx
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import chart, demo_banner, no_data, status_legend, tidy
+from dashboard.ui import chart, demo_banner, method_note, no_data, status_legend, tidy
 from pipelines import config
 
 ensure_app_shell()
@@ -38,14 +38,14 @@ exports.download_button(
 )
 
 counts = targets["status"].value_counts()
-tiles = list(config.STATUS_LABELS.items())
-for row in (tiles[:4], tiles[4:]):
-    for column, (code, label) in zip(st.columns(4), row):
-        column.metric(label, int(counts.get(code, 0)), border=True)
+tiles = [(code, label) for code, label in config.STATUS_LABELS.items() if counts.get(code, 0)]
+for start in range(0, len(tiles), 5):
+    for column, (code, label) in zip(st.columns(5), tiles[start:start + 5]):
+        column.metric(label, int(counts[code]), border=True)
 st.caption(f"共 {len(targets)} 个量化目标")
 
 st.subheader("量化目标进展")
-status_legend()
+status_legend(counts.index)
 figures = views.gap_figures(f)
 for i, (_, figure) in enumerate(figures):
     chart(figure, f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{i}")
@@ -80,3 +80,6 @@ with right:
             "n_warnings": "警告", "is_demo": "说明"}),
         hide_index=True, width="stretch", height=320,
     )
+
+st.subheader("各状态的含义与评估方法")
+method_note()

@@ -9,29 +9,38 @@ from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import demo_banner, downloads, tidy
 from pipelines import config
+from pipelines.discrepancies import FIELD_LABELS, FORMAL, SEVERITY_LABELS, SUBSTANTIVE
 
 ensure_app_shell()
 require_warehouse()
 f = current()
 st.title("数据质量")
 
-FIELDS = {"target_value": "目标值", "target_wording": "目标表述", "target": "目标有无", "deadline": "完成时限",
-          "lead_units": "牵头单位", "responsible_units": "责任单位"}
 st.subheader("通知正文与附件任务清单的差异")
-st.caption("由平台逐项比对正文30项重点任务与附件98项任务得出；目标以附件为准，除非另有决定。")
+st.caption("由平台逐项比对正文30项重点任务与附件98项任务得出；正文的日期取自其完成时限和正文语句本身。目标以附件为准，除非另有决定。")
 discrepancies = query("select * from discrepancies order by task_no, field")
 if f.section:
     discrepancies = discrepancies[discrepancies["task_no"].isin(query("select task_no from tasks where section_no = ?", [f.section])["task_no"])]
+a, b = st.columns(2)
+a.metric("实质差异", int((discrepancies["severity"] == SUBSTANTIVE).sum()), border=True,
+         help="两份文件要求不同：目标值、完成日期不同，或某项目标只有一份文件列出")
+b.metric("表述差异", int((discrepancies["severity"] == FORMAL).sum()), border=True,
+         help="要求相同、说法不同：措辞不同，或同一单位在两份文件中的角色不同")
+for severity, heading in ((SUBSTANTIVE, "实质差异：需要确定以哪份文件为准"), (FORMAL, "表述差异：所指相同，供核对")):
+    rows = discrepancies[discrepancies["severity"] == severity]
+    st.markdown(f"**{heading}**（{len(rows)} 处）")
+    table = pd.DataFrame({
+        "任务": rows["task_no"], "重点任务": rows["key_task_no"], "方面": rows["field"].map(FIELD_LABELS),
+        "正文": rows["body_value"].fillna("（无）"), "附件": rows["attachment_value"].fillna("（无）"), "说明": rows["note"],
+    })
+    st.dataframe(tidy(table), hide_index=True, width="stretch", key=f"discrepancies_{severity}",
+                 column_config={"说明": st.column_config.TextColumn(width="large")})
 table = pd.DataFrame({
-    "任务": discrepancies["task_no"], "重点任务": discrepancies["key_task_no"],
-    "方面": discrepancies["field"].map(FIELDS), "正文": discrepancies["body_value"].fillna("（无）"),
-    "附件": discrepancies["attachment_value"].fillna("（无）"), "说明": discrepancies["note"],
+    "类别": discrepancies["severity"].map(SEVERITY_LABELS), "任务": discrepancies["task_no"],
+    "重点任务": discrepancies["key_task_no"], "方面": discrepancies["field"].map(FIELD_LABELS),
+    "正文": discrepancies["body_value"].fillna("（无）"), "附件": discrepancies["attachment_value"].fillna("（无）"),
+    "说明": discrepancies["note"],
 })
-a, b, c = st.columns(3)
-a.metric("目标差异", int(discrepancies["field"].str.startswith("target").sum()), border=True)
-b.metric("完成时限差异", int((discrepancies["field"] == "deadline").sum()), border=True)
-c.metric("单位差异", int(discrepancies["field"].str.endswith("_units").sum()), border=True)
-st.dataframe(tidy(table), hide_index=True, width="stretch", column_config={"说明": st.column_config.TextColumn(width="large")})
 downloads(table, "正文与附件差异", "差异", key="discrepancies")
 
 st.subheader("缺报的工作簿")
@@ -63,14 +72,15 @@ else:
 
 st.subheader("没有数据的指标")
 targets = queries.statuses(f)
-empty = targets[targets["status"] == "no_data"]
+empty = targets[targets["status"].isin(["no_data", "year_no_data"])]
 if empty.empty:
     st.success(f"截至{f.as_of}年，每个目标都有数据。")
 else:
-    st.caption(f"截至{f.as_of}年没有任何填报数据的目标：{len(empty)} 个")
+    st.caption(f"截至{f.as_of}年没有数据（或评估年度当年未报送）的目标：{len(empty)} 个")
     st.dataframe(
-        tidy(empty[["target_id", "indicator_name", "reporter", "lead_unit", "source_text"]].rename(columns={
-            "target_id": "目标", "indicator_name": "指标", "reporter": "填报单位", "lead_unit": "牵头单位", "source_text": "原文"})),
+        tidy(empty[["target_id", "indicator_name", "status_label", "reporter", "lead_unit", "source_text"]].rename(columns={
+            "target_id": "目标", "indicator_name": "指标", "status_label": "状态", "reporter": "填报单位",
+            "lead_unit": "牵头单位", "source_text": "原文"})),
         hide_index=True, width="stretch",
     )
 st.caption(f"{config.SOURCE_LINE}。")

@@ -34,7 +34,7 @@ for unit in units:
     rows.append({
         "单位": unit,
         "牵头任务": len(tasks),
-        "已完成": int((tasks["latest_status_code"] == "done").sum()),
+        "已完成（含转入常态化）": int(tasks["done"].sum()),
         "逾期": int(tasks["overdue"].sum()),
         "未填报进展": int(tasks["latest_status"].isna().sum()),
         "填报指标": int(indicators.loc[indicators["unit"] == unit, "n"].sum()),

@@ -16,7 +16,9 @@ from .problems import InputError, Problem
 from .text import fold
 
 KINDS = tuple(config.KIND_LABELS)
-COMPARATORS = (">=", "<=", "=", "increasing")
+COMPARATORS = (">=", "<=", "=", "increasing", "not_decreasing")
+# How a target is judged beyond its kind: 逐年 (each_year), 大幅提升 (overall), 年均 (mean), 每次评选 (each_round).
+BASES = ("", "each_year", "overall", "mean", "each_round")
 VALUE_TYPES = ("percent", "count", "rank", "flag", "amount", "area", "structure")
 METHODS = ("reported", "rate", "structure")
 
@@ -27,7 +29,7 @@ MENTION = re.compile(
     r"\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)*"
     r"|[一二两三四五六七八九十百]+(?:次|届|个|所|名|项|位)"
     r"|千兆"
-    r"|逐年增加|大幅提升|全覆盖|不低于|不少于|全部化解|验收|达标"
+    r"|逐年增加|大幅提升|只增不减|全覆盖|不低于|不少于|全部化解|全额|同工同酬|验收|达标"
 )
 
 
@@ -123,6 +125,10 @@ def check_catalogue(indicators: pd.DataFrame, targets: pd.DataFrame) -> list[Pro
             bad(config.TARGETS_FILE, i, "kind", f"未知的目标类型“{row['kind']}”")
         if row["comparator"] not in COMPARATORS:
             bad(config.TARGETS_FILE, i, "comparator", f"未知的比较方式“{row['comparator']}”")
+        if row["basis"] not in BASES:
+            bad(config.TARGETS_FILE, i, "basis", f"未知的评估口径“{row['basis']}”（可选：{'、'.join(b for b in BASES if b)}）")
+        if row["kind"] == "trend" and row["comparator"] not in ("increasing", "not_decreasing"):
+            bad(config.TARGETS_FILE, i, "comparator", "趋势目标的比较方式应为 increasing（逐年增加）或 not_decreasing（只增不减）")
         if row["source"] not in ("body", "attachment"):
             bad(config.TARGETS_FILE, i, "source", "来源应为 body 或 attachment")
         if row["kind"] == "ratio" and not re.fullmatch(r"\d+(\.\d+)?(:\d+(\.\d+)?)+", row["ratio_parts"]):

@@ -101,33 +101,57 @@ AREA_CEILINGS = {"亩": 1_000_000}  # land for a school, in 亩 (the banner is a
 # The writers' lock (pipelines/writer_lock.py): how long a writer waits for another before giving up.
 WRITER_WAIT_SECONDS = 300.0
 
-# Status of a target (DESIGN.md, "Status of a target"; Eurostat SDG progress assessment cut-offs).
+# Status of a target (DESIGN.md, "Status of a target"; the rules are written out in the README).
+# Cut-offs of the progress ratio r, as in the SDG progress assessments (Eurostat; Open SDG).
 ON_TRACK_RATIO = 0.95
 MODERATE_RATIO = 0.6
 # A structure (高:中:初) is met when every share is within this many points of a total of 10.
 RATIO_TOLERANCE = 0.2
+# The default as-of year: the latest year that at least this share of the reporting units has covered.
+DEFAULT_YEAR_COVERAGE = 0.5
 
 STATUS_LABELS = {
     "met": "已达成",
+    "met_late": "逾期达成",
     "on_track": "按期可达",
     "moderate": "进展偏慢",
     "insufficient": "进展不足",
     "moving_away": "偏离目标",
+    "unreachable": "未达成，已无法达成",
     "missed": "逾期未达成",
+    "year_met": "当年达标",
+    "year_missed": "当年未达标",
+    "year_no_data": "当年暂无数据",
+    "round_met": "最近一次评选达标",
+    "round_missed": "最近一次评选未达标",
+    "not_due": "未到期",
     "no_data": "暂无数据",
     "not_assessable": "无法评估",
 }
-# Okabe–Ito colours, safe for colour-blind readers.
+# One colour per status on every page, chart and slide (Okabe–Ito based, safe for colour-blind
+# readers): met-like greens, the progress scale blue → yellow → orange → red, missed-like purples,
+# the no-judgement greys.
 STATUS_COLOURS = {
     "met": "#009E73",
+    "met_late": "#7FC9B0",
     "on_track": "#56B4E9",
     "moderate": "#F0E442",
     "insufficient": "#E69F00",
     "moving_away": "#D55E00",
+    "unreachable": "#8E2C00",
     "missed": "#CC79A7",
+    "year_met": "#009E73",
+    "year_missed": "#CC79A7",
+    "year_no_data": "#BBBBBB",
+    "round_met": "#009E73",
+    "round_missed": "#CC79A7",
+    "not_due": "#D9E7F2",
     "no_data": "#BBBBBB",
     "not_assessable": "#888888",
 }
+# Statuses a leader must act on (the deck's sentences, the lagging lists), and the ones that are met.
+LAGGING_STATUSES = ("missed", "unreachable", "moving_away", "insufficient", "moderate", "year_missed", "round_missed")
+MET_STATUSES = ("met", "met_late", "year_met", "round_met")
 
 KIND_LABELS = {
     "level": "水平值",

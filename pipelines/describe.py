@@ -46,3 +46,37 @@ def describe_target(kind: str, comparator: str, value, unit: str | None, ratio_p
     if kind == "level" and comparator == "<=" and value == 0:
         return "全部化解（0）"
     return f"{SYMBOLS.get(comparator, '')}{number(value, unit)}"
+
+
+def flag(value) -> str:
+    """An acceptance reported as 1/0, said as 是/否."""
+    return "—" if not present(value) else ("是" if value >= 1 else "否")
+
+
+def describe_latest(row) -> str:
+    """The latest value as a reader expects it: its own text where the status made one, 是/否 for acceptances."""
+    if present(getattr(row, "latest_text", None)):
+        return row.latest_text
+    if row.kind == "milestone":
+        return flag(row.latest_value)
+    return number(row.latest_value, row.unit)
+
+
+def describe_gap(row) -> str:
+    """How far from the target, in the target's unit ('未通过' for an acceptance, — where no distance applies)."""
+    if row.kind == "milestone":
+        return "—" if not present(row.gap) else ("未通过" if row.gap > 0 else "已通过")
+    if row.kind == "trend" or not present(row.gap):
+        return "—"
+    if row.kind == "ratio":
+        return f"超出容差{row.gap:.2f}" if row.comparator == "=" and row.gap > 0 else number(row.gap)
+    return number(row.gap, row.unit if row.unit != "%" else "个百分点")
+
+
+def describe_year(row) -> str:
+    """The target's year, or how a standing rule is judged (每年 from its first year, 每次评选)."""
+    year = int(row.target_year) if present(row.target_year) else None
+    if row.kind != "milestone" and (row.recurring or year is None):
+        each = "每次评选" if row.basis == "each_round" else "每年"
+        return f"{each}（自{year}年）" if year else f"{each}（长期）"
+    return f"{year}年" if year else "—"

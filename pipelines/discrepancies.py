@@ -14,7 +14,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from .catalogue import Catalogue, normalize
-from .deadlines import format_month
+from .deadlines import DATE_PATTERN, format_month, parse_deadline
 from .notice import Body
 from .tasklist import Plan
 
@@ -22,8 +22,18 @@ from .tasklist import Plan
 ALIGN_MIN_SCORE = 80
 # Words whose presence or order does not change what a target asks (以上 is in the comparator).
 FILLER = re.compile(r"以上|力争|全部|确保|顺利|积极|到|的|和|、|,|“|”")
-NUMBER = re.compile(r"\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)*(?:%|所|个|名|人次|人|位|亩)?(?:以上)?")
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)*(?:%|所|个|名|人次|人|位|亩|平方米)?(?:以上)?")
 CLAUSE_BREAK = ",;。、:"
+DATES = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?底?前?")
+# A dated sentence of the body belongs to a task of the attachment when they align at least this well.
+SENTENCE_MIN_SCORE = 80
+
+# Substantive: the two documents ask for different things (a value, a date, a target only one states).
+# Formal: they ask for the same in other words, or name the same units in other roles.
+SUBSTANTIVE, FORMAL = "substantive", "formal"
+SEVERITY_LABELS = {SUBSTANTIVE: "实质差异", FORMAL: "表述差异"}
+FIELD_LABELS = {"target_value": "目标值", "target_wording": "目标表述", "target": "目标有无", "deadline": "完成时限",
+                "lead_units": "牵头单位", "responsible_units": "责任单位"}
 
 COLUMNS = [
     "task_no",
@@ -36,6 +46,7 @@ COLUMNS = [
     "body_text",
     "attachment_text",
     "note",
+    "severity",
 ]
 
 
@@ -72,7 +83,7 @@ def align(phrase: str, text: str) -> Alignment:
 
 def numbers(text: str) -> list[str]:
     """The numbers of a phrase with their measure word and 以上, as a reader would quote them."""
-    return NUMBER.findall(re.sub(r"\d{4}年底?前?", "", text))
+    return NUMBER.findall(DATES.sub("", text))
 
 
 def values(text: str) -> list[str]:
@@ -96,13 +107,22 @@ def target_discrepancies(plan: Plan, body: Body, catalogue: Catalogue) -> tuple[
         phrase = normalize(t.source_text)
         if t.source == "body":
             # A body target: does any task of its key task in the attachment state it?
-            best = max(
-                (align(phrase, task_text[n]) for n in plan.tasks.loc[plan.tasks["key_task_no"] == key, "task_no"]),
-                key=lambda a: a.score,
-            )
+            tasks_of_key = plan.tasks.loc[plan.tasks["key_task_no"] == key, "task_no"]
+            best = max((align(phrase, task_text[n]) for n in tasks_of_key), key=lambda a: a.score)
+            if best.score < ALIGN_MIN_SCORE:
+                # The same words without the quantity stand in a task (完成新惠中学学生餐厅建设任务): the task is
+                # in the attachment, the quantity only in the body.
+                bare = FILLER.sub("", NUMBER.sub("", DATES.sub("", phrase)))
+                stated = next((n for n in tasks_of_key if bare in FILLER.sub("", task_text[n])), None)
+                if stated is not None:
+                    best = Alignment(100.0, 0, 0, bare, "")
             if best.score < ALIGN_MIN_SCORE:
                 rows.append(_row(t, key, "target", "、".join(numbers(phrase)), None, "only_in_body", phrase, None,
                                  "目标仅见于通知正文，附件任务清单未列"))
+            elif values(best.window) != values(phrase):
+                rows.append(_row(t, key, "target_value", "、".join(numbers(phrase)), "、".join(numbers(best.window)) or None,
+                                 "value_differs", phrase, best.text,
+                                 "正文给出的数量，附件的同一任务未列" if not values(best.window) else "正文与附件的目标值不同"))
             continue
         hit = align(phrase, body_text.get(key, ""))
         if hit.score < ALIGN_MIN_SCORE:
@@ -125,6 +145,7 @@ def _row(t, key, field, body_value, attachment_value, kind, body_text, attachmen
     return dict(
         task_no=t.task_no, key_task_no=key, field=field, body_value=body_value, attachment_value=attachment_value,
         kind=kind, target_id=t.target_id, body_text=body_text, attachment_text=attachment_text, note=note,
+        severity=FORMAL if kind == "wording_differs" else SUBSTANTIVE,
     )
 
 
@@ -133,10 +154,27 @@ def _sets(frame: pd.DataFrame, keys: list[str], value: str) -> dict:
     return frame.groupby(keys)[value].apply(set).to_dict() if len(frame) else {}
 
 
+def sentence_dates(body_text: str, task_text: str) -> set:
+    """The dates the body's own sentences give for a task: those of its dated sentences that state the task.
+
+    The body often writes a date in the sentence (到2025年…, 确保2030年…, 2023年底前…) and 长期坚持 in its
+    完成时限: both are the body's dates for that task.
+    """
+    task = normalize(task_text)
+    found = set()
+    for sentence in normalize(body_text).split("。"):
+        if not DATE_PATTERN.search(sentence):
+            continue
+        if fuzz.partial_ratio(sentence, task) >= SENTENCE_MIN_SCORE:
+            found.update(m.due_date for m in parse_deadline(sentence).milestones)
+    return found
+
+
 def deadline_discrepancies(plan: Plan, body: Body) -> pd.DataFrame:
-    """Dated milestones that differ between the body's 完成时限 and the attachment's tasks."""
+    """Dated milestones of the attachment's tasks that the body gives neither in its 完成时限 nor in its text."""
     rows = []
     body_text = dict(zip(body.key_tasks["key_task_no"], body.key_tasks["deadline_text"]))
+    body_words = dict(zip(body.key_tasks["key_task_no"], body.key_tasks["text"]))
     body_dates = _sets(body.deadlines, ["key_task_no"], "due_date")
     task_dates = _sets(plan.task_deadlines, ["task_no"], "due_date")
     tasks_of_key = _sets(plan.tasks, ["key_task_no"], "task_no")
@@ -146,7 +184,8 @@ def deadline_discrepancies(plan: Plan, body: Body) -> pd.DataFrame:
             continue
         ours = body_dates.get(key, set())
         theirs = task_dates.get(task.task_no, set())
-        for due in sorted(theirs - ours):
+        in_text = sentence_dates(body_words[key], task.text) if theirs - ours else set()
+        for due in sorted(theirs - ours - in_text):
             conflict = next((d for d in ours if (d.year, d.month) == (due.year, due.month)), None)
             if conflict is not None:
                 kind, body_value = "date_conflict", conflict.isoformat()
@@ -156,7 +195,8 @@ def deadline_discrepancies(plan: Plan, body: Body) -> pd.DataFrame:
                 note = f"附件另设完成时限{format_month(due)}，正文为“{body_text[key]}”"
             rows.append(dict(task_no=task.task_no, key_task_no=key, field="deadline", body_value=body_value,
                              attachment_value=due.isoformat(), kind=kind, target_id=None,
-                             body_text=body_text[key], attachment_text=task.deadline_text, note=note))
+                             body_text=body_text[key], attachment_text=task.deadline_text, note=note,
+                             severity=SUBSTANTIVE))
         if task.task_no != min(tasks_of_key[key]):
             continue
         # A body date that no task of the key task carries (nor its month): one row, on the first task.
@@ -166,7 +206,7 @@ def deadline_discrepancies(plan: Plan, body: Body) -> pd.DataFrame:
                 rows.append(dict(task_no=task.task_no, key_task_no=key, field="deadline", body_value=due.isoformat(),
                                  attachment_value=None, kind="only_in_body", target_id=None,
                                  body_text=body_text[key], attachment_text=task.deadline_text,
-                                 note=f"正文要求{format_month(due)}前完成，附件各项任务未列此时限"))
+                                 note=f"正文要求{format_month(due)}前完成，附件各项任务未列此时限", severity=SUBSTANTIVE))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -174,10 +214,16 @@ ROLE_FIELDS = {"lead": ("lead_units", "牵头单位"), "responsible": ("responsi
 
 
 def unit_discrepancies(plan: Plan, body: Body) -> pd.DataFrame:
-    """Lead and responsible units that the body and the attachment name differently, per task."""
+    """Lead and responsible units that the body and the attachment name differently, per task.
+
+    Formal when both name the same units and only the roles differ (the body names no 牵头单位 and the
+    attachment makes its 责任单位 lead); substantive when a unit stands in one document only.
+    """
     rows = []
     body_units = _sets(body.units, ["key_task_no", "role"], "unit")
     task_units = _sets(plan.task_units, ["task_no", "role"], "unit")
+    body_all = _sets(body.units, ["key_task_no"], "unit")
+    task_all = _sets(plan.task_units, ["task_no"], "unit")
     body_keys = set(body.key_tasks["key_task_no"])
     for task in plan.tasks.itertuples():
         if task.key_task_no not in body_keys:
@@ -192,11 +238,15 @@ def unit_discrepancies(plan: Plan, body: Body) -> pd.DataFrame:
                 parts.append(f"正文另列{'、'.join(sorted(ours - theirs))}")
             if theirs - ours:
                 parts.append(f"附件另列{'、'.join(sorted(theirs - ours))}")
+            same_units = body_all.get(task.key_task_no, set()) == task_all.get(task.task_no, set())
+            if same_units:
+                parts.append("两者所列单位相同，仅角色不同")
             rows.append(dict(task_no=task.task_no, key_task_no=task.key_task_no, field=field,
                              body_value="、".join(sorted(ours)) or "（未列）",
                              attachment_value="、".join(sorted(theirs)) or "（未列）",
-                             kind="units_differ", target_id=None, body_text=None, attachment_text=None,
-                             note=f"{label}不一致：{'；'.join(parts)}"))
+                             kind="roles_differ" if same_units else "units_differ", target_id=None, body_text=None,
+                             attachment_text=None, note=f"{label}不一致：{'；'.join(parts)}",
+                             severity=FORMAL if same_units else SUBSTANTIVE))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

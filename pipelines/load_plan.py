@@ -54,8 +54,8 @@ def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None
     """Insert the plan's tables into an empty warehouse (one transaction is the caller's)."""
     plan, body = inputs.plan, inputs.body
     con.execute(
-        "insert into plan_calendar values (?, ?, ?)",
-        [config.BASELINE_YEAR, config.PLAN_START_YEAR, config.PLAN_END_YEAR],
+        "insert into plan_calendar values (?, ?, ?, ?)",
+        [config.BASELINE_YEAR, config.PLAN_START_YEAR, config.PLAN_END_YEAR, config.DEFAULT_YEAR_COVERAGE],
     )
     con.executemany(
         "insert into status_labels values (?, ?, ?, ?)",

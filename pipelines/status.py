@@ -1,12 +1,15 @@
-"""Status of a target, judged as of a year (DESIGN.md, "Status of a target").
+"""Status of a target, judged as of a year (DESIGN.md, "Status of a target"; every rule is in the README).
 
-Levels and cumulative counts follow the progress assessment of the SDG monitoring reports (Eurostat;
-Statistics Canada's method in Open SDG uses the same cut-offs): with baseline b in year t0, latest
-value v in year t, target x in year T, the ratio r of the actual yearly progress (v−b)/(t−t0) to the
-required one (x−b)/(T−t0) gives on track (r ≥ 0.95), moderate (0.6 ≤ r < 0.95), insufficient
-(0 ≤ r < 0.6) or moving away (r < 0); a met target is met, an unmet one whose year has come is missed.
-Other kinds are judged as their wording asks: a yearly count year by year, a trend by its changes, a
-milestone by its report, a structure by its shares.
+Dated targets (a level, a count to create, a share, a rank, a structure, by a year T) follow the
+progress assessment of the SDG monitoring reports (Eurostat; Statistics Canada's method in Open SDG):
+with baseline b in year t0, latest value v in year t and target x, the actual yearly change
+(v−b)/(t−t0) is divided by the required one, whose sign is the target's wanted direction d (+1 for
+以上, −1 for 以下/前N位) and whose size is |x−b|/(T−t0). So a target met at its baseline that then falls
+back moves away from it (r < 0), whatever the signs of the two changes. Yearly change is linear, not
+compound as in Eurostat: counts start from 0 and some targets are 0, where compound growth has no value.
+
+Undated and yearly rules (长期坚持, 每年, 按…核定) are judged on the as-of year's own value; acceptances by
+their report; 逐年增加 by its year-on-year changes; 每次评选 on the latest round.
 """
 
 import math
@@ -33,6 +36,7 @@ class Assessment:
     progress_ratio: float | None = None
     projected_value: float | None = None
     detail: str = ""
+    method: str = "progress"  # which rule judged it: progress, yearly, round, milestone, trend
 
     @property
     def label(self) -> str:
@@ -48,6 +52,19 @@ class Target:
     recurring: bool = False
     basis: str | None = None
     ratio_parts: list[float] | None = None
+
+    @property
+    def standing(self) -> bool:
+        """A rule kept every year (每年, 长期坚持, no year of its own), not a result due by a year."""
+        return self.recurring or self.target_year is None
+
+    @property
+    def first_year(self) -> int:
+        """The first year a standing rule is judged: its own year, else the plan's first year."""
+        return self.target_year or config.PLAN_START_YEAR
+
+
+Series = list[tuple[int, float]]  # (year, value), ascending years
 
 
 def meets(value: float, comparator: str, target: float) -> bool:
@@ -67,6 +84,15 @@ def shortfall(value: float, comparator: str, target: float) -> float:
     return abs(value - target)
 
 
+def direction(comparator: str, target: float, baseline: float) -> int:
+    """The wanted direction of change: +1 up (以上), −1 down (以下, 前N位), toward the target for `=`."""
+    if comparator == ">=":
+        return 1
+    if comparator == "<=":
+        return -1
+    return 1 if target >= baseline else -1
+
+
 def progress_status(ratio: float) -> str:
     if ratio >= config.ON_TRACK_RATIO:
         return "on_track"
@@ -77,43 +103,57 @@ def progress_status(ratio: float) -> str:
     return "moving_away"
 
 
-Series = list[tuple[int, float]]  # (year, value), ascending years
+def _baseline(series: Series) -> tuple[int, float]:
+    """The last value before the plan (2022 or earlier), else the first reported."""
+    before = [p for p in series if p[0] <= config.BASELINE_YEAR]
+    return before[-1] if before else series[0]
 
 
 def assess_progress(series: Series, comparator: str, x: float, T: int, baseline: tuple[int, float] | None = None,
                     as_of: int | None = None) -> Assessment:
-    """The SDG method on a yearly series. baseline overrides the value before the plan (or the first)."""
+    """A dated target on a yearly series (ascending, up to the as-of year), by the progress ratio.
+
+    Met by its year: 已达成; met only after it: 逾期达成; the year passed (or its own year reported) and
+    not met: 逾期未达成, whatever year the latest data is from; otherwise the progress ratio r.
+    """
     if not series:
         return Assessment("no_data", detail="没有数据")
     t, v = series[-1]
-    if baseline is None:
-        before = [p for p in series if p[0] <= config.BASELINE_YEAR]
-        t0, b = before[-1] if before else series[0]
-    else:
-        t0, b = baseline
+    as_of = t if as_of is None else as_of
+    t0, b = baseline if baseline is not None else _baseline(series)
     result = Assessment("not_assessable", b, t0, v, t, gap=shortfall(v, comparator, x))
+    stale = f"（最新数据为{t}年）" if t < as_of else ""
     if meets(v, comparator, x):
-        result.status, result.detail = "met", f"{t}年已达到目标"
+        by_year = [value for year, value in series if year <= T]
+        if as_of <= T or (by_year and meets(by_year[-1], comparator, x)):
+            result.status, result.detail = "met", f"{t}年已达到目标{stale}"
+        else:
+            first = next(year for year, value in series if year > T and meets(value, comparator, x))
+            result.status, result.detail = "met_late", f"目标年份{T}年未达到，{first}年达到{stale}"
         return result
-    if t >= T:
-        result.status, result.detail = "missed", f"目标年份{T}年已到，{t}年仍未达到"
+    if as_of > T or t >= T:
+        when = f"{t}年仍未达到" if t >= T else f"最新数据为{t}年（早于目标年份），未达到"
+        result.status, result.detail = "missed", f"目标年份{T}年已到，{when}"
         return result
     if t == t0:
         result.detail = "只有一个年份的数据，无法计算进展速度"
         return result
     actual = (v - b) / (t - t0)
-    required = (x - b) / (T - t0)
+    d = direction(comparator, x, b)
+    required = d * abs(x - b) / (T - t0)
     result.actual_per_year, result.required_per_year = actual, required
     result.projected_value = v + actual * (T - t)
     if math.isclose(required, 0.0, abs_tol=1e-12):
-        ratio = -1.0 if shortfall(v, comparator, x) > shortfall(b, comparator, x) else 0.0
-    else:
-        ratio = actual / required
+        # The baseline stood exactly at the target and the value has left it: moving away.
+        result.status = "moving_away"
+        result.detail = f"基线（{t0}年）恰好达到目标，此后回落，实际年均变化{actual:+.2f}"
+        return result
+    ratio = actual / required
     result.progress_ratio = ratio
     result.status = progress_status(ratio)
     result.detail = f"实际年均变化{actual:+.2f}，需要年均变化{required:+.2f}，比值{ratio:.2f}"
-    if as_of is not None and t < as_of:
-        result.detail += f"；最新数据为{t}年"
+    if t < as_of:
+        result.detail += f"；最新数据为{t}年，按该年数据推算"
     return result
 
 
@@ -124,18 +164,21 @@ def assess(target: Target, values: Series, as_of: int, shares: dict[int, list[fl
     total of 10 per year ({year: [share of part 1, part 2, …]}).
     """
     values = sorted((y, v) for y, v in values if y <= as_of and v == v)
-    T = target.target_year or config.PLAN_END_YEAR  # no year in the notice: judged against the plan's end
+    shares = {y: s for y, s in (shares or {}).items() if y <= as_of}
     kind = target.kind
+    if kind == "milestone":
+        return _milestone(values, target.target_year or config.PLAN_END_YEAR, as_of)
+    if target.basis == "each_round":
+        return _round(target, values, as_of)
+    if target.standing:
+        return _yearly(target, values, shares, as_of)
+    T = target.target_year
     if kind == "count_cumulative":
         return _cumulative(target, values, T, as_of)
-    if kind == "count_annual":
-        return _annual(target, values)
     if kind == "trend":
-        return _trend(target, values, T)
-    if kind == "milestone":
-        return _milestone(values, T, as_of)
+        return _trend(target, values, T, as_of)
     if kind == "ratio":
-        return _ratio(target, {y: s for y, s in (shares or {}).items() if y <= as_of}, T, as_of)
+        return _ratio(target, shares, T, as_of)
     # level, relative, compliance, rank: a value against the comparator.
     return assess_progress(values, target.comparator, target.target_value, T, as_of=as_of)
 
@@ -155,70 +198,160 @@ def _cumulative(target: Target, values: Series, T: int, as_of: int) -> Assessmen
     return result
 
 
-def _annual(target: Target, values: Series) -> Assessment:
-    """A count every year: judged on the latest year (or on the yearly mean where the notice says 年均)."""
-    first = target.target_year or config.PLAN_START_YEAR
-    due = [(y, v) for y, v in values if y >= first]
-    if not due:
-        status = "no_data" if not values else "not_assessable"
-        return Assessment(status, detail=f"{first}年起逐年考核，尚无该年份以来的数据")
-    t, v = due[-1]
+def _yearly_value(target: Target, values: Series, shares: dict[int, list[float]], year: int):
+    """A standing rule's value for one year: (value judged, text shown, met?), or a reason it has none.
+
+    The reason is 'unreported' (nothing for that year) or 'no_previous' (a year-on-year rule without
+    the year before).
+    """
+    own = dict(values)
+    if target.kind == "ratio":
+        if year not in shares:
+            return "unreported"
+        text = ":".join(f"{s:.1f}" for s in shares[year])
+        if target.comparator == ">=":
+            return shares[year][0], text, meets(shares[year][0], ">=", target.ratio_parts[0])
+        deviation = max(abs(s - p) for s, p in zip(shares[year], target.ratio_parts))
+        return deviation, f"{text}（最大偏差{deviation:.2f}）", meets(deviation, "<=", config.RATIO_TOLERANCE)
+    if year not in own:
+        return "unreported"
+    if target.kind == "trend":
+        before = own.get(year - 1)
+        if before is None:
+            return "no_previous"
+        change = own[year] - before
+        # 只增不减: not below the year before; 逐年增加: above it.
+        ok = change >= -1e-9 if target.comparator == "not_decreasing" else change > 1e-9
+        return own[year], f"{own[year]:,.0f}（上年{before:,.0f}，{change:+,.0f}）", ok
     if target.basis == "mean":
-        mean = sum(v for _, v in due) / len(due)
-        ok = meets(mean, target.comparator, target.target_value)
-        detail = f"{due[0][0]}—{t}年年均{mean:,.0f}"
-        return Assessment("met" if ok else "missed", latest_value=mean, latest_year=t, latest_text=detail,
-                          gap=shortfall(mean, target.comparator, target.target_value), detail=detail)
-    years_met = [y for y, value in due if meets(value, target.comparator, target.target_value)]
+        due = [v for y, v in values if target.first_year <= y <= year]
+        mean = sum(due) / len(due)
+        return mean, f"{target.first_year}—{year}年年均{mean:,.0f}", meets(mean, target.comparator, target.target_value)
+    return own[year], None, meets(own[year], target.comparator, target.target_value)
+
+
+def _yearly(target: Target, values: Series, shares: dict[int, list[float]], as_of: int) -> Assessment:
+    """A standing rule (每年, 长期坚持, no year): judged on the as-of year's own value, never overdue."""
+    first = target.first_year
+    if as_of < first:
+        return Assessment("not_due", method="yearly", detail=f"自{first}年起每年考核")
+    judged = {y: _yearly_value(target, values, shares, y) for y in range(first, as_of + 1)}
+    judged = {y: found for y, found in judged.items() if isinstance(found, tuple)}
+    met_years = [y for y, found in judged.items() if found[2]]
+    record = f"{first}年以来{len(met_years)}/{len(judged)}个已报年度达标" if judged else f"{first}年以来尚无可评年度"
+    found = _yearly_value(target, values, shares, as_of)
+    if found == "unreported":
+        return Assessment("year_no_data", method="yearly", detail=f"{as_of}年未报送；{record}")
+    if found == "no_previous":
+        return Assessment("not_assessable", latest_value=dict(values)[as_of], latest_year=as_of, method="yearly",
+                          detail=f"缺少{as_of - 1}年的数据，无法与上年比较；{record}")
+    value, text, ok = found
+    gap = None if target.kind in ("trend", "ratio") else shortfall(value, target.comparator, target.target_value)
+    if target.kind == "ratio" and target.comparator != ">=":
+        gap = max(0.0, value - config.RATIO_TOLERANCE)
+    result = Assessment("year_met" if ok else "year_missed", latest_value=value, latest_year=as_of, latest_text=text,
+                        gap=gap, method="yearly",
+                        detail=f"{as_of}年{'达标' if ok else '未达标'}" + (f"（{text}）" if text else "") + f"；{record}")
+    if target.kind == "ratio" and target.comparator != ">=":
+        result.detail = (f"按各部分占比与目标{':'.join(f'{p:.1f}' for p in target.ratio_parts)}的最大偏差评估，"
+                         f"容差{config.RATIO_TOLERANCE}；" + result.detail)
+    return result
+
+
+def _round(target: Target, values: Series, as_of: int) -> Assessment:
+    """每次评选: judged on the latest round held (a year with a report is a round; a year without is none)."""
+    first = target.first_year
+    if as_of < first:
+        return Assessment("not_due", method="round", detail=f"自{first}年起每次评选考核")
+    rounds = [(y, v) for y, v in values if y >= first]
+    if not rounds:
+        return Assessment("no_data", method="round", detail=f"{first}年以来尚未报告评选结果")
+    y, v = rounds[-1]
     ok = meets(v, target.comparator, target.target_value)
-    detail = f"{t}年{'达标' if ok else '未达标'}；{len(years_met)}/{len(due)}个年度达标（{'、'.join(map(str, years_met)) or '无'}）"
-    return Assessment("met" if ok else "missed", latest_value=v, latest_year=t,
-                      gap=shortfall(v, target.comparator, target.target_value), detail=detail)
+    held = "、".join(str(year) for year, _ in rounds)
+    return Assessment("round_met" if ok else "round_missed", latest_value=v, latest_year=y,
+                      gap=shortfall(v, target.comparator, target.target_value), method="round",
+                      detail=f"最近一次评选在{y}年（已报评选年度：{held}）")
 
 
-def _trend(target: Target, values: Series, T: int) -> Assessment:
-    """逐年增加: every year above the one before; 大幅提升 (basis overall): latest above the baseline."""
-    if not values:
-        return Assessment("no_data", detail="没有数据")
-    if len(values) < 2:
-        t, v = values[-1]
-        return Assessment("not_assessable", latest_value=v, latest_year=t, detail="只有一个年份的数据，无法判断趋势")
-    (t0, b), (t, v) = values[0], values[-1]
-    result = Assessment("not_assessable", b, t0, v, t, actual_per_year=(v - b) / (t - t0))
-    changes = [(y, value - before) for (_, before), (y, value) in zip(values, values[1:])]
+def _trend(target: Target, values: Series, T: int, as_of: int) -> Assessment:
+    """逐年增加 by its year: every year above the one before; 大幅提升 (basis overall): above the baseline."""
     if target.basis == "overall":
-        rising = v > b
-        result.detail = f"{t0}年{b:g}→{t}年{v:g}（原文为“大幅提升”，未给出幅度，按高于基线判断）"
+        return _rise(values, T, as_of)
+    window = [(y, v) for y, v in values if y <= T]
+    if len(window) < 2:
+        if not window:
+            return Assessment("no_data", method="trend", detail="没有数据" + (f"（目标年份{T}年已过）" if as_of > T else ""))
+        if as_of > T:
+            return Assessment("missed", method="trend", detail=f"目标年份{T}年已过，只有一个年度的数据，无法证明逐年增加")
+        t, v = window[-1]
+        return Assessment("not_assessable", latest_value=v, latest_year=t, method="trend",
+                          detail="只有一个年份的数据，无法判断趋势")
+    (t0, b), (t, v) = window[0], window[-1]
+    result = Assessment("on_track", b, t0, v, t, actual_per_year=(v - b) / (t - t0), method="trend")
+    falls = [y for (_, before), (y, value) in zip(window, window[1:]) if value <= before]
+    gaps = [y for y in range(t0 + 1, t) if y not in dict(window)]
+    skipped = f"（{'、'.join(map(str, gaps))}年未报送，与上一报送年度比较）" if gaps else ""
+    if falls:
+        result.status = "missed" if as_of >= T else "unreachable"
+        result.detail = f"{'、'.join(map(str, falls))}年未比上年增加{skipped}"
+        return result
+    if t >= T:
+        result.status, result.detail = "met", f"{t0}—{t}年逐年增加{skipped}"
+    elif as_of > T:
+        result.status, result.detail = "missed", f"{T}年未报送，无法确认逐年增加至{T}年"
     else:
-        falls = [y for y, c in changes if c <= 0]
-        rising = not falls
-        result.detail = "逐年增加" if rising else f"{'、'.join(map(str, falls))}年未比上年增加"
-    if rising:
-        result.status = "met" if t >= T else "on_track"
-    elif t >= T:
-        result.status = "missed"
+        result.detail = f"{t0}—{t}年逐年增加{skipped}，目标年份{T}年"
+    return result
+
+
+def _rise(values: Series, T: int, as_of: int) -> Assessment:
+    """大幅提升 with no size given: met when the latest value is above the baseline (late if only after T)."""
+    if not values:
+        return Assessment("no_data", method="trend", detail="没有数据")
+    (t0, b), (t, v) = _baseline(values), values[-1]
+    result = Assessment("not_assessable", b, t0, v, t, method="trend")
+    words = f"原文为“大幅提升”，未给出幅度，按高于基线（{t0}年{b:g}）判断；"
+    if v > b:
+        by_year = [value for year, value in values if year <= T]
+        on_time = as_of <= T or (by_year and by_year[-1] > b)
+        result.status = "met" if on_time else "met_late"
+        result.detail = words + f"{t}年{v:g}，高于基线"
+    elif as_of > T or t >= T:
+        result.status, result.detail = "missed", words + f"目标年份{T}年已到，{t}年{v:g}未高于基线"
+    elif t == t0:
+        result.detail = words + "只有一个年份的数据"
     else:
-        result.status = "moving_away" if changes[-1][1] < 0 else "insufficient"
+        result.actual_per_year = (v - b) / (t - t0)
+        result.status = "moving_away" if v < b else "insufficient"
+        result.detail = words + f"{t}年{v:g}，{'低于' if v < b else '未高于'}基线"
     return result
 
 
 def _milestone(values: Series, T: int, as_of: int) -> Assessment:
-    """An acceptance: met once reported as passed; missed if its year has come without it."""
-    if not values:
-        return Assessment("no_data", detail=f"验收年份{T}年，尚无填报" + ("（已过验收年份）" if as_of > T else ""))
+    """An acceptance: met once reported passed (late if after T); after T without a pass: missed."""
     passed = [y for y, v in values if v >= 1]
-    t = values[-1][0]
     if passed:
-        return Assessment("met", latest_value=1.0, latest_year=passed[0], latest_text=f"{passed[0]}年已通过", gap=0.0,
-                          detail=f"{passed[0]}年已通过")
-    if t >= T:
-        return Assessment("missed", latest_value=0.0, latest_year=t, latest_text="未通过", gap=1.0, detail=f"验收年份{T}年已到，尚未通过")
-    return Assessment("not_assessable", latest_value=0.0, latest_year=t, latest_text="尚未通过", gap=1.0,
-                      detail=f"验收年份为{T}年，尚未到期，暂不评估")
+        first = passed[0]
+        return Assessment("met" if first <= T else "met_late", latest_value=1.0, latest_year=first,
+                          latest_text=f"{first}年通过", gap=0.0, method="milestone",
+                          detail=f"{first}年通过" + (f"（验收年份为{T}年）" if first > T else ""))
+    reported = f"{values[-1][0]}年报告未通过" if values else "未报告验收结果"
+    last = values[-1] if values else (None, None)
+    result = Assessment("not_due", latest_value=last[1], latest_year=last[0], gap=1.0 if values else None,
+                        method="milestone")
+    if as_of > T or (values and last[0] >= T):
+        result.status, result.gap = "missed", 1.0
+        result.detail = f"验收年份{T}年已到，{reported}"
+    elif as_of == T:
+        result.status, result.detail = "no_data", f"验收年份为{T}年，尚无该年度的报告"
+    else:
+        result.detail = f"{T}年验收，尚未到期" + (f"；{reported}" if values else "")
+    return result
 
 
 def _ratio(target: Target, shares: dict[int, list[float]], T: int, as_of: int) -> Assessment:
-    """A structure: `=` each share within the tolerance of the target's; `>=` the first share at least its."""
+    """A dated structure: `>=` its first share at least the target's; `=` every share within the tolerance."""
     if not shares:
         return Assessment("no_data", detail="没有各部分的完整数据")
     years = sorted(shares)
@@ -228,12 +361,18 @@ def _ratio(target: Target, shares: dict[int, list[float]], T: int, as_of: int) -
         result = assess_progress([(y, shares[y][0]) for y in years], ">=", parts[0], T, as_of=as_of)
         result.latest_text = text
         return result
-    # `=`: the largest distance of a share from its target share, to be brought within the tolerance.
     deviation = [(y, max(abs(s - p) for s, p in zip(shares[y], parts))) for y in years]
     result = assess_progress(deviation, "<=", config.RATIO_TOLERANCE, T, as_of=as_of)
     result.latest_text = f"{text}（最大偏差{deviation[-1][1]:.2f}）"
     result.detail = f"按各部分占比与目标{':'.join(f'{p:.1f}' for p in parts)}的最大偏差评估，容差{config.RATIO_TOLERANCE}；" + result.detail
     return result
+
+
+def target_of(row) -> Target:
+    """A Target from a row of the warehouse's targets table."""
+    return Target(row.kind, row.comparator, row.target_value if present(row.target_value) else None,
+                  int(row.target_year) if present(row.target_year) else None, bool(row.recurring),
+                  row.basis if present(row.basis) else None, parts_of(row.ratio_parts))
 
 
 def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = True) -> pd.DataFrame:
@@ -257,9 +396,7 @@ def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = Tru
             demo_years.setdefault(code, set()).add(year)
     rows = []
     for t in targets.itertuples():
-        target = Target(t.kind, t.comparator, t.target_value if present(t.target_value) else None,
-                        int(t.target_year) if present(t.target_year) else None, bool(t.recurring),
-                        t.basis if present(t.basis) else None, parts_of(t.ratio_parts))
+        target = target_of(t)
         series = values.get(t.indicator_code, [])
         years = {y for y, _ in series} | set(shares.get(t.indicator_code, {}))
         for as_of in config.YEARS:

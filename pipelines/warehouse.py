@@ -15,6 +15,7 @@ DERIVED = (
     "structure_shares",
     "latest_observations",
     "indicator_series",
+    "reporting_coverage",
     "target_status",
     "latest_task_progress",
     "task_ledger",

@@ -248,7 +248,7 @@ def test_sign_in_can_be_required_for_every_page(wh, accounts, monkeypatch):
     assert not at.metric and any("请登录" in m.value for m in at.markdown)
     sign_in(at, "viewer")
     at.run()
-    assert metrics(at)["暂无数据"] == "75"
+    assert metrics(at)["暂无数据"] == "45" and metrics(at)["未到期"] == "35"
 
 
 # Safe uploads: each refused with its message; nothing loaded or archived.

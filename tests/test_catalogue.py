@@ -79,8 +79,8 @@ def test_every_not_target_phrase_still_stands_in_the_notice(plan, body, catalogu
 def test_catalogue_kinds_and_typed_values(catalogue):
     t = catalogue.targets.set_index("target_id")
     counts = catalogue.targets["kind"].value_counts().to_dict()
-    assert counts == {"count_cumulative": 29, "count_annual": 15, "level": 10, "compliance": 9, "milestone": 4,
-                      "rank": 3, "trend": 2, "ratio": 2, "relative": 1}
+    assert counts == {"count_cumulative": 29, "count_annual": 15, "level": 11, "compliance": 11, "milestone": 4,
+                      "rank": 3, "trend": 4, "ratio": 2, "relative": 1}
     assert t.loc["T03-5", ["comparator", "target_value", "unit", "target_year"]].tolist() == [">=", 95.0, "%", 2025]
     assert t.loc["T36-1", "ratio_parts"] == [2.0, 4.2, 3.8]
     assert t.loc["T19-1", "ratio_parts"] == [3.5, 6.5]
@@ -88,6 +88,28 @@ def test_catalogue_kinds_and_typed_values(catalogue):
     assert t.loc["B05-1", "source"] == "body"
     assert t.loc["T98-1", "recurring"]
     assert pd.isna(t.loc["T03-6", "target_value"])
+    # Decided in issue 9: 两个只增不减 (two year-on-year rules), 教育费附加全额, 同工同酬 by 2023, the body's
+    # 4500平方米 canteen, and 每次评选 judged per round.
+    assert t.loc["T82-1", ["kind", "comparator", "recurring"]].tolist() == ["trend", "not_decreasing", True]
+    assert t.loc["T82-2", ["indicator_code", "comparator"]].tolist() == ["FI_EDU_EXP_PER_STUDENT", "not_decreasing"]
+    assert t.loc["T82-3", ["kind", "target_value", "recurring"]].tolist() == ["compliance", 100.0, True]
+    assert t.loc["T34-1", ["target_year", "recurring"]].tolist() == [2023, True]
+    assert t.loc["B28-1", ["source", "target_value", "unit", "target_year"]].tolist() == ["body", 4500.0, "平方米", 2025]
+    assert set(t.loc[t.index.str.startswith("T52-"), "basis"]) == {"each_round"}
+
+
+def test_standing_rules_carry_no_deadline_of_their_own(catalogue):
+    """长期坚持 with no date in the notice: no target year (judged each year from the plan's first year)."""
+    t = catalogue.targets.set_index("target_id")
+    for target_id in ("T17-1", "T36-1", "T84-1", "T85-1", "T92-1", "T92-2", "T98-1"):
+        assert pd.isna(t.loc[target_id, "target_year"]) and t.loc[target_id, "recurring"], target_id
+
+
+def test_removing_a_decided_target_fails_the_completeness_check(plan, catalogue):
+    """两个只增不减 was once listed as "not a target": without its targets the check reports it again."""
+    text = normalize(plan.tasks.set_index("task_no").loc[82, "text"])
+    covering = not_target_spans(catalogue.not_targets, "attachment", 82, text)
+    assert {tok for _, _, tok in uncovered(text, covering)} >= {"只增不减", "全额"}
 
 
 def numbers_in(text: str) -> set[float]:

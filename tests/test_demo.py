@@ -27,9 +27,9 @@ def test_default_build_loads_the_demo_and_gives_a_mix_of_statuses(demo_base):
     _, db = demo_base
     assert q(db, "select bool_and(is_demo), count(*) > 20 from submissions") == [(True, True)]
     statuses = dict(q(db, "select status, count(*) from target_status group by status"))
-    assert {"met", "missed", "on_track", "moderate", "insufficient", "no_data", "not_assessable"} <= set(statuses)
-    assert sum(statuses.values()) == 75
-    assert q(db, "select bool_and(is_demo) from target_status where status not in ('no_data')") == [(True,)]
+    assert {"met", "missed", "year_met", "year_missed", "round_met", "not_due", "no_data"} <= set(statuses)
+    assert sum(statuses.values()) == 80
+    assert q(db, "select bool_and(is_demo) from target_status where latest_value is not null") == [(True,)]
     as_of_2024 = dict(q(db, "select status, count(*) from target_assessments where as_of_year = 2024 and include_demo group by status"))
     assert {"on_track", "moderate", "insufficient", "moving_away"} <= set(as_of_2024)
 
@@ -50,7 +50,9 @@ def test_no_demo_leaves_them_out(demo_base, tmp_path):
     report = build(raw, db, include_demo=False)
     assert report.submissions == 0 and report.skipped_demo > 20
     assert q(db, "select count(*) from submissions") == [(0,)]
-    assert q(db, "select count(*) from target_status where status <> 'no_data'") == [(0,)]
+    # Nothing reported: every target is without data, or not yet due (acceptances, yearly rules from 2023).
+    assert q(db, "select count(*) from target_status where latest_value is not null") == [(0,)]
+    assert {s for (s,) in q(db, "select distinct status from target_status")} <= {"no_data", "not_due"}
 
 
 def test_status_command_prints_every_target(demo_base):
@@ -59,7 +61,7 @@ def test_status_command_prints_every_target(demo_base):
     assert result.returncode == 0, result.stderr
     assert "评估年度 2025（含示例数据）" in result.stdout
     lines = [line for line in result.stdout.splitlines() if line[:1] in ("T", "B") and "-" in line[:6]]
-    assert len(lines) == 75
+    assert len(lines) == 80
     assert any("T65-1" in line and "逾期未达成" in line and "missed" in line for line in lines)
     earlier = run_cli("status", "--db", db, "--as-of", "2024")
     assert "评估年度 2024" in earlier.stdout and "进展偏慢" in earlier.stdout
@@ -68,5 +70,9 @@ def test_status_command_prints_every_target(demo_base):
 
 def test_assessments_without_demo_have_no_data(demo_base):
     _, db = demo_base
-    rows = q(db, "select distinct status from target_assessments where not include_demo")
-    assert rows == [("no_data",)]
+    rows = q(db, """select distinct a.status, t.kind from target_assessments a join targets t using (target_id)
+                    where not a.include_demo""")
+    assert {status for status, _ in rows} == {"no_data", "year_no_data", "not_due", "missed"}
+    # An acceptance not reported after its year is missed (rule 2); nothing else is judged without data.
+    assert {kind for status, kind in rows if status == "missed"} == {"milestone"}
+    assert q(db, "select count(*) from target_assessments where not include_demo and latest_value is not null") == [(0,)]

@@ -39,7 +39,7 @@ def test_deck_has_the_slides_in_order(deck_path):
     assert (prs.slide_width, prs.slide_height) == (12192100, 6858000) or abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
     titles = slide_titles(prs)
     assert "目标进展情况汇报" in titles[0]
-    assert titles[1] == "总体情况：75个量化目标"
+    assert titles[1] == "总体情况：80个量化目标"
     sections = titles[2:8]
     assert [t[0] for t in sections] == ["一", "一", "二", "三", "四", "五"]
     assert titles[8:13] == ["重点指标：高中阶段毛入学率", "重点指标：在园幼儿入公办园率", "重点指标：普惠性幼儿园覆盖率",
@@ -101,7 +101,7 @@ def test_excel_report_has_its_sheets_formatted(demo_base, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["目标状态", "观测值", "任务台账", "正文与附件差异", "说明"]
     targets = wb["目标状态"]
-    assert targets.freeze_panes == "A2" and targets.max_row == 76
+    assert targets.freeze_panes == "A2" and targets.max_row == 81
     header = [c.value for c in targets[1]]
     assert {"目标编号", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值", "状态", "状态代码"} <= set(header)
     assert targets.cell(2, header.index("最新值") + 1).number_format == "#,##0.0#"
@@ -180,3 +180,28 @@ def test_png_and_zip_of_charts(demo_base):
         assert names == ["01_一、构建高质量发展体系（重点任务1—2）.png", "02_一、构建高质量发展体系（重点任务3—5）.png"]
     finally:
         images.stop()
+
+
+def test_a_report_for_a_year_holds_nothing_after_it(demo_base, tmp_path):
+    """A 2026 workbook in the warehouse: the 2025 report shows no 2026 value and no 2026 task report."""
+    from tests.books import copy_warehouse
+
+    raw, db = copy_warehouse(*demo_base, tmp_path / "wh")
+    later = filled(db, tmp_path / "2026.xlsx", year=2026, values={"HS_GER": "97.5%"}, progress={16: ("已完成", "2026年通过")})
+    assert ingest_file(later, raw, db).outcome == "loaded"
+    out = tmp_path / "report.xlsx"
+    assert run_cli("report", "--out", out, "--db", db, "--as-of", "2025").returncode == 0
+    wb = openpyxl.load_workbook(out)
+    observations = wb["观测值"]
+    years = {row[3] for row in observations.iter_rows(min_row=2, values_only=True)}
+    assert max(years) == 2025
+    tasks = {row[0]: row for row in wb["任务台账"].iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in wb["任务台账"][1]]
+    assert tasks[16][header.index("最新进展")] == "推进中"  # the 2026 已完成 is not shown in 2025's report
+    targets = {row[0]: row for row in wb["目标状态"].iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in wb["目标状态"][1]]
+    # An acceptance is said as 是/否 (or when it passed), never as 1/0.
+    accept = targets["T06-9"]
+    assert accept[header.index("最新情况")] == "否" and accept[header.index("最新值")] is None
+    assert accept[header.index("状态")] == "未到期"
+    assert targets["T03-5"][header.index("最新情况")] == "95.9%"

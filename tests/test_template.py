@@ -51,7 +51,7 @@ def test_template_command_writes_the_three_sheets(plan_db, tmp_path):
     assert "C4" in str(status_rules[0].sqref)
 
 
-@pytest.mark.parametrize(("unit", "rows", "tasks"), [("旗人社局", 3, 4), ("旗财政局", 7, 6), ("旗委编办", 0, 3)])
+@pytest.mark.parametrize(("unit", "rows", "tasks"), [("旗人社局", 3, 4), ("旗财政局", 12, 6), ("旗委编办", 0, 3)])
 def test_template_rows_per_unit(plan_db, unit, rows, tasks):
     with duckdb.connect(str(plan_db), read_only=True) as con:
         wb = make_template(con, unit, 2024)

@@ -3,7 +3,8 @@
 create table plan_calendar (
     baseline_year integer not null,
     start_year integer not null,
-    end_year integer not null
+    end_year integer not null,
+    default_year_coverage double not null  -- share of the reporting units that makes a year the default
 );
 
 create table units (
@@ -129,7 +130,8 @@ create table discrepancies (
     target_id varchar,
     body_text varchar,
     attachment_text varchar,
-    note varchar
+    note varchar,
+    severity varchar  -- 'substantive' (the documents ask different things) or 'formal' (same, said differently)
 );
 
 create table submissions (
@@ -195,7 +197,8 @@ create table target_assessments (
     progress_ratio double,
     projected_value double,
     is_demo boolean,
-    detail varchar
+    detail varchar,
+    method varchar
 );
 
 create table status_labels (

@@ -1,20 +1,7 @@
--- Every target's status as of the latest year with data (the assessments hold every as-of year,
--- with and without demo workbooks; this view is the one with them).
+-- Every target's status as of the default year (the latest year the reporting units have covered,
+-- see reporting_coverage.sql); the assessments hold every as-of year, with and without demo workbooks;
+-- this view is the one with them.
 create or replace view target_status as
-with
-
-latest_year as (
-    select coalesce(max(o.year), (select baseline_year from plan_calendar)) as as_of_year
-    from observations as o
-    join submissions as s using (submission_id)
-    where not s.withdrawn
-),
-
-final as (
-    select a.*
-    from target_assessments as a
-    join latest_year using (as_of_year)
-    where a.include_demo
-)
-
-select * from final
+select a.*
+from target_assessments as a
+where a.as_of_year = default_as_of_year(true) and a.include_demo

@@ -1,7 +1,9 @@
 -- The task ledger as of a date: units, deadlines, latest status, overdue and discrepancy flags.
--- Overdue: a dated milestone passed and the task not reported 已完成 (常态化推进 counts as done for
--- a task that is also 长期坚持: its dated part is finished and it has become routine).
-create or replace macro task_ledger(as_of, include_demo := true) as table
+-- Done (the one rule every page counts by): reported 已完成, or 常态化推进 for a task that is also
+-- 长期坚持 (its dated part is finished and it has become routine). Overdue: a dated milestone passed
+-- and the task not done. Only reports for years up to report_year count (a ledger for 2024 shows
+-- nothing sent for 2025).
+create or replace macro task_ledger(as_of, include_demo := true, report_year := 9999) as table
 with
 
 units as (
@@ -26,7 +28,11 @@ milestones as (
 ),
 
 flags as (
-    select task_no, count(*) as n_discrepancies, string_agg(note, '；') as discrepancy_notes
+    select
+        task_no,
+        count(*) as n_discrepancies,
+        count(*) filter (where severity = 'substantive') as n_substantive,
+        string_agg(note, '；') as discrepancy_notes
     from discrepancies
     group by task_no
 ),
@@ -52,21 +58,23 @@ final as (
         p.reported_year,
         p.reported_at,
         p.is_demo,
-        coalesce(p.status_code, '') = 'done'
-            or (t.ongoing and coalesce(p.status_code, '') = 'ongoing') as milestone_done,
-        coalesce(m.n_passed, 0) > 0
-            and coalesce(p.status_code, '') <> 'done'
-            and not (t.ongoing and coalesce(p.status_code, '') = 'ongoing') as overdue,
+        d.done as milestone_done,
+        d.done,
+        coalesce(m.n_passed, 0) > 0 and not d.done as overdue,
         m.first_passed as overdue_since,
         coalesce(f.n_discrepancies, 0) > 0 as has_discrepancy,
+        coalesce(f.n_substantive, 0) > 0 as has_substantive_discrepancy,
         f.discrepancy_notes
     from tasks as t
     join sections as s using (section_no)
     join key_tasks as k using (key_task_no)
     left join units as u using (task_no)
     left join milestones as m using (task_no)
-    left join task_progress_latest(include_demo) as p using (task_no)
+    left join task_progress_latest(include_demo, report_year) as p using (task_no)
     left join flags as f using (task_no)
+    cross join lateral (
+        select coalesce(p.status_code, '') = 'done' or (t.ongoing and coalesce(p.status_code, '') = 'ongoing') as done
+    ) as d
 )
 
 select * from final order by task_no
