@@ -96,7 +96,7 @@ RANK_CEILING = 100  # a rank among the 赤峰 banners and counties (12) or any w
 COUNT_CEILINGS = {"人": 1_000_000, "名": 1_000_000, "人次": 5_000_000}
 COUNT_CEILING = 100_000  # 所, 个, 次, 项 …: there are about 260 schools and 10,000 teachers' posts
 AMOUNT_CEILINGS = {"元": 10_000_000, "万元": 10_000_000}  # a yearly wage in 元; a debt or budget in 万元
-AREA_CEILINGS = {"亩": 1_000_000}  # land for a school, in 亩 (the banner is about 12 million 亩)
+AREA_CEILINGS = {"亩": 1_000_000, "平方米": 1_000_000}  # land for a school in 亩 (the banner has about 12 million); a building in 平方米
 
 # The writers' lock (pipelines/writer_lock.py): how long a writer waits for another before giving up.
 WRITER_WAIT_SECONDS = 300.0
