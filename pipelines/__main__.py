@@ -271,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a file that cannot be read or written: say which, in Chinese
         if os.environ.get("PIPELINES_DEBUG"):
             traceback.print_exc()
-        print(f"处理失败，未做任何更改：无法读写文件“{exc.filename or ''}”（{os_reason(exc)}）", file=sys.stderr)
+        where = f"文件“{exc.filename}”" if exc.filename else "文件"
+        print(f"处理失败，未做任何更改：无法读写{where}（{os_reason(exc)}）", file=sys.stderr)
         return EXIT_REJECTED
     except Exception:  # the last guard: a person gets a sentence, not a traceback or an exception's name
         if os.environ.get("PIPELINES_DEBUG"):

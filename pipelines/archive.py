@@ -36,6 +36,11 @@ class Entry:
     event: str = "accepted"
 
 
+def entry_of(event: dict) -> Entry:
+    """An `accepted` line of the log as an Entry."""
+    return Entry(**{k: event.get(k) for k in Entry.__dataclass_fields__})
+
+
 def submissions_dir(raw_dir: Path) -> Path:
     return raw_dir / config.SUBMISSIONS_DIR
 
@@ -115,7 +120,9 @@ def tidy_archive(raw_dir: Path, everything: bool = False) -> list[str]:
         candidates = [p for p in folder.rglob("*") if p.is_file() and ARCHIVED_NAME.match(p.name)] if folder.exists() else []
     elif marker.exists():
         stored = folder / marker.read_text(encoding="utf-8").strip()
-        candidates = [p for p in (stored, stored.with_name(stored.name + PARTIAL)) if p.is_file()]
+        if not (ARCHIVED_NAME.match(stored.name) and stored.resolve().is_relative_to(folder.resolve())):
+            stored = None  # not a name this module writes: touch nothing
+        candidates = [p for p in (stored, stored.with_name(stored.name + PARTIAL)) if p.is_file()] if stored else []
     else:
         return []
     notes = []
@@ -144,7 +151,7 @@ def archive(raw_dir: Path, data: bytes, file_name: str, unit: str, year: int, re
     sha = sha256_of(data)
     for event in read_log(raw_dir) if events is None else events:
         if event.get("event") == "accepted" and event["sha256"] == sha:
-            return Entry(**{k: event.get(k) for k in Entry.__dataclass_fields__})
+            return entry_of(event)
     folder = Path(config.DEMO_DIR) if is_demo else Path()
     relative = folder / str(year) / safe_file_name(unit) / f"{received_at:%Y%m%dT%H%M%S}_{sha[:8]}_{safe_file_name(file_name)}"
     marker = _storing_marker(raw_dir)

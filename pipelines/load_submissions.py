@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .archive import Entry, submissions_dir
+from .archive import Entry, entry_of, submissions_dir
 from .problems import InputError, Problem
 from .warehouse import insert_frame
 from .workbook_check import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, Checked, Context, check_book
@@ -61,10 +61,6 @@ class Batch:
         insert_frame(con, "observations", pd.concat(self.observations, ignore_index=True))
         insert_frame(con, "task_progress", pd.concat(self.progress, ignore_index=True))
         insert_frame(con, "ingest_warnings", pd.DataFrame(self.warnings, columns=WARNING_COLUMNS))
-
-
-def entry_of(event: dict) -> Entry:
-    return Entry(**{k: event.get(k) for k in Entry.__dataclass_fields__})
 
 
 @dataclass
