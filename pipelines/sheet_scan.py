@@ -105,17 +105,18 @@ def _local(name: str) -> str:
 def scan_xlsx(path: Path) -> dict[str, SheetScan]:
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
-        sheets = _xlsx_sheets(archive, names)
-        percent_styles = _xlsx_percent_styles(archive, names)
-        shared = _xlsx_shared_strings_filled(archive, names)
+        sheets, parts = _xlsx_sheets(archive, names)
+        percent_styles = _xlsx_percent_styles(archive, parts.get("styles", "xl/styles.xml"), names)
+        shared = _xlsx_shared_strings_filled(archive, parts.get("sharedStrings", "xl/sharedStrings.xml"), names)
         if len(sheets) > config.MAX_SHEETS:
             raise ScanError(f"工作簿有 {len(sheets)} 个工作表，超出填报工作簿的范围（至多 {config.MAX_SHEETS} 个）")
         return {name: _xlsx_sheet(archive, name, part, percent_styles, shared) for name, part in sheets if part in names}
 
 
-def _xlsx_sheets(archive: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
-    """(sheet name, part path) in the workbook's order."""
+def _xlsx_sheets(archive: zipfile.ZipFile, names: set[str]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """(sheet name, part path) in the workbook's order, and the parts of the styles and shared strings."""
     targets: dict[str, str] = {}
+    kinds: dict[str, str] = {}  # 'styles' / 'sharedStrings' -> part
     sheets: list[tuple[str, str]] = []
     rels = "xl/_rels/workbook.xml.rels"
     if rels in names:
@@ -124,6 +125,9 @@ def _xlsx_sheets(archive: zipfile.ZipFile, names: set[str]) -> list[tuple[str, s
         def relationship(name, attrs):
             if _local(name) == "Relationship" and "Id" in attrs and "Target" in attrs:
                 targets[attrs["Id"]] = attrs["Target"]
+                kind = attrs.get("Type", "").rpartition("/")[2]
+                if kind in ("styles", "sharedStrings"):
+                    kinds[kind] = _part(attrs["Target"])
 
         parser.StartElementHandler = relationship
         _parse(archive, rels, parser)
@@ -135,12 +139,12 @@ def _xlsx_sheets(archive: zipfile.ZipFile, names: set[str]) -> list[tuple[str, s
 
     parser.StartElementHandler = sheet
     _parse(archive, "xl/workbook.xml", parser)
-    parts = []
-    for name, rel in sheets:
-        target = targets.get(rel, "")
-        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        parts.append((name, _normalise(part)))
-    return parts
+    return [(name, _part(targets.get(rel, ""))) for name, rel in sheets], kinds
+
+
+def _part(target: str) -> str:
+    """A relationship's target (relative to xl/, or absolute) as the zip member's name."""
+    return _normalise(target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target))
 
 
 def _normalise(part: str) -> str:
@@ -154,9 +158,9 @@ def _normalise(part: str) -> str:
     return "/".join(out)
 
 
-def _xlsx_percent_styles(archive: zipfile.ZipFile, names: set[str]) -> set[int]:
+def _xlsx_percent_styles(archive: zipfile.ZipFile, part: str, names: set[str]) -> set[int]:
     """Indexes of the cell formats (cellXfs) whose number format shows a percent."""
-    if "xl/styles.xml" not in names:
+    if part not in names:
         return set()
     formats: dict[int, str] = {}
     xfs: list[int] = []
@@ -177,15 +181,14 @@ def _xlsx_percent_styles(archive: zipfile.ZipFile, names: set[str]) -> set[int]:
             state["in_xfs"] = False
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
-    _parse(archive, "xl/styles.xml", parser)
+    _parse(archive, part, parser)
     return {i for i, fmt in enumerate(xfs)
             if fmt in BUILTIN_PERCENT_FORMATS or (fmt in formats and is_percent_format(formats[fmt]))}
 
 
-def _xlsx_shared_strings_filled(archive: zipfile.ZipFile, names: set[str]) -> list[bool]:
+def _xlsx_shared_strings_filled(archive: zipfile.ZipFile, part: str, names: set[str]) -> list[bool]:
     """For each shared string, whether it has any text (an empty one reads as an empty cell)."""
-    part = next((n for n in ("xl/sharedStrings.xml", "xl/SharedStrings.xml") if n in names), None)
-    if part is None:
+    if part not in names:
         return []
     filled: list[bool] = []
     state = {"skip": 0, "in_t": False}
