@@ -20,15 +20,19 @@ def version() -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _gap_figures(f: Filters, stamp: tuple, db: str) -> list[tuple[str, go.Figure]]:
+def _gap_figures(f: Filters, stamp: tuple, db: str) -> list[tuple[str, go.Figure, go.Figure]]:
     targets = queries.statuses(f)
-    return [
-        (title, charts.gap_chart(part, f.as_of, f.show_demo and bool(part["is_demo"].any()), f"{title}：量化目标进展"))
-        for title, part in charts.gap_chunks(targets)
-    ]
+    out = []
+    for title, part in charts.gap_chunks(targets):
+        demo = f.show_demo and bool(part["is_demo"].any())
+        heading = f"{title}：量化目标进展"
+        out.append((title, charts.gap_chart(part, f.as_of, demo, heading, stacked=True),
+                    charts.gap_chart(part, f.as_of, demo, heading)))
+    return out
 
 
-def gap_figures(f: Filters) -> list[tuple[str, go.Figure]]:
+def gap_figures(f: Filters) -> list[tuple[str, go.Figure, go.Figure]]:
+    """(title, the page's figure, the slide-wide figure for the PNG) per slide-sized group of targets."""
     return _gap_figures(f, version(), str(db_path()))
 
 
@@ -59,9 +63,9 @@ def _timeline_figure(task_nos: tuple, f: Filters, stamp: tuple, db: str) -> go.F
         return None
     passed = pd.to_datetime(milestones["due_date"]).dt.date < today
     milestones["state"] = ["已完成" if d else ("逾期未完成" if p else "未到期") for d, p in zip(milestones["milestone_done"], passed)]
-    milestones["label"] = "任务" + milestones["task_no"].astype(str) + "（" + milestones["lead_units"].fillna("") + "）"
+    milestones["label"] = "任务" + milestones["task_no"].astype(str)  # short, for a phone; the hover says who leads
     milestones["hover"] = [
-        f"<b>任务{r.task_no}</b>：{r.milestone}<br>应完成：{pd.Timestamp(r.due_date):%Y-%m-%d}"
+        f"<b>任务{r.task_no}</b>（牵头：{r.lead_units}）：{r.milestone}<br>应完成：{pd.Timestamp(r.due_date):%Y-%m-%d}"
         f"<br>最新进展：{r.latest_status if isinstance(r.latest_status, str) else '未填报'}"
         for r in milestones.itertuples()
     ]

@@ -47,18 +47,24 @@ def count(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: log.read(1 << 20), b""))
 
 
+def has_unfinished_line(path: Path) -> bool:
+    """Whether the log ends without a newline (a write that never finished)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    with open(path, "rb") as log:
+        log.seek(-1, os.SEEK_END)
+        return log.read(1) != b"\n"
+
+
 def repair_tail(path: Path, what: str = "操作") -> str | None:
     """Move an unfinished last line aside (call with the writers' lock held); a sentence saying so, or None.
 
     what: what a line of this log records (载入或撤回, 审计记录), for the sentence.
     """
-    if not path.exists() or path.stat().st_size == 0:
+    if not has_unfinished_line(path):
         return None
     with open(path, "rb+") as log:
         size = log.seek(0, os.SEEK_END)
-        log.seek(max(0, size - 1))
-        if log.read(1) == b"\n":
-            return None
         # find the start of the unfinished line: after the last newline
         start, position = 0, size
         while position > 0:

@@ -2,13 +2,14 @@
 
     from pipelines.writer_lock import writer_lock
 
-    with writer_lock(db_path, raw_dir, purpose="恢复备份"):
+    with writer_lock(db_path, raw_dir, purpose="记录审核决定"):
         ...  # read the log, append to it, write the warehouse or swap a new one in
 
 Who takes it: `build` (it reads the log and swaps in a new file: an ingest that loaded in between would
 be lost with the old file), `ingest` (it appends to the log and loads), `withdraw`, the audit trail when
-it writes the warehouse, account changes, the demo generator — and every writer to come (restore, review
-decisions): take it around everything from the first read of the log to the last write.
+it writes the warehouse, account changes, `restore` (it swaps the raw folder and rebuilds), the demo
+generator — and every writer to come (review decisions): take it around everything from the first read
+of the log to the last write.
 
 - It is an advisory lock (flock) on two small files, one beside the raw folder (`data/.raw.writer.lock`)
   and one beside the warehouse (`data/.warehouse.duckdb.writer.lock`), taken in that order: writers that

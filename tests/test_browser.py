@@ -5,13 +5,21 @@ Screenshots of every page are saved under artifacts/screenshots/.
 """
 
 import re
-import shutil
 
 import pytest
 
 from pipelines import config
 from tests.books import filled
-from tests.browser_support import PAGES, chromium, go, open_page, open_upload_signed_in, shoot, streamlit_server
+from tests.browser_support import (
+    PAGES,
+    chromium,
+    copy_site,
+    go,
+    open_page,
+    open_upload_signed_in,
+    shoot,
+    streamlit_server,
+)
 from tests.conftest import PASSWORDS
 
 pytestmark = pytest.mark.browser
@@ -21,10 +29,7 @@ pytestmark = pytest.mark.browser
 def site(demo_base, accounts_file, tmp_path_factory):
     """The app on the embedded default (plan and demo data), on its own copy of the warehouse."""
     base = tmp_path_factory.mktemp("site")
-    raw, db, accounts = base / "raw", base / "warehouse.duckdb", base / "accounts.json"
-    shutil.copytree(demo_base[0], raw)
-    shutil.copy(demo_base[1], db)
-    shutil.copy(accounts_file, accounts)
+    raw, db, accounts = copy_site(demo_base, accounts_file, base)
     with streamlit_server(db, raw, log=base / "streamlit.log", accounts=accounts) as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         open_page(page, f"{url}/upload", "数据填报", charts=False)  # the first request after the start
@@ -49,7 +54,10 @@ def test_chart_titles_are_chinese_with_the_as_of_year_and_source(site):
     url, page, _ = site
     open_page(page, f"{url}/indicators?target=T03-5", "指标")
     svg = page.locator(".js-plotly-plot").first.inner_text()
-    assert "高中阶段毛入学率" in svg and "评估年度：2025年" in svg
+    # The title and the as-of year are written above the chart (text that wraps on a phone); the source
+    # line and the demo mark stay inside it, so a screenshot of the chart alone still carries them.
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "高中阶段毛入学率" in main and "评估年度：2025年" in main
     assert "数据来源：各单位年度填报；示例数据" in svg
 
 
@@ -107,7 +115,7 @@ def test_upload_hostile_workbooks_and_read_why_in_chinese(site, tmp_path):
 def test_one_click_on_the_overview_gives_the_deck(site, tmp_path):
     from pptx import Presentation
 
-    url, page, _ = site
+    url, page, db = site
     open_page(page, url, "总览")
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name=re.compile("下载汇报幻灯片")).click()
@@ -115,7 +123,9 @@ def test_one_click_on_the_overview_gives_the_deck(site, tmp_path):
     download.value.save_as(path)
     assert path.suffix == ".pptx" and "汇报" in path.name
     prs = Presentation(str(path))
-    assert len(prs.slides) == 15
+    from tests.test_report import section_slides
+
+    assert len(prs.slides) == 9 + section_slides((None, db))  # cover, summary, sections, 5 key indicators, overdue, notes
     with page.expect_download(timeout=60_000) as png:
         page.get_by_role("button", name=re.compile("下载图片")).first.click()
     assert png.value.suggested_filename.endswith(".png")
@@ -141,3 +151,53 @@ def test_navigation_stays_the_apps_when_the_first_request_was_a_page_url(site):
     assert all(title in nav for title in PAGES)
     assert page.get_by_role("link", name="upload", exact=True).count() == 0  # not the pages/ file names
     page.get_by_text("显示示例数据").first.wait_for(timeout=10_000)  # app.py's sidebar is there
+
+
+CUT_TEXT = """() => {
+  // Every text of every chart (bar labels, annotations, tick labels, legend, title) inside its chart,
+  // and none cut with an ellipsis.
+  const bad = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const box = plot.querySelector('.main-svg').getBoundingClientRect();
+    for (const t of plot.querySelectorAll('.annotation-text, .xtick text, .ytick text, .legendtext, .gtitle, .bartext')) {
+      const r = t.getBoundingClientRect();
+      if (r.width === 0) continue;
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+        bad.push(t.textContent.slice(0, 30) + ` [${Math.round(r.left)}..${Math.round(r.right)} of ${Math.round(box.left)}..${Math.round(box.right)}]`);
+      if (t.textContent.includes('…')) bad.push('cut: ' + t.textContent.slice(0, 30));
+    }
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize(("size", "mobile"), [((390, 844), True), ((1366, 768), False)], ids=["phone", "laptop"])
+def test_no_chart_label_is_cut_or_outside_its_chart(site, size, mobile):
+    """On a phone and a laptop: the target-gap rows and indicator charts keep every word inside."""
+    url, shared, _ = site
+    context = shared.context.browser.new_context(viewport={"width": size[0], "height": size[1]}, is_mobile=mobile,
+                                                 has_touch=mobile)
+    page = context.new_page()
+    try:
+        for path, title in (("", "总览"), ("indicators?target=T36-1", "指标"), ("indicators?target=T83-1", "指标"),
+                            ("indicators?target=T10-2", "指标"), ("ledger", "任务台账")):
+            open_page(page, f"{url}/{path}", title)
+            page.set_viewport_size({"width": size[0], "height": 9000})  # every chart laid out
+            page.wait_for_timeout(2500)
+            assert page.evaluate(CUT_TEXT) == [], path
+            page.set_viewport_size({"width": size[0], "height": size[1]})
+    finally:
+        context.close()
+
+
+def test_a_click_on_a_target_bar_opens_it_on_the_indicator_page(site):
+    url, page, _ = site
+    open_page(page, url, "总览")
+    bar = page.locator(".js-plotly-plot").first.locator(".bars path").nth(4)
+    bar.scroll_into_view_if_needed()
+    bar.click(force=True)
+    page.get_by_role("heading", name="指标", exact=True).wait_for(timeout=30_000)
+    page.wait_for_url(re.compile(r"target=T\d\d-\d"), timeout=30_000)
+    chosen = re.search(r"target=(T\d\d-\d)", page.url).group(1)
+    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=30_000)
+    assert chosen in ("T03-1", "T03-2", "T03-3", "T03-4", "T03-5", "T03-6", "T03-7", "T03-8", "T03-9")
