@@ -109,3 +109,24 @@ def test_a_build_and_an_ingest_started_together_both_complete(wh, tmp_path):
         assert build.returncode == 0, built[1]
         assert ingest.returncode == 0 and f"已载入“{book.name}”" in ingested[0], ingested
         assert submissions(db) == [(f"round{i}.xlsx",) for i in range(round_ + 1)]
+
+
+def test_a_restore_waits_for_another_writer(wh, tmp_path):
+    """restore swaps the raw folder and rebuilds: never under a writer that still appends to the old one."""
+    from pipelines.backup import backup
+
+    raw, db = wh
+    archive_file = tmp_path / "b.tar.gz"
+    backup(raw, archive_file, accounts_file=tmp_path / "none.json")
+    release = tmp_path / "release"
+    holder = hold_lock_in_another_process(db, raw, release)
+    restore = subprocess.Popen([sys.executable, "-m", "pipelines", "restore", str(archive_file), "--raw", str(raw),
+                                "--db", str(db)], cwd=config.ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    time.sleep(2)
+    assert restore.poll() is None
+    release.touch()
+    out, err = restore.communicate(timeout=120)
+    holder.wait(timeout=10)
+    assert restore.returncode == 0, err
+    assert "等待其完成后再从备份恢复原始数据" in err and "已从" in out
