@@ -25,6 +25,7 @@ from .. import config
 from ..archive import archive, log_path, read_log, submissions_dir
 from ..build import build
 from ..warehouse import connect
+from ..writer_lock import writer_lock
 from . import settings as s
 from .template import file_name, make_school_template
 
@@ -390,6 +391,11 @@ def add_to_archive(raw_dir: Path) -> int:
     The log keeps the demo workbooks first, in the order received, then the real ones in their order.
     `python -m pipelines.demo` regenerates everything, these included.
     """
+    with writer_lock(None, raw_dir, purpose="重新生成学校与幼儿园示例数据"):
+        return _add_to_archive(raw_dir)
+
+
+def _add_to_archive(raw_dir: Path) -> int:
     events = read_log(raw_dir)
     for event in events:
         if _is_school_demo(event):
