@@ -209,3 +209,21 @@ def test_what_a_school_workbook_would_change_is_shown_before_loading(wh, tmp_pat
     assert (row["current_value"], row["value"], row["change"]) == (7000, 7600, "更正")
     assert row["name"] == "新惠示例小学（小学）体育运动场馆面积(平方米)"
     assert (changes["change"] == "不变").sum() == len(changes) - 1
+
+
+def test_a_school_workbook_logged_before_a_crash_is_loaded_by_the_next_writer(wh, tmp_path):
+    """An ingest killed after archiving and logging, before its load committed: the next ingest catches up."""
+    from datetime import datetime
+
+    from pipelines.archive import archive
+    from tests.books import filled
+
+    raw, db = wh
+    book = school_book(db, tmp_path / "schools.xlsx")
+    archive(raw, book.read_bytes(), book.name, "旗教育局", 2025, datetime(2026, 3, 1, 9, 0))
+    assert q(db, "select count(*) from school_register") == [(0,)]
+    result = ingest_file(filled(db, tmp_path / "edu.xlsx", values={"HS_GER": 95}), raw, db)
+    assert result.outcome == "loaded"
+    assert q(db, "select count(*) from schools") == [(7,)]
+    assert q(db, "select value from readiness where criterion_id = 'YZ_S01' and as_of_year = 2025 and include_demo") == [
+        (88.0,)]
