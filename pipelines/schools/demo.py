@@ -400,9 +400,7 @@ def _add_to_archive(raw_dir: Path) -> int:
     for event in events:
         if _is_school_demo(event):
             (submissions_dir(raw_dir) / event["path"]).unlink(missing_ok=True)
-    kept = [e for e in events if not _is_school_demo(e)]
-    path = log_path(raw_dir)
-    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in kept), encoding="utf-8")
+    _write_log(raw_dir, [e for e in events if not _is_school_demo(e)])
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.duckdb"
         build(raw_dir, db, include_demo=False)
@@ -412,9 +410,13 @@ def _add_to_archive(raw_dir: Path) -> int:
         archive(raw_dir, data, name, unit, year, when, is_demo=True, account=config.DEMO_LABEL)
     events = read_log(raw_dir)
     demo = sorted((e for e in events if e.get("is_demo")), key=lambda e: e.get("received_at") or e.get("at") or "")
-    real = [e for e in events if not e.get("is_demo")]
-    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in demo + real), encoding="utf-8")
+    _write_log(raw_dir, demo + [e for e in events if not e.get("is_demo")])
     return len(books)
+
+
+def _write_log(raw_dir: Path, events: list[dict]) -> None:
+    """The log rewritten (its demo part only ever changes: the real events keep their order)."""
+    log_path(raw_dir).write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events), encoding="utf-8")
 
 
 def main() -> None:
