@@ -4,8 +4,6 @@ Read through dashboard.queries.query (the app's cached reader, or a connection o
 exports and the command line).
 """
 
-from datetime import date
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -32,8 +30,10 @@ def data_year(as_of: int, show_demo: bool) -> int | None:
     return int(year) if present(year) else None
 
 
-def years_left(acceptance_year: int, today: date | None = None) -> int:
-    return acceptance_year - (today or date.today()).year
+def years_left(acceptance_year: int, as_of: int) -> str:
+    """The time to the acceptance as of the evaluation year, in the words of 总览's tiles."""
+    left = acceptance_year - as_of
+    return f"还有{left}年" if left > 0 else ("验收年度" if left == 0 else f"已过验收年份{-left}年")
 
 
 def standard(comparator: str, threshold: float, unit: str | None) -> str:
@@ -219,8 +219,7 @@ def readiness_figure(scheme: str, as_of: int, show_demo: bool) -> go.Figure | No
     if part.empty:
         return None
     year = int(part["acceptance_year"].iloc[0])
-    left = years_left(year)
-    title = f"{s.SCHEME_TITLES[scheme]}：{year}年验收" + (f"，还有{left}年" if left > 0 else "")
+    title = f"{s.SCHEME_TITLES[scheme]}：{year}年验收，{years_left(year, as_of)}"
     return readiness_charts.readiness_chart(part, title, as_of, show_demo and bool(part["is_demo"].fillna(False).any()))
 
 

@@ -38,9 +38,8 @@ def add_slides(deck: Deck, con: duckdb.DuckDBPyConnection, as_of: int, include_d
     pngs = {key: images.png(fig) for key, fig in figures.items() if fig is not None}
     before = len(deck.prs.slides)
     for r in summary.itertuples():
-        left = readiness.years_left(r.acceptance_year)
         part = table[table["scheme"] == r.scheme]
-        slide = deck.slide(f"{r.title}：{r.acceptance_year}年验收准备" + (f"（还有{left}年）" if left > 0 else ""))
+        slide = deck.slide(f"{r.title}：{r.acceptance_year}年验收准备（{readiness.years_left(r.acceptance_year, as_of)}）")
         if r.scheme in pngs:
             deck.picture(slide, pngs[r.scheme], Inches(0.3), Inches(1.05), Inches(8.9))
         behind = part[part["status_group"] == "behind"]

@@ -58,10 +58,9 @@ def overview_links(f: Filters) -> None:
     tasks = readiness.milestone_tasks()
     columns = st.columns(len(table))
     for column, r in zip(columns, table.itertuples()):
-        left = readiness.years_left(r.acceptance_year)
         task = f"任务{tasks[r.scheme]} · " if r.scheme in tasks else ""
         with column.container(border=True):
-            st.markdown(f"**{task}{r.acceptance_year}年{r.title}验收**" + (f" · 还有{left}年" if left > 0 else ""))
+            st.markdown(f"**{task}{r.acceptance_year}年{r.title}验收** · {readiness.years_left(r.acceptance_year, f.as_of)}")
             st.caption(f"{r.total}项标准：已达标 {r.met}，按期可达 {r.on_track}，滞后 {r.behind}，暂无数据 {r.unknown}")
             st.page_link(PAGE, label="查看验收准备", icon=":material/fact_check:", query_params={"scheme": r.scheme})
 

@@ -38,9 +38,8 @@ if year is None:
 # At a glance: each acceptance, the years left, its criteria by readiness.
 summary = readiness.summary(table)
 for column, r in zip(st.columns(len(summary)), summary.itertuples()):
-    left = readiness.years_left(r.acceptance_year)
     with column.container(border=True):
-        st.markdown(f"#### {r.title} · {r.acceptance_year}年验收" + (f" · 还有 {left} 年" if left > 0 else ""))
+        st.markdown(f"#### {r.title} · {r.acceptance_year}年验收 · {readiness.years_left(r.acceptance_year, f.as_of)}")
         a, b, c, d = st.columns(4)
         a.metric("已达标", r.met, border=False)
         b.metric("按期可达", r.on_track, border=False)

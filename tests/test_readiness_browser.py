@@ -29,8 +29,8 @@ def site(demo_base, tmp_path_factory):
 def test_the_readiness_page_reads_at_a_glance(site):
     url, page = site
     open_page(page, f"{url}/readiness", "验收准备")
-    page.get_by_text("还有 2 年").first.wait_for(timeout=30_000)
-    page.get_by_text("还有 4 年").first.wait_for(timeout=30_000)
+    page.get_by_text("2028年验收 · 还有3年").first.wait_for(timeout=30_000)
+    page.get_by_text("2030年验收 · 还有5年").first.wait_for(timeout=30_000)
     page.get_by_text("义务教育优质均衡：资源配置7项指标的校际差异系数").first.wait_for(timeout=30_000)  # its title
     svg = page.locator(".js-plotly-plot").first.inner_text()
     assert "上限 0.50" in svg and config.DEMO_LABEL in svg and s.CAVEAT in svg

@@ -48,8 +48,9 @@ def test_the_page_says_at_a_glance_what_the_demo_county_is_ready_for(demo_base, 
     assert any(config.DEMO_LABEL in w.value for w in at.warning)
     assert any(s.CAVEAT in c.value for c in at.caption)
     headings = [m.value for m in at.markdown if m.value.startswith("####")]
-    assert any("学前教育普及普惠 · 2028年验收" in h for h in headings)
-    assert any("义务教育优质均衡 · 2030年验收" in h for h in headings)
+    # the years left as of the evaluation year, as 总览's tiles count them
+    assert any("学前教育普及普惠 · 2028年验收 · 还有3年" in h for h in headings)
+    assert any("义务教育优质均衡 · 2030年验收 · 还有5年" in h for h in headings)
     groups = dict(q(db, "select scheme || status_group, count(*) from readiness where as_of_year = 2025 "
                         "and include_demo group by all"))
     tiles = [(m.label, m.value) for m in at.metric][:8]

@@ -60,8 +60,8 @@ def test_deck_has_the_slides_in_order(deck_path, demo_base):
     assert titles[7 + n].startswith("逾期任务")
     # the acceptances (issue 12), the earlier first: readiness, its chart, whom to act on
     assert titles[8 + n:8 + n + READINESS_SLIDES] == [
-        "学前教育普及普惠：2028年验收准备（还有2年）", "学前教育普及普惠：毛入园率与普惠、公办占比", "需关注的幼儿园（2025年）：22所",
-        "义务教育优质均衡：2030年验收准备（还有4年）", "义务教育优质均衡：校际差异系数", "未达到逐校要求的学校（2025年）：16所"]
+        "学前教育普及普惠：2028年验收准备（还有3年）", "学前教育普及普惠：毛入园率与普惠、公办占比", "需关注的幼儿园（2025年）：22所",
+        "义务教育优质均衡：2030年验收准备（还有5年）", "义务教育优质均衡：校际差异系数", "未达到逐校要求的学校（2025年）：16所"]
     assert titles[8 + n + READINESS_SLIDES] == "数据说明"
     assert len(titles) == 9 + n + READINESS_SLIDES
 
