@@ -28,7 +28,8 @@ def test_a_good_school_workbook_is_archived_and_loaded(wh, tmp_path):
     result = ingest_file(school_book(db, tmp_path / "schools.xlsx"), raw, db)
     assert result.outcome == "loaded", [str(p) for p in result.problems]
     assert "学校 4 所（6 行），幼儿园 3 所，全旗指标 3 项" in result.message
-    assert q(db, "select unit, year, is_demo, n_values from submissions") == [("旗教育局", 2025, False, 0)]
+    typed = sum(len([k for k in row if k not in ("学校标识码", "学校名称", "学段")]) for row in SCHOOLS) + 3 * 6 + 3
+    assert q(db, "select unit, year, is_demo, n_values from submissions") == [("旗教育局", 2025, False, typed)]
     assert q(db, "select year, n_schools, n_kindergartens, n_school_rows, n_county_items from school_workbooks") == [
         (2025, 4, 3, 6, 3)]
     assert q(db, "select school_id, stage, stages, township, area_type, ownership from schools where kind = 'school' "

@@ -89,3 +89,5 @@ def load_school_rows(con: duckdb.DuckDBPyConnection, checked: SchoolChecked, sub
     for table, frame in (("school_register", checked.register), ("school_counts", checked.counts),
                          ("kindergarten_counts", checked.kindergartens), ("county_items", checked.county)):
         insert_frame(con, table, frame.assign(submission_id=submission_id, year=checked.year))
+    # submissions.n_values: the counts typed (the common load counts plan indicators, of which it has none)
+    con.execute("update submissions set n_values = ? where submission_id = ?", [checked.n_values, submission_id])
