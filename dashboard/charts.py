@@ -20,6 +20,9 @@ MILESTONE_YEARS = config.MILESTONE_YEARS
 
 
 PLAN_SOURCE = "数据来源：《敖汉旗推动教育高质量发展实施方案》附件工作任务清单"
+# The annotations that frame a chart on its own (source line, 示例数据 mark): a slide or a report page that
+# carries its own leaves them out (dashboard/placement.py).
+FRAME_ANNOTATIONS = ("source-line", "demo-mark")
 
 
 def source_line(demo: bool, source: str = config.SOURCE_LINE) -> str:
@@ -46,12 +49,13 @@ def style(fig: go.Figure, title: str, as_of: int | None, demo: bool, height: int
         fig.update_layout(height=height)
     fig.add_annotation(
         text=source_line(demo, source), xref="paper", yref="paper", x=0, y=0, yshift=-fig.layout.margin.b + 4,
-        xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=13, color="#666"),
+        xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=13, color="#666"), name="source-line",
     )
     if demo:
         fig.add_annotation(
             text=config.DEMO_LABEL, xref="paper", yref="paper", x=1, y=1.0, yshift=100, xanchor="right", yanchor="top",
             showarrow=False, font=dict(size=16, color="#B00020"), bordercolor="#B00020", borderwidth=1.5, borderpad=4,
+            name="demo-mark",
         )
     return fig
 
@@ -116,14 +120,14 @@ def target_label(row, width: int = 26) -> str:
 MAX_BARS = 20  # a 16:9 slide holds about this many labelled bars
 
 
-def gap_chunks(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+def gap_chunks(frame: pd.DataFrame, max_bars: int = MAX_BARS) -> list[tuple[str, pd.DataFrame]]:
     """The targets in slide-sized groups: by section, a long section split between its key tasks."""
     chunks = []
     for section, part in frame.groupby("section_no", sort=True):
         name = f"{config.SECTION_NUMERALS[section - 1]}、{part['section_title'].iloc[0]}"
         groups, current = [], []
         for _, block in part.groupby("key_task_no", sort=True):
-            if current and sum(len(b) for b in current) + len(block) > MAX_BARS:
+            if current and sum(len(b) for b in current) + len(block) > max_bars:
                 groups.append(current)
                 current = []
             current.append(block)

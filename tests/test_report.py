@@ -34,28 +34,149 @@ def slide_titles(prs) -> list[str]:
     return [next((s.text_frame.text for s in slide.shapes if s.name == "标题"), "") for slide in prs.slides]
 
 
+@pytest.fixture(scope="module")
+def deck_plan(demo_base):
+    """The demo deck's slides as built, before they are drawn: figures, boxes and text."""
+    import duckdb
+
+    from dashboard.briefing import deck_slides, gather
+
+    with duckdb.connect(str(demo_base[1]), read_only=True) as con:
+        briefing = gather(con, None)
+        return briefing, list(deck_slides(con, briefing))
+
+
+SECTION_CHARTS = [
+    "一、构建高质量发展体系（重点任务1）", "一、构建高质量发展体系（重点任务2）", "一、构建高质量发展体系（重点任务3—4）",
+    "一、构建高质量发展体系（重点任务5）", "二、优化管理体制机制", "三、建设高素质教师队伍（重点任务14—15）",
+    "三、建设高素质教师队伍（重点任务16）", "四、全面提高育人质量（重点任务19—24）", "四、全面提高育人质量（重点任务25）",
+    "五、提升教育保障水平（重点任务27—29）", "五、提升教育保障水平（重点任务30）",
+]
+KEY_TITLES = ["重点指标：高中阶段毛入学率", "重点指标：在园幼儿入公办园率", "重点指标：普惠性幼儿园覆盖率",
+              "重点指标：中小学专业技术高、中、初级岗位结构", "重点指标：高中阶段职普比"]
+
+
 def test_deck_has_the_slides_in_order(deck_path):
     prs = Presentation(str(deck_path))
-    assert (prs.slide_width, prs.slide_height) == (12192100, 6858000) or abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
+    assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9, 13.333 × 7.5 in
     titles = slide_titles(prs)
     assert "目标进展情况汇报" in titles[0]
     assert titles[1] == "总体情况：80个量化目标"
-    sections = titles[2:8]
-    assert [t[0] for t in sections] == ["一", "一", "二", "三", "四", "五"]
-    assert titles[8:13] == ["重点指标：高中阶段毛入学率", "重点指标：在园幼儿入公办园率", "重点指标：普惠性幼儿园覆盖率",
-                            "重点指标：中小学专业技术高、中、初级岗位结构", "重点指标：高中阶段职普比"]
-    assert titles[13].startswith("逾期任务")
-    assert titles[14] == "数据说明"
-    assert len(titles) == 15
+    key = titles.index(KEY_TITLES[0])
+    sections = titles[2:key]
+    # Every part's charts in the plan's order, each part's "需要关注" slides right after its charts.
+    assert [t for t in sections if "需要关注" not in t] == SECTION_CHARTS
+    assert [t[0] for t in sections] == sorted((t[0] for t in sections), key="一二三四五".index)
+    attention = [t for t in sections if "需要关注" in t]
+    assert attention == ["一、构建高质量发展体系：需要关注的目标（1/2）", "一、构建高质量发展体系：需要关注的目标（2/2）",
+                         "四、全面提高育人质量：需要关注的目标", "五、提升教育保障水平：需要关注的目标"]
+    assert titles[key:key + 5] == KEY_TITLES
+    overdue = titles[key + 5:-2]
+    assert overdue and all(t.startswith("逾期任务8项：截至") for t in overdue)
+    assert titles[-2:] == ["数据说明", "评估方法"]
+    assert len(titles) == 2 + len(sections) + 5 + len(overdue) + 2 == 26
 
 
-def test_every_picture_is_a_slide_sized_png(deck_path):
+def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan):
+    from dashboard.briefing import risk_sentence
+
+    briefing, _ = deck_plan
+    prs = Presentation(str(deck_path))
+    every = "\n".join(s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame)
+    lagging = briefing.statuses[briefing.statuses["status"].isin(config.LAGGING_STATUSES)]
+    assert len(lagging) == 27
+    for row in lagging.itertuples():
+        assert risk_sentence(row) in every, row.target_id
+    assert ("列入市级绿色校园、温馨校园的学校占比（旗委宣传部牵头）：目标≥60%（2025年），2025年为51.2%，差8.8个百分点，"
+            "逾期未达成。") in every
+    assert "德育工作典型班级建设数（旗教育局牵头）：2025年为6个，未达到“每年≥8个”的要求，差2个，当年未达标。" in every
+
+
+def test_chart_text_is_at_least_14_pt_on_the_slide(deck_plan):
+    """Each chart is laid out at its box's size (1 px = 1 pt), so its smallest font is its smallest point size."""
+    from dashboard.placement import effective_min_pt, font_sizes
+    from dashboard.slides import Chart
+
+    _, slides = deck_plan
+    charts = [(s.title, item) for s in slides for item in s.items if isinstance(item, Chart)]
+    assert len(charts) == 1 + len(SECTION_CHARTS) + len(KEY_TITLES)
+    for title, chart in charts:
+        assert (chart.figure.layout.width, chart.figure.layout.height) == (round(chart.box.width), round(chart.box.height))
+        assert effective_min_pt(chart.figure, chart.box.width) >= 14, (title, sorted(set(font_sizes(chart.figure))))
+        # The section charts fill the slide's width.
+        if title in SECTION_CHARTS:
+            assert chart.box.width >= 900
+
+
+def test_the_font_measure_sees_a_shrunk_chart():
+    """The measure that guards the slides: a 1280 px chart with 14 px labels placed 640 pt wide has 7 pt text."""
+    import plotly.graph_objects as go
+
+    from dashboard.placement import Box, effective_min_pt, placed
+
+    fig = go.Figure(go.Bar(x=[1, 2], y=["甲", "乙"], orientation="h", text=["1", "2"], textposition="inside",
+                           textfont=dict(size=20)))
+    fig.update_layout(width=1280, height=720, font=dict(size=14))
+    fig.update_yaxes(tickfont=dict(size=11))
+    assert effective_min_pt(fig, 640) == 0  # text inside a bar may be shrunk to nothing unless a floor is set
+    fig.update_layout(uniformtext=dict(minsize=14))
+    assert effective_min_pt(fig, 640) == pytest.approx(11 * 640 / 1280)
+    slide = placed(fig, Box(0, 0, 640, 360), 14)
+    assert effective_min_pt(slide, 640) == 14
+    assert fig.layout.yaxis.tickfont.size == 11  # the dashboard's own figure is not changed
+
+
+def test_one_title_per_slide(deck_path, deck_plan):
+    from dashboard.charts import FRAME_ANNOTATIONS
+    from dashboard.slides import Chart
+
+    _, slides = deck_plan
+    for slide in slides:
+        for item in slide.items:
+            if isinstance(item, Chart):
+                layout = item.figure.layout
+                assert not layout.title.text, slide.title
+                texts = [a.text for a in layout.annotations]
+                assert not [a for a in layout.annotations if a.name in FRAME_ANNOTATIONS], slide.title
+                assert not [t for t in texts if "数据来源" in t or config.DEMO_LABEL in t], slide.title
+    prs = Presentation(str(deck_path))
+    for n, slide in enumerate(prs.slides, start=1):
+        names = [s.name for s in slide.shapes]
+        assert names.count("标题") == 1 and names.count("来源") == 1 and names.count("示例数据标记") == 1, n
+        title = next(s.text_frame.text for s in slide.shapes if s.name == "标题")
+        others = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.name != "标题"]
+        assert not [t for t in others if title in t], n
+        assert sum(t.startswith("数据来源：") for t in others) == 1, n
+
+
+def test_every_picture_is_rendered_at_the_size_it_is_placed(deck_path):
+    from dashboard.placement import PIXELS_PER_POINT
+
     prs = Presentation(str(deck_path))
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
-    assert len(pictures) == 12
+    assert len(pictures) == 1 + len(SECTION_CHARTS) + len(KEY_TITLES)
     for picture in pictures:
         assert picture.image.content_type == "image/png"
-        assert Image.open(io.BytesIO(picture.image.blob)).size == (1920, 1080)
+        width, height = Image.open(io.BytesIO(picture.image.blob)).size
+        assert (width, height) == (round(picture.width / 12700 * PIXELS_PER_POINT),
+                                   round(picture.height / 12700 * PIXELS_PER_POINT))
+
+
+def test_overdue_slides_name_every_task_and_its_lead_unit(deck_path, deck_plan):
+    briefing, _ = deck_plan
+    prs = Presentation(str(deck_path))
+    rows = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                table = shape.table
+                rows += [[table.cell(r, c).text for c in range(len(table.columns))] for r in range(1, len(table.rows))]
+    overdue = briefing.ledger[briefing.ledger["overdue"]]
+    assert len(overdue) == 8 and len(rows) == 8
+    for task in overdue.itertuples():
+        row = next(r for r in rows if r[1].startswith(f"任务{task.task_no}："))
+        assert row[0] == task.lead_units and " ".join(task.text.split()) in row[1]
+    assert ["旗财政局", "任务83：力争2025年底前全部化解普通高中债务。", "2025年12月", "推进中"] in rows
 
 
 def test_every_run_of_text_has_an_east_asian_font(deck_path):
@@ -70,28 +191,68 @@ def test_every_run_of_text_has_an_east_asian_font(deck_path):
     assert runs > 100
 
 
-def test_deck_marks_demo_data_and_says_what_is_at_risk(deck_path):
+def test_deck_marks_demo_data(deck_path):
     prs = Presentation(str(deck_path))
-    every = "\n".join(s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame)
-    assert every.count(config.DEMO_LABEL) >= 15  # the mark on every slide, and the cover's statement
-    assert "列入市级绿色校园、温馨校园的学校占比：2025年51.2%，目标≥60%（2025年），差8.8个百分点，逾期未达成；牵头：旗委宣传部。" in every
+    marks = [s for slide in prs.slides for s in slide.shapes if s.name == "示例数据标记"]
+    assert len(marks) == len(prs.slides) and {m.text_frame.text for m in marks} == {config.DEMO_LABEL}
+    cover = "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
+    assert "本汇报使用示例数据" in cover
+
+
+def blank_bands(image: Image.Image, top: int, bottom: int) -> int:
+    """The tallest run of blank pixel rows between two rows of a page."""
+    grey = image.convert("L")
+    width = grey.size[0]
+    tallest = run = 0
+    for y in range(top, bottom):
+        row = grey.crop((0, y, width, y + 1))
+        run = run + 1 if row.getextrema()[0] > 245 else 0
+        tallest = max(tallest, run)
+    return tallest
+
+
+def text_lines(pdf, page: int) -> list[tuple[float, str]]:
+    """(bottom in pt, text) of each line of a PDF page, by pdftotext."""
+    import re
+
+    html = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = []
+    for block in re.findall(r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', html, re.S):
+        lines.append((float(block[0]), "".join(re.findall(r">([^<]*)</word>", block[1]))))
+    return lines
 
 
 @pytest.mark.visual
 def test_deck_renders_through_libreoffice(deck_path, tmp_path):
-    """The visual check: PDF by LibreOffice, pages by pdftoppm; two pages kept as artefacts."""
+    """The visual check: PDF by LibreOffice, pages by pdftoppm, every page kept in artifacts/deck/ to look at.
+    No text runs into the footer; no chart slide has a blank band of more than an eighth of its height, no
+    other slide (but the cover) one of more than a third."""
+    from dashboard.slides import FOOTER_TOP
+
     subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck_path)],
                    check=True, capture_output=True, timeout=240)
     pdf = tmp_path / "briefing.pdf"
     assert pdf.exists()
     subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert len(pages) == 15
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for page in (pages[2], pages[11]):  # a section slide and the 高:中:初 structure slide
+    prs = Presentation(str(deck_path))
+    assert len(pages) == len(prs.slides) == 26
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    for n, (page, slide) in enumerate(zip(pages, prs.slides), start=1):
         shutil.copy(page, ARTIFACTS / page.name)
-        image = Image.open(page).convert("L")
-        assert image.getextrema()[0] < 100  # something dark was drawn: not a blank page
+        image = Image.open(page)
+        scale = image.size[1] / 540
+        assert image.convert("L").getextrema()[0] < 100  # something dark was drawn: not a blank page
+        for bottom, text in text_lines(pdf, n):
+            if not text.startswith("数据来源：") and not text.isdigit():
+                assert bottom <= FOOTER_TOP + 2, (n, text)
+        if n == 1:
+            continue
+        has_chart = any(s.shape_type == 13 for s in slide.shapes)
+        tallest = blank_bands(image, round(70 * scale), round(FOOTER_TOP * scale)) / scale
+        assert tallest < (540 / 8 if has_chart else 540 / 3), (n, tallest)
 
 
 def test_excel_report_has_its_sheets_formatted(demo_base, tmp_path):
