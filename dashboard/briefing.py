@@ -136,7 +136,7 @@ def overdue_table(ledger: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "牵头单位": rows["unit"],
         "任务": [task_name(r) for r in rows.itertuples()],
-        "应完成": [f"{pd.Timestamp(d):%Y年%m月}" for d in rows["overdue_since"]],
+        "应完成": [f"{pd.Timestamp(d).year}年{pd.Timestamp(d).month}月" for d in rows["overdue_since"]],
         "最新进展": rows["latest_status"].fillna("未填报"),
     })
 
@@ -344,11 +344,11 @@ def build_deck(con: duckdb.DuckDBPyConnection, as_of: int | None = None, include
     # builds the next.
     with ThreadPoolExecutor(max_workers=1) as renderer:
         def render(chart: Chart) -> None:
-            chart.png = renderer.submit(placement.render, chart.figure)
+            chart.png = renderer.submit(placement.render, chart.figure, chart.box.width)
 
         slides = list(deck_slides(con, b, render))
         return write_deck(slides, b.demo, config.SOURCE_LINE)
 
 
-def report_file_name(as_of: int | None, suffix: str) -> str:
-    return f"教育高质量发展目标进展汇报_{as_of or ''}年_{date.today():%Y%m%d}{suffix}"
+def report_file_name(as_of: int | None, suffix: str, kind: str = "汇报") -> str:
+    return f"教育高质量发展目标进展{kind}_{as_of or ''}年_{date.today():%Y%m%d}{suffix}"

@@ -15,7 +15,7 @@ from .charts import FRAME_ANNOTATIONS
 
 PIXELS_PER_POINT = 2  # a 960 pt slide becomes 1920 px: one image pixel per pixel of a 1080p projector
 SLIDE_MIN_FONT = 14.0  # pt, the smallest text a projected slide may carry (issue 11)
-PRINT_MIN_FONT = 10.5  # pt, 五号: the smallest text on a printed A4 page
+PRINT_MIN_FONT = 9.0  # pt, 小五: the smallest text of a figure on a printed page (as GB/T 7713 has it)
 
 
 @dataclass(frozen=True)
@@ -69,27 +69,33 @@ def effective_min_pt(fig: go.Figure, placed_width_pt: float) -> float:
     return min(font_sizes(fig)) * placed_width_pt / fig.layout.width
 
 
-def placed(fig: go.Figure, box: Box, min_font: float) -> go.Figure:
+def placed(fig: go.Figure, box: Box, min_font: float, zoom: float = 1.0) -> go.Figure:
     """A copy of a dashboard figure for a place of this size: no title, source line or 示例数据 mark of its
-    own, laid out at the place's size in points, no text smaller than min_font."""
+    own, laid out `zoom` CSS pixels per point of the place, no text smaller than min_font points there.
+
+    zoom 1 keeps the dashboard's font sizes as points (a slide); a larger zoom prints them smaller (a page).
+    """
     spec = fig.to_plotly_json()
     spec.pop("frames", None)
     layout = spec.setdefault("layout", {})
+    width, height = round(box.width * zoom), round(box.height * zoom)
+    floor = min_font * width / box.width  # px that print as min_font pt once the image is box.width wide
     for font in _fonts(spec):
         if "size" in font:
             size = font["size"]
-            font["size"] = [max(float(s), min_font) for s in size] if isinstance(size, list | tuple) else max(float(size), min_font)
+            font["size"] = [max(float(s), floor) for s in size] if isinstance(size, list | tuple) else max(float(size), floor)
     base = layout.setdefault("font", {})
-    base["size"] = max(float(base.get("size", 12)), min_font)
+    base["size"] = max(float(base.get("size", 12)), floor)
     layout["annotations"] = [a for a in layout.get("annotations", []) if a.get("name") not in FRAME_ANNOTATIONS]
     layout["title"] = {"text": ""}
     margin = layout.get("margin", {})
     layout["margin"] = {**margin, "t": 10, "b": 10, "l": margin.get("l", 10), "r": margin.get("r", 10)}
-    layout["width"], layout["height"] = round(box.width), round(box.height)
-    layout["uniformtext"] = {"minsize": min_font, "mode": "show"}
+    layout["width"], layout["height"] = width, height
+    layout["uniformtext"] = {"minsize": floor, "mode": "show"}
     return go.Figure(spec)
 
 
-def render(fig: go.Figure) -> bytes:
-    """The placed figure as a PNG of PIXELS_PER_POINT pixels per point."""
-    return images.png(fig, width=fig.layout.width, height=fig.layout.height, scale=PIXELS_PER_POINT)
+def render(fig: go.Figure, width: float, pixels_per_point: float = PIXELS_PER_POINT) -> bytes:
+    """The placed figure as a PNG for a place `width` points wide, at pixels_per_point."""
+    scale = width * pixels_per_point / fig.layout.width
+    return images.png(fig, width=fig.layout.width, height=fig.layout.height, scale=scale)

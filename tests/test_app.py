@@ -106,7 +106,7 @@ def test_overview_counts_targets_by_status(app):
     charts = app.get("plotly_chart")
     assert len(charts) >= 5  # the target-gap chart, one per slide-sized group
     labels = [b.label for b in app.get("download_button")]
-    assert labels[:2] == ["下载汇报幻灯片（PPTX）", "下载 Excel 报表"]
+    assert labels[:3] == ["下载汇报幻灯片（PPTX）", "下载 Excel 报表", "下载监测报告（Word）"]
     assert labels.count("下载图片（PNG，1920×1080）") == len(charts)
 
 
