@@ -1,6 +1,7 @@
 """Briefing exports: the PowerPoint deck, the Excel report, formula-safe tables, slide-sized PNGs."""
 
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -260,15 +261,112 @@ def test_excel_report_has_its_sheets_formatted(demo_base, tmp_path):
     result = run_cli("report", "--out", out, "--db", demo_base[1], "--as-of", "2024")
     assert result.returncode == 0, result.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["目标状态", "观测值", "任务台账", "正文与附件差异", "说明"]
+    assert wb.sheetnames == ["目标状态", "目标状态明细", "观测值", "任务台账", "正文与附件差异", "说明"]
     targets = wb["目标状态"]
     assert targets.freeze_panes == "A2" and targets.max_row == 81
-    header = [c.value for c in targets[1]]
-    assert {"目标编号", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值", "状态", "状态代码"} <= set(header)
-    assert targets.cell(2, header.index("最新值") + 1).number_format == "#,##0.0#"
-    assert targets.column_dimensions["E"].width > 10
+    assert [c.value for c in targets[1]] == ["部分", "目标编号", "指标", "目标", "目标年度", "最新情况", "差距", "状态",
+                                            "牵头单位", "说明"]
+    detail = wb["目标状态明细"]
+    header = [c.value for c in detail[1]]
+    assert detail.max_row == 81
+    assert {"目标编号", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值", "状态", "评估说明"} <= set(header)
+    assert detail.cell(2, header.index("最新值") + 1).number_format == "#,##0.0#"
+    assert detail.column_dimensions["B"].width > 10
     assert wb["任务台账"].max_row == 99
     assert wb["说明"]["B2"].value == "2024年"
+
+
+def test_excel_report_prints_legibly(demo_base, tmp_path):
+    """Landscape A4, header row on every page, page numbers; a sheet is fitted to the page width only where
+    its text stays at 9 pt or more, else its first columns repeat on every page across. The status sheet
+    prints at full size, one page wide."""
+    from pipelines.exports import MIN_PRINT_SCALE, print_scale
+
+    out = tmp_path / "report.xlsx"
+    assert run_cli("report", "--out", out, "--db", demo_base[1]).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9, ws.title  # A4
+        assert ws.print_title_rows == "$1:$1", ws.title
+        assert "&P" in ws.oddFooter.center.text and ws.title in ws.oddHeader.left.text
+        assert ws.oddHeader.right.text.startswith(config.DEMO_LABEL)
+        widths = [ws.column_dimensions[c.column_letter].width for c in ws[1]]
+        body = ws.cell(2, 1).font
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+            assert print_scale(widths) * body.sz >= 9, ws.title
+        else:
+            assert print_scale(widths) < MIN_PRINT_SCALE and ws.print_title_cols, ws.title
+    status = wb["目标状态"]
+    assert status.sheet_properties.pageSetUpPr.fitToPage and print_scale(
+        [status.column_dimensions[c.column_letter].width for c in status[1]]) == 1
+    assert status.cell(2, 1).font.sz == 11
+    # Long text wraps, and its row is as tall as its lines (Excel and WPS do not grow it themselves).
+    rows = list(status.iter_rows(min_row=2))
+    tall = [row for row in rows if status.row_dimensions[row[0].row].height]
+    assert tall and all(any(cell.alignment.wrap_text for cell in row) for row in tall)
+    assert all(not any(cell.alignment.wrap_text for cell in row) for row in rows if row not in tall)
+    # The status is coloured as on the dashboard.
+    met = next(row[7] for row in status.iter_rows(min_row=2) if row[7].value == "已达成")
+    assert met.fill.fgColor.rgb.endswith(config.STATUS_COLOURS["met"].removeprefix("#"))
+
+
+ENGLISH_CODES = {*config.STATUS_LABELS, *config.KIND_LABELS, "attachment", "body", "lead", "responsible", "substantive",
+                 "formal", "target_value", "target_wording", "deadline", "lead_units", "responsible_units"}
+
+
+def test_excel_report_speaks_chinese(demo_base, tmp_path):
+    """Every header is Chinese, and no value is an English code a reader would have to decode; the indicator
+    code (the key of the units' workbooks) stands after the name, in the analysts' sheets only."""
+    import re
+
+    out = tmp_path / "report.xlsx"
+    assert run_cli("report", "--out", out, "--db", demo_base[1]).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        header = [c.value for c in ws[1]]
+        assert all(re.search(r"[\u4e00-\u9fff]", h) and not re.search(r"[A-Za-z]", h) for h in header), header
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            assert not ENGLISH_CODES & set(row), (ws.title, row)
+        if "指标代码" in header:
+            assert header.index("指标代码") > header.index("指标") and ws.title != "目标状态"
+    codes = [row[0] for row in wb["目标状态"].iter_rows(min_row=2, max_col=10, values_only=True)]
+    assert not [c for c in codes if re.search(r"[A-Za-z]{2,}", str(c))]
+    printed = [v for row in wb["目标状态"].iter_rows(min_row=2, values_only=True) for v in row]
+    assert not [v for v in printed if isinstance(v, str) and re.fullmatch(r"[A-Z]{2,}_[A-Z_]+", v)]
+
+
+@pytest.mark.visual
+def test_status_sheet_prints_one_page_wide(demo_base, tmp_path):
+    """The status sheet through LibreOffice: landscape pages, each with the header row and the last column
+    (nothing printed on a second page across), the 示例数据 mark and its page number; kept in artifacts/excel/."""
+    out = tmp_path / "report.xlsx"
+    assert run_cli("report", "--out", out, "--db", demo_base[1]).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    for name in wb.sheetnames[1:]:
+        del wb[name]
+    single = tmp_path / "目标状态.xlsx"
+    wb.save(single)
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(single)],
+                   check=True, capture_output=True, timeout=240)
+    pdf = tmp_path / "目标状态.pdf"
+    subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert 3 <= len(pages) <= 8
+    excel = config.ROOT / "artifacts" / "excel"
+    shutil.rmtree(excel, ignore_errors=True)
+    excel.mkdir(parents=True)
+    seen = set()
+    for n, page in enumerate(pages, start=1):
+        shutil.copy(page, excel / page.name)
+        image = Image.open(page)
+        assert image.size[0] > image.size[1]  # landscape
+        text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "目标编号" in text and "牵头单位" in text and "说明" in text and config.DEMO_LABEL in text, n
+        assert f"第 {n} 页" in text
+        seen |= {t for t in text.split() if re.fullmatch(r"[TB]\d\d-\d", t)}
+    assert len(seen) == 80  # every target printed
 
 
 def test_no_exported_cell_becomes_a_formula(wh, tmp_path):
@@ -309,16 +407,17 @@ def test_csv_and_excel_downloads_defuse_formulas():
     assert wb["表"]["A2"].value == "=1+1" and wb["表"]["B3"].value == -2
 
 
-def test_report_says_so_when_no_browser_is_installed(demo_base, tmp_path):
+@pytest.mark.parametrize("name", ["d.pptx", "监测报告.docx"])
+def test_report_says_so_when_no_browser_is_installed(demo_base, tmp_path, name):
     import os
 
     env = {**os.environ, "BROWSER_PATH": "/nonexistent/chromium"}
     result = subprocess.run(
-        [__import__("sys").executable, "-m", "pipelines", "report", "--out", str(tmp_path / "d.pptx"), "--db", str(demo_base[1])],
+        [__import__("sys").executable, "-m", "pipelines", "report", "--out", str(tmp_path / name), "--db", str(demo_base[1])],
         capture_output=True, text=True, env=env, cwd=config.ROOT, timeout=120)
     assert result.returncode == 1
     assert "apt-get install chromium fonts-noto-cjk" in result.stderr and "Traceback" not in result.stderr
-    assert not (tmp_path / "d.pptx").exists()
+    assert not (tmp_path / name).exists()
 
 
 def test_report_refuses_other_file_types(demo_base, tmp_path):
@@ -354,15 +453,19 @@ def test_a_report_for_a_year_holds_nothing_after_it(demo_base, tmp_path):
     assert run_cli("report", "--out", out, "--db", db, "--as-of", "2025").returncode == 0
     wb = openpyxl.load_workbook(out)
     observations = wb["观测值"]
-    years = {row[3] for row in observations.iter_rows(min_row=2, values_only=True)}
+    year = [c.value for c in observations[1]].index("年度")
+    years = {row[year] for row in observations.iter_rows(min_row=2, values_only=True)}
     assert max(years) == 2025
     tasks = {row[0]: row for row in wb["任务台账"].iter_rows(min_row=2, values_only=True)}
     header = [c.value for c in wb["任务台账"][1]]
     assert tasks[16][header.index("最新进展")] == "推进中"  # the 2026 已完成 is not shown in 2025's report
-    targets = {row[0]: row for row in wb["目标状态"].iter_rows(min_row=2, values_only=True)}
-    header = [c.value for c in wb["目标状态"][1]]
+    targets = {row[0]: row for row in wb["目标状态明细"].iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in wb["目标状态明细"][1]]
     # An acceptance is said as 是/否 (or when it passed), never as 1/0.
     accept = targets["T06-9"]
     assert accept[header.index("最新情况")] == "否" and accept[header.index("最新值")] is None
     assert accept[header.index("状态")] == "未到期"
     assert targets["T03-5"][header.index("最新情况")] == "95.9%"
+    printed = {row[1]: row for row in wb["目标状态"].iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in wb["目标状态"][1]]
+    assert printed["T03-5"][header.index("最新情况")] == "95.9%（2025年）" and printed["T06-9"][header.index("状态")] == "未到期"
