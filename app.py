@@ -5,7 +5,9 @@ import streamlit as st
 from dashboard import auth
 from dashboard.filters import sidebar
 
-st.set_page_config(page_title="敖汉旗教育高质量发展监测", page_icon=":material/school:", layout="wide")
+# An emoji favicon is drawn in the browser; a :material/…: one is fetched from fonts.gstatic.com, which the
+# intranet cannot reach and the proxy's Content-Security-Policy refuses.
+st.set_page_config(page_title="敖汉旗教育高质量发展监测", page_icon="🎓", layout="wide")
 
 pages = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
@@ -15,11 +17,13 @@ pages = [
     st.Page("pages/upload.py", title="数据填报", icon=":material/upload_file:"),
     st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
 ]
-if auth.settings()["sign_in_required_for_all_pages"] and auth.current() is None:
-    # The settings in data/accounts.json close every page until someone signs in.
+locked = auth.reading_requires_sign_in() and auth.current() is None
+if locked:
+    # data/accounts.json's settings (by default: whenever the app is reachable beyond this machine).
     pages = [st.Page(auth.sign_in_page, title="登录", icon=":material/login:")]
 navigation = st.navigation(pages)
 st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台")
-sidebar()
+if not locked:
+    sidebar()
 auth.sidebar_status()
 navigation.run()

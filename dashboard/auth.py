@@ -1,6 +1,8 @@
 """Sign-in for the pages that change data: lock-out after repeated failures, expiry after inactivity."""
 
+import ipaddress
 import time
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -19,6 +21,45 @@ def store() -> AccountStore:
 
 def settings() -> dict:
     return store().settings()
+
+
+# Headers a reverse proxy adds (nginx as deploy/ configures it sets the first two): their presence means
+# the browser is somewhere else, whatever address the connection to Streamlit comes from.
+PROXY_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
+
+
+def _is_loopback(address: str | None) -> bool:
+    if address in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except (TypeError, ValueError):
+        return False
+
+
+def sign_in_required(rule, server_address: str | None, headers: Mapping[str, str], peer: str | None) -> bool:
+    """Whether this session must sign in before reading any page.
+
+    rule is the setting `sign_in_required_for_all_pages`: true always, false never (the operator has opened
+    reading on purpose), anything else (the default "beyond_loopback") unless the app is reachable on this
+    machine only and the browser is on it: the server listens on a loopback address, the connection
+    comes from one, and no proxy stands between. A session without any HTTP headers has no connection
+    at all (AppTest, a bare run).
+    """
+    if rule is True or rule is False:
+        return rule
+    if not headers:
+        return False
+    present = {name.lower() for name in headers}
+    if any(name.lower() in present for name in PROXY_HEADERS):
+        return True
+    return not _is_loopback(server_address) or isinstance(peer, str)  # Streamlit gives no peer for loopback
+
+
+def reading_requires_sign_in() -> bool:
+    """sign_in_required for the current session, from the settings and the connection."""
+    return sign_in_required(settings()["sign_in_required_for_all_pages"], str(st.get_option("server.address") or ""),
+                            st.context.headers, st.context.ip_address)
 
 
 def _record(event: str, account: str | None, result: str) -> None:

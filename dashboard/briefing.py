@@ -10,6 +10,7 @@ The deck is the list SLIDE_BUILDERS: each builder takes the Briefing and returns
 of the platform adds its slides by adding a builder.
 """
 
+import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from .queries import Filters, reading
 from .slides import (
     ACCENT,
     CONTENT,
+    FILL,
     INK,
     MUTED,
     RED,
@@ -46,8 +48,9 @@ from .slides import (
 
 KEY_TARGETS = ("T03-5", "T10-5", "T10-6", "T36-1", "T19-1")  # 毛入学率, 入公办园率, 普惠覆盖率, 高中初结构, 职普比
 AT_RISK = config.LAGGING_STATUSES
-BARS_PER_SLIDE = 10  # targets on one projected gap chart, each label at 14 pt or more
-BAR_HEIGHT, CHART_FRAME = 28.0, 100.0  # pt per bar, and for the legend and the axis, on a slide
+BARS_PER_SLIDE = charts.MAX_BARS  # at most, on one projected gap chart; fewer where their rows do not fit
+CHART_MARGIN = 40.0  # pt above and below a gap chart's rows (its axis labels are at the top)
+MAX_STRETCH = 1.6  # a gap chart's rows may be spread this much to fill a slide, no more
 SENTENCE = 18.0
 GAP = 8.0
 PLAN_SOURCE = "《敖汉旗推动教育高质量发展实施方案》及附件工作任务清单（2023年4月7日印发）"
@@ -201,36 +204,109 @@ def section_counts(part: pd.DataFrame) -> str:
     return f"本部分{len(part)}个量化目标：{said}。"
 
 
+def rows_height(fig: go.Figure) -> float:
+    """The height of a gap chart's rows: it lays them out one y unit a pixel, between its margins."""
+    return fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+
+
+def part_charts(b: Briefing, part: pd.DataFrame) -> list[tuple[str, pd.DataFrame, go.Figure]]:
+    """A part's gap charts laid out the width of a slide, with as many targets each as fit its height
+    (the rows are laid out in pixels: a chart that does not fit is split further, never squeezed), and a
+    chart of one or two rows joined to the one before it where the two fit together."""
+    width = round(CONTENT.width)
+    demo = b.demo and bool(part["is_demo"].any())
+    built: dict[tuple, go.Figure] = {}
+
+    def chart(title: str, chunk: pd.DataFrame) -> go.Figure:
+        key = (title, tuple(chunk["target_id"]))
+        if key not in built:
+            built[key] = charts.gap_chart(chunk, b.as_of, demo, title, width=width)
+        return built[key]
+
+    def fits(fig: go.Figure) -> bool:
+        return rows_height(fig) + CHART_MARGIN <= CONTENT.height
+
+    n = len(part)
+    # k charts of about n/k targets each, for the fewest k that fit: even charts
+    tries = sorted({math.ceil(n / k) for k in range(1, n + 1) if math.ceil(n / k) <= BARS_PER_SLIDE}, reverse=True)
+    for bars in tries:
+        found = [(title, chunk, chart(title, chunk)) for title, chunk in charts.gap_chunks(part, bars)]
+        if bars == tries[-1] or all(fits(fig) for _, _, fig in found):
+            break
+    joined: list[tuple[str, pd.DataFrame, go.Figure]] = []
+    for title, chunk, fig in found:
+        if joined and min(len(chunk), len(joined[-1][1])) <= 2:
+            first_title, first, _ = joined[-1]
+            both = pd.concat([first, chunk])
+            keys = sorted(both["key_task_no"].unique())
+            span = f"重点任务{keys[0]}—{keys[-1]}" if len(keys) > 1 else f"重点任务{keys[0]}"
+            name = first_title.split("（")[0] + f"（{span}{'，续' if '，续' in first_title else ''}）"
+            if fits(together := chart(name, both)):
+                joined[-1] = (name, both, together)
+                continue
+        joined.append((title, chunk, fig))
+    return joined
+
+
 def section_slides(b: Briefing) -> list[Slide]:
-    """Each part of the plan: its gap charts the width of the slide; the sentences for its lagging targets
-    under a chart where they fit, else on the part's own slides after its charts."""
+    """Each part of the plan: its gap charts the width of the slide, each with the sentences for its lagging
+    targets under it where they fit; those that did not, under the part's last chart as far as there is
+    room (after the part's counts), and the rest on the part's own slides."""
     slides = []
     for _, part in b.statuses.groupby("section_no", sort=True):
         section = f"{config.SECTION_NUMERALS[int(part['section_no'].iloc[0]) - 1]}、{part['section_title'].iloc[0]}"
-        later = []  # chunks whose sentences did not fit under their chart
-        for title, chunk in charts.gap_chunks(part, BARS_PER_SLIDE):
-            fig = charts.gap_chart(chunk, b.as_of, b.demo and bool(chunk["is_demo"].any()), title)
-            lines = sentence_lines(chunk)
-            below = text_height(lines, CONTENT.width) if lines else 0.0
-            room = CONTENT.height - below - GAP
-            if lines and room >= CHART_FRAME + BAR_HEIGHT * len(chunk):
-                box = Box(CONTENT.left, CONTENT.top, CONTENT.width, room)
-                text = Text(Box(CONTENT.left, CONTENT.top + room + GAP, CONTENT.width, below), lines)
-                slides.append(Slide(title, [slide_chart(fig, box), text]))
-            else:
-                slides.append(Slide(title, [slide_chart(fig, CONTENT)]))
-                if lines:
-                    later.append(chunk)
-        if later:
-            rows = pd.concat(later)
+        found = part_charts(b, part)
+        later: list[pd.DataFrame] = []  # chunks whose sentences did not fit under their own chart
+        for i, (title, chunk, fig) in enumerate(found):
+            natural = rows_height(fig) + CHART_MARGIN
+            own = sentence_lines(chunk)
+            if i < len(found) - 1:
+                if own and natural + text_height(own, CONTENT.width) + GAP <= CONTENT.height:
+                    slides.append(chart_with_text(title, fig, natural, own))
+                else:
+                    slides.append(chart_alone(title, fig, natural))
+                    later += [chunk] if own else []
+                continue
+            # The part's last chart: the sentences still to say follow it, as far as there is room.
+            rows = pd.concat([*later, chunk])
 
             def lines(scale: float, rows=rows, part=part) -> list[Line]:
                 size = SENTENCE * scale
-                return [Line(section_counts(part), size, True, ACCENT, 0.6), *sentence_lines(rows, size)]
+                said = sentence_lines(rows, size)
+                return [Line(section_counts(part), size, True, ACCENT, 0.6), *said] if said else []
 
-            for title, page in numbered(f"{section}：需要关注的目标", fitted_pages(lines, CONTENT.width, CONTENT.height)):
-                slides.append(Slide(title, [Text(CONTENT, page)]))
+            queue = lines(1.0) if later else own
+            room = CONTENT.height - natural - GAP
+            n = 0
+            while n < len(queue) and text_height(queue[:n + 1], CONTENT.width) <= room * FILL:
+                n += 1
+            if n < (2 if later else 1):
+                n = 0
+            slides.append(chart_with_text(title, fig, natural, queue[:n]) if n else chart_alone(title, fig, natural))
+            rest = queue[n:]
+            if rest:
+                if n == 0 and later:
+                    pages = fitted_pages(lines, CONTENT.width, CONTENT.height)
+                else:
+                    head = [] if later else [Line(section_counts(part), SENTENCE, True, ACCENT, 0.6)]
+                    pages = pages_of(head + rest, CONTENT.width, CONTENT.height)
+                for page_title, page in numbered(f"{section}：需要关注的目标", pages):
+                    slides.append(Slide(page_title, [Text(CONTENT, page)]))
     return slides
+
+
+def chart_alone(title: str, fig: go.Figure, natural: float) -> Slide:
+    height = min(CONTENT.height, natural * MAX_STRETCH)
+    return Slide(title, [slide_chart(fig, Box(CONTENT.left, CONTENT.top, CONTENT.width, height))])
+
+
+def chart_with_text(title: str, fig: go.Figure, natural: float, lines: list[Line]) -> Slide:
+    """A gap chart with sentences under it: the chart as tall as its rows (spread a little where there is
+    room), the text below."""
+    below = text_height(lines, CONTENT.width)
+    height = max(natural, min(CONTENT.height - below - GAP, natural * MAX_STRETCH))
+    text = Text(Box(CONTENT.left, CONTENT.top + height + GAP, CONTENT.width, CONTENT.height - height - GAP), lines)
+    return Slide(title, [slide_chart(fig, Box(CONTENT.left, CONTENT.top, CONTENT.width, height)), text])
 
 
 def key_indicator_slides(b: Briefing) -> list[Slide]:

@@ -20,63 +20,120 @@ MILESTONE_YEARS = config.MILESTONE_YEARS
 
 
 PLAN_SOURCE = "数据来源：《敖汉旗推动教育高质量发展实施方案》附件工作任务清单"
-# The annotations that frame a chart on its own (source line, 示例数据 mark): a slide or a report page that
-# carries its own leaves them out (dashboard/placement.py).
-FRAME_ANNOTATIONS = ("source-line", "demo-mark")
 
 
 def source_line(demo: bool, source: str = config.SOURCE_LINE) -> str:
-    return source + (f"；{config.DEMO_LABEL}" if demo else "")
+    return source + (f"；<b><span style='color:{DEMO_RED}'>{config.DEMO_LABEL}</span></b>" if demo else "")
+
+
+DEMO_RED = "#B00020"
+DEMO_STAMP = "demo_stamp"  # the boxed 示例数据 of an exported chart (the page marks demo data its own way)
+SOURCE_NOTE = "source_line"
+# What frames a chart on its own (its source line, its 示例数据 stamp): a slide or a report page that carries
+# its own leaves them out (dashboard/placement.py).
+FRAME_ANNOTATIONS = (SOURCE_NOTE, DEMO_STAMP)
 
 
 def style(fig: go.Figure, title: str, as_of: int | None, demo: bool, height: int | None = None,
           subtitle: str | None = None, source: str = config.SOURCE_LINE) -> go.Figure:
-    """Title (with the as-of year), source line, fonts and margins for a slide."""
+    """Title (with the as-of year), source line, fonts and margins for a slide.
+
+    The title, subtitle and boxed 示例数据 stamp are for the exported picture; on a page, `page_figure`
+    takes them out and the page writes them as text that wraps on any screen.
+    """
     sub = "；".join(x for x in (f"评估年度：{as_of}年" if as_of else None, subtitle) if x)
     fig.update_layout(
         title=dict(text=f"<b>{title}</b>", subtitle=dict(text=sub, font=dict(size=15, color="#555")),
                    x=0.01, xanchor="left", y=0.985, yanchor="top", yref="container", font=dict(size=22, color=INK)),
         font=dict(family=FONT, size=BASE_FONT, color=INK),
         template="plotly_white",
-        margin=dict(l=20, r=30, t=120, b=90),
+        margin=dict(l=20, r=30, t=120, b=max(70, fig.layout.margin.b or 0)),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, xanchor="left", font=dict(size=14),
                     bgcolor="rgba(255,255,255,0)"),
         hoverlabel=dict(font=dict(family=FONT, size=14)),
         paper_bgcolor="white",
         plot_bgcolor="white",
+        separators=".,",
     )
     if height:
         fig.update_layout(height=height)
     fig.add_annotation(
         text=source_line(demo, source), xref="paper", yref="paper", x=0, y=0, yshift=-fig.layout.margin.b + 4,
-        xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=13, color="#666"), name="source-line",
+        xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=13, color="#666"), name=SOURCE_NOTE,
     )
     if demo:
         fig.add_annotation(
-            text=config.DEMO_LABEL, xref="paper", yref="paper", x=1, y=1.0, yshift=100, xanchor="right", yanchor="top",
-            showarrow=False, font=dict(size=16, color="#B00020"), bordercolor="#B00020", borderwidth=1.5, borderpad=4,
-            name="demo-mark",
+            name=DEMO_STAMP, text=config.DEMO_LABEL, xref="paper", yref="paper", x=1, y=1, yshift=fig.layout.margin.t - 12,
+            xanchor="right", yanchor="top", showarrow=False, font=dict(size=16, color=DEMO_RED), bordercolor=DEMO_RED, borderwidth=1.5,
+            borderpad=4,
         )
     return fig
 
 
+PAGE_TOP_MARGIN = 30
+
+
+def page_figure(fig: go.Figure) -> tuple[dict, str, str]:
+    """The figure as a page shows it: (spec without title and stamp, title, subtitle).
+
+    Plotly cannot wrap a title, so on a narrow screen it would be cut; the page writes it above the
+    chart instead. The exported PNG keeps everything.
+    """
+    spec = fig.to_plotly_json()
+    layout = dict(spec["layout"])
+    title = layout.pop("title", {}) or {}
+    text = str(title.get("text", "")).replace("<b>", "").replace("</b>", "")
+    subtitle = str((title.get("subtitle") or {}).get("text", ""))
+    layout["annotations"] = [a for a in layout.get("annotations", ()) if a.get("name") != DEMO_STAMP]
+    margin = dict(layout.get("margin") or {})
+    if "height" in layout and "t" in margin:
+        layout["height"] = layout["height"] - margin["t"] + PAGE_TOP_MARGIN
+    margin["t"] = PAGE_TOP_MARGIN
+    layout["margin"] = margin
+    return {"data": spec["data"], "layout": layout}, text, subtitle
+
+
 def chart_config(filename: str) -> dict:
-    """Plotly's toolbar: the camera button saves a PNG at slide resolution."""
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": filename, "width": SLIDE_WIDTH,
-                                 "height": SLIDE_HEIGHT, "scale": SLIDE_SCALE},
-        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    }
+    """No toolbar on the page: the PNG button below each chart gives the slide-sized picture, and a
+    toolbar would cover the chart's top right corner on a phone."""
+    return {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
-# The target-gap chart.
+# The target-gap chart: one row per target — its name and status on a line, and below it a bar of the
+# progress from its baseline (the left end) to its target (the dotted line), with the latest value and
+# the target written in the bar. Names wrap and use the whole width, so that nothing is cut on a phone,
+# a screen or a slide; rows are laid out in pixels, so that no text runs into another.
+
+LABEL_WRAP = 20  # characters per line of a name stacked above its bar (a phone's width at 15 px)
+WIDE_LABEL_WRAP = 26  # of a name beside its bar, in the left third of a slide-wide chart
+VALUE_WRAP = 22  # of the value text above the bar (stacked)
+WIDE_VALUE_WRAP = 50
+WIDE_LABEL_SHARE = 0.36  # the left part of a wide chart that holds the names
+LINE_PX = 21  # one line of text
+BAR_PX = 14
+ROW_GAP_PX = 14
+NO_PROGRESS = ("no_data", "year_no_data", "not_due")
+MIN_BAR = 2.5  # a bar shorter than this (a missed acceptance, a fall) is drawn this long, to show its colour
+X_MAX = 125.0
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters (a Latin letter or digit counts half), never cutting a name."""
+    lines, line, used = [], "", 0.0
+    for ch in text:
+        size = 0.55 if ord(ch) < 0x2E80 else 1.0
+        if used + size > width and line:
+            lines.append(line)
+            line, used = "", 0.0
+        line += ch
+        used += size
+    return [*lines, line] if line else lines
 
 
 def progress_of(row) -> tuple[float | None, float | None]:
     """(progress toward the target in %, where the required path stands now in %) for one target."""
     status = row.status
-    if status in ("no_data", "year_no_data", "not_due"):
+    if status in NO_PROGRESS:
         return None, None
     met = status in config.MET_STATUSES
     x, v, b = row.target_value, row.latest_value, row.baseline_value
@@ -105,19 +162,40 @@ def progress_of(row) -> tuple[float | None, float | None]:
     if met:
         progress = max(progress, 100.0)
     expected = None
-    if present(row.baseline_year) and present(row.latest_year) and T > row.baseline_year:
+    if present(row.baseline_year) and present(row.latest_year) and T > row.baseline_year and status not in ("missed",):
         expected = max(0.0, min(100.0, 100.0 * (row.latest_year - row.baseline_year) / (T - row.baseline_year)))
     return progress, expected
 
 
-def target_label(row, width: int = 26) -> str:
-    name = row.indicator_name.replace("（当年新增）", "")
-    text = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
-    label = f"{name}　{text}"
-    return label if len(label) <= width else label[: width - 1] + "…"
+def short_name(row) -> str:
+    return row.indicator_name.replace("（当年新增）", "")
 
 
-MAX_BARS = 20  # a 16:9 slide holds about this many labelled bars
+def value_text(row) -> str:
+    """What a bar says: the latest value and its year, then the target and its year."""
+    goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
+    if row.status in NO_PROGRESS or not present(row.latest_value) and not present(row.latest_text):
+        latest = row.status_label
+    else:
+        latest = describe_latest(row) + (f"（{int(row.latest_year)}年）" if present(row.latest_year) else "")
+    return f"{latest}／目标 {goal}（{describe_year(row)}）"
+
+
+def label_lines(row, width: int = LABEL_WRAP) -> list[str]:
+    """The row's heading: target number, name (wrapped), and its status in its colour."""
+    colour = config.STATUS_COLOURS[row.status]
+    plain = wrap(f"{row.target_id} {short_name(row)}", width)
+    lines = [f"<b>{line}</b>" for line in plain]
+    lines[0] = lines[0].replace(f"<b>{row.target_id} ", f"<span style='color:#777'>{row.target_id}</span> <b>", 1)
+    status = f"<span style='color:{colour}'>■</span> {row.status_label}"
+    if len(wrap(plain[-1] + "　■ " + row.status_label, width)) == 1:
+        lines[-1] += f"　{status}"
+    else:
+        lines.append(status)
+    return lines
+
+
+MAX_BARS = 10  # a 16:9 slide holds about this many rows
 
 
 def gap_chunks(frame: pd.DataFrame, max_bars: int = MAX_BARS) -> list[tuple[str, pd.DataFrame]]:
@@ -127,88 +205,161 @@ def gap_chunks(frame: pd.DataFrame, max_bars: int = MAX_BARS) -> list[tuple[str,
         name = f"{config.SECTION_NUMERALS[section - 1]}、{part['section_title'].iloc[0]}"
         groups, current = [], []
         for _, block in part.groupby("key_task_no", sort=True):
-            if current and sum(len(b) for b in current) + len(block) > max_bars:
-                groups.append(current)
-                current = []
-            current.append(block)
+            for start in range(0, len(block), max_bars):  # a key task longer than a slide is split too
+                piece = block.iloc[start:start + max_bars]
+                if current and sum(len(b) for b in current) + len(piece) > max_bars:
+                    groups.append(current)
+                    current = []
+                current.append(piece)
         groups.append(current)
-        for blocks in groups:
+        for i, blocks in enumerate(groups):
             sub = pd.concat(blocks)
             keys = sorted(sub["key_task_no"].unique())
-            suffix = "" if len(groups) == 1 else f"（重点任务{keys[0]}—{keys[-1]}）" if len(keys) > 1 else f"（重点任务{keys[0]}）"
+            span = f"重点任务{keys[0]}—{keys[-1]}" if len(keys) > 1 else f"重点任务{keys[0]}"
+            suffix = "" if len(groups) == 1 else f"（{span}{'，续' if i and keys[0] in groups[i - 1][-1]['key_task_no'].values else ''}）"
             chunks.append((name + suffix, sub))
     return chunks
 
 
-def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str) -> go.Figure:
-    """Targets as bullets: progress from the baseline (0%) to the target (100%), coloured by status, with
-    a tick where the required path stands in the latest year."""
-    frame = frame.copy()
-    pairs = [progress_of(r) for r in frame.itertuples()]
-    frame["progress"] = [p for p, _ in pairs]
-    frame["expected"] = [e for _, e in pairs]
-    frame["label"] = [f"{r.target_id}　{target_label(r)}" for r in frame.itertuples()]
-    frame["shown"] = frame["progress"].clip(-20, 130)
-    order = list(reversed(frame["label"].tolist()))
+def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: bool = False,
+              width: int = SLIDE_WIDTH) -> go.Figure:
+    """Each target as a row: its name and status, and a bar from its baseline (left) to its target (the
+    dotted line) with the latest value and the target written in it; a black tick where the required
+    path stands in the latest year. A click on a bar gives its target (customdata).
+
+    stacked: the name above the bar, for a page of any width (a phone); otherwise beside it, for a
+    slide-wide picture `width` px wide (a deck lays it out narrower, at its size on the slide).
+    """
+    label_wrap, value_wrap = (LABEL_WRAP, VALUE_WRAP) if stacked else (
+        round(WIDE_LABEL_WRAP * width / SLIDE_WIDTH), round(WIDE_VALUE_WRAP * width / SLIDE_WIDTH))
+    rows, top = [], 0.0
+    for r in frame.itertuples():
+        progress, expected = progress_of(r)
+        labels = label_lines(r, label_wrap)
+        values = wrap(value_text(r), value_wrap)
+        text_px = len(values) * LINE_PX + 2
+        if stacked:  # name, then value, then bar, one under the other
+            label_y, value_y = top, top + len(labels) * LINE_PX
+        else:  # the name beside the value and bar
+            label_y = top + max(len(labels) * LINE_PX, text_px + BAR_PX) / 2
+            value_y = label_y - (text_px + BAR_PX) / 2
+        centre = value_y + text_px + BAR_PX / 2
+        top = max(centre + BAR_PX / 2, label_y + (len(labels) * LINE_PX / 2 if not stacked else 0)) + ROW_GAP_PX
+        rows.append((r, progress, expected, labels, values, label_y, value_y, centre))
+    height_px = top
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=[100] * len(frame), y=frame["label"], orientation="h", marker_color="#EFEFEF",
-                         hoverinfo="skip", showlegend=False, width=0.8))
-    for status in config.STATUS_LABELS:
-        rows = frame[frame["status"] == status]
-        if rows.empty:
-            continue
-        x = rows["shown"].fillna(2)
+    fig.add_trace(go.Bar(
+        x=[100.0] * len(rows), y=[row[7] for row in rows], width=BAR_PX, orientation="h",
+        marker_color="#EEEEEE", marker_line=dict(color="#CCCCCC", width=0.5), customdata=[row[0].target_id for row in rows],
+        hovertext=[_hover(row[0]) for row in rows], hoverinfo="text", showlegend=False, name="目标",
+    ))
+    shown = [(row, max(MIN_BAR, min(X_MAX, row[1]))) for row in rows if row[1] is not None]
+    if shown:
         fig.add_trace(go.Bar(
-            x=x, y=rows["label"], orientation="h", width=0.55,
-            marker=dict(color=config.STATUS_COLOURS[status], line=dict(color="#555", width=0.5)),
-            name=config.STATUS_LABELS[status], customdata=[_hover(r) for r in rows.itertuples()],
-            hovertemplate="%{customdata}<extra></extra>",
+            x=[length for _, length in shown], y=[row[7] for row, _ in shown], width=BAR_PX, orientation="h",
+            marker_color=[config.STATUS_COLOURS[row[0].status] for row, _ in shown],
+            marker_line=dict(color="#555", width=0.5), customdata=[row[0].target_id for row, _ in shown],
+            hovertext=[_hover(row[0]) for row, _ in shown], hoverinfo="text", showlegend=False, name="进展",
         ))
-    ticks = frame.dropna(subset=["expected"])
-    if len(ticks):
+    ticks = [(row[2], row[7]) for row in rows if row[2] is not None]
+    if ticks:
         fig.add_trace(go.Scatter(
-            x=ticks["expected"], y=ticks["label"], mode="markers", name="按期应达进度",
-            marker=dict(symbol="line-ns", size=20, line=dict(width=3, color=TARGET_COLOUR)),
-            hovertemplate="按期应达进度 %{x:.0f}%<extra></extra>"))
-    fig.add_vline(x=100, line=dict(color=TARGET_COLOUR, width=1.5, dash="dot"))
-    fig.update_yaxes(categoryorder="array", categoryarray=order, tickfont=dict(size=14))
-    fig.update_xaxes(range=[-22, 132], ticksuffix="%", gridcolor=GRID, tickvals=[0, 25, 50, 75, 100, 125],
-                     title_text="自基线（0%）至目标（100%）的进展", title_font=dict(size=14))
-    fig.update_layout(barmode="overlay", bargap=0.25)
-    return style(fig, title, as_of, demo, height=SLIDE_HEIGHT,
-                 subtitle="条形为已取得的进展，竖线为按期应达到的位置，颜色为状态")
+            x=[t[0] for t in ticks], y=[t[1] for t in ticks], mode="markers", showlegend=False, hoverinfo="skip",
+            marker=dict(symbol="line-ns", size=BAR_PX + 8, line=dict(width=3, color=TARGET_COLOUR)),
+        ))
+    for _r, _, _, labels, values, label_y, value_y, _ in rows:
+        fig.add_annotation(x=0, xref="paper", y=label_y, yref="y", xanchor="left", yanchor="top" if stacked else "middle",
+                           align="left", text="<br>".join(labels), showarrow=False, font=dict(size=15, color=INK))
+        fig.add_annotation(x=0, y=value_y, xanchor="left", yanchor="top", align="left", text="<br>".join(values),
+                           showarrow=False, font=dict(size=14, color=INK), xshift=-2)
+    fig.add_shape(type="line", x0=100, x1=100, y0=0, y1=height_px, line=dict(color=TARGET_COLOUR, width=1.5, dash="dot"),
+                  layer="below")
+    fig.update_yaxes(range=[height_px, 0], visible=False, fixedrange=True)
+    fig.update_xaxes(range=[0, X_MAX], tickvals=[0, 100], ticktext=["基线", "目标"], side="top", showgrid=False,
+                     zeroline=False, fixedrange=True, tickfont=dict(size=13, color="#555"),
+                     domain=[0, 1] if stacked else [WIDE_LABEL_SHARE, 1])
+    fig.update_layout(barmode="overlay", bargap=0, clickmode="event+select", dragmode=False)
+    figure = style(fig, title, as_of, demo, subtitle="条形：自基线至目标的进展（虚线为目标）；竖线：按期应达到的位置；颜色：状态")
+    if stacked:
+        figure.update_layout(margin_l=6, margin_r=6)  # a phone needs every pixel of its width
+    margin = figure.layout.margin
+    figure.update_layout(height=int(height_px + margin.t + margin.b))  # one data unit of y is one pixel
+    return figure
 
 
 def _hover(row) -> str:
     target = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
-    latest = describe_latest(row)
     lines = [
-        f"<b>{row.target_id} {row.indicator_name}</b>",
+        f"<b>{row.target_id} {short_name(row)}</b>",
         f"目标：{target}（{describe_year(row)}）",
-        f"基线：{number(row.baseline_value, row.unit)}" + (f"（{int(row.baseline_year)}）" if present(row.baseline_year) else ""),
-        f"最新：{latest}" + (f"（{int(row.latest_year)}）" if present(row.latest_year) else ""),
+        f"最新：{describe_latest(row)}" + (f"（{int(row.latest_year)}年）" if present(row.latest_year) else ""),
         f"状态：{row.status_label}",
         f"牵头：{row.lead_unit}",
+        "点击查看详情",
     ]
-    if present(row.detail) and row.detail:
-        lines.append(str(row.detail)[:60])
+    if present(row.baseline_value) and row.kind not in ("milestone", "ratio"):
+        lines.insert(2, f"基线：{number(row.baseline_value, row.unit)}（{int(row.baseline_year)}年）")
     return "<br>".join(lines)
 
 
 # One indicator over the years.
 
 
-def _milestone_marks(fig: go.Figure, years: list[int]) -> None:
-    for y in MILESTONE_YEARS:
-        if years and min(years) - 1 <= y <= max(max(years), config.PLAN_END_YEAR):
-            fig.add_vline(x=y, line=dict(color="#BBBBBB", width=1, dash="dash"))
-            fig.add_annotation(x=y, y=1.0, yref="paper", text=f"{y}", showarrow=False, yshift=10,
-                               font=dict(size=12, color="#777"))
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values (1, 2, 2.5 or 5 × a power of ten) covering low..high, about `count` of them."""
+    if not math.isfinite(low) or not math.isfinite(high):
+        return []
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    ticks, value = [], first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
 
 
-def _year_axis(fig: go.Figure, start: int, end: int) -> None:
-    fig.update_xaxes(range=[start - 0.5, end + 0.5], dtick=1, tickformat="d", gridcolor=GRID, title_text="年度")
+def _value_axis(fig: go.Figure, values: list[float], unit: str, from_zero: bool = False) -> None:
+    """Round ticks written as a reader writes numbers (12,000; 1.2万 for a large amount; 95%)."""
+    values = [v for v in values if present(v)]
+    if not values:
+        return
+    low, high = min(values), max(values)
+    if from_zero:
+        low = min(0.0, low)
+    pad = (high - low) * 0.12 or max(abs(high) * 0.1, 1.0)
+    low, high = (low if from_zero else low - pad), high + pad
+    ticks = nice_ticks(low, high)
+    fig.update_yaxes(tickvals=ticks, ticktext=[number(t, "%" if unit == "%" else "") for t in ticks],
+                     range=[ticks[0], ticks[-1]], gridcolor=GRID, title_text=None if unit == "%" else unit)
+
+
+def _year_axis(fig: go.Figure, start: int, end: int, target_year: int | None = None,
+               notes: dict[int, str] | None = None) -> None:
+    """Years as ticks; the target year said under its tick, the 2025/2028/2030 horizons as faint lines
+    behind the data (never over a data label)."""
+    years = list(range(start, end + 1))
+    text = []
+    for y in years:
+        lines = [f"{y}"]
+        if notes and y in notes:
+            lines.append(notes[y])
+        if y == target_year:
+            lines.append("<b>目标年</b>")
+        text.append("<br>".join(lines))
+    fig.update_xaxes(range=[start - 0.5, end + 0.5], tickvals=years, ticktext=text, gridcolor=GRID, title_text=None)
+    lines = max(t.count("<br>") + 1 for t in text)
+    fig.update_layout(margin_b=40 + 20 * lines)  # the tick lines, then the source line below them
     fig.update_yaxes(gridcolor=GRID)
+    for y in MILESTONE_YEARS:
+        if start <= y <= end:
+            fig.add_vline(x=y, line=dict(color="#BBBBBB" if y != target_year else "#777777", width=1, dash="dash"),
+                          layer="below")
 
 
 def _hover_points(values: pd.DataFrame, unit: str) -> list[str]:
@@ -232,7 +383,7 @@ def indicator_chart(target, values: pd.DataFrame, as_of: int, demo: bool, shares
     title = f"{target.indicator_name.replace('（当年新增）', '')}"
     goal = describe_target(target.kind, target.comparator, target.target_value, target.unit, parts_of(target.ratio_parts), target.basis)
     T = int(target.target_year) if present(target.target_year) else config.PLAN_END_YEAR
-    subtitle = f"目标：{goal}（{T}年）；状态：{target.status_label}"
+    subtitle = f"目标：{goal}（{describe_year(target)}）；状态：{target.status_label}"
     kind = target.kind
     if kind == "ratio":
         return style(structure_chart(target, shares if shares is not None else pd.DataFrame()), title, as_of, demo, 560, subtitle)
@@ -249,7 +400,9 @@ def level_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     unit = target.unit or ""
     years = values["year"].tolist()
     start = min(years + [config.BASELINE_YEAR])
+    shown = list(values["value"])
     if target.kind != "trend" and present(target.target_value):
+        shown.append(target.target_value)
         fig.add_trace(go.Scatter(x=[start - 0.5, config.PLAN_END_YEAR + 0.5], y=[target.target_value] * 2, mode="lines",
                                  line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
                                  name=f"目标 {describe_target(target.kind, target.comparator, target.target_value, unit)}"))
@@ -257,38 +410,50 @@ def level_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
         fig.add_trace(go.Scatter(x=[target.baseline_year, T], y=[target.baseline_value, target.target_value], mode="lines",
                                  line=dict(color=PATH_COLOUR, width=2, dash="dot"), name="按期所需路径"))
     if present(target.projected_value) and present(target.latest_year):
+        shown.append(target.projected_value)
         fig.add_trace(go.Scatter(x=[target.latest_year, T], y=[target.latest_value, target.projected_value], mode="lines",
                                  line=dict(color=config.STATUS_COLOURS[target.status], width=2, dash="dashdot"),
                                  name=f"按当前速度推算（{T}年约{number(target.projected_value, unit)}）"))
     fig.add_trace(go.Scatter(
         x=values["year"], y=values["value"], mode="lines+markers+text", name="实际值",
         line=dict(color="#1F4E79", width=3), marker=dict(size=10),
-        text=[number(v, unit) for v in values["value"]], textposition="top center", textfont=dict(size=13),
+        text=[number(v, unit) for v in values["value"]], textposition="top center", textfont=dict(size=14),
         customdata=_hover_points(values, unit), hovertemplate="%{customdata}<extra></extra>",
     ))
-    _year_axis(fig, start, config.PLAN_END_YEAR)
-    if unit:
-        fig.update_yaxes(title_text=unit)
+    _year_axis(fig, start, config.PLAN_END_YEAR, T if not target.recurring else None)
     if target.kind == "rank":
-        fig.update_yaxes(autorange="reversed", title_text="全市位次（1为最好）", dtick=1)
-    _milestone_marks(fig, years)
+        top = max(shown + [target.target_value or 1])
+        fig.update_yaxes(autorange=False, range=[top + 1, 0.5], title_text="全市位次（1为最好）",
+                         tickvals=list(range(1, int(top) + 2)), gridcolor=GRID)
+    else:
+        _value_axis(fig, shown, unit, from_zero=unit != "%" and min(shown) >= 0 and min(shown) < max(shown) * 0.3)
     return fig
 
 
 def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
-    """Yearly counts as bars; for counts to create, the running total against the target."""
+    """Yearly counts as bars; for counts to create, the running total against the target.
+
+    Each year's new count is written under its year, the running total above its point: two numbers
+    never stand on each other.
+    """
     fig = go.Figure()
     unit = target.unit or ""
-    fig.add_trace(go.Bar(x=values["year"], y=values["value"], name="当年数量", marker_color="#9DC3E6", width=0.5,
-                         text=[number(v) if v else "" for v in values["value"]], textposition="outside",
-                         customdata=_hover_points(values, unit), hovertemplate="%{customdata}<extra></extra>"))
     start = min(values["year"].tolist() + [config.PLAN_START_YEAR])
-    if target.kind == "count_cumulative":
+    notes = {int(r.year): f"{'新增' if target.kind == 'count_cumulative' else ''}{number(r.value)}" for r in values.itertuples()}
+    cumulative = target.kind == "count_cumulative"
+    fig.add_trace(go.Bar(x=values["year"], y=values["value"], name="当年新增" if cumulative else "当年数量",
+                         marker_color="#9DC3E6", width=0.5,
+                         text=None if cumulative else [number(v) for v in values["value"]],
+                         textposition="outside", textfont=dict(size=14),
+                         customdata=_hover_points(values, unit), hovertemplate="%{customdata}<extra></extra>"))
+    shown = list(values["value"]) + [target.target_value or 0]
+    if cumulative:
         start = config.BASELINE_YEAR
         run = values.dropna(subset=["cumulative_value"])
+        shown += list(run["cumulative_value"])
         fig.add_trace(go.Scatter(x=run["year"], y=run["cumulative_value"], mode="lines+markers+text", name="累计",
-                                 line=dict(color="#1F4E79", width=3), marker=dict(size=9),
-                                 text=[number(v) for v in run["cumulative_value"]], textposition="top left"))
+                                 line=dict(color="#1F4E79", width=3), marker=dict(size=9), textfont=dict(size=14),
+                                 text=[f"累计{number(v)}" for v in run["cumulative_value"]], textposition="top center"))
         fig.add_trace(go.Scatter(x=[config.PLAN_START_YEAR - 0.5, T + 0.5], y=[target.target_value] * 2, mode="lines",
                                  line=dict(color=TARGET_COLOUR, dash="dash", width=2), name=f"目标：{T}年累计{number(target.target_value, unit)}"))
         fig.add_trace(go.Scatter(x=[config.BASELINE_YEAR, T], y=[0, target.target_value], mode="lines",
@@ -299,10 +464,8 @@ def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
                                  line=dict(color=TARGET_COLOUR, dash="dash", width=2),
                                  name=f"每年目标 {describe_target(target.kind, target.comparator, target.target_value, unit, basis=target.basis)}"))
         end = config.PLAN_END_YEAR
-    _year_axis(fig, start, end)
-    top = max([*values["value"].dropna(), *values["cumulative_value"].dropna(), target.target_value or 0, 1])
-    fig.update_yaxes(title_text=unit, rangemode="tozero", dtick=max(1, math.ceil(top / 6)), tickformat=",d")
-    _milestone_marks(fig, values["year"].tolist())
+    _year_axis(fig, start, end, T if cumulative else None, notes if cumulative else None)
+    _value_axis(fig, [v * 1.1 for v in shown], unit, from_zero=True)  # room above for the labels
     return fig
 
 
@@ -319,14 +482,15 @@ def structure_chart(target, shares: pd.DataFrame) -> go.Figure:
         part = shares[shares["part_no"] == i + 1] if len(shares) else pd.DataFrame(columns=["share_of_ten", "count"])
         x = [float(v) for v in part["share_of_ten"]] + [p]
         counts = [f"{number(c)}" for c in part["count"]] + ["—"]
+        text = [f"{v:.1f}（{c}个）" for v, c in zip(x[:-1], counts)] + [f"{p:.1f}"]
         fig.add_trace(go.Bar(
             y=categories, x=x, orientation="h", name=names[i] if i < len(names) else f"第{i + 1}部分",
-            marker_color=palette[i % len(palette)], text=[f"{v:.1f}" for v in x], textposition="inside",
+            marker_color=palette[i % len(palette)], text=text, textposition="inside",
             insidetextanchor="middle", textfont=dict(color="white" if i == 0 else INK, size=14),
             customdata=counts, hovertemplate="%{y}：%{x:.2f}（数量 %{customdata}）<extra>" + (names[i] if i < len(names) else "") + "</extra>",
         ))
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(range=[0, 10], title_text="占比（合计为10）", dtick=1, gridcolor=GRID)
+    fig.update_layout(barmode="stack", legend_traceorder="normal", uniformtext=dict(minsize=11, mode="hide"))
+    fig.update_xaxes(range=[0, 10], title_text="各级岗位占比（合计为10）；括号内为岗位数", dtick=1, gridcolor=GRID)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)))
     return fig
 
@@ -339,13 +503,13 @@ def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
         x=values["year"], y=[1] * len(values), mode="markers+text",
         marker=dict(size=22, symbol=["circle" if v >= 1 else "circle-open" for v in values["value"]],
                     color=[config.STATUS_COLOURS["met"] if v >= 1 else "#999" for v in values["value"]], line=dict(width=3)),
-        text=["已通过" if v >= 1 else "未通过" for v in values["value"]], textposition="top center", name="填报情况",
+        text=["是（通过）" if v >= 1 else "否" for v in values["value"]], textposition="top center", name="填报情况",
         customdata=_hover_points(values, ""), hovertemplate="%{customdata}<extra></extra>",
     ))
     fig.add_trace(go.Scatter(x=[T], y=[1], mode="markers+text", marker=dict(size=26, symbol="star", color=TARGET_COLOUR),
                              text=[f"{T}年验收"], textposition="bottom center", name="验收年份"))
     start = min(values["year"].tolist() + [config.PLAN_START_YEAR])
-    _year_axis(fig, start, max(T, config.PLAN_END_YEAR))
+    _year_axis(fig, start, max(T, config.PLAN_END_YEAR), T)
     fig.update_yaxes(visible=False, range=[0.5, 1.6])
     if len(passed):
         fig.add_vrect(x0=int(passed["year"].iloc[0]) - 0.4, x1=int(passed["year"].iloc[0]) + 0.4,
@@ -359,7 +523,8 @@ def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
 def timeline_chart(milestones: pd.DataFrame, today: date, as_of: int, demo: bool) -> go.Figure:
     """Dated milestones 2023–2030, one row per task, coloured by its reported state, today marked."""
     fig = go.Figure()
-    states = [("已完成", "#009E73"), ("逾期未完成", "#D55E00"), ("未到期", "#56B4E9")]
+    states = [("已完成", config.STATUS_COLOURS["met"]), ("逾期未完成", config.STATUS_COLOURS["missed"]),
+              ("未到期", config.STATUS_COLOURS["not_due"])]
     for state, colour in states:
         part = milestones[milestones["state"] == state]
         if part.empty:
@@ -369,9 +534,11 @@ def timeline_chart(milestones: pd.DataFrame, today: date, as_of: int, demo: bool
             marker=dict(size=13, color=colour, symbol="diamond", line=dict(width=1, color="#333")),
             customdata=part["hover"], hovertemplate="%{customdata}<extra></extra>",
         ))
-    fig.add_vline(x=pd.Timestamp(today).value / 1e6, line=dict(color="#B00020", width=2, dash="dash"))
+    fig.add_vline(x=pd.Timestamp(today).value / 1e6, line=dict(color=DEMO_RED, width=2, dash="dash"), layer="below")
+    # Beside its line, not on it.
     fig.add_annotation(x=pd.Timestamp(today), y=1, yref="paper", text=f"今天 {today:%Y-%m-%d}", showarrow=False,
-                       yshift=12, font=dict(color="#B00020", size=13))
+                       xanchor="left", xshift=6, yanchor="bottom", font=dict(color=DEMO_RED, size=13),
+                       bgcolor="rgba(255,255,255,0.9)")
     fig.update_xaxes(range=[pd.Timestamp("2023-01-01"), pd.Timestamp("2031-01-31")], dtick="M12", tickformat="%Y年",
                      gridcolor=GRID)
     order = list(dict.fromkeys(milestones.sort_values(["first_due", "task_no"])["label"]))
@@ -398,8 +565,8 @@ def units_matrix(matrix: pd.DataFrame, as_of: int | None, demo: bool) -> go.Figu
 def completeness_chart(frame: pd.DataFrame, as_of: int, demo: bool) -> go.Figure:
     """Workbooks received per unit and year: the reporting-completeness view."""
     wide = frame.pivot(index="unit", columns="year", values="received")
-    text = wide.map(lambda v: "" if v != v else ("缺报" if v == 0 else ("已报" if v == 1 else f"已报×{int(v)}")))
-    z = wide.map(lambda v: float("nan") if v != v else (0.0 if v == 0 else 1.0))
+    text = wide.map(lambda v: "" if pd.isna(v) else ("缺报" if v == 0 else ("已报" if v == 1 else f"已报×{int(v)}")))
+    z = wide.map(lambda v: float("nan") if pd.isna(v) else (0.0 if v == 0 else 1.0))
     fig = go.Figure(go.Heatmap(
         z=z.values, x=[f"{c}年" for c in wide.columns], y=wide.index.tolist(), text=text.values, texttemplate="%{text}",
         colorscale=[[0, "#F4B183"], [0.5, "#F4B183"], [0.5, "#A9D18E"], [1, "#A9D18E"]], zmin=0, zmax=1,

@@ -77,6 +77,11 @@ def png(fig: go.Figure, width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT, sc
         raise ImageExportUnavailable(f"图片生成失败（{type(exc).__name__}）：{exc}") from exc
 
 
+def height_of(fig: go.Figure) -> int:
+    """The figure's own height where it sets one (a chart that grows with its rows), else a slide's."""
+    return int(fig.layout.height or SLIDE_HEIGHT)
+
+
 def zip_of(figures: list[tuple[str, go.Figure]]) -> bytes:
     """Several charts as PNGs in one zip, named by their titles."""
     import io
@@ -87,5 +92,5 @@ def zip_of(figures: list[tuple[str, go.Figure]]) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for i, (name, fig) in enumerate(figures, start=1):
             safe = re.sub(r'[\\/:*?"<>|\s]+', "_", name)[:60]
-            archive.writestr(f"{i:02d}_{safe}.png", png(fig))
+            archive.writestr(f"{i:02d}_{safe}.png", png(fig, height=height_of(fig)))
     return buffer.getvalue()

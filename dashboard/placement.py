@@ -89,7 +89,8 @@ def placed(fig: go.Figure, box: Box, min_font: float, zoom: float = 1.0) -> go.F
     layout["annotations"] = [a for a in layout.get("annotations", []) if a.get("name") not in FRAME_ANNOTATIONS]
     layout["title"] = {"text": ""}
     margin = layout.get("margin", {})
-    layout["margin"] = {**margin, "t": 10, "b": 10, "l": margin.get("l", 10), "r": margin.get("r", 10)}
+    top = 30 if any(k.startswith("xaxis") and v.get("side") == "top" for k, v in layout.items()) else 10
+    layout["margin"] = {**margin, "t": top, "b": 10, "l": margin.get("l", 10), "r": margin.get("r", 10)}
     layout["width"], layout["height"] = width, height
     layout["uniformtext"] = {"minsize": floor, "mode": "show"}
     return go.Figure(spec)

@@ -63,13 +63,14 @@ def statuses(f: Filters) -> pd.DataFrame:
         """
         select t.target_id, t.indicator_code, i.name as indicator_name, i.reporter, t.task_no, t.key_task_no,
             t.section_no, s.title as section_title, t.kind, t.comparator, t.target_value, t.ratio_parts, t.unit,
-            t.target_year, t.recurring, t.basis, t.source, t.source_text, t.lead_unit,
+            t.target_year, t.recurring, t.basis, t.source, t.source_text, t.lead_unit, k.text as task_text, i.definition,
             a.status, a.status_label, a.baseline_value, a.baseline_year, a.latest_value, a.latest_year,
             a.latest_text, a.gap, a.required_per_year, a.actual_per_year, a.progress_ratio, a.projected_value,
             a.detail, a.is_demo
         from targets t
         join indicators i using (indicator_code)
         join sections s using (section_no)
+        join tasks k on k.task_no = t.task_no
         join target_assessments a on a.target_id = t.target_id and a.as_of_year = ? and a.include_demo = ?
         order by t.section_no, t.task_no, t.target_id
         """,
@@ -188,3 +189,20 @@ def indicator_data(code: str, kind: str, f: Filters) -> tuple[pd.DataFrame, pd.D
         shares = shares[shares["year"] <= f.as_of]
     demo = f.show_demo and (bool(values["is_demo"].any()) or (shares is not None and bool(shares["is_demo"].any())))
     return values, shares, demo
+
+
+def headline_series(f: Filters, target_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The yearly values (up to the as-of year) of the headline targets' indicators, for their sparklines.
+
+    A structure's value is its first share (高级 of 10, 职 of 10), as its target's first part.
+    """
+    return query(
+        """
+        select l.indicator_code, l.year, l.value
+        from latest_values(?) as l
+        where l.indicator_code in (select indicator_code from targets where list_contains(?, target_id))
+          and l.year <= ?
+        order by l.indicator_code, l.year
+        """,
+        [f.show_demo, list(target_ids), f.as_of],
+    )

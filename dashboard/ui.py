@@ -8,7 +8,7 @@ from pipelines.describe import number
 from pipelines.exports import csv_bytes, excel_bytes
 
 from . import images
-from .charts import chart_config
+from .charts import chart_config, page_figure
 
 
 def demo_banner(shown: bool) -> None:
@@ -35,14 +35,39 @@ def method_note() -> None:
         st.markdown(method.FORMULA)
 
 
-def chart(fig, filename: str, key: str) -> None:
-    """A chart, and beside it a button for the slide-sized PNG rendered on the server."""
-    st.plotly_chart(fig, width="stretch", theme=None, config=chart_config(filename), key=key)
+def chart(fig, filename: str, key: str, on_select=None, export=None) -> object:
+    """A chart under its title (text that wraps on any screen), with a button for the slide-sized PNG.
+
+    on_select: a function of the selected points (a click on a bar), for charts that lead somewhere.
+    export: the figure the PNG shows, where it differs from the page's (a slide-wide layout).
+    """
+    spec, title, subtitle = page_figure(fig)
+    if title:
+        st.markdown(f"**{title}**")
+    if subtitle:
+        st.caption(subtitle)
+    event = st.plotly_chart(spec, width="stretch", theme=None, config=chart_config(filename), key=key,
+                            on_select="rerun" if on_select else "ignore", selection_mode="points")
+    if on_select and event and event.selection and event.selection.points:
+        on_select(event.selection.points)
     if images.available():
-        st.download_button("下载图片（PNG，1920×1080）", data=lambda: images.png(fig), file_name=f"{filename}.png",
+        picture = export if export is not None else fig
+        st.download_button("下载图片（PNG）", data=lambda: images.png(picture, height=images.height_of(picture)),
+                           file_name=f"{filename}.png",
                            mime="image/png", key=f"{key}_png", type="tertiary", icon=":material/image:", on_click="ignore")
     else:
         st.caption(images.MISSING_BROWSER)
+    return event
+
+
+def open_target(points) -> None:
+    """A click on a target's bar opens that target on 指标."""
+    target = points[0].get("customdata")
+    if isinstance(target, list):
+        target = target[0]
+    if target:
+        st.session_state["chosen_target"] = target
+        st.switch_page("pages/indicators.py", query_params={"target": target})
 
 
 def downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:
@@ -65,7 +90,7 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         elif pd.api.types.is_numeric_dtype(series):
             if series.isna().any():
-                out[column] = series.map(lambda v: "—" if v != v else number(v))
+                out[column] = series.map(lambda v: "—" if pd.isna(v) else number(v))
         else:
             out[column] = series.astype(object).where(series.notna(), "")
     return out

@@ -20,15 +20,19 @@ def version() -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _gap_figures(f: Filters, stamp: tuple, db: str) -> list[tuple[str, go.Figure]]:
+def _gap_figures(f: Filters, stamp: tuple, db: str) -> list[tuple[str, go.Figure, go.Figure]]:
     targets = queries.statuses(f)
-    return [
-        (title, charts.gap_chart(part, f.as_of, f.show_demo and bool(part["is_demo"].any()), f"{title}：量化目标进展"))
-        for title, part in charts.gap_chunks(targets)
-    ]
+    out = []
+    for title, part in charts.gap_chunks(targets):
+        demo = f.show_demo and bool(part["is_demo"].any())
+        heading = f"{title}：量化目标进展"
+        out.append((title, charts.gap_chart(part, f.as_of, demo, heading, stacked=True),
+                    charts.gap_chart(part, f.as_of, demo, heading)))
+    return out
 
 
-def gap_figures(f: Filters) -> list[tuple[str, go.Figure]]:
+def gap_figures(f: Filters) -> list[tuple[str, go.Figure, go.Figure]]:
+    """(title, the page's figure, the slide-wide figure for the PNG) per slide-sized group of targets."""
     return _gap_figures(f, version(), str(db_path()))
 
 

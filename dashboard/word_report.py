@@ -32,6 +32,7 @@ from pipelines.describe import describe_latest, describe_target, parts_of, prese
 
 from . import charts, images, placement
 from .briefing import (
+    CHART_MARGIN,
     KEY_TARGETS,
     OVERDUE_RULE,
     PLAN_SOURCE,
@@ -40,6 +41,7 @@ from .briefing import (
     lagging,
     overdue_table,
     risk_sentence,
+    rows_height,
     section_counts,
     status_groups,
 )
@@ -65,7 +67,6 @@ TEXT_WIDTH = 156 / 25.4 * 72  # pt
 TEXT_HEIGHT = 225 / 25.4 * 72
 CHART_ZOOM = 14 / 9  # px per pt: the dashboard's 14 px labels print at 9 pt (小五), its titles larger
 CHART_PIXELS_PER_POINT = 3  # 216 dpi on paper
-BAR_HEIGHT, CHART_FRAME = 18.0, 80.0  # pt per target, and for the legend and axis, on paper
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -338,8 +339,9 @@ def parts_section(report: Report, b: Briefing) -> None:
             for i, row in enumerate(rows.itertuples(), start=1):
                 report.para(risk_sentence(row), lead=f"{i}. ")
         for title, chunk in chunks:
-            fig = charts.gap_chart(chunk, b.as_of, b.demo and bool(chunk["is_demo"].any()), title)
-            report.chart(fig, f"{title}：量化目标进展", CHART_FRAME + BAR_HEIGHT * len(chunk))
+            width = round(TEXT_WIDTH * CHART_ZOOM)  # laid out at its printed width, its rows one pixel a y unit
+            fig = charts.gap_chart(chunk, b.as_of, b.demo and bool(chunk["is_demo"].any()), title, width=width)
+            report.chart(fig, f"{title}：量化目标进展", (rows_height(fig) + CHART_MARGIN) / CHART_ZOOM)
 
 
 def overdue_section(report: Report, b: Briefing) -> None:

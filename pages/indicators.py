@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import queries, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
+from dashboard.search import search_targets
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
@@ -19,41 +20,50 @@ targets = queries.statuses(f)
 if targets.empty:
     no_data("当前筛选条件下没有量化目标。请在左侧放宽“重点任务”或“单位”。")
 
-search = st.text_input("查找指标", placeholder="输入名称、代码或任务编号，如“入园率”“HS_GER”“任务10”", key="indicator_search")
+search = st.text_input("查找指标", placeholder="输入名称中的任意词、原文或任务编号，如“入园率”“职称”“任务10”",
+                       key="indicator_search")
 if search:
-    words = search.strip().replace("任务", "")
-    mask = (
-        targets["indicator_name"].str.contains(search, regex=False)
-        | targets["indicator_code"].str.contains(search.upper(), regex=False)
-        | targets["source_text"].str.contains(search, regex=False)
-        | targets["task_no"].astype(str).eq(words)
-    )
-    targets = targets[mask]
+    targets = search_targets(targets, search)
     if targets.empty:
-        no_data(f"没有与“{search}”相符的指标。")
+        no_data(f"没有与“{search}”相符的指标。可以换一个词，或输入任务编号（如“任务10”）。")
 
 labels = {
-    r.target_id: f"{r.target_id}　{r.indicator_name.replace('（当年新增）', '')}（"
+    r.target_id: f"{r.indicator_name.replace('（当年新增）', '')}（"
     f"{describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)}）— {r.status_label}"
     for r in targets.itertuples()
 }
-wanted = st.query_params.get("target")
 ids = list(labels)
+# The chosen target lives in the address (a copied link opens it) and in the session (coming back to the
+# page keeps it); the address wins.
+wanted = st.query_params.get("target") or st.session_state.get("chosen_target")
+if search != st.session_state.get("last_search", ""):
+    wanted = None  # a new search: its best match first
+    st.session_state.pop("indicator_target", None)
+st.session_state["last_search"] = search
 chosen = st.selectbox("选择目标", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=labels.get,
                       key="indicator_target")
+st.session_state["chosen_target"] = chosen
+if st.query_params.get("target") != chosen:
+    st.query_params["target"] = chosen
 target = next(targets[targets["target_id"] == chosen].itertuples())
 
 values, shares, demo = queries.indicator_data(target.indicator_code, target.kind, f)
 demo_banner(demo)
 
+latest = describe_latest(target)
+gap = describe_gap(target)
+if target.kind == "ratio":
+    # The structure itself in the tile; how far from the target beside it, in the words of the rule.
+    latest = latest.split("（")[0]
+    if target.comparator == "=" and present(target.latest_value):
+        gap = f"最大偏差{target.latest_value:.2f}（允许{config.RATIO_TOLERANCE}）"
 a, b, c, d = st.columns(4)
 a.metric("状态", target.status_label, border=True)
-b.metric(f"最新值（{int(target.latest_year)}年）" if present(target.latest_year) else "最新值", describe_latest(target),
-         border=True)
+b.metric(f"最新值（{int(target.latest_year)}年）" if present(target.latest_year) else "最新值", latest, border=True)
 c.metric(f"目标（{describe_year(target)}）",
          describe_target(target.kind, target.comparator, target.target_value, target.unit, parts_of(target.ratio_parts),
                          target.basis), border=True)
-d.metric("差距", describe_gap(target), border=True, help="距达到目标还差多少（已达成为0）")
+d.metric("差距", gap, border=True, help="距达到目标还差多少（已达成为0）")
 
 figure = views.indicator_figure(chosen, f)
 if figure is None:
@@ -90,7 +100,22 @@ for note in notes["note"]:
     st.warning(f"正文与附件不一致：{note}", icon=":material/balance:")
 
 st.subheader("数据")
-if values.empty:
+if target.kind == "ratio" and shares is not None and not shares.empty:
+    # A structure: each part's count, the shares of 10 and the largest distance from the target's shares.
+    wide = shares.pivot(index="year", columns="part_name", values="count")
+    wide = wide[shares.drop_duplicates("part_no").sort_values("part_no")["part_name"]]
+    share_text = shares.groupby("year")["share_of_ten"].apply(lambda s: ":".join(f"{v:.1f}" for v in s))
+    table = wide.reset_index().rename(columns={"year": "年度"})
+    table["结构（合计10）"] = table["年度"].map(share_text)
+    if target.comparator == "=":
+        parts = parts_of(target.ratio_parts)
+        deviation = shares.groupby("year").apply(
+            lambda g: max(abs(v - p) for v, p in zip(g.sort_values("part_no")["share_of_ten"], parts)), include_groups=False)
+        table["与目标的最大偏差"] = table["年度"].map(deviation).round(2)
+    table["说明"] = table["年度"].map(shares.groupby("year")["is_demo"].any().map({True: config.DEMO_LABEL, False: ""}))
+    st.dataframe(tidy(table), hide_index=True, width="stretch")
+    downloads(table, f"{target.indicator_code}_{f.as_of}", "结构", key="indicator")
+elif values.empty:
     st.caption("暂无数据")
 else:
     table = values.assign(is_demo=values["is_demo"].map({True: config.DEMO_LABEL, False: ""}),
@@ -98,8 +123,9 @@ else:
     if target.kind == "milestone":
         table["value"] = table["value"].map(flag)
     table = table[["year", "value", "cumulative_value", "derivation", "note", "file_name", "reported_by", "received_at", "is_demo"]]
-    table.columns = ["年度", f"数值（{ind['unit']}）" if ind["unit"] else "数值", "累计（2023年起）", "来源方式", "备注", "来源工作簿", "填报单位", "收到时间", "说明"]
+    table.columns = ["年度", f"数值（{ind['unit']}）" if ind["unit"] else "数值", "累计（2023年起）", "来源方式", "备注", "来源工作簿",
+                     "填报单位", "收到时间", "说明"]
     if target.kind != "count_cumulative":
         table = table.drop(columns="累计（2023年起）")
     st.dataframe(tidy(table), hide_index=True, width="stretch")
-    downloads(table, f"{target.indicator_code}_{f.as_of}", target.indicator_code, key="indicator")
+    downloads(table, f"{target.indicator_code}_{f.as_of}", "数据", key="indicator")

@@ -1,19 +1,21 @@
-"""总览: counts by status, the target-gap chart, overdue tasks, the latest workbooks, the method."""
+"""总览: the leader's first screen (领导驾驶舱: headline tiles, the counts, lagging targets by lead unit), then the
+target-gap charts, overdue tasks, the latest workbooks and the method."""
 
 import streamlit as st
 
-from dashboard import images, queries, views
+from dashboard import cockpit, images, queries, views
 from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
 from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import chart, demo_banner, method_note, no_data, status_legend, tidy
+from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, status_legend, tidy
 from pipelines import config
 
 ensure_app_shell()
 require_warehouse()
 f = current()
+st.html(cockpit.CSS)
 st.title("总览")
 st.caption(f"《敖汉旗推动教育高质量发展实施方案》量化目标达成情况 · 评估年度 {f.as_of} 年")
 
@@ -24,7 +26,7 @@ demo_banner(f.show_demo and bool(targets["is_demo"].any()))
 if not queries.has_data(f):
     st.info("还没有任何单位的填报数据，所有目标均为“暂无数据”。请到“数据填报”下载模板、上传工作簿。")
 
-exports = st.container(horizontal=True)
+exports = st.container(horizontal=True, key="exports")
 exports.download_button(
     "下载汇报幻灯片（PPTX）", data=lambda: briefing_pptx(f), file_name=report_file_name(f.as_of, ".pptx"),
     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", type="primary",
@@ -43,49 +45,54 @@ exports.download_button(
     help=None if images.available() else images.MISSING_BROWSER,
 )
 
-counts = targets["status"].value_counts()
-tiles = [(code, label) for code, label in config.STATUS_LABELS.items() if counts.get(code, 0)]
-for start in range(0, len(tiles), 5):
-    for column, (code, label) in zip(st.columns(5), tiles[start:start + 5]):
-        column.metric(label, int(counts[code]), border=True)
-st.caption(f"共 {len(targets)} 个量化目标")
+ledger = queries.ledger(f)
+overdue = ledger[ledger["overdue"]]
+with st.container(key="cockpit"):
+    headline = cockpit.tiles(targets, queries.headline_series(f, cockpit.HEADLINE_TARGETS), f.as_of)
+    if headline:  # none within a section or a unit that has no headline indicator
+        st.html(headline)
+    st.markdown(f"**{len(targets)}个量化目标的状态**")
+    st.html(cockpit.counts_bar(targets, len(overdue)))
+    st.markdown("**需要关注的目标（按牵头单位）**")
+    st.html(cockpit.lagging_by_unit(targets))
 
-st.subheader("量化目标进展")
-status_legend(counts.index)
-figures = views.gap_figures(f)
-for i, (_, figure) in enumerate(figures):
-    chart(figure, f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{i}")
-if images.available():
-    with st.expander("批量下载图片（ZIP）"):
-        titles = [title for title, _ in figures]
-        chosen = st.multiselect("选择图表", titles, default=titles, key="zip_charts", placeholder="选择图表")
-        st.download_button(
-            f"下载所选 {len(chosen)} 张图片", data=lambda: images.zip_of([(t, fig) for t, fig in figures if t in chosen]),
-            file_name=f"目标进展图表_{f.as_of}.zip", mime="application/zip", key="zip", on_click="ignore",
-            disabled=not chosen,
+details = st.container(key="details")
+with details:
+    st.subheader("量化目标进展")
+    status_legend(targets["status"].unique())
+    st.caption("点击某个目标的条形，查看该指标的历年数据与详情。")
+    figures = views.gap_figures(f)
+    for i, (_, figure, wide) in enumerate(figures):
+        chart(figure, f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{i}", on_select=open_target, export=wide)
+    if images.available():
+        with st.expander("批量下载图片（ZIP）"):
+            titles = [title for title, _, _ in figures]
+            chosen = st.multiselect("选择图表", titles, default=titles, key="zip_charts", placeholder="选择图表")
+            st.download_button(
+                f"下载所选 {len(chosen)} 张图片", data=lambda: images.zip_of([(t, w) for t, _, w in figures if t in chosen]),
+                file_name=f"目标进展图表_{f.as_of}.zip", mime="application/zip", key="zip", on_click="ignore",
+                disabled=not chosen,
+            )
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("逾期任务")
+        st.caption(f"截至 {queries.ledger_date(f.as_of):%Y-%m-%d}，已过完成时限而未报告完成：{len(overdue)} 项")
+        st.dataframe(
+            tidy(overdue[["task_no", "lead_units", "overdue_since", "latest_status", "text"]].rename(columns={
+                "task_no": "编号", "lead_units": "牵头单位", "overdue_since": "应完成", "latest_status": "最新进展", "text": "任务内容"})),
+            hide_index=True, width="stretch", height=320,
+        )
+    with right:
+        st.subheader("最近收到的工作簿")
+        recent = queries.submissions(f.show_demo).head(8)
+        st.dataframe(
+            tidy(recent.assign(is_demo=recent["is_demo"].map({True: config.DEMO_LABEL, False: ""})))[
+                ["received_at", "unit", "year", "file_name", "n_values", "n_warnings", "is_demo"]].rename(columns={
+                "received_at": "收到时间", "unit": "单位", "year": "年度", "file_name": "文件", "n_values": "数值",
+                "n_warnings": "警告", "is_demo": "说明"}),
+            hide_index=True, width="stretch", height=320,
         )
 
-left, right = st.columns(2)
-with left:
-    st.subheader("逾期任务")
-    ledger = queries.ledger(f)
-    overdue = ledger[ledger["overdue"]]
-    st.caption(f"截至 {queries.ledger_date(f.as_of):%Y-%m-%d}，已过完成时限而未报告完成：{len(overdue)} 项")
-    st.dataframe(
-        tidy(overdue[["task_no", "lead_units", "overdue_since", "latest_status", "text"]].rename(columns={
-            "task_no": "编号", "lead_units": "牵头单位", "overdue_since": "应完成", "latest_status": "最新进展", "text": "任务内容"})),
-        hide_index=True, width="stretch", height=320,
-    )
-with right:
-    st.subheader("最近收到的工作簿")
-    recent = queries.submissions(f.show_demo).head(8)
-    st.dataframe(
-        tidy(recent.assign(is_demo=recent["is_demo"].map({True: config.DEMO_LABEL, False: ""})))[
-            ["received_at", "unit", "year", "file_name", "n_values", "n_warnings", "is_demo"]].rename(columns={
-            "received_at": "收到时间", "unit": "单位", "year": "年度", "file_name": "文件", "n_values": "数值",
-            "n_warnings": "警告", "is_demo": "说明"}),
-        hide_index=True, width="stretch", height=320,
-    )
-
-st.subheader("各状态的含义与评估方法")
-method_note()
+    st.subheader("各状态的含义与评估方法")
+    method_note()

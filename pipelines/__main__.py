@@ -1,4 +1,4 @@
-"""Command line: python -m pipelines build|template|ingest|status|report|user (DESIGN.md, the contract).
+"""Command line: python -m pipelines build|template|ingest|status|report|user|backup|restore|health (DESIGN.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage. Messages are Chinese; a
 traceback is never the message (set PIPELINES_DEBUG=1 to see one).
@@ -10,7 +10,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import config
+from . import buildinfo, config
 from .accounts import AccountError
 from .problems import InputError
 from .warehouse import WarehouseBusy
@@ -61,11 +61,11 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("status", help="列出各量化目标的达成状态")
     s.add_argument("--db", type=Path, default=config.DB_PATH)
-    s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：有数据的最近年度）")
+    s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
 
     r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）")
     r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx、.xlsx 或 .docx")
-    r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：有数据的最近年度）")
+    r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
     r.add_argument("--db", type=Path, default=config.DB_PATH)
 
     u = sub.add_parser("user", help="管理填报账号（账号文件 data/accounts.json）")
@@ -84,6 +84,17 @@ def parser() -> argparse.ArgumentParser:
     passwd.add_argument("name")
     passwd.add_argument("--password-stdin", action="store_true")
     actions.add_parser("list", parents=[common], help="列出账号")
+
+    bk = sub.add_parser("backup", help="把整个原始数据目录和账号文件备份为一个压缩文件（附 sha256 清单）")
+    bk.add_argument("--out", required=True, type=Path, help="备份文件，如 备份_20261129.tar.gz")
+    bk.add_argument("--raw", type=Path, default=config.RAW_DIR, help="原始数据目录（默认 data/raw）")
+    rs = sub.add_parser("restore", help="检查备份文件、恢复原始数据和账号文件，并重建数据仓库")
+    rs.add_argument("file", type=Path, metavar="FILE")
+    rs.add_argument("--raw", type=Path, default=config.RAW_DIR, help="恢复到哪个原始数据目录（默认 data/raw）")
+    rs.add_argument("--db", type=Path, default=config.DB_PATH)
+    hc = sub.add_parser("health", help="数据仓库是否与原始数据一致（退出码 0 一致，1 不一致或无法检查）")
+    hc.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    hc.add_argument("--db", type=Path, default=config.DB_PATH)
     return p
 
 
@@ -91,6 +102,7 @@ def run_build(args) -> int:
     from .build import build
 
     report = build(args.raw, args.db, include_demo=not args.no_demo)
+    buildinfo.record(args.db, args.raw, not args.no_demo, report.submissions)
     print(
         f"已重建数据仓库 {args.db}：任务 {report.tasks} 项，单位 {report.units} 个，"
         f"量化目标 {report.targets} 个，正文与附件差异 {report.discrepancies} 处；"
@@ -99,12 +111,22 @@ def run_build(args) -> int:
     return EXIT_OK
 
 
-def ensure_warehouse(db: Path, raw: Path = config.RAW_DIR) -> None:
-    if not db.exists():
-        from .build import build
+def ensure_warehouse(db: Path, raw: Path = config.RAW_DIR, build_if_missing: bool | None = None) -> None:
+    """The default warehouse is built when missing; a warehouse named with --db must exist (a typo in a
+    path should not quietly build a new one) unless the command also names its raw folder."""
+    if db.exists():
+        return
+    if build_if_missing is None:
+        build_if_missing = db.resolve() == config.DB_PATH.resolve()
+    if not build_if_missing:
+        from .problems import InputError, Problem
 
-        print(f"数据仓库 {db} 不存在，先从 {raw} 重建……", file=sys.stderr)
-        build(raw, db)
+        raise InputError([Problem(str(db), "数据仓库文件不存在（请检查 --db 的路径，或先运行 python -m pipelines build）")])
+    from .build import build
+
+    print(f"数据仓库 {db} 不存在，先从 {raw} 重建……", file=sys.stderr)
+    report = build(raw, db)
+    buildinfo.record(db, raw, True, report.submissions)
 
 
 def run_template(args) -> int:
@@ -125,7 +147,7 @@ def run_ingest(args) -> int:
     from .accounts import AccountStore
     from .ingest import ingest_file
 
-    ensure_warehouse(args.db, args.raw)
+    ensure_warehouse(args.db, args.raw, build_if_missing=True)
     actor = None
     if args.account:
         actor = AccountStore().get(args.account)
@@ -240,8 +262,44 @@ def run_user(args) -> int:
     return EXIT_OK
 
 
+def run_backup(args) -> int:
+    from .backup import backup
+
+    r = backup(args.raw, args.out)
+    print(f"已备份 {r.files} 个文件（原始数据{'和账号文件' if r.accounts else ''}，共 {r.raw_bytes / 1e6:.1f} MB，"
+          f"压缩后 {r.size / 1e6:.1f} MB）到 {r.path}\nsha256 {r.sha256}")
+    return EXIT_OK
+
+
+def run_restore(args) -> int:
+    from .backup import RebuildFailed, restore
+
+    try:
+        r = restore(args.file, args.raw, args.db)
+    except RebuildFailed as exc:
+        print(str(exc), file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"已从 {args.file}（备份于 {r.created_at}）恢复 {r.files} 个文件（{r.raw_bytes / 1e6:.1f} MB）到 {args.raw}")
+    if r.raw_aside:
+        print(f"原来的原始数据目录另存为 {r.raw_aside}")
+    if r.accounts_restored:
+        print("账号文件已恢复" + (f"，原来的账号文件另存为 {r.accounts_aside}" if r.accounts_aside else ""))
+    print(f"已重建数据仓库 {args.db}：载入填报工作簿 {r.build.submissions} 个")
+    return EXIT_OK
+
+
+def run_health(args) -> int:
+    from .health import check
+
+    report = check(args.raw, args.db)
+    print(report.text())
+    return EXIT_OK if report.current else EXIT_REJECTED
+
+
 COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "status": run_status, "report": run_report,
-            "user": run_user}
+            "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断，未做任何更改。", file=sys.stderr)
         return EXIT_REJECTED
+    except BrokenPipeError:  # the output was piped into `head` and closed: nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # the last guard: a person gets a sentence, not a traceback
         if os.environ.get("PIPELINES_DEBUG"):
             traceback.print_exc()

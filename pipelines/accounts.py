@@ -142,8 +142,9 @@ def check_password(password: str) -> None:
 
 
 DEFAULT_SETTINGS = {
-    # Pages other than 数据填报 are open without sign-in unless this is true.
-    "sign_in_required_for_all_pages": False,
+    # Reading any page needs a sign-in: true always; false never (reading opened on purpose); the default
+    # "beyond_loopback" whenever the app is reachable beyond this machine (dashboard/auth.sign_in_required).
+    "sign_in_required_for_all_pages": "beyond_loopback",
     # Sign-in lock-out: after this many failures in a row, wait; each further failure doubles the wait.
     "failures_before_lockout": 3,
     "first_lockout_seconds": 30,

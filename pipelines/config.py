@@ -92,6 +92,7 @@ STATUS_LABELS = {
     "moderate": "进展偏慢",
     "insufficient": "进展不足",
     "moving_away": "偏离目标",
+    "fell_back": "达成后回落",
     "unreachable": "未达成，已无法达成",
     "missed": "逾期未达成",
     "year_met": "当年达标",
@@ -113,6 +114,7 @@ STATUS_COLOURS = {
     "moderate": "#F0E442",
     "insufficient": "#E69F00",
     "moving_away": "#D55E00",
+    "fell_back": "#B35C8A",
     "unreachable": "#8E2C00",
     "missed": "#CC79A7",
     "year_met": "#009E73",
@@ -120,12 +122,13 @@ STATUS_COLOURS = {
     "year_no_data": "#BBBBBB",
     "round_met": "#009E73",
     "round_missed": "#CC79A7",
-    "not_due": "#D9E7F2",
+    "not_due": "#A8C6E0",
     "no_data": "#BBBBBB",
     "not_assessable": "#888888",
 }
 # Statuses a leader must act on (the deck's sentences, the lagging lists), and the ones that are met.
-LAGGING_STATUSES = ("missed", "unreachable", "moving_away", "insufficient", "moderate", "year_missed", "round_missed")
+LAGGING_STATUSES = ("missed", "unreachable", "fell_back", "moving_away", "insufficient", "moderate", "year_missed",
+                    "round_missed")
 MET_STATUSES = ("met", "met_late", "year_met", "round_met")
 
 KIND_LABELS = {

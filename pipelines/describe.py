@@ -19,9 +19,15 @@ def parts_of(value) -> list[float] | None:
 
 
 def number(value, unit: str | None = None) -> str:
+    """1,234.5 / 12,000 / 95.3% / 0.34 — thousands separated, one decimal (two below 1)."""
     if not present(value):
         return "—"
-    text = f"{value:,.1f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:,.0f}"
+    if abs(value) >= 1e6:
+        text = f"{value:,.0f}"
+    elif abs(value) < 1 and round(value, 1) != round(value, 2):
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:,.1f}".rstrip("0").rstrip(".")
     return f"{text}{unit or ''}"
 
 
@@ -37,7 +43,7 @@ def describe_target(kind: str, comparator: str, value, unit: str | None, ratio_p
     if kind == "rank":
         return f"全市前{value:g}位"
     if kind == "compliance":
-        return "每校（人）达标，100%"
+        return "全部达标（100%）"
     if kind == "count_annual":
         prefix = "年均" if basis == "mean" else "每年"
         return f"{prefix}{SYMBOLS.get(comparator, '')}{number(value, unit)}"
@@ -74,9 +80,9 @@ def describe_gap(row) -> str:
 
 
 def describe_year(row) -> str:
-    """The target's year, or how a standing rule is judged (每年 from its first year, 每次评选)."""
+    """The target's year (2025年), or how a standing rule is judged (每年, 自2023年起每年, 每次评选)."""
     year = int(row.target_year) if present(row.target_year) else None
     if row.kind != "milestone" and (row.recurring or year is None):
         each = "每次评选" if row.basis == "each_round" else "每年"
-        return f"{each}（自{year}年）" if year else f"{each}（长期）"
+        return f"自{year}年起{each}" if year else each
     return f"{year}年" if year else "—"

@@ -121,15 +121,20 @@ def assess_progress(series: Series, comparator: str, x: float, T: int, baseline:
     t, v = series[-1]
     as_of = t if as_of is None else as_of
     t0, b = baseline if baseline is not None else _baseline(series)
-    result = Assessment("not_assessable", b, t0, v, t, gap=shortfall(v, comparator, x))
+    result = Assessment("not_assessable", b, t0, v, t, gap=round(shortfall(v, comparator, x), 9))
     stale = f"（最新数据为{t}年）" if t < as_of else ""
+    by_year = [(year, value) for year, value in series if year <= T]
+    met_by_T = bool(by_year) and meets(by_year[-1][1], comparator, x)
     if meets(v, comparator, x):
-        by_year = [value for year, value in series if year <= T]
-        if as_of <= T or (by_year and meets(by_year[-1], comparator, x)):
+        if as_of <= T or met_by_T:
             result.status, result.detail = "met", f"{t}年已达到目标{stale}"
         else:
             first = next(year for year, value in series if year > T and meets(value, comparator, x))
             result.status, result.detail = "met_late", f"目标年份{T}年未达到，{first}年达到{stale}"
+        return result
+    if as_of > T and met_by_T:
+        result.status = "fell_back"
+        result.detail = f"{by_year[-1][0]}年已达到目标，{t}年回落至未达标"
         return result
     if as_of > T or t >= T:
         when = f"{t}年仍未达到" if t >= T else f"最新数据为{t}年（早于目标年份），未达到"
@@ -148,7 +153,8 @@ def assess_progress(series: Series, comparator: str, x: float, T: int, baseline:
         result.status = "moving_away"
         result.detail = f"基线（{t0}年）恰好达到目标，此后回落，实际年均变化{actual:+.2f}"
         return result
-    ratio = actual / required
+    # Rounded, so that a ratio that is 0.95 by hand (3.8 ÷ 4.0) is not 0.9499999… by the machine.
+    ratio = round(actual / required, 9)
     result.progress_ratio = ratio
     result.status = progress_status(ratio)
     result.detail = f"实际年均变化{actual:+.2f}，需要年均变化{required:+.2f}，比值{ratio:.2f}"
@@ -208,7 +214,8 @@ def _yearly_value(target: Target, values: Series, shares: dict[int, list[float]]
     if target.kind == "ratio":
         if year not in shares:
             return "unreported"
-        text = ":".join(f"{s:.1f}" for s in shares[year])
+        # Two decimals: a share that misses the tolerance by 0.01 must not read like one that meets it.
+        text = ":".join(f"{s:.2f}" for s in shares[year])
         if target.comparator == ">=":
             return shares[year][0], text, meets(shares[year][0], ">=", target.ratio_parts[0])
         deviation = max(abs(s - p) for s, p in zip(shares[year], target.ratio_parts))
@@ -241,7 +248,8 @@ def _yearly(target: Target, values: Series, shares: dict[int, list[float]], as_o
     record = f"{first}年以来{len(met_years)}/{len(judged)}个已报年度达标" if judged else f"{first}年以来尚无可评年度"
     found = _yearly_value(target, values, shares, as_of)
     if found == "unreported":
-        return Assessment("year_no_data", method="yearly", detail=f"{as_of}年未报送；{record}")
+        missing = "未报送，或结构的各部分不全" if target.kind == "ratio" else "未报送（或分母为0，无法计算）"
+        return Assessment("year_no_data", method="yearly", detail=f"{as_of}年没有可用数值：{missing}；{record}")
     if found == "no_previous":
         return Assessment("not_assessable", latest_value=dict(values)[as_of], latest_year=as_of, method="yearly",
                           detail=f"缺少{as_of - 1}年的数据，无法与上年比较；{record}")
@@ -249,6 +257,7 @@ def _yearly(target: Target, values: Series, shares: dict[int, list[float]], as_o
     gap = None if target.kind in ("trend", "ratio") else shortfall(value, target.comparator, target.target_value)
     if target.kind == "ratio" and target.comparator != ">=":
         gap = max(0.0, value - config.RATIO_TOLERANCE)
+    gap = None if gap is None else round(gap, 9)  # no 1e-16 left over from the arithmetic of shares
     result = Assessment("year_met" if ok else "year_missed", latest_value=value, latest_year=as_of, latest_text=text,
                         gap=gap, method="yearly",
                         detail=f"{as_of}年{'达标' if ok else '未达标'}" + (f"（{text}）" if text else "") + f"；{record}")
@@ -312,11 +321,13 @@ def _rise(values: Series, T: int, as_of: int) -> Assessment:
     (t0, b), (t, v) = _baseline(values), values[-1]
     result = Assessment("not_assessable", b, t0, v, t, method="trend")
     words = f"原文为“大幅提升”，未给出幅度，按高于基线（{t0}年{b:g}）判断；"
+    by_year = [(year, value) for year, value in values if year <= T]
+    risen_by_T = bool(by_year) and by_year[-1][1] > b
     if v > b:
-        by_year = [value for year, value in values if year <= T]
-        on_time = as_of <= T or (by_year and by_year[-1] > b)
-        result.status = "met" if on_time else "met_late"
+        result.status = "met" if as_of <= T or risen_by_T else "met_late"
         result.detail = words + f"{t}年{v:g}，高于基线"
+    elif as_of > T and risen_by_T:
+        result.status, result.detail = "fell_back", words + f"{by_year[-1][0]}年曾高于基线，{t}年{v:g}回落"
     elif as_of > T or t >= T:
         result.status, result.detail = "missed", words + f"目标年份{T}年已到，{t}年{v:g}未高于基线"
     elif t == t0:
@@ -333,9 +344,11 @@ def _milestone(values: Series, T: int, as_of: int) -> Assessment:
     passed = [y for y, v in values if v >= 1]
     if passed:
         first = passed[0]
+        later_no = [y for y, v in values if y > first and v < 1]
         return Assessment("met" if first <= T else "met_late", latest_value=1.0, latest_year=first,
                           latest_text=f"{first}年通过", gap=0.0, method="milestone",
-                          detail=f"{first}年通过" + (f"（验收年份为{T}年）" if first > T else ""))
+                          detail=f"{first}年通过" + (f"（验收年份为{T}年）" if first > T else "")
+                          + (f"；{'、'.join(map(str, later_no))}年又报告为“否”，以首次通过为准，请核实" if later_no else ""))
     reported = f"{values[-1][0]}年报告未通过" if values else "未报告验收结果"
     last = values[-1] if values else (None, None)
     result = Assessment("not_due", latest_value=last[1], latest_year=last[0], gap=1.0 if values else None,

@@ -45,7 +45,7 @@ def status_text(con: duckdb.DuckDBPyConnection, as_of: int | None) -> tuple[str,
                      r.status])
     table = render(["目标", "指标", "目标值", "目标年", "最新值（年份）", "差距", "状态", "代码"], rows, max_width=34)
     counts = frame.groupby("status").size()
-    summary = "，".join(f"{config.STATUS_LABELS[s]} {counts[s]}" for s in config.STATUS_LABELS if s in counts)
+    summary = "；".join(f"{config.STATUS_LABELS[s]} {counts[s]}" for s in config.STATUS_LABELS if s in counts)
     demo = f"（含{config.DEMO_LABEL}）" if frame["is_demo"].any() else ""
     today = date.today()
     overdue = con.execute("select count(*) from task_ledger(?) where overdue", [today]).fetchone()[0]

@@ -1,6 +1,7 @@
 """The real app in a real browser: `streamlit run` on a free port, Playwright driving Debian's Chromium."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -25,6 +26,24 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def copy_site(demo_base: tuple[Path, Path], accounts_file: Path, base: Path) -> tuple[Path, Path, Path]:
+    """A private copy of the embedded default's raw folder and warehouse, and of the accounts: (raw, db, accounts)."""
+    raw, db, accounts = base / "raw", base / "warehouse.duckdb", base / "accounts.json"
+    shutil.copytree(demo_base[0], raw)
+    shutil.copy(demo_base[1], db)
+    shutil.copy(accounts_file, accounts)
+    return raw, db, accounts
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End a server this test started: politely, then for sure."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @contextmanager
@@ -55,22 +74,18 @@ def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Pat
             time.sleep(0.25)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         if log:
             out.close()
 
 
 @contextmanager
-def chromium():
+def chromium(*extra_args: str):
     """Debian's Chromium under Playwright; raises (never skips) when it cannot start."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
         try:
             yield browser
         finally:

@@ -87,9 +87,16 @@ def metrics(at) -> dict:
 
 
 def status_counts(at) -> dict:
-    """The overview's status tiles (a status with no target has no tile: 0)."""
-    shown = metrics(at)
+    """The overview's counts, as its cockpit legend writes them (a status with no target is not listed: 0)."""
+    import re
+
+    legend = next(h.proto.body for h in at.get("html") if "class='cockpit-legend'" in h.proto.body)
+    shown = dict(re.findall(r"</span>([^<>]+?) <b>(\d+)</b>", legend))
     return {label: int(shown.get(label, 0)) for label in config.STATUS_LABELS.values()}
+
+
+def cockpit_tiles(at) -> str:
+    return next(h.proto.body for h in at.get("html") if "class='cockpit-tiles'" in h.proto.body)
 
 
 def test_overview_counts_targets_by_status(app):
@@ -107,7 +114,14 @@ def test_overview_counts_targets_by_status(app):
     assert len(charts) >= 5  # the target-gap chart, one per slide-sized group
     labels = [b.label for b in app.get("download_button")]
     assert labels[:3] == ["下载汇报幻灯片（PPTX）", "下载 Excel 报表", "下载监测报告（Word）"]
-    assert labels.count("下载图片（PNG，1920×1080）") == len(charts)
+    assert labels.count("下载图片（PNG）") == len(charts)
+    # The cockpit: the headline tiles with value, target and status, and the lagging targets by lead unit.
+    tiles = cockpit_tiles(app)
+    assert "高中阶段毛入学率" in tiles and "95.9%" in tiles and "目标 ≥95%（2025年）" in tiles and "已达成" in tiles
+    assert "在园幼儿入公办园率" in tiles and "63.5%" not in tiles  # 2025 has no value: the tile says 2024's 63
+    assert "学前教育普及普惠验收" in tiles and "距验收还有3年" in tiles
+    lagging = next(h.proto.body for h in app.get("html") if "class='cockpit-units'" in h.proto.body)
+    assert "旗财政局" in lagging and "普通高中债务余额：逾期未达成" in lagging
 
 
 def test_hiding_demo_data_changes_the_counts_and_the_mark(app):
@@ -151,7 +165,7 @@ def test_indicator_page_shows_the_chosen_target(app):
     assert values["目标（2025年）"] == "≥95%" and values["差距"] == "0个百分点"
     assert app.get("plotly_chart")
     assert any("15—17周岁户籍人口数" in m.value for m in app.markdown)
-    assert {b.label for b in app.get("download_button")} == {"下载图片（PNG，1920×1080）", "下载 CSV", "下载 Excel"}
+    assert {b.label for b in app.get("download_button")} == {"下载图片（PNG）", "下载 CSV", "下载 Excel"}
 
 
 def test_indicator_search_and_structure(app):
@@ -260,3 +274,23 @@ def test_overview_on_a_warehouse_without_workbooks(empty_base, monkeypatch):
     values = status_counts(at)
     # As of 2022 (no year reported): acceptances and yearly rules are not yet due, everything else has no data.
     assert values["暂无数据"] == 45 and values["未到期"] == 35 and sum(values.values()) == 80
+
+
+@pytest.mark.parametrize(("words", "first"), [
+    ("入园率", "T10-5"), ("职称", "T36-1"), ("毛入学率", "T03-5"), ("普惠", "T10-6"), ("债务", "T83-1"),
+    ("任务84", "T84-1"), ("工资", "T84-1"), ("平安校园", "T98-1"), ("只增不减", "T82-1"),
+])
+def test_indicator_search_finds_a_target_by_an_officials_words(app, words, first):
+    app.switch_page("pages/indicators.py").run()
+    app.text_input(key="indicator_search").input(words).run()
+    assert not app.exception
+    assert app.selectbox(key="indicator_target").value == first
+
+
+def test_the_chosen_target_stays_in_the_address_and_the_session(app):
+    app.switch_page("pages/indicators.py").run()
+    app.selectbox(key="indicator_target").set_value("T10-6").run()
+    assert app.query_params["target"] in ("T10-6", ["T10-6"])
+    app.switch_page("pages/ledger.py").run()
+    app.switch_page("pages/indicators.py").run()
+    assert app.selectbox(key="indicator_target").value == "T10-6"

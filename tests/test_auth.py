@@ -17,7 +17,7 @@ from pipelines.build import build
 from pipelines.ingest import ingest_file, withdraw
 from tests.books import filled, saved, template
 from tests.cli import run_cli
-from tests.test_app import APP, metrics, navigation_only, sign_in  # noqa: F401 (navigation_only is a fixture)
+from tests.test_app import APP, metrics, navigation_only, sign_in, status_counts  # noqa: F401 (navigation_only is a fixture)
 
 
 def q(db, sql, params=()):
@@ -248,7 +248,8 @@ def test_sign_in_can_be_required_for_every_page(wh, accounts, monkeypatch):
     assert not at.metric and any("请登录" in m.value for m in at.markdown)
     sign_in(at, "viewer")
     at.run()
-    assert metrics(at)["暂无数据"] == "45" and metrics(at)["未到期"] == "35"
+    counts = status_counts(at)
+    assert counts["暂无数据"] == 45 and counts["未到期"] == 35
 
 
 # Safe uploads: each refused with its message; nothing loaded or archived.

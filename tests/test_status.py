@@ -235,3 +235,31 @@ def test_undated_and_yearly_rules_follow_one_rule():
     assert a.status == "year_missed" and a.gap == pytest.approx(0.4)
     assert assess(relative, [(2023, 101.0)], 2023).status == "year_met"
     assert assess(relative, [(2023, 101.0)], 2024).status == "year_no_data"
+
+
+def test_a_ratio_of_exactly_the_cut_off_is_on_track():
+    # 88 → 91.8 in a year against 100 by 2025: actual 3.8, required 12/3 = 4.0, r = 0.95 by hand.
+    a = assess(level(100.0), [(2022, 88.0), (2023, 91.8)], 2023)
+    assert a.progress_ratio == 0.95 and a.status == "on_track"
+
+
+def test_met_by_its_year_then_falling_below_is_fell_back():
+    a = assess(level(90.0), [(2022, 85.0), (2025, 95.0), (2026, 85.0)], 2026)
+    assert a.status == "fell_back" and a.label == "达成后回落" and "2025年已达到目标" in a.detail
+    assert assess(level(90.0), [(2022, 85.0), (2025, 95.0), (2026, 85.0)], 2025).status == "met"
+    rise = Target("trend", "increasing", None, 2025, basis="overall")
+    assert assess(rise, [(2022, 40.0), (2025, 45.0), (2026, 38.0)], 2026).status == "fell_back"
+
+
+def test_a_later_no_after_a_pass_is_said_not_taken():
+    a = assess(Target("milestone", "=", 1.0, 2028), [(2024, 1.0), (2025, 0.0)], 2025)
+    assert a.status == "met" and "2025年又报告为“否”" in a.detail
+
+
+def test_a_structure_just_outside_its_tolerance_reads_differently_from_one_inside():
+    target = Target("ratio", "=", 2.0, None, recurring=True, ratio_parts=[2.0, 4.2, 3.8])
+    inside = assess(target, [], 2024, {2024: [2.2, 4.0, 3.8]})  # largest distance 0.2: met
+    outside = assess(target, [], 2024, {2024: [2.21, 4.2, 3.59]})  # 0.21: missed by 0.01
+    assert inside.status == "year_met" and inside.gap == 0.0
+    assert outside.status == "year_missed" and outside.latest_text != inside.latest_text
+    assert outside.gap == pytest.approx(0.01)

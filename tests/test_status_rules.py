@@ -42,7 +42,7 @@ CASES = [
      2026, "met_late", "逾期达成", "2026年通过"),
     ("a yearly count without the as-of year", "T98-1",
      [(EDU, 2023, {"SA_CITY_SAFE": 22}), (EDU, 2024, {"SA_CITY_SAFE": 25})],
-     2025, "year_no_data", "当年暂无数据", "2025年未报送"),
+     2025, "year_no_data", "当年暂无数据", "2025年没有可用数值"),
     ("a yearly count in its year", "T98-1", [(EDU, 2023, {"SA_CITY_SAFE": 22}), (EDU, 2024, {"SA_CITY_SAFE": 18})],
      2024, "year_missed", "当年未达标", "1/2个已报年度达标"),
     ("逐年增加 broken before its year", "T03-6",

@@ -79,9 +79,13 @@ def test_report_has_title_year_summary_parts_overdue_and_notes(report_path, writ
         assert risk_sentence(row) in body, row.target_id
     assert "1. 市级特色高中创建数（旗教育局牵头）：目标累计≥2所（2025年），2025年累计1，差1所，逾期未达成。" in body
     # Each part's charts, captioned in order.
+    from dashboard.charts import gap_chunks
+
+    chunks = gap_chunks(b.statuses)
     captions = [t for s, t in texts if s == "Caption" and t.startswith("图")]
-    assert [c.split("　")[0] for c in captions] == [f"图{i}" for i in range(1, 7)]
-    assert len(document.inline_shapes) == 6
+    assert [c.split("　")[0] for c in captions] == [f"图{i}" for i in range(1, len(chunks) + 1)]
+    assert [c.split("　")[1] for c in captions] == [f"{title}：量化目标进展" for title, _ in chunks]
+    assert len(document.inline_shapes) == len(chunks)
     assert "本报告使用示例数据" in body and "本报告含示例数据：演示用的虚构数值，并非真实统计" in body
     assert "有完成年份的目标：" in body and "计算公式：" in body
 
@@ -137,11 +141,12 @@ def test_a4_with_gbt_9704_margins_page_numbers_and_the_demo_mark(report_path):
 
 
 def test_figures_are_printed_at_their_size_with_no_text_under_9_pt(report_path, written):
+    from dashboard.charts import gap_chunks
     from dashboard.placement import effective_min_pt
     from dashboard.word_report import CHART_PIXELS_PER_POINT, TEXT_WIDTH
 
-    _, report = written
-    assert len(report.pictures) == 6
+    b, report = written
+    assert len(report.pictures) == len(gap_chunks(b.statuses))
     for _, _, box, figure in report.pictures:
         assert box.width == round(TEXT_WIDTH)
         assert effective_min_pt(figure, box.width) >= 9  # 小五

@@ -1,0 +1,186 @@
+"""领导驾驶舱: the first screen of 总览 — headline indicators as tiles, the counts, the lagging targets by
+lead unit. Plain HTML with inline SVG sparklines: it is drawn before any chart library has loaded, fits
+one 1920×1080 screen, wraps on a phone and prints on one A4 landscape page.
+"""
+
+import base64
+from html import escape
+
+import pandas as pd
+
+from pipelines import config
+from pipelines.describe import describe_latest, describe_target, describe_year, parts_of, present
+
+# The headline indicators a leader asks for first (issue 11): 高中阶段毛入学率, 在园幼儿入公办园率,
+# 普惠性幼儿园覆盖率, 高:中:初 岗位结构, 职普比, and the 2028 / 2030 acceptances.
+HEADLINE_TARGETS = ("T03-5", "T10-5", "T10-6", "T36-1", "T19-1", "T10-7", "T06-9")
+SHORT_NAMES = {"T36-1": "高、中、初级岗位结构", "T19-1": "高中阶段职普比", "T10-7": "学前教育普及普惠验收",
+               "T06-9": "义务教育优质均衡验收"}
+# The status groups of the counts bar, in reading order.
+GROUPS = [
+    ("达成", ("met", "met_late", "year_met", "round_met")),
+    ("按期可达", ("on_track",)),
+    ("滞后", ("moderate", "insufficient", "moving_away")),
+    ("未达成", ("missed", "unreachable", "fell_back", "year_missed", "round_missed")),
+    ("尚无结论", ("not_due", "year_no_data", "no_data", "not_assessable")),
+]
+
+CSS = """
+<style>
+.cockpit-tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(158px, 1fr)); gap: 10px; margin: 4px 0 14px; }
+.cockpit-tile { border: 1px solid #DDD; border-left: 6px solid var(--status); border-radius: 6px; padding: 8px 10px 6px;
+  background: #FFF; break-inside: avoid; }
+.cockpit-tile .name { font-size: 15px; color: #333; font-weight: 600; line-height: 1.3; }
+.cockpit-tile .value { font-size: clamp(20px, 5.6vw, 28px); font-weight: 700; color: #1F1F1F; line-height: 1.25; margin-top: 2px; }
+.cockpit-tile .year { font-size: 13px; color: #666; font-weight: 400; margin-left: 6px; white-space: nowrap; }
+.cockpit-tile .goal { font-size: 13px; color: #444; }
+.cockpit-tile .chip { display: inline-block; font-size: 13px; padding: 1px 7px; border-radius: 10px; margin-top: 4px;
+  background: var(--status); color: var(--ink); }
+.cockpit-tile img.spark { display: block; margin-top: 4px; max-width: 100%; height: auto; }
+.cockpit-counts { display: flex; height: 30px; border-radius: 4px; overflow: hidden; border: 1px solid #CCC; }
+.cockpit-counts div { display: flex; align-items: center; justify-content: center; font-size: 13px; color: #1F1F1F;
+  white-space: nowrap; overflow: hidden; }
+.cockpit-legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 6px 0 12px; font-size: 14px; color: #333; }
+.cockpit-legend span.dot { display: inline-block; width: 11px; height: 11px; border: 1px solid #777; margin-right: 4px;
+  vertical-align: -1px; }
+.cockpit-units { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 8px; }
+.cockpit-unit { border: 1px solid #E3E3E3; border-radius: 6px; padding: 6px 10px; break-inside: avoid; }
+.cockpit-unit .head { font-weight: 600; font-size: 15px; }
+.cockpit-unit ul { margin: 2px 0 0; padding-left: 0; list-style: none; font-size: 13.5px; line-height: 1.45; }
+.cockpit-unit li span.dot { display: inline-block; width: 9px; height: 9px; margin-right: 5px; border: 1px solid #777; }
+@media print {
+  @page { size: A4 landscape; margin: 8mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], header, footer,
+  .st-key-details, .st-key-exports, [data-testid="stSidebarCollapsedControl"] { display: none !important; }
+  [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"], .stMain, .main
+    { overflow: visible !important; height: auto !important; position: static !important; padding: 0 !important;
+      max-width: 100% !important; }
+  h1 { font-size: 20px !important; padding: 0 !important; }
+  .cockpit-tile .value { font-size: 22px; }
+  .cockpit-tile img.spark { height: 26px; }
+  .cockpit-unit ul { font-size: 11px; line-height: 1.3; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+</style>
+"""
+
+
+def ink_on(colour: str) -> str:
+    """Black or white text, whichever reads better on the colour."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#1F1F1F" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"
+
+
+def sparkline(series: list[tuple[int, float]], goal: float | None, colour: str, lower_is_better: bool = False,
+              width: int = 170, height: int = 34) -> str:
+    """An inline SVG line of the yearly values, the target as a dashed line, the latest point marked."""
+    if len(series) < 1:
+        return ""
+    values = [v for _, v in series] + ([goal] if goal is not None else [])
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    years = [y for y, _ in series]
+    first = min(years)
+    last = max(max(years), first + 1)
+
+    def at(year, value):
+        x = 4 + (width - 8) * (year - first) / (last - first)
+        y = 4 + (height - 8) * (1 - (value - low) / span)
+        return x, (height - y if lower_is_better else y)
+
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(y, v) for y, v in series))
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}'>"]
+    if goal is not None:
+        _, gy = at(first, goal)
+        parts.append(f"<line x1='0' x2='{width}' y1='{gy:.1f}' y2='{gy:.1f}' stroke='#333' stroke-width='1' "
+                     "stroke-dasharray='4 3'/>")
+    parts.append(f"<polyline points='{points}' fill='none' stroke='#1F4E79' stroke-width='2'/>")
+    lx, ly = at(*series[-1])
+    parts.append(f"<circle cx='{lx:.1f}' cy='{ly:.1f}' r='3.5' fill='{colour}' stroke='#333' stroke-width='1'/>")
+    parts.append("</svg>")
+    # As an image: the page's HTML sanitiser keeps images and drops inline SVG.
+    data = base64.b64encode("".join(parts).encode()).decode()
+    return f"<img class='spark' src='data:image/svg+xml;base64,{data}' width='{width}' height='{height}' alt='历年走势'>"
+
+
+def tile(row, series: list[tuple[int, float]], as_of: int) -> str:
+    """One headline indicator: name, latest value and year, target, status, and its line over the years."""
+    colour = config.STATUS_COLOURS[row.status]
+    name = SHORT_NAMES.get(row.target_id, row.indicator_name.replace("（当年新增）", ""))
+    goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
+    if row.kind == "milestone":
+        year = int(row.target_year)
+        value = f"{year}年验收"
+        left = year - as_of
+        when = f"距验收还有{left}年" if left > 0 else ("验收年度" if left == 0 else f"已过验收年份{-left}年")
+        line = f"<div class='goal'>{escape(when)}；最新报告：{escape(describe_latest(row))}</div>"
+        spark = ""
+    else:
+        latest = describe_latest(row)
+        value = latest.split("（")[0] if row.kind == "ratio" else latest
+        year = f"{int(row.latest_year)}年" if present(row.latest_year) else ""
+        line = f"<div class='goal'>目标 {escape(goal)}（{escape(describe_year(row))}）</div>"
+        target_line = parts_of(row.ratio_parts)[0] if row.kind == "ratio" else row.target_value
+        spark = sparkline(series, target_line if present(target_line) else None, colour, row.comparator == "<=")
+        value = f"{escape(value)}<span class='year'>{year}</span>"
+    if row.kind == "milestone":
+        value = escape(value)
+    return (f"<div class='cockpit-tile' style='--status:{colour};--ink:{ink_on(colour)}'>"
+            f"<div class='name'>{escape(name)}</div><div class='value'>{value}</div>{line}"
+            f"<div class='chip'>{escape(row.status_label)}</div>{spark}</div>")
+
+
+def tiles(statuses: pd.DataFrame, series: pd.DataFrame, as_of: int) -> str:
+    """The headline tiles, in the order of HEADLINE_TARGETS (those within the filters)."""
+    by_id = statuses.set_index("target_id")
+    out = []
+    for target_id in HEADLINE_TARGETS:
+        if target_id not in by_id.index:
+            continue
+        row = next(statuses[statuses["target_id"] == target_id].itertuples())
+        points = series[series["indicator_code"] == row.indicator_code]
+        out.append(tile(row, list(zip(points["year"].astype(int), points["value"].astype(float))), as_of))
+    return f"<div class='cockpit-tiles'>{''.join(out)}</div>" if out else ""
+
+
+def counts_bar(statuses: pd.DataFrame, overdue_tasks: int) -> str:
+    """Every status's count as a segment of one bar, and a legend that names them, grouped."""
+    counts = statuses["status"].value_counts()
+    total = int(counts.sum())
+    segments, legend = [], []
+    for group, codes in GROUPS:
+        present_codes = [c for c in codes if counts.get(c, 0)]
+        if not present_codes:
+            continue
+        parts = []
+        for code in present_codes:
+            n, colour = int(counts[code]), config.STATUS_COLOURS[code]
+            segments.append(f"<div style='flex:{n};background:{colour};color:{ink_on(colour)}' "
+                            f"title='{escape(config.STATUS_LABELS[code])} {n}'>{n}</div>")
+            parts.append(f"<span><span class='dot' style='background:{colour}'></span>"
+                         f"{escape(config.STATUS_LABELS[code])} <b>{n}</b></span>")
+        group_total = sum(int(counts[c]) for c in present_codes)
+        legend.append(f"<span><b>{group}</b> {group_total}：</span>" + "".join(parts))
+    legend.append(f"<span><b>逾期任务</b> {overdue_tasks} 项</span>")
+    return (f"<div class='cockpit-counts' role='img' aria-label='{total}个目标的状态'>{''.join(segments)}</div>"
+            f"<div class='cockpit-legend'>{''.join(legend)}</div>")
+
+
+def lagging_by_unit(statuses: pd.DataFrame, limit: int = 6) -> str:
+    """The targets a leader must act on (missed, at risk, not met this year), grouped by lead unit."""
+    lagging = statuses[statuses["status"].isin(config.LAGGING_STATUSES)]
+    if lagging.empty:
+        return "<div class='cockpit-legend'>没有滞后或未达成的目标。</div>"
+    order = {code: i for i, code in enumerate(config.LAGGING_STATUSES)}
+    cards = []
+    for unit, part in sorted(lagging.groupby("lead_unit"), key=lambda kv: -len(kv[1])):
+        part = part.assign(rank=part["status"].map(order)).sort_values(["rank", "target_id"])
+        items = []
+        for r in part.head(limit).itertuples():
+            colour = config.STATUS_COLOURS[r.status]
+            items.append(f"<li><span class='dot' style='background:{colour}'></span>"
+                         f"{escape(r.indicator_name.replace('（当年新增）', ''))}：{escape(r.status_label)}</li>")
+        more = f"<li>……另有{len(part) - limit}项</li>" if len(part) > limit else ""
+        cards.append(f"<div class='cockpit-unit'><div class='head'>{escape(unit)}　{len(part)}项</div>"
+                     f"<ul>{''.join(items)}{more}</ul></div>")
+    return f"<div class='cockpit-units'>{''.join(cards)}</div>"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# One backup of data/raw and the accounts file into BACKUP_DIR (with a .sha256 beside it), then keep only
+# the newest BACKUP_KEEP. Run by aohan-monitor-backup.service every night; by hand: sudo -u aohan-monitor …
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BACKUP_DIR=${BACKUP_DIR:-/var/backups/aohan-monitor}
+BACKUP_KEEP=${BACKUP_KEEP:-14}
+PYTHON=${PYTHON:-.venv/bin/python}
+if ! [[ "$BACKUP_KEEP" =~ ^[1-9][0-9]*$ ]]; then
+  echo "BACKUP_KEEP 应为正整数（现为 $BACKUP_KEEP）" >&2
+  exit 2
+fi
+umask 077
+mkdir -p "$BACKUP_DIR"
+name="aohan-monitor-$(date +%Y%m%dT%H%M%S).tar.gz"
+"$PYTHON" -m pipelines backup --out "$BACKUP_DIR/$name" "$@"
+(cd "$BACKUP_DIR" && sha256sum "$name" > "$name.sha256")
+# Only after this backup succeeded: drop the oldest beyond BACKUP_KEEP (the names sort by time).
+mapfile -t backups < <(find "$BACKUP_DIR" -maxdepth 1 -name 'aohan-monitor-*.tar.gz' -printf '%f\n' | sort)
+for ((i = 0; i < ${#backups[@]} - BACKUP_KEEP; i++)); do
+  rm -f -- "$BACKUP_DIR/${backups[i]}" "$BACKUP_DIR/${backups[i]}.sha256"
+  echo "已删除较早的备份 ${backups[i]}"
+done
+echo "共保留 $(( ${#backups[@]} < BACKUP_KEEP ? ${#backups[@]} : BACKUP_KEEP )) 个备份，在 $BACKUP_DIR"
