@@ -1,8 +1,9 @@
 """The briefing deck: a 16:9 PowerPoint in Chinese that a staff member can project as it is.
 
 Cover; status summary; each part of the plan as target-gap charts the width of the slide, with a sentence
-for every target that is missed or at risk (beside its chart where it fits, else on the part's own
-slide); the key indicators one slide each; overdue tasks by lead unit, named; data notes and the method.
+for every target that is missed or at risk (under its chart where it fits, else under the part's last chart
+and on the part's own slides); the key indicators one slide each; overdue tasks by lead unit, named; data
+notes and the method.
 One title per slide: the charts carry none of their own, nor a source line or 示例数据 mark (the slide
 has them once). Chart text is at least 14 pt on the slide (dashboard.placement).
 

@@ -17,18 +17,14 @@ from pipelines import config
 from pipelines.exports import csv_bytes, excel_bytes
 from pipelines.ingest import ingest_file
 from tests.books import filled, row_of
-from tests.cli import run_cli
+from tests.cli import made_report, run_cli
 
 ARTIFACTS = config.ROOT / "artifacts" / "deck"
 
 
 @pytest.fixture(scope="module")
 def deck_path(demo_base, tmp_path_factory):
-    out = tmp_path_factory.mktemp("deck") / "briefing.pptx"
-    result = run_cli("report", "--out", out, "--db", demo_base[1], timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert "已生成" in result.stdout
-    return out
+    return made_report(demo_base[1], tmp_path_factory.mktemp("deck"), "briefing.pptx")
 
 
 def slide_titles(prs) -> list[str]:

@@ -12,7 +12,7 @@ from docx.oxml.ns import qn
 from PIL import Image
 
 from pipelines import config
-from tests.cli import run_cli
+from tests.cli import made_report, run_cli
 
 ARTIFACTS = config.ROOT / "artifacts" / "word"
 FACES = {"仿宋", "黑体", "楷体", "宋体"}
@@ -22,11 +22,7 @@ PARTS = ["（一）构建高质量发展体系", "（二）优化管理体制机
 
 @pytest.fixture(scope="module")
 def report_path(demo_base, tmp_path_factory):
-    out = tmp_path_factory.mktemp("word") / "监测报告.docx"
-    result = run_cli("report", "--out", out, "--db", demo_base[1], timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert "已生成" in result.stdout
-    return out
+    return made_report(demo_base[1], tmp_path_factory.mktemp("word"), "监测报告.docx")
 
 
 class NotRendered:
