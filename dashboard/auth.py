@@ -128,7 +128,7 @@ def sign_in_form(purpose: str) -> Account | None:
             st.rerun()
         st.error(message)
     if not store().all():
-        st.caption("还没有任何账号。请管理员在服务器上运行：.venv/bin/python -m pipelines user add 账号名 --role 管理")
+        st.caption("还没有任何账号。请联系平台管理员建立账号（管理员操作见使用说明“账号”一节）。")
     return None
 
 

@@ -305,8 +305,9 @@ def _hover(row) -> str:
 # One indicator over the years.
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values (1, 2, 2.5 or 5 × a power of ten) covering low..high, about `count` of them."""
+def nice_ticks(low: float, high: float, count: int = 5, integer: bool = False) -> list[float]:
+    """Round tick values (1, 2, 2.5 or 5 × a power of ten) covering low..high, about `count` of them;
+    whole numbers only for counts."""
     if not math.isfinite(low) or not math.isfinite(high):
         return []
     if high <= low:
@@ -314,6 +315,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     raw = (high - low) / max(count - 1, 1)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    if integer:
+        step = max(1, math.ceil(step))
     first = math.floor(low / step) * step
     ticks, value = [], first
     while value <= high + step * 1e-9:
@@ -324,7 +327,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _value_axis(fig: go.Figure, values: list[float], unit: str, from_zero: bool = False) -> None:
+def _value_axis(fig: go.Figure, values: list[float], unit: str, from_zero: bool = False, integer: bool = False) -> None:
     """Round ticks written as a reader writes numbers (12,000; 1.2万 for a large amount; 95%)."""
     values = [v for v in values if present(v)]
     if not values:
@@ -334,7 +337,7 @@ def _value_axis(fig: go.Figure, values: list[float], unit: str, from_zero: bool 
         low = min(0.0, low)
     pad = (high - low) * 0.12 or max(abs(high) * 0.1, 1.0)
     low, high = (low if from_zero else low - pad), high + pad
-    ticks = nice_ticks(low, high)
+    ticks = nice_ticks(low, high, integer=integer)
     fig.update_yaxes(tickvals=ticks, ticktext=[number(t, "%" if unit == "%" else "") for t in ticks],
                      range=[ticks[0], ticks[-1]], gridcolor=GRID, title_text=None if unit == "%" else unit)
 
@@ -465,7 +468,7 @@ def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
                                  name=f"每年目标 {describe_target(target.kind, target.comparator, target.target_value, unit, basis=target.basis)}"))
         end = config.PLAN_END_YEAR
     _year_axis(fig, start, end, T if cumulative else None, notes if cumulative else None)
-    _value_axis(fig, [v * 1.1 for v in shown], unit, from_zero=True)  # room above for the labels
+    _value_axis(fig, [v * 1.1 for v in shown], unit, from_zero=True, integer=True)  # room above for the labels
     return fig
 
 
@@ -539,11 +542,14 @@ def timeline_chart(milestones: pd.DataFrame, today: date, as_of: int, demo: bool
     fig.add_annotation(x=pd.Timestamp(today), y=1, yref="paper", text=f"今天 {today:%Y-%m-%d}", showarrow=False,
                        xanchor="left", xshift=6, yanchor="bottom", font=dict(color=DEMO_RED, size=13),
                        bgcolor="rgba(255,255,255,0.9)")
-    fig.update_xaxes(range=[pd.Timestamp("2023-01-01"), pd.Timestamp("2031-01-31")], dtick="M12", tickformat="%Y年",
+    fig.update_xaxes(range=[pd.Timestamp("2023-01-01"), pd.Timestamp("2031-01-31")], dtick="M12", tickformat="%Y",
                      gridcolor=GRID)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.06, x=0, xanchor="left"))
     order = list(dict.fromkeys(milestones.sort_values(["first_due", "task_no"])["label"]))
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), tickfont=dict(size=12))
-    return style(fig, "任务完成时限与完成情况", as_of, demo, height=max(380, 140 + 22 * len(order)))
+    figure = style(fig, "任务完成时限与完成情况", as_of, demo, height=max(380, 140 + 22 * len(order)))
+    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.06, x=0, xanchor="left"), margin_b=110)
+    return figure
 
 
 def units_matrix(matrix: pd.DataFrame, as_of: int | None, demo: bool) -> go.Figure:

@@ -62,5 +62,5 @@ def warehouse_ready() -> bool:
 def require_warehouse() -> None:
     """The no-warehouse guard every page starts with."""
     if not warehouse_ready():
-        st.info("数据仓库尚未建立。请在项目目录运行：.venv/bin/python -m pipelines build")
+        st.info("数据仓库尚未建立，暂时没有可显示的数据。请联系平台管理员建立数据仓库（管理员操作见使用说明）。")
         st.stop()

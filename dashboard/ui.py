@@ -78,6 +78,14 @@ def downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
 
 
+def show_table(frame: pd.DataFrame, empty: str, **kwargs) -> None:
+    """A table for reading, or a sentence when there is nothing in it (never an empty grid)."""
+    if frame.empty:
+        st.caption(empty)
+        return
+    st.dataframe(tidy(frame), hide_index=True, width="stretch", **kwargs)
+
+
 def tidy(frame: pd.DataFrame) -> pd.DataFrame:
     """A table for reading: missing text blank, missing numbers as —, dates without midnight."""
     out = frame.copy()

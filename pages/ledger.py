@@ -52,18 +52,18 @@ if only_overdue:
 if only_discrepancy:
     shown = shown[shown["has_discrepancy"]]
 
-table = pd.DataFrame({
+table = pd.DataFrame({  # what a reader needs first comes first (a phone shows the left columns)
     "编号": shown["task_no"],
-    "重点任务": shown["section_title"],
-    "任务目标": "（" + shown["key_task_no"].astype(str) + "）" + shown["key_task_title"],
     "任务内容": shown["text"],
     "牵头单位": shown["lead_units"],
-    "责任单位": shown["responsible_units"],
-    "完成时限": shown["deadline_text"].str.replace("\n", "；"),
     "最新进展": shown["latest_status"].fillna("未填报"),
-    "进展说明": shown["latest_note"],
-    "已完成（含转入常态化）": shown["done"],
     "逾期": shown["overdue"],
+    "已完成（含转入常态化）": shown["done"],
+    "完成时限": shown["deadline_text"].str.replace("\n", "；"),
+    "进展说明": shown["latest_note"],
+    "责任单位": shown["responsible_units"],
+    "重点任务": shown["section_title"],
+    "任务目标": "（" + shown["key_task_no"].astype(str) + "）" + shown["key_task_title"],
     "正文与附件差异": shown["discrepancy_notes"].fillna(""),
 })
 st.dataframe(

@@ -9,7 +9,7 @@ from dashboard.data import require_warehouse
 from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, status_legend, tidy
+from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, show_table, status_legend
 from pipelines import config
 
 ensure_app_shell()
@@ -78,21 +78,16 @@ with details:
     with left:
         st.subheader("逾期任务")
         st.caption(f"截至 {queries.ledger_date(f.as_of):%Y-%m-%d}，已过完成时限而未报告完成：{len(overdue)} 项")
-        st.dataframe(
-            tidy(overdue[["task_no", "lead_units", "overdue_since", "latest_status", "text"]].rename(columns={
-                "task_no": "编号", "lead_units": "牵头单位", "overdue_since": "应完成", "latest_status": "最新进展", "text": "任务内容"})),
-            hide_index=True, width="stretch", height=320,
-        )
+        show_table(overdue[["task_no", "lead_units", "overdue_since", "latest_status", "text"]].rename(columns={
+            "task_no": "编号", "lead_units": "牵头单位", "overdue_since": "应完成", "latest_status": "最新进展",
+            "text": "任务内容"}), "没有逾期的任务。", height=320)
     with right:
         st.subheader("最近收到的工作簿")
         recent = queries.submissions(f.show_demo).head(8)
-        st.dataframe(
-            tidy(recent.assign(is_demo=recent["is_demo"].map({True: config.DEMO_LABEL, False: ""})))[
-                ["received_at", "unit", "year", "file_name", "n_values", "n_warnings", "is_demo"]].rename(columns={
-                "received_at": "收到时间", "unit": "单位", "year": "年度", "file_name": "文件", "n_values": "数值",
-                "n_warnings": "警告", "is_demo": "说明"}),
-            hide_index=True, width="stretch", height=320,
-        )
+        show_table(recent.assign(is_demo=recent["is_demo"].map({True: config.DEMO_LABEL, False: ""}))[
+            ["received_at", "unit", "year", "file_name", "n_values", "n_warnings", "is_demo"]].rename(columns={
+            "received_at": "收到时间", "unit": "单位", "year": "年度", "file_name": "文件", "n_values": "数值",
+            "n_warnings": "警告", "is_demo": "说明"}), "还没有收到工作簿。", height=320)
 
     st.subheader("各状态的含义与评估方法")
     method_note()

@@ -7,7 +7,7 @@ from dashboard import queries
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import demo_banner, downloads, tidy
+from dashboard.ui import demo_banner, downloads, show_table, tidy
 from pipelines import config
 from pipelines.discrepancies import FIELD_LABELS, FORMAL, SEVERITY_LABELS, SUBSTANTIVE
 
@@ -33,8 +33,8 @@ for severity, heading in ((SUBSTANTIVE, "实质差异：需要确定以哪份文
         "任务": rows["task_no"], "重点任务": rows["key_task_no"], "方面": rows["field"].map(FIELD_LABELS),
         "正文": rows["body_value"].fillna("（无）"), "附件": rows["attachment_value"].fillna("（无）"), "说明": rows["note"],
     })
-    st.dataframe(tidy(table), hide_index=True, width="stretch", key=f"discrepancies_{severity}",
-                 column_config={"说明": st.column_config.TextColumn(width="large")})
+    show_table(table, "没有这一类差异。", key=f"discrepancies_{severity}",
+               column_config={"说明": st.column_config.TextColumn(width="large")})
 table = pd.DataFrame({
     "类别": discrepancies["severity"].map(SEVERITY_LABELS), "任务": discrepancies["task_no"],
     "重点任务": discrepancies["key_task_no"], "方面": discrepancies["field"].map(FIELD_LABELS),

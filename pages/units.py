@@ -9,7 +9,7 @@ from dashboard import queries, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import chart, demo_banner, downloads, tidy
+from dashboard.ui import chart, demo_banner, downloads, show_table, tidy
 
 ensure_app_shell()
 require_warehouse()
@@ -59,8 +59,6 @@ if figure is not None:
 if f.unit:
     st.subheader(f"{f.unit}牵头的任务")
     mine = ledger[ledger["task_no"].isin(lead.loc[lead["unit"] == f.unit, "task_no"])]
-    st.dataframe(
-        tidy(mine[["task_no", "text", "deadline_text", "latest_status", "overdue"]].rename(columns={
-            "task_no": "编号", "text": "任务内容", "deadline_text": "完成时限", "latest_status": "最新进展", "overdue": "逾期"})),
-        hide_index=True, width="stretch",
-    )
+    show_table(mine[["task_no", "text", "deadline_text", "latest_status", "overdue"]].rename(columns={
+        "task_no": "编号", "text": "任务内容", "deadline_text": "完成时限", "latest_status": "最新进展", "overdue": "逾期"}),
+        f"{f.unit}不牵头任何任务。")

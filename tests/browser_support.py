@@ -47,7 +47,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Path | None = None):
+def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Path | None = None,
+                     app: Path = config.ROOT / "app.py"):
     """`streamlit run app.py` against the given warehouse (and accounts file); yields the base URL."""
     port = free_port()
     env = {**os.environ, "MONITOR_DB": str(db), "MONITOR_RAW": str(raw), "PYTHONPATH": str(config.ROOT)}
@@ -55,7 +56,7 @@ def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Pat
         env["MONITOR_ACCOUNTS"] = str(accounts)
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(config.ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=config.ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,

@@ -95,6 +95,11 @@ def status_counts(at) -> dict:
     return {label: int(shown.get(label, 0)) for label in config.STATUS_LABELS.values()}
 
 
+def shows_the_cockpit(at) -> bool:
+    """总览's first screen is drawn (its counts bar), not a sign-in page."""
+    return any("class='cockpit-counts'" in h.proto.body for h in at.get("html"))
+
+
 def cockpit_tiles(at) -> str:
     return next(h.proto.body for h in at.get("html") if "class='cockpit-tiles'" in h.proto.body)
 

@@ -17,7 +17,7 @@ from pipelines.build import build
 from pipelines.ingest import ingest_file, withdraw
 from tests.books import filled, saved, template
 from tests.cli import run_cli
-from tests.test_app import APP, metrics, navigation_only, sign_in, status_counts  # noqa: F401 (navigation_only is a fixture)
+from tests.test_app import APP, metrics, navigation_only, shows_the_cockpit, sign_in, status_counts  # noqa: F401 (navigation_only is a fixture)
 
 
 def q(db, sql, params=()):
@@ -245,7 +245,7 @@ def test_sign_in_can_be_required_for_every_page(wh, accounts, monkeypatch):
     monkeypatch.setenv("MONITOR_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    assert not at.metric and any("请登录" in m.value for m in at.markdown)
+    assert not shows_the_cockpit(at) and any("请登录" in m.value for m in at.markdown)
     sign_in(at, "viewer")
     at.run()
     counts = status_counts(at)

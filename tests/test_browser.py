@@ -138,3 +138,53 @@ def test_navigation_stays_the_apps_when_the_first_request_was_a_page_url(site):
     assert all(title in nav for title in PAGES)
     assert page.get_by_role("link", name="upload", exact=True).count() == 0  # not the pages/ file names
     page.get_by_text("显示示例数据").first.wait_for(timeout=10_000)  # app.py's sidebar is there
+
+
+CUT_TEXT = """() => {
+  // Every text of every chart (bar labels, annotations, tick labels, legend, title) inside its chart,
+  // and none cut with an ellipsis.
+  const bad = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const box = plot.querySelector('.main-svg').getBoundingClientRect();
+    for (const t of plot.querySelectorAll('.annotation-text, .xtick text, .ytick text, .legendtext, .gtitle, .bartext')) {
+      const r = t.getBoundingClientRect();
+      if (r.width === 0) continue;
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+        bad.push(t.textContent.slice(0, 30) + ` [${Math.round(r.left)}..${Math.round(r.right)} of ${Math.round(box.left)}..${Math.round(box.right)}]`);
+      if (t.textContent.includes('…')) bad.push('cut: ' + t.textContent.slice(0, 30));
+    }
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize(("size", "mobile"), [((390, 844), True), ((1366, 768), False)], ids=["phone", "laptop"])
+def test_no_chart_label_is_cut_or_outside_its_chart(site, size, mobile):
+    """On a phone and a laptop: the target-gap rows and indicator charts keep every word inside."""
+    url, shared, _ = site
+    context = shared.context.browser.new_context(viewport={"width": size[0], "height": size[1]}, is_mobile=mobile,
+                                                 has_touch=mobile)
+    page = context.new_page()
+    try:
+        for path, title in (("", "总览"), ("indicators?target=T36-1", "指标"), ("indicators?target=T83-1", "指标"),
+                            ("indicators?target=T10-2", "指标"), ("ledger", "任务台账")):
+            open_page(page, f"{url}/{path}", title)
+            page.set_viewport_size({"width": size[0], "height": 9000})  # every chart laid out
+            page.wait_for_timeout(2500)
+            assert page.evaluate(CUT_TEXT) == [], path
+            page.set_viewport_size({"width": size[0], "height": size[1]})
+    finally:
+        context.close()
+
+
+def test_a_click_on_a_target_bar_opens_it_on_the_indicator_page(site):
+    url, page, _ = site
+    open_page(page, url, "总览")
+    bar = page.locator(".js-plotly-plot").first.locator(".bars path").nth(4)
+    bar.scroll_into_view_if_needed()
+    bar.click(force=True)
+    page.get_by_role("heading", name="指标", exact=True).wait_for(timeout=30_000)
+    page.wait_for_url(re.compile(r"target=T\d\d-\d"), timeout=30_000)
+    chosen = re.search(r"target=(T\d\d-\d)", page.url).group(1)
+    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=30_000)
+    assert chosen in ("T03-1", "T03-2", "T03-3", "T03-4", "T03-5", "T03-6", "T03-7", "T03-8", "T03-9")

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.auth import sign_in_required
 from pipelines import config
 from pipelines.accounts import DEFAULT_SETTINGS, AccountStore
+from tests.test_app import navigation_only, shows_the_cockpit  # noqa: F401 (navigation_only is a fixture)
 
 BROWSER = {"Host": "127.0.0.1:8501", "User-Agent": "Mozilla/5.0"}
 PROXIED = {"Host": "jiaoyu.aohan.local", "X-Forwarded-For": "10.12.0.31", "X-Real-IP": "10.12.0.31"}
@@ -59,4 +60,4 @@ def test_reading_opened_on_purpose_shows_the_pages_without_sign_in(wh, accounts,
     accounts.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("MONITOR_DB", str(db))
     at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60).run()
-    assert at.metric and not any("请登录" in m.value for m in at.markdown)
+    assert shows_the_cockpit(at) and not any("请登录" in m.value for m in at.markdown)
