@@ -322,21 +322,37 @@ def key_indicator_slides(b: Briefing) -> list[Slide]:
             continue
         t = next(rows.itertuples())
         values, shares, demo = queries.indicator_data(t.indicator_code, t.kind, f)
-        goal = describe_target(t.kind, t.comparator, t.target_value, t.unit, parts_of(t.ratio_parts), t.basis)
-        facts = [Line(f"目标：{goal}", 20), Line(f"目标年度：{describe_year(t)}", 20),
-                 Line(f"最新：{describe_latest(t)}" + (f"（{int(t.latest_year)}年）" if present(t.latest_year) else ""), 20),
-                 Line(f"状态：{t.status_label}", 20, True, INK)]
-        if present(t.gap) and t.gap > 0 and t.kind not in ("milestone", "trend"):
-            facts.append(Line(f"差距：{describe_gap(t)}", 20))
-        if present(t.baseline_value) and t.kind != "ratio":
-            facts.append(Line(f"基线：{number(t.baseline_value, t.unit)}（{int(t.baseline_year)}年）", 20))
-        if present(t.projected_value) and t.kind != "ratio" and t.status not in config.MET_STATUSES:
-            facts.append(Line(f"按当前速度，目标年约为{number(t.projected_value, t.unit)}", 20))
-        facts += [Line(f"牵头单位：{t.lead_unit}", 20), Line(f"原文：“{t.source_text}”", 16, colour=MUTED)]
         title = f"重点指标：{t.indicator_name}"
+        facts = fitted_pages(lambda scale, t=t, shares=shares: key_facts(t, shares, scale), text_box.width,
+                             text_box.height, scales=(1.0, 0.9, 0.8, 0.7))
+        if len(facts) > 1:  # all of it, even if smaller than a slide likes: nothing a leader asks for is dropped
+            facts = [[line for page in facts for line in page]]
         slides.append(Slide(title, [slide_chart(charts.indicator_chart(t, values, b.as_of, demo, shares), chart_box),
-                                    Text(text_box, pages_of(facts, text_box.width, text_box.height)[0])]))
+                                    Text(text_box, facts[0])]))
     return slides
+
+
+def key_facts(t, shares: pd.DataFrame | None, scale: float = 1.0) -> list[Line]:
+    """What a key indicator's slide says beside its chart (20 pt, the notes 16 pt, at `scale`, never under 14)."""
+    big, small = 20 * scale, max(14.0, 16 * scale)
+    goal = describe_target(t.kind, t.comparator, t.target_value, t.unit, parts_of(t.ratio_parts), t.basis)
+    facts = [Line(f"目标：{goal}", big), Line(f"目标年度：{describe_year(t)}", big),
+             Line(f"最新：{describe_latest(t)}" + (f"（{int(t.latest_year)}年）" if present(t.latest_year) else ""), big),
+             Line(f"状态：{t.status_label}", big, True, INK)]
+    if present(t.gap) and t.gap > 0 and t.kind not in ("milestone", "trend"):
+        facts.append(Line(f"差距：{describe_gap(t)}", big))
+    if present(t.baseline_value) and t.kind != "ratio":
+        facts.append(Line(f"基线：{number(t.baseline_value, t.unit)}（{int(t.baseline_year)}年）", big))
+    if present(t.projected_value) and t.kind != "ratio" and t.status not in config.MET_STATUSES:
+        facts.append(Line(f"按当前速度，目标年约为{number(t.projected_value, t.unit)}", big))
+    facts.append(Line(f"牵头单位：{t.lead_unit}", big))
+    if shares is not None and len(shares):
+        # A narrow part of a structure has no room for its number at 14 pt on the slide: say them all here.
+        years = shares.sort_values(["year", "part_no"]).groupby("year")["share_of_ten"]
+        facts.append(Line("历年（合计为10）：" + "；".join(
+            f"{int(y)}年" + ":".join(f"{v:.1f}" for v in parts) for y, parts in years), small))
+    facts.append(Line(f"原文：“{t.source_text}”", small, colour=MUTED))
+    return facts
 
 
 OVERDUE_RULE = "逾期：有具体完成时限且已过期，而最新填报不是“已完成”（长期坚持类任务填报“常态化推进”视为完成）。"

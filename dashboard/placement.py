@@ -92,7 +92,7 @@ def placed(fig: go.Figure, box: Box, min_font: float, zoom: float = 1.0) -> go.F
     top = 30 if any(k.startswith("xaxis") and v.get("side") == "top" for k, v in layout.items()) else 10
     layout["margin"] = {**margin, "t": top, "b": 10, "l": margin.get("l", 10), "r": margin.get("r", 10)}
     layout["width"], layout["height"] = width, height
-    layout["uniformtext"] = {"minsize": floor, "mode": "show"}
+    layout["uniformtext"] = {"minsize": floor, "mode": "hide"}  # text that does not fit a bar at that size is left out, not overlapped
     return go.Figure(spec)
 
 

@@ -111,6 +111,26 @@ def test_chart_text_is_at_least_14_pt_on_the_slide(deck_plan):
             assert chart.box.width >= 900
 
 
+def test_key_indicator_slides_say_every_fact(deck_plan):
+    """Target, year, latest, status, lead unit and the notice's words beside each key chart, none dropped for
+    room (smaller, never under 14 pt); a structure's every share, which its narrow parts cannot show."""
+    from dashboard.slides import Text, text_height
+
+    _, slides = deck_plan
+    keys = [s for s in slides if s.title in KEY_TITLES]
+    assert len(keys) == 5
+    for slide in keys:
+        text = next(item for item in slide.items if isinstance(item, Text))
+        said = "\n".join(line.text for line in text.lines)
+        for word in ("目标：", "目标年度：", "最新：", "状态：", "牵头单位：", "原文："):
+            assert word in said, (slide.title, word)
+        assert min(line.size for line in text.lines) >= 14
+        assert text_height(text.lines, text.box.width) <= text.box.height
+    structure = next(s for s in keys if "岗位结构" in s.title)
+    assert "历年（合计为10）：2022年1.1:4.2:4.7" in "\n".join(line.text for item in structure.items
+                                                         if isinstance(item, Text) for line in item.lines)
+
+
 def test_the_font_measure_sees_a_shrunk_chart():
     """The measure that guards the slides: a 1280 px chart with 14 px labels placed 640 pt wide has 7 pt text."""
     import plotly.graph_objects as go
