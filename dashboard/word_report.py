@@ -262,6 +262,9 @@ class Report:
                                                   for values in frame.itertuples(index=False)]
         for r, values in enumerate(rows):
             row = table.rows[r]
+            whole = OxmlElement("w:cantSplit")  # a row is never cut between two pages
+            whole.set(qn("w:val"), "true")
+            row._tr.get_or_add_trPr().append(whole)
             if r == 0:
                 header = OxmlElement("w:tblHeader")
                 header.set(qn("w:val"), "true")
@@ -354,7 +357,7 @@ def overdue_section(report: Report, b: Briefing) -> None:
     by_unit = "、".join(f"{unit}{n}项" for unit, n in units.items())
     report.para(f"截至{b.today:%Y年%m月%d日}，已过完成时限而未报告完成的任务{int(b.ledger['overdue'].sum())}项，"
                 f"按牵头单位：{by_unit}。")
-    report.table(table[["任务", "牵头单位", "应完成", "最新进展"]], [5.6, 1.6, 1.8, 1.4], "逾期任务")
+    report.table(table[["任务", "牵头单位", "应完成", "最新进展"]], [5.2, 1.6, 2.2, 1.4], "逾期任务")
     report.para(OVERDUE_RULE)
 
 

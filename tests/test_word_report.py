@@ -99,6 +99,7 @@ def test_overdue_tasks_are_named_with_their_lead_units(report_path, written):
         assert row[1] == task.lead_units and " ".join(task.text.split()) in row[0]
     assert ["任务83：力争2025年底前全部化解普通高中债务。", "旗财政局", "2025年12月", "推进中"] in rows
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # the header repeats on every page
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)  # no task cut in two
 
 
 def test_every_run_names_an_east_asian_font(report_path):
