@@ -35,8 +35,8 @@ with tempfile.TemporaryDirectory() as tmp:
         figure = charts.gap_chart(part, 2025, True, title)
         report("第一张 PNG（含启动浏览器）", timed(lambda: images.png(figure), 1))
         report("一张 PNG（预热后，1920×1080，18个目标的差距图）", timed(lambda: images.png(figure), RUNS * 2))
-        report("汇报幻灯片 build_deck（进程内，浏览器已预热，26页17图，图按所占尺寸渲染）", timed(lambda: build_deck(con), RUNS))
-        report("Word 监测报告 build_document（进程内，浏览器已预热，6图）", timed(lambda: build_document(con), RUNS))
+        report("汇报幻灯片 build_deck（进程内，浏览器已预热，31页23图，图按所占尺寸渲染）", timed(lambda: build_deck(con), RUNS))
+        report("Word 监测报告 build_document（进程内，浏览器已预热，11图）", timed(lambda: build_document(con), RUNS))
         images.stop()
         report("Excel 报表 build_workbook（进程内）", timed(lambda: build_workbook(con), RUNS))
     report("python -m pipelines report --out deck.pptx（命令行，含启动浏览器）",
