@@ -1,6 +1,7 @@
 """领导驾驶舱: the first screen of 总览 — headline indicators as tiles, the counts, the lagging targets by
-lead unit. Plain HTML with inline SVG sparklines: it is drawn before any chart library has loaded, fits
-one 1920×1080 screen, wraps on a phone and prints on one A4 landscape page.
+lead unit. Plain HTML (written through st.markdown, which is part of the page's first script, where st.html
+is loaded later) with SVG sparklines as images: drawn before any chart library has loaded, it fits one
+1920×1080 screen, wraps on a phone and prints on one A4 landscape page.
 """
 
 import base64
@@ -27,7 +28,7 @@ GROUPS = [
 
 CSS = """
 <style>
-.cockpit-tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(158px, 1fr)); gap: 10px; margin: 4px 0 14px; }
+.cockpit-tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(200px, 46%), 1fr)); gap: 10px; margin: 4px 0 14px; }
 .cockpit-tile { border: 1px solid #DDD; border-left: 6px solid var(--status); border-radius: 6px; padding: 8px 10px 6px;
   background: #FFF; break-inside: avoid; }
 .cockpit-tile .name { font-size: 15px; color: #333; font-weight: 600; line-height: 1.3; }
@@ -56,9 +57,19 @@ CSS = """
     { overflow: visible !important; height: auto !important; position: static !important; padding: 0 !important;
       max-width: 100% !important; }
   h1 { font-size: 20px !important; padding: 0 !important; }
-  .cockpit-tile .value { font-size: 22px; }
-  .cockpit-tile img.spark { height: 26px; }
-  .cockpit-unit ul { font-size: 11px; line-height: 1.3; }
+  [data-testid="stVerticalBlock"] { gap: 0.35rem !important; }
+  [data-testid="stAlert"] { padding: 0 !important; }
+  .cockpit-tiles { grid-template-columns: repeat(7, 1fr); gap: 6px; margin: 2px 0 6px; }
+  .cockpit-tile { padding: 4px 6px; }
+  .cockpit-tile .name { font-size: 11px; }
+  .cockpit-tile .value { font-size: 17px; }
+  .cockpit-tile .goal, .cockpit-tile .chip, .cockpit-tile .year { font-size: 10px; }
+  .cockpit-tile img.spark { height: 22px; }
+  .cockpit-legend { font-size: 10px; margin: 3px 0 6px; }
+  .cockpit-units { grid-template-columns: repeat(4, 1fr); gap: 5px; }
+  .cockpit-unit { padding: 3px 6px; }
+  .cockpit-unit .head { font-size: 12px; }
+  .cockpit-unit ul { font-size: 10px; line-height: 1.3; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 </style>
@@ -117,7 +128,9 @@ def tile(row, series: list[tuple[int, float]], as_of: int) -> str:
         spark = ""
     else:
         latest = describe_latest(row)
-        value = latest.split("（")[0] if row.kind == "ratio" else latest
+        value = latest
+        if row.kind == "ratio" and present(row.latest_text):  # a structure as a tile: one decimal (its detail keeps two)
+            value = ":".join(f"{float(p):.1f}" for p in row.latest_text.split("（")[0].split(":"))
         year = f"{int(row.latest_year)}年" if present(row.latest_year) else ""
         line = f"<div class='goal'>目标 {escape(goal)}（{escape(describe_year(row))}）</div>"
         target_line = parts_of(row.ratio_parts)[0] if row.kind == "ratio" else row.target_value

@@ -15,7 +15,7 @@ from pipelines import config
 ensure_app_shell()
 require_warehouse()
 f = current()
-st.html(cockpit.CSS)
+st.markdown(unsafe_allow_html=True, body=cockpit.CSS)
 st.title("总览")
 st.caption(f"《敖汉旗推动教育高质量发展实施方案》量化目标达成情况 · 评估年度 {f.as_of} 年")
 
@@ -50,11 +50,30 @@ overdue = ledger[ledger["overdue"]]
 with st.container(key="cockpit"):
     headline = cockpit.tiles(targets, queries.headline_series(f, cockpit.HEADLINE_TARGETS), f.as_of)
     if headline:  # none within a section or a unit that has no headline indicator
-        st.html(headline)
+        st.markdown(unsafe_allow_html=True, body=headline)
     st.markdown(f"**{len(targets)}个量化目标的状态**")
-    st.html(cockpit.counts_bar(targets, len(overdue)))
+    st.markdown(unsafe_allow_html=True, body=cockpit.counts_bar(targets, len(overdue)))
     st.markdown("**需要关注的目标（按牵头单位）**")
-    st.html(cockpit.lagging_by_unit(targets))
+    st.markdown(unsafe_allow_html=True, body=cockpit.lagging_by_unit(targets))
+
+# A new session's first view: the cockpit is sent alone and drawn at once; the charts follow a moment
+# later (loading the chart library for the first time would otherwise hold up the first screen).
+first_view = st.session_state.get("overview_view") is None
+st.session_state["overview_view"] = "cockpit" if first_view else "full"
+
+
+@st.fragment(run_every=0.3 if first_view else None)
+def follow_with_charts() -> None:
+    if st.session_state["overview_view"] == "cockpit":
+        st.session_state["overview_view"] = "charts_next"
+        st.caption("图表载入中……")
+    elif st.session_state["overview_view"] == "charts_next":
+        st.rerun()  # the whole page again, now with its charts; the timer stops
+
+
+if first_view:
+    follow_with_charts()
+    st.stop()
 
 details = st.container(key="details")
 with details:

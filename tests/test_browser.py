@@ -188,3 +188,24 @@ def test_a_click_on_a_target_bar_opens_it_on_the_indicator_page(site):
     chosen = re.search(r"target=(T\d\d-\d)", page.url).group(1)
     page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=30_000)
     assert chosen in ("T03-1", "T03-2", "T03-3", "T03-4", "T03-5", "T03-6", "T03-7", "T03-8", "T03-9")
+
+
+def test_the_cockpit_prints_on_one_a4_landscape_page(site, tmp_path):
+    import subprocess
+
+    url, shared, _ = site
+    page = shared.context.browser.new_page(viewport={"width": 1920, "height": 1080})
+    try:
+        open_page(page, url, "总览", charts=False)
+        page.locator(".cockpit-counts").wait_for()
+        page.emulate_media(media="print")
+        pdf = tmp_path / "cockpit.pdf"
+        page.pdf(path=str(pdf), format="A4", landscape=True, print_background=True, prefer_css_page_size=True)
+    finally:
+        page.close()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\n", info), info
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for words in ("高中阶段毛入学率", "在园幼儿入公办园率", "需要关注的目标", "旗财政局", "示例数据"):
+        assert words in text, words
+    assert "量化目标进展" not in text  # the charts below the first screen are not printed
