@@ -93,9 +93,6 @@ class Slide:
     items: list = field(default_factory=list)
 
 
-SlideBuilder = Callable[..., list[Slide]]
-
-
 # Measuring text.
 
 

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from . import config
 from .text import fold
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -158,7 +159,7 @@ def write_sheet(wb: Workbook, title: str, frame: pd.DataFrame, number_formats: d
     ws.oddHeader.left.text = sheet.header or sheet.title
     ws.oddHeader.left.size = 10
     if sheet.demo:
-        ws.oddHeader.right.text = "示例数据（演示用的虚构数值，并非真实统计）"
+        ws.oddHeader.right.text = f"{config.DEMO_LABEL}（演示用的虚构数值，并非真实统计）"
         ws.oddHeader.right.size = 10
         ws.oddHeader.right.color = "B00020"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
