@@ -104,7 +104,7 @@ if ready:
     if st.button(f"确认载入 {len(ready)} 个工作簿", type="primary", key="confirm_load"):
         for key, path, name in ready:
             try:
-                result = ingest_file(path, raw_dir(), db_path(), file=name, actor=account, source="网页")
+                result = ingest_file(path, raw_dir(), db_path(), file=name, actor=account, source="网页", say=st.info)
             except WarehouseBusy as exc:
                 st.error(str(exc))
                 break
@@ -163,7 +163,10 @@ if account.is_admin and not history.empty:
         if not reason.strip():
             st.error("请填写撤回原因。")
         else:
-            st.success(withdraw(raw_dir(), db_path(), int(target), account, reason.strip()))
+            try:
+                st.success(withdraw(raw_dir(), db_path(), int(target), account, reason.strip(), say=st.info))
+            except WarehouseBusy as exc:
+                st.error(str(exc))
             clear_cache()
 if account.is_admin:
     st.subheader("⑤ 审计日志（管理）")

@@ -5,6 +5,7 @@ traceback is never the message (set PIPELINES_DEBUG=1 to see one).
 """
 
 import argparse
+import errno
 import os
 import sys
 import traceback
@@ -123,10 +124,14 @@ def ensure_warehouse(db: Path, raw: Path = config.RAW_DIR, build_if_missing: boo
 
         raise InputError([Problem(str(db), "数据仓库文件不存在（请检查 --db 的路径，或先运行 python -m pipelines build）")])
     from .build import build
+    from .writer_lock import writer_lock
 
-    print(f"数据仓库 {db} 不存在，先从 {raw} 重建……", file=sys.stderr)
-    report = build(raw, db)
-    buildinfo.record(db, raw, True, report.submissions)
+    with writer_lock(db, raw, purpose="建立数据仓库"):
+        if db.exists():  # another process built it while this one waited
+            return
+        print(f"数据仓库 {db} 不存在，先从 {raw} 重建……", file=sys.stderr)
+        report = build(raw, db)
+        buildinfo.record(db, raw, True, report.submissions)
 
 
 def run_template(args) -> int:
@@ -234,6 +239,7 @@ def run_user(args) -> int:
     from .accounts import AccountStore
     from .reporting import reporting_units
     from .warehouse import connect
+    from .writer_lock import writer_lock
 
     store = AccountStore()
     if args.action == "list":
@@ -247,17 +253,21 @@ def run_user(args) -> int:
         ensure_warehouse(args.db, args.raw)
         with connect(args.db, read_only=True) as con:
             units = reporting_units(con)
-        account = store.add(args.name, args.role, args.unit, read_password(args.password_stdin), units)
-        message = f"已新建账号 {account.label()}"
-    elif args.action == "remove":
-        store.remove(args.name)
-        message = f"已删除账号“{args.name}”"
-    else:
-        if store.get(args.name) is None:
-            raise AccountError(f"账号“{args.name}”不存在")
-        store.set_password(args.name, read_password(args.password_stdin))
-        message = f"已修改账号“{args.name}”的密码"
-    audit.record(args.raw, args.db, "account", args.name, message, source="命令行")
+    password = read_password(args.password_stdin) if args.action in ("add", "passwd") else None
+    # The accounts file and the audit trail (which writes the warehouse) change under the writers' lock.
+    with writer_lock(args.db, args.raw, purpose="变更账号"):
+        if args.action == "add":
+            account = store.add(args.name, args.role, args.unit, password, units)
+            message = f"已新建账号 {account.label()}"
+        elif args.action == "remove":
+            store.remove(args.name)
+            message = f"已删除账号“{args.name}”"
+        else:
+            if store.get(args.name) is None:
+                raise AccountError(f"账号“{args.name}”不存在")
+            store.set_password(args.name, password)
+            message = f"已修改账号“{args.name}”的密码"
+        audit.record(args.raw, args.db, "account", args.name, message, source="命令行")
     print(message)
     return EXIT_OK
 
@@ -323,11 +333,33 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output was piped into `head` and closed: nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception as exc:  # the last guard: a person gets a sentence, not a traceback
+    except OSError as exc:  # a file that cannot be read or written: say which, in Chinese
         if os.environ.get("PIPELINES_DEBUG"):
             traceback.print_exc()
-        print(f"处理失败：{type(exc).__name__}: {exc}", file=sys.stderr)
+        where = f"文件“{exc.filename}”" if exc.filename else "文件"
+        print(f"处理失败，未做任何更改：无法读写{where}（{os_reason(exc)}）", file=sys.stderr)
         return EXIT_REJECTED
+    except Exception:  # the last guard: a person gets a sentence, not a traceback or an exception's name
+        if os.environ.get("PIPELINES_DEBUG"):
+            traceback.print_exc()
+        print("处理失败（程序内部错误），未做任何更改。请把命令和这条消息告诉管理员；"
+              "设置环境变量 PIPELINES_DEBUG=1 重新运行可看到技术细节。", file=sys.stderr)
+        return EXIT_REJECTED
+
+
+OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘已满",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EROFS: "磁盘只读",
+    errno.EISDIR: "这是一个文件夹",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    return OS_REASONS.get(exc.errno, "系统错误")
 
 
 if __name__ == "__main__":

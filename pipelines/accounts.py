@@ -7,6 +7,7 @@ data/accounts.example.json, which also holds the settings). Roles:
   管理 works for every unit and may withdraw a submission.
 """
 
+import functools
 import json
 import os
 import shutil
@@ -22,8 +23,15 @@ from . import config
 
 ROLES = {"浏览": "viewer", "填报": "reporter", "管理": "admin"}
 HASHER = PasswordHasher()  # argon2id, 64 MiB, t=3: about 0.2 s a check on this machine
-# A hash to check against when the name is unknown, so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = HASHER.hash("no such account")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check against when the name is unknown, so that a wrong name costs as long as a wrong
+    password (made on first use: hashing costs about 0.2 s, which every command would pay at import)."""
+    return HASHER.hash("no such account")
+
+
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -130,7 +138,7 @@ class AccountStore:
         """The account if the password is right (checked in constant-ish time whether or not it exists)."""
         account = self.get(name)
         try:
-            HASHER.verify(account.password_hash if account else _DUMMY_HASH, password)
+            HASHER.verify(account.password_hash if account else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         return account

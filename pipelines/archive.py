@@ -17,6 +17,10 @@ from pathlib import Path
 from . import config, jsonlog
 
 SAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff.\-（）()]+")
+# How an archived workbook is named: received time, the start of its fingerprint, the sender's name.
+ARCHIVED_NAME = re.compile(r"^\d{8}T\d{6}_[0-9a-f]{8}_")
+PARTIAL = ".partial"
+STORING = ".storing"
 
 
 @dataclass
@@ -32,6 +36,11 @@ class Entry:
     event: str = "accepted"
 
 
+def entry_of(event: dict) -> Entry:
+    """An `accepted` line of the log as an Entry."""
+    return Entry(**{k: event.get(k) for k in Entry.__dataclass_fields__})
+
+
 def submissions_dir(raw_dir: Path) -> Path:
     return raw_dir / config.SUBMISSIONS_DIR
 
@@ -44,13 +53,27 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def safe_file_name(name: str) -> str:
-    """A name fit for the archive: no folders, no control or odd characters, not hidden, not too long."""
+def sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def safe_file_name(name: str, max_bytes: int = config.MAX_NAME_BYTES) -> str:
+    """A name fit for the archive: no folders, no control or odd characters, not hidden, not too long.
+
+    File systems limit a name's bytes, not its characters (255 bytes is 85 Chinese characters in UTF-8),
+    so the stem is cut to fit max_bytes with its suffix, at a character boundary.
+    """
     name = unicodedata.normalize("NFKC", Path(name.replace("\\", "/")).name)
     stem, suffix = os.path.splitext(name)
     stem = SAFE_NAME.sub("_", stem).strip("._") or "workbook"
     suffix = SAFE_NAME.sub("", suffix.lower())[:8]
-    return f"{stem[:80]}{suffix}"
+    room = max_bytes - len(suffix.encode())
+    cut = stem.encode()[:room].decode("utf-8", errors="ignore")
+    return f"{cut.rstrip('._') or 'workbook'}{suffix}"
 
 
 def read_log(raw_dir: Path) -> list[dict]:
@@ -58,27 +81,86 @@ def read_log(raw_dir: Path) -> list[dict]:
 
 
 def _write_durably(path: Path, data: bytes) -> None:
+    """Write beside the name, then rename: the archive never holds half a file under a real name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
+    partial = path.with_name(path.name + PARTIAL)
     with open(partial, "wb") as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
     os.replace(partial, path)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in a folder durable (the folder's entry, not only the file's bytes)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _storing_marker(raw_dir: Path) -> Path:
+    """Names the workbook being stored until its log line is written (a crash in between leaves it)."""
+    return submissions_dir(raw_dir) / STORING
+
+
+def tidy_archive(raw_dir: Path, everything: bool = False) -> list[str]:
+    """Remove what an ingest killed before its log line left in the archive (call with the writers' lock held).
+
+    A stored workbook that no log line names was never accepted (the log line is what accepts it), and a
+    `*.partial` one was never complete: neither was acknowledged. The marker written before storing says
+    which file that can be, so that this is cheap for every writer; `everything` looks at every file of
+    the archive (build does, once per rebuild: it reads the whole log anyway). A sentence per file removed.
+    """
+    folder = submissions_dir(raw_dir)
+    marker = _storing_marker(raw_dir)
+    if everything:
+        candidates = [p for p in folder.rglob("*") if p.is_file() and ARCHIVED_NAME.match(p.name)] if folder.exists() else []
+    elif marker.exists():
+        stored = folder / marker.read_text(encoding="utf-8").strip()
+        if not (ARCHIVED_NAME.match(stored.name) and stored.resolve().is_relative_to(folder.resolve())):
+            stored = None  # not a name this module writes: touch nothing
+        candidates = [p for p in (stored, stored.with_name(stored.name + PARTIAL)) if p.is_file()] if stored else []
+    else:
+        return []
+    notes = []
+    named = None
+    for path in sorted(candidates):
+        relative = path.relative_to(folder).as_posix()
+        if path.name.endswith(PARTIAL):
+            path.unlink()
+            notes.append(f"已删除上次中断的载入留下的未写完文件：{relative}")
+            continue
+        if named is None:
+            named = {e.get("path") for e in read_log(raw_dir) if e.get("event") == "accepted"}
+        if relative not in named:
+            path.unlink()
+            notes.append(f"已删除上次中断的载入留下的、未记入日志的文件：{relative}（该次载入没有完成，需要时请重新载入）")
+    marker.unlink(missing_ok=True)
+    return notes
 
 
 def archive(raw_dir: Path, data: bytes, file_name: str, unit: str, year: int, received_at: datetime,
-            is_demo: bool = False, account: str | None = None) -> Entry:
-    """Store the bytes and log them; the same bytes already archived are not stored twice."""
+            is_demo: bool = False, account: str | None = None, events: list[dict] | None = None) -> Entry:
+    """Store the bytes and log them; the same bytes already archived are not stored twice.
+
+    Call with the writers' lock held; events: the log as already read under it.
+    """
     sha = sha256_of(data)
-    for event in read_log(raw_dir):
+    for event in read_log(raw_dir) if events is None else events:
         if event.get("event") == "accepted" and event["sha256"] == sha:
-            return Entry(**{k: event.get(k) for k in Entry.__dataclass_fields__})
+            return entry_of(event)
     folder = Path(config.DEMO_DIR) if is_demo else Path()
     relative = folder / str(year) / safe_file_name(unit) / f"{received_at:%Y%m%dT%H%M%S}_{sha[:8]}_{safe_file_name(file_name)}"
+    marker = _storing_marker(raw_dir)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(relative.as_posix(), encoding="utf-8")
     _write_durably(submissions_dir(raw_dir) / relative, data)
     entry = Entry(sha, relative.as_posix(), file_name, unit, year, received_at.isoformat(timespec="seconds"), is_demo, account)
     jsonlog.append(log_path(raw_dir), asdict(entry))
+    marker.unlink()
     return entry
 
 

@@ -40,23 +40,32 @@ def read_events(raw_dir: Path) -> pd.DataFrame:
 def record(raw_dir: Path, db_path: Path | None, event: str, account: str | None, result: str, *,
            file_name: str | None = None, sha256: str | None = None, submission_id: int | None = None,
            source: str = "网页", detail: str | None = None, con: duckdb.DuckDBPyConnection | None = None) -> dict:
-    """Append one event to the log, then to the warehouse (through con if the caller holds one)."""
+    """Append one event to the log, then to the warehouse.
+
+    With con, the caller holds the writers' lock and the connection (inside its transaction); without,
+    this takes the lock itself and opens the warehouse briefly (if there is one).
+    """
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event}")
     row = {"occurred_at": datetime.now().isoformat(timespec="seconds"), "event": event, "account": account, "result": result,
            "file_name": file_name, "sha256": sha256, "submission_id": submission_id, "source": source,
            "detail": detail}
-    jsonlog.append(log_path(raw_dir), row)
     if con is not None:
+        jsonlog.append(log_path(raw_dir), row)
         insert(con, row)
-    elif db_path is not None and Path(db_path).exists():
-        from .warehouse import WarehouseBusy, connect
+        return row
+    from .warehouse import WarehouseBusy, connect
+    from .writer_lock import writer_lock
 
-        try:
-            with connect(Path(db_path), wait=5) as own:
-                insert(own, row)
-        except (duckdb.Error, WarehouseBusy):
-            pass  # the log line above is the record; the next build copies it into the warehouse
+    db = Path(db_path) if db_path is not None and Path(db_path).exists() else None
+    with writer_lock(db, raw_dir, purpose="记录审计日志"):
+        jsonlog.append(log_path(raw_dir), row)
+        if db is not None:
+            try:
+                with connect(db, wait=5) as own:
+                    insert(own, row)
+            except (duckdb.Error, WarehouseBusy):
+                pass  # the log line above is the record; the next writer or build copies it into the warehouse
     return row
 
 

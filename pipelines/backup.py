@@ -275,6 +275,7 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
     """
     from .accounts import accounts_path
     from .build import build
+    from .writer_lock import writer_lock
 
     backup_file, raw_dir, db_path = Path(backup_file), Path(raw_dir), Path(db_path)
     accounts_file = Path(accounts_file) if accounts_file else accounts_path()
@@ -282,47 +283,50 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
         raise InputError([Problem(str(backup_file), "备份文件不存在")])
     if raw_dir.is_symlink():  # data/raw linked to a larger disk: restore there, keep the link
         raw_dir = raw_dir.resolve()
-    raw_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = raw_dir.with_name(f".{raw_dir.name}.restoring-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(mode=0o750)
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    raw_aside = None
-    try:
-        manifest, accounts = _unpack(backup_file, staging)
-        if raw_dir.is_dir() and not any(raw_dir.iterdir()):
-            raw_dir.rmdir()
-        elif raw_dir.exists():
-            raw_aside = _aside_name(raw_dir, stamp)
-            os.replace(raw_dir, raw_aside)
-        try:
-            os.replace(staging, raw_dir)
-        except OSError:
-            if raw_aside:
-                os.replace(raw_aside, raw_dir)  # as it was
-            raise
-    finally:
+    # The writers' lock: no ingest appends to the old raw folder's log, and no build reads it, while it is
+    # swapped for the restored one and the warehouse rebuilt (pipelines/writer_lock.py).
+    with writer_lock(db_path, raw_dir, purpose="从备份恢复原始数据"):
+        raw_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = raw_dir.with_name(f".{raw_dir.name}.restoring-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(mode=0o750)
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        raw_aside = None
+        try:
+            manifest, accounts = _unpack(backup_file, staging)
+            if raw_dir.is_dir() and not any(raw_dir.iterdir()):
+                raw_dir.rmdir()
+            elif raw_dir.exists():
+                raw_aside = _aside_name(raw_dir, stamp)
+                os.replace(raw_dir, raw_aside)
+            try:
+                os.replace(staging, raw_dir)
+            except OSError:
+                if raw_aside:
+                    os.replace(raw_aside, raw_dir)  # as it was
+                raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
-    accounts_aside = None
-    if accounts is not None:
-        accounts_file.parent.mkdir(parents=True, exist_ok=True)
-        if accounts_file.exists() and accounts_file.read_bytes() != accounts:
-            accounts_aside = _aside_name(accounts_file, stamp)
-            shutil.copy2(accounts_file, accounts_aside)
-        partial = accounts_file.with_name(accounts_file.name + ".partial")
-        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
-            out.write(accounts)
-        os.replace(partial, accounts_file)
+        accounts_aside = None
+        if accounts is not None:
+            accounts_file.parent.mkdir(parents=True, exist_ok=True)
+            if accounts_file.exists() and accounts_file.read_bytes() != accounts:
+                accounts_aside = _aside_name(accounts_file, stamp)
+                shutil.copy2(accounts_file, accounts_aside)
+            partial = accounts_file.with_name(accounts_file.name + ".partial")
+            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+                out.write(accounts)
+            os.replace(partial, accounts_file)
 
-    try:
-        report = build(raw_dir, db_path)
-        buildinfo.record(db_path, raw_dir, True, report.submissions)
-    except Exception as exc:  # whatever stops the build, the operator must learn what was already restored
-        kept = f"（原目录另存为 {raw_aside}）" if raw_aside else ""
-        problems = exc.problems if isinstance(exc, InputError) else [Problem("", f"{type(exc).__name__}: {exc}")]
-        raise RebuildFailed(f"原始数据已从备份恢复到 {raw_dir}{kept}，但重建数据仓库失败，数据仓库 {db_path} 保持原样：",
-                            problems) from exc
+        try:
+            report = build(raw_dir, db_path)
+            buildinfo.record(db_path, raw_dir, True, report.submissions)
+        except Exception as exc:  # whatever stops the build, the operator must learn what was already restored
+            kept = f"（原目录另存为 {raw_aside}）" if raw_aside else ""
+            problems = exc.problems if isinstance(exc, InputError) else [Problem("", f"{type(exc).__name__}: {exc}")]
+            raise RebuildFailed(f"原始数据已从备份恢复到 {raw_dir}{kept}，但重建数据仓库失败，数据仓库 {db_path} 保持原样：",
+                                problems) from exc
     raw_files = [f for f in manifest["files"] if f["path"] != ACCOUNTS_MEMBER]
     return RestoreReport(len(raw_files), sum(f["size"] for f in raw_files), manifest.get("created_at", ""), raw_aside,
                          accounts is not None, accounts_aside, report)

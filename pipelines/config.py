@@ -75,6 +75,31 @@ JUMP_WARNING_SHARE = 0.5  # a change of more than half from last year is worth a
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_RATIO = 100  # unpacked size / file size above this is a zip bomb
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A unit's workbook has about a hundred rows; a sheet filled far beyond these is not one (and a reader
+# would build a grid of that size in memory), so it is refused before the values are read.
+MAX_SHEET_ROWS = 20_000
+MAX_SHEET_COLUMNS = 200
+MAX_SHEETS = 50
+# An archived file's name, cut to this many bytes of UTF-8 (the file system allows 255 for the whole
+# name, which also carries the time, a fingerprint and, while it is written, `.partial`).
+MAX_NAME_BYTES = 150
+
+# What a reported value may be (a value beyond is refused with its cell named). The ceilings fit a
+# banner of about 600,000 people, 8,300 km² and a budget of a few billion yuan, with room to spare; a
+# value above one is a typing slip (an extra digit run, 1e308), never a real count.
+SHARE_CEILING = 100.0  # a share of a whole (入园率, 覆盖率, 占比): at most 100%
+GROSS_RATE_CEILING = 150.0  # a gross rate (毛入学率) may pass 100% (over-age pupils), not this
+GROSS_RATE_WARNING = 100.0  # above this a gross rate loads with a warning
+PERCENT_CEILING = 1000.0  # any other percent (a ratio of two series such as 教师与公务员工资之比)
+RANK_CEILING = 100  # a rank among the 赤峰 banners and counties (12) or any wider list
+# Counts by their unit word: people (and person-times) in the banner; schools, bases, posts, events.
+COUNT_CEILINGS = {"人": 1_000_000, "名": 1_000_000, "人次": 5_000_000}
+COUNT_CEILING = 100_000  # 所, 个, 次, 项 …: there are about 260 schools and 10,000 teachers' posts
+AMOUNT_CEILINGS = {"元": 10_000_000, "万元": 10_000_000}  # a yearly wage in 元; a debt or budget in 万元
+AREA_CEILINGS = {"亩": 1_000_000, "平方米": 1_000_000}  # land for a school in 亩 (the banner has about 12 million); a building in 平方米
+
+# The writers' lock (pipelines/writer_lock.py): how long a writer waits for another before giving up.
+WRITER_WAIT_SECONDS = 300.0
 
 # Status of a target (DESIGN.md, "Status of a target"; the rules are written out in the README).
 # Cut-offs of the progress ratio r, as in the SDG progress assessments (Eurostat; Open SDG).

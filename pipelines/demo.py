@@ -24,6 +24,7 @@ from .build import build
 from .ingest import ingest_file
 from .template import VALUE_HEADER_ROW, make_template, template_file_name
 from .warehouse import connect
+from .writer_lock import writer_lock
 
 # Yearly values by indicator: {year: value}. Counts of "当年新增" indicators are the year's new ones.
 # A string is typed as a person would type it (95.9%, 12所, 是).
@@ -230,7 +231,12 @@ def remove_demo(raw_dir: Path) -> None:
 
 def generate(raw_dir: Path) -> int:
     """Write and archive every demo workbook through the real ingest path; returns how many."""
-    remove_demo(raw_dir)
+    with writer_lock(None, raw_dir, purpose="重新生成示例数据"):
+        remove_demo(raw_dir)
+        return _generate(raw_dir)
+
+
+def _generate(raw_dir: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.duckdb"
         build(raw_dir, db, include_demo=False)

@@ -29,7 +29,7 @@ def read_grids(path: Path, fill_merged: bool = True) -> list[Grid]:
             grids.append(_grid(name, sheet, fill_merged))
         return grids
     except Exception as exc:  # calamine raises several types for a file that is not a workbook
-        raise ValueError(f"无法作为工作簿读取（应为 .xlsx、.xls 或 .ods 文件）：{type(exc).__name__}") from exc
+        raise ValueError("无法作为工作簿读取（文件已损坏，或不是 .xlsx、.xls、.ods 工作簿）") from exc
 
 
 def _grid(name: str, sheet, fill_merged: bool) -> Grid:

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from . import audit, buildinfo, config, jsonlog
-from .archive import log_path, submissions_dir
+from .archive import PARTIAL, STORING, log_path, submissions_dir
 from .problems import InputError
 from .warehouse import WarehouseBusy, connect, create_schema
 
@@ -56,10 +56,14 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
     try:
         events = jsonlog.read(log_path(raw_dir))
         audit_lines = len(jsonlog.read(audit.log_path(raw_dir)))
-    except ValueError:
+    except (ValueError, InputError) as exc:
+        where = "；".join(p.reason for p in exc.problems) if isinstance(exc, InputError) else ""
         report.findings.append("原始数据目录中的日志（submissions/log.jsonl 或 audit/audit.jsonl）有一行不是完整的记录"
-                               "（可能是断电或磁盘写满留下的半行），重建会失败")
+                               f"（可能是断电或磁盘写满留下的半行），重建会失败{'：' + where if where else ''}")
         return report
+    for path in (log_path(raw_dir), audit.log_path(raw_dir)):
+        if jsonlog.has_unfinished_line(path):  # not a finding: readers leave it out, the next writer moves it aside
+            report.lines.append(f"提示：{path} 的最后一行没有写完（上次写入中断），下一次载入或重建时会自动移到 {path.name}.torn")
     accepted = [e for e in events if e.get("event") == "accepted"]
     withdrawn = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
     real = [e for e in accepted if not e.get("is_demo")]
@@ -102,7 +106,8 @@ def _check_archive_files(raw_dir: Path, accepted: list[dict], report: HealthRepo
     folder = submissions_dir(raw_dir)
     logged = {e["path"] for e in accepted}
     on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*")
-               if p.is_file() and p.name != config.SUBMISSIONS_LOG and not p.name.endswith(".partial")} if folder.is_dir() else set()
+               if p.is_file() and p.name not in (config.SUBMISSIONS_LOG, STORING)
+               and not p.name.endswith((PARTIAL, ".torn"))} if folder.is_dir() else set()
     if missing := logged - on_disk:
         report.findings.append(f"日志记载的 {len(missing)} 个归档工作簿不在 {folder} 中（重建会失败）：{_names(missing)}")
     if unlogged := on_disk - logged:

@@ -1,5 +1,6 @@
 """`ingest`: check a unit's workbook, archive it, load it — or refuse it whole, with every reason."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -9,12 +10,15 @@ import pandas as pd
 
 from . import audit
 from .accounts import Account
-from .archive import Entry, archive, log_withdrawal, sha256_of
+from .archive import archive, log_withdrawal, read_log, sha256_of_file
+from .load_submissions import load_one
 from .problems import HasProblems, InputError, Problem
+from .recovery import catch_up
 from .status import refresh_assessments
-from .warehouse import connect, insert_frame
+from .warehouse import connect
 from .workbook_check import Checked, Context, check_book
-from .workbook_read import read_book
+from .workbook_read import read_book, too_large
+from .writer_lock import say_on_stderr, writer_lock
 
 
 @dataclass
@@ -48,102 +52,102 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, actor: Acc
     return result
 
 
+def _refused(file: str, problems: list[Problem]) -> IngestResult:
+    return IngestResult(file, "rejected", problems, message=f"“{file}”未载入：{len(problems)} 个问题")
+
+
 def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str) -> IngestResult:
-    sha = sha256_of(Path(path).read_bytes())
+    large = too_large(path, file)
+    if large:
+        return _refused(file, [large])
+    sha = sha256_of_file(path)
     known = con.execute(
         "select file_name, received_at, unit, year from submissions where sha256 = ? order by submission_id limit 1", [sha]
-    ).fetchone()
+    ).fetchall()
     if known:
-        name, when, unit, year = known
+        name, when, unit, year = known[0]
         return IngestResult(file, "duplicate", unit=unit, year=year,
                             message=f"“{file}”与 {when:%Y-%m-%d %H:%M} 载入的“{name}”内容完全相同，未重复载入")
+    ctx = Context.from_warehouse(con)
     try:
-        checked = check_book(read_book(path, file), Context.from_warehouse(con))
+        checked = check_book(read_book(path, file), ctx)
     except InputError as exc:
-        return IngestResult(file, "rejected", exc.problems, message=f"“{file}”未载入：{len(exc.problems)} 个问题")
+        return _refused(file, exc.problems)
     result = IngestResult(file, "checked", checked.problems, checked.unit, checked.year,
                           n_values=len(checked.observations), n_progress=len(checked.progress), checked=checked)
     if checked.errors:
         result.outcome = "rejected"
         result.message = f"“{file}”未载入：{len(checked.errors)} 个错误" + (f"，{len(checked.warnings)} 条警告" if checked.warnings else "")
         return result
-    result.changes = changes_against_current(con, checked)
+    result.changes = changes_against_current(checked, ctx)
     return result
 
 
-def changes_against_current(con: duckdb.DuckDBPyConnection, checked: Checked) -> pd.DataFrame:
-    """Each reported value beside the value it would replace (for showing before loading)."""
-    current = con.execute(
-        "select indicator_code, value as current_value from latest_observations where year = ? and derivation = 'reported'",
-        [checked.year],
-    ).df()
-    names = con.execute("select indicator_code, name, unit from indicators").df()
-    frame = checked.observations.merge(current, on="indicator_code", how="left").merge(names, on="indicator_code")
-    frame["change"] = frame.apply(
-        lambda r: "新增" if pd.isna(r["current_value"]) else ("不变" if abs(r["value"] - r["current_value"]) < 1e-9 else "更正"), axis=1
-    )
+def changes_against_current(checked: Checked, ctx: Context) -> pd.DataFrame:
+    """Each reported value beside the reported value it would replace (for showing before loading)."""
+    frame = checked.observations.copy()
+    frame["current_value"] = [ctx.values.reported(code, year) for code, year in zip(frame["indicator_code"], frame["year"])]
+    frame["current_value"] = frame["current_value"].astype(float)
+    frame["name"] = [ctx.indicators[code]["name"] for code in frame["indicator_code"]]
+    frame["unit"] = [ctx.indicators[code]["unit"] for code in frame["indicator_code"]]
+    frame["change"] = [
+        "新增" if pd.isna(current) else ("不变" if abs(value - current) < 1e-9 else "更正")
+        for value, current in zip(frame["value"], frame["current_value"])
+    ]
     return frame[["indicator_code", "name", "unit", "year", "current_value", "value", "change", "note"]]
-
-
-def load_checked(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry) -> int:
-    """Insert one accepted workbook (the caller holds the transaction); returns its submission id."""
-    submission_id = con.execute("select coalesce(max(submission_id), 0) + 1 from submissions").fetchone()[0]
-    con.execute(
-        """
-        insert into submissions (submission_id, file_name, archive_path, sha256, unit, year, received_at, is_demo,
-            account, n_values, n_progress, n_warnings)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [submission_id, entry.file_name, entry.path, entry.sha256, checked.unit, checked.year,
-         datetime.fromisoformat(entry.received_at), entry.is_demo, entry.account,
-         len(checked.observations), len(checked.progress), len(checked.warnings)],
-    )
-    insert_frame(con, "observations", checked.observations.assign(submission_id=submission_id))
-    insert_frame(con, "task_progress", checked.progress.assign(submission_id=submission_id))
-    warnings = pd.DataFrame(
-        [{"submission_id": submission_id, "sheet": w.sheet, "row": w.row, "column": w.column, "reason": w.reason}
-         for w in checked.warnings],
-        columns=["submission_id", "sheet", "row", "column", "reason"],
-    )
-    insert_frame(con, "ingest_warnings", warnings)
-    return submission_id
 
 
 def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = None, account: str | None = None,
                 is_demo: bool = False, received_at: datetime | None = None, actor: Account | None = None,
-                source: str = "命令行") -> IngestResult:
+                source: str = "命令行", say: Callable[[str], None] | None = None) -> IngestResult:
     """Check, archive, load one workbook. A rejected file changes neither the warehouse nor the archive.
 
-    The load is one transaction: a crash or kill before its commit leaves the warehouse as it was.
-    With an actor, its role decides which units' workbooks it may load; every outcome (except for demo
-    workbooks) is written to the audit trail.
+    Everything happens under the writers' lock (a build cannot swap the warehouse in between), and the
+    warehouse is first brought up to the archive's log (recovery.catch_up). The workbook is archived and
+    logged, then loaded in one transaction: a crash before the commit leaves the warehouse as it was, and
+    the next writer loads the logged workbook. With an actor, its role decides which units' workbooks it
+    may load; every outcome (except for demo workbooks) is written to the audit trail. say: where to say
+    that this ingest waits for another writer (stderr by default).
     """
     file = file or Path(path).name
     who = actor.name if actor else account
-    sha = sha256_of(Path(path).read_bytes())
-    with connect(db_path) as con:
-        result = check_file(con, path, file, actor)
-        if result.outcome != "checked":
-            if not is_demo:
-                event = "duplicate" if result.outcome == "duplicate" else "refusal"
-                summary = result.message if event == "duplicate" else "；".join(p.reason for p in result.errors[:3])
-                audit.record(raw_dir, None, event, who, summary, file_name=file, sha256=sha, source=source, con=con)
-            return result
-        checked = result.checked
-        entry = archive(raw_dir, Path(path).read_bytes(), file, checked.unit, checked.year,
-                        received_at or datetime.now().replace(microsecond=0), is_demo, who)
-        con.execute("begin")
-        try:
-            result.submission_id = load_checked(con, checked, entry)
-            refresh_assessments(con)
-            if not is_demo:
-                audit.record(raw_dir, None, "load", who, f"已载入：{checked.unit} {checked.year}年度，数值 "
-                             f"{len(checked.observations)} 个", file_name=file, sha256=sha,
-                             submission_id=result.submission_id, source=source, con=con)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+    with writer_lock(db_path, raw_dir, purpose=f"载入“{file}”", say=say):
+        if not Path(db_path).exists():
+            from .build import build
+
+            build(raw_dir, db_path, say=say)
+        with connect(db_path) as con:
+            return _ingest_locked(con, path, raw_dir, file, who, is_demo, received_at, actor, source, say)
+
+
+def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, is_demo: bool,
+                   received_at: datetime | None, actor: Account | None, source: str, say) -> IngestResult:
+    events = read_log(raw_dir)
+    for note in catch_up(con, raw_dir, events):
+        (say or say_on_stderr)(f"恢复：{note}")
+    result = check_file(con, path, file, actor)
+    if result.outcome != "checked":
+        if not is_demo:
+            event = "duplicate" if result.outcome == "duplicate" else "refusal"
+            summary = result.message if event == "duplicate" else "；".join(p.reason for p in result.errors[:3])
+            sha = None if too_large(path, file) else sha256_of_file(path)
+            audit.record(raw_dir, None, event, who, summary, file_name=file, sha256=sha, source=source, con=con)
+        return result
+    checked = result.checked
+    entry = archive(raw_dir, Path(path).read_bytes(), file, checked.unit, checked.year,
+                    received_at or datetime.now().replace(microsecond=0), is_demo, who, events)
+    con.execute("begin")
+    try:
+        result.submission_id = load_one(con, checked, entry)
+        refresh_assessments(con)
+        if not is_demo:
+            audit.record(raw_dir, None, "load", who, f"已载入：{checked.unit} {checked.year}年度，数值 "
+                         f"{len(checked.observations)} 个", file_name=file, sha256=entry.sha256,
+                         submission_id=result.submission_id, source=source, con=con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
     result.outcome = "loaded"
     result.message = (
         f"已载入“{file}”：{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个，"
@@ -153,16 +157,18 @@ def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = Non
 
 
 def withdraw(raw_dir: Path, db_path: Path, submission_id: int, actor: Account, reason: str,
-             source: str = "网页") -> str:
+             source: str = "网页", say: Callable[[str], None] | None = None) -> str:
     """Take a submission out of the figures (管理 only); it stays in the archive, the log and the history."""
     if not actor.is_admin:
         raise PermissionError(f"账号{actor.label()}不能撤回填报，只有管理账号可以")
-    with connect(db_path) as con:
+    with writer_lock(db_path, raw_dir, purpose=f"撤回填报 #{submission_id}", say=say), connect(db_path) as con:
+        for note in catch_up(con, raw_dir):
+            (say or say_on_stderr)(f"恢复：{note}")
         row = con.execute("select sha256, file_name, withdrawn from submissions where submission_id = ?",
-                          [submission_id]).fetchone()
-        if row is None:
+                          [submission_id]).fetchall()
+        if not row:
             raise LookupError(f"填报编号 {submission_id} 不存在")
-        sha, name, already = row
+        sha, name, already = row[0]
         if already:
             return f"填报 #{submission_id}（{name}）此前已撤回"
         now = datetime.now().replace(microsecond=0)

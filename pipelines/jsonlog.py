@@ -1,8 +1,15 @@
-"""Append-only JSON-lines logs (the submissions log, the audit trail): one durable line per event."""
+"""Append-only JSON-lines logs (the submissions log, the audit trail): one durable line per event.
+
+A line is complete once its newline is on disk. A last line without one is a write that never finished
+(power loss, a full disk, kill -9 in the middle): readers leave it out, and the next writer (holding the
+writers' lock) moves it aside into `<log>.torn` before appending, so that no later line is glued onto it.
+"""
 
 import json
 import os
 from pathlib import Path
+
+from .problems import InputError, Problem
 
 
 def append(path: Path, event: dict) -> None:
@@ -15,6 +22,78 @@ def append(path: Path, event: dict) -> None:
 
 
 def read(path: Path) -> list[dict]:
+    """Every complete line; an unfinished last line is left out, a damaged line elsewhere refused."""
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    data = path.read_bytes()
+    complete, _, _torn = data.rpartition(b"\n")
+    events = []
+    for number, line in enumerate(complete.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            raise InputError([Problem(path.name, f"日志第{number}行已损坏，无法读取（{path}）：请从备份恢复该文件，"
+                                                 "或把这一行移到别处后再试")]) from None
+    return events
+
+
+def count(path: Path) -> int:
+    """How many complete lines (events) the log has, without parsing them."""
+    if not path.exists():
+        return 0
+    with open(path, "rb") as log:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: log.read(1 << 20), b""))
+
+
+def has_unfinished_line(path: Path) -> bool:
+    """Whether the log ends without a newline (a write that never finished)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    with open(path, "rb") as log:
+        log.seek(-1, os.SEEK_END)
+        return log.read(1) != b"\n"
+
+
+def repair_tail(path: Path, what: str = "操作") -> str | None:
+    """Move an unfinished last line aside (call with the writers' lock held); a sentence saying so, or None.
+
+    what: what a line of this log records (载入或撤回, 审计记录), for the sentence.
+    """
+    if not has_unfinished_line(path):
+        return None
+    with open(path, "rb+") as log:
+        size = log.seek(0, os.SEEK_END)
+        # find the start of the unfinished line: after the last newline
+        start, position = 0, size
+        while position > 0:
+            step = min(1 << 16, position)
+            position -= step
+            log.seek(position)
+            found = log.read(step).rfind(b"\n")
+            if found >= 0:
+                start = position + found + 1
+                break
+        log.seek(start)
+        torn = log.read()
+        try:
+            json.loads(torn)
+            complete = True
+        except ValueError:
+            complete = False
+        if complete:  # the whole event was written, only its newline was not: keep it
+            log.seek(0, os.SEEK_END)
+            log.write(b"\n")
+            log.flush()
+            os.fsync(log.fileno())
+            return f"日志 {path} 的最后一行缺少换行符（写入时中断），内容完整，已补上换行符"
+        with open(path.with_name(path.name + ".torn"), "ab") as aside:
+            aside.write(torn + b"\n")
+            aside.flush()
+            os.fsync(aside.fileno())
+        log.truncate(start)
+        log.flush()
+        os.fsync(log.fileno())
+    return (f"日志 {path} 的最后一行不完整（上次写入时中断，如断电或磁盘已满）：这是一次没有完成的{what}，"
+            f"已把这 {len(torn)} 字节移到 {path.name}.torn，继续处理")

@@ -19,6 +19,8 @@ class Problem:
     def where_column(self) -> str:
         if self.letter and self.column:
             return f"{self.letter}列（{self.column}）"
+        if self.letter:
+            return f"{self.letter}列"
         return f"“{self.column}”列" if self.column else ""
 
     def __str__(self) -> str:
@@ -27,7 +29,7 @@ class Problem:
             where.append(f"工作表“{self.sheet}”")
         if self.row is not None:
             where.append(f"第{self.row}行")
-        if self.column:
+        if self.column or self.letter:
             where.append(self.where_column)
         label = "警告" if self.severity == "warning" else "错误"
         return f"{label}：{'，'.join(where)}：{self.reason}" if where else f"{label}：{self.reason}"
@@ -38,7 +40,7 @@ class Problem:
             "文件": self.file,
             "工作表": self.sheet or "",
             "行": self.row,
-            "列": self.where_column.strip("“”") if self.column else "",
+            "列": self.where_column.strip("“”"),
             "原因": self.reason,
         }
 

@@ -66,6 +66,8 @@ def parse_value(raw, value_type: str, percent_cell: bool = False) -> Parsed:
 
 
 def _check(value: float, value_type: str, was_percent: bool) -> Parsed:
+    if not math.isfinite(value):  # `9` typed four hundred times reads as infinity
+        return Parsed(None, "数字过大，不是有效的数值")
     if value_type == "flag":
         if value in (0.0, 1.0):
             return Parsed(value)

@@ -6,6 +6,8 @@ import duckdb
 import pandas as pd
 
 from . import config
+from .bounds import check_bound
+from .current_values import CurrentValues
 from .problems import HasProblems, Problem
 from .reporting import reporting_units
 from .text import cell_text
@@ -17,32 +19,35 @@ from .workbook_read import Book, find_table, unit_and_year
 class Context:
     """What the check needs to know from the warehouse."""
 
-    indicators: pd.DataFrame  # indexed by indicator_code
+    indicators: dict[str, dict]  # indicator_code -> its catalogue row
     units: list[str]  # units that send a workbook
     tasks: set[int]
     led: dict[str, set[int]]  # unit -> task numbers it leads
-    previous: dict[tuple[str, int], float]  # (indicator_code, year) -> current value, for jump warnings
+    rates: dict[str, tuple[str, str]]  # rate code -> (numerator code, denominator code)
+    values: CurrentValues  # the current values, for jump warnings and rates from parts
 
     @classmethod
-    def from_warehouse(cls, con: duckdb.DuckDBPyConnection) -> "Context":
-        indicators = con.execute(
-            "select indicator_code, name, unit, value_type, bounds, reporter, method, numerator, denominator from indicators"
-        ).df().set_index("indicator_code")
+    def from_warehouse(cls, con: duckdb.DuckDBPyConnection, replay: bool = False) -> "Context":
+        """The catalogue from the warehouse, and its current values (read when needed).
+
+        replay: the caller loads workbook after workbook and tells the values itself (build).
+        """
+        cursor = con.execute(f"select {', '.join(INDICATOR_COLUMNS)} from indicators")  # noqa: S608 (names are ours)
+        indicators = {row[0]: dict(zip(INDICATOR_COLUMNS, row)) for row in cursor.fetchall()}
+        rates = {code: (i["numerator"], i["denominator"]) for code, i in indicators.items()
+                 if i["method"] == "rate" and i["numerator"] and i["denominator"]}
         led = con.execute("select unit, list(task_no) from task_units where role = 'lead' group by unit").fetchall()
-        ctx = cls(
+        return cls(
             indicators=indicators,
             units=reporting_units(con),
             tasks={r[0] for r in con.execute("select task_no from tasks").fetchall()},
             led={unit: set(tasks) for unit, tasks in led},
-            previous={},
+            rates=rates,
+            values=CurrentValues(rates, None if replay else con),
         )
-        return ctx.refresh(con)
 
-    def refresh(self, con: duckdb.DuckDBPyConnection) -> "Context":
-        """Re-read the current values (after a load); the catalogue part does not change."""
-        rows = con.execute("select indicator_code, year, value from latest_observations").fetchall()
-        self.previous = {(code, year): value for code, year, value in rows}
-        return self
+
+INDICATOR_COLUMNS = ("indicator_code", "name", "unit", "value_type", "bounds", "reporter", "method", "numerator", "denominator")
 
 
 @dataclass
@@ -107,10 +112,10 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
             if cell_text(raw.value):
                 error(r, "指标代码", "填写了数值但没有指标代码")
             continue
-        if code not in ctx.indicators.index:
+        if code not in ctx.indicators:
             error(r, "指标代码", f"指标代码“{code}”不存在")
             continue
-        ind = ctx.indicators.loc[code]
+        ind = ctx.indicators[code]
         if unit and ind["reporter"] != unit:
             error(r, "指标代码", f"指标“{code}”（{ind['name']}）由{ind['reporter']}填报，不属于{unit}")
             continue
@@ -132,25 +137,24 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         if parsed.value is None:
             continue
         value = parsed.value
-        if ind["value_type"] == "percent" and value > 100:
-            if ind["bounds"] == "share":
-                error(r, "数值", f"{ind['name']}不能超过100%（填写为{value:g}%）")
+        bound = check_bound(value, ind)
+        if bound:
+            (error if bound.severity == "error" else warning)(r, "数值", bound.reason)
+            if bound.severity == "error":
                 continue
-            if ind["bounds"] == "gross":
-                warning(r, "数值", f"{ind['name']}为{value:g}%，超过100%（毛入学率可能如此，请确认）")
         if ind["value_type"] == "percent" and 0 < value < 1 and not parsed.was_percent:
             warning(r, "数值", f"数值{value:g}小于1：百分数应填 95.3 或 95.3%，而不是 0.953，请确认")
         if year:
             _jump_warning(ctx, code, ind, year, value, r, warning)
         rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "sheet_row": r})
 
-    _rate_warnings(ctx, rows, warning)
+    _check_rates(ctx, year, rows, error, warning)
     return rows
 
 
 def _jump_warning(ctx: Context, code, ind, year, value, row, warning) -> None:
     """A change of more than half from last year is possible but worth a second look."""
-    before = ctx.previous.get((code, year - 1))
+    before = ctx.values.value(code, year - 1)
     if before is None or ind["value_type"] in ("flag", "rank") or before == 0:
         return
     if ind["value_type"] == "count" and abs(before) < 10:
@@ -160,20 +164,34 @@ def _jump_warning(ctx: Context, code, ind, year, value, row, warning) -> None:
         warning(row, "数值", f"与上年（{before:g}）相比变化{change:+.0%}，超过{config.JUMP_WARNING_SHARE:.0%}，请确认")
 
 
-def _rate_warnings(ctx: Context, rows: list[dict], warning) -> None:
-    """A rate reported together with its parts should agree with them; a share's parts must fit."""
+def _check_rates(ctx: Context, year: int | None, rows: list[dict], error, warning) -> None:
+    """A rate from its parts must be within the rate's bounds, and agree with the rate reported beside it.
+
+    A part not in this workbook is taken from the current values of the year, so that a correction of
+    one part cannot make a share of more than 100% out of the other part sent earlier.
+    """
     by_code = {r["indicator_code"]: r for r in rows}
-    rates = ctx.indicators[ctx.indicators["method"] == "rate"]
-    for code, ind in rates.iterrows():
-        num, den = by_code.get(ind["numerator"]), by_code.get(ind["denominator"])
-        if not (num and den) or den["value"] == 0:
+    for code, (numerator, denominator) in ctx.rates.items():
+        num, den = by_code.get(numerator), by_code.get(denominator)
+        if not (num or den) or year is None:
             continue
-        derived = 100 * num["value"] / den["value"]
-        if ind["bounds"] == "share" and derived > 100:
-            warning(num["sheet_row"], "数值", f"{ctx.indicators.loc[ind['numerator'], 'name']}大于{ctx.indicators.loc[ind['denominator'], 'name']}，计算得到的{ind['name']}为{derived:.1f}%，请核对")
+        n = num["value"] if num else ctx.values.reported(numerator, year)
+        d = den["value"] if den else ctx.values.reported(denominator, year)
+        if n is None or d is None or d <= 0:
+            continue
+        ind, derived = ctx.indicators[code], 100 * n / d
         rate = by_code.get(code)
-        if rate and abs(rate["value"] - derived) > 0.5:
-            warning(rate["sheet_row"], "数值", f"填写的{ind['name']}（{rate['value']:g}%）与分子、分母计算结果（{derived:.1f}%）不一致，以填写值为准，请核对")
+        if rate:
+            if abs(rate["value"] - derived) > 0.5:
+                warning(rate["sheet_row"], "数值", f"填写的{ind['name']}（{rate['value']:g}%）与分子、分母计算结果（{derived:.1f}%）不一致，以填写值为准，请核对")
+            continue
+        if ctx.values.reported(code, year) is not None:
+            continue  # a rate reported earlier for the year stands; the parts do not replace it
+        parts = "、".join(f"{ctx.indicators[c]['name']}（{'本表' if c in by_code else '此前填报'} {v:g}）"
+                         for c, v in ((numerator, n), (denominator, d)))
+        bound = check_bound(derived, ind, derived_from=f"由{parts}计算得到的")
+        if bound:
+            (error if bound.severity == "error" else warning)((num or den)["sheet_row"], "数值", bound.reason)
 
 
 def _check_progress(file, table, unit, ctx: Context, problems: list[Problem]) -> list[dict]:

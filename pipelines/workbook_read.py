@@ -1,16 +1,25 @@
 """Read a unit's filled workbook (.xlsx, .xls, .ods) as it was saved, refusing what is unsafe to open.
 
 Only file-level checks and reading happen here; what the values mean is checked in workbook_check.
+python-calamine reads the values; sheet_scan reads, in one streaming pass, what calamine does not
+give (which cells are filled, which show a percent, formulas without a saved result); the two must
+agree cell for cell, so that nothing filled in is silently left out. Every refusal is a Problem in
+Chinese naming the file (and the sheet, row and column where there is one), never an exception's name.
 """
 
+import math
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from . import config
-from .grids import read_grids
+from .grids import Grid, read_grids
 from .problems import InputError, Problem
+from .sheet_scan import ScanError, SheetScan, scan
 from .text import cell_text, squeeze
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -19,6 +28,7 @@ ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".ods")
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlsb")
 LABEL_LINE = re.compile(rf"{config.GUIDE_UNIT_LABEL}[:：]\s*(?P<unit>\S+?)\s+{config.GUIDE_YEAR_LABEL}[:：]\s*(?P<year>\d{{4}})")
+DAMAGED = "文件已损坏或不是完整的工作簿，无法读取（可能下载或复制时中断）：请在 Excel、WPS 中打开并重新保存后再上传"
 
 
 @dataclass
@@ -33,26 +43,38 @@ class Book:
     sheets: dict[str, list[list[Cell]]] = field(default_factory=dict)
 
 
-def check_file(path: Path, file: str) -> list[Problem]:
-    """Refuse before parsing: empty, too large, macro-enabled, encrypted, not a workbook, a zip bomb."""
-    suffix = Path(file).suffix.lower()
-    size = path.stat().st_size
-    if size == 0:
-        return [Problem(file, "文件为空（0 字节）")]
+def too_large(path: Path, file: str) -> Problem | None:
+    """The size limit, from the file system alone: nothing of a large file is read."""
+    size = Path(path).stat().st_size
     if size > config.MAX_UPLOAD_BYTES:
-        return [Problem(file, f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {config.MAX_UPLOAD_BYTES // 1024 // 1024} MB")]
+        return Problem(file, f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {config.MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+    return None
+
+
+def check_file(path: Path, file: str) -> list[Problem]:
+    """Refuse before parsing: too large, empty, macro-enabled, encrypted, not a workbook, a zip bomb."""
+    suffix = Path(file).suffix.lower()
+    large = too_large(path, file)
+    if large:
+        return [large]
+    if path.stat().st_size == 0:
+        return [Problem(file, "文件为空（0 字节）")]
     if suffix in MACRO_SUFFIXES:
         return [Problem(file, f"不接受含宏或二进制格式的工作簿（{suffix}）：请另存为 .xlsx 后上传")]
     if suffix not in ALLOWED_SUFFIXES:
         return [Problem(file, f"不是工作簿文件（{suffix or '无扩展名'}）：请上传 .xlsx、.xls 或 .ods 文件")]
-    head = path.read_bytes()[:8]
+    with open(path, "rb") as stream:
+        head = stream.read(8)
     if head.startswith(OLE_MAGIC):
         if ENCRYPTED_MARK in path.read_bytes():
             return [Problem(file, "工作簿设置了打开密码（已加密），无法读取：请取消密码后重新保存再上传")]
         if suffix != ".xls":
             return [Problem(file, f"文件内容不是 {suffix} 格式（可能是改了扩展名的 .xls 文件）：请用 Excel 另存为 .xlsx")]
     elif head.startswith(ZIP_MAGIC):
-        problem = _check_zip(path, file, suffix)
+        try:
+            problem = _check_zip(path, file, suffix)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+            problem = Problem(file, DAMAGED)
         if problem:
             return [problem]
     else:
@@ -61,98 +83,105 @@ def check_file(path: Path, file: str) -> list[Problem]:
 
 
 def _check_zip(path: Path, file: str, suffix: str) -> Problem | None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            names = {i.filename for i in infos}
-    except zipfile.BadZipFile:
-        return Problem(file, "文件已损坏或不是工作簿（无法解压）")
-    unpacked = sum(i.file_size for i in infos)
-    size = path.stat().st_size
-    if unpacked > config.MAX_UNPACKED_BYTES or unpacked > config.MAX_UNPACKED_RATIO * max(size, 1):
-        return Problem(file, f"工作簿解压后异常巨大（{unpacked / 1024 / 1024:.0f} MB，文件仅 {size / 1024:.0f} KB），疑似压缩炸弹，已拒绝")
-    if "xl/vbaProject.bin" in names:
-        return Problem(file, "工作簿含有宏（vbaProject），不予接受：请另存为不含宏的 .xlsx")
-    # No workbook written by Excel, WPS or LibreOffice declares XML entities: a DOCTYPE is an attack
-    # ("billion laughs", external entities). defusedxml would stop openpyxl; we refuse before parsing.
     with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        names = {i.filename for i in infos}
+        unpacked = sum(i.file_size for i in infos)
+        size = path.stat().st_size
+        if unpacked > config.MAX_UNPACKED_BYTES or unpacked > config.MAX_UNPACKED_RATIO * max(size, 1):
+            return Problem(file, f"工作簿解压后异常巨大（{unpacked / 1024 / 1024:.0f} MB，文件仅 {size / 1024:.0f} KB），疑似压缩炸弹，已拒绝")
+        if "xl/vbaProject.bin" in names:
+            return Problem(file, "工作簿含有宏（vbaProject），不予接受：请另存为不含宏的 .xlsx")
+        if suffix == ".xlsx" and "xl/workbook.xml" not in names:
+            if "content.xml" in names:
+                return Problem(file, "文件内容不是 .xlsx 格式（可能是改了扩展名的 .ods 文件）：请另存为 .xlsx 或改回 .ods")
+            return Problem(file, "文件不是有效的 .xlsx 工作簿（缺少 workbook.xml）")
+        if suffix == ".ods" and "content.xml" not in names:
+            if "xl/workbook.xml" in names:
+                return Problem(file, "文件内容不是 .ods 格式（可能是改了扩展名的 .xlsx 文件）：请改回 .xlsx 后上传")
+            return Problem(file, "文件不是有效的 .ods 工作簿（缺少 content.xml）")
+        if suffix == ".xls":
+            return Problem(file, "文件内容不是 .xls 格式（可能是改了扩展名的 .xlsx 或 .ods 文件）：请改回原来的扩展名")
+        # No workbook written by Excel, WPS or LibreOffice declares XML entities: a DOCTYPE is an attack
+        # ("billion laughs", external entities). Every XML part is read whole (a DOCTYPE may follow a long
+        # comment) and every CRC checked, so a damaged part is found here and not half-way through reading.
         for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                with archive.open(info) as part:
-                    head = part.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    return Problem(file, f"工作簿中含有 XML 实体声明（{info.filename}），可能是恶意构造的文件，已拒绝")
-    if suffix == ".xlsx" and "xl/workbook.xml" not in names:
-        return Problem(file, "文件不是有效的 .xlsx 工作簿（缺少 workbook.xml）")
+            if _declares_entities(archive, info):
+                return Problem(file, f"工作簿中含有 XML 实体声明（{info.filename}），可能是恶意构造的文件，已拒绝")
     return None
 
 
+def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Read a part to its end in chunks (which checks its CRC); True if it is XML with a DOCTYPE or ENTITY."""
+    xml = info.filename.endswith((".xml", ".rels"))
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(1 << 20):
+            if xml and (b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
 def read_book(path: Path, file: str | None = None) -> Book:
-    """The workbook's sheets as rows of cells; raises InputError for a file that cannot be read."""
+    """The workbook's sheets as rows of cells; raises InputError (Chinese, located) for a file that cannot be read."""
     file = file or Path(path).name
     problems = check_file(path, file)
     if problems:
         raise InputError(problems)
-    if Path(file).suffix.lower() == ".xlsx":
-        return _read_xlsx(path, file)
     try:
+        scans = scan(path, Path(file).suffix.lower())
         grids = read_grids(path, fill_merged=False)
-    except ValueError as exc:
-        raise InputError([Problem(file, str(exc))]) from exc
-    return Book(file, {g.name: [[Cell(v) for v in row] for row in g.rows] for g in grids})
+    except ScanError as exc:
+        raise InputError([Problem(file, exc.reason, exc.sheet, exc.row, letter=_letter(exc.column))]) from exc
+    except InputError:
+        raise
+    except Exception as exc:  # zlib, zip, XML and calamine errors for a damaged file: one sentence for them all
+        raise InputError([Problem(file, DAMAGED)]) from exc
+    return _book(file, grids, scans)
 
 
-def _read_xlsx(path: Path, file: str) -> Book:
-    """Values and percent formats in one streaming pass; formulas read by their cached value.
+def _letter(column: int | None) -> str | None:
+    return get_column_letter(column + 1) if column is not None else None
 
-    openpyxl parses with defusedxml when it is installed, which guards against XML entity tricks.
-    """
-    import openpyxl
 
-    try:
-        formulas = _rows(openpyxl.load_workbook(path, read_only=True, data_only=False))
-        cached = None
-        if any(cell.value.startswith("=") for rows in formulas.values() for row in rows for cell in row
-               if isinstance(cell.value, str)):
-            cached = _rows(openpyxl.load_workbook(path, read_only=True, data_only=True))
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError([Problem(file, f"无法作为工作簿读取：{type(exc).__name__}")]) from exc
-    if cached is None:
-        return Book(file, formulas)
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _book(file: str, grids: list[Grid], scans: dict[str, SheetScan]) -> Book:
+    """calamine's values with the scan's percent flags and error values; refused where the two disagree."""
+    book = Book(file)
     problems = []
-    for sheet, rows in formulas.items():
-        for r, row in enumerate(rows):
-            for c, cell in enumerate(row):
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    value = cached[sheet][r][c]
-                    if value.value is None:
-                        problems.append(Problem(file, "单元格是公式且没有保存计算结果：请在 Excel 中打开、计算并保存，或改填数值",
-                                                sheet, r + 1, openpyxl.utils.get_column_letter(c + 1)))
-                    row[c] = value
+    for grid in grids:
+        found = scans.get(grid.name) or SheetScan(grid.name)
+
+        def problem(r, c, reason, sheet=grid.name):
+            problems.append(Problem(file, reason, sheet, r + 1, letter=get_column_letter(c + 1)))
+
+        for r, c in found.formulas_without_value:
+            problem(r, c, "单元格是公式且没有保存计算结果：请在 Excel 中打开、计算并保存，或改填数值")
+        for (r, c), number in found.filled.items():
+            value = grid.cell(r, c)
+            if _empty(value):
+                problem(r, c, "单元格有内容，但未能读出（工作簿结构异常）：请在 Excel、WPS 中打开并重新保存后再上传")
+            elif number is not None and isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and not (value == number or (math.isnan(value) and math.isnan(number))):
+                problem(r, c, "单元格的数值读取不一致（工作簿结构异常）：请在 Excel、WPS 中打开并重新保存后再上传")
+        for r, row in enumerate(grid.rows):
+            for c, value in enumerate(row):
+                if not _empty(value) and (r, c) not in found.filled:
+                    problem(r, c, "单元格的内容来源不明（工作簿结构异常）：请在 Excel、WPS 中打开并重新保存后再上传")
+        rows = [[Cell(v, (r, c) in found.percent) for c, v in enumerate(row)] for r, row in enumerate(grid.rows)]
+        for (r, c), text in found.errors.items():
+            while len(rows) <= r:
+                rows.append([])
+            rows[r].extend(Cell(None) for _ in range(c + 1 - len(rows[r])))
+            rows[r][c] = Cell(text)
+        book.sheets[grid.name] = rows
     if problems:
-        raise InputError(problems)
-    return Book(file, formulas)
-
-
-def _rows(workbook) -> dict[str, list[list[Cell]]]:
-    sheets = {}
-    try:
-        for ws in workbook.worksheets:
-            rows = []
-            for row in ws.iter_rows():
-                rows.append([
-                    Cell(cell.value, percent=isinstance(cell.value, (int, float)) and _is_percent_format(getattr(cell, "number_format", "") or ""))
-                    for cell in row
-                ])
-            sheets[ws.title] = rows
-    finally:
-        workbook.close()
-    return sheets
-
-
-def _is_percent_format(fmt: str) -> bool:
-    """A % outside quotes scales the value by 100 (0.0% does, 0.0"%" does not)."""
-    return "%" in re.sub(r'"[^"]*"', "", fmt)
+        raise InputError(problems[:50])
+    return book
 
 
 @dataclass

@@ -93,6 +93,25 @@ def test_upload_a_bad_workbook_and_see_the_row_and_column(site, tmp_path):
     shoot(page, "9_upload_refused")
 
 
+def test_upload_hostile_workbooks_and_read_why_in_chinese(site, tmp_path):
+    """A damaged file and an absurd value: each refused with a sentence naming it, no error box."""
+    from tests import hostile_books
+
+    url, page, db = site
+    damaged = hostile_books.corrupted_compressed_data(db, tmp_path)
+    absurd = hostile_books.nines(db, tmp_path)
+    open_upload_signed_in(page, url, "edu", PASSWORDS["edu"])
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(damaged), str(absurd)])
+    page.get_by_text(f"{absurd.name}：1 个错误").first.wait_for(timeout=30_000)
+    page.get_by_text(f"{damaged.name}：1 个错误").first.wait_for(timeout=30_000)
+    text = " ".join(t.inner_text() for t in page.locator('[data-testid="stTable"]').all())
+    assert "文件已损坏或不是完整的工作簿" in text and "数字过大，不是有效的数值" in text
+    assert not re.search(r"Error|Exception|BadZipFile", page.locator("section.main, [data-testid='stMain']").first.inner_text())
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_role("button", name=re.compile("确认载入")).count() == 0
+    shoot(page, "9b_upload_hostile")
+
+
 def test_one_click_on_the_overview_gives_the_deck(site, tmp_path):
     from pptx import Presentation
 

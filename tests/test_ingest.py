@@ -377,8 +377,11 @@ m.ingest_file(pathlib.Path({str(path)!r}), pathlib.Path({str(raw)!r}), pathlib.P
     proc.wait()
     assert q(db, "select count(*) from submissions") == [(0,)]
     assert q(db, "select count(*) from observations") == [(0,)]
-    # The archive got the file before the load began; the next ingest of it loads it once.
-    assert ingest_file(path, raw, db).outcome == "loaded"
+    # The archive logged the file before the load began: the log is the record, so the next writer
+    # loads it (and says so), and sending it again finds it already loaded.
+    again = ingest_file(path, raw, db)
+    assert again.outcome == "duplicate"
+    assert q(db, "select s.file_name, a.source from submissions s join audit a using (sha256) where a.event = 'load'") == [("a.xlsx", "恢复")]
     assert len([e for e in read_log(raw) if e["event"] == "accepted"]) == 1
 
 

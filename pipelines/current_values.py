@@ -1,0 +1,65 @@
+"""The current value of each indicator and year, as `latest_observations` has it, kept in memory.
+
+The check of a workbook compares its values with the current ones (a jump from last year, a rate from
+parts reported earlier). `build` replays hundreds of workbooks; asking the warehouse's view after each
+one grew with the archive, so the replay keeps the values here, and `ingest` fills the same store from
+the warehouse for the years it needs: one rule for both, the one of latest_observations.sql
+(the latest report of a workbook not withdrawn; else a rate derived from its parts when the
+denominator is above 0).
+"""
+
+from collections import defaultdict
+
+import duckdb
+
+
+class CurrentValues:
+    def __init__(self, rates: dict[str, tuple[str, str]], con: duckdb.DuckDBPyConnection | None = None):
+        """rates: rate code -> (numerator code, denominator code). With con, years load on first use."""
+        self._rates = rates
+        self._con = con
+        self._loaded: set[int] = set()
+        self._reports: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)  # in submission order
+        self._withdrawn: set[int] = set()
+
+    def _year(self, year: int) -> None:
+        if self._con is None or year in self._loaded:
+            return
+        self._loaded.add(year)
+        rows = self._con.execute(
+            """
+            select o.indicator_code, o.value, o.submission_id, s.withdrawn
+            from observations as o join submissions as s using (submission_id)
+            where o.year = ? order by o.submission_id
+            """,
+            [year],
+        ).fetchall()
+        for code, value, submission_id, withdrawn in rows:
+            self._reports[(code, year)].append((submission_id, value))
+            if withdrawn:
+                self._withdrawn.add(submission_id)
+
+    def add(self, submission_id: int, observations) -> None:
+        """A loaded workbook's values: (indicator_code, year, value) rows."""
+        for code, year, value in observations:
+            self._year(year)  # from the warehouse first, so that the new value comes after its values
+            self._reports[(code, year)].append((submission_id, value))
+
+    def withdraw(self, submission_id: int) -> None:
+        self._withdrawn.add(submission_id)
+
+    def reported(self, code: str, year: int) -> float | None:
+        self._year(year)
+        for submission_id, value in reversed(self._reports.get((code, year), ())):
+            if submission_id not in self._withdrawn:
+                return value
+        return None
+
+    def value(self, code: str, year: int) -> float | None:
+        """The reported value, else a rate from its parts."""
+        value = self.reported(code, year)
+        if value is None and code in self._rates:
+            numerator, denominator = (self.reported(part, year) for part in self._rates[code])
+            if numerator is not None and denominator is not None and denominator > 0:
+                return 100.0 * numerator / denominator
+        return value

@@ -1,0 +1,148 @@
+"""Load accepted workbooks into the warehouse: the archive's log replayed in order, or one new workbook.
+
+`build` replays the whole log into an empty warehouse; `ingest` (and every writer, on taking the lock)
+first catches the warehouse up with the log: a workbook logged as accepted by an ingest killed before
+its load committed is loaded then, so the warehouse always ends up as a rebuild would make it. Rows are
+gathered in Python and inserted table by table at the end (an insert costs about the same for one row
+as for thousands), and the current values for the checks are kept in memory as workbooks are added.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .archive import Entry, entry_of, submissions_dir
+from .problems import InputError, Problem
+from .warehouse import insert_frame
+from .workbook_check import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, Checked, Context, check_book
+from .workbook_read import read_book
+
+SUBMISSION_COLUMNS = ["submission_id", "file_name", "archive_path", "sha256", "unit", "year", "received_at", "is_demo",
+                      "account", "n_values", "n_progress", "n_warnings"]
+WARNING_COLUMNS = ["submission_id", "sheet", "row", "column", "reason"]
+
+
+@dataclass
+class Batch:
+    """Workbooks to insert together, numbered from next_id in the order added."""
+
+    next_id: int
+    submissions: list[dict] = field(default_factory=list)
+    observations: list[pd.DataFrame] = field(default_factory=list)
+    progress: list[pd.DataFrame] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    by_sha: dict[str, int] = field(default_factory=dict)
+
+    def add(self, checked: Checked, entry: Entry) -> int:
+        submission_id = self.next_id
+        self.next_id += 1
+        self.by_sha[entry.sha256] = submission_id
+        self.submissions.append({
+            "submission_id": submission_id, "file_name": entry.file_name, "archive_path": entry.path,
+            "sha256": entry.sha256, "unit": checked.unit, "year": checked.year,
+            "received_at": datetime.fromisoformat(entry.received_at), "is_demo": bool(entry.is_demo),
+            "account": entry.account, "n_values": len(checked.observations), "n_progress": len(checked.progress),
+            "n_warnings": len(checked.warnings),
+        })
+        self.observations.append(checked.observations.assign(submission_id=submission_id))
+        self.progress.append(checked.progress.assign(submission_id=submission_id))
+        self.warnings += [{"submission_id": submission_id, "sheet": w.sheet, "row": w.row, "column": w.column,
+                           "reason": w.reason} for w in checked.warnings]
+        return submission_id
+
+    def insert(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Everything gathered, inside the caller's transaction."""
+        if not self.submissions:
+            return
+        insert_frame(con, "submissions", pd.DataFrame(self.submissions, columns=SUBMISSION_COLUMNS).astype({"account": object}))
+        insert_frame(con, "observations", pd.concat(self.observations, ignore_index=True))
+        insert_frame(con, "task_progress", pd.concat(self.progress, ignore_index=True))
+        insert_frame(con, "ingest_warnings", pd.DataFrame(self.warnings, columns=WARNING_COLUMNS))
+
+
+@dataclass
+class Replayed:
+    loaded: list[Entry] = field(default_factory=list)
+    skipped_demo: int = 0
+    withdrawn: int = 0
+
+
+def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], include_demo: bool,
+           ctx: Context | None = None) -> Replayed:
+    """Load the logged workbooks of events (in order) that the warehouse lacks, and apply withdrawals.
+
+    A workbook the current checks refuse stops the replay (InputError): the archive and the catalogue
+    disagree, which a person must look at — unless it was withdrawn later in the log (the way out for a
+    workbook accepted before a check was added, such as the bounds of config.py): then it keeps its place
+    in the history, without values, and says why.
+    """
+    ctx = ctx or Context.from_warehouse(con)
+    known = dict(con.execute("select sha256, submission_id from submissions").fetchall())
+    withdrawn = {sha for (sha,) in con.execute("select sha256 from submissions where withdrawn").fetchall()}
+    batch = Batch(next_id=(max(known.values(), default=0) + 1))
+    done = Replayed()
+    withdrawals = []
+    withdrawn_later = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
+    for number, event in enumerate(events, start=1):
+        if event.get("event") == "withdrawn":
+            sha = event["sha256"]
+            submission_id = known.get(sha, batch.by_sha.get(sha))
+            if submission_id is not None and sha not in withdrawn:
+                withdrawn.add(sha)
+                withdrawals.append(event)
+                ctx.values.withdraw(submission_id)
+            continue
+        entry = entry_of(event)
+        if entry.sha256 in known or entry.sha256 in batch.by_sha:
+            continue
+        if entry.is_demo and not include_demo:
+            done.skipped_demo += 1
+            continue
+        path = submissions_dir(raw_dir) / entry.path
+        if not path.exists():
+            raise InputError([Problem(entry.file_name, f"归档文件缺失：{path}（日志第{number}条记录）")])
+        try:
+            checked = check_book(read_book(path, entry.file_name), ctx)
+        except InputError as exc:
+            checked = Checked(entry.file_name, entry.unit, entry.year, _NO_VALUES, _NO_PROGRESS, exc.problems)
+        if checked.errors and entry.sha256 in withdrawn_later:
+            checked = _without_values(checked, entry)
+        elif checked.errors:
+            note = Problem(entry.file_name, f"归档文件 {entry.path} 按现行检查规则未通过，重建中止：请在“数据填报”页撤回该填报"
+                                            "（撤回后重建时只保留其记录，不载入其数值），或修正指标目录")
+            raise InputError([note, *checked.errors])
+        submission_id = batch.add(checked, entry)
+        ctx.values.add(submission_id, checked.observations[["indicator_code", "year", "value"]].itertuples(index=False))
+        done.loaded.append(entry)
+    batch.insert(con)
+    for event in withdrawals:
+        con.execute(
+            "update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where sha256 = ?",
+            [datetime.fromisoformat(event["at"]), event.get("by"), event["sha256"]],
+        )
+    done.withdrawn = len(withdrawals)
+    return done
+
+
+_NO_VALUES = pd.DataFrame(columns=OBSERVATION_COLUMNS)
+_NO_PROGRESS = pd.DataFrame(columns=PROGRESS_COLUMNS)
+
+
+def _without_values(checked: Checked, entry: Entry) -> Checked:
+    """A withdrawn workbook that today's checks refuse: its record only, with the first reason kept."""
+    first = checked.errors[0]
+    reason = f"已撤回的工作簿按现行检查规则未通过（{first}），重建时只保留其记录，不载入数值"
+    return Checked(entry.file_name, entry.unit, entry.year, _NO_VALUES, _NO_PROGRESS,
+                   [Problem(entry.file_name, reason, first.sheet, first.row, first.column, "warning", first.letter)])
+
+
+def load_one(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry) -> int:
+    """Insert one accepted workbook (the caller holds the transaction); returns its submission id."""
+    next_id = con.execute("select coalesce(max(submission_id), 0) + 1 from submissions").fetchall()[0][0]
+    batch = Batch(next_id)
+    submission_id = batch.add(checked, entry)
+    batch.insert(con)
+    return submission_id

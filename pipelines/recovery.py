@@ -1,0 +1,78 @@
+"""After a crash: tidy what a killed writer left, and bring the warehouse up to the archive's log.
+
+A writer can die at any moment (kill -9, power loss, a full disk). What it leaves, and what the next one
+does about it (holding the writers' lock, so that no writer is running):
+- an unfinished last line in submissions/log.jsonl or audit/audit.jsonl: moved aside (jsonlog.repair_tail);
+- `*.partial` in the archive, or a stored workbook that no log line names: it was never accepted: removed;
+- `.warehouse.duckdb.<pid>.building` beside the warehouse: a build that never swapped its file in: removed;
+- a workbook logged as accepted whose load never committed, a withdrawal logged but not applied, audit
+  lines not yet in the `audit` table: the warehouse is brought up to the log (catch_up), since the log is
+  the record and a rebuild would load them.
+"""
+
+from pathlib import Path
+
+import duckdb
+
+from . import audit, jsonlog
+from .archive import log_path, read_log, tidy_archive
+
+
+def tidy_after_crash(db_path: Path | None, raw_dir: Path | None, everything: bool = False) -> list[str]:
+    """Tidy the files a killed writer left; a sentence for each thing done.
+
+    everything: look at every file of the archive, not only the one a killed ingest was storing (build).
+    """
+    notes = []
+    if raw_dir is not None:
+        for path, what in ((log_path(raw_dir), "载入或撤回"), (audit.log_path(raw_dir), "审计记录")):
+            note = jsonlog.repair_tail(path, what)
+            if note:
+                notes.append(note)
+        notes += tidy_archive(raw_dir, everything)
+    if db_path is not None:
+        db_path = Path(db_path)
+        for path in sorted(db_path.parent.glob(f".{db_path.name}.*.building*")):
+            path.unlink(missing_ok=True)
+            notes.append(f"已删除上次中断的重建留下的临时文件：{path.name}")
+    return notes
+
+
+def includes_demo(con: duckdb.DuckDBPyConnection, events: list[dict]) -> bool:
+    """Whether the warehouse was built with the demo workbooks (`build --no-demo` leaves them out)."""
+    logged_demo = any(e.get("is_demo") for e in events if e.get("event") == "accepted")
+    return not logged_demo or bool(con.execute("select count(*) from submissions where is_demo").fetchall()[0][0])
+
+
+def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] | None = None) -> list[str]:
+    """Load into the warehouse what the log holds and the warehouse lacks (call with the writers' lock held).
+
+    Cheap when nothing is missing (the usual case): the log (events, if already read) is compared with
+    the submissions. Returns a sentence for each thing done.
+    """
+    from .load_submissions import replay
+    from .status import refresh_assessments
+
+    events = read_log(raw_dir) if events is None else events
+    notes = []
+    con.execute("begin")
+    try:
+        done = replay(con, raw_dir, events, includes_demo(con, events))
+        for entry in done.loaded:
+            note = f"“{entry.file_name}”已记入归档日志，但上次载入在完成前中断：现已补载（{entry.unit} {entry.year}年度）"
+            notes.append(note)
+            audit.record(raw_dir, None, "load", entry.account, note, file_name=entry.file_name, sha256=entry.sha256,
+                         source="恢复", con=con)
+        if done.withdrawn:
+            notes.append(f"已补记上次中断前登记的撤回 {done.withdrawn} 项")
+        if done.loaded or done.withdrawn:
+            refresh_assessments(con)
+        logged = jsonlog.count(audit.log_path(raw_dir))
+        if con.execute("select count(*) from audit").fetchall()[0][0] < logged:
+            con.execute("delete from audit")
+            audit.load_log(con, raw_dir)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return notes

@@ -1,0 +1,53 @@
+"""The warehouse against the archive: what a crash may never break, checked the same way by every test."""
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines import config
+from pipelines.archive import read_log
+from pipelines.build import build
+from pipelines.jsonlog import count
+
+
+def tables(db: Path) -> dict[str, list]:
+    """Every table's rows, in a fixed order (opening the file also proves it opens)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        names = [t for (t,) in con.execute(
+            "select table_name from information_schema.tables where table_type = 'BASE TABLE' order by 1").fetchall()]
+        return {t: con.execute(f'select * from "{t}" order by all').fetchall() for t in names}  # noqa: S608
+
+
+def archived_files(raw: Path) -> set[str]:
+    folder = raw / config.SUBMISSIONS_DIR
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and p.name not in (config.SUBMISSIONS_LOG, ".storing") and not p.name.endswith((".torn", ".partial"))}
+
+
+def loaded(db: Path) -> set[tuple[str, str]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return set(con.execute("select sha256, archive_path from submissions").fetchall())
+
+
+def logged(raw: Path) -> set[tuple[str, str]]:
+    return {(e["sha256"], e["path"]) for e in read_log(raw) if e["event"] == "accepted"}
+
+
+def assert_agrees_with_archive(raw: Path, db: Path) -> None:
+    """The warehouse holds exactly the logged workbooks, the archive exactly the logged files, and no
+    leftovers of a killed writer remain."""
+    assert loaded(db) == logged(raw)
+    assert archived_files(raw) == {path for _, path in logged(raw)}
+    with duckdb.connect(str(db), read_only=True) as con:
+        withdrawn = {sha for (sha,) in con.execute("select sha256 from submissions where withdrawn").fetchall()}
+        assert con.execute("select count(*) from audit").fetchall()[0][0] == count(raw / config.AUDIT_DIR / config.AUDIT_LOG)
+    assert withdrawn == {e["sha256"] for e in read_log(raw) if e["event"] == "withdrawn"}
+    assert not list(db.parent.glob(f".{db.name}.*.building*"))
+    assert not (raw / config.SUBMISSIONS_DIR / ".storing").exists()
+
+
+def assert_rebuild_equals(raw: Path, db: Path, scratch: Path) -> None:
+    rebuilt = scratch / "rebuilt.duckdb"
+    rebuilt.unlink(missing_ok=True)
+    build(raw, rebuilt)
+    assert tables(rebuilt) == tables(db)
