@@ -89,12 +89,15 @@ for upload in files or []:
                        f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告（可载入，警告会保留）" if warnings else "")
                        + "。", icon=":material/task_alt:")
             ready.append((key, path, upload.name))
-        if result.problems:
-            findings = pd.DataFrame([p.as_dict() for p in result.problems]).drop(columns="文件")
-            st.table(tidy(findings).set_index("级别"))  # a plain table: every reason readable in full
+        # Errors (the file is refused until they are fixed) apart from warnings (loaded, worth a look).
+        for found, heading, box in ((errors, "须修改的错误", st.error), (warnings, "请核实的警告（不影响载入）", st.warning)):
+            if found:
+                box(f"**{heading}：{len(found)} 条**", icon=":material/error:" if box is st.error else ":material/info:")
+                table = pd.DataFrame([p.as_dict() for p in found]).drop(columns=["文件", "级别"])
+                st.table(tidy(table).set_index("工作表"))  # a plain table: every reason readable in full
         if result.changes is not None and len(result.changes):
-            changes = result.changes.rename(columns={
-                "indicator_code": "指标代码", "name": "指标", "unit": "单位", "year": "年度", "current_value": "现有值",
+            changes = result.changes.drop(columns="indicator_code").rename(columns={
+                "name": "指标", "unit": "单位", "year": "年度", "current_value": "现有值",
                 "value": "新值", "change": "变化", "note": "备注"})
             with st.expander(f"将要载入的数值（新增 {int((changes['变化'] == '新增').sum())}，"
                              f"更正 {int((changes['变化'] == '更正').sum())}，不变 {int((changes['变化'] == '不变').sum())}）"):

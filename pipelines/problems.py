@@ -14,6 +14,7 @@ class Problem:
     column: str | None = None
     severity: str = "error"  # 'error' refuses the file; 'warning' is loaded and kept
     letter: str | None = None  # the column's letter in the sheet, where known
+    subject: str | None = None  # what the row is about, in words: an indicator's name, a task, a school
 
     @property
     def where_column(self) -> str:
@@ -31,6 +32,8 @@ class Problem:
             where.append(f"第{self.row}行")
         if self.column or self.letter:
             where.append(self.where_column)
+        if self.subject:
+            where.append(f"“{self.subject}”")
         label = "警告" if self.severity == "warning" else "错误"
         return f"{label}：{'，'.join(where)}：{self.reason}" if where else f"{label}：{self.reason}"
 
@@ -41,6 +44,7 @@ class Problem:
             "工作表": self.sheet or "",
             "行": self.row,
             "列": self.where_column.strip("“”"),
+            "指标或任务": self.subject or "",
             "原因": self.reason,
         }
 

@@ -21,10 +21,22 @@ class Parsed:
     was_percent: bool = False
 
 
-def parse_value(raw, value_type: str, percent_cell: bool = False) -> Parsed:
+EXAMPLES = {"percent": "95.3 或 95.3%", "count": "12", "rank": "5", "amount": "1234.5", "area": "4500"}
+
+
+def example(value_type: str, unit: str | None = None) -> str:
+    """What a person should type for this kind of value (12, or 12所; 95.3 or 95.3%)."""
+    text = EXAMPLES.get(value_type, "12")
+    if unit and value_type in ("count", "amount", "area"):
+        text += f" 或 {text}{unit}"
+    return text
+
+
+def parse_value(raw, value_type: str, percent_cell: bool = False, unit: str | None = None) -> Parsed:
     """A cell's value as a number for an indicator of this value type, or the reason it cannot be one.
 
-    percent_cell: the cell has a percent number format, so Excel stored 95.3% as 0.953.
+    percent_cell: the cell has a percent number format, so Excel stored 95.3% as 0.953. unit: the
+    indicator's unit, for the example in a message.
     """
     if raw is None:
         return Parsed(None)
@@ -59,7 +71,7 @@ def parse_value(raw, value_type: str, percent_cell: bool = False) -> Parsed:
     if THOUSANDS.match(text):
         text = text.replace(",", "")
     if not NUMBER.match(text):
-        return Parsed(None, f"无法识别为数字：“{raw}”（请只填写数字，例如 95.3 或 95.3%）")
+        return Parsed(None, f"无法识别为数字：“{raw}”（请只填写数字，例如 {example(value_type, unit)}）")
     if was_percent and value_type != "percent":
         return Parsed(None, f"“{raw}”是百分数，但该指标的单位不是 %")
     return _check(float(text), value_type, was_percent=was_percent)

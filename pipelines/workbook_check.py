@@ -12,7 +12,7 @@ from .problems import HasProblems, Problem
 from .reporting import reporting_units
 from .text import cell_text
 from .values import parse_value
-from .workbook_read import Book, find_table, unit_and_year
+from .workbook_read import Book, Cell, find_table, unit_and_year
 
 
 @dataclass
@@ -98,14 +98,21 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
     seen: dict[str, int] = {}
     rows = []
 
+    subjects: dict[int, str] = {}  # sheet row -> the indicator it is about, said in each of its messages
+
+    def about(row, column):  # the code's own column already names what is wrong with it
+        return None if column == "指标代码" else subjects.get(row)
+
     def error(row, column, reason):
-        problems.append(table.problem(file, row, column, reason))
+        problems.append(table.problem(file, row, column, reason, subject=about(row, column)))
 
     def warning(row, column, reason):
-        problems.append(table.problem(file, row, column, reason, "warning"))
+        problems.append(table.problem(file, row, column, reason, "warning", subject=about(row, column)))
 
     for r, cells in table.rows:
         code = cell_text(cells["指标代码"].value)
+        if code in ctx.indicators:
+            subjects[r] = ctx.indicators[code]["name"]
         raw = cells["数值"]
         note = cell_text(cells["备注"].value) or None
         if not code:
@@ -130,7 +137,7 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         if year and row_year and row_year != str(year):
             error(r, "年份", f"年份“{row_year}”与工作簿的填报年度 {year} 不一致")
             continue
-        parsed = parse_value(raw.value, ind["value_type"], raw.percent)
+        parsed = parse_value(raw.value, ind["value_type"], raw.percent, ind["unit"])
         if parsed.error:
             error(r, "数值", parsed.error)
             continue
@@ -200,8 +207,11 @@ def _check_progress(file, table, unit, ctx: Context, problems: list[Problem]) ->
     allowed = "、".join(config.PROGRESS_STATUSES)
 
     def error(row, column, reason):
-        problems.append(table.problem(file, row, column, reason))
+        number = cell_text(table_row.get(row, {}).get("任务编号", Cell(None)).value)
+        subject = f"任务{number}" if number and column != "任务编号" else None
+        problems.append(table.problem(file, row, column, reason, subject=subject))
 
+    table_row = dict(table.rows)
     for r, cells in table.rows:
         number = cell_text(cells["任务编号"].value)
         status = cell_text(cells["进展状态"].value)

@@ -252,6 +252,9 @@ def test_upload_page_checks_then_loads_on_confirmation(app, fixture_wh, tmp_path
     assert any("bad.xlsx" in e.value and "1 个错误" in e.value for e in app.error)
     findings = app.table[0].value
     assert "无法识别为数字" in findings["原因"].iloc[0] and findings["列"].iloc[0] == "E列（数值）"
+    # The row's indicator is named, and the example fits a count (not "95.3%").
+    assert findings["指标或任务"].iloc[0] == "在园幼儿总数" and "例如 12 或 12人" in findings["原因"].iloc[0]
+    assert any("须修改的错误：1 条" in e.value for e in app.error)
     own_db = Path(app.session_state["filters"] and __import__("os").environ["MONITOR_DB"])
     with duckdb.connect(str(own_db), read_only=True) as con:
         assert con.execute("select count(*) from submissions").fetchone() == (5,)  # nothing loaded yet
