@@ -1,73 +1,60 @@
-"""The briefing deck: a 16:9 PowerPoint in Chinese that a staff member can present as it is.
+"""The briefing deck: a 16:9 PowerPoint in Chinese that a staff member can project as it is.
 
-Cover; status summary; one slide per section (a long section on two) with its target-gap chart and a
-sentence for every target that is missed or at risk; the key indicators one slide each; overdue tasks by
-lead unit; data notes. Every run of text carries an East Asian font, so that PowerPoint, WPS and
-LibreOffice all draw the Chinese in a CJK face.
+Cover; status summary; each part of the plan as target-gap charts the width of the slide, with a sentence
+for every target that is missed or at risk (under its chart where it fits, else under the part's last chart
+and on the part's own slides); the key indicators one slide each; overdue tasks by lead unit, named; data
+notes and the method.
+One title per slide: the charts carry none of their own, nor a source line or 示例数据 mark (the slide
+has them once). Chart text is at least 14 pt on the slide (dashboard.placement).
+
+The deck is the list SLIDE_BUILDERS: each builder takes the Briefing and returns its slides; a new part
+of the platform adds its slides by adding a builder.
 """
 
+import math
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
-from lxml import etree
-from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import PP_ALIGN
-from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
 
 from pipelines import config, method
 from pipelines.describe import describe_gap, describe_latest, describe_target, describe_year, number, parts_of, present
 
-from . import charts, images, queries
+from . import charts, images, placement, queries
+from .placement import SLIDE_MIN_FONT, Box
 from .queries import Filters, reading
+from .slides import (
+    ACCENT,
+    CONTENT,
+    FILL,
+    INK,
+    MUTED,
+    RED,
+    Chart,
+    Line,
+    Slide,
+    Table,
+    Text,
+    fitted_pages,
+    numbered,
+    pages_of,
+    table_rows,
+    text_height,
+    write_deck,
+)
 
-FONT = "Microsoft YaHei"  # 微软雅黑 in PowerPoint/WPS; LibreOffice substitutes Noto Sans CJK
-INK = RGBColor(0x33, 0x33, 0x33)
-ACCENT = RGBColor(0x1F, 0x4E, 0x79)
-MUTED = RGBColor(0x66, 0x66, 0x66)
-RED = RGBColor(0xB0, 0x00, 0x20)
-SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 KEY_TARGETS = ("T03-5", "T10-5", "T10-6", "T36-1", "T19-1")  # 毛入学率, 入公办园率, 普惠覆盖率, 高中初结构, 职普比
 AT_RISK = config.LAGGING_STATUSES
-MAX_SENTENCES = 7
-
-
-def set_font(run, size: float, bold: bool = False, colour: RGBColor = INK) -> None:
-    """Size, weight, colour, and the Latin and East Asian typefaces of one run of text."""
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.color.rgb = colour
-    run.font.name = FONT
-    rpr = run._r.get_or_add_rPr()
-    for tag in ("a:latin", "a:ea", "a:cs"):
-        element = rpr.find(qn(tag))
-        if element is None:
-            element = etree.SubElement(rpr, qn(tag))
-        element.set("typeface", FONT)
-
-
-def text_box(slide, left, top, width, height, lines, size=16, bold=False, colour=INK, align=PP_ALIGN.LEFT,
-             spacing=1.15):
-    """A text box of one paragraph per line; a line may be (text, size, bold, colour)."""
-    box = slide.shapes.add_textbox(left, top, width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    for i, line in enumerate(lines):
-        text, s, b, c = (line, size, bold, colour) if isinstance(line, str) else line
-        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.alignment = align
-        paragraph.line_spacing = spacing
-        run = paragraph.add_run()
-        run.text = text
-        set_font(run, s, b, c)
-    return box
+BARS_PER_SLIDE = charts.MAX_BARS  # at most, on one projected gap chart; fewer where their rows do not fit
+CHART_MARGIN = 40.0  # pt above and below a gap chart's rows (its axis labels are at the top)
+MAX_STRETCH = 1.6  # a gap chart's rows may be spread this much to fill a slide, no more
+SENTENCE = 18.0
+GAP = 8.0
+PLAN_SOURCE = "《敖汉旗推动教育高质量发展实施方案》及附件工作任务清单（2023年4月7日印发）"
 
 
 @dataclass
@@ -79,10 +66,11 @@ class Briefing:
     discrepancies: pd.DataFrame
     missing: pd.DataFrame
     today: date
+    include_demo: bool = True
 
 
 def gather(con: duckdb.DuckDBPyConnection, as_of: int | None, include_demo: bool = True) -> Briefing:
-    """Everything the deck and the Excel report show, read through one connection."""
+    """Everything the deck and the reports show, read through one connection."""
     with reading(con):
         as_of = as_of or queries.default_year(include_demo)
         f = Filters(as_of, None, None, include_demo)
@@ -91,20 +79,73 @@ def gather(con: duckdb.DuckDBPyConnection, as_of: int | None, include_demo: bool
         discrepancies = queries.query("select * from discrepancies order by task_no, field")
         due = queries.completeness(include_demo, queries.last_due_year(as_of))
     return Briefing(as_of, include_demo and bool(statuses["is_demo"].any()), statuses, ledger, discrepancies,
-                    due[due["received"] == 0], queries.ledger_date(as_of))
+                    due[due["received"] == 0], queries.ledger_date(as_of), include_demo)
+
+
+# The words.
 
 
 def risk_sentence(row) -> str:
     """What, how far, who leads: one sentence for a target that is missed or at risk."""
     name = row.indicator_name.replace("（当年新增）", "")
     goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
-    year = describe_year(row)
     latest = describe_latest(row)
     when = f"{int(row.latest_year)}年" if present(row.latest_year) else "最新"
+    now = f"{when}{latest}" if latest.startswith("累计") else f"{when}为{latest}"
+    what = f"{name}（{row.lead_unit}牵头）"
+    if row.kind in ("milestone", "trend"):
+        facts = str(row.detail) if present(row.detail) and row.detail else now
+        return f"{what}：目标{goal}（{describe_year(row)}），{facts}，{row.status_label}。"
     gap = ""
-    if present(row.gap) and row.gap > 0 and row.kind not in ("milestone", "trend"):
-        gap = f"，差{describe_gap(row)}"
-    return f"{name}：{when}{latest}，目标{goal}（{year}）{gap}，{row.status_label}；牵头：{row.lead_unit}。"
+    if present(row.gap) and row.gap > 0:
+        text = describe_gap(row)
+        gap = f"，{text}" if text.startswith("超出") else f"，差{text}"
+    if row.status in ("year_missed", "round_missed"):
+        if row.status == "round_missed":
+            now = f"最近一次评选（{when}）为{latest}"
+        return f"{what}：{now}，未达到“{goal}”的要求{gap}，{row.status_label}。"
+    projection = ""
+    if row.status in ("moderate", "insufficient", "moving_away") and present(row.projected_value) and row.kind != "ratio":
+        year = int(row.target_year) if present(row.target_year) else config.PLAN_END_YEAR
+        projection = f"，按当前速度{year}年约为{number(row.projected_value, row.unit)}"
+    return f"{what}：目标{goal}（{describe_year(row)}），{now}{gap}{projection}，{row.status_label}。"
+
+
+def lagging(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["status"].isin(AT_RISK)]
+
+
+def status_groups(statuses: pd.DataFrame) -> list[tuple[str, int, str]]:
+    """(group, count, the statuses in it) for the summary: met, to act on, the rest."""
+    counts = statuses["status"].value_counts()
+
+    def part(codes) -> tuple[int, str]:
+        shown = [(config.STATUS_LABELS[c], int(counts[c])) for c in config.STATUS_LABELS if c in codes and counts.get(c, 0)]
+        return sum(n for _, n in shown), "、".join(f"{label}{n}个" for label, n in shown)
+
+    others = [c for c in config.STATUS_LABELS if c not in config.MET_STATUSES and c not in AT_RISK]
+    return [("已达成或当年达标", *part(config.MET_STATUSES)), ("需要关注", *part(AT_RISK)), ("其他", *part(others))]
+
+
+def task_name(row) -> str:
+    """A task as a reader knows it: its number and its words in the task list."""
+    return f"任务{int(row.task_no)}：{' '.join(str(row.text).split())}"
+
+
+def overdue_table(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Overdue tasks, one row per lead unit and task, by lead unit and then by the date they were due."""
+    overdue = ledger[ledger["overdue"]]
+    rows = overdue.assign(unit=overdue["lead_units"].str.split("、")).explode("unit")
+    rows = rows.sort_values(["unit", "overdue_since", "task_no"])
+    return pd.DataFrame({
+        "牵头单位": rows["unit"],
+        "任务": [task_name(r) for r in rows.itertuples()],
+        "应完成": [f"{pd.Timestamp(d).year}年{pd.Timestamp(d).month}月" for d in rows["overdue_since"]],
+        "最新进展": rows["latest_status"].fillna("未填报"),
+    })
+
+
+# The slides.
 
 
 def status_chart(statuses: pd.DataFrame, as_of: int, demo: bool) -> go.Figure:
@@ -113,7 +154,7 @@ def status_chart(statuses: pd.DataFrame, as_of: int, demo: bool) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=[int(counts[c]) for c in codes], y=[config.STATUS_LABELS[c] for c in codes], orientation="h",
         marker_color=[config.STATUS_COLOURS[c] for c in codes], text=[int(counts[c]) for c in codes],
-        textposition="outside", textfont=dict(size=18),
+        textposition="outside", textfont=dict(size=18), cliponaxis=False,
     ))
     fig.update_yaxes(categoryorder="array", categoryarray=[config.STATUS_LABELS[c] for c in reversed(codes)],
                      tickfont=dict(size=18))
@@ -121,197 +162,293 @@ def status_chart(statuses: pd.DataFrame, as_of: int, demo: bool) -> go.Figure:
     return charts.style(fig, f"{len(statuses)}个量化目标的达成状态", as_of, demo, height=charts.SLIDE_HEIGHT)
 
 
-class Deck:
-    """A 16:9 deck in the project's own plain style: a title band, content, a footer line."""
+def slide_chart(fig: go.Figure, box: Box) -> Chart:
+    box = Box(box.left, box.top, round(box.width), round(box.height))  # whole points: the image fits its box exactly
+    return Chart(placement.placed(fig, box, SLIDE_MIN_FONT), box)
 
-    def __init__(self, demo: bool, source: str):
-        self.prs = Presentation()
-        self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
-        self.layout = self.prs.slide_layouts[6]  # blank
-        self.demo = demo
-        self.source = source
 
-    def slide(self, title: str | None):
-        slide = self.prs.slides.add_slide(self.layout)
-        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, SLIDE_W, Inches(0.12))
-        band.fill.solid()
-        band.fill.fore_color.rgb = ACCENT
-        band.line.fill.background()
-        if title:
-            box = text_box(slide, Inches(0.5), Inches(0.3), Inches(10.8), Inches(0.8), [title], size=26, bold=True, colour=ACCENT)
-            box.name = "标题"
-        n = len(self.prs.slides)
-        footer = self.source + (f"；{config.DEMO_LABEL}" if self.demo else "")
-        text_box(slide, Inches(0.5), Inches(7.05), Inches(10), Inches(0.35), [footer], size=10, colour=MUTED)
-        text_box(slide, Inches(12.2), Inches(7.05), Inches(0.7), Inches(0.35), [str(n)], size=10, colour=MUTED,
-                 align=PP_ALIGN.RIGHT)
-        if self.demo:
-            mark = text_box(slide, Inches(11.5), Inches(0.35), Inches(1.4), Inches(0.45), [config.DEMO_LABEL], size=14,
-                            bold=True, colour=RED, align=PP_ALIGN.CENTER)
-            mark.line.color.rgb = RED
-        return slide
+def cover_slides(b: Briefing) -> list[Slide]:
+    title = Text(Box(60, 150, 840, 130), [Line("敖汉旗推动教育高质量发展实施方案", 40, True, ACCENT, 0.2),
+                                          Line("目标进展情况汇报", 40, True, ACCENT, 0)], name="标题")
+    lines = [Line(f"评估年度：{b.as_of}年　　生成日期：{date.today():%Y年%m月%d日}", 20, colour=MUTED),
+             Line(f"数据来源：各单位年度填报；{PLAN_SOURCE}", 20, colour=MUTED)]
+    if b.demo:
+        lines.append(Line(f"本汇报使用{config.DEMO_LABEL}（演示用的虚构数值），并非真实统计", 20, True, RED))
+    return [Slide(None, [title, Text(Box(60, 300, 840, 180), lines)])]
 
-    def picture(self, slide, png: bytes, left, top, width):
-        return slide.shapes.add_picture(BytesIO(png), left, top, width=width)
 
-    def table(self, slide, frame: pd.DataFrame, left, top, width, widths: list[float], size: float = 12):
-        rows, cols = len(frame) + 1, len(frame.columns)
-        shape = slide.shapes.add_table(rows, cols, left, top, width, Inches(0.4) * rows)
-        table = shape.table
-        for c, w in enumerate(widths):
-            table.columns[c].width = Emu(int(width * w / sum(widths)))
-        for c, name in enumerate(frame.columns):
-            cell = table.cell(0, c)
-            cell.text = ""
-            set_font(cell.text_frame.paragraphs[0].add_run(), size, True, RGBColor(0xFF, 0xFF, 0xFF))
-            cell.text_frame.paragraphs[0].runs[0].text = str(name)
-            cell.fill.solid()
-            cell.fill.fore_color.rgb = ACCENT
-        for r, values in enumerate(frame.itertuples(index=False), start=1):
-            for c, value in enumerate(values):
-                cell = table.cell(r, c)
-                cell.text = ""
-                run = cell.text_frame.paragraphs[0].add_run()
-                run.text = "" if not present(value) else str(value)
-                set_font(run, size)
-        return shape
+def summary_slides(b: Briefing) -> list[Slide]:
+    s = b.statuses
+    chart_box = Box(CONTENT.left, CONTENT.top, 520, CONTENT.height)
+    facts = [Line(f"{len(s)}个量化目标", 22, True, ACCENT, 0.5)]
+    for group, n, parts in status_groups(s):
+        if n:
+            facts += [Line(f"{group} {n} 个", 20, True, INK, 0.1), Line(parts, 16, colour=MUTED, space_after=0.6)]
+    overdue = int(b.ledger["overdue"].sum())
+    facts.append(Line(f"逾期任务 {overdue} 项（截至{b.today:%Y年%m月%d日}，已过完成时限而未报告完成）", 18, True, INK, 0.6))
+    if len(b.missing):
+        facts.append(Line("缺报：" + "、".join(f"{r.unit}{r.year}年" for r in b.missing.itertuples()) + "的工作簿", 16))
+    text_box = Box(chart_box.left + chart_box.width + 16, CONTENT.top + 10, CONTENT.width - chart_box.width - 16,
+                   CONTENT.height - 10)
+    return [Slide(f"总体情况：{len(s)}个量化目标", [slide_chart(status_chart(s, b.as_of, b.demo), chart_box),
+                                                   Text(text_box, facts)])]
 
-    def bytes(self) -> bytes:
-        out = BytesIO()
-        self.prs.save(out)
-        return out.getvalue()
+
+def sentence_lines(frame: pd.DataFrame, size: float = SENTENCE) -> list[Line]:
+    return [Line("• " + risk_sentence(r), size) for r in lagging(frame).itertuples()]
+
+
+def section_counts(part: pd.DataFrame) -> str:
+    """本部分12个量化目标：已达成或当年达标8个，需要关注4个（逾期未达成3个、当年未达标1个）。"""
+    groups = [(g, n, parts) for g, n, parts in status_groups(part) if n]
+    said = "，".join(f"{g}{n}个（{parts}）" if g == "需要关注" else f"{g}{n}个" for g, n, parts in groups)
+    return f"本部分{len(part)}个量化目标：{said}。"
+
+
+def rows_height(fig: go.Figure) -> float:
+    """The height of a gap chart's rows: it lays them out one y unit a pixel, between its margins."""
+    return fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+
+
+def part_charts(b: Briefing, part: pd.DataFrame) -> list[tuple[str, pd.DataFrame, go.Figure]]:
+    """A part's gap charts laid out the width of a slide, with as many targets each as fit its height
+    (the rows are laid out in pixels: a chart that does not fit is split further, never squeezed), and a
+    chart of one or two rows joined to the one before it where the two fit together."""
+    width = round(CONTENT.width)
+    demo = b.demo and bool(part["is_demo"].any())
+    built: dict[tuple, go.Figure] = {}
+
+    def chart(title: str, chunk: pd.DataFrame) -> go.Figure:
+        key = (title, tuple(chunk["target_id"]))
+        if key not in built:
+            built[key] = charts.gap_chart(chunk, b.as_of, demo, title, width=width)
+        return built[key]
+
+    def fits(fig: go.Figure) -> bool:
+        return rows_height(fig) + CHART_MARGIN <= CONTENT.height
+
+    n = len(part)
+    # k charts of about n/k targets each, for the fewest k that fit: even charts
+    tries = sorted({math.ceil(n / k) for k in range(1, n + 1) if math.ceil(n / k) <= BARS_PER_SLIDE}, reverse=True)
+    for bars in tries:
+        found = [(title, chunk, chart(title, chunk)) for title, chunk in charts.gap_chunks(part, bars)]
+        if bars == tries[-1] or all(fits(fig) for _, _, fig in found):
+            break
+    joined: list[tuple[str, pd.DataFrame, go.Figure]] = []
+    for title, chunk, fig in found:
+        if joined and min(len(chunk), len(joined[-1][1])) <= 2:
+            first_title, first, _ = joined[-1]
+            both = pd.concat([first, chunk])
+            keys = sorted(both["key_task_no"].unique())
+            span = f"重点任务{keys[0]}—{keys[-1]}" if len(keys) > 1 else f"重点任务{keys[0]}"
+            name = first_title.split("（")[0] + f"（{span}{'，续' if '，续' in first_title else ''}）"
+            if fits(together := chart(name, both)):
+                joined[-1] = (name, both, together)
+                continue
+        joined.append((title, chunk, fig))
+    return joined
+
+
+def section_slides(b: Briefing) -> list[Slide]:
+    """Each part of the plan: its gap charts the width of the slide, each with the sentences for its lagging
+    targets under it where they fit; those that did not, under the part's last chart as far as there is
+    room (after the part's counts), and the rest on the part's own slides."""
+    slides = []
+    for _, part in b.statuses.groupby("section_no", sort=True):
+        section = f"{config.SECTION_NUMERALS[int(part['section_no'].iloc[0]) - 1]}、{part['section_title'].iloc[0]}"
+        found = part_charts(b, part)
+        later: list[pd.DataFrame] = []  # chunks whose sentences did not fit under their own chart
+        for i, (title, chunk, fig) in enumerate(found):
+            natural = rows_height(fig) + CHART_MARGIN
+            own = sentence_lines(chunk)
+            if i < len(found) - 1:
+                if own and natural + text_height(own, CONTENT.width) + GAP <= CONTENT.height:
+                    slides.append(chart_with_text(title, fig, natural, own))
+                else:
+                    slides.append(chart_alone(title, fig, natural))
+                    later += [chunk] if own else []
+                continue
+            # The part's last chart: the sentences still to say follow it, as far as there is room.
+            rows = pd.concat([*later, chunk])
+
+            def lines(scale: float, rows=rows, part=part) -> list[Line]:
+                size = SENTENCE * scale
+                said = sentence_lines(rows, size)
+                return [Line(section_counts(part), size, True, ACCENT, 0.6), *said] if said else []
+
+            queue = lines(1.0) if later else own
+            room = CONTENT.height - natural - GAP
+            n = 0
+            while n < len(queue) and text_height(queue[:n + 1], CONTENT.width) <= room * FILL:
+                n += 1
+            if n < (2 if later else 1):
+                n = 0
+            slides.append(chart_with_text(title, fig, natural, queue[:n]) if n else chart_alone(title, fig, natural))
+            rest = queue[n:]
+            if rest:
+                if n == 0 and later:
+                    pages = fitted_pages(lines, CONTENT.width, CONTENT.height)
+                else:
+                    head = [] if later else [Line(section_counts(part), SENTENCE, True, ACCENT, 0.6)]
+                    pages = pages_of(head + rest, CONTENT.width, CONTENT.height)
+                for page_title, page in numbered(f"{section}：需要关注的目标", pages):
+                    slides.append(Slide(page_title, [Text(CONTENT, page)]))
+    return slides
+
+
+def chart_alone(title: str, fig: go.Figure, natural: float) -> Slide:
+    height = min(CONTENT.height, natural * MAX_STRETCH)
+    return Slide(title, [slide_chart(fig, Box(CONTENT.left, CONTENT.top, CONTENT.width, height))])
+
+
+def chart_with_text(title: str, fig: go.Figure, natural: float, lines: list[Line]) -> Slide:
+    """A gap chart with sentences under it: the chart as tall as its rows (spread a little where there is
+    room), the text below."""
+    below = text_height(lines, CONTENT.width)
+    height = max(natural, min(CONTENT.height - below - GAP, natural * MAX_STRETCH))
+    text = Text(Box(CONTENT.left, CONTENT.top + height + GAP, CONTENT.width, CONTENT.height - height - GAP), lines)
+    return Slide(title, [slide_chart(fig, Box(CONTENT.left, CONTENT.top, CONTENT.width, height)), text])
+
+
+def key_indicator_slides(b: Briefing) -> list[Slide]:
+    slides = []
+    chart_box = Box(CONTENT.left, CONTENT.top, 620, CONTENT.height)
+    text_box = Box(chart_box.left + chart_box.width + 16, CONTENT.top + 10, CONTENT.width - chart_box.width - 16,
+                   CONTENT.height - 10)
+    f = Filters(b.as_of, None, None, b.include_demo)
+    for target_id in KEY_TARGETS:
+        rows = b.statuses[b.statuses["target_id"] == target_id]
+        if rows.empty:
+            continue
+        t = next(rows.itertuples())
+        values, shares, demo = queries.indicator_data(t.indicator_code, t.kind, f)
+        title = f"重点指标：{t.indicator_name}"
+        facts = fitted_pages(lambda scale, t=t, shares=shares: key_facts(t, shares, scale), text_box.width,
+                             text_box.height, scales=(1.0, 0.9, 0.8, 0.7))
+        if len(facts) > 1:  # all of it, even if smaller than a slide likes: nothing a leader asks for is dropped
+            facts = [[line for page in facts for line in page]]
+        slides.append(Slide(title, [slide_chart(charts.indicator_chart(t, values, b.as_of, demo, shares), chart_box),
+                                    Text(text_box, facts[0])]))
+    return slides
+
+
+def key_facts(t, shares: pd.DataFrame | None, scale: float = 1.0) -> list[Line]:
+    """What a key indicator's slide says beside its chart (20 pt, the notes 16 pt, at `scale`, never under 14)."""
+    big, small = 20 * scale, max(14.0, 16 * scale)
+    goal = describe_target(t.kind, t.comparator, t.target_value, t.unit, parts_of(t.ratio_parts), t.basis)
+    facts = [Line(f"目标：{goal}", big), Line(f"目标年度：{describe_year(t)}", big),
+             Line(f"最新：{describe_latest(t)}" + (f"（{int(t.latest_year)}年）" if present(t.latest_year) else ""), big),
+             Line(f"状态：{t.status_label}", big, True, INK)]
+    if present(t.gap) and t.gap > 0 and t.kind not in ("milestone", "trend"):
+        facts.append(Line(f"差距：{describe_gap(t)}", big))
+    if present(t.baseline_value) and t.kind != "ratio":
+        facts.append(Line(f"基线：{number(t.baseline_value, t.unit)}（{int(t.baseline_year)}年）", big))
+    if present(t.projected_value) and t.kind != "ratio" and t.status not in config.MET_STATUSES:
+        facts.append(Line(f"按当前速度，目标年约为{number(t.projected_value, t.unit)}", big))
+    facts.append(Line(f"牵头单位：{t.lead_unit}", big))
+    if shares is not None and len(shares):
+        # A narrow part of a structure has no room for its number at 14 pt on the slide: say them all here.
+        years = shares.sort_values(["year", "part_no"]).groupby("year")["share_of_ten"]
+        facts.append(Line("历年（合计为10）：" + "；".join(
+            f"{int(y)}年" + ":".join(f"{v:.1f}" for v in parts) for y, parts in years), small))
+    facts.append(Line(f"原文：“{t.source_text}”", small, colour=MUTED))
+    return facts
+
+
+OVERDUE_RULE = "逾期：有具体完成时限且已过期，而最新填报不是“已完成”（长期坚持类任务填报“常态化推进”视为完成）。"
+
+
+def overdue_slides(b: Briefing) -> list[Slide]:
+    table = overdue_table(b.ledger)
+    n = int(b.ledger["overdue"].sum())
+    title = f"逾期任务{n}项：截至{b.today:%Y年%m月%d日}"
+    if table.empty:
+        return [Slide(title, [Text(CONTENT, [Line("没有已过完成时限而未报告完成的任务。", 20)])])]
+    note = [Line(OVERDUE_RULE, 14, colour=MUTED, space_after=0)]
+    note_h = text_height(note, CONTENT.width)
+    box = Box(CONTENT.left, CONTENT.top, CONTENT.width, CONTENT.height - note_h - GAP)
+    widths = [1.35, 6.0, 1.45, 1.2]
+    # 16 pt, or 14 pt where that saves a slide
+    size = min((16.0, 14.0), key=lambda s: (len(table_rows(table, box, widths, s)), -s))
+    slides = []
+    for slide_title, rows in numbered(title, table_rows(table, box, widths, size)):
+        slides.append(Slide(slide_title, [Table(rows, box, widths, size),
+                                          Text(Box(CONTENT.left, CONTENT.top + CONTENT.height - note_h,
+                                                   CONTENT.width, note_h), note)]))
+    return slides
+
+
+def notes_slides(b: Briefing) -> list[Slide]:
+    kinds = b.discrepancies["field"]
+    values = b.discrepancies[kinds.str.startswith("target")]
+
+    def notes(scale: float) -> list[Line]:
+        head = dict(size=18 * scale, bold=True, colour=ACCENT, space_after=0.2, keep_with_next=True)
+        body, item = 16 * scale, 15 * scale
+        lines = [
+            Line("数据来源", **head),
+            Line(f"各单位按年度填报的工作簿（经平台检查后载入，原件归档备查）；目标与任务取自{PLAN_SOURCE}。", body),
+            Line(config.DEMO_LABEL, **head),
+            Line(f"本汇报含{config.DEMO_LABEL}：演示用的虚构数值，并非真实统计。" if b.demo else "本汇报不含示例数据。", body,
+                 b.demo, RED if b.demo else INK),
+            Line("正文与附件的差异", **head),
+            Line(f"共{len(b.discrepancies)}处：目标{len(values)}处，完成时限{int((kinds == 'deadline').sum())}处，"
+                 f"单位{int(kinds.str.endswith('_units').sum())}处。目标以附件为准。", body),
+        ]
+        lines += [Line(f"• 任务{int(r.task_no)}：{r.note}（正文：{r.body_value if present(r.body_value) else '无'}；"
+                       f"附件：{r.attachment_value if present(r.attachment_value) else '无'}）", item) for r in values.itertuples()]
+        if len(b.missing):
+            lines += [Line("缺报", **head),
+                      Line("、".join(f"{r.unit}{r.year}年" for r in b.missing.itertuples()) + "的工作簿尚未收到。", body)]
+        return lines
+
+    def rules(scale: float) -> list[Line]:
+        return [Line(text, 16 * scale, lead=f"{name}：") for name, text in method.RULES]
+
+    slides = [Slide(t, [Text(CONTENT, page)])
+              for t, page in numbered("数据说明", fitted_pages(notes, CONTENT.width, CONTENT.height))]
+    slides += [Slide(t, [Text(CONTENT, page)])
+               for t, page in numbered("评估方法", fitted_pages(rules, CONTENT.width, CONTENT.height))]
+    return slides
+
+
+def readiness_slides(b: Briefing) -> list[Slide]:
+    """Issue 12: the 2028 and 2030 acceptances (dashboard.readiness_exports, which imports this module)."""
+    from .readiness_exports import deck_slides
+
+    return deck_slides(b)
+
+
+# The deck, in order. Another part of the platform adds its slides by adding its builder here.
+SLIDE_BUILDERS: list[Callable[[Briefing], list[Slide]]] = [
+    cover_slides, summary_slides, section_slides, key_indicator_slides, overdue_slides, readiness_slides, notes_slides,
+]
+
+
+def deck_slides(con: duckdb.DuckDBPyConnection, b: Briefing, on_chart: Callable[[Chart], None] | None = None) -> Iterator[Slide]:
+    """Every slide of the deck, in order; on_chart sees each chart as soon as its slide is built."""
+    with reading(con):
+        for builder in SLIDE_BUILDERS:
+            for slide in builder(b):
+                for item in slide.items:
+                    if on_chart and isinstance(item, Chart):
+                        on_chart(item)
+                yield slide
 
 
 def build_deck(con: duckdb.DuckDBPyConnection, as_of: int | None = None, include_demo: bool = True) -> bytes:
     """The whole deck as .pptx bytes (charts rendered once each by the shared kaleido browser)."""
     images.start()  # the browser starts in the background while the data are read and the figures built
     b = gather(con, as_of, include_demo)
-    deck = Deck(b.demo, config.SOURCE_LINE)
-    statuses = b.statuses
-
-    # Every chart is handed to the renderer as soon as it is built, so that Chromium draws one while
-    # Python builds the next; the slides then take the PNGs in order.
+    # Each chart goes to the renderer as soon as it is built, so that Chromium draws one while Python
+    # builds the next.
     with ThreadPoolExecutor(max_workers=1) as renderer:
-        summary_png = renderer.submit(images.png, status_chart(statuses, b.as_of, b.demo))
-        sections = [
-            (title, part, renderer.submit(images.png, charts.gap_chart(
-                part, b.as_of, b.demo and bool(part["is_demo"].any()), f"{title}：量化目标进展")))
-            for title, part in charts.gap_chunks(statuses)
-        ]
-        keys = []
-        for target_id in KEY_TARGETS:
-            rows = statuses[statuses["target_id"] == target_id]
-            if rows.empty:
-                continue
-            target = next(rows.itertuples())
-            with reading(con):
-                values, shares, demo = queries.indicator_data(
-                    target.indicator_code, target.kind, Filters(b.as_of, None, None, include_demo))
-            keys.append((target, renderer.submit(images.png, charts.indicator_chart(target, values, b.as_of, demo, shares))))
-        _slides(deck, b, summary_png.result(), [(t, p, f.result()) for t, p, f in sections],
-                [(t, f.result()) for t, f in keys])
-    from .readiness_exports import add_slides  # issue 12: the 2028 and 2030 acceptances (it imports this module)
+        def render(chart: Chart) -> None:
+            chart.png = renderer.submit(placement.render, chart.figure, chart.box.width)
 
-    add_slides(deck, con, b.as_of, include_demo)
-    return deck.bytes()
+        slides = list(deck_slides(con, b, render))
+        return write_deck(slides, b.demo, config.SOURCE_LINE)
 
 
-def _slides(deck: Deck, b: Briefing, summary_png: bytes, sections: list, keys: list) -> None:
-    statuses = b.statuses
-
-    # Cover
-    slide = deck.slide(None)
-    cover = text_box(slide, Inches(0.9), Inches(2.2), Inches(11.5), Inches(1.4),
-                     ["敖汉旗推动教育高质量发展实施方案", "目标进展情况汇报"], size=40, bold=True, colour=ACCENT)
-    cover.name = "标题"
-    lines = [f"评估年度：{b.as_of}年　　生成日期：{date.today():%Y年%m月%d日}",
-             "数据来源：各单位年度填报；方案及附件工作任务清单（2023年4月7日印发）"]
-    if b.demo:
-        lines.append((f"本汇报使用{config.DEMO_LABEL}（演示用的虚构数值），并非真实统计", 18, True, RED))
-    text_box(slide, Inches(0.9), Inches(4.1), Inches(11.5), Inches(1.6), lines, size=18, colour=MUTED)
-
-    # Status summary
-    counts = statuses["status"].value_counts()
-    slide = deck.slide(f"总体情况：{len(statuses)}个量化目标")
-    deck.picture(slide, summary_png, Inches(0.4), Inches(1.1), Inches(8.4))
-    facts = ["，".join(f"{label} {int(counts[code])} 个" for code, label in config.STATUS_LABELS.items()
-                      if counts.get(code, 0)),
-             f"已过完成时限而未报告完成的任务 {int(b.ledger['overdue'].sum())} 项（截至{b.today:%Y-%m-%d}）"]
-    text_box(slide, Inches(9.0), Inches(1.5), Inches(3.9), Inches(5), [("要点", 20, True, ACCENT), *facts], size=16, spacing=1.4)
-
-    # One slide per section (or part of one)
-    for title, part, png in sections:
-        slide = deck.slide(f"{title}")
-        deck.picture(slide, png, Inches(0.3), Inches(1.05), Inches(8.9))
-        risky = part[part["status"].isin(AT_RISK)]
-        sentences = [risk_sentence(r) for r in risky.itertuples()]
-        lines = [("需要关注", 18, True, ACCENT)]
-        lines += [(s, 12, False, INK) for s in sentences[:MAX_SENTENCES]]
-        if len(sentences) > MAX_SENTENCES:
-            lines.append((f"另有{len(sentences) - MAX_SENTENCES}项，详见仪表盘“总览”。", 12, False, MUTED))
-        if not sentences:
-            lines.append(("本部分没有逾期或进展不足的目标。", 13, False, INK))
-        text_box(slide, Inches(9.35), Inches(1.15), Inches(3.75), Inches(5.8), lines, spacing=1.2)
-
-    # Key indicators
-    for target, png in keys:
-        slide = deck.slide(f"重点指标：{target.indicator_name}")
-        deck.picture(slide, png, Inches(0.3), Inches(1.05), Inches(8.9))
-        goal = describe_target(target.kind, target.comparator, target.target_value, target.unit, parts_of(target.ratio_parts), target.basis)
-        latest = describe_latest(target)
-        facts = [("要点", 18, True, ACCENT),
-                 f"目标：{goal}（{describe_year(target)}）",
-                 f"最新：{latest}" + (f"（{int(target.latest_year)}年）" if present(target.latest_year) else ""),
-                 f"状态：{target.status_label}"]
-        if present(target.baseline_value) and target.kind != "ratio":
-            facts.append(f"基线：{number(target.baseline_value, target.unit)}（{int(target.baseline_year)}年）")
-        if present(target.projected_value) and target.kind != "ratio":
-            facts.append(f"按当前速度，目标年约为{number(target.projected_value, target.unit)}")
-        facts += [f"牵头单位：{target.lead_unit}", (f"原文：“{target.source_text}”", 12, False, MUTED)]
-        text_box(slide, Inches(9.35), Inches(1.3), Inches(3.75), Inches(5.5), facts, size=15, spacing=1.35)
-
-    # Overdue tasks by lead unit
-    overdue = b.ledger[b.ledger["overdue"]]
-    slide = deck.slide(f"逾期任务（截至{b.today:%Y年%m月%d日}）：{len(overdue)}项")
-    if overdue.empty:
-        text_box(slide, Inches(0.8), Inches(1.5), Inches(11), Inches(1), ["没有已过完成时限而未报告完成的任务。"], size=20)
-    else:
-        by_unit = (
-            overdue.assign(unit=overdue["lead_units"].str.split("、")).explode("unit")
-            .groupby("unit")
-            .apply(lambda g: pd.Series({
-                "逾期任务数": len(g),
-                "任务（应完成日期）": "；".join(f"任务{r.task_no}（{pd.Timestamp(r.overdue_since):%Y-%m}）" for r in g.itertuples()),
-            }), include_groups=False)
-            .reset_index().rename(columns={"unit": "牵头单位"})
-            .sort_values("逾期任务数", ascending=False)
-        )
-        deck.table(slide, by_unit, Inches(0.6), Inches(1.3), Inches(12.1), [2, 1.2, 9], size=13)
-        text_box(slide, Inches(0.6), Inches(6.2), Inches(12), Inches(0.6),
-                 ["逾期：有具体完成时限且已过期，而最新填报不是“已完成”（长期坚持类任务填报“常态化推进”视为完成）。"],
-                 size=12, colour=MUTED)
-
-    # Data notes
-    slide = deck.slide("数据说明")
-    kinds = b.discrepancies["field"]
-    value_notes = b.discrepancies[kinds.str.startswith("target")]
-    notes = [
-        ("数据来源", 16, True, ACCENT),
-        "各单位按年度填报的工作簿（经平台检查后载入，原件归档备查）；目标与任务取自《敖汉旗推动教育高质量发展实施方案》及附件工作任务清单。",
-        ("示例数据", 16, True, ACCENT),
-        (f"本汇报含{config.DEMO_LABEL}：演示用的虚构数值，并非真实统计。" if b.demo else "本汇报不含示例数据。", 13, b.demo, RED if b.demo else INK),
-        ("评估方法", 16, True, ACCENT),
-        method.rules_text(),
-        ("正文与附件的差异", 16, True, ACCENT),
-        f"共{len(b.discrepancies)}处：目标{len(value_notes)}处，完成时限{int((kinds == 'deadline').sum())}处，单位{int(kinds.str.endswith('_units').sum())}处。目标以附件为准。",
-    ]
-    notes += [(f"· 任务{int(r.task_no)}：{r.note}（正文：{r.body_value if present(r.body_value) else '无'}；附件：{r.attachment_value if present(r.attachment_value) else '无'}）", 12, False, INK)
-              for r in value_notes.itertuples()]
-    if len(b.missing):
-        notes += [("缺报", 16, True, ACCENT),
-                  "、".join(f"{r.unit}{r.year}年" for r in b.missing.itertuples()) + "的工作簿尚未收到。"]
-    text_box(slide, Inches(0.6), Inches(1.15), Inches(12.1), Inches(5.8), notes, size=13, spacing=1.2)
-
-
-def report_file_name(as_of: int | None, suffix: str) -> str:
-    return f"教育高质量发展目标进展汇报_{as_of or ''}年_{date.today():%Y%m%d}{suffix}"
+def report_file_name(as_of: int | None, suffix: str, kind: str = "汇报") -> str:
+    return f"教育高质量发展目标进展{kind}_{as_of or ''}年_{date.today():%Y%m%d}{suffix}"

@@ -28,6 +28,10 @@ def source_line(demo: bool, source: str = config.SOURCE_LINE) -> str:
 
 DEMO_RED = "#B00020"
 DEMO_STAMP = "demo_stamp"  # the boxed 示例数据 of an exported chart (the page marks demo data its own way)
+SOURCE_NOTE = "source_line"
+# What frames a chart on its own (its source line, its 示例数据 stamp): a slide or a report page that carries
+# its own leaves them out (dashboard/placement.py).
+FRAME_ANNOTATIONS = (SOURCE_NOTE, DEMO_STAMP)
 
 
 def style(fig: go.Figure, title: str, as_of: int | None, demo: bool, height: int | None = None,
@@ -55,7 +59,7 @@ def style(fig: go.Figure, title: str, as_of: int | None, demo: bool, height: int
         fig.update_layout(height=height)
     fig.add_annotation(
         text=source_line(demo, source), xref="paper", yref="paper", x=0, y=0, yshift=-fig.layout.margin.b + 4,
-        xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=13, color="#666"),
+        xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=13, color="#666"), name=SOURCE_NOTE,
     )
     if demo:
         fig.add_annotation(
@@ -194,16 +198,16 @@ def label_lines(row, width: int = LABEL_WRAP) -> list[str]:
 MAX_BARS = 10  # a 16:9 slide holds about this many rows
 
 
-def gap_chunks(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+def gap_chunks(frame: pd.DataFrame, max_bars: int = MAX_BARS) -> list[tuple[str, pd.DataFrame]]:
     """The targets in slide-sized groups: by section, a long section split between its key tasks."""
     chunks = []
     for section, part in frame.groupby("section_no", sort=True):
         name = f"{config.SECTION_NUMERALS[section - 1]}、{part['section_title'].iloc[0]}"
         groups, current = [], []
         for _, block in part.groupby("key_task_no", sort=True):
-            for start in range(0, len(block), MAX_BARS):  # a key task longer than a slide is split too
-                piece = block.iloc[start:start + MAX_BARS]
-                if current and sum(len(b) for b in current) + len(piece) > MAX_BARS:
+            for start in range(0, len(block), max_bars):  # a key task longer than a slide is split too
+                piece = block.iloc[start:start + max_bars]
+                if current and sum(len(b) for b in current) + len(piece) > max_bars:
                     groups.append(current)
                     current = []
                 current.append(piece)
@@ -217,15 +221,17 @@ def gap_chunks(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return chunks
 
 
-def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: bool = False) -> go.Figure:
+def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: bool = False,
+              width: int = SLIDE_WIDTH) -> go.Figure:
     """Each target as a row: its name and status, and a bar from its baseline (left) to its target (the
     dotted line) with the latest value and the target written in it; a black tick where the required
     path stands in the latest year. A click on a bar gives its target (customdata).
 
     stacked: the name above the bar, for a page of any width (a phone); otherwise beside it, for a
-    slide-wide picture.
+    slide-wide picture `width` px wide (a deck lays it out narrower, at its size on the slide).
     """
-    label_wrap, value_wrap = (LABEL_WRAP, VALUE_WRAP) if stacked else (WIDE_LABEL_WRAP, WIDE_VALUE_WRAP)
+    label_wrap, value_wrap = (LABEL_WRAP, VALUE_WRAP) if stacked else (
+        round(WIDE_LABEL_WRAP * width / SLIDE_WIDTH), round(WIDE_VALUE_WRAP * width / SLIDE_WIDTH))
     rows, top = [], 0.0
     for r in frame.itertuples():
         progress, expected = progress_of(r)

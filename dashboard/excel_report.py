@@ -1,34 +1,75 @@
-"""The Excel report: every target's status with its inputs, the observations, the task ledger, the notes."""
+"""The Excel report: a printed status sheet a reader takes to a meeting, and the full tables for analysts.
 
+目标状态 holds what a reader needs (part, target, latest, gap, status, lead unit, why) and prints on A4
+landscape at full size; 目标状态明细 keeps every input of each status for those who redo the arithmetic;
+then the observations, the task ledger, the discrepancies and the notes. Every header and value a reader
+meets is Chinese; the indicator code (the key of the units' workbooks) stands after the name in the
+analysts' sheets only.
+
+The workbook is the list SHEET_BUILDERS: each takes the Briefing and returns its sheets; a new part of the
+platform adds its sheets by adding a builder.
+"""
+
+from collections.abc import Callable
 from datetime import datetime
 
 import duckdb
 import pandas as pd
 
 from pipelines import config, method
-from pipelines.describe import describe_latest, describe_target, describe_year, parts_of
+from pipelines.describe import describe_gap, describe_latest, describe_target, describe_year, parts_of
 from pipelines.discrepancies import FIELD_LABELS, SEVERITY_LABELS
-from pipelines.exports import excel_bytes
+from pipelines.exports import Sheet, excel_bytes
 
-from . import readiness_exports
-from .briefing import gather
+from .briefing import Briefing, gather
 from .queries import query, reading
 
 NUMBER = "#,##0.0#"
+TITLE = "敖汉旗教育高质量发展监测报表"
+STATUS_FILLS = {label: config.STATUS_COLOURS[code].removeprefix("#") for code, label in config.STATUS_LABELS.items()}
 
 
-def build_workbook(con: duckdb.DuckDBPyConnection, as_of: int | None = None, include_demo: bool = True) -> bytes:
-    b = gather(con, as_of, include_demo)
+def _sheet(b: Briefing, title: str, frame: pd.DataFrame, **kwargs) -> Sheet:
+    return Sheet(title, frame, header=f"{TITLE}　{title}（评估年度{b.as_of}年）", demo=b.demo, **kwargs)
+
+
+def _goal(r) -> str:
+    return describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)
+
+
+def status_sheets(b: Briefing) -> list[Sheet]:
+    """The printed status sheet: one row per target, in the plan's order, the columns a reader needs."""
     s = b.statuses
-    targets = pd.DataFrame({
+    gap = [describe_gap(r) if r.kind not in ("milestone", "trend") and pd.notna(r.gap) and r.gap > 0 else ""
+           for r in s.itertuples()]
+    frame = pd.DataFrame({
+        "部分": [f"{config.SECTION_NUMERALS[n - 1]}、{t}" for n, t in zip(s["section_no"], s["section_title"])],
         "目标编号": s["target_id"],
+        "指标": s["indicator_name"],
+        "目标": [_goal(r) for r in s.itertuples()],
+        "目标年度": [describe_year(r) for r in s.itertuples()],
+        "最新情况": [describe_latest(r) + (f"（{int(r.latest_year)}年）" if pd.notna(r.latest_year) else "")
+                     for r in s.itertuples()],
+        "差距": gap,
+        "状态": s["status_label"],
+        "牵头单位": s["lead_unit"],
+        "说明": s["detail"].fillna(""),
+    })
+    widths = {"部分": 12, "目标编号": 9, "指标": 22, "目标": 14, "目标年度": 12, "最新情况": 14, "差距": 12,
+              "状态": 10, "牵头单位": 10, "说明": 24}
+    return [_sheet(b, "目标状态", frame, widths=widths, fills={"状态": STATUS_FILLS}, repeat_columns=2)]
+
+
+def detail_sheets(b: Briefing) -> list[Sheet]:
+    """Every input of every status, for analysts (wide: it prints across pages, 目标编号 and 指标 on each)."""
+    s = b.statuses
+    frame = pd.DataFrame({
+        "目标编号": s["target_id"],
+        "指标": s["indicator_name"],
         "重点任务": s["section_title"],
         "任务编号": s["task_no"],
-        "指标代码": s["indicator_code"],
-        "指标": s["indicator_name"],
         "目标类型": s["kind"].map(config.KIND_LABELS),
-        "目标": [describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)
-                 for r in s.itertuples()],
+        "目标": [_goal(r) for r in s.itertuples()],
         "目标值": s["target_value"],
         "单位": s["unit"],
         "目标年度": [describe_year(r) for r in s.itertuples()],
@@ -43,28 +84,38 @@ def build_workbook(con: duckdb.DuckDBPyConnection, as_of: int | None = None, inc
         "进展比": s["progress_ratio"],
         "推算目标年值": s["projected_value"],
         "状态": s["status_label"],
-        "状态代码": s["status"],
         "评估说明": s["detail"],
         "牵头单位": s["lead_unit"],
         "原文": s["source_text"],
         "来源": s["source"].map({"attachment": "附件", "body": "正文"}),
         "含示例数据": s["is_demo"].map({True: "是", False: ""}),
+        "指标代码": s["indicator_code"],
     })
-    with reading(con):
-        observations = query(
-            """
-            select o.indicator_code as 指标代码, i.name as 指标, i.unit as 单位, o.year as 年度, o.value as 数值,
-                o.note as 备注, s.unit as 填报单位, s.file_name as 来源工作簿, s.received_at as 收到时间,
-                s.account as 提交人, case when s.withdrawn then '已撤回' else '' end as 撤回,
-                case when s.is_demo then '是' else '' end as 示例数据, o.sheet_row as 工作表行
-            from observations o join submissions s using (submission_id) join indicators i using (indicator_code)
-            where (? or not s.is_demo) and o.year <= ?
-            order by o.indicator_code, o.year, s.submission_id
-            """,
-            [include_demo, b.as_of],
-        )
+    formats = {name: NUMBER for name in ("目标值", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值")}
+    formats.update({"进展比": "0.00", "基线年度": "0", "最新年度": "0"})
+    return [_sheet(b, "目标状态明细", frame, formats=formats, fills={"状态": STATUS_FILLS}, repeat_columns=2)]
+
+
+def observation_sheets(b: Briefing) -> list[Sheet]:
+    frame = query(
+        """
+        select i.name as 指标, i.unit as 单位, o.year as 年度, o.value as 数值, o.note as 备注,
+            s.unit as 填报单位, s.file_name as 来源工作簿, s.received_at as 收到时间, s.account as 提交人,
+            case when s.withdrawn then '已撤回' else '' end as 撤回,
+            case when s.is_demo then '是' else '' end as 示例数据, o.sheet_row as 工作表行, o.indicator_code as 指标代码
+        from observations o join submissions s using (submission_id) join indicators i using (indicator_code)
+        where (? or not s.is_demo) and o.year <= ?
+        order by o.indicator_code, o.year, s.submission_id
+        """,
+        [b.include_demo, b.as_of],
+    )
+    formats = {"数值": NUMBER, "年度": "0", "收到时间": "yyyy-mm-dd hh:mm"}
+    return [_sheet(b, "观测值", frame, formats=formats, repeat_columns=1)]
+
+
+def ledger_sheets(b: Briefing) -> list[Sheet]:
     ledger = b.ledger
-    tasks = pd.DataFrame({
+    frame = pd.DataFrame({
         "任务编号": ledger["task_no"], "重点任务": ledger["section_title"],
         "任务目标": "（" + ledger["key_task_no"].astype(str) + "）" + ledger["key_task_title"],
         "任务内容": ledger["text"], "牵头单位": ledger["lead_units"], "责任单位": ledger["responsible_units"],
@@ -72,20 +123,43 @@ def build_workbook(con: duckdb.DuckDBPyConnection, as_of: int | None = None, inc
         "进展说明": ledger["latest_note"], "逾期": ledger["overdue"].map({True: "逾期", False: ""}),
         "应完成日期": ledger["overdue_since"], "正文与附件差异": ledger["discrepancy_notes"],
     })
+    widths = {"任务编号": 9, "重点任务": 12, "任务目标": 14, "任务内容": 36, "牵头单位": 12, "责任单位": 16,
+              "完成时限": 14, "最新进展": 10, "进展说明": 14, "逾期": 6, "应完成日期": 11, "正文与附件差异": 16}
+    return [_sheet(b, "任务台账", frame, formats={"应完成日期": "yyyy-mm-dd"}, widths=widths, repeat_columns=1)]
+
+
+def discrepancy_sheets(b: Briefing) -> list[Sheet]:
     d = b.discrepancies
-    discrepancies = pd.DataFrame({"类别": d["severity"].map(SEVERITY_LABELS), "任务编号": d["task_no"],
-                                  "重点任务": d["key_task_no"], "方面": d["field"].map(FIELD_LABELS),
-                                  "正文": d["body_value"], "附件": d["attachment_value"], "说明": d["note"]})
-    notes = pd.DataFrame({"项目": ["评估年度", "生成时间", "数据来源", "示例数据", "评估方法"], "内容": [
+    frame = pd.DataFrame({"类别": d["severity"].map(SEVERITY_LABELS), "任务编号": d["task_no"],
+                          "重点任务": d["key_task_no"], "方面": d["field"].map(FIELD_LABELS),
+                          "正文": d["body_value"], "附件": d["attachment_value"], "说明": d["note"]})
+    return [_sheet(b, "正文与附件差异", frame, widths={"正文": 36, "附件": 36, "说明": 30})]
+
+
+def notes_sheets(b: Briefing) -> list[Sheet]:
+    frame = pd.DataFrame({"项目": ["评估年度", "生成时间", "数据来源", "示例数据", "评估方法", "计算公式"], "内容": [
         f"{b.as_of}年", f"{datetime.now():%Y-%m-%d %H:%M}", config.SOURCE_LINE.removeprefix("数据来源："),
         f"含{config.DEMO_LABEL}（演示用的虚构数值，并非真实统计）" if b.demo else "不含示例数据",
-        method.rules_text() + "。" + method.FORMULA,
+        method.rules_text("\n"), method.FORMULA,
     ]})
-    formats = {name: NUMBER for name in ("目标值", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值", "数值")}
-    formats.update({"进展比": "0.00", "基线年度": "0", "最新年度": "0", "年度": "0",
-                    "收到时间": "yyyy-mm-dd hh:mm", "应完成日期": "yyyy-mm-dd"})
-    sheets = {"目标状态": targets, "观测值": observations, "任务台账": tasks, "正文与附件差异": discrepancies, "说明": notes}
-    sheets.update(readiness_exports.sheets(con, b.as_of, include_demo))  # issue 12: the acceptances
-    formats.update({"差异系数": "0.000", "上限": "0.00", "数值": NUMBER, "差额": NUMBER, "逐校汇总": "0.0", "全旗填报": "0.0",
-                    "差异": "+0.0;-0.0", "验收年份": "0", "数据年度": "0"})
-    return excel_bytes(sheets, formats)
+    return [_sheet(b, "说明", frame, widths={"项目": 10, "内容": 120})]
+
+
+def readiness_sheets(b: Briefing) -> list[Sheet]:
+    """Issue 12: the 2028 and 2030 acceptances (dashboard.readiness_exports)."""
+    from .readiness_exports import workbook_sheets
+
+    return workbook_sheets(b)
+
+
+# The workbook, in order. Another part of the platform adds its sheets by adding its builder here.
+SHEET_BUILDERS: list[Callable[[Briefing], list[Sheet]]] = [
+    status_sheets, detail_sheets, observation_sheets, ledger_sheets, discrepancy_sheets, readiness_sheets, notes_sheets,
+]
+
+
+def build_workbook(con: duckdb.DuckDBPyConnection, as_of: int | None = None, include_demo: bool = True) -> bytes:
+    b = gather(con, as_of, include_demo)
+    with reading(con):
+        sheets = [sheet for builder in SHEET_BUILDERS for sheet in builder(b)]
+    return excel_bytes(sheets)

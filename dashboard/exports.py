@@ -20,3 +20,12 @@ def briefing_xlsx(f: Filters) -> bytes:
 
     with connect(db_path(), read_only=True) as con:
         return build_workbook(con, f.as_of, f.show_demo)
+
+
+def briefing_docx(f: Filters) -> bytes:
+    from pipelines.warehouse import connect
+
+    from .word_report import build_document
+
+    with connect(db_path(), read_only=True) as con:
+        return build_document(con, f.as_of, f.show_demo)

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import cockpit, images, queries, readiness_ui, views
 from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
-from dashboard.exports import briefing_pptx, briefing_xlsx
+from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, show_table, status_legend
@@ -37,6 +37,12 @@ exports.download_button(
     "下载 Excel 报表", data=lambda: briefing_xlsx(f), file_name=report_file_name(f.as_of, ".xlsx"),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:",
     key="excel_report", on_click="ignore",
+)
+exports.download_button(
+    "下载监测报告（Word）", data=lambda: briefing_docx(f), file_name=report_file_name(f.as_of, ".docx", "监测报告"),
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon=":material/description:",
+    key="word_report", on_click="ignore", disabled=not images.available(),
+    help=None if images.available() else images.MISSING_BROWSER,
 )
 
 ledger = queries.ledger(f)

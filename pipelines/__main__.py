@@ -65,8 +65,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--db", type=Path, default=config.DB_PATH)
     s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
 
-    r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）或 Excel 报表（.xlsx）")
-    r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx 或 .xlsx")
+    r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）")
+    r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx、.xlsx 或 .docx")
     r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
     r.add_argument("--db", type=Path, default=config.DB_PATH)
 
@@ -190,8 +190,8 @@ def run_status(args) -> int:
 
 def run_report(args) -> int:
     suffix = args.out.suffix.lower()
-    if suffix not in (".pptx", ".xlsx"):
-        print("用法错误：--out 应为 .pptx（汇报幻灯片）或 .xlsx（Excel 报表）文件", file=sys.stderr)
+    if suffix not in (".pptx", ".xlsx", ".docx"):
+        print("用法错误：--out 应为 .pptx（汇报幻灯片）、.xlsx（Excel 报表）或 .docx（Word 监测报告）文件", file=sys.stderr)
         return EXIT_USAGE
     if args.as_of is not None and args.as_of not in config.YEARS:
         print(f"用法错误：--as-of {args.as_of} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", file=sys.stderr)
@@ -206,6 +206,10 @@ def run_report(args) -> int:
                 from dashboard.briefing import build_deck
 
                 data = build_deck(con, args.as_of)
+            elif suffix == ".docx":
+                from dashboard.word_report import build_document
+
+                data = build_document(con, args.as_of)
             else:
                 from dashboard.excel_report import build_workbook
 

@@ -5,6 +5,7 @@ A value that begins with =, +, - or @ would become a formula when a spreadsheet 
 .xlsx.
 """
 
+from dataclasses import dataclass, field
 from io import BytesIO, StringIO
 
 import numpy as np
@@ -12,12 +13,15 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 
+from . import config
 from .text import fold
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FONT = "宋体"
+FONT_SIZE = 11
 
 
 def is_risky(value) -> bool:
@@ -55,12 +59,54 @@ def _cell(value):
     return value
 
 
-def write_sheet(wb: Workbook, title: str, frame: pd.DataFrame, number_formats: dict | None = None) -> None:
-    """One formatted sheet: bold header, frozen, widths from the content, print set-up; text stays text."""
+# Printing on A4 landscape (Excel's widths are in characters of the default font: a column w wide is about
+# 7·w + 5 pixels at 96 dpi, a CJK character about two of them).
+PRINT_WIDTH_PX = (11.69 - 2 * 0.4) * 96  # A4 landscape less 0.4 in margins
+MIN_PRINT_SCALE = 0.82  # fitting a sheet to the page width may shrink 11 pt text to 9 pt, no further
+MAX_WIDTH = 40  # characters; longer text wraps
+LINE_HEIGHT = 14.4  # pt, one line of FONT_SIZE 宋体
+
+
+@dataclass
+class Sheet:
+    """A table for a workbook and how it prints: number formats, fixed widths, cell colours by value, the
+    columns repeated on every page across when it is too wide for one, the page header."""
+
+    title: str
+    frame: pd.DataFrame
+    formats: dict[str, str] = field(default_factory=dict)
+    widths: dict[str, float] = field(default_factory=dict)
+    fills: dict[str, dict[str, str]] = field(default_factory=dict)  # column → {value: RGB hex}
+    repeat_columns: int = 1
+    header: str = ""
+    demo: bool = False
+
+
+def column_px(width: float) -> float:
+    return 7 * width + 5
+
+
+def print_scale(widths: list[float]) -> float:
+    """How much fitting the columns to one A4 landscape width would shrink the print (1 when they fit)."""
+    return min(1.0, PRINT_WIDTH_PX / sum(column_px(w) for w in widths))
+
+
+def _ink(fill: str) -> str:
+    """Black or white text, whichever reads on the fill."""
+    r, g, b = (int(fill[i:i + 2], 16) for i in (0, 2, 4))
+    return "000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "FFFFFF"
+
+
+def write_sheet(wb: Workbook, title: str, frame: pd.DataFrame, number_formats: dict | None = None,
+                sheet: Sheet | None = None) -> None:
+    """One formatted sheet, ready to print: bold header repeated on every page, frozen, widths from the
+    content with long text wrapped, landscape A4 fitted to one page width where the text stays ≥ 9 pt
+    (else the first columns repeat on every page across), page numbers; text stays text."""
+    sheet = sheet or Sheet(title, frame, number_formats or {})
     ws = wb.create_sheet(title[:31])
     ws.append([str(c) for c in frame.columns])
     for cell in ws[1]:
-        cell.font = Font(name=FONT, bold=True)
+        cell.font = Font(name=FONT, size=FONT_SIZE, bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in frame.itertuples(index=False):
@@ -72,33 +118,62 @@ def write_sheet(wb: Workbook, title: str, frame: pd.DataFrame, number_formats: d
                 cell = ws.cell(r, c)
                 cell.value = value
                 cell.data_type = "s"  # text, never a formula
-    formats = number_formats or {}
+    widths = []
+    lines = [1] * (len(frame) + 2)
     for c, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(c)
-        widest = max([_width(column)] + [_width(v) for v in frame[column].head(200)])
-        ws.column_dimensions[letter].width = min(max(8, widest + 2), 60)
-        fmt = formats.get(column)
-        for cell in ws[letter][1:]:
-            cell.font = Font(name=FONT)
-            if fmt:
-                cell.number_format = fmt
-            if _width(cell.value) > 60:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widest = max([_width(column)] + [_width(v) for v in frame[column].head(500)])
+        width = sheet.widths.get(column) or min(max(8, widest + 2), MAX_WIDTH)
+        widths.append(width)
+        ws.column_dimensions[letter].width = width
+        fmt = sheet.formats.get(column)
+        fills = sheet.fills.get(column, {})
+        for r, cell in enumerate(ws[letter], start=1):
+            if r > 1:
+                cell.font = Font(name=FONT, size=FONT_SIZE)
+                if fmt:
+                    cell.number_format = fmt
+                if cell.value in fills:
+                    cell.fill = PatternFill("solid", fgColor=fills[cell.value])
+                    cell.font = Font(name=FONT, size=FONT_SIZE, color=_ink(fills[cell.value]))
+            text = cell.value if isinstance(cell.value, str) else ""
+            need = sum(max(1, -(-_width(part) // max(1, int(width) - 1))) for part in text.split("\n")) if text else 1
+            lines[r] = max(lines[r], need)
+            if r > 1:
+                cell.alignment = Alignment(wrap_text=need > 1, vertical="top")
+    for r, n in enumerate(lines):
+        if r >= 1 and n > 1:  # Excel and WPS do not grow a row for wrapped text by themselves
+            ws.row_dimensions[r].height = n * LINE_HEIGHT + 2
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3, footer=0.3)
     ws.print_title_rows = "1:1"
+    if print_scale(widths) >= MIN_PRINT_SCALE:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    elif sheet.repeat_columns:
+        ws.print_title_cols = f"A:{get_column_letter(sheet.repeat_columns)}"
+    ws.oddHeader.left.text = sheet.header or sheet.title
+    ws.oddHeader.left.size = 10
+    if sheet.demo:
+        ws.oddHeader.right.text = f"{config.DEMO_LABEL}（演示用的虚构数值，并非真实统计）"
+        ws.oddHeader.right.size = 10
+        ws.oddHeader.right.color = "B00020"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 10
 
 
-def excel_bytes(sheets: dict[str, pd.DataFrame], number_formats: dict | None = None) -> bytes:
+def excel_bytes(sheets: dict[str, pd.DataFrame] | list[Sheet], number_formats: dict | None = None) -> bytes:
+    """A workbook of formatted sheets: {title: frame} with shared number formats, or Sheets."""
+    if isinstance(sheets, dict):
+        sheets = [Sheet(title, frame, number_formats or {}) for title, frame in sheets.items()]
     wb = Workbook()
     wb.remove(wb.active)
-    for title, frame in sheets.items():
-        write_sheet(wb, title, frame, number_formats)
+    for sheet in sheets:
+        write_sheet(wb, sheet.title, sheet.frame, sheet=sheet)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

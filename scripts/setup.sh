@@ -4,8 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # nginx, openssl: the HTTPS proxy the tests put in front of the app (deploy/); systemd, shellcheck: checks
-# of the deploy files.
-APT_PACKAGES=(chromium fonts-noto-cjk libreoffice-impress libreoffice-calc poppler-utils nginx openssl systemd shellcheck)
+# of the deploy files. libreoffice-*, poppler-utils: the visual tests render the exports to look at.
+APT_PACKAGES=(chromium fonts-noto-cjk libreoffice-impress libreoffice-writer libreoffice-calc poppler-utils nginx openssl
+  systemd shellcheck)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -120,7 +120,7 @@ def test_overview_counts_targets_by_status(app):
     charts = app.get("plotly_chart")
     assert len(charts) >= 5  # the target-gap chart, one per slide-sized group
     labels = [b.label for b in app.get("download_button")]
-    assert labels[:2] == ["下载汇报幻灯片（PPTX）", "下载 Excel 报表"]
+    assert labels[:3] == ["下载汇报幻灯片（PPTX）", "下载 Excel 报表", "下载监测报告（Word）"]
     assert labels.count("下载图片（PNG）") == len(charts)
     # The cockpit: the headline tiles with value, target and status, and the lagging targets by lead unit.
     tiles = cockpit_tiles(app)
