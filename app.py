@@ -16,6 +16,7 @@ pages = [
     st.Page("pages/units.py", title="责任单位", icon=":material/groups:"),
     st.Page("pages/upload.py", title="数据填报", icon=":material/upload_file:"),
     st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
+    st.Page("pages/readiness.py", title="验收准备", icon=":material/fact_check:"),
 ]
 locked = auth.reading_requires_sign_in() and auth.current() is None
 if locked:

@@ -145,9 +145,16 @@ def notes_sheets(b: Briefing) -> list[Sheet]:
     return [_sheet(b, "说明", frame, widths={"项目": 10, "内容": 120})]
 
 
+def readiness_sheets(b: Briefing) -> list[Sheet]:
+    """Issue 12: the 2028 and 2030 acceptances (dashboard.readiness_exports)."""
+    from .readiness_exports import workbook_sheets
+
+    return workbook_sheets(b)
+
+
 # The workbook, in order. Another part of the platform adds its sheets by adding its builder here.
 SHEET_BUILDERS: list[Callable[[Briefing], list[Sheet]]] = [
-    status_sheets, detail_sheets, observation_sheets, ledger_sheets, discrepancy_sheets, notes_sheets,
+    status_sheets, detail_sheets, observation_sheets, ledger_sheets, discrepancy_sheets, readiness_sheets, notes_sheets,
 ]
 
 

@@ -133,6 +133,7 @@ def completeness(show_demo: bool, last_year: int) -> pd.DataFrame:
         """
         select unit, year, count(*) as received, max(received_at) as last_received
         from submissions where not withdrawn and (? or not is_demo)
+            and submission_id not in (select submission_id from school_workbooks)  -- the yearly unit workbook only
         group by unit, year
         """,
         [show_demo],

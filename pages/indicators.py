@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries, views
+from dashboard import queries, readiness_ui, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.search import search_targets
@@ -72,6 +72,7 @@ else:
     chart(figure, f"{target.target_id}_{f.as_of}", key="indicator")
 if present(target.detail) and target.detail:
     st.caption(f"评估说明：{target.detail}")
+readiness_ui.milestone_link(target.indicator_code)  # tasks 6 and 10: the acceptances' readiness
 
 st.subheader("指标定义")
 ind = query("select * from indicators where indicator_code = ?", [target.indicator_code]).iloc[0]

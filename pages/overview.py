@@ -3,7 +3,7 @@ target-gap charts, overdue tasks, the latest workbooks and the method."""
 
 import streamlit as st
 
-from dashboard import cockpit, images, queries, views
+from dashboard import cockpit, images, queries, readiness_ui, views
 from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
 from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
@@ -77,6 +77,7 @@ if first_view:
 
 details = st.container(key="details")
 with details:
+    readiness_ui.overview_links(f)  # tasks 6 and 10: the 2030 and 2028 acceptances, on 验收准备
     st.subheader("量化目标进展")
     status_legend(targets["status"].unique())
     st.caption("点击某个目标的条形，查看该指标的历年数据与详情。")

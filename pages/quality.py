@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, readiness_ui
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
@@ -83,4 +83,6 @@ else:
             "lead_unit": "牵头单位", "source_text": "原文"})),
         hide_index=True, width="stretch",
     )
+readiness_ui.cross_check_section(f)  # issue 12: school-derived rates against the reported county values
+
 st.caption(f"{config.SOURCE_LINE}。")

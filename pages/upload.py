@@ -6,9 +6,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, queries, views
+from dashboard import auth, queries, readiness, views
 from dashboard.data import clear_cache, db_path, query, raw_dir, require_warehouse
 from dashboard.filters import current
+from dashboard.readiness_ui import school_workbook_button
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import localise_uploader, tidy
 from pipelines import audit, config
@@ -16,6 +17,7 @@ from pipelines.archive import sha256_of
 from pipelines.ingest import IngestResult, check_file, ingest_file, withdraw
 from pipelines.problems import InputError
 from pipelines.reporting import reporting_units
+from pipelines.schools.settings import SCHOOL_UNIT
 from pipelines.template import template_file_name
 from pipelines.warehouse import WarehouseBusy, connect
 
@@ -46,6 +48,8 @@ else:
         "下载工作簿", views.blank_workbook(unit, year), file_name=template_file_name(unit, year),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_download", type="primary",
     )
+    if unit == SCHOOL_UNIT and readiness.available():  # issue 12: the school and kindergarten workbook
+        school_workbook_button(right, year)
 
     # 2. Upload: check first, show every finding, load on confirmation.
     st.subheader("② 上传并检查")

@@ -53,6 +53,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--year", required=True, type=int, help="填报年度，如 2025")
     t.add_argument("--out", required=True, type=Path, help="输出文件（.xlsx）")
     t.add_argument("--db", type=Path, default=config.DB_PATH)
+    t.add_argument("--schools", action="store_true", help="学校与幼儿园办学条件工作簿（旗教育局，验收准备）")
 
     i = sub.add_parser("ingest", help="检查、归档并载入填报工作簿")
     i.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -142,9 +143,11 @@ def run_template(args) -> int:
     if args.out.suffix.lower() != ".xlsx":
         print("用法错误：--out 应为 .xlsx 文件", file=sys.stderr)
         return EXIT_USAGE
+    if args.schools:  # issue 12: the school and kindergarten workbook
+        from .schools.template import write_school_template as write_template
     with connect(args.db, read_only=True) as con:
         write_template(con, args.unit, args.year, args.out)
-    print(f"已生成 {args.out}（{args.unit} {args.year}年度）")
+    print(f"已生成 {args.out}（{args.unit} {args.year}年度" + ("学校与幼儿园" if args.schools else "") + "）")
     return EXIT_OK
 
 

@@ -10,6 +10,9 @@ from .load_plan import load_plan_tables
 from .load_submissions import replay
 from .plan_inputs import read_plan_inputs
 from .recovery import tidy_after_crash
+from .schools.readiness import refresh_readiness
+from .schools.reference import load_reference
+from .schools.schema import create_school_schema
 from .status import refresh_assessments
 from .warehouse import connect, create_schema, discard, swap_in, temporary_path
 from .workbook_check import Context
@@ -44,6 +47,8 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callable
                 con.execute("begin")
                 create_schema(con)
                 load_plan_tables(con, inputs)
+                create_school_schema(con)  # issue 12: criteria, registers, school-level workbooks
+                load_reference(con, raw_dir)
                 report = BuildReport(
                     tasks=len(inputs.plan.tasks),
                     units=len(inputs.units),
@@ -53,6 +58,7 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callable
                 done = replay(con, raw_dir, read_log(raw_dir), include_demo, Context.from_warehouse(con, replay=True))
                 report.submissions, report.skipped_demo = len(done.loaded), done.skipped_demo
                 refresh_assessments(con)
+                refresh_readiness(con)
                 load_log(con, raw_dir)
                 con.execute("commit")
                 con.execute("checkpoint")

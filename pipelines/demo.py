@@ -22,6 +22,7 @@ from . import config
 from .archive import log_path, read_log, submissions_dir
 from .build import build
 from .ingest import ingest_file
+from .schools.demo import demo_school_books
 from .template import VALUE_HEADER_ROW, make_template, template_file_name
 from .warehouse import connect
 from .writer_lock import writer_lock
@@ -217,6 +218,7 @@ def demo_workbooks(con) -> list[tuple[str, int, datetime, str, bytes]]:
             if slip:
                 corrected = fill(make_template(con, unit, year), {SLIP[2]: VALUES[SLIP[2]][year]}, {SLIP[2]: CORRECTION_NOTE}, {})
                 books.append((unit, year, received_at(i, year, version=1), f"{unit}_{year}年度监测填报_更正.xlsx", corrected))
+    books += demo_school_books(con)  # issue 12: 旗教育局's school and kindergarten workbooks
     return sorted(books, key=lambda b: b[2])
 
 

@@ -14,6 +14,9 @@ from .archive import archive, log_withdrawal, read_log, sha256_of_file
 from .load_submissions import load_one
 from .problems import HasProblems, InputError, Problem
 from .recovery import catch_up
+from .schools.check import SchoolChecked, is_school_book
+from .schools.ingest import check_school_file
+from .schools.readiness import refresh_readiness
 from .status import refresh_assessments
 from .warehouse import connect
 from .workbook_check import Checked, Context, check_book
@@ -68,9 +71,12 @@ def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str) -> Ingest
         name, when, unit, year = known[0]
         return IngestResult(file, "duplicate", unit=unit, year=year,
                             message=f"“{file}”与 {when:%Y-%m-%d %H:%M} 载入的“{name}”内容完全相同，未重复载入")
-    ctx = Context.from_warehouse(con)
     try:
-        checked = check_book(read_book(path, file), ctx)
+        book = read_book(path, file)
+        if is_school_book(book):  # issue 12: 旗教育局's school and kindergarten workbook
+            return check_school_file(con, book, file)
+        ctx = Context.from_warehouse(con)
+        checked = check_book(book, ctx)
     except InputError as exc:
         return _refused(file, exc.problems)
     result = IngestResult(file, "checked", checked.problems, checked.unit, checked.year,
@@ -139,10 +145,12 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
     con.execute("begin")
     try:
         result.submission_id = load_one(con, checked, entry)
-        refresh_assessments(con)
+        # A school workbook changes the acceptance judgments only; a unit's workbook the targets only.
+        refresh_readiness(con, {checked.year}) if isinstance(checked, SchoolChecked) else refresh_assessments(con)
+        loaded = (checked.summary() if isinstance(checked, SchoolChecked)
+                  else f"{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个")
         if not is_demo:
-            audit.record(raw_dir, None, "load", who, f"已载入：{checked.unit} {checked.year}年度，数值 "
-                         f"{len(checked.observations)} 个", file_name=file, sha256=entry.sha256,
+            audit.record(raw_dir, None, "load", who, f"已载入：{loaded}", file_name=file, sha256=entry.sha256,
                          submission_id=result.submission_id, source=source, con=con)
         con.execute("commit")
     except BaseException:
@@ -150,8 +158,8 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
         raise
     result.outcome = "loaded"
     result.message = (
-        f"已载入“{file}”：{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个，"
-        f"任务进展 {len(checked.progress)} 项" + (f"，警告 {len(checked.warnings)} 条" if checked.warnings else "")
+        f"已载入“{file}”：{loaded}" + ("" if isinstance(checked, SchoolChecked) else f"，任务进展 {len(checked.progress)} 项")
+        + (f"，警告 {len(checked.warnings)} 条" if checked.warnings else "")
     )
     return result
 
@@ -178,6 +186,7 @@ def withdraw(raw_dir: Path, db_path: Path, submission_id: int, actor: Account, r
             con.execute("update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where submission_id = ?",
                         [now, actor.name, submission_id])
             refresh_assessments(con)
+            refresh_readiness(con)
             audit.record(raw_dir, None, "withdrawal", actor.name, f"已撤回填报 #{submission_id}：{reason}",
                          file_name=name, sha256=sha, submission_id=submission_id, source=source, con=con)
             con.execute("commit")

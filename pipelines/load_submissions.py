@@ -16,6 +16,9 @@ import pandas as pd
 
 from .archive import Entry, entry_of, submissions_dir
 from .problems import InputError, Problem
+from .schools.check import Context as SchoolContext
+from .schools.check import SchoolChecked, check_school_book, is_school_book
+from .schools.ingest import load_school_rows
 from .warehouse import insert_frame
 from .workbook_check import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, Checked, Context, check_book
 from .workbook_read import read_book
@@ -85,6 +88,8 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     batch = Batch(next_id=(max(known.values(), default=0) + 1))
     done = Replayed()
     withdrawals = []
+    schools: list[tuple[SchoolChecked, int]] = []  # issue 12: school workbooks, their rows inserted after
+    school_ctx = None
     withdrawn_later = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
     for number, event in enumerate(events, start=1):
         if event.get("event") == "withdrawn":
@@ -105,7 +110,12 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
         if not path.exists():
             raise InputError([Problem(entry.file_name, f"归档文件缺失：{path}（日志第{number}条记录）")])
         try:
-            checked = check_book(read_book(path, entry.file_name), ctx)
+            book = read_book(path, entry.file_name)
+            if is_school_book(book):  # issue 12: checked by its own rules, loaded the same way
+                school_ctx = school_ctx or SchoolContext.from_warehouse(con)
+                checked = check_school_book(book, school_ctx)
+            else:
+                checked = check_book(book, ctx)
         except InputError as exc:
             checked = Checked(entry.file_name, entry.unit, entry.year, _NO_VALUES, _NO_PROGRESS, exc.problems)
         if checked.errors and entry.sha256 in withdrawn_later:
@@ -115,9 +125,13 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
                                             "（撤回后重建时只保留其记录，不载入其数值），或修正指标目录")
             raise InputError([note, *checked.errors])
         submission_id = batch.add(checked, entry)
+        if isinstance(checked, SchoolChecked):
+            schools.append((checked, submission_id))
         ctx.values.add(submission_id, checked.observations[["indicator_code", "year", "value"]].itertuples(index=False))
         done.loaded.append(entry)
     batch.insert(con)
+    for checked, submission_id in schools:
+        load_school_rows(con, checked, submission_id)
     for event in withdrawals:
         con.execute(
             "update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where sha256 = ?",
@@ -145,4 +159,6 @@ def load_one(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry) -> 
     batch = Batch(next_id)
     submission_id = batch.add(checked, entry)
     batch.insert(con)
+    if isinstance(checked, SchoolChecked):  # issue 12: the register, counts and county items
+        load_school_rows(con, checked, submission_id)
     return submission_id

@@ -51,6 +51,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
     the submissions. Returns a sentence for each thing done.
     """
     from .load_submissions import replay
+    from .schools.readiness import refresh_readiness
     from .status import refresh_assessments
 
     events = read_log(raw_dir) if events is None else events
@@ -67,6 +68,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
             notes.append(f"已补记上次中断前登记的撤回 {done.withdrawn} 项")
         if done.loaded or done.withdrawn:
             refresh_assessments(con)
+            refresh_readiness(con)  # issue 12: the acceptances' judgments
         logged = jsonlog.count(audit.log_path(raw_dir))
         if con.execute("select count(*) from audit").fetchall()[0][0] < logged:
             con.execute("delete from audit")

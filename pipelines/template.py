@@ -76,12 +76,22 @@ def _font(bold=False, size=11, color=None):
     return Font(name=FONT, bold=bold, size=size, color=color)
 
 
-def _guide(ws, unit: str, year: int, n_values: int, n_tasks: int) -> None:
+def guide_sheet(ws, title: str, lines: list[tuple[str, object]], width: int = 90) -> None:
+    """The 填报说明 sheet: a title, then label | text rows (the labels 填报单位 and 填报年度 are read back)."""
     ws.title = config.SHEET_GUIDE
     ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 90
-    ws["A1"] = "敖汉旗推动教育高质量发展实施方案 监测数据填报"
+    ws.column_dimensions["B"].width = width
+    ws["A1"] = title
     ws["A1"].font = _font(True, 14)
+    for i, (label, text) in enumerate(lines, start=3):
+        ws.cell(i, 1, label).font = _font(True)
+        ws.cell(i, 2, text).font = _font()
+        ws.cell(i, 2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+    fit_to_width(ws, landscape=False)
+    ws.protection.sheet = True
+
+
+def _guide(ws, unit: str, year: int, n_values: int, n_tasks: int) -> None:
     lines = [
         (config.GUIDE_UNIT_LABEL, unit),
         (config.GUIDE_YEAR_LABEL, year),
@@ -98,12 +108,7 @@ def _guide(ws, unit: str, year: int, n_values: int, n_tasks: int) -> None:
         ("单位说明", "“%”填百分数（95 表示 95%）；人、人次、所、个、名按实际数量；万元、元按金额；亩按面积。"),
         ("咨询", "填报中有疑问，请联系旗教育局（教育高质量发展监测平台管理员）。"),
     ]
-    for i, (label, text) in enumerate(lines, start=3):
-        ws.cell(i, 1, label).font = _font(True)
-        ws.cell(i, 2, text).font = _font()
-        ws.cell(i, 2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
-    fit_to_width(ws, landscape=False)
-    ws.protection.sheet = True
+    guide_sheet(ws, "敖汉旗推动教育高质量发展实施方案 监测数据填报", lines)
 
 
 def _header(ws, row: int, columns: list[str], widths: list[int]) -> None:

@@ -48,6 +48,15 @@ KEY_TITLES = ["重点指标：高中阶段毛入学率", "重点指标：在园�
 PARTS = ["一、构建高质量发展体系", "二、优化管理体制机制", "三、建设高素质教师队伍", "四、全面提高育人质量", "五、提升教育保障水平"]
 
 
+# The acceptances (issue 12), the earlier first: readiness by part, its chart, whom to act on (a table over
+# two slides each on the demo data).
+READINESS_TITLES = ["学前教育普及普惠：2028年验收准备（还有3年）", "学前教育普及普惠：毛入园率与普惠、公办占比",
+                    "需关注的幼儿园（2025年）：22所（1/2）", "需关注的幼儿园（2025年）：22所（2/2）",
+                    "义务教育优质均衡：2030年验收准备（还有5年）", "义务教育优质均衡：校际差异系数",
+                    "未达到逐校要求的学校（2025年）：16所（1/2）", "未达到逐校要求的学校（2025年）：16所（2/2）"]
+READINESS_CHARTS = 4
+
+
 def part_slides(titles: list[str]) -> list[str]:
     return titles[2:titles.index(KEY_TITLES[0])]
 
@@ -73,10 +82,11 @@ def test_deck_has_the_slides_in_order(deck_path):
                                                    "五、提升教育保障水平：需要关注的目标"]
     key = titles.index(KEY_TITLES[0])
     assert titles[key:key + 5] == KEY_TITLES
-    overdue = titles[key + 5:-2]
+    overdue = titles[key + 5:-2 - len(READINESS_TITLES)]
     assert overdue and all(t.startswith("逾期任务8项：截至") for t in overdue)
+    assert titles[-2 - len(READINESS_TITLES):-2] == READINESS_TITLES
     assert titles[-2:] == ["数据说明", "评估方法"]
-    assert len(titles) == 31
+    assert len(titles) == 31 + len(READINESS_TITLES)
 
 
 def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan):
@@ -102,7 +112,7 @@ def test_chart_text_is_at_least_14_pt_on_the_slide(deck_plan):
     _, slides = deck_plan
     charts = [(s.title, item) for s in slides for item in s.items if isinstance(item, Chart)]
     prs_parts = [s.title for s in slides if any(s.title and s.title.startswith(p) for p in PARTS)]
-    assert len(charts) == 1 + len([t for t in prs_parts if "需要关注" not in t]) + len(KEY_TITLES)
+    assert len(charts) == 1 + len([t for t in prs_parts if "需要关注" not in t]) + len(KEY_TITLES) + READINESS_CHARTS
     for title, chart in charts:
         assert (chart.figure.layout.width, chart.figure.layout.height) == (round(chart.box.width), round(chart.box.height))
         assert effective_min_pt(chart.figure, chart.box.width) >= 14, (title, sorted(set(font_sizes(chart.figure))))
@@ -178,7 +188,7 @@ def test_every_picture_is_rendered_at_the_size_it_is_placed(deck_path):
     prs = Presentation(str(deck_path))
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
     charts = [t for t in part_slides(slide_titles(prs)) if "需要关注" not in t]
-    assert len(pictures) == 1 + len(charts) + len(KEY_TITLES)
+    assert len(pictures) == 1 + len(charts) + len(KEY_TITLES) + READINESS_CHARTS
     for picture in pictures:
         assert picture.image.content_type == "image/png"
         width, height = Image.open(io.BytesIO(picture.image.blob)).size
@@ -190,7 +200,7 @@ def test_overdue_slides_name_every_task_and_its_lead_unit(deck_path, deck_plan):
     briefing, _ = deck_plan
     prs = Presentation(str(deck_path))
     rows = []
-    for slide in prs.slides:
+    for slide in [slide for slide, title in zip(prs.slides, slide_titles(prs)) if title.startswith("逾期任务")]:
         for shape in slide.shapes:
             if shape.has_table:
                 table = shape.table
@@ -261,7 +271,7 @@ def test_deck_renders_through_libreoffice(deck_path, tmp_path):
     subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
     prs = Presentation(str(deck_path))
-    assert len(pages) == len(prs.slides) == 31
+    assert len(pages) == len(prs.slides) == 31 + len(READINESS_TITLES)
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     for n, (page, slide) in enumerate(zip(pages, prs.slides), start=1):
@@ -284,7 +294,9 @@ def test_excel_report_has_its_sheets_formatted(demo_base, tmp_path):
     result = run_cli("report", "--out", out, "--db", demo_base[1], "--as-of", "2024")
     assert result.returncode == 0, result.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["目标状态", "目标状态明细", "观测值", "任务台账", "正文与附件差异", "说明"]
+    assert wb.sheetnames == ["目标状态", "目标状态明细", "观测值", "任务台账", "正文与附件差异", "验收准备", "差异系数", "逐校达标",
+                             "学校指标", "幼儿园", "数据核对", "评估标准", "说明"]
+    assert wb["验收准备"].max_row == 55 and "依据公开转载文本整理，以正式文件为准" in wb["评估标准"]["H2"].value
     targets = wb["目标状态"]
     assert targets.freeze_panes == "A2" and targets.max_row == 81
     assert [c.value for c in targets[1]] == ["部分", "目标编号", "指标", "目标", "目标年度", "最新情况", "差距", "状态",
@@ -495,3 +507,25 @@ def test_a_report_for_a_year_holds_nothing_after_it(demo_base, tmp_path):
     printed = {row[1]: row for row in wb["目标状态"].iter_rows(min_row=2, values_only=True)}
     header = [c.value for c in wb["目标状态"][1]]
     assert printed["T03-5"][header.index("最新情况")] == "95.9%（2025年）" and printed["T06-9"][header.index("状态")] == "未到期"
+
+
+def test_the_acceptance_slides_say_what_is_behind_and_what_each_school_must_add(deck_path, deck_plan):
+    from dashboard.slides import Table, Text, text_height
+
+    _, slides = deck_plan
+    mine = [s for s in slides if s.title in READINESS_TITLES]
+    assert [s.title for s in mine] == READINESS_TITLES
+    for slide in mine:
+        for item in slide.items:
+            if isinstance(item, Text):
+                assert min(line.size for line in item.lines) >= 14, slide.title
+                assert text_height(item.lines, item.box.width) <= item.box.height, slide.title
+        words = "\n".join(line.text for item in slide.items if isinstance(item, Text) for line in item.lines)
+        assert "评估标准依据公开转载文本整理，以正式文件为准" in words, slide.title
+    readiness = next(s for s in mine if s.title.startswith("义务教育优质均衡：2030年验收准备"))
+    said = "\n".join(line.text for item in readiness.items if isinstance(item, Text) for line in item.lines)
+    assert "41项标准：已达标24项，按期可达5项，滞后4项，暂无数据8项。" in said
+    tables = pd.concat([item.frame for s in mine if s.title.startswith("未达到逐校要求") for item in s.items
+                        if isinstance(item, Table)])
+    assert len(tables) == 16 and tables["需增加（按现有在校生）"].str.startswith("需增加").all()
+    assert "需增加体育运动场馆3,614㎡" in set(tables["需增加（按现有在校生）"])  # 新惠第一小学

@@ -1,0 +1,177 @@
+"""验收准备: 2028 学前教育普及普惠 and 2030 义务教育优质均衡 — years left, criteria met / on track / behind,
+the 差异系数 over the years, school × indicator, the schools that fail and what each must add."""
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import readiness
+from dashboard.data import require_warehouse
+from dashboard.filters import current
+from dashboard.readiness_ui import figure
+from dashboard.shell import ensure_app_shell
+from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
+from pipelines import config
+from pipelines.describe import number
+from pipelines.schools import settings as s
+
+ensure_app_shell()
+require_warehouse()
+f = current()
+st.title("验收准备")
+st.caption(f"2028年学前教育普及普惠、2030年义务教育优质均衡国家督导评估 · 评估年度 {f.as_of} 年 · "
+           f"评估标准{s.CAVEAT}（出处见页末）")
+if not readiness.available():
+    no_data("数据仓库中还没有验收标准和学校数据表。请在项目目录重建：.venv/bin/python -m pipelines build")
+
+table = readiness.readiness(f.as_of, f.show_demo)
+demo_banner(bool(table["is_demo"].fillna(False).any()))
+year = readiness.data_year(f.as_of, f.show_demo)
+if year is None:
+    later = readiness.data_year(config.PLAN_END_YEAR, f.show_demo)
+    no_data(f"截至{f.as_of}年还没有学校与幼儿园数据。" + (
+        f"最新的学校数据为{later}年：请在左侧“评估年度”中选择。" if later else
+        "旗教育局可在“数据填报”下载、上传学校与幼儿园工作簿，或运行："
+        f".venv/bin/python -m pipelines template --unit {s.SCHOOL_UNIT} --year {f.as_of} --schools --out 学校.xlsx"))
+
+# At a glance: each acceptance, the years left, its criteria by readiness.
+summary = readiness.summary(table)
+for column, r in zip(st.columns(len(summary)), summary.itertuples()):
+    with column.container(border=True):
+        st.markdown(f"#### {r.title} · {r.acceptance_year}年验收 · {readiness.years_left(r.acceptance_year, f.as_of)}")
+        a, b, c, d = st.columns(4)
+        a.metric("已达标", r.met, border=False)
+        b.metric("按期可达", r.on_track, border=False)
+        c.metric("滞后", r.behind, border=False)
+        d.metric("暂无数据", r.unknown, border=False)
+        behind = table[(table["scheme"] == r.scheme) & (table["status_group"] == "behind")]
+        names = [re.sub(r"（.*?）", "", name) for name in behind["name"]]
+        st.caption(f"共{r.total}项标准。" + ("滞后：" + "；".join(names[:4]) + ("等" if len(names) > 4 else "")
+                                          if names else "没有滞后的标准。"))
+st.caption(f"学校数据年度：{year}年。“按期可达”指按已填报年度的年均进展，验收年可达到标准（与量化目标同一方法）。")
+
+wanted = st.query_params.get("scheme")
+scheme = st.segmented_control("验收项目", list(s.SCHEMES), default=wanted if wanted in s.SCHEMES else s.SCHEMES[0],
+                              format_func=lambda x: f"{s.SCHEME_TITLES[x]}（{summary.set_index('scheme').loc[x, 'acceptance_year']}）",
+                              key="readiness_scheme", required=True)
+
+if scheme == "优质均衡":
+    st.subheader("校际差异系数")
+    fig = figure("dispersion", f)
+    if fig is None:
+        st.info("还没有可计算差异系数的学校数据。")
+    else:
+        chart(fig, f"差异系数_{f.as_of}", key="readiness_dispersion")
+
+    st.subheader(f"逐校达标（{year}年）")
+    rules = table[(table["scheme"] == scheme) & table["criterion_id"].str.endswith("_RULE")]
+    compliance = readiness.compliance(year, f.show_demo)
+    words = readiness.rule_words()
+    columns = st.columns(3)
+    for column, stage in zip(columns, s.JUDGED_STAGES):
+        part = compliance[compliance["stage"] == stage]
+        column.metric(f"{stage}达标学校", f"{int((part['rule_status'] == 'pass').sum())} / {len(part)}", border=True,
+                      help=f"{words['rule']}；不足{words['min_students']}的教学点不参评")
+    columns[2].metric("未达标学校", int((compliance["rule_status"] == "fail").sum()), border=True)
+    st.caption("；".join(f"{r.name}：{r.shown}（{r.status_label}）" for r in rules.itertuples()))
+
+    values = readiness.indicators(year, f.show_demo)
+    left, right = st.columns([3, 1])
+    townships = left.multiselect("苏木乡镇", sorted(values["township"].unique()), key="readiness_township",
+                                 placeholder="全部苏木乡镇")
+    stage = right.selectbox("学段", ["全部", *s.JUDGED_STAGES], key="readiness_stage")
+
+    def narrow(frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of the chosen 苏木乡镇 and 学段."""
+        keep = pd.Series(True, index=frame.index)
+        if townships:
+            keep &= frame["township"].isin(townships)
+        if stage != "全部":
+            keep &= frame["stage"] == stage
+        return frame[keep]
+
+    text, levels = readiness.matrix(narrow(values))
+    if text.empty:
+        st.info("当前筛选条件下没有学校。")
+    else:
+        colours = {k: f"background-color: {v}" for k, v in s.LEVEL_COLOURS.items()}
+        styles = pd.DataFrame("", index=text.index, columns=text.columns)
+        styles[levels.columns] = levels.apply(lambda c: c.map(lambda v: colours.get(v, "")))
+        st.dataframe(text.style.apply(lambda _: styles, axis=None), width="stretch", height=min(36 * len(text) + 40, 520))
+        st.caption("　".join(f"<span style='background:{s.LEVEL_COLOURS[k]};border:1px solid #999;padding:0 6px'>&nbsp;</span> {v}"
+                            for k, v in readiness.level_labels().items()), unsafe_allow_html=True)
+
+    fail = narrow(compliance[compliance["rule_status"] == "fail"])
+    st.subheader(f"未达到“{words['rule']}”的学校：{len(fail)} 所")
+    if fail.empty:
+        st.success("当前筛选条件下每所学校都达到了要求。")
+    else:
+        failing = pd.DataFrame({
+            "学校": fail["name"], "苏木乡镇": fail["township"], "学段": fail["stage"],
+            "在校生": fail["students"].map(lambda v: number(v)), "达标项数": fail["n_met"],
+            f"低于{words['floor']}": fail["n_below"], "需增加（按现有在校生）": fail["must_add_text"],
+        })
+        st.dataframe(failing, hide_index=True, width="stretch",
+                     column_config={"需增加（按现有在校生）": st.column_config.TextColumn(width="large")})
+        downloads(failing, f"未达标学校_{year}", "未达标学校", key="readiness_failing")
+else:
+    st.subheader("普及普惠水平")
+    fig = figure("shares", f)
+    if fig is None:
+        st.info("还没有幼儿园数据。")
+    else:
+        chart(fig, f"普及普惠_{f.as_of}", key="readiness_shares")
+    kgs = readiness.kindergartens(year, f.show_demo)
+    st.subheader(f"幼儿园（{year}年，{len(kgs)} 所）")
+    flags = kgs.assign(
+        师幼比=kgs["children_per_teacher"].map(lambda v: "—" if v != v else f"1:{v:.1f}"),
+        持证率=kgs["certified_share"].map(lambda v: number(v, "%")),
+        需关注=["；".join(x for x in (
+            "班额超标" if o and o > 0 else "",
+            "每名专任教师对应幼儿超过15人" if p == p and p > 15 else "",
+            "有未持证专任教师" if c == c and c < 100 else "",
+        ) if x) for o, p, c in zip(kgs["oversize_classes"], kgs["children_per_teacher"], kgs["certified_share"])],
+    )
+    flags = flags.sort_values("需关注", key=lambda c: c.eq(""), kind="stable")  # those to look at first
+    st.dataframe(tidy(flags[["name", "township", "ownership", "children", "classes", "oversize_classes", "师幼比", "持证率", "需关注"]]
+                      .rename(columns={"name": "幼儿园", "township": "苏木乡镇", "ownership": "性质", "children": "在园幼儿",
+                                       "classes": "班数", "oversize_classes": "超额班数"})),
+                 hide_index=True, width="stretch", height=320)
+
+changes = readiness.register_changes(year, f.show_demo)
+with st.expander(f"学校与幼儿园名录的变动（{year}年，{len(changes)} 处）"):
+    if changes.empty:
+        st.caption("与上一年度相比没有变动。")
+    else:
+        st.dataframe(tidy(changes.assign(kind=changes["kind"].map({"school": "学校", "kindergarten": "幼儿园"})).rename(
+            columns={"kind": "类别", "name": "名称", "township": "苏木乡镇", "change": "变动", "merged_from": "并入的学校"})),
+            hide_index=True, width="stretch")
+
+st.subheader(f"{s.SCHEME_TITLES[scheme]}：全部标准")
+part = table[table["scheme"] == scheme]
+st.caption("“按期可达”“进展偏慢”等按各年度数据的年均进展推算到验收年；只有一个年度数据的为“无法评估”。")
+st.dataframe(
+    tidy(pd.DataFrame({"方面": part["part"], "标准": part["name"], "学段": part["stage"], "要求": part["standard"],
+                       "最新": part["shown"], "数据年度": part["latest_year"].map(lambda v: "" if pd.isna(v) else f"{int(v)}年"),
+                       "状态": part["status_label"],
+                       "说明": part["detail"]})),
+    hide_index=True, width="stretch", height=420, column_config={"标准": st.column_config.TextColumn(width="large")},
+)
+fig = figure("readiness", f, scheme)
+if fig is not None:
+    with st.expander("标准达成情况图（可下载用于汇报）"):
+        chart(fig, f"验收准备_{scheme}_{f.as_of}", key="readiness_summary")
+
+with st.expander("评估标准与出处"):
+    st.warning(f"评估标准{s.CAVEAT}。阈值保存在 data/raw/reference/criteria.csv，更正后重建数据仓库，各页面随之更新。",
+               icon=":material/info:")
+    sources = readiness.criteria_sources()
+    sources = sources[sources["scheme"] == scheme]
+    st.dataframe(tidy(pd.DataFrame({"代码": sources["criterion_id"], "方面": sources["part"], "标准": sources["name"],
+                                    "学段": sources["stage"],
+                                    "要求": [readiness.standard(c, t, u) for c, t, u in
+                                           zip(sources["comparator"], sources["threshold"], sources["unit"])],
+                                    "出处": sources["source"], "网址": sources["source_url"]})),
+                 hide_index=True, width="stretch", column_config={"网址": st.column_config.LinkColumn()})
+st.caption(f"{s.SOURCE_LINE}" + (f"；{config.DEMO_LABEL}" if readiness.has_demo(f.show_demo) else "") + f"；评估标准{s.CAVEAT}。")

@@ -1,0 +1,151 @@
+"""The criteria, the townships and the stage split: hand-curated reference data, read, checked, loaded.
+
+A threshold is corrected in data/raw/reference/criteria.csv; `build` reads it again and every
+judgment, page and export follows.
+"""
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .. import config
+from ..problems import InputError, Problem
+from ..warehouse import insert_frame
+from . import settings
+
+CRITERIA_COLUMNS = ("criterion_id", "scheme", "part", "code", "name", "stage", "scope", "measure", "comparator",
+                    "threshold", "unit", "applies_to", "rule", "source", "source_url", "caveat")
+STAGES = ("小学", "初中", "幼儿园", "全旗")
+SCOPES = ("school", "dispersion", "rule", "county")
+COMPARATORS = (">=", "<=", "=")
+SCHOOL_MEASURES = ("qualified_per100", "backbone_per100", "pe_art_per100", "teaching_area_per_student",
+                   "sports_area_per_student", "equipment_per_student", "multimedia_per100")
+COUNTY_MEASURES = ("reported", "rooms_share", "max_school_size_single", "max_school_size_nine", "max_class_ps",
+                   "max_class_jh", "jh_retention", "kg_gross_enrolment", "kg_inclusive_share", "kg_public_share",
+                   "kg_township_public", "kg_class_compliance", "kg_children_per_teacher", "kg_certified_share")
+RULE_MEASURES = ("min_met", "floor", "min_students")
+MEASURES = {"school": SCHOOL_MEASURES, "dispersion": ("cv",), "rule": RULE_MEASURES, "county": COUNTY_MEASURES}
+
+
+def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(path.name, f"缺少参考数据文件 {path}")]) from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError([Problem(path.name, f"缺少列“{c}”", row=1, column=c) for c in missing])
+    return frame.apply(lambda s: s.str.strip())
+
+
+def read_criteria(reference_dir: Path) -> pd.DataFrame:
+    """criteria.csv, checked: every problem at once, with its row and column."""
+    file = settings.CRITERIA_FILE
+    frame = _read(reference_dir / file, CRITERIA_COLUMNS)
+    problems: list[Problem] = []
+
+    def bad(i: int, column: str, reason: str) -> None:
+        problems.append(Problem(file, reason, row=i + 2, column=column))
+
+    seen: dict[str, int] = {}
+    for i, r in frame.iterrows():
+        if not r["criterion_id"]:
+            bad(i, "criterion_id", "缺少标准代码")
+        elif r["criterion_id"] in seen:
+            bad(i, "criterion_id", f"标准代码“{r['criterion_id']}”重复（与第{seen[r['criterion_id']]}行）")
+        seen.setdefault(r["criterion_id"], i + 2)
+        for column, allowed in (("scheme", settings.SCHEMES), ("stage", STAGES), ("scope", SCOPES),
+                                ("comparator", COMPARATORS)):
+            if r[column] not in allowed:
+                bad(i, column, f"“{r[column]}”不是可选值（{'、'.join(allowed)}）")
+        if r["scope"] in MEASURES and r["measure"] not in MEASURES[r["scope"]]:
+            bad(i, "measure", f"计算口径“{r['measure']}”不适用于 {r['scope']}（可选：{'、'.join(MEASURES[r['scope']])}）")
+        if r["scope"] == "school" and r["comparator"] != ">=":
+            bad(i, "comparator", "逐校指标的比较符应为 >=（每百名学生、生均指标越高越好）")
+        try:
+            value = float(r["threshold"])
+            if value != value:
+                raise ValueError
+        except ValueError:
+            bad(i, "threshold", f"阈值“{r['threshold']}”不是数字")
+        for column in ("name", "source", "caveat"):
+            if not r[column]:
+                bad(i, column, "不能为空（每条标准都要写明出处和说明）")
+    school = frame[frame["scope"] == "school"]
+    for i, r in frame[frame["scope"] == "dispersion"].iterrows():
+        target = school[school["criterion_id"] == r["applies_to"]]
+        if target.empty:
+            bad(i, "applies_to", f"差异系数所属的逐校指标“{r['applies_to']}”不存在")
+        elif target["stage"].iloc[0] != r["stage"]:
+            bad(i, "applies_to", f"差异系数的学段（{r['stage']}）与指标“{r['applies_to']}”的学段不同")
+    rules = frame[frame["scope"] == "rule"]
+    for measure, stages in (("min_met", settings.JUDGED_STAGES), ("floor", ("全旗",)), ("min_students", ("全旗",))):
+        for stage in stages:
+            if rules[(rules["measure"] == measure) & (rules["stage"] == stage)].shape[0] != 1:
+                problems.append(Problem(file, f"应有且只有一条 scope=rule、measure={measure}、stage={stage} 的规则"))
+    for scheme in settings.SCHEMES:
+        if (frame["scheme"] == scheme).sum() == 0:
+            problems.append(Problem(file, f"没有“{scheme}”的标准"))
+    if problems:
+        raise InputError(problems)
+    out = frame.copy()
+    out["threshold"] = out["threshold"].astype(float)
+    for column in ("code", "unit", "applies_to", "rule", "source_url"):
+        out[column] = out[column].replace("", None)
+    out["sort_order"] = range(1, len(out) + 1)
+    return out
+
+
+def read_townships(reference_dir: Path) -> pd.DataFrame:
+    frame = _read(reference_dir / settings.TOWNSHIPS_FILE, ("township", "kind", "note", "source", "source_url"))
+    dupes = frame[frame["township"].duplicated()]
+    if len(dupes):
+        raise InputError([Problem(settings.TOWNSHIPS_FILE, f"苏木乡镇“{t}”重复", row=i + 2, column="township")
+                          for i, t in dupes["township"].items()])
+    return frame.replace("", None)
+
+
+def read_stage_split(reference_dir: Path) -> pd.DataFrame:
+    file = settings.STAGE_SPLIT_FILE
+    frame = _read(reference_dir / file, ("school_type", "stage", "weight", "source"))
+    problems = []
+    for i, r in frame.iterrows():
+        stages = settings.SCHOOL_TYPES.get(r["school_type"])
+        if stages is None or len(stages) < 2:
+            problems.append(Problem(file, f"“{r['school_type']}”不是多学段的办学类型", row=i + 2, column="school_type"))
+        elif r["stage"] not in stages:
+            problems.append(Problem(file, f"{r['school_type']}没有学段“{r['stage']}”", row=i + 2, column="stage"))
+        try:
+            if not float(r["weight"]) > 0:
+                raise ValueError
+        except ValueError:
+            problems.append(Problem(file, f"权重“{r['weight']}”应为正数", row=i + 2, column="weight"))
+    if problems:
+        raise InputError(problems)
+    return frame.assign(weight=frame["weight"].astype(float))
+
+
+def acceptance_years(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Each scheme's acceptance year: the year of the plan's milestone target for it (tasks 6 and 10)."""
+    years = dict(settings.SCHEME_YEARS)
+    for scheme, code in settings.SCHEME_MILESTONES.items():
+        (year,), = con.execute("select max(target_year) from targets where indicator_code = ? and kind = 'milestone'",
+                               [code]).fetchall()
+        if year:
+            years[scheme] = int(year)
+    return years
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
+    """criteria, townships, stage_split and the parameters into the (empty) tables; returns the criteria."""
+    reference = raw_dir / config.REFERENCE_DIR
+    criteria = read_criteria(reference)
+    townships = read_townships(reference)
+    split = read_stage_split(reference)
+    years = acceptance_years(con)
+    insert_frame(con, "criteria", criteria.assign(acceptance_year=criteria["scheme"].map(years)))
+    insert_frame(con, "townships", townships)
+    insert_frame(con, "stage_split", split)
+    insert_frame(con, "school_parameters", pd.DataFrame(list(settings.PARAMETERS.items()), columns=["name", "value"]))
+    return len(criteria)

@@ -1,0 +1,26 @@
+"""The warehouse's school tables and their derived views (pipelines/sql/school*.sql and friends)."""
+
+import duckdb
+
+from ..warehouse import run_sql
+
+# Views and macros, in the order they depend on each other.
+DERIVED = (
+    "school_books",
+    "schools",
+    "school_stage_counts",
+    "school_indicators",
+    "school_compliance",
+    "criterion_dispersion",
+    "county_measures",
+    "county_criteria",
+    "plan_cross_checks",
+    "readiness_values",
+)
+
+
+def create_school_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """The school tables and views (after the plan's schema: the views read submissions and latest_values)."""
+    run_sql(con, "schools_schema")
+    for name in DERIVED:
+        run_sql(con, name)

@@ -1,0 +1,148 @@
+-- measure × year: the county-wide figures derived from the school and kindergarten rows (never typed),
+-- with the inputs they need from 全旗指标 (3—5周岁常住人口数 for 毛入园率). One row per measure and year
+-- that has the rows it needs.
+create or replace macro county_measure_values(include_demo) as table
+with
+
+books as (
+    select * from school_books(include_demo)
+),
+
+register as (
+    select * from school_register_current(include_demo)
+),
+
+typed as (
+    select c.* from school_counts as c join books as b using (submission_id)
+),
+
+stage_rows as (
+    select t.*, r.stage as school_type
+    from typed as t
+    join register as r on r.school_id = t.school_id and r.year = t.year and r.kind = 'school'
+    where t.stage in ('小学', '初中')
+),
+
+school_totals as (
+    -- per school: compulsory students, classes, and its music and art rooms (on any of its rows)
+    select
+        t.school_id,
+        t.year,
+        any_value(r.stage) as school_type,
+        sum(t.students) filter (where t.stage in ('小学', '初中')) as students,
+        sum(t.classes) filter (where t.stage in ('小学', '初中', '高中')) as classes,
+        sum(t.music_rooms) as music_rooms,
+        sum(t.art_rooms) as art_rooms
+    from typed as t
+    join register as r on r.school_id = t.school_id and r.year = t.year and r.kind = 'school'
+    group by t.school_id, t.year
+),
+
+kindergartens as (
+    select k.*, r.ownership, r.township
+    from kindergarten_counts as k
+    join books as b using (submission_id)
+    join register as r on r.school_id = k.school_id and r.year = k.year and r.kind = 'kindergarten'
+),
+
+inputs as (
+    select i.year, i.item_code, i.value
+    from county_items as i
+    join books as b using (submission_id)
+),
+
+per_room as (
+    select value from school_parameters where name = 'classes_per_music_art_room'
+),
+
+measures as (
+    select year, 'rooms_share' as measure,
+        100.0 * count(*) filter (where least(music_rooms, art_rooms) * (select value from per_room) >= classes)
+            / count(*) as value
+    from school_totals
+    where classes > 0 and music_rooms is not null and art_rooms is not null
+    group by year
+
+    union all
+    select year, 'max_school_size_single', max(students)
+    from school_totals
+    where school_type in ('小学', '教学点', '初中', '完全中学')
+    group by year
+
+    union all
+    select year, 'max_school_size_nine', max(students)
+    from school_totals
+    where school_type in ('九年一贯制', '十二年一贯制')
+    group by year
+
+    union all
+    select year, 'max_class_ps', max(max_class) from stage_rows where stage = '小学' group by year having count(max_class) > 0
+
+    union all
+    select year, 'max_class_jh', max(max_class) from stage_rows where stage = '初中' group by year having count(max_class) > 0
+
+    union all
+    select year, 'jh_retention', 100.0 * sum(graduates) / sum(cohort_entrants)
+    from stage_rows
+    where stage = '初中' and graduates is not null and cohort_entrants is not null
+    group by year
+    having sum(cohort_entrants) > 0
+
+    union all
+    select k.year, 'kg_gross_enrolment', 100.0 * sum(k.children) / any_value(i.value)
+    from kindergartens as k
+    join inputs as i on i.year = k.year and i.item_code = 'POP_3_5'
+    where i.value > 0
+    group by k.year
+
+    union all
+    select year, 'kg_inclusive_share',
+        100.0 * sum(children) filter (where ownership in ('公办', '普惠性民办')) / sum(children)
+    from kindergartens
+    group by year
+    having sum(children) > 0
+
+    union all
+    select year, 'kg_public_share', 100.0 * coalesce(sum(children) filter (where ownership = '公办'), 0) / sum(children)
+    from kindergartens
+    group by year
+    having sum(children) > 0
+
+    union all
+    select y.year, 'kg_township_public',
+        100.0 * count(distinct k.township) filter (where k.ownership = '公办') / (select count(*) from townships)
+    from (select distinct year from kindergartens) as y
+    left join kindergartens as k using (year)
+    where (select count(*) from townships) > 0
+    group by y.year
+
+    union all
+    select year, 'kg_class_compliance', 100.0 * (sum(classes) - sum(oversize_classes)) / sum(classes)
+    from kindergartens
+    where classes is not null and oversize_classes is not null
+    group by year
+    having sum(classes) > 0
+
+    union all
+    select year, 'kg_children_per_teacher', sum(children) / sum(teachers)
+    from kindergartens
+    where teachers is not null
+    group by year
+    having sum(teachers) > 0
+
+    union all
+    select year, 'kg_certified_share', 100.0 * sum(certified_teachers) / sum(teachers)
+    from kindergartens
+    where teachers is not null and certified_teachers is not null
+    group by year
+    having sum(teachers) > 0
+),
+
+final as (
+    select m.measure, m.year, m.value, b.is_demo
+    from measures as m
+    join books as b using (year)
+    where m.value is not null
+)
+
+select * from final;

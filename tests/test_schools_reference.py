@@ -1,0 +1,85 @@
+"""The criteria as reference data: read, checked, loaded; a faulty CSV is refused with row and column."""
+
+import shutil
+
+import duckdb
+import pytest
+
+from pipelines import config
+from pipelines.build import build
+from pipelines.problems import InputError
+from pipelines.schools import settings as s
+from pipelines.schools.reference import read_criteria, read_stage_split, read_townships
+
+REFERENCE = config.RAW_DIR / config.REFERENCE_DIR
+
+
+def test_the_criteria_csv_holds_both_schemes_with_sources_and_the_caveat():
+    criteria = read_criteria(REFERENCE)
+    assert criteria["criterion_id"].is_unique
+    assert set(criteria["scheme"]) == {"优质均衡", "普及普惠"}
+    assert (criteria["caveat"] == s.CAVEAT).all() and criteria["source"].str.len().gt(10).all()
+    assert criteria["source_url"].str.startswith("http").all()
+    school = criteria[criteria["scope"] == "school"]
+    assert len(school) == 14 and set(school["stage"]) == {"小学", "初中"}
+    # NATIONAL_CRITERIA.md's thresholds, 小学 and 初中
+    got = {(r.stage, r.name): r.threshold for r in school.itertuples()}
+    assert got["小学", "每百名学生拥有高于规定学历教师数"] == 4.2 and got["初中", "每百名学生拥有高于规定学历教师数"] == 5.3
+    assert got["小学", "生均体育运动场馆面积"] == 7.5 and got["初中", "生均体育运动场馆面积"] == 10.2
+    assert got["初中", "生均教学仪器设备值"] == 2500
+    dispersion = criteria[criteria["scope"] == "dispersion"]
+    assert set(dispersion["applies_to"]) == set(school["criterion_id"])
+    assert set(zip(dispersion["stage"], dispersion["threshold"])) == {("小学", 0.5), ("初中", 0.45)}
+    rules = criteria[criteria["scope"] == "rule"].set_index("measure")["threshold"]
+    assert rules["floor"] == 85 and rules["min_students"] == 50 and set(rules["min_met"]) == {6}
+    ph = criteria[criteria["scheme"] == "普及普惠"].set_index("measure")
+    assert ph.loc["kg_gross_enrolment", "threshold"] == 85 and ph.loc["kg_inclusive_share", "threshold"] == 80
+    assert ph.loc["kg_public_share", "threshold"] == 50
+
+
+def test_townships_and_the_stage_split():
+    townships = read_townships(REFERENCE)
+    assert len(townships) == 15 and "新惠镇" in set(townships["township"]) and "敖润苏莫苏木" in set(townships["township"])
+    split = read_stage_split(REFERENCE).set_index(["school_type", "stage"])["weight"]
+    assert split["九年一贯制", "小学"] == 1 and split["九年一贯制", "初中"] == 1.1 and split["完全中学", "高中"] == 1.2
+
+
+@pytest.fixture
+def reference(tmp_path):
+    shutil.copytree(REFERENCE, tmp_path / "reference")
+    return tmp_path / "reference"
+
+
+def test_a_faulty_criteria_csv_is_refused_with_every_row_and_column(reference):
+    path = reference / s.CRITERIA_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",4.2,", ",四点二,")  # YZ_PS_1: threshold not a number
+    lines[2] = lines[2].replace(",>=,", ",≥,")  # YZ_PS_2: comparator
+    lines[3] = lines[3].replace("YZ_PS_3", "YZ_PS_1")  # duplicate id
+    lines[4] = lines[4].rsplit(",", 1)[0] + ","  # no caveat
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_criteria(reference)
+    where = {(p.row, p.column) for p in error.value.problems}
+    assert {(2, "threshold"), (3, "comparator"), (4, "criterion_id"), (5, "caveat")} <= where
+
+
+def test_a_build_with_a_faulty_criteria_csv_leaves_the_warehouse_as_it_was(empty_base, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(empty_base[0], raw)
+    db = tmp_path / "w.duckdb"
+    shutil.copy(empty_base[1], db)
+    before = db.read_bytes()
+    path = raw / config.REFERENCE_DIR / s.CRITERIA_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace(",school,", ",per_school,", 1), encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        build(raw, db)
+    assert any(p.column == "scope" and p.row == 2 for p in error.value.problems)
+    assert db.read_bytes() == before
+
+
+def test_the_warehouse_holds_the_criteria_with_their_acceptance_year(plan_con):
+    rows = dict(plan_con.execute("select scheme, min(acceptance_year) from criteria group by scheme").fetchall())
+    assert rows == {"优质均衡": 2030, "普及普惠": 2028}  # the plan's milestones, tasks 6 and 10
+    assert plan_con.execute("select count(*) from criteria where caveat <> ?", [s.CAVEAT]).fetchall() == [(0,)]
+    assert isinstance(plan_con, duckdb.DuckDBPyConnection)
