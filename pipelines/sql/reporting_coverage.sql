@@ -33,9 +33,11 @@ create or replace macro year_coverage(include_demo) as table
 with
 
 received as (
+    -- the units' yearly workbooks only: 旗教育局's school workbook is another return, not its yearly report
     select distinct unit, year
-    from submissions
+    from submissions as s
     where not withdrawn and (include_demo or not is_demo)
+      and not exists(select 1 from school_workbooks as w where w.submission_id = s.submission_id)
 ),
 
 taking_part as (
