@@ -298,7 +298,7 @@ def run_restore(args) -> int:
     if r.raw_aside:
         print(f"原来的原始数据目录另存为 {r.raw_aside}")
     if r.accounts_restored:
-        print("账号文件已恢复" + (f"，原来的账号文件另存为 {r.accounts_aside}" if r.accounts_aside else ""))
+        print(f"账号文件已恢复到 {r.accounts_file}" + (f"，原来的账号文件另存为 {r.accounts_aside}" if r.accounts_aside else ""))
     print(f"已重建数据仓库 {args.db}：载入填报工作簿 {r.build.submissions} 个")
     return EXIT_OK
 

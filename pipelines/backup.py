@@ -54,6 +54,7 @@ class RestoreReport:
     accounts_restored: bool
     accounts_aside: Path | None
     build: object  # pipelines.build.BuildReport
+    accounts_file: Path | None = None  # where the accounts file was restored
 
 
 def _sha256_file(path: Path) -> str:
@@ -271,14 +272,19 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
     """Check backup_file, put its raw folder (and accounts file) in place, rebuild the warehouse.
 
     Nothing changes unless every member matches the manifest. The previous raw folder and accounts file
-    are kept beside the new ones (`….before-restore-<time>`), never deleted.
+    are kept beside the new ones (`….before-restore-<time>`), never deleted. Restored into another raw folder
+    than the platform's own (to look at a backup, or to try one), the accounts go beside that folder
+    (accounts_beside), never over the running platform's accounts file.
     """
     from .accounts import accounts_path
     from .build import build
     from .writer_lock import writer_lock
 
     backup_file, raw_dir, db_path = Path(backup_file), Path(raw_dir), Path(db_path)
-    accounts_file = Path(accounts_file) if accounts_file else accounts_path()
+    if accounts_file is None:
+        own = raw_dir.resolve() == config.RAW_DIR.resolve()
+        accounts_file = accounts_path() if own else accounts_beside(raw_dir)
+    accounts_file = Path(accounts_file)
     if not backup_file.is_file():
         raise InputError([Problem(str(backup_file), "备份文件不存在")])
     if raw_dir.is_symlink():  # data/raw linked to a larger disk: restore there, keep the link
@@ -329,4 +335,15 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
                                 problems) from exc
     raw_files = [f for f in manifest["files"] if f["path"] != ACCOUNTS_MEMBER]
     return RestoreReport(len(raw_files), sum(f["size"] for f in raw_files), manifest.get("created_at", ""), raw_aside,
-                         accounts is not None, accounts_aside, report)
+                         accounts is not None, accounts_aside, report, accounts_file if accounts is not None else None)
+
+
+def accounts_beside(raw_dir: Path) -> Path:
+    """The accounts file that goes with a raw folder other than the platform's: <parent>/accounts.json, as
+    data/ holds data/raw and data/accounts.json — unless that is the platform's own accounts file."""
+    from .accounts import accounts_path
+
+    beside = raw_dir.resolve().parent / "accounts.json"
+    if beside.resolve() == accounts_path().resolve():
+        beside = beside.with_name(f"accounts_{raw_dir.name}.json")
+    return beside

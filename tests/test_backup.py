@@ -49,8 +49,9 @@ def used(demo_base, accounts, tmp_path):
     return raw, db, accounts
 
 
-def test_backup_wipe_restore_gives_the_same_tables_files_and_accounts(used, tmp_path):
+def test_backup_wipe_restore_gives_the_same_tables_files_and_accounts(used, tmp_path, monkeypatch):
     raw, db, accounts = used
+    monkeypatch.setenv("MONITOR_RAW", str(raw))  # the platform's own raw folder: its accounts are restored too
     before_tables, before_raw, before_accounts = tables(db), tree(raw), accounts.read_bytes()
     assert len(before_tables["submissions"]) == 28 and len(before_tables["audit"]) >= 3  # 4 of them school workbooks
     out = tmp_path / "backups" / "备份.tar.gz"
@@ -75,8 +76,9 @@ def test_backup_wipe_restore_gives_the_same_tables_files_and_accounts(used, tmp_
     assert run_cli("health", "--raw", raw, "--db", db).returncode == 0
 
 
-def test_restore_over_an_existing_raw_folder_keeps_it_aside(used, tmp_path):
+def test_restore_over_an_existing_raw_folder_keeps_it_aside(used, tmp_path, monkeypatch):
     raw, db, accounts = used
+    monkeypatch.setenv("MONITOR_RAW", str(raw))
     out = tmp_path / "b.tar.gz"
     backup(raw, out)
     old = tree(raw)
@@ -91,6 +93,25 @@ def test_restore_over_an_existing_raw_folder_keeps_it_aside(used, tmp_path):
     assert AccountStore().get("late") is None
     kept = [p for p in accounts.parent.iterdir() if p.name.startswith("accounts.json.before-restore-")]
     assert len(kept) == 1 and AccountStore(kept[0]).get("late") is not None
+
+
+def test_restoring_into_another_folder_leaves_the_platforms_accounts_alone(used, tmp_path, monkeypatch):
+    """To look at or try a backup, IT restores it elsewhere: the running platform's accounts must not change."""
+    raw, db, accounts = used
+    monkeypatch.setenv("MONITOR_RAW", str(raw))
+    out = tmp_path / "b.tar.gz"
+    backup(raw, out)
+    AccountStore().add("late", "浏览", None, "late-pass-1", [])
+    live = accounts.read_bytes()
+    elsewhere = tmp_path / "try" / "raw"
+    done = run_cli("restore", out, "--raw", elsewhere, "--db", tmp_path / "try" / "w.duckdb")
+    assert done.returncode == 0, done.stderr
+    assert accounts.read_bytes() == live and AccountStore().get("late") is not None
+    assert not [p for p in accounts.parent.iterdir() if ".before-restore-" in p.name]
+    beside = tmp_path / "try" / "accounts.json"
+    assert f"账号文件已恢复到 {beside}" in done.stdout
+    assert AccountStore(beside).get("late") is None and AccountStore(beside).get("edu") is not None
+    assert tree(elsewhere) == tree(raw)
 
 
 def test_backup_refuses_to_write_inside_the_raw_folder(wh):
