@@ -28,6 +28,7 @@ FORMAT = "aohan-education-monitor-backup"
 FORMAT_VERSION = 1
 MANIFEST = "MANIFEST.json"
 RAW_PREFIX = "raw"
+DAMAGED = "备份文件已损坏或不完整（压缩数据校验失败或文件被截断），无法读完"
 ACCOUNTS_MEMBER = "accounts.json"
 MAX_MANIFEST_BYTES = 50 * 1024 * 1024
 FREE_SPACE_MARGIN = 100 * 1024 * 1024  # a restore stops before it would leave less than this on the disk
@@ -191,6 +192,10 @@ def _unpack(backup_file: Path, staging: Path) -> tuple[dict, bytes | None]:
     try:
         tar = tarfile.open(backup_file, mode="r:gz")
     except (tarfile.ReadError, gzip.BadGzipFile, EOFError, zlib.error):
+        with open(backup_file, "rb") as f:
+            gzipped = f.read(2) == b"\x1f\x8b"
+        if gzipped:  # a compressed file whose start no longer reads: damaged, not foreign
+            raise _refuse(backup_file, DAMAGED) from None
         raise _refuse(backup_file, "不是本平台的备份文件（不是 gzip 压缩的 tar 文件）") from None
     accounts = None
     with tar:
@@ -225,7 +230,7 @@ def _unpack(backup_file: Path, staging: Path) -> tuple[dict, bytes | None]:
                     problems.append(Problem(member.name, "sha256 与清单不符（文件内容已损坏或被改动）"))
         except (EOFError, tarfile.ReadError, zlib.error, gzip.BadGzipFile):
             # gzip's checksum, or the tar structure, does not hold: bytes were changed or cut off.
-            raise _refuse(backup_file, "备份文件已损坏或不完整（压缩数据校验失败或文件被截断），无法读完") from None
+            raise _refuse(backup_file, DAMAGED) from None
     missing = sorted(set(expected) - seen)
     problems += [Problem(name, "清单中有此文件，但备份中没有") for name in missing]
     if problems:

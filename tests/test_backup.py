@@ -160,6 +160,16 @@ def test_a_backup_with_flipped_bytes_is_refused(target, good_backup, tmp_path):
     assert "已损坏" in refused(target, damaged)
 
 
+def test_a_backup_damaged_near_its_start_is_called_damaged_not_foreign(target, good_backup, tmp_path):
+    data = bytearray(good_backup.read_bytes())
+    for offset in range(40, 44):  # inside the first compressed block: the manifest cannot be read
+        data[offset] ^= 0xFF
+    damaged = tmp_path / "damaged_start.tar.gz"
+    damaged.write_bytes(bytes(data))
+    said = refused(target, damaged)
+    assert "已损坏" in said and "不是本平台的备份文件" not in said
+
+
 def test_a_cut_off_backup_is_refused(target, good_backup, tmp_path):
     cut = tmp_path / "cut.tar.gz"
     cut.write_bytes(good_backup.read_bytes()[: good_backup.stat().st_size * 2 // 3])
