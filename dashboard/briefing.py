@@ -22,7 +22,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines import config, method
-from pipelines.describe import describe_gap, describe_latest, describe_target, describe_year, number, parts_of, present
+from pipelines.describe import (
+    describe_gap,
+    describe_latest,
+    describe_target,
+    describe_year,
+    number,
+    parts_of,
+    present,
+    shares_text,
+)
 
 from . import charts, images, placement, queries
 from .placement import SLIDE_MIN_FONT, Box
@@ -350,7 +359,7 @@ def key_facts(t, shares: pd.DataFrame | None, scale: float = 1.0) -> list[Line]:
         # A narrow part of a structure has no room for its number at 14 pt on the slide: say them all here.
         years = shares.sort_values(["year", "part_no"]).groupby("year")["share_of_ten"]
         facts.append(Line("历年（合计为10）：" + "；".join(
-            f"{int(y)}年" + ":".join(f"{v:.1f}" for v in parts) for y, parts in years), small))
+            f"{int(y)}年" + shares_text(list(parts), 1) for y, parts in years), small))
     facts.append(Line(f"原文：“{t.source_text}”", small, colour=MUTED))
     return facts
 

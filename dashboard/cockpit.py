@@ -10,7 +10,7 @@ from html import escape
 import pandas as pd
 
 from pipelines import config
-from pipelines.describe import describe_latest, describe_target, describe_year, parts_of, present
+from pipelines.describe import describe_latest, describe_target, describe_year, parts_of, present, shares_text
 
 # The headline indicators a leader asks for first (issue 11): 高中阶段毛入学率, 在园幼儿入公办园率,
 # 普惠性幼儿园覆盖率, 高:中:初 岗位结构, 职普比, and the 2028 / 2030 acceptances.
@@ -136,7 +136,7 @@ def tile(row, series: list[tuple[int, float]], as_of: int, readiness: dict | Non
         latest = describe_latest(row)
         value = latest
         if row.kind == "ratio" and present(row.latest_text):  # a structure as a tile: one decimal (its detail keeps two)
-            value = ":".join(f"{float(p):.1f}" for p in row.latest_text.split("（")[0].split(":"))
+            value = shares_text([float(p) for p in row.latest_text.split("（")[0].split(":")], 1)
         year = f"{int(row.latest_year)}年" if present(row.latest_year) else ""
         line = f"<div class='goal'>目标 {escape(goal)}（{escape(describe_year(row))}）</div>"
         target_line = parts_of(row.ratio_parts)[0] if row.kind == "ratio" else row.target_value

@@ -54,6 +54,19 @@ def describe_target(kind: str, comparator: str, value, unit: str | None, ratio_p
     return f"{SYMBOLS.get(comparator, '')}{number(value, unit)}"
 
 
+def shares_text(shares, digits: int = 2) -> str:
+    """A structure's shares of 10 as 1.66:4.28:4.06, rounded so that they still add up to 10 (largest
+    remainder): three parts each rounded alone may show 1.7:4.3:4.1."""
+    step = 10 ** digits
+    scaled = [float(s) * step for s in shares]
+    total = round(sum(scaled))
+    floors = [int(v // 1) for v in scaled]
+    order = sorted(range(len(scaled)), key=lambda i: scaled[i] - floors[i], reverse=True)
+    for i in order[: max(0, total - sum(floors))]:
+        floors[i] += 1
+    return ":".join(f"{v / step:.{digits}f}" for v in floors)
+
+
 def flag(value) -> str:
     """An acceptance reported as 1/0, said as 是/否."""
     return "—" if not present(value) else ("是" if value >= 1 else "否")

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from . import config
-from .describe import parts_of, present
+from .describe import parts_of, present, shares_text
 
 
 @dataclass
@@ -215,7 +215,7 @@ def _yearly_value(target: Target, values: Series, shares: dict[int, list[float]]
         if year not in shares:
             return "unreported"
         # Two decimals: a share that misses the tolerance by 0.01 must not read like one that meets it.
-        text = ":".join(f"{s:.2f}" for s in shares[year])
+        text = shares_text(shares[year])
         if target.comparator == ">=":
             return shares[year][0], text, meets(shares[year][0], ">=", target.ratio_parts[0])
         deviation = max(abs(s - p) for s, p in zip(shares[year], target.ratio_parts))
@@ -369,7 +369,7 @@ def _ratio(target: Target, shares: dict[int, list[float]], T: int, as_of: int) -
         return Assessment("no_data", detail="没有各部分的完整数据")
     years = sorted(shares)
     parts = target.ratio_parts
-    text = ":".join(f"{s:.1f}" for s in shares[years[-1]])
+    text = shares_text(shares[years[-1]])  # two decimals, as the gap and the deviation are given
     if target.comparator == ">=":
         result = assess_progress([(y, shares[y][0]) for y in years], ">=", parts[0], T, as_of=as_of)
         result.latest_text = text

@@ -263,3 +263,16 @@ def test_a_structure_just_outside_its_tolerance_reads_differently_from_one_insid
     assert inside.status == "year_met" and inside.gap == 0.0
     assert outside.status == "year_missed" and outside.latest_text != inside.latest_text
     assert outside.gap == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize(("shares", "digits", "text"), [
+    ([1.66, 4.28, 4.06], 1, "1.7:4.3:4.0"),  # each rounded alone: 1.7:4.3:4.1, which adds up to 10.1
+    ([1.655, 4.282, 4.063], 2, "1.66:4.28:4.06"),
+    ([3.333333, 3.333333, 3.333334], 1, "3.3:3.3:3.4"),
+    ([3.27, 6.73], 1, "3.3:6.7"),
+])
+def test_a_structure_is_shown_with_parts_that_add_up_to_ten(shares, digits, text):
+    from pipelines.describe import shares_text
+
+    assert shares_text(shares, digits) == text
+    assert round(sum(float(p) for p in text.split(":")), 6) == 10
