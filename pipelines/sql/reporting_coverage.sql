@@ -3,7 +3,7 @@
 -- from the plan's first year (2023). A year is covered when more than plan_calendar.default_year_coverage
 -- (a half) of the units that owe it and take part (have ever sent a workbook) have sent one for it, so
 -- that one unit's early upload does not move every reader to a year the others have not reported.
--- Withdrawn workbooks do not count.
+-- Only workbooks that count do (approved, not withdrawn: counted_submissions).
 create or replace macro expected_reports() as table
 with
 
@@ -34,8 +34,7 @@ with
 
 received as (
     select distinct unit, year
-    from submissions
-    where not withdrawn and (include_demo or not is_demo)
+    from counted_submissions(include_demo)
 ),
 
 taking_part as (
