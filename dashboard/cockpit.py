@@ -114,17 +114,23 @@ def sparkline(series: list[tuple[int, float]], goal: float | None, colour: str, 
     return f"<img class='spark' src='data:image/svg+xml;base64,{data}' width='{width}' height='{height}' alt='历年走势'>"
 
 
-def tile(row, series: list[tuple[int, float]], as_of: int) -> str:
+def tile(row, series: list[tuple[int, float]], as_of: int, readiness: dict | None = None) -> str:
     """One headline indicator: name, latest value and year, target, status, and its line over the years."""
     colour = config.STATUS_COLOURS[row.status]
     name = SHORT_NAMES.get(row.target_id, row.indicator_name.replace("（当年新增）", ""))
     goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
     if row.kind == "milestone":
         year = int(row.target_year)
-        value = f"{year}年验收"
         left = year - as_of
-        when = f"距验收还有{left}年" if left > 0 else ("验收年度" if left == 0 else f"已过验收年份{-left}年")
-        line = f"<div class='goal'>{escape(when)}；最新报告：{escape(describe_latest(row))}</div>"
+        when = f"还有{left}年（{year}年验收）" if left > 0 else (f"{year}年验收年度" if left == 0 else f"已过验收年份{-left}年")
+        if readiness is not None and readiness.get("total", 0) > readiness.get("unknown", 0):
+            # The acceptance's readiness, criterion by criterion (验收准备): met now / on track / behind.
+            value = f"{readiness['met']}/{readiness['total']}<span class='year'>项标准已达到</span>"
+            line = (f"<div class='goal'>{escape(when)}；按期可达{readiness['on_track']}项，"
+                    f"滞后{readiness['behind']}项，暂无数据{readiness['unknown']}项</div>")
+        else:
+            value = escape(f"{year}年验收")
+            line = f"<div class='goal'>{escape(when)}；最新报告：{escape(describe_latest(row))}</div>"
         spark = ""
     else:
         latest = describe_latest(row)
@@ -136,15 +142,18 @@ def tile(row, series: list[tuple[int, float]], as_of: int) -> str:
         target_line = parts_of(row.ratio_parts)[0] if row.kind == "ratio" else row.target_value
         spark = sparkline(series, target_line if present(target_line) else None, colour, row.comparator == "<=")
         value = f"{escape(value)}<span class='year'>{year}</span>"
-    if row.kind == "milestone":
-        value = escape(value)
     return (f"<div class='cockpit-tile' style='--status:{colour};--ink:{ink_on(colour)}'>"
             f"<div class='name'>{escape(name)}</div><div class='value'>{value}</div>{line}"
             f"<div class='chip'>{escape(row.status_label)}</div>{spark}</div>")
 
 
-def tiles(statuses: pd.DataFrame, series: pd.DataFrame, as_of: int) -> str:
-    """The headline tiles, in the order of HEADLINE_TARGETS (those within the filters)."""
+ACCEPTANCE_SCHEMES = {"T10-7": "普及普惠", "T06-9": "优质均衡"}
+
+
+def tiles(statuses: pd.DataFrame, series: pd.DataFrame, as_of: int, readiness: pd.DataFrame | None = None) -> str:
+    """The headline tiles, in the order of HEADLINE_TARGETS (those within the filters); the acceptances with
+    their readiness (a frame of scheme × met, on_track, behind, unknown, total) where it is known."""
+    ready = {} if readiness is None else {r["scheme"]: r for r in readiness.to_dict("records")}
     by_id = statuses.set_index("target_id")
     out = []
     for target_id in HEADLINE_TARGETS:
@@ -152,7 +161,8 @@ def tiles(statuses: pd.DataFrame, series: pd.DataFrame, as_of: int) -> str:
             continue
         row = next(statuses[statuses["target_id"] == target_id].itertuples())
         points = series[series["indicator_code"] == row.indicator_code]
-        out.append(tile(row, list(zip(points["year"].astype(int), points["value"].astype(float))), as_of))
+        out.append(tile(row, list(zip(points["year"].astype(int), points["value"].astype(float))), as_of,
+                        ready.get(ACCEPTANCE_SCHEMES.get(target_id))))
     return f"<div class='cockpit-tiles'>{''.join(out)}</div>" if out else ""
 
 

@@ -3,7 +3,7 @@ target-gap charts, overdue tasks, the latest workbooks and the method."""
 
 import streamlit as st
 
-from dashboard import cockpit, images, queries, readiness_ui, views
+from dashboard import cockpit, images, queries, readiness, readiness_ui, views
 from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
 from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
@@ -48,7 +48,8 @@ exports.download_button(
 ledger = queries.ledger(f)
 overdue = ledger[ledger["overdue"]]
 with st.container(key="cockpit"):
-    headline = cockpit.tiles(targets, queries.headline_series(f, cockpit.HEADLINE_TARGETS), f.as_of)
+    acceptances = readiness.summary(readiness.readiness(f.as_of, f.show_demo)) if readiness.available() else None
+    headline = cockpit.tiles(targets, queries.headline_series(f, cockpit.HEADLINE_TARGETS), f.as_of, acceptances)
     if headline:  # none within a section or a unit that has no headline indicator
         st.markdown(unsafe_allow_html=True, body=headline)
     st.markdown(f"**{len(targets)}个量化目标的状态**")

@@ -96,7 +96,9 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Every stored table (the plan's and the schools'), then the plan's views, which may read both."""
     run_sql(con, "schema")
+    run_sql(con, "schools_schema")
     create_derived(con)
 
 

@@ -126,7 +126,7 @@ def test_overview_counts_targets_by_status(app):
     tiles = cockpit_tiles(app)
     assert "高中阶段毛入学率" in tiles and "95.9%" in tiles and "目标 ≥95%（2025年）" in tiles and "已达成" in tiles
     assert "在园幼儿入公办园率" in tiles and "63.5%" not in tiles  # 2025 has no value: the tile says 2024's 63
-    assert "学前教育普及普惠验收" in tiles and "距验收还有3年" in tiles
+    assert "学前教育普及普惠验收" in tiles and "还有3年（2028年验收）" in tiles  # no school data here: no readiness
     lagging = next(m.value for m in app.markdown if "class='cockpit-units'" in m.value)
     assert "旗财政局" in lagging and "普通高中债务余额：逾期未达成" in lagging
 
@@ -304,3 +304,16 @@ def test_the_chosen_target_stays_in_the_address_and_the_session(app):
     app.switch_page("pages/ledger.py").run()
     app.switch_page("pages/indicators.py").run()
     assert app.selectbox(key="indicator_target").value == "T10-6"
+
+
+def test_the_cockpit_says_the_acceptances_readiness(demo_base, monkeypatch):
+    """On the demo county: 普及普惠 8 of 13 criteria met, 4 on track (the 验收准备 page's own counts)."""
+    monkeypatch.setenv("MONITOR_DB", str(demo_base[1]))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    tiles = cockpit_tiles(at)
+    with duckdb.connect(str(demo_base[1]), read_only=True) as con:
+        met, total, on_track = con.execute(
+            "select count(*) filter (where status_group = 'met'), count(*), count(*) filter (where status_group = 'on_track') "
+            "from readiness where scheme = '普及普惠' and as_of_year = 2025 and include_demo").fetchone()
+    assert f"{met}/{total}<span class='year'>项标准已达到" in tiles and f"按期可达{on_track}项" in tiles

@@ -19,6 +19,8 @@ from pipelines.ingest import ingest_file, withdraw
 from tests.books import filled
 from tests.consistency import archived_files, assert_agrees_with_archive, assert_rebuild_equals, loaded, logged, tables
 
+pytestmark = pytest.mark.faults
+
 ENV = {**os.environ, "PYTHONPATH": str(config.ROOT)}
 RANDOM_ROUNDS = 3
 

@@ -10,6 +10,7 @@ from pipelines.archive import read_log
 from pipelines.build import build
 from pipelines.ingest import ingest_file, withdraw
 from pipelines.schools import settings as s
+from tests.books import filled
 from tests.cli import run_cli
 from tests.school_books import COUNTY, REGISTER, SCHOOLS, column_of, counts, full, row_with, school, school_book
 
@@ -228,3 +229,14 @@ def test_a_school_workbook_logged_before_a_crash_is_loaded_by_the_next_writer(wh
     assert q(db, "select count(*) from schools") == [(7,)]
     assert q(db, "select value from readiness where criterion_id = 'YZ_S01' and as_of_year = 2025 and include_demo") == [
         (88.0,)]
+
+
+def test_a_school_workbook_is_not_the_units_yearly_report(wh, tmp_path):
+    """旗教育局's school workbook for 2026 does not make 2026 a year 旗教育局 has reported (the default year)."""
+    raw, db = wh
+    book = school_book(db, tmp_path / "schools_2026.xlsx", year=2026)
+    assert ingest_file(book, raw, db).outcome == "loaded"
+    assert q(db, "select units_reported from year_coverage(true) where year = 2026") == [(0,)]
+    yearly = filled(db, tmp_path / "edu_2026.xlsx", year=2026, values={"HS_GER": 96})
+    assert ingest_file(yearly, raw, db).outcome == "loaded"
+    assert q(db, "select units_reported from year_coverage(true) where year = 2026") == [(1,)]

@@ -21,7 +21,7 @@ DERIVED = (
 
 
 def create_school_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """The school tables and views (after the plan's schema: the views read submissions and latest_values)."""
-    run_sql(con, "schools_schema")
+    """The school views (their tables come with the warehouse's schema; the views read submissions and
+    latest_values, so they follow the plan's views)."""
     for name in DERIVED:
         run_sql(con, name)
