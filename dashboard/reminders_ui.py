@@ -1,5 +1,6 @@
 """报送与催报's parts: units × years with what has come of each workbook, the 催报 list, notices, the robot."""
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -20,16 +21,17 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _receipts(db: str, version: tuple, show_demo: bool, day: date, settings: tuple) -> pd.DataFrame:
+def _receipts(db: str, version: tuple, show_demo: bool, day: date, due_settings: str) -> pd.DataFrame:
     with connect(db_path(), read_only=True) as con:
-        return reminders.receipts(con, show_demo, day, dict(settings))
+        return reminders.receipts(con, show_demo, day, json.loads(due_settings))
 
 
 def receipts(show_demo: bool, settings: dict) -> pd.DataFrame:
     """Every unit × year owed up to last year, with its state, due day and days overdue (raises SettingsError)."""
-    frozen = tuple((k, v if not isinstance(v, dict) else tuple(sorted(v.items())))
-                   for k, v in settings.items() if k.startswith("report_due"))
-    return _receipts(str(db_path()), data_version(db_path()), show_demo, today(), frozen)
+    # The due-day settings as they are (a table of years stays a table), in a form the cache can key on.
+    due_settings = json.dumps({k: v for k, v in settings.items() if k.startswith("report_due")},
+                              ensure_ascii=False, sort_keys=True, default=str)
+    return _receipts(str(db_path()), data_version(db_path()), show_demo, today(), due_settings)
 
 
 def has_demo() -> bool:
@@ -65,7 +67,7 @@ def downloads(frame: pd.DataFrame, settings: dict, demo: bool) -> None:
         return
     st.dataframe(reminders.reminder_table(late), hide_index=True, width="stretch")
     left, middle, right = st.columns([2, 2, 2])
-    left.download_button("下载催报名单（Excel）", reminders.reminder_list_xlsx(frame, today()),
+    left.download_button("下载催报名单（Excel）", reminders.reminder_list_xlsx(frame, today(), demo),
                          file_name=f"催报名单_{today():%Y%m%d}.xlsx", mime=XLSX, key="reminder_list",
                          icon=":material/table_view:")
     units = list(dict.fromkeys(late["unit"]))
@@ -94,5 +96,5 @@ def robot(frame: pd.DataFrame, settings: dict) -> None:
 
 
 def settings_caption(settings: dict) -> str:
-    return (f"各单位应于{reminders.due_rule(settings)}报送上一年度工作簿（设置 report_due）；截至{today():%Y年%m月%d日}，"
+    return (f"各单位应于{reminders.due_rule(settings)}报送上一年度工作簿（设置 report_due）；截至{reminders.chinese_date(today())}，"
             f"逾期天数从应报日期次日算起。{config.REVIEW_LABELS['pending']}的工作簿已收到、尚未计入。")

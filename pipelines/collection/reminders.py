@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from .. import config
-from ..exports import excel_bytes
+from ..exports import Sheet, excel_bytes
 
 STATE_LABELS = {"approved": "已通过", "pending": "待审核", "returned": "已退回", "missing": "未报送"}
 OWED = ("returned", "missing")  # the unit still owes a workbook
@@ -25,17 +25,27 @@ class SettingsError(ValueError):
 
 
 def due_date(year: int, settings: dict) -> date:
-    """The day the workbook for a year is due."""
-    special = (settings.get("report_due_by_year") or {}).get(str(year))
+    """The day the workbook for a year is due (a setting that cannot be read raises SettingsError)."""
+    by_year = settings.get("report_due_by_year") or {}
+    if not isinstance(by_year, dict):
+        raise SettingsError(f"设置 report_due_by_year 应按年度写应报日期（如 {{\"2025\": \"2026-04-30\"}}），"
+                            f"现为“{by_year}”")
+    special = by_year.get(str(year), by_year.get(year))
     if special:
         try:
-            return date.fromisoformat(str(special).strip())
+            day = date.fromisoformat(str(special).strip())
         except ValueError:
             raise SettingsError(f"设置 report_due_by_year 中 {year} 年的应报日期“{special}”不是日期（应写成 2026-04-30）") from None
+        if day.year <= year:
+            raise SettingsError(f"设置 report_due_by_year 中 {year} 年的应报日期“{special}”早于该年度结束"
+                                f"（{year}年度的工作簿应在{year + 1}年或以后报送）")
+        return day
     text = str(settings.get("report_due") or config.REPORT_DUE_MONTH_DAY)
     match = MONTH_DAY.match(text)
     try:
-        return date(year + 1, int(match[1]), int(match[2]))
+        month, day = int(match[1]), int(match[2])
+        date(2001, month, day)  # a day every year has (2月29日 is not)
+        return date(year + 1, month, day)
     except (TypeError, ValueError):
         raise SettingsError(f"设置 report_due 的值“{text}”不是月日（应写成 03-31，即次年3月31日）") from None
 
@@ -84,9 +94,10 @@ def reminder_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def reminder_list_xlsx(frame: pd.DataFrame, today: date) -> bytes:
-    """The 催报 list (xlsx): every overdue unit and year."""
-    return excel_bytes({f"催报名单_{today:%Y%m%d}": reminder_table(overdue(frame))})
+def reminder_list_xlsx(frame: pd.DataFrame, today: date, demo: bool = False) -> bytes:
+    """The 催报 list (xlsx): every overdue unit and year (labelled 示例数据 when demo data is in the states)."""
+    title = f"催报名单_{today:%Y%m%d}" + (f"（含{config.DEMO_LABEL}）" if demo else "")
+    return excel_bytes([Sheet(title, reminder_table(overdue(frame)), demo=demo)])
 
 
 def matrix(frame: pd.DataFrame) -> pd.DataFrame:
