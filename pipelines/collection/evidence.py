@@ -67,6 +67,8 @@ def check_evidence(path: Path, file: str) -> tuple[str | None, list[Problem]]:
                   f"文件内容不是{expected}（文件头不符，可能是改了扩展名的其他文件）：不予接受")
         return None, [Problem(file, reason)]
     if found != named:
+        if STRUCTURE[found](data, size):  # not a good file of the other kind either (any zip starts as a .docx)
+            return None, [Problem(file, f"文件内容不是{expected}（文件头不符，可能是改了扩展名的其他文件）：不予接受")]
         return None, [Problem(file, f"文件扩展名是{Path(file).suffix.lower()}，内容却是{config.EVIDENCE_KIND_LABELS[found]}："
                                     "请改回正确的扩展名后再上传")]
     reason = STRUCTURE[found](data, size)
