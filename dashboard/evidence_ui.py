@@ -57,6 +57,8 @@ def attach_section(account: Account) -> None:
                         st.error(str(problem))
                 except WarehouseBusy as exc:
                     st.error(str(exc))
+                finally:
+                    path.unlink(missing_ok=True)  # archived (or refused): the staged copy is not kept
             clear_cache()
         evidence_table(query(EVIDENCE + " where e.submission_id = ? order by e.attached_at", [chosen]), "evidence_list")
 

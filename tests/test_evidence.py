@@ -20,6 +20,7 @@ from tests import evidence_files as files
 from tests.books import filled
 from tests.cli import run_cli
 from tests.consistency import tables
+from tests.test_app import navigation_only  # noqa: F401 (autouse: app.py runs on every AppTest rerun, as served)
 
 ADMIN = Account("admin", "管理")
 EDU = Account("edu", "填报", "旗教育局")
@@ -236,8 +237,7 @@ def test_rebuild_from_the_raw_folder_restores_the_evidence(wh, tmp_path):
 
 
 def test_the_ledger_shows_a_tasks_evidence_with_its_workbooks_state(wh, tmp_path, accounts, monkeypatch):
-    from streamlit.runtime import pages_manager
-    from streamlit.testing.v1 import AppTest, app_test
+    from streamlit.testing.v1 import AppTest
 
     raw, db, ids = wh
     attach(raw, db, ids["edu"], 1, staged(tmp_path, files.pdf()), "进展说明.pdf", EDU)
@@ -246,12 +246,6 @@ def test_the_ledger_shows_a_tasks_evidence_with_its_workbooks_state(wh, tmp_path
     monkeypatch.setenv("MONITOR_DB", str(db))
     monkeypatch.setenv("MONITOR_RAW", str(raw))
 
-    class NavigationOnly(pages_manager.PagesManager):  # as tests/test_app.py: app.py runs on every rerun
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            pages_manager.PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(app_test, "PagesManager", NavigationOnly)
     at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=90)
     at.run()
     at.switch_page("pages/ledger.py").run()

@@ -20,6 +20,7 @@ from pipelines.collection.reminders import SettingsError, due_date
 from pipelines.collection.review import decide
 from pipelines.ingest import ingest_file, withdraw
 from tests.books import approve_all, filled
+from tests.test_app import navigation_only  # noqa: F401 (autouse: app.py runs on every AppTest rerun, as served)
 
 TODAY = date(2026, 4, 1)  # the day after 2025's workbooks were due (2026-03-31)
 ADMIN = Account("admin", "管理")
@@ -247,9 +248,6 @@ def test_the_notice_says_demo_when_the_states_come_from_demo_data(reminder_wh):
 @pytest.fixture
 def page(reminder_wh, accounts, monkeypatch, tmp_path):
     """报送与催报 through the real app, on a private copy of reminder_wh, with TODAY as the day."""
-    from streamlit.runtime import pages_manager
-    from streamlit.testing.v1 import app_test
-
     from dashboard import reminders_ui
 
     raw, db = tmp_path / "raw", tmp_path / "w.duckdb"
@@ -259,12 +257,6 @@ def page(reminder_wh, accounts, monkeypatch, tmp_path):
     monkeypatch.setenv("MONITOR_RAW", str(raw))
     monkeypatch.setattr(reminders_ui, "today", lambda: TODAY)
 
-    class NavigationOnly(pages_manager.PagesManager):  # as tests/test_app.py: app.py runs on every rerun
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            pages_manager.PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(app_test, "PagesManager", NavigationOnly)
     at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
