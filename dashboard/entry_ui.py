@@ -76,7 +76,7 @@ def online_entry(unit: str, year: int, account: Account) -> None:
     path = upload_ui.staging() / f"online_{typed}.xlsx"
     result = upload_ui.check(check_key, path, name, data, account)
     if upload_ui.show_result(result, name):
-        upload_ui.load([(check_key, path, name)], account, "确认载入在线填报的内容")
+        upload_ui.load([(check_key, path, name)], account, "确认载入在线填报的内容", f"{key}_load")
 
 
 def _typed(*frames: pd.DataFrame) -> str:

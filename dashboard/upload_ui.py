@@ -81,9 +81,9 @@ def changes_table(changes: pd.DataFrame, heading: str, expanded: bool = False) -
         st.dataframe(tidy(table), hide_index=True, width="stretch")
 
 
-def load(ready: list[tuple[str, Path, str]], account: Account, label: str) -> None:
+def load(ready: list[tuple[str, Path, str]], account: Account, label: str, key: str) -> None:
     """The confirm button: load every checked file through the one ingest path."""
-    if not ready or not st.button(label, type="primary", key=f"confirm_{label}"):
+    if not ready or not st.button(label, type="primary", key=key):
         return
     checked = st.session_state.setdefault("upload_checked", {})
     for key, path, name in ready:

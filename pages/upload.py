@@ -31,7 +31,10 @@ may_report = account.role in ("填报", "管理")
 
 # 1. The blank workbook: the same code as `python -m pipelines template`.
 if not may_report:
-    st.info(f"账号{account.label()}不能下载或上传工作簿：可以查看填报记录" + ("，在“数据审核”页审核。" if account.is_reviewer else "。"))
+    if account.is_reviewer:
+        st.info(f"账号{account.label()}为审核权限：在“数据审核”页审核各单位的工作簿；这里可以查看填报记录，不能下载或上传工作簿。")
+    else:
+        st.info(f"账号{account.label()}为浏览权限：可以查看填报记录，不能下载或上传工作簿。")
 else:
     st.subheader("① 下载填报工作簿")
     with connect(db_path(), read_only=True) as con:
@@ -61,7 +64,7 @@ else:
             path = upload_ui.staging() / f"{upload.file_id}{Path(upload.name).suffix.lower()}"
             if upload_ui.show_result(upload_ui.check(key, path, upload.name, upload.getvalue(), account), upload.name):
                 ready.append((key, path, upload.name))
-        upload_ui.load(ready, account, f"确认载入 {len(ready)} 个工作簿")
+        upload_ui.load(ready, account, f"确认载入 {len(ready)} 个工作簿", "confirm_load")
     with online_tab:
         entry_ui.online_entry(unit, year, account)
 

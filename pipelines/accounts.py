@@ -123,7 +123,7 @@ class AccountStore:
         reviewed = None
         if role == "填报":
             if len(given) != 1:
-                raise AccountError("填报账号须指定一个单位（--unit）")
+                raise AccountError("填报账号须指定单位（--unit），且只能指定一个")
             unit = given[0]
         elif role == "审核":
             if not given:

@@ -56,6 +56,19 @@ def saved(wb: openpyxl.Workbook) -> bytes:
     return out.getvalue()
 
 
+def ingest_approved(path: Path, raw: Path, db: Path, **kwargs):
+    """Ingest a workbook and approve it at once (a reviewer's logged decision), so that its values count."""
+    from datetime import datetime
+
+    from pipelines.collection.review import record_decision
+    from pipelines.ingest import ingest_file
+
+    result = ingest_file(path, raw, db, **kwargs)
+    if result.outcome == "loaded":
+        record_decision(raw, db, result.submission_id, "approved", "审核员", datetime.now().replace(microsecond=0))
+    return result
+
+
 def approve_all(raw: Path, db: Path) -> int:
     """Approve every pending workbook (a reviewer's decision, logged), so that what was loaded counts."""
     from pipelines.collection.review import approve_pending

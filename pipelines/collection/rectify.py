@@ -44,8 +44,9 @@ def lagging_targets(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> pd.
         [year - 1, unit, list(config.LAGGING_STATUSES)],
     ).df()
     frame["label"] = [
-        f"{r.indicator_name.replace('（当年新增）', '')}：{describe_year(r)}"
+        f"{r.indicator_name.replace('（当年新增）', '')}："
         f"{describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)}"
+        f"（{describe_year(r)}）"
         for r in frame.itertuples()]
     return frame[["target_id", "label", "status_label"]]
 
