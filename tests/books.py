@@ -8,8 +8,7 @@ import duckdb
 import openpyxl
 
 from pipelines import config
-from pipelines.demo import fill
-from pipelines.template import VALUE_HEADER_ROW, make_template
+from pipelines.template import VALUE_HEADER_ROW, fill, make_template
 
 
 def template(db: Path, unit: str, year: int) -> openpyxl.Workbook:
@@ -18,12 +17,13 @@ def template(db: Path, unit: str, year: int) -> openpyxl.Workbook:
 
 
 def filled(db: Path, path: Path, unit: str = "旗教育局", year: int = 2025, values=None, notes=None, progress=None,
-           edit=None) -> Path:
-    """Write a template filled with values {code: typed value}; edit(wb) may change anything else first."""
+           edit=None, answers=None) -> Path:
+    """Write a template filled with values {code: typed value}, 整改说明 answers {target: (原因, 措施, 时间)};
+    edit(wb) may change anything else first."""
     wb = template(db, unit, year)
     if edit:
         edit(wb)
-    path.write_bytes(fill(wb, values or {}, notes or {}, progress or {}))
+    path.write_bytes(fill(wb, values or {}, notes or {}, progress or {}, answers))
     return path
 
 

@@ -108,7 +108,7 @@ def _decide_locked(con, raw_dir: Path, row: dict, decision: str, by: str, note: 
     if row["withdrawn"]:
         raise ReviewError(f"{what}已撤回，不能再审核")
     if row["review_status"] == decision:
-        return Decision(number, decision, f"{what}此前已{config.REVIEW_LABELS[decision]}，未做更改", False)
+        return Decision(number, decision, f"{what}的审核状态已是“{config.REVIEW_LABELS[decision]}”，未做更改", False)
     log_review(raw_dir, row["sha256"], decision, by, note, at)
     con.execute("begin")
     try:
