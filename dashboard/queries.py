@@ -105,7 +105,7 @@ def ledger(f: Filters) -> pd.DataFrame:
                     [f.show_demo, f.as_of])
     said = answers.assign(text=[f"{r.target_id} {sentence(r.unit, r.reason, r.measures, r.planned_text)}"
                                 for r in answers.itertuples()]).groupby("task_no")["text"].agg(" ｜ ".join)
-    frame["rectification"] = frame["task_no"].map(said)
+    frame["rectification"] = [said.get(n, "") for n in frame["task_no"]]
     if f.section:
         frame = frame[frame["section_no"] == f.section]
     if f.unit:

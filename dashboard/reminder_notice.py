@@ -11,7 +11,7 @@ import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from pipelines.collection.reminders import STATE_LABELS, chinese_date
+from pipelines.collection.reminders import STATE_LABELS, chinese_date, days_to_send
 
 from .word_report import FANGSONG, SANHAO, Report
 
@@ -21,7 +21,7 @@ PLATFORM = "敖汉旗教育高质量发展监测平台"
 def notice_docx(unit: str, late: pd.DataFrame, today: date, settings: dict, demo: bool = False) -> bytes:
     """The notice to one unit, for its overdue rows of collection.reminders.receipts."""
     rows = late[late["unit"] == unit].sort_values("year")
-    by = today + timedelta(days=int(settings.get("reminder_days_to_send", 7)))
+    by = today + timedelta(days=days_to_send(settings))
     report = Report(demo, renderer=None)
     report.title(["关于报送监测填报工作簿的催报通知"])
     addressed = report.para(f"{unit}：")

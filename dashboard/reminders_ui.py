@@ -42,11 +42,14 @@ def has_demo() -> bool:
 def counts(frame: pd.DataFrame) -> None:
     late = reminders.overdue(frame)
     cells = st.columns(5)
-    for cell, (label, n) in zip(cells, (
-            ("已通过", int((frame["state"] == "approved").sum())), ("待审核", int((frame["state"] == "pending").sum())),
-            ("已退回", int((frame["state"] == "returned").sum())), ("未报送", int((frame["state"] == "missing").sum())),
-            ("逾期", len(late)))):
-        cell.metric(label, n, border=True)
+    pending = int(frame["n_pending"].sum())  # workbooks, a year already approved included (a correction)
+    for cell, (label, n, help) in zip(cells, (
+            ("已通过", int((frame["state"] == "approved").sum()), "已有审核通过的工作簿的单位年度数"),
+            ("待审核工作簿", pending, "已收到、尚未审核的工作簿数（含已通过年度的更正）"),
+            ("已退回", int((frame["state"] == "returned").sum()), "工作簿被退回、尚未重新报送的单位年度数"),
+            ("未报送", int((frame["state"] == "missing").sum()), "尚未收到工作簿的单位年度数"),
+            ("逾期", len(late), "过了应报日期仍未报送或退回后未重新报送的单位年度数"))):
+        cell.metric(label, n, border=True, help=help)
 
 
 def matrix(frame: pd.DataFrame) -> None:
@@ -96,5 +99,6 @@ def robot(frame: pd.DataFrame, settings: dict) -> None:
 
 
 def settings_caption(settings: dict) -> str:
+    reminders.days_to_send(settings)  # a setting the notices need: said at once, not on a click
     return (f"各单位应于{reminders.due_rule(settings)}报送上一年度工作簿（设置 report_due）；截至{reminders.chinese_date(today())}，"
             f"逾期天数从应报日期次日算起。{config.REVIEW_LABELS['pending']}的工作簿已收到、尚未计入。")

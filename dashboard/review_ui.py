@@ -73,9 +73,9 @@ def show_preview(row: dict, include_demo: bool) -> None:
         st.caption(f"按{p.as_of}年评估，审核通过不会改变任何{kind}的状态。")
     else:
         st.markdown(f"**状态将改变的{kind}**（评估年度 {p.as_of} 年）")
-        st.dataframe(p.statuses.rename(columns={"name": "目标" if kind == "量化目标" else "验收指标", "lead_unit": "牵头单位",
-                                                "before": "现状态", "after": "审核通过后"}).drop(columns="key"),
-                     hide_index=True, width="stretch")
+        st.table(p.statuses.rename(columns={"name": "目标" if kind == "量化目标" else "验收指标", "lead_unit": "牵头单位",
+                                            "before": "现状态", "after": "审核通过后"}).drop(columns="key")
+                 .set_index("目标" if kind == "量化目标" else "验收指标"))  # a plain table: wraps on a phone
 
 
 def archived_file(row: dict) -> None:

@@ -19,7 +19,7 @@ from pipelines.collection import reminders
 from pipelines.collection.reminders import SettingsError, due_date
 from pipelines.collection.review import decide
 from pipelines.ingest import ingest_file, withdraw
-from tests.books import approve_all, filled
+from tests.books import approve_all, filled, ingest_approved
 from tests.test_app import navigation_only  # noqa: F401 (autouse: app.py runs on every AppTest rerun, as served)
 
 TODAY = date(2026, 4, 1)  # the day after 2025's workbooks were due (2026-03-31)
@@ -290,6 +290,7 @@ def test_the_page_shows_the_matrix_and_the_overdue_list(page):
     assert ("旗教育局", 2023) not in set(zip(listed["单位"], listed["年度"]))
     counts = {m.label: m.value for m in at.metric}
     assert counts["逾期"] == str(len(listed))
+    assert counts["待审核工作簿"] == "2"  # 旗教育局 2023 and 旗财政局 2024 (sent again after its return)
     assert any("次年3月31日前" in c.value and "截至2026年4月1日" in c.value for c in at.caption)
     assert any("群机器人催报" in c.value and "未启用" in c.value for c in at.caption)  # off by default
 
@@ -311,3 +312,24 @@ def test_the_page_says_a_bad_setting_in_chinese(page):
     at.switch_page("pages/reminders.py").run()
     assert not at.exception, at.exception
     assert any("report_due" in e.value and "不是月日" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(("value", "days"), [(7, 7), ("14", 14), (1, 1), (90, 90)])
+def test_the_days_a_notice_gives(value, days):
+    assert reminders.days_to_send({"reminder_days_to_send": value}) == days
+    assert reminders.days_to_send({}) == 7
+
+
+@pytest.mark.parametrize("value", [0, -3, 91, "七天", 7.5, True, None, [7]])
+def test_a_bad_days_to_send_setting_is_said_in_chinese(value):
+    with pytest.raises(SettingsError, match="reminder_days_to_send"):
+        reminders.days_to_send({"reminder_days_to_send": value})
+
+
+def test_an_approved_year_with_a_correction_awaiting_review(wh, tmp_path):
+    raw, db = wh
+    assert ingest_approved(filled(db, tmp_path / "a.xlsx", year=2024, values={"KG_PUBLIC_RATE": 61}), raw, db).outcome == "loaded"
+    assert ingest_file(filled(db, tmp_path / "b.xlsx", year=2024, values={"KG_PUBLIC_RATE": 62}), raw, db).outcome == "loaded"
+    row = receipts(db).set_index(["unit", "year"]).loc[("旗教育局", 2024)]
+    assert (row["state"], row["n_approved"], row["n_pending"]) == ("approved", 1, 1)
+    assert row["state_label"] == "已通过，另有1个待审核"

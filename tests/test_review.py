@@ -223,3 +223,12 @@ def test_the_demo_data_is_approved(demo_base):
     assert q(db, "select count(*) from submissions where review_status <> 'approved'") == [(0,)]
     assert q(db, "select distinct reviewed_by from submissions") == [("示例数据",)]
     assert q(db, "select count(*) from review_decisions") == q(db, "select count(*) from submissions")
+
+
+def test_the_preview_compares_with_the_value_that_counts_even_a_derived_one(wh, tmp_path, accounts):
+    raw, db = wh
+    first = loaded(db, raw, filled(db, tmp_path / "v1.xlsx", values={"KG_ENROLLED": 10000, "KG_PUBLIC_ENROLLED": 6420}))
+    decide(raw, db, first, "approved", account("admin"))
+    second = loaded(db, raw, filled(db, tmp_path / "v2.xlsx", values={"KG_PUBLIC_RATE": 66.6}))
+    row = preview(db, second, 2025).values.set_index("indicator_code").loc["KG_PUBLIC_RATE"]
+    assert (row["current_value"], row["value"], row["change"]) == (pytest.approx(64.2), 66.6, "更正")

@@ -48,8 +48,8 @@ def preview(db_path: Path, submission_id: int, as_of: int | None = None, include
         if as_of is None:
             as_of = max(con.execute("select default_as_of_year(?)", [include_demo]).fetchall()[0][0], year)
         school = bool(row["is_school"])
-        before_values = school_values(con, year) if school else con.execute(
-            "select indicator_code, year, value as current_value from reported_values(true)").df()
+        before_values = school_values(con, year) if school else con.execute(  # reported, or derived from its parts
+            "select indicator_code, year, value as current_value from latest_values(?)", [include_demo]).df()
         before = _statuses(con, school, as_of, include_demo)
         if row["review_status"] != "approved":
             con.execute("begin")

@@ -2,8 +2,8 @@
 
 A year's workbook is due on `report_due` (MM-DD, default 03-31: 次年3月31日) of the next year, or on the
 day `report_due_by_year` gives that year (settings in data/accounts.json). For each unit × year a workbook
-is owed for (expected_reports), up to the last year already due: 已通过, 待审核, 已退回 (to be sent again)
-or 未报送; a returned or missing one past its due day is overdue by N days.
+is owed for (expected_reports), up to last year: 已通过, 待审核, 已退回 (to be sent again) or 未报送; a returned
+or missing one past its due day is overdue by N days (last year's, before its due day, is 未报送 without 逾期).
 """
 
 import re
@@ -50,6 +50,24 @@ def due_date(year: int, settings: dict) -> date:
         raise SettingsError(f"设置 report_due 的值“{text}”不是月日（应写成 03-31，即次年3月31日）") from None
 
 
+MAX_DAYS_TO_SEND = 90
+
+
+def days_to_send(settings: dict) -> int:
+    """How many days a 催报通知 gives the unit (setting reminder_days_to_send, 1 to 90)."""
+    value = settings.get("reminder_days_to_send", 7)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        value = None
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_DAYS_TO_SEND:
+        raise SettingsError(f"设置 reminder_days_to_send 的值“{settings.get('reminder_days_to_send')}”不是 1 到"
+                            f" {MAX_DAYS_TO_SEND} 之间的天数（催报通知给单位的补报期限）")
+    return days
+
+
 def due_rule(settings: dict) -> str:
     """次年3月31日 (and the years that differ), for a caption."""
     rule = due_date(config.PLAN_START_YEAR, {**settings, "report_due_by_year": {}})
@@ -64,7 +82,7 @@ def chinese_date(day: date) -> str:
 
 def receipts(con: duckdb.DuckDBPyConnection, include_demo: bool, today: date, settings: dict,
              last_year: int | None = None) -> pd.DataFrame:
-    """Unit × year (up to the last year already due, or last_year) with its state, due day and days overdue."""
+    """Unit × year (up to last year, or last_year) with its state, due day and days overdue."""
     last_year = today.year - 1 if last_year is None else last_year
     frame = con.execute(
         "select * from report_receipts(?) where year <= ? order by unit = '旗教育局' desc, unit, year",
@@ -72,7 +90,8 @@ def receipts(con: duckdb.DuckDBPyConnection, include_demo: bool, today: date, se
     frame["due_date"] = [due_date(int(y), settings) for y in frame["year"]]
     late = [(today - due).days if state in OWED and today > due else 0 for state, due in zip(frame["state"], frame["due_date"])]
     frame["overdue_days"] = late
-    frame["state_label"] = [STATE_LABELS[s] + (f"，逾期{n}天" if n else "") for s, n in zip(frame["state"], late)]
+    frame["state_label"] = [STATE_LABELS[s] + (f"，逾期{n}天" if n else "") + (f"，另有{p}个待审核" if s == "approved" and p else "")
+                            for s, n, p in zip(frame["state"], late, frame["n_pending"])]
     return frame
 
 
