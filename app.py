@@ -15,6 +15,8 @@ pages = [
     st.Page("pages/ledger.py", title="任务台账", icon=":material/checklist:"),
     st.Page("pages/units.py", title="责任单位", icon=":material/groups:"),
     st.Page("pages/upload.py", title="数据填报", icon=":material/upload_file:"),
+    st.Page("pages/review.py", title="数据审核", icon=":material/approval:"),
+    st.Page("pages/reminders.py", title="报送与催报", icon=":material/notifications_active:"),
     st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
     st.Page("pages/readiness.py", title="验收准备", icon=":material/fact_check:"),
 ]

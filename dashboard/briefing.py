@@ -95,7 +95,13 @@ def gather(con: duckdb.DuckDBPyConnection, as_of: int | None, include_demo: bool
 
 
 def risk_sentence(row) -> str:
-    """What, how far, who leads: one sentence for a target that is missed or at risk."""
+    """What, how far, who leads: one sentence for a target that is missed or at risk, followed by the lead
+    unit's 整改说明 where its workbook gave one (旗教育局：原因…；措施…；计划2026年6月)."""
+    said = queries.rectification_sentence(row)
+    return _risk_sentence(row) + (f"{said}。" if said else "")
+
+
+def _risk_sentence(row) -> str:
     name = row.indicator_name.replace("（当年新增）", "")
     goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
     latest = describe_latest(row)

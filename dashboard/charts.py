@@ -568,14 +568,20 @@ def units_matrix(matrix: pd.DataFrame, as_of: int | None, demo: bool) -> go.Figu
                  source=PLAN_SOURCE)
 
 
+# The reporting-completeness cells: what has come of each unit's workbook for a year (report_receipts.sql).
+RECEIPT_CELLS = {"missing": ("缺报", 0.0), "returned": ("已退回", 1.0), "pending": ("待审核", 2.0), "approved": ("已通过", 3.0)}
+RECEIPT_COLOURS = ["#F4B183", "#F8CBAD", "#FFE699", "#A9D18E"]  # missing, returned, pending, approved
+
+
 def completeness_chart(frame: pd.DataFrame, as_of: int, demo: bool) -> go.Figure:
-    """Workbooks received per unit and year: the reporting-completeness view."""
-    wide = frame.pivot(index="unit", columns="year", values="received")
-    text = wide.map(lambda v: "" if pd.isna(v) else ("缺报" if v == 0 else ("已报" if v == 1 else f"已报×{int(v)}")))
-    z = wide.map(lambda v: float("nan") if pd.isna(v) else (0.0 if v == 0 else 1.0))
+    """Workbooks per unit and year, by what has come of them: the reporting-completeness view."""
+    wide = frame.pivot(index="unit", columns="year", values="state")
+    text = wide.map(lambda v: "" if not isinstance(v, str) else RECEIPT_CELLS[v][0])
+    z = wide.map(lambda v: float("nan") if not isinstance(v, str) else RECEIPT_CELLS[v][1])
+    steps = [[edge, colour] for i, colour in enumerate(RECEIPT_COLOURS) for edge in (i / 4, (i + 1) / 4)]
     fig = go.Figure(go.Heatmap(
         z=z.values, x=[f"{c}年" for c in wide.columns], y=wide.index.tolist(), text=text.values, texttemplate="%{text}",
-        colorscale=[[0, "#F4B183"], [0.5, "#F4B183"], [0.5, "#A9D18E"], [1, "#A9D18E"]], zmin=0, zmax=1,
+        colorscale=steps, zmin=-0.5, zmax=3.5,
         showscale=False, xgap=2, ygap=2, hovertemplate="%{y} %{x}：%{text}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")

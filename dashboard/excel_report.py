@@ -22,7 +22,7 @@ from pipelines.discrepancies import FIELD_LABELS, SEVERITY_LABELS
 from pipelines.exports import Sheet, excel_bytes
 
 from .briefing import Briefing, gather
-from .queries import query, reading
+from .queries import query, reading, rectification_sentence
 
 NUMBER = "#,##0.0#"
 TITLE = "敖汉旗教育高质量发展监测报表"
@@ -89,6 +89,7 @@ def detail_sheets(b: Briefing) -> list[Sheet]:
         "原文": s["source_text"],
         "来源": s["source"].map({"attachment": "附件", "body": "正文"}),
         "含示例数据": s["is_demo"].map({True: "是", False: ""}),
+        "整改说明": [rectification_sentence(r) or "" for r in s.itertuples()],
         "指标代码": s["indicator_code"],
     })
     formats = {name: NUMBER for name in ("目标值", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值")}
@@ -104,7 +105,7 @@ def observation_sheets(b: Briefing) -> list[Sheet]:
             case when s.withdrawn then '已撤回' else '' end as 撤回,
             case when s.is_demo then '是' else '' end as 示例数据, o.sheet_row as 工作表行, o.indicator_code as 指标代码
         from observations o join submissions s using (submission_id) join indicators i using (indicator_code)
-        where (? or not s.is_demo) and o.year <= ?
+        where (? or not s.is_demo) and o.year <= ? and s.review_status = 'approved'  -- pending, returned: not data yet
         order by o.indicator_code, o.year, s.submission_id
         """,
         [b.include_demo, b.as_of],
@@ -122,9 +123,11 @@ def ledger_sheets(b: Briefing) -> list[Sheet]:
         "完成时限": ledger["deadline_text"].str.replace("\n", "；"), "最新进展": ledger["latest_status"],
         "进展说明": ledger["latest_note"], "逾期": ledger["overdue"].map({True: "逾期", False: ""}),
         "应完成日期": ledger["overdue_since"], "正文与附件差异": ledger["discrepancy_notes"],
+        "整改说明": ledger["rectification"],
     })
     widths = {"任务编号": 9, "重点任务": 12, "任务目标": 14, "任务内容": 36, "牵头单位": 12, "责任单位": 16,
-              "完成时限": 14, "最新进展": 10, "进展说明": 14, "逾期": 6, "应完成日期": 11, "正文与附件差异": 16}
+              "完成时限": 14, "最新进展": 10, "进展说明": 14, "逾期": 6, "应完成日期": 11, "正文与附件差异": 16,
+              "整改说明": 24}
     return [_sheet(b, "任务台账", frame, formats={"应完成日期": "yyyy-mm-dd"}, widths=widths, repeat_columns=1)]
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 from pipelines import config
 
 from .data import query, warehouse_ready
-from .queries import Filters, coverage, default_year
+from .queries import Filters, coverage, default_year, pending_reviews
 
 ALL = "全部"
 
@@ -27,6 +27,9 @@ def sidebar() -> Filters:
         as_of = st.selectbox("评估年度", years, index=years.index(default), key=f"as_of_{show_demo}",
                              help="按该年度及以前的数据评估各目标；默认为多数应报单位已报送的最近年度。")
         st.caption(year_note(int(as_of), show_demo))
+        pending = pending_reviews(show_demo)
+        if pending:  # every page says how many workbooks await review (they count once approved)
+            st.caption(f":material/pending_actions: {pending} 个工作簿待审核，审核通过后计入")
         sections = query("select section_no, title from sections order by section_no")
         section_labels = {ALL: None} | {
             f"{config.SECTION_NUMERALS[r.section_no - 1]}、{r.title}": int(r.section_no) for r in sections.itertuples()

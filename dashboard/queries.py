@@ -13,6 +13,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from pipelines.collection.rectify import sentence
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -66,15 +68,17 @@ def statuses(f: Filters) -> pd.DataFrame:
             t.target_year, t.recurring, t.basis, t.source, t.source_text, t.lead_unit, k.text as task_text, i.definition,
             a.status, a.status_label, a.baseline_value, a.baseline_year, a.latest_value, a.latest_year,
             a.latest_text, a.gap, a.required_per_year, a.actual_per_year, a.progress_ratio, a.projected_value,
-            a.detail, a.is_demo
+            a.detail, a.is_demo, r.unit as rectified_by, r.year as rectified_year, r.reason as rectify_reason,
+            r.measures as rectify_measures, r.planned_text as rectify_planned
         from targets t
         join indicators i using (indicator_code)
         join sections s using (section_no)
         join tasks k on k.task_no = t.task_no
         join target_assessments a on a.target_id = t.target_id and a.as_of_year = ? and a.include_demo = ?
+        left join rectification_latest(?, ?) r on r.target_id = t.target_id
         order by t.section_no, t.task_no, t.target_id
         """,
-        [f.as_of, f.show_demo],
+        [f.as_of, f.show_demo, f.show_demo, f.as_of],
     )
     if f.section:
         frame = frame[frame["section_no"] == f.section]
@@ -85,9 +89,23 @@ def statuses(f: Filters) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def rectification_sentence(row) -> str | None:
+    """旗教育局：原因…；措施…；计划2026年6月 — a target's latest 整改说明 (a statuses() row), or None."""
+    if not isinstance(getattr(row, "rectified_by", None), str):
+        return None
+    return sentence(row.rectified_by, row.rectify_reason, row.rectify_measures, row.rectify_planned)
+
+
 def ledger(f: Filters) -> pd.DataFrame:
+    """The task ledger as of the filters, with each task's targets' latest 整改说明 (`rectification`)."""
     frame = query("select * from task_ledger(?, include_demo := ?, report_year := ?)",
                   [ledger_date(f.as_of), f.show_demo, f.as_of])
+    answers = query("select t.task_no, r.target_id, r.unit, r.reason, r.measures, r.planned_text "
+                    "from rectification_latest(?, ?) r join targets t using (target_id) order by r.target_id",
+                    [f.show_demo, f.as_of])
+    said = answers.assign(text=[f"{r.target_id} {sentence(r.unit, r.reason, r.measures, r.planned_text)}"
+                                for r in answers.itertuples()]).groupby("task_no")["text"].agg(" ｜ ".join)
+    frame["rectification"] = [said.get(n, "") for n in frame["task_no"]]
     if f.section:
         frame = frame[frame["section_no"] == f.section]
     if f.unit:
@@ -100,19 +118,11 @@ def submissions(show_demo: bool) -> pd.DataFrame:
     return query(
         """
         select submission_id, unit, year, file_name, received_at, account, n_values, n_progress, n_warnings,
-            is_demo, withdrawn, withdrawn_at, withdrawn_by, sha256
+            is_demo, withdrawn, withdrawn_at, withdrawn_by, sha256, review_status, reviewed_by, reviewed_at, review_note
         from submissions where ? or not is_demo
         order by submission_id desc
         """,
         [show_demo],
-    )
-
-
-def expected_workbooks(last_year: int) -> pd.DataFrame:
-    """Unit × year a workbook is due for (units with indicators from 2022, units with tasks only from 2023)."""
-    return query(
-        "select unit, year from expected_reports() where year <= ? order by unit = '旗教育局' desc, unit, year",
-        [last_year],
     )
 
 
@@ -127,20 +137,21 @@ def default_year(show_demo: bool) -> int:
 
 
 def completeness(show_demo: bool, last_year: int) -> pd.DataFrame:
-    """Workbooks received per unit and year, beside the ones due."""
-    due = expected_workbooks(last_year)
-    got = query(
-        """
-        select unit, year, count(*) as received, max(received_at) as last_received
-        from submissions where not withdrawn and (? or not is_demo)
-            and submission_id not in (select submission_id from school_workbooks)  -- the yearly unit workbook only
-        group by unit, year
-        """,
-        [show_demo],
+    """Yearly workbooks per unit and year due (report_receipts): `received` counts those approved or awaiting
+    review (a returned one is owed again), with the state ('approved', 'pending', 'returned', 'missing')."""
+    frame = query(
+        "select *, n_approved + n_pending as received from report_receipts(?) where year <= ? "
+        "order by unit = '旗教育局' desc, unit, year",
+        [show_demo, last_year],
     )
-    frame = due.merge(got, on=["unit", "year"], how="left")
-    frame["received"] = frame["received"].fillna(0).astype(int)
+    frame["received"] = frame["received"].astype(int)
     return frame
+
+
+def pending_reviews(show_demo: bool = True) -> int:
+    """Workbooks loaded and awaiting review (not counted anywhere yet)."""
+    return int(query("select count(*) as n from submissions where review_status = 'pending' and not withdrawn "
+                     "and (? or not is_demo)", [show_demo])["n"].iloc[0])
 
 
 def indicator_values(code: str, show_demo: bool) -> pd.DataFrame:
@@ -173,8 +184,7 @@ def structure_values(code: str, show_demo: bool) -> pd.DataFrame:
 
 def has_data(f: Filters) -> bool:
     n = query(
-        "select count(*) as n from observations o join submissions s using (submission_id) "
-        "where not s.withdrawn and (? or not s.is_demo)",
+        "select count(*) as n from observations o join counted_submissions(?) s using (submission_id)",
         [f.show_demo],
     )["n"].iloc[0]
     return bool(n)

@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, views
+from dashboard import evidence_ui, queries, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
+from pipelines.collection.review import status_label
 
 ensure_app_shell()
 require_warehouse()
@@ -65,6 +66,7 @@ table = pd.DataFrame({  # what a reader needs first comes first (a phone shows t
     "重点任务": shown["section_title"],
     "任务目标": "（" + shown["key_task_no"].astype(str) + "）" + shown["key_task_title"],
     "正文与附件差异": shown["discrepancy_notes"].fillna(""),
+    "整改说明": shown["rectification"].fillna(""),
 })
 st.dataframe(
     tidy(table), hide_index=True, width="stretch", height=460,
@@ -74,6 +76,7 @@ st.dataframe(
         "已完成（含转入常态化）": st.column_config.CheckboxColumn(),
         "逾期": st.column_config.CheckboxColumn(),
         "正文与附件差异": st.column_config.TextColumn(width="medium"),
+        "整改说明": st.column_config.TextColumn(width="medium"),
     },
 )
 st.caption(f"显示 {len(table)} 项")
@@ -92,14 +95,17 @@ task_no = st.selectbox("任务", shown["task_no"].tolist(), key="ledger_history_
 history = query(
     """
     select s.year as 年度, p.status as 进展状态, p.note as 进展说明, s.unit as 填报单位, s.file_name as 来源工作簿,
-        s.received_at as 收到时间, case when s.is_demo then ? else '' end as 说明
+        s.received_at as 收到时间, s.review_status, s.withdrawn, s.review_note as 审核意见,
+        case when s.is_demo then ? else '' end as 说明
     from task_progress p join submissions s using (submission_id)
-    where p.task_no = ? and not s.withdrawn and (? or not s.is_demo)
+    where p.task_no = ? and (? or not s.is_demo)
     order by s.submission_id desc
     """,
     [config.DEMO_LABEL, task_no, f.show_demo],
 )
 if history.empty:
     st.caption("该任务还没有填报过进展。")
-else:
+else:  # every report, with what became of its workbook (only 已通过 counts in the ledger above)
+    history.insert(6, "审核状态", [status_label(r, w) for r, w in zip(history.pop("review_status"), history.pop("withdrawn"))])
     st.dataframe(tidy(history), hide_index=True, width="stretch")
+evidence_ui.task_evidence(task_no, f.show_demo)

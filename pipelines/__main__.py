@@ -1,4 +1,4 @@
-"""Command line: python -m pipelines build|template|ingest|status|report|user|backup|restore|health (DESIGN.md).
+"""Command line: python -m pipelines build|template|ingest|status|report|user|review|backup|restore|health (DESIGN.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage. Messages are Chinese; a
 traceback is never the message (set PIPELINES_DEBUG=1 to see one).
@@ -77,8 +77,8 @@ def parser() -> argparse.ArgumentParser:
     actions = u.add_subparsers(dest="action", required=True, parser_class=ChineseParser)
     add = actions.add_parser("add", parents=[common], help="新建账号（密码在提示时输入，或用 --password-stdin 从标准输入读取）")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["浏览", "填报", "管理"])
-    add.add_argument("--unit", help="填报账号所属单位")
+    add.add_argument("--role", required=True, choices=["浏览", "填报", "审核", "管理"])
+    add.add_argument("--unit", action="append", help="填报账号所属单位；审核账号所审核的单位（可写多次）")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（不出现在命令行上）")
     remove = actions.add_parser("remove", parents=[common], help="删除账号")
     remove.add_argument("name")
@@ -94,6 +94,9 @@ def parser() -> argparse.ArgumentParser:
     rs.add_argument("file", type=Path, metavar="FILE")
     rs.add_argument("--raw", type=Path, default=config.RAW_DIR, help="恢复到哪个原始数据目录（默认 data/raw）")
     rs.add_argument("--db", type=Path, default=config.DB_PATH)
+    from .collection import cli as review_cli
+
+    review_cli.add_parser(sub, ChineseParser)
     hc = sub.add_parser("health", help="数据仓库是否与原始数据一致（退出码 0 一致，1 不一致或无法检查）")
     hc.add_argument("--raw", type=Path, default=config.RAW_DIR)
     hc.add_argument("--db", type=Path, default=config.DB_PATH)
@@ -250,7 +253,7 @@ def run_user(args) -> int:
         if not accounts:
             print(f"还没有账号（{store.path}）。新建第一个管理账号：python -m pipelines user add 账号名 --role 管理")
         for a in accounts:
-            print(f"{a.name}\t{a.role}\t{a.unit or ''}\t创建于 {a.created_at}")
+            print(f"{a.name}\t{a.role}\t{a.unit or '、'.join(a.units or [])}\t创建于 {a.created_at}")
         return EXIT_OK
     if args.action == "add":
         ensure_warehouse(args.db, args.raw)
@@ -311,8 +314,14 @@ def run_health(args) -> int:
     return EXIT_OK if report.current else EXIT_REJECTED
 
 
+def run_review(args) -> int:
+    from .collection import cli as review_cli
+
+    return review_cli.run(args, ensure_warehouse)
+
+
 COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "status": run_status, "report": run_report,
-            "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health}
+            "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health, "review": run_review}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,13 +3,15 @@
 The intranet has no identity provider, so accounts live in data/accounts.json (created on first use from
 data/accounts.example.json, which also holds the settings). Roles:
   浏览 reads everything and changes nothing;
-  填报 downloads and uploads the workbooks of its own unit;
-  管理 works for every unit and may withdraw a submission.
+  填报 downloads and uploads the workbooks of its own unit, and attaches 佐证材料 to its reports;
+  审核 reviews (approves or returns) the workbooks of the units it is given, one or more; it uploads nothing;
+  管理 works for every unit: uploads, reviews, withdraws a submission.
 """
 
 import functools
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import asdict, dataclass
@@ -21,7 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from . import config
 
-ROLES = {"浏览": "viewer", "填报": "reporter", "管理": "admin"}
+ROLES = {"浏览": "viewer", "填报": "reporter", "审核": "reviewer", "管理": "admin"}
 HASHER = PasswordHasher()  # argon2id, 64 MiB, t=3: about 0.2 s a check on this machine
 
 
@@ -46,16 +48,27 @@ class Account:
     unit: str | None = None  # the unit a 填报 account works for
     password_hash: str = ""
     created_at: str = ""
+    units: list[str] | None = None  # the units a 审核 account reviews
 
     @property
     def is_admin(self) -> bool:
         return self.role == "管理"
 
+    @property
+    def is_reviewer(self) -> bool:
+        """May review the workbooks of some unit (管理: of every unit)."""
+        return self.is_admin or (self.role == "审核" and bool(self.units))
+
     def may_report_for(self, unit: str | None) -> bool:
         return self.is_admin or (self.role == "填报" and unit is not None and unit == self.unit)
 
+    def may_review(self, unit: str | None) -> bool:
+        """Whether this account may approve or return a workbook of the unit."""
+        return self.is_admin or (self.role == "审核" and unit is not None and unit in (self.units or []))
+
     def label(self) -> str:
-        return f"{self.name}（{self.role}{'，' + self.unit if self.unit else ''}）"
+        scope = self.unit or "、".join(self.units or [])
+        return f"{self.name}（{self.role}{'，' + scope if scope else ''}）"
 
 
 def accounts_path() -> Path:
@@ -94,7 +107,8 @@ class AccountStore:
     def get(self, name: str) -> Account | None:
         return next((a for a in self.all() if a.name == name), None)
 
-    def add(self, name: str, role: str, unit: str | None, password: str, units: list[str]) -> Account:
+    def add(self, name: str, role: str, unit: str | list[str] | None, password: str, units: list[str]) -> Account:
+        """unit: the 填报 account's unit, or the 审核 account's units (a list, or names split by ，、,)."""
         name = name.strip()
         if not name:
             raise AccountError("账号名不能为空")
@@ -102,15 +116,25 @@ class AccountStore:
             raise AccountError(f"账号“{name}”已存在")
         if role not in ROLES:
             raise AccountError(f"角色“{role}”无效，应为：{'、'.join(ROLES)}")
+        given = unit_names(unit)
+        for one in given:
+            if one not in units:
+                raise AccountError(f"单位“{one}”不需要填报或不存在，可选：{'、'.join(units)}")
+        reviewed = None
         if role == "填报":
-            if not unit:
-                raise AccountError("填报账号须指定单位（--unit）")
-            if unit not in units:
-                raise AccountError(f"单位“{unit}”不需要填报或不存在，可选：{'、'.join(units)}")
-        elif unit:
+            if len(given) != 1:
+                raise AccountError("填报账号须指定单位（--unit），且只能指定一个")
+            unit = given[0]
+        elif role == "审核":
+            if not given:
+                raise AccountError("审核账号须指定所审核的单位（--unit，可以写多次）")
+            unit, reviewed = None, given
+        elif given:
             raise AccountError(f"{role}账号不属于某个单位，不要指定 --unit")
+        else:
+            unit = None
         check_password(password)
-        account = Account(name, role, unit, HASHER.hash(password), datetime.now().isoformat(timespec="seconds"))
+        account = Account(name, role, unit, HASHER.hash(password), datetime.now().isoformat(timespec="seconds"), reviewed)
         data = self._load()
         data.setdefault("accounts", []).append(asdict(account))
         self._save(data)
@@ -144,6 +168,13 @@ class AccountStore:
         return account
 
 
+def unit_names(unit: str | list[str] | None) -> list[str]:
+    """Unit names as given: one, several (a list, or one string split by ，、,), none; each once, in order."""
+    parts = unit if isinstance(unit, list) else [unit or ""]
+    names = [n.strip() for part in parts for n in re.split(r"[，、,]", part or "")]
+    return list(dict.fromkeys(n for n in names if n))
+
+
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
@@ -159,6 +190,15 @@ DEFAULT_SETTINGS = {
     "max_lockout_seconds": 3600,
     # A session ends after this many minutes without activity.
     "session_timeout_minutes": 30,
+    # 催报 (collection.reminders): a year's workbook is due on this day (MM-DD) of the next year; single years
+    # may have their own day ({"2025": "2026-04-30"}); a notice asks for the workbook within this many days.
+    "report_due": "03-31",
+    "report_due_by_year": {},
+    "reminder_days_to_send": 7,
+    "notice_issuer": "旗委教育工作领导小组办公室",
+    # The group robot told of overdue units (collection.webhook): off unless enabled, with its address;
+    # kind "dingtalk" (钉钉, with its 加签 secret if the robot has one) or "wecom" (企业微信).
+    "reminder_webhook": {"enabled": False, "kind": "dingtalk", "url": "", "secret": ""},
 }
 
 

@@ -3,7 +3,11 @@
 data/raw/submissions/log.jsonl holds one JSON object per line, in the order things happened:
 {"event": "accepted", "sha256", "path", "file_name", "unit", "year", "received_at", "is_demo", "account"}
 {"event": "withdrawn", "sha256", "at", "by", "reason"}
-`build` replays it, so the warehouse can always be rebuilt from data/raw alone.
+{"event": "review", "sha256", "decision" ('approved' or 'returned'), "at", "by", "note"}
+{"event": "evidence", "sha256" (the file's), "workbook_sha256", "task_no", "path", "file_name", "kind", "size",
+ "at", "by"}
+`build` replays it, so the warehouse can always be rebuilt from data/raw alone. A 佐证材料 file is archived
+beside its workbook (<year>/<unit>/佐证材料/), named as a workbook is.
 """
 
 import hashlib
@@ -134,12 +138,31 @@ def tidy_archive(raw_dir: Path, everything: bool = False) -> list[str]:
             notes.append(f"已删除上次中断的载入留下的未写完文件：{relative}")
             continue
         if named is None:
-            named = {e.get("path") for e in read_log(raw_dir) if e.get("event") == "accepted"}
+            named = named_paths(read_log(raw_dir))
         if relative not in named:
             path.unlink()
             notes.append(f"已删除上次中断的载入留下的、未记入日志的文件：{relative}（该次载入没有完成，需要时请重新载入）")
     marker.unlink(missing_ok=True)
     return notes
+
+
+def named_paths(events: list[dict]) -> set[str]:
+    """The archived files the log names: accepted workbooks and the 佐证材料 attached to them."""
+    return {e.get("path") for e in events if e.get("event") in ("accepted", "evidence")}
+
+
+def _store(raw_dir: Path, relative: Path, data: bytes, event: dict) -> None:
+    """Write a file into the archive and log its event; a crash in between leaves the marker naming it."""
+    marker = _storing_marker(raw_dir)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(relative.as_posix(), encoding="utf-8")
+    _write_durably(submissions_dir(raw_dir) / relative, data)
+    jsonlog.append(log_path(raw_dir), event)
+    marker.unlink()
+
+
+def archived_name(received_at: datetime, sha: str, file_name: str) -> str:
+    return f"{received_at:%Y%m%dT%H%M%S}_{sha[:8]}_{safe_file_name(file_name)}"
 
 
 def archive(raw_dir: Path, data: bytes, file_name: str, unit: str, year: int, received_at: datetime,
@@ -152,17 +175,40 @@ def archive(raw_dir: Path, data: bytes, file_name: str, unit: str, year: int, re
     for event in read_log(raw_dir) if events is None else events:
         if event.get("event") == "accepted" and event["sha256"] == sha:
             return entry_of(event)
-    folder = Path(config.DEMO_DIR) if is_demo else Path()
-    relative = folder / str(year) / safe_file_name(unit) / f"{received_at:%Y%m%dT%H%M%S}_{sha[:8]}_{safe_file_name(file_name)}"
-    marker = _storing_marker(raw_dir)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(relative.as_posix(), encoding="utf-8")
-    _write_durably(submissions_dir(raw_dir) / relative, data)
+    relative = unit_folder(unit, year, is_demo) / archived_name(received_at, sha, file_name)
     entry = Entry(sha, relative.as_posix(), file_name, unit, year, received_at.isoformat(timespec="seconds"), is_demo, account)
-    jsonlog.append(log_path(raw_dir), asdict(entry))
-    marker.unlink()
+    _store(raw_dir, relative, data, asdict(entry))
     return entry
+
+
+def unit_folder(unit: str, year: int, is_demo: bool) -> Path:
+    """Where a unit's workbooks of a year are archived (relative to the submissions folder)."""
+    return (Path(config.DEMO_DIR) if is_demo else Path()) / str(year) / safe_file_name(unit)
+
+
+def archive_evidence(raw_dir: Path, data: bytes, file_name: str, workbook: dict, task_no: int, kind: str,
+                     by: str | None, at: datetime) -> dict:
+    """Store a 佐证材料 file beside its workbook and log it (call with the writers' lock held); the log event.
+
+    workbook: the workbook's unit, year, is_demo and sha256 (its `accepted` event or submissions row).
+    """
+    sha = sha256_of(data)
+    relative = (unit_folder(workbook["unit"], workbook["year"], bool(workbook["is_demo"])) / config.EVIDENCE_DIR
+                / archived_name(at, sha, file_name))
+    event = {"event": "evidence", "sha256": sha, "workbook_sha256": workbook["sha256"], "task_no": int(task_no),
+             "path": relative.as_posix(), "file_name": file_name, "kind": kind, "size": len(data),
+             "at": at.isoformat(timespec="seconds"), "by": by}
+    _store(raw_dir, relative, data, event)
+    return event
 
 
 def log_withdrawal(raw_dir: Path, sha: str, by: str | None, reason: str | None, at: datetime) -> None:
     jsonlog.append(log_path(raw_dir), {"event": "withdrawn", "sha256": sha, "at": at.isoformat(timespec="seconds"), "by": by, "reason": reason})
+
+
+def log_review(raw_dir: Path, sha: str, decision: str, by: str | None, note: str | None, at: datetime) -> dict:
+    """A review decision ('approved' or 'returned') appended to the log (call with the writers' lock held)."""
+    event = {"event": "review", "sha256": sha, "decision": decision, "at": at.isoformat(timespec="seconds"), "by": by,
+             "note": note}
+    jsonlog.append(log_path(raw_dir), event)
+    return event

@@ -1,4 +1,5 @@
-"""The audit trail: every sign-in, upload, load, refusal and withdrawal, append-only under data/raw/audit/.
+"""The audit trail: every sign-in, upload, load, refusal, withdrawal, review decision, 佐证材料 and 催报,
+append-only under data/raw/audit/.
 
 Each event is one JSON line in data/raw/audit/audit.jsonl (the record that counts) and one row of the
 warehouse's `audit` table (so that 管理 can read it at once); `build` reloads the table from the log.
@@ -23,6 +24,10 @@ EVENTS = {
     "duplicate": "重复文件",
     "withdrawal": "撤回",
     "account": "账号变更",
+    "review_approved": "审核通过",
+    "review_returned": "退回",
+    "evidence": "佐证材料",
+    "reminder": "催报",
 }
 COLUMNS = ["occurred_at", "event", "account", "result", "file_name", "sha256", "submission_id", "source", "detail"]
 

@@ -70,6 +70,27 @@ PROGRESS_STATUSES = {
     "常态化推进": "ongoing",
 }
 
+# 整改说明 (issue 13): the workbook's third sheet, for the targets the unit leads that were lagging as of
+# the year before the workbook's (config.LAGGING_STATUSES); the three answers are typed by the unit.
+SHEET_RECTIFICATION = "整改说明"
+RECTIFICATION_COLUMNS = ("目标编号", "目标", "状态", "原因分析", "整改措施", "计划完成时间")
+RECTIFICATION_ANSWERS = ("原因分析", "整改措施", "计划完成时间")
+RECTIFICATION_LATEST_YEAR = 2035  # a planned date after this is not a plan
+
+# Review (审核): a loaded workbook counts once a reviewer approves it (DESIGN.md, "Review").
+REVIEW_LABELS = {"pending": "待审核", "approved": "已通过", "returned": "已退回"}
+WITHDRAWN_LABEL = "已撤回"
+
+# 佐证材料 (evidence) attached to a task-progress report: these kinds, checked by content, at most this size
+# (the proxy's request limit of 6 MB holds a 5 MB file with its framing, as for a workbook).
+EVIDENCE_KINDS = {"pdf": (".pdf",), "jpg": (".jpg", ".jpeg"), "png": (".png",), "docx": (".docx",)}
+EVIDENCE_KIND_LABELS = {"pdf": "PDF 文件", "jpg": "JPG 图片", "png": "PNG 图片", "docx": "Word 文档（.docx）"}
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+EVIDENCE_DIR = "佐证材料"  # beside the workbook: submissions/<year>/<unit>/佐证材料/
+
+# 催报: a year's workbook is due on this day of the next year (settings may change it, and set single years).
+REPORT_DUE_MONTH_DAY = "03-31"
+
 # Ingest checks.
 JUMP_WARNING_SHARE = 0.5  # a change of more than half from last year is worth a second look
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

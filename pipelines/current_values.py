@@ -4,8 +4,8 @@ The check of a workbook compares its values with the current ones (a jump from l
 parts reported earlier). `build` replays hundreds of workbooks; asking the warehouse's view after each
 one grew with the archive, so the replay keeps the values here, and `ingest` fills the same store from
 the warehouse for the years it needs: one rule for both, the one of latest_observations.sql
-(the latest report of a workbook not withdrawn; else a rate derived from its parts when the
-denominator is above 0).
+(the latest report of a workbook that counts — approved and not withdrawn; else a rate derived from its
+parts when the denominator is above 0). A workbook added here counts once it is approved (`decide`).
 """
 
 from collections import defaultdict
@@ -20,6 +20,7 @@ class CurrentValues:
         self._con = con
         self._loaded: set[int] = set()
         self._reports: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)  # in submission order
+        self._counted: set[int] = set()
         self._withdrawn: set[int] = set()
 
     def _year(self, year: int) -> None:
@@ -28,22 +29,29 @@ class CurrentValues:
         self._loaded.add(year)
         rows = self._con.execute(
             """
-            select o.indicator_code, o.value, o.submission_id, s.withdrawn
+            select o.indicator_code, o.value, o.submission_id, s.review_status = 'approved' and not s.withdrawn
             from observations as o join submissions as s using (submission_id)
             where o.year = ? order by o.submission_id
             """,
             [year],
         ).fetchall()
-        for code, value, submission_id, withdrawn in rows:
+        for code, value, submission_id, counts in rows:
             self._reports[(code, year)].append((submission_id, value))
-            if withdrawn:
-                self._withdrawn.add(submission_id)
+            if counts:
+                self._counted.add(submission_id)
 
     def add(self, submission_id: int, observations) -> None:
-        """A loaded workbook's values: (indicator_code, year, value) rows."""
+        """A loaded workbook's values: (indicator_code, year, value) rows; they count once it is approved."""
         for code, year, value in observations:
             self._year(year)  # from the warehouse first, so that the new value comes after its values
             self._reports[(code, year)].append((submission_id, value))
+
+    def decide(self, submission_id: int, approved: bool) -> None:
+        """A review decision: an approved workbook's values count, a returned one's do not."""
+        if approved:
+            self._counted.add(submission_id)
+        else:
+            self._counted.discard(submission_id)
 
     def withdraw(self, submission_id: int) -> None:
         self._withdrawn.add(submission_id)
@@ -51,7 +59,7 @@ class CurrentValues:
     def reported(self, code: str, year: int) -> float | None:
         self._year(year)
         for submission_id, value in reversed(self._reports.get((code, year), ())):
-            if submission_id not in self._withdrawn:
+            if submission_id in self._counted and submission_id not in self._withdrawn:
                 return value
         return None
 

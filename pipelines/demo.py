@@ -2,8 +2,10 @@
 
 The values are invented but plausible for a banner of 敖汉旗's size (about 18,000 high-school-stage
 students, 10,000 children in kindergartens, 170 schools); some targets are met, some missed, some not
-reported, and one workbook is corrected by a later one. They are written with the same template code a
-unit downloads, archived under data/raw/submissions/demo/ as demo, and loaded by the default build.
+reported, and one workbook is corrected by a later one; the 2025 workbooks explain some lagging targets
+(整改说明). They are written with the same template code a unit downloads, archived under
+data/raw/submissions/demo/ as demo, each approved by the reviewer (示例数据) two days after it arrives, and
+loaded by the default build.
 
     python -m pipelines.demo [--raw DIR]     regenerate (replaces the demo part of the archive)
 """
@@ -12,18 +14,21 @@ import argparse
 import json
 import shutil
 import tempfile
-from datetime import datetime
-from io import BytesIO
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
-import openpyxl
+import duckdb
 
 from . import config
 from .archive import log_path, read_log, submissions_dir
 from .build import build
+from .collection.review import record_decision
 from .ingest import ingest_file
 from .schools.demo import demo_school_books
-from .template import VALUE_HEADER_ROW, make_template, template_file_name
+from .template import fill, make_template, template_file_name
 from .warehouse import connect
 from .writer_lock import writer_lock
 
@@ -172,28 +177,40 @@ def progress_for(task_no: int, year: int, ongoing: bool) -> str:
     return "推进中" if year == config.PLAN_START_YEAR or not ongoing else "常态化推进"
 
 
-def fill(wb: openpyxl.Workbook, values: dict[str, object], notes: dict[str, str],
-         progress: dict[int, tuple[str, str]]) -> bytes:
-    """Type values into a template as a person would, and save it."""
-    sheet = wb[config.SHEET_VALUES]
-    for row in range(VALUE_HEADER_ROW + 1, sheet.max_row + 1):
-        code = sheet.cell(row, 1).value
-        if code in values:
-            sheet.cell(row, 5).value = values[code]
-        if code in notes:
-            sheet.cell(row, 6).value = notes[code]
-    tasks = wb[config.SHEET_PROGRESS]
-    for row in range(VALUE_HEADER_ROW + 1, tasks.max_row + 1):
-        number = tasks.cell(row, 1).value
-        if number in progress:
-            tasks.cell(row, 3).value, tasks.cell(row, 4).value = progress[number]
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+# 整改说明 in the 2025 workbooks, for targets lagging as of 2024 (the rest of the sheet is left blank, with
+# the check's warning): (原因分析, 整改措施, 计划完成时间) as a unit would type them.
+RECTIFY: dict[tuple[str, int], dict[str, tuple[str, str, str]]] = {
+    ("旗教育局", 2025): {
+        "T03-1": ("新惠中学省级优质高中评估中实验室和图书馆建设未达标", "2026年追加专项资金完成实验室改造，迎接复评", "2026年10月"),
+        "T14-1": ("特殊教育学校新校址用地手续未办结，工程未开工", "协调自然资源局办结用地手续，年内开工建设", "2026年9月"),
+        "B28-1": ("新惠中学学生餐厅项目资金分两年下达，主体工程2025年开工", "加快施工进度，确保秋季学期投入使用", "2026年8月"),
+        "T92-1": ("部分乡村学校距离光缆主干线远，施工成本高", "与通信运营商签订协议，分两批完成乡村学校千兆接入", "2026年6月"),
+    },
+    ("旗财政局", 2025): {
+        "T83-1": ("普通高中历史债务规模大，年度化债资金有限", "统筹一般公共预算和专项债置换，按季度化解剩余债务", "2026年6月"),
+    },
+    ("旗委宣传部", 2025): {
+        "T65-1": ("部分乡村学校校园环境改造资金不足，创建申报积极性不高", "联合教育局开展专项指导，每年推荐10所以上学校申报", "2027年12月"),
+    },
+    ("旗人社局", 2025): {
+        "T36-1": ("高级岗位总量受编制结构限制，年度核增有限", "会同编办、教育局分年度调整岗位结构，2026年核增高级岗位80个", "2026年12月"),
+    },
+}
+APPROVAL_DELAY = timedelta(days=2, hours=-1)  # the reviewer's approval, two days after a demo workbook arrives
 
 
-def demo_workbooks(con) -> list[tuple[str, int, datetime, str, bytes]]:
-    """(unit, year, received_at, file name, bytes) for every demo workbook, in the order received."""
+@dataclass
+class DemoBook:
+    unit: str
+    year: int
+    received_at: datetime
+    file_name: str
+    make: Callable[[duckdb.DuckDBPyConnection], bytes]  # the workbook, from the warehouse as it is then
+
+
+def demo_books(con) -> list[DemoBook]:
+    """Every demo workbook, in the order received; each is made when it arrives (its 整改说明 sheet lists
+    the targets lagging as of its year's previous one, from the demo workbooks approved before it)."""
     from .reporting import led_tasks, reporting_units, workbook_rows
 
     ongoing = dict(con.execute("select task_no, ongoing from tasks").fetchall())
@@ -213,43 +230,66 @@ def demo_workbooks(con) -> list[tuple[str, int, datetime, str, bytes]]:
             slip = (unit, year) == SLIP[:2]
             if slip:
                 values = {**values, SLIP[2]: SLIP[3]}
-            data = fill(make_template(con, unit, year), values, notes, progress)
-            books.append((unit, year, received_at(i, year), template_file_name(unit, year), data))
+            answers = RECTIFY.get((unit, year), {})
+            books.append(DemoBook(unit, year, received_at(i, year), template_file_name(unit, year),
+                                  partial(_filled, unit=unit, year=year, values=values, notes=notes, progress=progress,
+                                          answers=answers)))
             if slip:
-                corrected = fill(make_template(con, unit, year), {SLIP[2]: VALUES[SLIP[2]][year]}, {SLIP[2]: CORRECTION_NOTE}, {})
-                books.append((unit, year, received_at(i, year, version=1), f"{unit}_{year}年度监测填报_更正.xlsx", corrected))
-    books += demo_school_books(con)  # issue 12: 旗教育局's school and kindergarten workbooks
-    return sorted(books, key=lambda b: b[2])
+                books.append(DemoBook(unit, year, received_at(i, year, version=1), f"{unit}_{year}年度监测填报_更正.xlsx",
+                                      partial(_filled, unit=unit, year=year, values={SLIP[2]: VALUES[SLIP[2]][year]},
+                                              notes={SLIP[2]: CORRECTION_NOTE}, progress={}, answers={})))
+    for unit, year, when, name, data in demo_school_books(con):  # issue 12: 旗教育局's school workbooks
+        books.append(DemoBook(unit, year, when, name, lambda _con, data=data: data))
+    return sorted(books, key=lambda b: b.received_at)
+
+
+def _filled(con, unit: str, year: int, values: dict, notes: dict, progress: dict, answers: dict) -> bytes:
+    return fill(make_template(con, unit, year), values, notes, progress, answers)
 
 
 def remove_demo(raw_dir: Path) -> None:
-    """Take the demo part out of the archive (the only thing ever removed from data/raw)."""
+    """Take the demo part out of the archive (the only thing ever removed from data/raw): the demo workbooks
+    and every event about them (their approvals)."""
     shutil.rmtree(submissions_dir(raw_dir) / config.DEMO_DIR, ignore_errors=True)
-    kept = [e for e in read_log(raw_dir) if not e.get("is_demo")]
+    events = read_log(raw_dir)
+    demo = {e["sha256"] for e in events if e.get("event") == "accepted" and e.get("is_demo")}
+    kept = [e for e in events if not e.get("is_demo") and e.get("sha256") not in demo
+            and e.get("workbook_sha256") not in demo]
     path = log_path(raw_dir)
     if path.exists():
         path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in kept), encoding="utf-8")
 
 
 def generate(raw_dir: Path) -> int:
-    """Write and archive every demo workbook through the real ingest path; returns how many."""
+    """Write and archive every demo workbook through the real ingest path, each approved; returns how many."""
     with writer_lock(None, raw_dir, purpose="重新生成示例数据"):
         remove_demo(raw_dir)
         return _generate(raw_dir)
 
 
 def _generate(raw_dir: Path) -> int:
+    """In time order: each workbook arrives (made from the warehouse as it is then) and is approved two days later."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.duckdb"
         build(raw_dir, db, include_demo=False)
         with connect(db, read_only=True) as con:
-            books = demo_workbooks(con)
-        for _unit, _year, when, name, data in books:
-            path = Path(tmp) / name
+            books = demo_books(con)
+        timeline = sorted([(b.received_at, 0, b) for b in books] + [(b.received_at + APPROVAL_DELAY, 1, b) for b in books],
+                          key=lambda t: (t[0], t[1]))
+        loaded: dict[int, int] = {}
+        for when, is_approval, book in timeline:
+            if is_approval:
+                record_decision(raw_dir, db, loaded[id(book)], "approved", config.DEMO_LABEL, when)
+                continue
+            with connect(db, read_only=True) as con:
+                data = book.make(con)
+            path = Path(tmp) / book.file_name
             path.write_bytes(data)
-            result = ingest_file(path, raw_dir, db, file=name, account="示例数据", is_demo=True, received_at=when)
+            result = ingest_file(path, raw_dir, db, file=book.file_name, account=config.DEMO_LABEL, is_demo=True,
+                                 received_at=when)
             if result.outcome != "loaded":
                 raise SystemExit(f"示例数据未能载入：{result.message}\n" + "\n".join(map(str, result.problems)))
+            loaded[id(book)] = result.submission_id
     return len(books)
 
 

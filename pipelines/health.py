@@ -2,7 +2,7 @@
 
 Current means a rebuild would change nothing that the raw folder says: the plan inputs (notice, task
 list, reference data) give the same tables, every workbook of the archive's log is loaded (and every
-withdrawal applied), every audit line is in the `audit` table, and the archive holds no file that the log
+withdrawal, review decision and 佐证材料 applied), every audit line is in the `audit` table, and the archive holds no file that the log
 does not name (nor the log a file the archive lacks). Exit status 0 when current, 1 when not (the text
 says what differs and what to do) or when it cannot be checked.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from . import audit, buildinfo, config, jsonlog
-from .archive import PARTIAL, STORING, log_path, submissions_dir
+from .archive import PARTIAL, STORING, log_path, named_paths, submissions_dir
 from .problems import InputError
 from .warehouse import WarehouseBusy, connect, create_schema
 
@@ -66,16 +66,19 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
             report.lines.append(f"提示：{path} 的最后一行没有写完（上次写入中断），下一次载入或重建时会自动移到 {path.name}.torn")
     accepted = [e for e in events if e.get("event") == "accepted"]
     withdrawn = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
+    decided = {e["sha256"]: e["decision"] for e in events if e.get("event") == "review"}  # the last decision counts
+    attached = [e for e in events if e.get("event") == "evidence"]
     real = [e for e in accepted if not e.get("is_demo")]
     report.lines.append(f"原始数据：{raw_dir}（归档工作簿 {len(accepted)} 个，其中示例数据 {len(accepted) - len(real)} 个；"
-                        f"撤回 {len(withdrawn)} 次；审计记录 {audit_lines} 条）")
+                        f"撤回 {len(withdrawn)} 次；审核决定 {sum(e.get('event') == 'review' for e in events)} 次；"
+                        f"佐证材料 {len(attached)} 个；审计记录 {audit_lines} 条）")
     if real:
         last = max(real, key=lambda e: e["received_at"])
         report.lines.append(f"最近一次载入：{last['received_at'].replace('T', ' ')}，{last['unit']} {last['year']}年度"
                             f"“{last['file_name']}”（{last.get('account') or '命令行'}）")
     else:
         report.lines.append("最近一次载入：还没有各单位上传的工作簿（只有示例数据）")
-    _check_archive_files(raw_dir, accepted, report)
+    _check_archive_files(raw_dir, events, report)
 
     if not db_path.exists():
         report.findings.append(f"数据仓库 {db_path} 不存在")
@@ -94,6 +97,7 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
     try:
         with connect(db_path, read_only=True, wait=CHECK_WAIT_SECONDS) as con:
             _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report)
+            _check_collection(con, accepted, decided, attached, report)
     except WarehouseBusy:
         report.findings.append(f"数据仓库正被其他程序写入（已等待 {CHECK_WAIT_SECONDS:.0f} 秒），无法检查")
         report.advice = "稍后再运行 health；若一直如此，查看是哪个程序占用数据仓库"
@@ -102,9 +106,9 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
     return report
 
 
-def _check_archive_files(raw_dir: Path, accepted: list[dict], report: HealthReport) -> None:
+def _check_archive_files(raw_dir: Path, events: list[dict], report: HealthReport) -> None:
     folder = submissions_dir(raw_dir)
-    logged = {e["path"] for e in accepted}
+    logged = named_paths(events)
     on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*")
                if p.is_file() and p.name not in (config.SUBMISSIONS_LOG, STORING)
                and not p.name.endswith((PARTIAL, ".torn"))} if folder.is_dir() else set()
@@ -137,6 +141,19 @@ def _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, repor
         report.findings.append(f"数据仓库的审计表比原始数据中的审计日志多 {audit_rows - audit_lines} 条（审计日志可能被截断）")
     if inputs is not None and (changed := _changed_plan_tables(con, inputs)):
         report.findings.append("方案文件或参考数据在上次重建后有改动，这些表与原始数据不同：" + "、".join(changed))
+
+
+def _check_collection(con, accepted: list[dict], decided: dict[str, str], attached: list[dict],
+                      report: HealthReport) -> None:
+    """Review decisions and 佐证材料 as the log has them (issue 13)."""
+    rows = con.execute("select sha256, file_name, review_status from submissions").fetchall()
+    if differ := [name for sha, name, status in rows if status != decided.get(sha, "pending")]:
+        report.findings.append(f"{len(differ)} 个工作簿的审核状态与日志不同：" + _names(differ))
+    loaded = {sha for sha, _, _ in rows}
+    expected = sum(e["workbook_sha256"] in loaded for e in attached)
+    have = con.execute("select count(*) from evidence").fetchall()[0][0]
+    if have != expected:
+        report.findings.append(f"日志记载的佐证材料 {expected} 个，数据仓库中有 {have} 个")
 
 
 def _changed_plan_tables(con: duckdb.DuckDBPyConnection, inputs) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import audit
+from . import audit, config
 from .accounts import Account
 from .archive import archive, log_withdrawal, read_log, sha256_of_file
 from .load_submissions import load_one
@@ -65,12 +65,14 @@ def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str) -> Ingest
         return _refused(file, [large])
     sha = sha256_of_file(path)
     known = con.execute(
-        "select file_name, received_at, unit, year from submissions where sha256 = ? order by submission_id limit 1", [sha]
+        "select file_name, received_at, unit, year, review_status, review_note, withdrawn, submission_id from submissions "
+        "where sha256 = ? order by submission_id limit 1", [sha]
     ).fetchall()
     if known:
-        name, when, unit, year = known[0]
+        name, when, unit, year, status, note, withdrawn, number = known[0]
+        state = review_state_sentence(number, status, note, withdrawn)
         return IngestResult(file, "duplicate", unit=unit, year=year,
-                            message=f"“{file}”与 {when:%Y-%m-%d %H:%M} 载入的“{name}”内容完全相同，未重复载入")
+                            message=f"“{file}”与 {when:%Y-%m-%d %H:%M} 载入的“{name}”内容完全相同，未重复载入（{state}）")
     try:
         book = read_book(path, file)
         if is_school_book(book):  # issue 12: 旗教育局's school and kindergarten workbook
@@ -89,18 +91,31 @@ def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str) -> Ingest
     return result
 
 
+def review_state_sentence(submission_id: int, status: str, note: str | None, withdrawn: bool) -> str:
+    """填报 #12 待审核 / 已通过 / 已退回：原因 / 已撤回."""
+    if withdrawn:
+        return f"填报 #{submission_id} {config.WITHDRAWN_LABEL}"
+    return f"填报 #{submission_id} {config.REVIEW_LABELS[status]}" + (f"：{note}" if status == "returned" and note else "")
+
+
+CHANGE_COLUMNS = ["indicator_code", "name", "unit", "year", "current_value", "value", "change", "note"]
+
+
+def change_of(value: float, current: float | None) -> str:
+    """新增, 更正 or 不变: a typed value against the one that counts now."""
+    return "新增" if current is None or pd.isna(current) else ("不变" if abs(value - current) < 1e-9 else "更正")
+
+
 def changes_against_current(checked: Checked, ctx: Context) -> pd.DataFrame:
-    """Each reported value beside the reported value it would replace (for showing before loading)."""
+    """Each reported value beside the reported value it would replace (for showing before loading): the value
+    that counts now, from approved workbooks (what a reviewer's approval of this one would change)."""
     frame = checked.observations.copy()
     frame["current_value"] = [ctx.values.reported(code, year) for code, year in zip(frame["indicator_code"], frame["year"])]
     frame["current_value"] = frame["current_value"].astype(float)
     frame["name"] = [ctx.indicators[code]["name"] for code in frame["indicator_code"]]
     frame["unit"] = [ctx.indicators[code]["unit"] for code in frame["indicator_code"]]
-    frame["change"] = [
-        "新增" if pd.isna(current) else ("不变" if abs(value - current) < 1e-9 else "更正")
-        for value, current in zip(frame["value"], frame["current_value"])
-    ]
-    return frame[["indicator_code", "name", "unit", "year", "current_value", "value", "change", "note"]]
+    frame["change"] = [change_of(v, c) for v, c in zip(frame["value"], frame["current_value"])]
+    return frame[CHANGE_COLUMNS]
 
 
 def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = None, account: str | None = None,
@@ -144,9 +159,8 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
                     received_at or datetime.now().replace(microsecond=0), is_demo, who, events)
     con.execute("begin")
     try:
+        # Loaded as 待审核: nothing counts (no judgment changes) until a reviewer approves it (collection.review).
         result.submission_id = load_one(con, checked, entry)
-        # A school workbook changes the acceptance judgments only; a unit's workbook the targets only.
-        refresh_readiness(con, {checked.year}) if isinstance(checked, SchoolChecked) else refresh_assessments(con)
         loaded = (checked.summary() if isinstance(checked, SchoolChecked)
                   else f"{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个")
         if not is_demo:
@@ -157,9 +171,12 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
         con.execute("rollback")
         raise
     result.outcome = "loaded"
+    answers = len(checked.rectifications)
     result.message = (
         f"已载入“{file}”：{loaded}" + ("" if isinstance(checked, SchoolChecked) else f"，任务进展 {len(checked.progress)} 项")
+        + (f"，整改说明 {answers} 项" if answers else "")
         + (f"，警告 {len(checked.warnings)} 条" if checked.warnings else "")
+        + f"。填报 #{result.submission_id} 待审核：审核通过后计入各页面和报表"
     )
     return result
 

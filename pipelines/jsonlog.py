@@ -59,7 +59,7 @@ def has_unfinished_line(path: Path) -> bool:
 def repair_tail(path: Path, what: str = "操作") -> str | None:
     """Move an unfinished last line aside (call with the writers' lock held); a sentence saying so, or None.
 
-    what: what a line of this log records (载入或撤回, 审计记录), for the sentence.
+    what: what a line of this log records (载入、撤回、审核或佐证材料保存; 审计记录), for the sentence.
     """
     if not has_unfinished_line(path):
         return None

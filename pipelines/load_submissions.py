@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from .archive import Entry, entry_of, submissions_dir
+from .collection import evidence, review
 from .problems import InputError, Problem
 from .schools.check import Context as SchoolContext
 from .schools.check import SchoolChecked, check_school_book, is_school_book
@@ -36,6 +37,7 @@ class Batch:
     submissions: list[dict] = field(default_factory=list)
     observations: list[pd.DataFrame] = field(default_factory=list)
     progress: list[pd.DataFrame] = field(default_factory=list)
+    rectifications: list[pd.DataFrame] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     by_sha: dict[str, int] = field(default_factory=dict)
 
@@ -52,6 +54,7 @@ class Batch:
         })
         self.observations.append(checked.observations.assign(submission_id=submission_id))
         self.progress.append(checked.progress.assign(submission_id=submission_id))
+        self.rectifications.append(checked.rectifications.assign(submission_id=submission_id))
         self.warnings += [{"submission_id": submission_id, "sheet": w.sheet, "row": w.row, "column": w.column,
                            "reason": w.reason} for w in checked.warnings]
         return submission_id
@@ -63,6 +66,7 @@ class Batch:
         insert_frame(con, "submissions", pd.DataFrame(self.submissions, columns=SUBMISSION_COLUMNS).astype({"account": object}))
         insert_frame(con, "observations", pd.concat(self.observations, ignore_index=True))
         insert_frame(con, "task_progress", pd.concat(self.progress, ignore_index=True))
+        insert_frame(con, "rectifications", pd.concat(self.rectifications, ignore_index=True))
         insert_frame(con, "ingest_warnings", pd.DataFrame(self.warnings, columns=WARNING_COLUMNS))
 
 
@@ -71,11 +75,15 @@ class Replayed:
     loaded: list[Entry] = field(default_factory=list)
     skipped_demo: int = 0
     withdrawn: int = 0
+    decided: int = 0  # review decisions applied
+    evidence: int = 0  # 佐证材料 files recorded
 
 
 def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], include_demo: bool,
            ctx: Context | None = None) -> Replayed:
-    """Load the logged workbooks of events (in order) that the warehouse lacks, and apply withdrawals.
+    """Load the logged workbooks of events (in order) that the warehouse lacks, and apply withdrawals, review
+    decisions and 佐证材料 (each in its place in the log, so that a workbook is checked against the values
+    that counted when it was received).
 
     A workbook the current checks refuse stops the replay (InputError): the archive and the catalogue
     disagree, which a person must look at — unless it was withdrawn later in the log (the way out for a
@@ -91,11 +99,23 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     schools: list[tuple[SchoolChecked, int]] = []  # issue 12: school workbooks, their rows inserted after
     school_ctx = None
     withdrawn_later = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
+    decisions: list[tuple[int, dict]] = []
+    attached: list[tuple[int, dict]] = []
     for number, event in enumerate(events, start=1):
-        if event.get("event") == "withdrawn":
-            sha = event["sha256"]
+        kind = event.get("event")
+        if kind in ("withdrawn", "review", "evidence"):
+            sha = event["workbook_sha256"] if kind == "evidence" else event["sha256"]
             submission_id = known.get(sha, batch.by_sha.get(sha))
-            if submission_id is not None and sha not in withdrawn:
+            if submission_id is None:  # a demo workbook left out (build --no-demo)
+                continue
+            if kind == "review":
+                decisions.append((submission_id, event))
+                ctx.values.decide(submission_id, event["decision"] == "approved")
+            elif kind == "evidence":
+                if not (submissions_dir(raw_dir) / event["path"]).exists():
+                    raise InputError([Problem(event["file_name"], f"归档的佐证材料缺失：{event['path']}（日志第{number}条记录）")])
+                attached.append((submission_id, event))
+            elif sha not in withdrawn:
                 withdrawn.add(sha)
                 withdrawals.append(event)
                 ctx.values.withdraw(submission_id)
@@ -138,6 +158,8 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
             [datetime.fromisoformat(event["at"]), event.get("by"), event["sha256"]],
         )
     done.withdrawn = len(withdrawals)
+    done.decided = review.apply_logged(con, decisions)
+    done.evidence = evidence.record_logged(con, attached)
     return done
 
 

@@ -5,8 +5,8 @@ does about it (holding the writers' lock, so that no writer is running):
 - an unfinished last line in submissions/log.jsonl or audit/audit.jsonl: moved aside (jsonlog.repair_tail);
 - `*.partial` in the archive, or a stored workbook that no log line names: it was never accepted: removed;
 - `.warehouse.duckdb.<pid>.building` beside the warehouse: a build that never swapped its file in: removed;
-- a workbook logged as accepted whose load never committed, a withdrawal logged but not applied, audit
-  lines not yet in the `audit` table: the warehouse is brought up to the log (catch_up), since the log is
+- a workbook logged as accepted whose load never committed, a withdrawal, review decision or 佐证材料 logged
+  but not applied, audit lines not yet in the `audit` table: the warehouse is brought up to the log (catch_up), since the log is
   the record and a rebuild would load them.
 """
 
@@ -25,7 +25,7 @@ def tidy_after_crash(db_path: Path | None, raw_dir: Path | None, everything: boo
     """
     notes = []
     if raw_dir is not None:
-        for path, what in ((log_path(raw_dir), "载入或撤回"), (audit.log_path(raw_dir), "审计记录")):
+        for path, what in ((log_path(raw_dir), "载入、撤回、审核或佐证材料保存"), (audit.log_path(raw_dir), "审计记录")):
             note = jsonlog.repair_tail(path, what)
             if note:
                 notes.append(note)
@@ -66,7 +66,11 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
                          source="恢复", con=con)
         if done.withdrawn:
             notes.append(f"已补记上次中断前登记的撤回 {done.withdrawn} 项")
-        if done.loaded or done.withdrawn:
+        if done.decided:
+            notes.append(f"已补记上次中断前登记的审核决定 {done.decided} 项")
+        if done.evidence:
+            notes.append(f"已补记上次中断前保存的佐证材料 {done.evidence} 个")
+        if done.loaded or done.withdrawn or done.decided:
             refresh_assessments(con)
             refresh_readiness(con)  # issue 12: the acceptances' judgments
         logged = jsonlog.count(audit.log_path(raw_dir))

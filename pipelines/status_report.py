@@ -1,10 +1,11 @@
-"""`status`: the target status table as text, as of a year."""
+"""`status`: the target status table as text, as of a year (approved workbooks only, as every reader)."""
 
 from datetime import date
 
 import duckdb
 
 from . import config
+from .collection.review import pending_count
 from .describe import describe_gap, describe_latest, describe_target, describe_year, parts_of, present
 from .textable import render
 
@@ -54,4 +55,8 @@ def status_text(con: duckdb.DuckDBPyConnection, as_of: int | None) -> tuple[str,
     head = (f"目标达成状态，评估年度 {as_of}{demo}（{reported}/{expected} 个单位已报送该年度）；"
             f"共 {len(frame)} 个目标：{summary}")
     tail = f"截至今天（{today:%Y-%m-%d}）已过完成时限而未报告完成的任务：{overdue} 项（明细见仪表盘“任务台账”）"
+    pending = pending_count(con)
+    if pending:  # approved data only are counted above (collection.review)
+        tail += (f"\n另有 {pending} 个工作簿待审核，未计入上表"
+                 "（python -m pipelines review list 查看，review approve 或 review return 审核）")
     return f"{head}\n\n{table}\n\n{tail}", True

@@ -43,14 +43,20 @@ def check_request(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> None:
 
 
 def make_template(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> openpyxl.Workbook:
-    """The workbook for one unit and year: 填报说明, 指标数据, 任务进展."""
+    """The workbook for one unit and year: 填报说明, 指标数据, 任务进展, and 整改说明 when the unit leads targets
+    that were lagging as of the year before (collection.rectify)."""
+    from .collection.rectify import lagging_targets
+
     check_request(con, unit, year)
     rows = workbook_rows(con, unit)
     tasks = led_tasks(con, unit)
+    lagging = lagging_targets(con, unit, year)
     wb = openpyxl.Workbook()
-    _guide(wb.active, unit, year, len(rows), len(tasks))
+    _guide(wb.active, unit, year, len(rows), len(tasks), len(lagging))
     _values(wb.create_sheet(config.SHEET_VALUES), unit, year, rows)
     _progress(wb.create_sheet(config.SHEET_PROGRESS), unit, year, tasks)
+    if len(lagging):
+        _rectification(wb.create_sheet(config.SHEET_RECTIFICATION), unit, year, lagging)
     wb.properties.title = f"{unit}{year}年度监测填报"
     wb.properties.creator = "敖汉旗教育高质量发展监测平台"
     return wb
@@ -91,12 +97,13 @@ def guide_sheet(ws, title: str, lines: list[tuple[str, object]], width: int = 90
     ws.protection.sheet = True
 
 
-def _guide(ws, unit: str, year: int, n_values: int, n_tasks: int) -> None:
+def _guide(ws, unit: str, year: int, n_values: int, n_tasks: int, n_lagging: int = 0) -> None:
+    rectify = f"，“{config.SHEET_RECTIFICATION}”{n_lagging}行" if n_lagging else ""
     lines = [
         (config.GUIDE_UNIT_LABEL, unit),
         (config.GUIDE_YEAR_LABEL, year),
         ("生成时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
-        ("填报内容", f"“{config.SHEET_VALUES}”{n_values}行，“{config.SHEET_PROGRESS}”{n_tasks}行"),
+        ("填报内容", f"“{config.SHEET_VALUES}”{n_values}行，“{config.SHEET_PROGRESS}”{n_tasks}行{rectify}"),
         ("", ""),
         ("怎样填写", f"1. 在“{config.SHEET_VALUES}”的黄色“数值”列填写{year}年度的数据；没有数据的留空，不要填 0 或“无”。"),
         ("", "2. 比率可直接填百分数（如 95.3 或 95.3%），也可只填其下方的分子、分母，平台自动计算。"),
@@ -105,6 +112,9 @@ def _guide(ws, unit: str, year: int, n_values: int, n_tasks: int) -> None:
         ("", "5. 位次填写在赤峰市各旗县区中的名次，1 为第一名。"),
         ("", f"6. 在“{config.SHEET_PROGRESS}”为本单位牵头的每项任务选择进展状态（未启动、推进中、已完成、常态化推进），并简要说明。"),
         ("", "7. 请勿修改指标代码、名称、年份和表头，不要增删工作表；如需更正，修改后重新上传，新文件将替换旧值，旧版本留档备查。"),
+        *([("", f"8. “{config.SHEET_RECTIFICATION}”列出本单位牵头、截至{year - 1}年进展滞后的目标：请逐项填写原因分析、整改措施和"
+                "计划完成时间（如“2026年6月”）。")] if n_lagging else []),
+        ("", "上传后由审核人员审核，审核通过后数值才计入各页面和报表；被退回的，请按退回原因修改后重新上传。"),
         ("单位说明", "“%”填百分数（95 表示 95%）；人、人次、所、个、名按实际数量；万元、元按金额；亩按面积。"),
         ("咨询", "填报中有疑问，请联系旗教育局（教育高质量发展监测平台管理员）。"),
     ]
@@ -188,3 +198,52 @@ def _progress(ws, unit: str, year: int, tasks) -> None:
         statuses.add(ws.cell(i, 3))
     ws.protection.sheet = True
     ws.protection.formatColumns = False
+
+
+def _rectification(ws, unit: str, year: int, lagging) -> None:
+    """The 整改说明 sheet: one row per lagging target the unit leads; the three answers are typed."""
+    columns = list(config.RECTIFICATION_COLUMNS)
+    _title(ws, f"{unit} {year}年度 整改说明（截至{year - 1}年进展滞后的目标）", unit, year, len(columns))
+    _header(ws, VALUE_HEADER_ROW, columns, [10, 46, 14, 44, 44, 16])
+    for i, row in enumerate(lagging.itertuples(), start=VALUE_HEADER_ROW + 1):
+        for c, value in enumerate([row.target_id, row.label, row.status_label, None, None, None], start=1):
+            cell = ws.cell(i, c, value)
+            cell.font = _font()
+            cell.border = BOX
+            cell.alignment = Alignment(vertical="top", wrap_text=c in (2, 4, 5))
+        for c in (4, 5, 6):
+            ws.cell(i, c).fill = INPUT_FILL
+            ws.cell(i, c).protection = Protection(locked=False)
+        ws.cell(i, 6).number_format = "@"  # a month typed as 2026年6月 stays the words typed
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+
+
+def fill(wb: openpyxl.Workbook, values: dict[str, object], notes: dict[str, str],
+         progress: dict[int, tuple[str, str]], rectifications: dict[str, tuple[object, object, object]] | None = None) -> bytes:
+    """Type values into a template as a person would, and save it (the demo, the tests and online entry).
+
+    rectifications: target_id -> (原因分析, 整改措施, 计划完成时间), typed on the 整改说明 sheet.
+    """
+    sheet = wb[config.SHEET_VALUES]
+    for row in range(VALUE_HEADER_ROW + 1, sheet.max_row + 1):
+        code = sheet.cell(row, 1).value
+        if code in values:
+            sheet.cell(row, 5).value = values[code]
+        if code in notes:
+            sheet.cell(row, 6).value = notes[code]
+    tasks = wb[config.SHEET_PROGRESS]
+    for row in range(VALUE_HEADER_ROW + 1, tasks.max_row + 1):
+        number = tasks.cell(row, 1).value
+        if number in progress:
+            tasks.cell(row, 3).value, tasks.cell(row, 4).value = progress[number]
+    if rectifications and config.SHEET_RECTIFICATION in wb.sheetnames:
+        sheet = wb[config.SHEET_RECTIFICATION]
+        for row in range(VALUE_HEADER_ROW + 1, sheet.max_row + 1):
+            answers = rectifications.get(sheet.cell(row, 1).value)
+            if answers:
+                for c, value in enumerate(answers, start=4):
+                    sheet.cell(row, c).value = value
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -11,6 +11,7 @@ import duckdb
 SQL_DIR = Path(__file__).parent / "sql"
 # Derived views and macros, in the order they depend on each other.
 DERIVED = (
+    "counted_submissions",
     "reported_values",
     "structure_shares",
     "latest_observations",
@@ -19,6 +20,7 @@ DERIVED = (
     "target_status",
     "latest_task_progress",
     "task_ledger",
+    "rectifications",
 )
 LOCK_WAIT_SECONDS = 30.0
 
@@ -57,6 +59,36 @@ def connect(db_path: Path, read_only: bool = False, wait: float = LOCK_WAIT_SECO
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def memory_copy(db_path: Path, wait: float = LOCK_WAIT_SECONDS):
+    """The warehouse copied into memory (tables, views, macros), to change freely: the file is only read.
+
+    For a preview (what approving a workbook would change): the same code as the real change runs on the
+    copy, and the copy is thrown away.
+    """
+    mem = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+    literal = str(Path(db_path).resolve()).replace("'", "''")  # a path of ours, as a SQL string literal
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    try:
+        while True:
+            try:
+                mem.execute(f"attach '{literal}' as source (read_only)")
+                break
+            except (duckdb.IOException, duckdb.ConnectionException, duckdb.BinderException) as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    if _is_busy(exc):
+                        raise WarehouseBusy(f"数据仓库正被其他程序占用（已等待{wait:.0f}秒），请稍后再试") from exc
+                    raise
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 0.5)
+        mem.execute("copy from database source to memory")
+        mem.execute("detach source")
+        yield mem
+    finally:
+        mem.close()
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:

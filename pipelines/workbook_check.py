@@ -7,6 +7,8 @@ import pandas as pd
 
 from . import config
 from .bounds import check_bound
+from .collection.rectify import COLUMNS as RECTIFICATION_COLUMNS
+from .collection.rectify import check_rectifications
 from .current_values import CurrentValues
 from .problems import HasProblems, Problem
 from .reporting import reporting_units
@@ -25,6 +27,7 @@ class Context:
     led: dict[str, set[int]]  # unit -> task numbers it leads
     rates: dict[str, tuple[str, str]]  # rate code -> (numerator code, denominator code)
     values: CurrentValues  # the current values, for jump warnings and rates from parts
+    led_targets: dict[str, dict[str, str]] = field(default_factory=dict)  # unit -> {target_id: its words}
 
     @classmethod
     def from_warehouse(cls, con: duckdb.DuckDBPyConnection, replay: bool = False) -> "Context":
@@ -37,6 +40,11 @@ class Context:
         rates = {code: (i["numerator"], i["denominator"]) for code, i in indicators.items()
                  if i["method"] == "rate" and i["numerator"] and i["denominator"]}
         led = con.execute("select unit, list(task_no) from task_units where role = 'lead' group by unit").fetchall()
+        targets = con.execute("select t.lead_unit, t.target_id, i.name from targets t join indicators i using (indicator_code) "
+                              "where t.lead_unit is not null").fetchall()
+        led_targets: dict[str, dict[str, str]] = {}
+        for unit, target_id, name in targets:
+            led_targets.setdefault(unit, {})[target_id] = name.replace("（当年新增）", "")
         return cls(
             indicators=indicators,
             units=reporting_units(con),
@@ -44,6 +52,7 @@ class Context:
             led={unit: set(tasks) for unit, tasks in led},
             rates=rates,
             values=CurrentValues(rates, None if replay else con),
+            led_targets=led_targets,
         )
 
 
@@ -58,6 +67,7 @@ class Checked(HasProblems):
     observations: pd.DataFrame
     progress: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    rectifications: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RECTIFICATION_COLUMNS))
 
 
 OBSERVATION_COLUMNS = ["indicator_code", "year", "value", "note", "sheet_row"]
@@ -84,13 +94,17 @@ def check_book(book: Book, ctx: Context) -> Checked:
 
     observations = _check_values(book.file, values, unit, year, ctx, problems) if values else []
     reports = _check_progress(book.file, progress, unit, ctx, problems) if progress else []
-    if values and progress and not observations and not reports and not [p for p in problems if p.severity == "error"]:
+    # issue 13: the 整改说明 sheet, in a workbook whose unit led lagging targets
+    answers = check_rectifications(book, unit, year, ctx.led_targets.get(unit, {}), problems)
+    if values and progress and not observations and not reports and not answers \
+            and not [p for p in problems if p.severity == "error"]:
         problems.append(Problem(book.file, "工作簿中没有填写任何数值或任务进展"))
     return Checked(
         book.file, unit, year,
         pd.DataFrame(observations, columns=OBSERVATION_COLUMNS),
         pd.DataFrame(reports, columns=PROGRESS_COLUMNS),
         problems,
+        pd.DataFrame(answers, columns=RECTIFICATION_COLUMNS),
     )
 
 

@@ -84,11 +84,9 @@ def check_file(path: Path, file: str) -> list[Problem]:
 
 def _check_zip(path: Path, file: str, suffix: str) -> Problem | None:
     with zipfile.ZipFile(path) as archive:
-        infos = archive.infolist()
-        names = {i.filename for i in infos}
-        unpacked = sum(i.file_size for i in infos)
+        names = {i.filename for i in archive.infolist()}
         size = path.stat().st_size
-        if unpacked > config.MAX_UNPACKED_BYTES or unpacked > config.MAX_UNPACKED_RATIO * max(size, 1):
+        if unpacked := bomb_size(archive, size):
             return Problem(file, f"工作簿解压后异常巨大（{unpacked / 1024 / 1024:.0f} MB，文件仅 {size / 1024:.0f} KB），疑似压缩炸弹，已拒绝")
         if "xl/vbaProject.bin" in names:
             return Problem(file, "工作簿含有宏（vbaProject），不予接受：请另存为不含宏的 .xlsx")
@@ -102,12 +100,29 @@ def _check_zip(path: Path, file: str, suffix: str) -> Problem | None:
             return Problem(file, "文件不是有效的 .ods 工作簿（缺少 content.xml）")
         if suffix == ".xls":
             return Problem(file, "文件内容不是 .xls 格式（可能是改了扩展名的 .xlsx 或 .ods 文件）：请改回原来的扩展名")
-        # No workbook written by Excel, WPS or LibreOffice declares XML entities: a DOCTYPE is an attack
-        # ("billion laughs", external entities). Every XML part is read whole (a DOCTYPE may follow a long
-        # comment) and every CRC checked, so a damaged part is found here and not half-way through reading.
-        for info in infos:
-            if _declares_entities(archive, info):
-                return Problem(file, f"工作簿中含有 XML 实体声明（{info.filename}），可能是恶意构造的文件，已拒绝")
+        if part := entity_part(archive):
+            return Problem(file, f"工作簿中含有 XML 实体声明（{part}），可能是恶意构造的文件，已拒绝")
+    return None
+
+
+def bomb_size(archive: zipfile.ZipFile, size: int) -> int | None:
+    """The unpacked size of a zip (an Office file) when it is far beyond the file's own (a zip bomb), else None."""
+    unpacked = sum(i.file_size for i in archive.infolist())
+    if unpacked > config.MAX_UNPACKED_BYTES or unpacked > config.MAX_UNPACKED_RATIO * max(size, 1):
+        return unpacked
+    return None
+
+
+def entity_part(archive: zipfile.ZipFile) -> str | None:
+    """The first part of a zip that declares XML entities, else None.
+
+    No file written by Excel, WPS, Word or LibreOffice declares XML entities: a DOCTYPE is an attack
+    ("billion laughs", external entities). Every XML part is read whole (a DOCTYPE may follow a long
+    comment) and every CRC checked, so a damaged part is found here and not half-way through reading.
+    """
+    for info in archive.infolist():
+        if _declares_entities(archive, info):
+            return info.filename
     return None
 
 

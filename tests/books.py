@@ -8,8 +8,7 @@ import duckdb
 import openpyxl
 
 from pipelines import config
-from pipelines.demo import fill
-from pipelines.template import VALUE_HEADER_ROW, make_template
+from pipelines.template import VALUE_HEADER_ROW, fill, make_template
 
 
 def template(db: Path, unit: str, year: int) -> openpyxl.Workbook:
@@ -18,12 +17,13 @@ def template(db: Path, unit: str, year: int) -> openpyxl.Workbook:
 
 
 def filled(db: Path, path: Path, unit: str = "旗教育局", year: int = 2025, values=None, notes=None, progress=None,
-           edit=None) -> Path:
-    """Write a template filled with values {code: typed value}; edit(wb) may change anything else first."""
+           edit=None, answers=None) -> Path:
+    """Write a template filled with values {code: typed value}, 整改说明 answers {target: (原因, 措施, 时间)};
+    edit(wb) may change anything else first."""
     wb = template(db, unit, year)
     if edit:
         edit(wb)
-    path.write_bytes(fill(wb, values or {}, notes or {}, progress or {}))
+    path.write_bytes(fill(wb, values or {}, notes or {}, progress or {}, answers))
     return path
 
 
@@ -54,3 +54,23 @@ def saved(wb: openpyxl.Workbook) -> bytes:
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def ingest_approved(path: Path, raw: Path, db: Path, **kwargs):
+    """Ingest a workbook and approve it at once (a reviewer's logged decision), so that its values count."""
+    from datetime import datetime
+
+    from pipelines.collection.review import record_decision
+    from pipelines.ingest import ingest_file
+
+    result = ingest_file(path, raw, db, **kwargs)
+    if result.outcome == "loaded":
+        record_decision(raw, db, result.submission_id, "approved", "审核员", datetime.now().replace(microsecond=0))
+    return result
+
+
+def approve_all(raw: Path, db: Path) -> int:
+    """Approve every pending workbook (a reviewer's decision, logged), so that what was loaded counts."""
+    from pipelines.collection.review import approve_pending
+
+    return approve_pending(raw, db, "审核员")

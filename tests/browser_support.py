@@ -17,7 +17,8 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-PAGES = {"总览": "", "指标": "indicators", "任务台账": "ledger", "责任单位": "units", "数据填报": "upload", "数据质量": "quality"}
+PAGES = {"总览": "", "指标": "indicators", "任务台账": "ledger", "责任单位": "units", "数据填报": "upload", "数据审核": "review",
+         "报送与催报": "reminders", "数据质量": "quality"}
 CHART = ".js-plotly-plot .main-svg"
 ARTIFACTS = config.ROOT / "artifacts" / "screenshots"
 

@@ -89,7 +89,8 @@ def demo_base(tmp_path_factory) -> tuple[Path, Path]:
     return raw, db
 
 
-PASSWORDS = {"admin": "admin-pass-1", "edu": "edu-pass-123", "finance": "fin-pass-123", "viewer": "view-pass-1"}
+PASSWORDS = {"admin": "admin-pass-1", "edu": "edu-pass-123", "finance": "fin-pass-123", "viewer": "view-pass-1",
+             "checker": "check-pass-1"}
 
 
 @pytest.fixture(scope="session")
@@ -104,6 +105,7 @@ def accounts_file(tmp_path_factory) -> Path:
     store.add("edu", "填报", "旗教育局", PASSWORDS["edu"], units)
     store.add("finance", "填报", "旗财政局", PASSWORDS["finance"], units)
     store.add("viewer", "浏览", None, PASSWORDS["viewer"], units)
+    store.add("checker", "审核", "旗教育局", PASSWORDS["checker"], units)  # reviews 旗教育局's workbooks only
     return path
 
 

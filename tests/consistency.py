@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import config
-from pipelines.archive import read_log
+from pipelines.archive import named_paths, read_log
 from pipelines.build import build
 from pipelines.jsonlog import count
 
@@ -36,12 +36,18 @@ def logged(raw: Path) -> set[tuple[str, str]]:
 def assert_agrees_with_archive(raw: Path, db: Path) -> None:
     """The warehouse holds exactly the logged workbooks, the archive exactly the logged files, and no
     leftovers of a killed writer remain."""
+    events = read_log(raw)
     assert loaded(db) == logged(raw)
-    assert archived_files(raw) == {path for _, path in logged(raw)}
+    assert archived_files(raw) == named_paths(events)  # the workbooks and their 佐证材料
+    last_decision = {e["sha256"]: e["decision"] for e in events if e["event"] == "review"}
     with duckdb.connect(str(db), read_only=True) as con:
         withdrawn = {sha for (sha,) in con.execute("select sha256 from submissions where withdrawn").fetchall()}
         assert con.execute("select count(*) from audit").fetchall()[0][0] == count(raw / config.AUDIT_DIR / config.AUDIT_LOG)
-    assert withdrawn == {e["sha256"] for e in read_log(raw) if e["event"] == "withdrawn"}
+        reviewed = dict(con.execute("select sha256, review_status from submissions").fetchall())
+        assert (con.execute("select count(*) from evidence").fetchall()[0][0]
+                == len({(e["workbook_sha256"], e["task_no"], e["sha256"]) for e in events if e["event"] == "evidence"}))
+    assert withdrawn == {e["sha256"] for e in events if e["event"] == "withdrawn"}
+    assert reviewed == {sha: last_decision.get(sha, "pending") for sha in reviewed}  # the log's last decision
     assert not list(db.parent.glob(f".{db.name}.*.building*"))
     assert not (raw / config.SUBMISSIONS_DIR / ".storing").exists()
 

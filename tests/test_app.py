@@ -8,8 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines import config
-from pipelines.ingest import ingest_file
-from tests.books import filled
+from tests.books import filled, ingest_approved
 
 APP = str(config.ROOT / "app.py")
 PAGES = ["pages/overview.py", "pages/indicators.py", "pages/ledger.py", "pages/units.py", "pages/upload.py",
@@ -53,7 +52,7 @@ def fixture_wh(empty_base, tmp_path_factory):
     for i, (unit, year, values, demo) in enumerate(books):
         path = filled(db, base / f"{i}.xlsx", unit=unit, year=year, values=values,
                       progress={1: ("推进中", "")} if unit == "旗教育局" and year == 2025 else None)
-        result = ingest_file(path, raw, db, is_demo=demo)
+        result = ingest_approved(path, raw, db, is_demo=demo)
         assert result.outcome == "loaded", result.problems
     return raw, db
 
@@ -250,7 +249,8 @@ def test_upload_page_checks_then_loads_on_confirmation(app, fixture_wh, tmp_path
     ]).run()
     assert not app.exception
     assert any("bad.xlsx" in e.value and "1 个错误" in e.value for e in app.error)
-    findings = app.table[0].value
+    # bad.xlsx's error table (good.xlsx has its own table: the 整改说明 it left blank, a warning)
+    (findings,) = [t.value for t in app.table if any("无法识别为数字" in r for r in t.value["原因"])]
     assert "无法识别为数字" in findings["原因"].iloc[0] and findings["列"].iloc[0] == "E列（数值）"
     # The row's indicator is named, and the example fits a count (not "95.3%").
     assert findings["指标或任务"].iloc[0] == "在园幼儿总数" and "例如 12 或 12人" in findings["原因"].iloc[0]
@@ -263,6 +263,10 @@ def test_upload_page_checks_then_loads_on_confirmation(app, fixture_wh, tmp_path
     with duckdb.connect(str(own_db), read_only=True) as con:
         assert con.execute("select file_name from submissions order by submission_id desc limit 1").fetchone() == ("good.xlsx",)
         assert con.execute("select count(*) from submissions").fetchone() == (6,)
+        # loaded, not counted until a reviewer approves it; the sidebar says one workbook awaits review
+        assert con.execute("select review_status from submissions where file_name = 'good.xlsx'").fetchone() == ("pending",)
+    assert any("good.xlsx" in m.value and "待审核" in m.value for m in app.success)
+    assert any("1 个工作簿待审核" in c.value for c in app.sidebar.caption)
 
 
 def test_every_page_guards_a_missing_warehouse(monkeypatch, tmp_path):

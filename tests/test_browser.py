@@ -18,6 +18,7 @@ from tests.browser_support import (
     open_page,
     open_upload_signed_in,
     shoot,
+    sign_in,
     streamlit_server,
 )
 from tests.conftest import PASSWORDS
@@ -40,7 +41,7 @@ def site(demo_base, accounts_file, tmp_path_factory):
 @pytest.mark.parametrize("title", list(PAGES))
 def test_every_page_opens_with_its_title_and_charts(site, title):
     url, page, _ = site
-    charts = title not in ("数据填报", "数据质量")
+    charts = title not in ("数据填报", "数据审核", "报送与催报", "数据质量")
     open_page(page, f"{url}/{PAGES[title]}", title, charts=charts)
     if charts:
         assert page.locator(".js-plotly-plot").count() >= 1
@@ -61,7 +62,16 @@ def test_chart_titles_are_chinese_with_the_as_of_year_and_source(site):
     assert "数据来源：各单位年度填报；示例数据" in svg
 
 
-def test_upload_a_workbook_and_see_the_new_value_on_the_indicator_page(site, tmp_path):
+def indicator_shows(page, search: str, text: str) -> None:
+    go(page, "指标")
+    page.get_by_label("查找指标").fill(search)
+    page.get_by_label("查找指标").press("Enter")
+    page.get_by_text(text).first.wait_for(timeout=30_000)
+
+
+def test_upload_then_review_and_approve_and_see_the_new_value_on_the_indicator_page(site, tmp_path):
+    """A unit uploads: the value waits for review (the dashboard unchanged, the sidebar says one awaits);
+    the unit's reviewer sees what approving would change, approves, and the dashboard changes."""
     url, page, db = site
     good = filled(db, tmp_path / "旗教育局_2025_更正.xlsx", year=2025, values={"KG_PUBLIC_RATE": "66.6%"})
     open_upload_signed_in(page, url, "edu", PASSWORDS["edu"])
@@ -69,13 +79,21 @@ def test_upload_a_workbook_and_see_the_new_value_on_the_indicator_page(site, tmp
     page.get_by_text("检查通过").wait_for(timeout=30_000)
     page.get_by_role("button", name=re.compile("确认载入")).click()
     page.get_by_text("已载入“旗教育局_2025_更正.xlsx”").first.wait_for(timeout=30_000)
+    page.get_by_text("1 个工作簿待审核").first.wait_for(timeout=30_000)
     shoot(page, "7_upload_loaded")
-    go(page, "指标")
-    page.get_by_label("查找指标").fill("入公办园率")
-    page.get_by_label("查找指标").press("Enter")
-    page.get_by_text("66.6%").first.wait_for(timeout=30_000)
+    indicator_shows(page, "入公办园率", "64.2%")  # the approved demo value still counts
+    assert page.get_by_text("66.6%").count() == 0
+
+    open_page(page, f"{url}/review", "数据审核", charts=False)
+    sign_in(page, "checker", PASSWORDS["checker"])
+    page.get_by_text("审核通过后将改变什么").wait_for(timeout=30_000)
+    page.get_by_text("已达成").first.wait_for(timeout=30_000)  # 入公办园率 would become 已达成
+    shoot(page, "8_review_preview")
+    page.get_by_role("button", name="提交审核结论").click()
+    page.get_by_text("已审核通过").first.wait_for(timeout=30_000)
+    indicator_shows(page, "入公办园率", "66.6%")
     assert page.locator('[data-testid="stMetricValue"]').filter(has_text="已达成").count() == 1
-    shoot(page, "8_indicator_after_upload")
+    shoot(page, "9_indicator_after_approval")
 
 
 def test_upload_a_bad_workbook_and_see_the_row_and_column(site, tmp_path):

@@ -19,7 +19,7 @@ from pipelines import config
 from pipelines.archive import read_log
 from pipelines.build import build
 from pipelines.ingest import ingest_file
-from tests.books import filled, progress_row_of, row_of, saved, template
+from tests.books import filled, ingest_approved, progress_row_of, row_of, saved, template
 from tests.cli import run_cli
 
 
@@ -53,7 +53,7 @@ def test_every_form_of_value_is_read(wh, tmp_path):
         "EXAM_600_RANK": 5,
         "SE_ENROLLED": None,
     }, notes={"HS_GER": "教育事业统计快报"}, progress={1: ("推进中", "已启动共同体建设"), 15: ("已完成", "")})
-    result = ingest_file(path, raw, db)
+    result = ingest_approved(path, raw, db)
     assert result.outcome == "loaded", [str(p) for p in result.problems]
     assert latest(db, "HS_GER") == pytest.approx(95.3)
     assert latest(db, "JH_RETENTION") == pytest.approx(98.2)
@@ -80,7 +80,7 @@ def test_percent_typed_in_excel_is_stored_as_a_fraction_in_a_percent_cell(wh, tm
         cell = wb[config.SHEET_VALUES].cell(row_of(wb, "HS_GER"), 5)
         cell.value, cell.number_format = 0.953, "0.0%"  # what Excel does with a typed 95.3%
 
-    result = ingest_file(filled(db, tmp_path / "p.xlsx", edit=typed_percent), raw, db)
+    result = ingest_approved(filled(db, tmp_path / "p.xlsx", edit=typed_percent), raw, db)
     assert result.outcome == "loaded"
     assert latest(db, "HS_GER") == pytest.approx(95.3)
 
@@ -91,7 +91,7 @@ def test_rates_are_derived_from_their_parts(wh, tmp_path):
         "KG_ENROLLED": 10000, "KG_PUBLIC_ENROLLED": 6500, "KG_INCLUSIVE_ENROLLED": 9100,
         "VE_ENROLLED": 6000, "GH_ENROLLED": 12000,
     })
-    assert ingest_file(path, raw, db).outcome == "loaded"
+    assert ingest_approved(path, raw, db).outcome == "loaded"
     assert latest(db, "KG_PUBLIC_RATE") == pytest.approx(65.0)
     assert latest(db, "KG_INCLUSIVE_RATE") == pytest.approx(91.0)
     assert q(db, "select derivation from latest_observations where indicator_code = 'KG_PUBLIC_RATE'") == [("derived",)]
@@ -103,7 +103,7 @@ def test_rates_are_derived_from_their_parts(wh, tmp_path):
 def test_cumulative_counts_from_yearly_ones(wh, tmp_path):
     raw, db = wh
     for year, n in ((2023, 1), (2024, 2), (2025, 1)):
-        assert ingest_file(filled(db, tmp_path / f"{year}.xlsx", year=year, values={"KG_CITY_MODEL": n}), raw, db).outcome == "loaded"
+        assert ingest_approved(filled(db, tmp_path / f"{year}.xlsx", year=year, values={"KG_CITY_MODEL": n}), raw, db).outcome == "loaded"
     rows = q(db, "select year, value, cumulative_value from indicator_series where indicator_code = 'KG_CITY_MODEL' order by year")
     assert rows == [(2023, 1.0, 1.0), (2024, 2.0, 3.0), (2025, 1.0, 4.0)]
     assert q(db, "select status from target_status where target_id = 'T10-2'") == [("met",)]
@@ -114,7 +114,7 @@ def test_cumulative_counts_from_yearly_ones(wh, tmp_path):
 
 def refused(raw, db, path, *expected):
     before_log = log_text(raw)
-    result = ingest_file(path, raw, db)
+    result = ingest_approved(path, raw, db)
     assert result.outcome == "rejected"
     text = "\n".join(str(p) for p in result.errors)
     for part in expected:
@@ -232,8 +232,8 @@ def test_refuses_a_share_above_100_but_warns_on_a_gross_rate(wh, tmp_path):
     refused(raw, db, filled(db, tmp_path / "t.xlsx", values={"KG_PUBLIC_RATE": 103}), "在园幼儿入公办园率不能超过100%")
     result = ingest_file(filled(db, tmp_path / "g.xlsx", values={"HS_GER": 101.5}), raw, db)
     assert result.outcome == "loaded"
-    assert [w.column for w in result.warnings] == ["数值"]
-    assert q(db, "select reason from ingest_warnings") == [("高中阶段毛入学率为101.5%，超过100%（毛入学率可能如此，请确认）",)]
+    assert [w.column for w in result.warnings if w.sheet == config.SHEET_VALUES] == ["数值"]
+    assert q(db, "select reason from ingest_warnings where sheet = ?", [config.SHEET_VALUES]) == [("高中阶段毛入学率为101.5%，超过100%（毛入学率可能如此，请确认）",)]
 
 
 def test_refuses_a_file_that_is_not_a_workbook(wh, tmp_path):
@@ -296,8 +296,8 @@ def test_a_later_workbook_supersedes_and_history_is_kept(wh, tmp_path):
     raw, db = wh
     first = filled(db, tmp_path / "v1.xlsx", values={"KG_ENROLLED": 10000, "KG_PUBLIC_ENROLLED": 7690})
     second = filled(db, tmp_path / "v2.xlsx", values={"KG_PUBLIC_ENROLLED": 6790}, notes={"KG_PUBLIC_ENROLLED": "更正"})
-    assert ingest_file(first, raw, db).outcome == "loaded"
-    assert ingest_file(second, raw, db).outcome == "loaded"
+    assert ingest_approved(first, raw, db).outcome == "loaded"
+    assert ingest_approved(second, raw, db).outcome == "loaded"
     assert latest(db, "KG_PUBLIC_ENROLLED") == 6790
     assert latest(db, "KG_ENROLLED") == 10000  # not reported again: the first workbook's value stands
     history = q(db, """select s.file_name, o.value from observations o join submissions s using (submission_id)
@@ -321,7 +321,7 @@ def test_rebuild_from_the_archive_gives_the_same_latest_observations(wh, tmp_pat
     raw, db = wh
     for name, values in (("a.xlsx", {"KG_ENROLLED": 10000, "KG_PUBLIC_ENROLLED": 7690, "HS_GER": 101}),
                          ("b.xlsx", {"KG_PUBLIC_ENROLLED": 6790})):
-        assert ingest_file(filled(db, tmp_path / name, values=values), raw, db).outcome == "loaded"
+        assert ingest_approved(filled(db, tmp_path / name, values=values), raw, db).outcome == "loaded"
     sql = "select indicator_code, year, value, submission_id, derivation from latest_observations order by all"
     before = q(db, sql)
     warnings_before = q(db, "select submission_id, reason from ingest_warnings order by all")
@@ -334,21 +334,26 @@ def test_rebuild_from_the_archive_gives_the_same_latest_observations(wh, tmp_pat
 
 def test_a_jump_of_more_than_half_is_a_warning_that_stays(wh, tmp_path):
     raw, db = wh
-    assert ingest_file(filled(db, tmp_path / "a.xlsx", year=2024, values={"KG_ENROLLED": 10000}), raw, db).outcome == "loaded"
-    result = ingest_file(filled(db, tmp_path / "b.xlsx", year=2025, values={"KG_ENROLLED": 16000}), raw, db)
+    assert ingest_approved(filled(db, tmp_path / "a.xlsx", year=2024, values={"KG_ENROLLED": 10000}), raw, db).outcome == "loaded"
+    result = ingest_approved(filled(db, tmp_path / "b.xlsx", year=2025, values={"KG_ENROLLED": 16000}), raw, db)
     assert result.outcome == "loaded"
-    assert "与上年（10000）相比变化+60%" in result.warnings[0].reason
-    assert q(db, "select count(*) from ingest_warnings join submissions using (submission_id) where file_name = 'b.xlsx'") == [(1,)]
+    (jump,) = [w for w in result.warnings if w.sheet == config.SHEET_VALUES]
+    assert "与上年（10000）相比变化+60%" in jump.reason
+    assert q(db, "select count(*) from ingest_warnings join submissions using (submission_id) "
+                 "where file_name = 'b.xlsx' and sheet = ?", [config.SHEET_VALUES]) == [(1,)]
 
 
 def test_a_failure_inside_the_load_leaves_the_warehouse_as_it_was(wh, tmp_path, monkeypatch):
     raw, db = wh
     import pipelines.ingest as ingest_module
 
-    def broken(con):
+    load_one = ingest_module.load_one
+
+    def broken(con, checked, entry):  # the rows are inserted, then the disk fills
+        load_one(con, checked, entry)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest_module, "refresh_assessments", broken)
+    monkeypatch.setattr(ingest_module, "load_one", broken)
     with pytest.raises(RuntimeError):
         ingest_file(filled(db, tmp_path / "a.xlsx", values={"HS_GER": 95}), raw, db)
     assert q(db, "select count(*) from submissions") == [(0,)]
@@ -362,10 +367,12 @@ def test_a_kill_in_the_middle_of_an_ingest_leaves_the_warehouse_as_it_was(wh, tm
     marker = tmp_path / "inside"
     script = f"""
 import time, pathlib, pipelines.ingest as m
-def slow(con):
+load_one = m.load_one
+def slow(con, checked, entry):
+    load_one(con, checked, entry)
     pathlib.Path({str(marker)!r}).write_text("x")
     time.sleep(60)
-m.refresh_assessments = slow
+m.load_one = slow
 m.ingest_file(pathlib.Path({str(path)!r}), pathlib.Path({str(raw)!r}), pathlib.Path({str(db)!r}))
 """
     proc = subprocess.Popen([sys.executable, "-c", script], cwd=config.ROOT, env={**os.environ, "PYTHONPATH": str(config.ROOT)})

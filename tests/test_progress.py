@@ -4,8 +4,7 @@ from datetime import date
 
 import duckdb
 
-from pipelines.ingest import ingest_file
-from tests.books import filled
+from tests.books import filled, ingest_approved
 
 
 def ledger(db, as_of):
@@ -19,7 +18,7 @@ def test_overdue_is_a_passed_milestone_not_reported_done(wh, tmp_path):
     # Task 15: due 2023-12; task 16: due 2025-12; task 30: 2023-12 and 长期坚持; task 1: 长期坚持 only.
     path = filled(db, tmp_path / "p.xlsx", year=2024,
                   progress={15: ("已完成", ""), 16: ("推进中", ""), 30: ("常态化推进", ""), 1: ("推进中", "")})
-    assert ingest_file(path, raw, db).outcome == "loaded"
+    assert ingest_approved(path, raw, db).outcome == "loaded"
     before = ledger(db, date(2025, 6, 30))
     assert before[15][:2] == ("已完成", False)
     assert before[16][:2] == ("推进中", False)  # not due yet
@@ -32,8 +31,8 @@ def test_overdue_is_a_passed_milestone_not_reported_done(wh, tmp_path):
 
 def test_a_later_report_replaces_the_status(wh, tmp_path):
     raw, db = wh
-    assert ingest_file(filled(db, tmp_path / "a.xlsx", year=2024, progress={16: ("推进中", "")}), raw, db).outcome == "loaded"
-    assert ingest_file(filled(db, tmp_path / "b.xlsx", year=2025, progress={16: ("已完成", "通过验收")}), raw, db).outcome == "loaded"
+    assert ingest_approved(filled(db, tmp_path / "a.xlsx", year=2024, progress={16: ("推进中", "")}), raw, db).outcome == "loaded"
+    assert ingest_approved(filled(db, tmp_path / "b.xlsx", year=2025, progress={16: ("已完成", "通过验收")}), raw, db).outcome == "loaded"
     assert ledger(db, date(2026, 11, 29))[16][:2] == ("已完成", False)
     with duckdb.connect(str(db), read_only=True) as con:
         history = con.execute("select status from task_progress where task_no = 16 order by submission_id").fetchall()

@@ -163,6 +163,7 @@ def test_the_page_guards_a_missing_warehouse(tmp_path, monkeypatch, page):
 
 
 def test_the_school_workbook_is_downloaded_checked_and_loaded_on_the_upload_page(wh, accounts, monkeypatch, tmp_path):
+    from tests.books import approve_all
     from tests.school_books import school_book
     from tests.test_app import sign_in
 
@@ -179,6 +180,9 @@ def test_the_school_workbook_is_downloaded_checked_and_loaded_on_the_upload_page
     assert any("旗教育局 2025年度" in m.value and "检查通过" in m.value for m in at.success)
     at.button(key="confirm_load").click().run()
     assert not at.exception
+    assert q(db, "select count(*) from school_register") == [(7,)]  # loaded, awaiting review: not counted yet
+    assert q(db, "select count(*) from schools") == [(0,)]
+    assert approve_all(raw, db) == 1
     assert q(db, "select count(*) from schools") == [(7,)]
     at.switch_page(PAGE).run()
     # the sidebar's as-of year follows the units' workbooks (none yet): the page says where the data are

@@ -33,7 +33,7 @@ def test_a_torn_last_line_of_the_submissions_log_is_an_ingest_that_never_finishe
 
     result = run_cli("ingest", filled(db, tmp_path / "second.xlsx", values={"KG_ENROLLED": 10100}), "--raw", raw, "--db", db)
     assert result.returncode == 0, result.stderr
-    assert "最后一行不完整" in result.stderr and "这是一次没有完成的载入或撤回" in result.stderr
+    assert "最后一行不完整" in result.stderr and "这是一次没有完成的载入、撤回、审核或佐证材料保存" in result.stderr
     assert "log.jsonl.torn" in result.stderr and "已载入“second.xlsx”" in result.stdout
     assert [e["file_name"] for e in read_log(raw)] == ["first.xlsx", "second.xlsx"]
     assert (log_file(raw).with_name("log.jsonl.torn")).read_text(encoding="utf-8") == torn + "\n"

@@ -15,8 +15,7 @@ from pptx.oxml.ns import qn
 
 from pipelines import config
 from pipelines.exports import csv_bytes, excel_bytes
-from pipelines.ingest import ingest_file
-from tests.books import filled, row_of
+from tests.books import filled, ingest_approved, row_of
 from tests.cli import made_report, run_cli
 
 ARTIFACTS = config.ROOT / "artifacts" / "deck"
@@ -417,7 +416,7 @@ def test_no_exported_cell_becomes_a_formula(wh, tmp_path):
 
     path = filled(db, tmp_path / "=cmd.xlsx", values={"HS_GER": 95, "KG_ENROLLED": 100, "KG_PUBLIC_ENROLLED": 60,
                                                        "KG_INCLUSIVE_ENROLLED": 90}, edit=typed_as_text)
-    assert ingest_file(path, raw, db, file="=cmd|'/C calc'!A0.xlsx").outcome == "loaded"
+    assert ingest_approved(path, raw, db, file="=cmd|'/C calc'!A0.xlsx").outcome == "loaded"
     out = tmp_path / "report.xlsx"
     assert run_cli("report", "--out", out, "--db", db).returncode == 0
     wb = openpyxl.load_workbook(out)
@@ -486,7 +485,7 @@ def test_a_report_for_a_year_holds_nothing_after_it(demo_base, tmp_path):
 
     raw, db = copy_warehouse(*demo_base, tmp_path / "wh")
     later = filled(db, tmp_path / "2026.xlsx", year=2026, values={"HS_GER": "97.5%"}, progress={16: ("已完成", "2026年通过")})
-    assert ingest_file(later, raw, db).outcome == "loaded"
+    assert ingest_approved(later, raw, db).outcome == "loaded"
     out = tmp_path / "report.xlsx"
     assert run_cli("report", "--out", out, "--db", db, "--as-of", "2025").returncode == 0
     wb = openpyxl.load_workbook(out)

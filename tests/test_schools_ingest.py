@@ -10,7 +10,7 @@ from pipelines.archive import read_log
 from pipelines.build import build
 from pipelines.ingest import ingest_file, withdraw
 from pipelines.schools import settings as s
-from tests.books import filled
+from tests.books import approve_all, filled, ingest_approved
 from tests.cli import run_cli
 from tests.school_books import COUNTY, REGISTER, SCHOOLS, column_of, counts, full, row_with, school, school_book
 
@@ -26,7 +26,7 @@ def archive_files(raw: Path) -> list[Path]:
 
 def test_a_good_school_workbook_is_archived_and_loaded(wh, tmp_path):
     raw, db = wh
-    result = ingest_file(school_book(db, tmp_path / "schools.xlsx"), raw, db)
+    result = ingest_approved(school_book(db, tmp_path / "schools.xlsx"), raw, db)
     assert result.outcome == "loaded", [str(p) for p in result.problems]
     assert "学校 4 所（6 行），幼儿园 3 所，全旗指标 3 项" in result.message
     typed = sum(len([k for k in row if k not in ("学校标识码", "学校名称", "学段")]) for row in SCHOOLS) + 3 * 6 + 3
@@ -179,9 +179,9 @@ def test_a_later_workbook_restates_the_year_and_a_withdrawal_restores_the_earlie
     from pipelines.accounts import AccountStore
 
     raw, db = wh
-    ingest_file(school_book(db, tmp_path / "first.xlsx"), raw, db)
+    ingest_approved(school_book(db, tmp_path / "first.xlsx"), raw, db)
     fewer = [row for row in SCHOOLS if row[s.ID] != "SL004"]
-    second = ingest_file(school_book(db, tmp_path / "second.xlsx", register=REGISTER[:3], schools=fewer,
+    second = ingest_approved(school_book(db, tmp_path / "second.xlsx", register=REGISTER[:3], schools=fewer,
                                      county={**COUNTY, "YZ_S01": 90}), raw, db)
     assert second.outcome == "loaded"
     assert q(db, "select count(*) from schools where kind = 'school'") == [(3,)]
@@ -199,7 +199,7 @@ def test_what_a_school_workbook_would_change_is_shown_before_loading(wh, tmp_pat
     from pipelines.warehouse import connect
 
     raw, db = wh
-    ingest_file(school_book(db, tmp_path / "first.xlsx"), raw, db)
+    ingest_approved(school_book(db, tmp_path / "first.xlsx"), raw, db)
     changed = [counts("SL001", "新惠示例小学", "小学", **full(1000, 50, 12, 10, 5000, 7600, 250, 25),
                       classes=22, max_class=46, music_rooms=2, art_rooms=2), *SCHOOLS[1:]]
     book = school_book(db, tmp_path / "second.xlsx", schools=changed)
@@ -226,6 +226,8 @@ def test_a_school_workbook_logged_before_a_crash_is_loaded_by_the_next_writer(wh
     assert q(db, "select count(*) from school_register") == [(0,)]
     result = ingest_file(filled(db, tmp_path / "edu.xlsx", values={"HS_GER": 95}), raw, db)
     assert result.outcome == "loaded"
+    assert q(db, "select count(*) from school_register") == [(7,)]  # loaded, awaiting review
+    assert approve_all(raw, db) == 2
     assert q(db, "select count(*) from schools") == [(7,)]
     assert q(db, "select value from readiness where criterion_id = 'YZ_S01' and as_of_year = 2025 and include_demo") == [
         (88.0,)]
@@ -235,8 +237,8 @@ def test_a_school_workbook_is_not_the_units_yearly_report(wh, tmp_path):
     """旗教育局's school workbook for 2026 does not make 2026 a year 旗教育局 has reported (the default year)."""
     raw, db = wh
     book = school_book(db, tmp_path / "schools_2026.xlsx", year=2026)
-    assert ingest_file(book, raw, db).outcome == "loaded"
+    assert ingest_approved(book, raw, db).outcome == "loaded"
     assert q(db, "select units_reported from year_coverage(true) where year = 2026") == [(0,)]
     yearly = filled(db, tmp_path / "edu_2026.xlsx", year=2026, values={"HS_GER": 96})
-    assert ingest_file(yearly, raw, db).outcome == "loaded"
+    assert ingest_approved(yearly, raw, db).outcome == "loaded"
     assert q(db, "select units_reported from year_coverage(true) where year = 2026") == [(1,)]

@@ -6,9 +6,8 @@ import duckdb
 import pytest
 
 from pipelines.build import build
-from pipelines.ingest import ingest_file
 from pipelines.schools import settings as s
-from tests.books import filled
+from tests.books import filled, ingest_approved
 from tests.school_books import counts, full, school, school_book
 
 
@@ -19,7 +18,7 @@ def q(db: Path, sql: str, params=()):
 
 def load(wh, tmp_path, name="schools.xlsx", **book):
     raw, db = wh
-    result = ingest_file(school_book(db, tmp_path / name, **book), raw, db)
+    result = ingest_approved(school_book(db, tmp_path / name, **book), raw, db)
     assert result.outcome == "loaded", [str(p) for p in result.problems]
     return raw, db
 
@@ -148,7 +147,7 @@ def test_county_wide_figures_are_derived_from_the_rows(wh, tmp_path):
 def test_a_plan_rate_that_the_rows_also_give_is_cross_checked(wh, tmp_path):
     raw, db = load(wh, tmp_path)
     report = filled(db, tmp_path / "edu.xlsx", values={"KG_PUBLIC_RATE": 57.0, "JH_GRADUATES": 230, "JH_COHORT": 270})
-    assert ingest_file(report, raw, db).outcome == "loaded"
+    assert ingest_approved(report, raw, db).outcome == "loaded"
     checks = {r[0]: r[1:] for r in q(db, "select indicator_code, round(derived_value, 2), round(reported_value, 2), "
                                          "agrees from plan_cross_checks where year = 2025")}
     assert checks == {

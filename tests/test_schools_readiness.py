@@ -5,8 +5,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest import ingest_file
 from pipelines.status import assess_progress
+from tests.books import ingest_approved
 from tests.school_books import COUNTY, SCHOOLS, counts, full, school_book
 
 
@@ -31,7 +31,7 @@ def years(wh, tmp_path):
                        classes=22, max_class=46, music_rooms=2, art_rooms=2), *SCHOOLS[1:]]
         book = school_book(db, tmp_path / f"{year}.xlsx", year=year, schools=rows,
                            county={**COUNTY, "YZ_S01": satisfaction, "YZ_G06": "否"})
-        assert ingest_file(book, raw, db).outcome == "loaded"
+        assert ingest_approved(book, raw, db).outcome == "loaded"
     return db
 
 

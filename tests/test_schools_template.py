@@ -3,8 +3,8 @@
 import openpyxl
 
 from pipelines import config
-from pipelines.ingest import ingest_file
 from pipelines.schools import settings as s
+from tests.books import ingest_approved
 from tests.cli import run_cli
 from tests.school_books import school_book, school_template
 
@@ -49,7 +49,7 @@ def test_the_school_workbook_is_for_旗教育局_only(plan_db, tmp_path):
 
 def test_the_next_year_starts_from_the_register_and_the_same_year_from_the_values(wh, tmp_path):
     raw, db = wh
-    assert ingest_file(school_book(db, tmp_path / "2024.xlsx", year=2024), raw, db).outcome == "loaded"
+    assert ingest_approved(school_book(db, tmp_path / "2024.xlsx", year=2024), raw, db).outcome == "loaded"
     wb = school_template(db, 2025)
     register = wb[s.SHEET_REGISTER]
     assert [register.cell(r, 1).value for r in range(4, 8)] == ["SL001", "SL002", "SL003", "SL004"]

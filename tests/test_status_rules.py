@@ -7,8 +7,7 @@ checking by hand would reach (the arithmetic is in the comment of each row).
 import duckdb
 import pytest
 
-from pipelines.ingest import ingest_file
-from tests.books import filled
+from tests.books import filled, ingest_approved
 
 EDU, FIN, HR = "旗教育局", "旗财政局", "旗人社局"
 
@@ -72,7 +71,7 @@ def test_status_rule_through_the_public_path(wh, tmp_path, rule, target, books, 
     raw, db = wh
     for i, (unit, year, values) in enumerate(books):
         path = filled(db, tmp_path / f"{i}.xlsx", unit=unit, year=year, values=values)
-        result = ingest_file(path, raw, db)
+        result = ingest_approved(path, raw, db)
         assert result.outcome == "loaded", [str(p) for p in result.problems]
     with duckdb.connect(str(db), read_only=True) as con:
         got = con.execute(

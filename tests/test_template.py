@@ -8,12 +8,20 @@ from pipelines.template import make_template
 from tests.cli import run_cli
 
 
-def test_template_command_writes_the_three_sheets(plan_db, tmp_path):
+def test_template_command_writes_the_sheets(plan_db, tmp_path):
     out = tmp_path / "edu.xlsx"
     result = run_cli("template", "--unit", "旗教育局", "--year", "2025", "--out", out, "--db", plan_db)
     assert result.returncode == 0, result.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == [config.SHEET_GUIDE, config.SHEET_VALUES, config.SHEET_PROGRESS]
+    # A fourth sheet, 整改说明, for the targets it leads that lag as of 2024: with no data at all, only the
+    # acceptance due in 2023 and never reported (职业学校办学条件达标, 逾期未达成).
+    assert wb.sheetnames == [config.SHEET_GUIDE, config.SHEET_VALUES, config.SHEET_PROGRESS, config.SHEET_RECTIFICATION]
+    rectify = wb[config.SHEET_RECTIFICATION]
+    assert [c.value for c in rectify[3]] == list(config.RECTIFICATION_COLUMNS)
+    assert [[c.value for c in row] for row in rectify.iter_rows(min_row=4)] == [
+        ["T15-2", "敖汉旗职业学校办学条件达标：通过验收（2023年）", "逾期未达成", None, None, None]]
+    assert rectify.protection.sheet and rectify.cell(4, 1).protection.locked
+    assert not any(rectify.cell(4, c).protection.locked for c in (4, 5, 6))  # the three answers are typed
 
     guide = wb[config.SHEET_GUIDE]
     labels = {guide.cell(r, 1).value: guide.cell(r, 2).value for r in range(1, 20)}

@@ -14,7 +14,7 @@ from .. import config
 from ..problems import HasProblems, Problem
 from ..text import cell_text, fold, squeeze
 from ..values import parse_value
-from ..workbook_check import OBSERVATION_COLUMNS, PROGRESS_COLUMNS
+from ..workbook_check import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, RECTIFICATION_COLUMNS
 from ..workbook_read import Book, Table, find_table, unit_and_year
 from . import settings as s
 
@@ -59,6 +59,7 @@ class SchoolChecked(HasProblems):
     # Empty: a school workbook reports no plan indicator and no task (the generic load inserts these).
     observations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OBSERVATION_COLUMNS))
     progress: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROGRESS_COLUMNS))
+    rectifications: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RECTIFICATION_COLUMNS))
 
     @property
     def n_schools(self) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 import openpyxl
 
 from .. import config
-from ..archive import archive, log_path, read_log, submissions_dir
+from ..archive import archive, log_path, log_review, read_log, submissions_dir
 from ..build import build
 from ..warehouse import connect
 from ..writer_lock import writer_lock
@@ -396,21 +396,27 @@ def add_to_archive(raw_dir: Path) -> int:
 
 
 def _add_to_archive(raw_dir: Path) -> int:
+    from ..demo import APPROVAL_DELAY
+
     events = read_log(raw_dir)
+    old = {e["sha256"] for e in events if _is_school_demo(e)}
     for event in events:
         if _is_school_demo(event):
             (submissions_dir(raw_dir) / event["path"]).unlink(missing_ok=True)
-    _write_log(raw_dir, [e for e in events if not _is_school_demo(e)])
+    _write_log(raw_dir, [e for e in events if e.get("sha256") not in old and e.get("workbook_sha256") not in old])
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.duckdb"
         build(raw_dir, db, include_demo=False)
         with connect(db, read_only=True) as con:
             books = demo_school_books(con)
     for unit, year, when, name, data in books:
-        archive(raw_dir, data, name, unit, year, when, is_demo=True, account=config.DEMO_LABEL)
+        entry = archive(raw_dir, data, name, unit, year, when, is_demo=True, account=config.DEMO_LABEL)
+        log_review(raw_dir, entry.sha256, "approved", config.DEMO_LABEL, None, when + APPROVAL_DELAY)
     events = read_log(raw_dir)
-    demo = sorted((e for e in events if e.get("is_demo")), key=lambda e: e.get("received_at") or e.get("at") or "")
-    _write_log(raw_dir, demo + [e for e in events if not e.get("is_demo")])
+    demo_shas = {e["sha256"] for e in events if e.get("event") == "accepted" and e.get("is_demo")}
+    is_demo = [bool(e.get("is_demo")) or e.get("sha256") in demo_shas for e in events]  # a demo approval too
+    demo = sorted((e for e, d in zip(events, is_demo) if d), key=lambda e: e.get("received_at") or e.get("at") or "")
+    _write_log(raw_dir, demo + [e for e, d in zip(events, is_demo) if not d])
     return len(books)
 
 

@@ -7,6 +7,7 @@ from ..warehouse import run_sql
 # Views and macros, in the order they depend on each other.
 DERIVED = (
     "school_books",
+    "report_receipts",  # issue 13: the yearly workbooks owed and received (it leaves the school workbook out)
     "schools",
     "school_stage_counts",
     "school_indicators",

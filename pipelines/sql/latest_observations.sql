@@ -1,4 +1,4 @@
--- indicator × year, the current value: the latest non-withdrawn report, else derived from its parts.
+-- indicator × year, the current value: the latest approved report (not withdrawn), else derived from its parts.
 -- latest_values(include_demo) leaves demo workbooks out when asked; the view includes them.
 create or replace macro latest_values(include_demo) as table
 with

@@ -1,13 +1,13 @@
 -- Each task's latest reported status: the report for the latest year (up to max_year), and of that
--- year the latest workbook (any of the task's lead units).
+-- year the latest workbook (any of the task's lead units) of those that count (approved, not withdrawn).
 create or replace macro task_progress_latest(include_demo, max_year := 9999) as table
 with
 
 live as (
     select p.*, s.unit, s.year, s.received_at, s.is_demo
     from task_progress as p
-    join submissions as s using (submission_id)
-    where not s.withdrawn and (include_demo or not s.is_demo) and s.year <= max_year
+    join counted_submissions(include_demo) as s using (submission_id)
+    where s.year <= max_year
 ),
 
 final as (

@@ -3,7 +3,7 @@
 -- from the plan's first year (2023). A year is covered when more than plan_calendar.default_year_coverage
 -- (a half) of the units that owe it and take part (have ever sent a workbook) have sent one for it, so
 -- that one unit's early upload does not move every reader to a year the others have not reported.
--- Withdrawn workbooks do not count.
+-- Only workbooks that count do (approved, not withdrawn: counted_submissions).
 create or replace macro expected_reports() as table
 with
 
@@ -35,9 +35,8 @@ with
 received as (
     -- the units' yearly workbooks only: 旗教育局's school workbook is another return, not its yearly report
     select distinct unit, year
-    from submissions as s
-    where not withdrawn and (include_demo or not is_demo)
-      and not exists(select 1 from school_workbooks as w where w.submission_id = s.submission_id)
+    from counted_submissions(include_demo) as s
+    where not exists(select 1 from school_workbooks as w where w.submission_id = s.submission_id)
 ),
 
 taking_part as (

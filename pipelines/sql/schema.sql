@@ -149,7 +149,45 @@ create table submissions (
     withdrawn_by varchar,
     n_values integer,
     n_progress integer,
-    n_warnings integer
+    n_warnings integer,
+    -- Review (审核): a loaded workbook counts only once approved; the last decision of the log.
+    review_status varchar not null default 'pending' check (review_status in ('pending', 'approved', 'returned')),
+    reviewed_by varchar,
+    reviewed_at timestamp,
+    review_note varchar
+);
+
+-- Every review decision, in the order of the log (submissions holds the last one).
+create table review_decisions (
+    submission_id integer not null,
+    decision varchar not null check (decision in ('approved', 'returned')),
+    decided_at timestamp not null,
+    decided_by varchar,
+    note varchar
+);
+
+-- 佐证材料: a file attached to a task-progress report of a workbook, archived beside it.
+create table evidence (
+    submission_id integer not null,
+    task_no integer not null,
+    file_name varchar not null,
+    archive_path varchar not null,
+    sha256 varchar not null,
+    kind varchar not null,
+    size_bytes bigint not null,
+    attached_at timestamp not null,
+    attached_by varchar
+);
+
+-- 整改说明: a unit's explanation of a lagging target it leads, from its workbook's third sheet.
+create table rectifications (
+    submission_id integer not null,
+    target_id varchar not null,
+    reason varchar not null,
+    measures varchar not null,
+    planned_by date not null,
+    planned_text varchar not null,
+    sheet_row integer
 );
 
 create table observations (

@@ -1,13 +1,13 @@
--- The school-level workbook that counts for each year: the latest one received that is not withdrawn
--- (demo ones only when asked). A later workbook for a year restates the whole year: register and counts.
+-- The school-level workbook that counts for each year: the latest one received of those that count
+-- (approved, not withdrawn; demo ones only when asked: counted_submissions). A later workbook for a year
+-- restates the whole year: register and counts.
 create or replace macro school_books(include_demo) as table
 with
 
 books as (
     select w.submission_id, w.year, s.is_demo, s.file_name, s.received_at
     from school_workbooks as w
-    join submissions as s using (submission_id)
-    where not s.withdrawn and (include_demo or not s.is_demo)
+    join counted_submissions(include_demo) as s using (submission_id)
 ),
 
 final as (

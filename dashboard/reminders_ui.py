@@ -1,0 +1,104 @@
+"""报送与催报's parts: units × years with what has come of each workbook, the 催报 list, notices, the robot."""
+
+import json
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from pipelines import audit, config
+from pipelines.collection import reminders, webhook
+from pipelines.warehouse import connect
+
+from . import auth
+from .data import data_version, db_path, query, raw_dir
+from .reminder_notice import notice_docx
+
+today = date.today  # the day overdue is counted on (tests move it)
+CELL_COLOURS = {"已通过": "#E2F0D9", "待审核": "#FFF2CC", "已退回": "#FBE5D6", "未报送": "#FBE5D6", "—": "#FFFFFF"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _receipts(db: str, version: tuple, show_demo: bool, day: date, due_settings: str) -> pd.DataFrame:
+    with connect(db_path(), read_only=True) as con:
+        return reminders.receipts(con, show_demo, day, json.loads(due_settings))
+
+
+def receipts(show_demo: bool, settings: dict) -> pd.DataFrame:
+    """Every unit × year owed up to last year, with its state, due day and days overdue (raises SettingsError)."""
+    # The due-day settings as they are (a table of years stays a table), in a form the cache can key on.
+    due_settings = json.dumps({k: v for k, v in settings.items() if k.startswith("report_due")},
+                              ensure_ascii=False, sort_keys=True, default=str)
+    return _receipts(str(db_path()), data_version(db_path()), show_demo, today(), due_settings)
+
+
+def has_demo() -> bool:
+    """Whether demo workbooks are in the warehouse (the states shown then come from them)."""
+    return bool(query("select count(*) as n from submissions where is_demo")["n"].iloc[0])
+
+
+def counts(frame: pd.DataFrame) -> None:
+    late = reminders.overdue(frame)
+    cells = st.columns(5)
+    pending = int(frame["n_pending"].sum())  # workbooks, a year already approved included (a correction)
+    for cell, (label, n, help) in zip(cells, (
+            ("已通过", int((frame["state"] == "approved").sum()), "已有审核通过的工作簿的单位年度数"),
+            ("待审核工作簿", pending, "已收到、尚未审核的工作簿数（含已通过年度的更正）"),
+            ("已退回", int((frame["state"] == "returned").sum()), "工作簿被退回、尚未重新报送的单位年度数"),
+            ("未报送", int((frame["state"] == "missing").sum()), "尚未收到工作簿的单位年度数"),
+            ("逾期", len(late), "过了应报日期仍未报送或退回后未重新报送的单位年度数"))):
+        cell.metric(label, n, border=True, help=help)
+
+
+def matrix(frame: pd.DataFrame) -> None:
+    """Units × years, each cell coloured by its state."""
+    wide = reminders.matrix(frame)
+
+    def colour(value) -> str:
+        return f"background-color: {CELL_COLOURS.get(str(value).split('，')[0], '#FFFFFF')}"
+
+    st.dataframe(wide.style.map(colour, subset=wide.columns[1:]), hide_index=True, width="stretch")
+
+
+def downloads(frame: pd.DataFrame, settings: dict, demo: bool) -> None:
+    """The 催报 list (xlsx) and a notice (docx) for each late unit."""
+    late = reminders.overdue(frame)
+    if late.empty:
+        st.success("没有逾期未报的工作簿。", icon=":material/task_alt:")
+        return
+    st.dataframe(reminders.reminder_table(late), hide_index=True, width="stretch")
+    left, middle, right = st.columns([2, 2, 2])
+    left.download_button("下载催报名单（Excel）", reminders.reminder_list_xlsx(frame, today(), demo),
+                         file_name=f"催报名单_{today():%Y%m%d}.xlsx", mime=XLSX, key="reminder_list",
+                         icon=":material/table_view:")
+    units = list(dict.fromkeys(late["unit"]))
+    unit = middle.selectbox("催报通知", units, key="notice_unit", label_visibility="collapsed")
+    right.download_button(f"下载给{unit}的催报通知（Word）", lambda: notice_docx(unit, late, today(), settings, demo),
+                          file_name=f"催报通知_{unit}_{today():%Y%m%d}.docx", mime=DOCX, key="notice",
+                          icon=":material/description:", on_click="ignore")
+
+
+def robot(frame: pd.DataFrame, settings: dict) -> None:
+    """The group robot's message for the late units: sent by a 管理 account, if the settings enable it."""
+    if not webhook.configured(settings):
+        st.caption("群机器人催报（钉钉、企业微信）未启用：管理员可在设置 reminder_webhook 中填写机器人地址并启用。")
+        return
+    kind = webhook.KINDS.get((settings.get("reminder_webhook") or {}).get("kind"), "群机器人")
+    account = auth.current()
+    if account is None or not account.is_admin:
+        st.caption(f"已启用{kind}群机器人催报：管理账号登录后可在此发送。")
+        return
+    late = reminders.overdue(frame)
+    if st.button(f"向{kind}群发送催报（{len(late)}个逾期工作簿）", key="send_reminder", disabled=late.empty,
+                 icon=":material/campaign:"):
+        sent = webhook.send(settings, late, today())
+        (st.success if sent.ok else st.warning)(sent.message)
+        audit.record(raw_dir(), db_path(), "reminder", account.name, sent.message, source="网页")
+
+
+def settings_caption(settings: dict) -> str:
+    reminders.days_to_send(settings)  # a setting the notices need: said at once, not on a click
+    return (f"各单位应于{reminders.due_rule(settings)}报送上一年度工作簿（设置 report_due）；截至{reminders.chinese_date(today())}，"
+            f"逾期天数从应报日期次日算起。{config.REVIEW_LABELS['pending']}的工作簿已收到、尚未计入。")

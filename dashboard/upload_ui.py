@@ -1,0 +1,137 @@
+"""数据填报's parts: check uploads (and online entries) and show every finding, load on confirmation, the
+history with each workbook's review state, and what a returned workbook's unit must know."""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from pipelines import audit, config
+from pipelines.accounts import Account
+from pipelines.archive import sha256_of
+from pipelines.collection.review import status_label
+from pipelines.ingest import IngestResult, check_file, ingest_file
+from pipelines.problems import InputError
+from pipelines.warehouse import WarehouseBusy, connect
+
+from . import queries
+from .data import clear_cache, db_path, query, raw_dir
+from .ui import tidy
+
+
+def staging() -> Path:
+    """This session's folder for files being checked (never the archive)."""
+    return Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp(prefix="uploads_")))
+
+
+def check(key: str, path: Path, name: str, data: bytes, account: Account) -> IngestResult:
+    """Check a file once per session (the same check as `ingest`), recorded in the audit trail."""
+    checked = st.session_state.setdefault("upload_checked", {})
+    if key not in checked:
+        path.write_bytes(data)
+        try:
+            with connect(db_path(), read_only=True) as con:
+                checked[key] = check_file(con, path, name, actor=account)
+        except InputError as exc:
+            checked[key] = IngestResult(name, "rejected", exc.problems, message=f"“{name}”未通过检查")
+        result = checked[key]
+        outcome = "检查通过" if result.outcome == "checked" else (
+            "重复文件" if result.outcome == "duplicate" else "未通过：" + "；".join(p.reason for p in result.errors[:3]))
+        audit.record(raw_dir(), db_path(), "upload_checked", account.name, outcome, file_name=name, sha256=sha256_of(data))
+    return checked[key]
+
+
+def show_result(result: IngestResult, name: str) -> bool:
+    """Every error and warning of a checked file, and what it would change; True when it may be loaded."""
+    with st.container(border=True):
+        if result.outcome == "duplicate":
+            st.info(result.message, icon=":material/recycling:")
+            return False
+        if result.outcome == "loaded":
+            st.success(result.message, icon=":material/check_circle:")
+            return False
+        errors, warnings = result.errors, result.warnings
+        if errors:
+            st.error(f"**{name}**：{len(errors)} 个错误" + (f"，{len(warnings)} 条警告" if warnings else "")
+                     + "。请修改后重新上传，本文件不会载入。", icon=":material/block:")
+        else:
+            st.success(f"**{name}**：{result.unit} {result.year}年度，数值 {result.n_values} 个，任务进展 "
+                       f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告（可载入，警告会保留）" if warnings else "")
+                       + "。载入后经审核通过才计入。", icon=":material/task_alt:")
+        # Errors (the file is refused until they are fixed) apart from warnings (loaded, worth a look).
+        for found, heading, box in ((errors, "须修改的错误", st.error), (warnings, "请核实的警告（不影响载入）", st.warning)):
+            if found:
+                box(f"**{heading}：{len(found)} 条**", icon=":material/error:" if box is st.error else ":material/info:")
+                table = pd.DataFrame([p.as_dict() for p in found]).drop(columns=["文件", "级别"])
+                st.table(tidy(table).set_index("工作表"))  # a plain table: every reason readable in full
+        if result.changes is not None and len(result.changes):
+            changes_table(result.changes, "将要载入的数值")
+    return not result.errors
+
+
+def changes_table(changes: pd.DataFrame, heading: str, expanded: bool = False) -> None:
+    """The "what would change" table: each value beside the one that counts now (upload check and review)."""
+    table = changes.drop(columns="indicator_code").rename(columns={
+        "name": "指标", "unit": "单位", "year": "年度", "current_value": "现有值", "value": "新值", "change": "变化",
+        "note": "备注"})
+    counts = table["变化"].value_counts()
+    summary = "，".join(f"{label} {int(n)}" for label, n in counts.items())
+    with st.expander(f"{heading}（{summary}）", expanded=expanded):
+        st.dataframe(tidy(table), hide_index=True, width="stretch")
+
+
+def load(ready: list[tuple[str, Path, str]], account: Account, label: str, key: str) -> None:
+    """The confirm button: load every checked file through the one ingest path."""
+    if not ready or not st.button(label, type="primary", key=key):
+        return
+    checked = st.session_state.setdefault("upload_checked", {})
+    for key, path, name in ready:
+        try:
+            result = ingest_file(path, raw_dir(), db_path(), file=name, actor=account, source="网页", say=st.info)
+        except WarehouseBusy as exc:
+            st.error(str(exc))
+            break
+        checked[key] = result
+        (st.success if result.outcome == "loaded" else st.error)(result.message)
+    clear_cache()
+    st.rerun()
+
+
+def returned_notices(account: Account) -> None:
+    """A unit sees at once which of its workbooks were returned, and why (until it sends the year again)."""
+    if account.role != "填报":
+        return
+    rows = query(
+        """
+        select s.submission_id, s.year, s.file_name, s.review_note, s.reviewed_by, s.reviewed_at
+        from submissions s
+        where s.unit = ? and s.review_status = 'returned' and not s.withdrawn
+          and not exists (select 1 from submissions l where l.unit = s.unit and l.year = s.year and not l.withdrawn
+                          and l.submission_id > s.submission_id and l.review_status <> 'returned')
+        order by s.submission_id desc
+        """,
+        [account.unit],
+    )
+    for r in rows.itertuples():
+        st.warning(f"**{r.year}年度工作簿“{r.file_name}”（填报 #{r.submission_id}）已被退回**：{r.review_note}"
+                   f"（{r.reviewed_by}，{r.reviewed_at:%Y-%m-%d %H:%M}）。请按退回原因修改后重新上传，或在下方在线填报。",
+                   icon=":material/assignment_return:")
+
+
+def history(show_demo: bool) -> pd.DataFrame:
+    """Who sent what, when, its review state; returns the table shown (编号 as its index for labels)."""
+    frame = queries.submissions(show_demo)
+    if frame.empty:
+        st.caption("还没有收到任何工作簿。")
+        return frame
+    table = pd.DataFrame({
+        "编号": frame["submission_id"], "收到时间": frame["received_at"], "单位": frame["unit"], "年度": frame["year"],
+        "文件": frame["file_name"], "提交人": frame["account"].fillna(""),
+        "状态": [status_label(s, w) for s, w in zip(frame["review_status"], frame["withdrawn"])],
+        "审核意见": frame["review_note"].fillna(""), "审核人": frame["reviewed_by"].fillna(""),
+        "数值": frame["n_values"], "任务进展": frame["n_progress"], "警告": frame["n_warnings"],
+        "说明": [config.DEMO_LABEL if d else "" for d in frame["is_demo"]],
+    })
+    st.dataframe(tidy(table), hide_index=True, width="stretch", height=300)
+    return table.set_index("编号")
