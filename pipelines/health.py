@@ -73,9 +73,10 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
                         f"撤回 {len(withdrawn)} 次；审核决定 {sum(e.get('event') == 'review' for e in events)} 次；"
                         f"佐证材料 {len(attached)} 个；审计记录 {audit_lines} 条）")
     if real:
-        last = max(real, key=lambda e: e["received_at"])
+        last = real[-1]  # the log is in the order loaded (received_at has whole seconds: several may share one)
+        who = (last.get("account") or "命令行").strip("（）")
         report.lines.append(f"最近一次载入：{last['received_at'].replace('T', ' ')}，{last['unit']} {last['year']}年度"
-                            f"“{last['file_name']}”（{last.get('account') or '命令行'}）")
+                            f"“{last['file_name']}”（{who}）")
     else:
         report.lines.append("最近一次载入：还没有各单位上传的工作簿（只有示例数据）")
     _check_archive_files(raw_dir, events, report)

@@ -153,3 +153,12 @@ def test_a_busy_warehouse_is_reported_as_not_checked(loaded, monkeypatch):
     with duckdb.connect(str(db)):  # another process's writer, as far as the check can tell
         code, text = health(raw, db)
     assert code == 1 and "数据仓库正被其他程序写入" in text and "稍后再运行 health" in text
+
+
+def test_the_last_load_is_the_last_in_the_log_even_within_one_second(loaded):
+    raw, db, folder = loaded
+    books = [filled(db, folder / f"c_{c}.xlsx", values={"HS_GER": 90 + i}) for i, c in enumerate("abc")]
+    done = run_cli("ingest", *books, "--raw", raw, "--db", db)  # one command: often within the same second
+    assert done.returncode == 0, done.stderr
+    said = run_cli("health", "--raw", raw, "--db", db).stdout
+    assert "“c_c.xlsx”（命令行）" in said and "（（" not in said
