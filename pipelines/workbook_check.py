@@ -198,6 +198,12 @@ def _check_rates(ctx: Context, year: int | None, rows: list[dict], error, warnin
             continue
         n = num["value"] if num else ctx.values.reported(numerator, year)
         d = den["value"] if den else ctx.values.reported(denominator, year)
+        if n is not None and d == 0 and n > 0:  # more than none out of none: one of the two is wrong
+            names = [ctx.indicators[c]["name"] for c in (numerator, denominator)]
+            said = {numerator: "本表" if num else "此前填报", denominator: "本表" if den else "此前填报"}
+            error((den or num)["sheet_row"], "数值",
+                  f"{names[1]}（{said[denominator]}）为0，而{names[0]}（{said[numerator]}）为{n:g}：分母为0时分子不能大于0，请核对")
+            continue
         if n is None or d is None or d <= 0:
             continue
         ind, derived = ctx.indicators[code], 100 * n / d

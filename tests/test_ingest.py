@@ -227,6 +227,16 @@ def test_refuses_progress_for_a_task_the_unit_does_not_lead(wh, tmp_path):
             "A列（任务编号）", "任务 82 不由旗教育局牵头")
 
 
+def test_refuses_a_numerator_above_0_over_a_denominator_of_0(wh, tmp_path):
+    raw, db = wh
+    result = refused(raw, db, filled(db, tmp_path / "d.xlsx", values={"KG_PUBLIC_ENROLLED": 5, "KG_ENROLLED": 0}),
+                     "在园幼儿总数（本表）为0，而公办幼儿园在园幼儿数（本表）为5：分母为0时分子不能大于0")
+    assert result.errors[0].column == "数值" and result.errors[0].row is not None
+    # Nothing out of nothing is no rate, not an error.
+    assert ingest_file(filled(db, tmp_path / "z.xlsx", values={"KG_PUBLIC_ENROLLED": 0, "KG_ENROLLED": 0}), raw, db
+                       ).outcome == "loaded"
+
+
 def test_refuses_a_share_above_100_but_warns_on_a_gross_rate(wh, tmp_path):
     raw, db = wh
     refused(raw, db, filled(db, tmp_path / "t.xlsx", values={"KG_PUBLIC_RATE": 103}), "在园幼儿入公办园率不能超过100%")
