@@ -40,8 +40,8 @@ def parse_value(raw, value_type: str, percent_cell: bool = False, unit: str | No
     """
     if raw is None:
         return Parsed(None)
-    if isinstance(raw, bool):
-        return Parsed(None, "应填写数字，不是逻辑值")
+    if isinstance(raw, bool):  # TRUE / FALSE typed in Excel: for a 是/否 item, ask for the word
+        return Parsed(None, "请从下拉列表选择“是”或“否”，不要填写 TRUE/FALSE" if value_type == "flag" else "应填写数字，不是逻辑值")
     if isinstance(raw, (datetime, date, time)):
         return Parsed(None, f"应填写数字，单元格中是日期或时间（{raw}）")
     if isinstance(raw, (int, float)):

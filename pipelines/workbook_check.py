@@ -108,11 +108,15 @@ def check_book(book: Book, ctx: Context) -> Checked:
     )
 
 
+MAX_ROWS_NAMED_ONE_BY_ONE = 3  # more rows of another unit's indicators are said in one sentence
+
+
 def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]) -> list[dict]:
     seen: dict[str, int] = {}
     rows = []
 
     subjects: dict[int, str] = {}  # sheet row -> the indicator it is about, said in each of its messages
+    foreign: dict[str, list[tuple[int, str, str]]] = {}  # another unit's indicators: reporter -> (row, code, name)
 
     def about(row, column):  # the code's own column already names what is wrong with it
         return None if column == "指标代码" else subjects.get(row)
@@ -138,13 +142,13 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
             continue
         ind = ctx.indicators[code]
         if unit and ind["reporter"] != unit:
-            error(r, "指标代码", f"指标“{code}”（{ind['name']}）由{ind['reporter']}填报，不属于{unit}")
+            foreign.setdefault(ind["reporter"], []).append((r, code, ind["name"]))
             continue
         if ind["method"] == "structure":
             error(r, "指标代码", f"结构指标“{ind['name']}”请分别填写各部分的数量")
             continue
         if code in seen:
-            error(r, "指标代码", f"指标“{code}”重复填报（与第{seen[code]}行重复）")
+            error(r, "指标代码", f"指标“{code}”（{ind['name']}）重复填报（与第{seen[code]}行重复）")
             continue
         seen[code] = r
         row_year = cell_text(cells["年份"].value)
@@ -170,6 +174,15 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "sheet_row": r})
 
     _check_rates(ctx, year, rows, error, warning)
+    for reporter, listed in foreign.items():
+        if len(listed) <= MAX_ROWS_NAMED_ONE_BY_ONE:
+            for r, code, name in listed:
+                error(r, "指标代码", f"指标“{code}”（{name}）由{reporter}填报，不属于{unit}")
+            continue
+        first, last = listed[0][0], listed[-1][0]
+        problems.append(table.problem(file, first, "指标代码", (
+            f"第{first}—{last}行的 {len(listed)} 个指标均由{reporter}填报，不属于{unit}：这像是{reporter}的工作簿而“"
+            f"{config.GUIDE_UNIT_LABEL}”被改成了{unit}。请从平台下载{unit}本单位的工作簿填写")))
     return rows
 
 

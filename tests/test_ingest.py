@@ -227,6 +227,27 @@ def test_refuses_progress_for_a_task_the_unit_does_not_lead(wh, tmp_path):
             "A列（任务编号）", "任务 82 不由旗教育局牵头")
 
 
+def test_another_units_workbook_under_a_changed_unit_is_said_once(wh, tmp_path, accounts):
+    from pipelines.accounts import AccountStore
+    from pipelines.ingest import check_file
+    from pipelines.warehouse import connect
+
+    raw, db = wh
+
+    def relabel(wb):  # 旗教育局's workbook, its 填报单位 changed to 旗财政局
+        guide = wb[config.SHEET_GUIDE]
+        row = next(r for r in range(1, 30) if guide.cell(r, 1).value == config.GUIDE_UNIT_LABEL)
+        guide.cell(row, 2).value = "旗财政局"
+
+    path = filled(db, tmp_path / "relabelled.xlsx", values={"HS_GER": 95}, edit=relabel)
+    result = refused(raw, db, path, "个指标均由旗教育局填报，不属于旗财政局", "请从平台下载旗财政局本单位的工作簿填写")
+    assert len([p for p in result.errors if "不属于旗财政局" in p.reason]) == 1  # one sentence, not one per row
+    with connect(db, read_only=True) as con:  # an account of 旗教育局 is also told it may send its own unit only
+        checked = check_file(con, path, "relabelled.xlsx", actor=AccountStore().get("edu"))
+    assert checked.outcome == "rejected"
+    assert checked.problems[0].reason == "此工作簿为旗财政局的填报，账号edu（填报，旗教育局）只能上传本单位的工作簿"
+
+
 def test_refuses_a_numerator_above_0_over_a_denominator_of_0(wh, tmp_path):
     raw, db = wh
     result = refused(raw, db, filled(db, tmp_path / "d.xlsx", values={"KG_PUBLIC_ENROLLED": 5, "KG_ENROLLED": 0}),

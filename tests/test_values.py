@@ -53,6 +53,7 @@ def test_parse_value_blank_is_not_reported(raw):
         ("12%", "count", "不是 %"),
         ("1.2.3", "count", "无法识别为数字"),
         (True, "count", "逻辑值"),
+        (True, "flag", "请从下拉列表选择“是”或“否”"),
     ],
 )
 def test_parse_value_refuses_with_a_reason(raw, value_type, reason):
