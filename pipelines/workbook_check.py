@@ -1,5 +1,6 @@
 """Check a unit's workbook against the catalogue: every problem at once, each with sheet, row, column."""
 
+import re
 from dataclasses import dataclass, field
 
 import duckdb
@@ -108,6 +109,11 @@ def check_book(book: Book, ctx: Context) -> Checked:
     )
 
 
+def _bare_name(name: str) -> str:
+    """An indicator's name as the template writes it, less the 其中： of a part and the spaces."""
+    return re.sub(r"[\s\u3000]", "", name).removeprefix("其中：")
+
+
 MAX_ROWS_NAMED_ONE_BY_ONE = 3  # more rows of another unit's indicators are said in one sentence
 
 
@@ -151,6 +157,10 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
             error(r, "指标代码", f"指标“{code}”（{ind['name']}）重复填报（与第{seen[code]}行重复）")
             continue
         seen[code] = r
+        typed_name = cell_text(cells["指标名称"].value)
+        if typed_name and _bare_name(typed_name) != _bare_name(ind["name"]):  # a row pasted over another?
+            warning(r, "指标名称", f"指标名称被改为“{typed_name}”，与指标代码{code}的名称“{ind['name']}”不符："
+                                   "以指标代码为准载入，请核对这一行是否填错")
         row_year = cell_text(cells["年份"].value)
         if year and row_year and row_year != str(year):
             error(r, "年份", f"年份“{row_year}”与工作簿的填报年度 {year} 不一致")

@@ -248,6 +248,19 @@ def test_another_units_workbook_under_a_changed_unit_is_said_once(wh, tmp_path, 
     assert checked.problems[0].reason == "此工作簿为旗财政局的填报，账号edu（填报，旗教育局）只能上传本单位的工作簿"
 
 
+def test_a_changed_indicator_name_is_a_warning_naming_both(wh, tmp_path):
+    raw, db = wh
+
+    def rename(wb):
+        wb[config.SHEET_VALUES].cell(row_of(wb, "HS_GER"), 2).value = "随便改的名字"
+
+    result = ingest_file(filled(db, tmp_path / "n.xlsx", values={"HS_GER": 95}, edit=rename), raw, db)
+    assert result.outcome == "loaded"
+    (warning,) = [w for w in result.warnings if w.column == "指标名称"]
+    assert "指标名称被改为“随便改的名字”，与指标代码HS_GER的名称“高中阶段毛入学率”不符" in warning.reason
+    assert warning.row == row_of(template(db, "旗教育局", 2025), "HS_GER")
+
+
 def test_refuses_a_numerator_above_0_over_a_denominator_of_0(wh, tmp_path):
     raw, db = wh
     result = refused(raw, db, filled(db, tmp_path / "d.xlsx", values={"KG_PUBLIC_ENROLLED": 5, "KG_ENROLLED": 0}),
