@@ -60,7 +60,18 @@ def warehouse_ready() -> bool:
 
 
 def require_warehouse() -> None:
-    """The no-warehouse guard every page starts with."""
+    """The no-warehouse guard every page starts with (and the guard against a warehouse left by an older version)."""
     if not warehouse_ready():
         st.info("数据仓库尚未建立，暂时没有可显示的数据。请联系平台管理员建立数据仓库（管理员操作见使用说明）。")
         st.stop()
+    if not _current_version(str(db_path()), data_version(db_path())):
+        st.warning("数据仓库由其他版本的程序建立，须按当前版本重建后才能显示。请平台管理员运行 "
+                   "python -m pipelines build（或重启服务，启动时会自动重建）。")
+        st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _current_version(db: str, version: tuple) -> bool:
+    from pipelines.warehouse import made_by_this_version
+
+    return made_by_this_version(Path(db))

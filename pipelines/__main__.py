@@ -47,6 +47,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", type=Path, default=config.RAW_DIR, help="原始数据目录（默认 data/raw）")
     b.add_argument("--db", type=Path, default=config.DB_PATH, help="数据仓库文件（默认 data/warehouse.duckdb）")
     b.add_argument("--no-demo", action="store_true", help="不载入示例数据")
+    b.add_argument("--if-needed", action="store_true", dest="if_needed",
+                   help="只在数据仓库不存在或由其他版本的程序建立时重建（启动应用前用）")
 
     t = sub.add_parser("template", help="生成某单位某年度的填报工作簿")
     t.add_argument("--unit", required=True, help="填报单位，如 旗教育局")
@@ -105,7 +107,13 @@ def parser() -> argparse.ArgumentParser:
 
 def run_build(args) -> int:
     from .build import build
+    from .warehouse import made_by_this_version
 
+    if args.if_needed and args.db.exists():
+        if made_by_this_version(args.db):
+            print(f"数据仓库 {args.db} 已是当前版本建立的，无需重建")
+            return EXIT_OK
+        print(f"数据仓库 {args.db} 由其他版本的程序建立（表、视图与当前版本不同），按当前版本重建……", file=sys.stderr)
     report = build(args.raw, args.db, include_demo=not args.no_demo)
     buildinfo.record(args.db, args.raw, not args.no_demo, report.submissions)
     print(
@@ -118,22 +126,26 @@ def run_build(args) -> int:
 
 def ensure_warehouse(db: Path, raw: Path = config.RAW_DIR, build_if_missing: bool | None = None) -> None:
     """The default warehouse is built when missing; a warehouse named with --db must exist (a typo in a
-    path should not quietly build a new one) unless the command also names its raw folder."""
-    if db.exists():
+    path should not quietly build a new one) unless the command also names its raw folder. A warehouse built
+    by another version of the code (after an update) is rebuilt the same way, or refused when named."""
+    from .problems import InputError, Problem
+    from .warehouse import made_by_this_version
+
+    if db.exists() and made_by_this_version(db):
         return
     if build_if_missing is None:
         build_if_missing = db.resolve() == config.DB_PATH.resolve()
     if not build_if_missing:
-        from .problems import InputError, Problem
-
-        raise InputError([Problem(str(db), "数据仓库文件不存在（请检查 --db 的路径，或先运行 python -m pipelines build）")])
+        reason = ("数据仓库由其他版本的程序建立（表、视图与当前版本不同），请先运行 python -m pipelines build 重建"
+                  if db.exists() else "数据仓库文件不存在（请检查 --db 的路径，或先运行 python -m pipelines build）")
+        raise InputError([Problem(str(db), reason)])
     from .build import build
     from .writer_lock import writer_lock
 
     with writer_lock(db, raw, purpose="建立数据仓库"):
-        if db.exists():  # another process built it while this one waited
+        if db.exists() and made_by_this_version(db):  # another process built it while this one waited
             return
-        print(f"数据仓库 {db} 不存在，先从 {raw} 重建……", file=sys.stderr)
+        print(f"数据仓库 {db} {'由其他版本的程序建立' if db.exists() else '不存在'}，先从 {raw} 重建……", file=sys.stderr)
         report = build(raw, db)
         buildinfo.record(db, raw, True, report.submissions)
 

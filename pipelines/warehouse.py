@@ -96,10 +96,31 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Every stored table (the plan's and the schools'), then the plan's views, which may read both."""
+    """Every stored table (the plan's and the schools'), then the plan's views, which may read both; the
+    schema's fingerprint last, so that a warehouse made by another version of the code is known as such."""
     run_sql(con, "schema")
     run_sql(con, "schools_schema")
     create_derived(con)
+    con.execute("create or replace table schema_info as select ? as fingerprint", [schema_fingerprint()])
+
+
+def schema_fingerprint() -> str:
+    """The sha256 of every SQL file that makes the warehouse (tables, views, macros)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(SQL_DIR.glob("*.sql")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def made_by_this_version(db_path: Path) -> bool:
+    """Whether the warehouse file was built by this version of the code (same tables, views and macros)."""
+    try:
+        with connect(db_path, read_only=True) as con:  # waits while a writer holds the file (WarehouseBusy after that)
+            return con.execute("select fingerprint from schema_info").fetchall() == [(schema_fingerprint(),)]
+    except duckdb.Error:  # no schema_info (an older version), or not a warehouse at all
+        return False
 
 
 def create_derived(con: duckdb.DuckDBPyConnection) -> None:

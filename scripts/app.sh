@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Run the dashboard on the embedded default data, building the warehouse first if it is missing.
+# Run the dashboard on the embedded default data, building the warehouse first if it is missing (or was
+# built by another version of the code, after an update).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-if [ ! -f data/warehouse.duckdb ]; then
-  .venv/bin/python -m pipelines build
-fi
+.venv/bin/python -m pipelines build --if-needed
 exec .venv/bin/streamlit run app.py "$@"

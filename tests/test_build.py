@@ -70,3 +70,51 @@ def test_bad_usage_exits_2_in_chinese(tmp_path):
     assert result.returncode == 2
     assert "用法错误" in result.stderr and "无法识别的参数" in result.stderr
     assert run_cli("frobnicate").returncode == 2
+
+
+# A warehouse left by another version of the code (after an update) is rebuilt, never read half-matching.
+
+
+def test_a_warehouse_built_by_another_version_is_rebuilt_when_needed(wh, tmp_path, monkeypatch):
+    import shutil
+
+    from pipelines import warehouse
+
+    raw, db = wh
+    assert warehouse.made_by_this_version(db)
+    done = run_cli("build", "--if-needed", "--raw", raw, "--db", db)
+    assert done.returncode == 0 and "已是当前版本建立的，无需重建" in done.stdout
+
+    with duckdb.connect(str(db)) as con:  # as an older version left it: no fingerprint
+        con.execute("drop table schema_info")
+    assert not warehouse.made_by_this_version(db)
+    refused = run_cli("status", "--db", db)  # a warehouse named on the command line is not rebuilt behind one's back
+    assert refused.returncode == 1 and "由其他版本的程序建立" in refused.stderr and "Traceback" not in refused.stderr
+    done = run_cli("build", "--if-needed", "--raw", raw, "--db", db)
+    assert done.returncode == 0 and "由其他版本的程序建立" in done.stderr and "已重建数据仓库" in done.stdout
+    assert warehouse.made_by_this_version(db)
+    assert run_cli("status", "--db", db).returncode == 0
+
+    # Any change to the SQL that makes the warehouse changes the fingerprint.
+    sql = tmp_path / "sql"
+    shutil.copytree(warehouse.SQL_DIR, sql)
+    before = warehouse.schema_fingerprint()
+    monkeypatch.setattr(warehouse, "SQL_DIR", sql)
+    assert warehouse.schema_fingerprint() == before
+    (sql / "counted_submissions.sql").write_text((sql / "counted_submissions.sql").read_text() + "\n-- changed\n")
+    assert warehouse.schema_fingerprint() != before
+    assert not warehouse.made_by_this_version(db)
+
+
+def test_the_app_says_a_warehouse_of_another_version_must_be_rebuilt(wh, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    raw, db = wh
+    with duckdb.connect(str(db)) as con:
+        con.execute("update schema_info set fingerprint = 'an older version'")
+    monkeypatch.setenv("MONITOR_DB", str(db))
+    monkeypatch.setenv("MONITOR_RAW", str(raw))
+    at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("数据仓库由其他版本的程序建立" in w.value for w in at.warning)
