@@ -338,7 +338,7 @@ def parts_section(report: Report, b: Briefing) -> None:
         if rows.empty:
             report.para("本部分没有逾期或进展不足的目标。")
         else:
-            report.para("需要关注的目标：", bold=True)
+            report.para("需要关注的目标：", bold=True).paragraph_format.keep_with_next = True  # never last on a page
             for i, row in enumerate(rows.itertuples(), start=1):
                 report.para(risk_sentence(row), lead=f"{i}. ")
         for title, chunk in chunks:

@@ -189,3 +189,10 @@ def test_report_renders_through_libreoffice(report_path, tmp_path):
                               capture_output=True, text=True, check=True).stdout
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         assert lines[0].startswith(config.DEMO_LABEL) and lines[-1].replace(" ", "") == f"—{n}—", (n, lines[0], lines[-1])
+
+
+def test_a_lead_in_line_is_never_left_alone_at_the_foot_of_a_page(written):
+    _, report = written
+    leads = [p for p in report.doc.paragraphs if p.text.endswith("：") and len(p.text) < 20]
+    assert leads and {p.text for p in leads} >= {"需要关注的目标："}
+    assert all(p.paragraph_format.keep_with_next for p in leads), [p.text for p in leads]
