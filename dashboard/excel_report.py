@@ -55,7 +55,7 @@ def status_sheets(b: Briefing) -> list[Sheet]:
         "牵头单位": s["lead_unit"],
         "说明": s["detail"].fillna(""),
     })
-    widths = {"部分": 12, "目标编号": 9, "指标": 22, "目标": 14, "目标年度": 12, "最新情况": 14, "差距": 12,
+    widths = {"部分": 10, "目标编号": 9, "指标": 22, "目标": 14, "目标年度": 11, "最新情况": 19, "差距": 12,
               "状态": 10, "牵头单位": 10, "说明": 24}
     return [_sheet(b, "目标状态", frame, widths=widths, fills={"状态": STATUS_FILLS}, repeat_columns=2)]
 

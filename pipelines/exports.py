@@ -5,6 +5,7 @@ A value that begins with =, +, - or @ would become a formula when a spreadsheet 
 .xlsx.
 """
 
+import math
 from dataclasses import dataclass, field
 from io import BytesIO, StringIO
 
@@ -97,6 +98,15 @@ def _ink(fill: str) -> str:
     return "000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "FFFFFF"
 
 
+WRAP_SLACK = 1.15  # a wrapped line breaks before a number or a bracket, not always at the column's edge
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines a text takes in a wrapped column of this width, rounded up with some slack: a row
+    made too tall wastes a little paper, one too short hides its last line when printed."""
+    return max(1, math.ceil(_width(text) * WRAP_SLACK / max(1.0, width - 1)))
+
+
 def write_sheet(wb: Workbook, title: str, frame: pd.DataFrame, number_formats: dict | None = None,
                 sheet: Sheet | None = None) -> None:
     """One formatted sheet, ready to print: bold header repeated on every page, frozen, widths from the
@@ -137,7 +147,7 @@ def write_sheet(wb: Workbook, title: str, frame: pd.DataFrame, number_formats: d
                     cell.fill = PatternFill("solid", fgColor=fills[cell.value])
                     cell.font = Font(name=FONT, size=FONT_SIZE, color=_ink(fills[cell.value]))
             text = cell.value if isinstance(cell.value, str) else ""
-            need = sum(max(1, -(-_width(part) // max(1, int(width) - 1))) for part in text.split("\n")) if text else 1
+            need = sum(_lines(part, width) for part in text.split("\n")) if text else 1
             lines[r] = max(lines[r], need)
             if r > 1:
                 cell.alignment = Alignment(wrap_text=need > 1, vertical="top")
