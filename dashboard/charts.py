@@ -272,8 +272,9 @@ def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: 
                            align="left", text="<br>".join(labels), showarrow=False, font=dict(size=15, color=INK))
         fig.add_annotation(x=0, y=value_y, xanchor="left", yanchor="top", align="left", text="<br>".join(values),
                            showarrow=False, font=dict(size=14, color=INK), xshift=-2)
-    fig.add_shape(type="line", x0=100, x1=100, y0=0, y1=height_px, line=dict(color=TARGET_COLOUR, width=1.5, dash="dot"),
-                  layer="below")
+    for row in rows:  # the target as a mark at each bar's end, never across the words above the bars
+        fig.add_shape(type="line", x0=100, x1=100, y0=row[7] - BAR_PX / 2 - 4, y1=row[7] + BAR_PX / 2 + 4,
+                      line=dict(color=TARGET_COLOUR, width=1.5, dash="dot"), layer="below")
     fig.update_yaxes(range=[height_px, 0], visible=False, fixedrange=True)
     fig.update_xaxes(range=[0, X_MAX], tickvals=[0, 100], ticktext=["基线", "目标"], side="top", showgrid=False,
                      zeroline=False, fixedrange=True, tickfont=dict(size=13, color="#555"),

@@ -528,3 +528,27 @@ def test_the_acceptance_slides_say_what_is_behind_and_what_each_school_must_add(
                         if isinstance(item, Table)])
     assert len(tables) == 16 and tables["需增加（按现有在校生）"].str.startswith("需增加").all()
     assert "需增加体育运动场馆3,614㎡" in set(tables["需增加（按现有在校生）"])  # 新惠第一小学
+
+
+@pytest.mark.parametrize("stacked", [True, False])
+def test_the_target_mark_stays_at_each_bar_and_never_crosses_the_words(demo_base, stacked):
+    import duckdb
+
+    from dashboard import charts, queries
+
+    with duckdb.connect(str(demo_base[1]), read_only=True) as con, queries.reading(con):
+        statuses = queries.statuses(queries.Filters(2025, None, None, True))
+    title, part = charts.gap_chunks(statuses)[0]
+    fig = charts.gap_chart(part, 2025, True, title, stacked=stacked)
+    marks = [s for s in fig.layout.shapes if s.x0 == s.x1 == 100]
+    bars = fig.data[0]  # the grey track of every row: its centre and thickness
+    assert len(marks) == len(bars.y) == len(part)
+    for mark, centre in zip(marks, bars.y):
+        assert mark.y0 >= centre - bars.width and mark.y1 <= centre + bars.width
+    # the words over the bars' area (beside them, in the wide layout, the names are left of it)
+    words = [a for a in fig.layout.annotations if a.yref == "y" and (stacked or a.xref != "paper")]
+    for a in words:  # no text block (top-anchored, one line per <br>) reaches into a mark
+        lines = a.text.count("<br>") + 1
+        top = a.y if a.yanchor == "top" else a.y - lines * charts.LINE_PX / 2
+        for mark in marks:
+            assert not (top < mark.y0 < top + lines * charts.LINE_PX - 2 and top < mark.y1), (a.text, mark.y0)
