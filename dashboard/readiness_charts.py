@@ -33,7 +33,9 @@ def dispersion_chart(frame: pd.DataFrame, as_of: int, demo: bool, acceptance_yea
             fig.add_trace(go.Scatter(
                 x=rows["year"], y=rows["cv"], mode="lines+markers" + ("+text" if above else ""), name=short,
                 legendgroup=short, showlegend=col == 1, line=dict(color=PALETTE[i % len(PALETTE)], width=4 if above else 2),
-                marker=dict(size=9 if above else 6), text=[f"{v:.2f}" for v in rows["cv"]], textposition="top center",
+                marker=dict(size=9 if above else 6), textposition="top center",
+                # the first and the latest value only: every year's label collides on a phone's narrow panel
+                text=[f"{v:.2f}" if k in (0, len(rows) - 1) else "" for k, v in enumerate(rows["cv"])],
                 textfont=dict(size=13, color=PALETTE[i % len(PALETTE)]),
                 hovertemplate=f"{stage} {short}<br>%{{x}}年：%{{y:.3f}}<extra></extra>",
             ), row=1, col=col)

@@ -200,3 +200,20 @@ def test_the_register_changes_of_the_year(demo_base, monkeypatch):
     merged = changes.set_index("名称")
     assert merged.loc["四家子中心小学", "变动"] == "合并" and merged.loc["四家子中心小学", "并入的学校"] == "林家地小学"
     assert merged.loc["林家地小学", "变动"] == "不再列出"
+
+
+def test_the_dispersion_chart_labels_an_indicator_above_its_limit_at_its_ends(demo_base):
+    import duckdb
+
+    from dashboard.readiness_charts import dispersion_chart
+
+    with duckdb.connect(str(demo_base[1]), read_only=True) as con:
+        frame = con.execute(
+            "select d.*, c.name as short from criterion_dispersion d join criteria c using (criterion_id) "
+            "where d.year <= 2025").df()
+    fig = dispersion_chart(frame, 2025, True, 2030)
+    labelled = [t for t in fig.data if t.mode and "text" in t.mode]
+    assert labelled  # the demo has one indicator above its limit (小学 体育场馆)
+    for trace in labelled:
+        shown = [t for t in trace.text if t]
+        assert shown == [f"{trace.y[0]:.2f}", f"{trace.y[-1]:.2f}"]  # first and latest: no pile-up on a phone
