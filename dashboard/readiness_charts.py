@@ -76,12 +76,16 @@ def shares_chart(series: pd.DataFrame, floors: dict[str, float], plan: dict[str,
                  demo: bool, acceptance_year: int) -> go.Figure:
     """Kindergarten shares over the years against the national floors (dashed) and the plan's targets (dotted)."""
     fig = go.Figure()
+    means = series.groupby("name", sort=False)["value"].mean()
     for i, (name, rows) in enumerate(series.groupby("name", sort=False)):
         colour = PALETTE[i % len(PALETTE)]
         rows = rows.sort_values("year")
+        # The highest line's values above it, the others' below: two labels never share the gap between lines.
+        above = means.get(name) == means.max()
         fig.add_trace(go.Scatter(x=rows["year"], y=rows["value"], mode="lines+markers+text", name=name,
                                  line=dict(color=colour, width=3), marker=dict(size=9),
-                                 text=[number(v, "%") for v in rows["value"]], textposition="bottom center",
+                                 text=[number(v, "%") for v in rows["value"]],
+                                 textposition="top center" if above else "bottom center",
                                  textfont=dict(size=13, color=colour),
                                  hovertemplate=f"{name}<br>%{{x}}年：%{{y:.1f}}%<extra></extra>"))
         if name in floors:
@@ -95,6 +99,7 @@ def shares_chart(series: pd.DataFrame, floors: dict[str, float], plan: dict[str,
             fig.add_trace(go.Scatter(x=[year], y=[value], mode="markers+text", marker=dict(symbol="star", size=16,
                                      color=colour, line=dict(width=1, color="#333")), text=[f"方案{year}年≥{value:g}%"],
                                      textposition="middle right", textfont=dict(size=12, color=colour), showlegend=False,
+                                     cliponaxis=False,
                                      hovertemplate=f"实施方案目标：{year}年≥{value:g}%<extra></extra>"))
     fig.add_vline(x=acceptance_year, line=dict(color="#BBBBBB", dash="dot"))
     years_axis(fig, acceptance_year)
