@@ -57,7 +57,7 @@ st.subheader("载入时的警告")
 warnings = query(
     """
     select s.file_name as 文件, s.unit as 单位, s.year as 年度, w.sheet as 工作表, w.row as 行, w."column" as 列,
-        w.reason as 原因, s.received_at as 收到时间, s.is_demo
+        w.reason as 原因, s.received_at as 收到时间, s.review_status, s.is_demo
     from ingest_warnings w join submissions s using (submission_id)
     where not s.withdrawn and (? or not s.is_demo)
     order by s.submission_id desc, w.row
@@ -68,6 +68,8 @@ demo_banner(f.show_demo and bool(warnings["is_demo"].any()))
 if warnings.empty:
     st.caption("没有警告。")
 else:
+    # a workbook awaiting review, or returned, has its warnings listed too, said as such (its values do not count)
+    warnings.insert(8, "审核状态", warnings.pop("review_status").map(config.REVIEW_LABELS))
     st.dataframe(tidy(warnings.drop(columns="is_demo")), hide_index=True, width="stretch")
 
 st.subheader("没有数据的指标")

@@ -233,6 +233,8 @@ def test_quality_page_lists_discrepancies_and_missing_workbooks(app):
     assert values == {"实质差异": "8", "表述差异": "7"}
     texts = " ".join(str(df.value.to_dict()) for df in app.dataframe)
     assert "旗委编办" in texts  # no workbook from it
+    warned = next(df.value for df in app.dataframe if "审核状态" in df.value.columns)
+    assert set(warned["审核状态"]) == {"已通过"}  # the fixture's workbooks are approved: said beside each warning
 
 
 def test_upload_page_checks_then_loads_on_confirmation(app, fixture_wh, tmp_path):
