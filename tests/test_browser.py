@@ -12,6 +12,7 @@ from pipelines import config
 from tests.books import filled
 from tests.browser_support import (
     PAGES,
+    WORKBOOK_UPLOAD,
     chromium,
     copy_site,
     go,
@@ -75,7 +76,7 @@ def test_upload_then_review_and_approve_and_see_the_new_value_on_the_indicator_p
     url, page, db = site
     good = filled(db, tmp_path / "旗教育局_2025_更正.xlsx", year=2025, values={"KG_PUBLIC_RATE": "66.6%"})
     open_upload_signed_in(page, url, "edu", PASSWORDS["edu"])
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+    page.locator(WORKBOOK_UPLOAD).set_input_files(str(good))
     page.get_by_text("检查通过").wait_for(timeout=30_000)
     page.get_by_role("button", name=re.compile("确认载入")).click()
     page.get_by_text("已载入“旗教育局_2025_更正.xlsx”").first.wait_for(timeout=30_000)
@@ -100,7 +101,7 @@ def test_upload_a_bad_workbook_and_see_the_row_and_column(site, tmp_path):
     url, page, db = site
     bad = filled(db, tmp_path / "旗教育局_2025_错误.xlsx", year=2025, values={"KG_ENROLLED": "约九成"})
     open_upload_signed_in(page, url, "edu", PASSWORDS["edu"])
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    page.locator(WORKBOOK_UPLOAD).set_input_files(str(bad))
     page.get_by_text("1 个错误").first.wait_for(timeout=30_000)
     findings = page.locator('[data-testid="stTable"]').first
     findings.wait_for()
@@ -119,7 +120,7 @@ def test_upload_hostile_workbooks_and_read_why_in_chinese(site, tmp_path):
     damaged = hostile_books.corrupted_compressed_data(db, tmp_path)
     absurd = hostile_books.nines(db, tmp_path)
     open_upload_signed_in(page, url, "edu", PASSWORDS["edu"])
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(damaged), str(absurd)])
+    page.locator(WORKBOOK_UPLOAD).set_input_files([str(damaged), str(absurd)])
     page.get_by_text(f"{absurd.name}：1 个错误").first.wait_for(timeout=30_000)
     page.get_by_text(f"{damaged.name}：1 个错误").first.wait_for(timeout=30_000)
     text = " ".join(t.inner_text() for t in page.locator('[data-testid="stTable"]').all())
@@ -161,7 +162,7 @@ def test_signed_in_reporter_sees_another_units_workbook_refused(site, tmp_path):
     url, page, db = site
     other = filled(db, tmp_path / "旗财政局_2025.xlsx", unit="旗财政局", year=2025, values={"FI_HS_DEBT": 100})
     open_upload_signed_in(page, url, "edu", PASSWORDS["edu"])
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(other))
+    page.locator(WORKBOOK_UPLOAD).set_input_files(str(other))
     findings = page.locator('[data-testid="stTable"]').first
     findings.wait_for(timeout=30_000)
     assert "只能上传本单位的工作簿" in findings.inner_text()

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 
+import duckdb
 import pytest
 
 from pipelines import config
@@ -21,8 +22,12 @@ from tests.consistency import archived_files, assert_agrees_with_archive, assert
 
 pytestmark = pytest.mark.faults
 
-ENV = {**os.environ, "PYTHONPATH": str(config.ROOT)}
 RANDOM_ROUNDS = 3
+
+
+def env() -> dict[str, str]:
+    """The subprocess's environment, taken at the call: the test's own accounts file and default raw folder."""
+    return {**os.environ, "PYTHONPATH": str(config.ROOT)}
 
 
 def dry_run(*args) -> tuple[int, dict[str, int]]:
@@ -34,7 +39,7 @@ def dry_run(*args) -> tuple[int, dict[str, int]]:
 
 def run_killed_at(aim, *args) -> subprocess.CompletedProcess:
     """The command, killed before its aim-th call or before the call aimed at by name (tests/kill_at.py)."""
-    return subprocess.run([sys.executable, "-m", "tests.kill_at", str(aim), *map(str, args)], cwd=config.ROOT, env=ENV,
+    return subprocess.run([sys.executable, "-m", "tests.kill_at", str(aim), *map(str, args)], cwd=config.ROOT, env=env(),
                           capture_output=True, text=True, timeout=300)
 
 
@@ -70,7 +75,7 @@ INGEST_WINDOWS = [
     ("_sync_folder", "a stored file not in the log", "loaded"),
     ("append", "a stored file not in the log", "loaded"),
     ("load_one", "logged, not loaded", "duplicate"),
-    ("refresh_assessments", "logged, loading rolled back", "duplicate"),
+    ("insert_frame", "logged, loading rolled back", "duplicate"),
     ("record", "logged, loading rolled back", "duplicate"),
 ]
 
@@ -89,6 +94,33 @@ def test_an_ingest_killed_in_each_crash_window_is_recovered(site, tmp_path):
         again = ingest_file(book, raw, db)
         assert again.outcome == outcome, (where, again.message)
         assert_agrees_with_archive(raw, db)
+    assert_rebuild_equals(raw, db, tmp_path)
+
+
+# A review decision killed in each window: not logged (never acknowledged: the workbook stays 待审核), or
+# logged and not applied (the log is the record: the next writer applies it, as a rebuild would).
+REVIEW_WINDOWS = [
+    ("log_review", "pending"),
+    ("append", "pending"),
+    ("apply", "approved"),
+    ("refresh_assessments", "approved"),
+    ("record", "approved"),  # the audit line, last, inside the transaction
+]
+
+
+def test_a_review_decision_killed_in_each_window_is_recovered(site, tmp_path, accounts):
+    raw, db = site
+    for i, (where, after) in enumerate(REVIEW_WINDOWS):
+        book = filled(db, tmp_path / f"v{i}.xlsx", values={"KG_ENROLLED": 50000 + i})
+        number = ingest_file(book, raw, db).submission_id
+        done = run_killed_at(where, "review", "approve", number, "--as", "admin", "--raw", raw, "--db", db)
+        assert done.returncode == -signal.SIGKILL, (where, done.stderr)
+        after_the_kill(raw, db)
+        assert ingest_file(filled(db, tmp_path / f"n{i}.xlsx", values={"HS_GER": 60 + i}), raw, db).outcome == "loaded"
+        assert_agrees_with_archive(raw, db)  # the next writer brought the warehouse up to the log
+        with duckdb.connect(str(db), read_only=True) as con:
+            state = con.execute("select review_status from submissions where submission_id = ?", [number]).fetchone()[0]
+        assert state == after, where
     assert_rebuild_equals(raw, db, tmp_path)
 
 
@@ -135,7 +167,7 @@ def test_ingest_and_build_killed_after_random_times(site, tmp_path):
     for round_ in range(2):
         book = filled(db, tmp_path / f"t{round_}.xlsx", values={"KG_ENROLLED": 50000 + round_})
         for args in (("ingest", book, "--raw", raw, "--db", db), ("build", "--raw", raw, "--db", db)):
-            proc = subprocess.Popen([sys.executable, "-m", "pipelines", *map(str, args)], cwd=config.ROOT, env=ENV,
+            proc = subprocess.Popen([sys.executable, "-m", "pipelines", *map(str, args)], cwd=config.ROOT, env=env(),
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 proc.wait(timeout=rng.uniform(0.5, 2.5))

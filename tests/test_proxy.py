@@ -13,7 +13,17 @@ import duckdb
 import pytest
 
 from tests.books import filled
-from tests.browser_support import PAGES, chromium, copy_site, go, open_page, shoot, sign_in, streamlit_server
+from tests.browser_support import (
+    PAGES,
+    WORKBOOK_UPLOAD,
+    chromium,
+    copy_site,
+    go,
+    open_page,
+    shoot,
+    sign_in,
+    streamlit_server,
+)
 from tests.conftest import PASSWORDS
 from tests.proxy_support import HOST, nginx_proxy, unverified
 
@@ -115,7 +125,7 @@ def test_sign_in_a_page_and_an_upload_over_https(proxied, tmp_path):
         shoot(page, "proxy_2_overview")
 
         go(page, "数据填报")
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+        page.locator(WORKBOOK_UPLOAD).set_input_files(str(good))
         page.get_by_text("检查通过").wait_for(timeout=30_000)
         page.get_by_role("button", name=re.compile("确认载入")).click()
         page.get_by_text("已载入“旗教育局_2025_经代理上传.xlsx”").first.wait_for(timeout=30_000)
