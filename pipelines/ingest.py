@@ -18,7 +18,7 @@ from .schools.check import SchoolChecked, is_school_book
 from .schools.ingest import check_school_file
 from .schools.readiness import refresh_readiness
 from .status import refresh_assessments
-from .warehouse import connect
+from .warehouse import connect, transaction
 from .workbook_check import Checked, Context, check_book
 from .workbook_read import read_book, too_large
 from .writer_lock import say_on_stderr, writer_lock
@@ -159,8 +159,7 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
     checked = result.checked
     entry = archive(raw_dir, Path(path).read_bytes(), file, checked.unit, checked.year,
                     received_at or datetime.now().replace(microsecond=0), is_demo, who, events)
-    con.execute("begin")
-    try:
+    with transaction(con):
         # Loaded as 待审核: nothing counts (no judgment changes) until a reviewer approves it (collection.review).
         result.submission_id = load_one(con, checked, entry)
         loaded = (checked.summary() if isinstance(checked, SchoolChecked)
@@ -168,10 +167,6 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
         if not is_demo:
             audit.record(raw_dir, None, "load", who, f"已载入：{loaded}", file_name=file, sha256=entry.sha256,
                          submission_id=result.submission_id, source=source, con=con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     result.outcome = "loaded"
     answers = len(checked.rectifications)
     result.message = (
@@ -200,16 +195,11 @@ def withdraw(raw_dir: Path, db_path: Path, submission_id: int, actor: Account, r
             return f"填报 #{submission_id}（{name}）此前已撤回"
         now = datetime.now().replace(microsecond=0)
         log_withdrawal(raw_dir, sha, actor.name, reason, now)
-        con.execute("begin")
-        try:
+        with transaction(con):
             con.execute("update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where submission_id = ?",
                         [now, actor.name, submission_id])
             refresh_assessments(con)
             refresh_readiness(con)
             audit.record(raw_dir, None, "withdrawal", actor.name, f"已撤回填报 #{submission_id}：{reason}",
                          file_name=name, sha256=sha, submission_id=submission_id, source=source, con=con)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
     return f"已撤回填报 #{submission_id}（{name}），其数值不再计入"

@@ -16,6 +16,7 @@ import duckdb
 
 from . import audit, jsonlog
 from .archive import log_path, read_log, tidy_archive
+from .warehouse import transaction
 
 
 def tidy_after_crash(db_path: Path | None, raw_dir: Path | None, everything: bool = False) -> list[str]:
@@ -56,8 +57,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
 
     events = read_log(raw_dir) if events is None else events
     notes = []
-    con.execute("begin")
-    try:
+    with transaction(con):
         done = replay(con, raw_dir, events, includes_demo(con, events))
         for entry in done.loaded:
             note = f"“{entry.file_name}”已记入归档日志，但上次载入在完成前中断：现已补载（{entry.unit} {entry.year}年度）"
@@ -77,8 +77,4 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
         if con.execute("select count(*) from audit").fetchall()[0][0] < logged:
             con.execute("delete from audit")
             audit.load_log(con, raw_dir)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return notes

@@ -35,6 +35,23 @@ def _is_busy(exc: Exception) -> bool:
     return "lock" in text.lower() or "Conflicting" in text or "different configuration" in text
 
 
+def _with_backoff(open_once, wait: float, busy_errors: tuple = (duckdb.IOException, duckdb.ConnectionException)):
+    """open_once() retried with backoff while another process holds the warehouse's lock (WarehouseBusy after
+    `wait` seconds); any other error at once."""
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            return open_once()
+        except busy_errors as exc:
+            if not _is_busy(exc) or time.monotonic() > deadline:
+                if _is_busy(exc):
+                    raise WarehouseBusy(f"数据仓库正被其他程序占用（已等待{wait:.0f}秒），请稍后再试") from exc
+                raise
+            time.sleep(delay + random.uniform(0, delay))
+            delay = min(delay * 2, 0.5)
+
+
 @contextmanager
 def connect(db_path: Path, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS):
     """Open the warehouse, retrying with backoff while another process holds its lock; always closes.
@@ -42,23 +59,24 @@ def connect(db_path: Path, read_only: bool = False, wait: float = LOCK_WAIT_SECO
     DuckDB lets one process write a file at a time and refuses all others at once, so every user of
     the warehouse (app, command line) opens it briefly and retries instead of holding it.
     """
-    deadline = time.monotonic() + wait
-    delay = 0.02
-    while True:
-        try:
-            con = duckdb.connect(str(db_path), read_only=read_only, config={"autoinstall_known_extensions": False})
-            break
-        except (duckdb.IOException, duckdb.ConnectionException) as exc:
-            if not _is_busy(exc) or time.monotonic() > deadline:
-                if _is_busy(exc):
-                    raise WarehouseBusy(f"数据仓库正被其他程序占用（已等待{wait:.0f}秒），请稍后再试") from exc
-                raise
-            time.sleep(delay + random.uniform(0, delay))
-            delay = min(delay * 2, 0.5)
+    con = _with_backoff(lambda: duckdb.connect(str(db_path), read_only=read_only,
+                                               config={"autoinstall_known_extensions": False}), wait)
     try:
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """One transaction: committed when the block ends, rolled back (and the error raised) when it fails."""
+    con.execute("begin")
+    try:
+        yield con
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 @contextmanager
@@ -70,20 +88,9 @@ def memory_copy(db_path: Path, wait: float = LOCK_WAIT_SECONDS):
     """
     mem = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
     literal = str(Path(db_path).resolve()).replace("'", "''")  # a path of ours, as a SQL string literal
-    deadline = time.monotonic() + wait
-    delay = 0.02
     try:
-        while True:
-            try:
-                mem.execute(f"attach '{literal}' as source (read_only)")
-                break
-            except (duckdb.IOException, duckdb.ConnectionException, duckdb.BinderException) as exc:
-                if not _is_busy(exc) or time.monotonic() > deadline:
-                    if _is_busy(exc):
-                        raise WarehouseBusy(f"数据仓库正被其他程序占用（已等待{wait:.0f}秒），请稍后再试") from exc
-                    raise
-                time.sleep(delay + random.uniform(0, delay))
-                delay = min(delay * 2, 0.5)
+        _with_backoff(lambda: mem.execute(f"attach '{literal}' as source (read_only)"), wait,
+                      (duckdb.IOException, duckdb.ConnectionException, duckdb.BinderException))
         mem.execute("copy from database source to memory")
         mem.execute("detach source")
         yield mem

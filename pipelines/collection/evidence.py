@@ -24,7 +24,7 @@ from ..accounts import Account
 from ..archive import archive_evidence, safe_file_name, sha256_of
 from ..problems import InputError, Problem
 from ..recovery import catch_up
-from ..warehouse import connect
+from ..warehouse import connect, transaction
 from ..workbook_read import OLE_MAGIC, ZIP_MAGIC, bomb_size, entity_part
 from ..writer_lock import say_on_stderr, writer_lock
 
@@ -144,16 +144,11 @@ def attach(raw_dir: Path, db_path: Path, submission_id: int, task_no: int, path:
             return f"“{file_name}”此前已附在任务{task_no}的这次填报上，未重复保存"
         event = archive_evidence(raw_dir, data, file_name, workbook, task_no, kind, actor.name,
                                  datetime.now().replace(microsecond=0))
-        con.execute("begin")
-        try:
+        with transaction(con):
             record_logged(con, [(submission_id, event)])
             audit.record(raw_dir, None, "evidence", actor.name,
                          f"已附佐证材料：任务{task_no}，{config.EVIDENCE_KIND_LABELS[kind]}，{len(data) / 1024:.0f} KB",
                          file_name=file_name, sha256=sha, submission_id=submission_id, source=source, con=con)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
     return f"已保存佐证材料“{file_name}”（任务{task_no}，{config.EVIDENCE_KIND_LABELS[kind]}）"
 
 

@@ -20,7 +20,7 @@ from ..archive import log_review
 from ..recovery import catch_up
 from ..schools.readiness import refresh_readiness
 from ..status import refresh_assessments
-from ..warehouse import connect
+from ..warehouse import connect, transaction
 from ..writer_lock import say_on_stderr, writer_lock
 
 DECISIONS = {"approved": "审核通过", "returned": "退回"}
@@ -77,17 +77,12 @@ def approve_pending(raw_dir: Path, db_path: Path, by: str, at: datetime | None =
                               "and not withdrawn order by submission_id").fetchall()
         for _, sha in pending:
             log_review(raw_dir, sha, "approved", by, None, at)
-        con.execute("begin")
-        try:
+        with transaction(con):
             for submission_id, _ in pending:
                 apply(con, submission_id, "approved", by, at, None)
             if pending:
                 refresh_assessments(con)
                 refresh_readiness(con)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
     return len(pending)
 
 
@@ -110,18 +105,13 @@ def _decide_locked(con, raw_dir: Path, row: dict, decision: str, by: str, note: 
     if row["review_status"] == decision:
         return Decision(number, decision, f"{what}的审核状态已是“{config.REVIEW_LABELS[decision]}”，未做更改", False)
     log_review(raw_dir, row["sha256"], decision, by, note, at)
-    con.execute("begin")
-    try:
+    with transaction(con):
         apply(con, number, decision, by, at, note)
         _refresh(con, row)
         message = f"已{DECISIONS[decision]}{what}" + (f"：{note}" if note else "")
         if source is not None:  # the demo's approvals are not people's actions
             audit.record(raw_dir, None, AUDIT_EVENTS[decision], by, message, file_name=name, sha256=row["sha256"],
                          submission_id=number, source=source, con=con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     counted = "，其数值现已计入" if decision == "approved" else "，其数值不计入，填报单位会在“数据填报”页看到原因"
     return Decision(number, decision, message + counted, True)
 
