@@ -49,8 +49,12 @@ def online_entry(unit: str, year: int, account: Account) -> None:
     st.caption(f"{unit} {year}年度：在下表中填写，与下载的工作簿是同样的行；提交后生成同样的工作簿，经同样的检查后载入、归档。"
                + (f"表中已填入此前报送的{form.prefilled_from}，修改后提交即为更正。" if form.prefilled_from else ""))
     key = f"entry_{unit}_{year}"
-    values = st.data_editor(form.values, column_config=VALUE_COLUMNS, hide_index=True, width="stretch",
-                            key=f"{key}_values", height=min(600, 40 + 35 * len(form.values)))
+    values = form.values
+    if len(values):
+        values = st.data_editor(values, column_config=VALUE_COLUMNS, hide_index=True, width="stretch",
+                                key=f"{key}_values", height=min(600, 40 + 35 * len(values)))
+    else:
+        st.caption(f"{unit}不填报指标数值，只填报牵头任务的进展。")
     progress = form.progress
     if len(progress):
         st.markdown("**牵头任务进展**")

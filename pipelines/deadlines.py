@@ -77,3 +77,10 @@ def format_month(d: date) -> str:
     if d == month_end(d.year, d.month):
         return f"{d.year}年{d.month}月"
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def ledger_date(as_of: int, today: date | None = None) -> date:
+    """The day overdue tasks are judged on for an as-of year: today for the latest years, else the end of the
+    chosen year (the pages, the exports and `status` alike)."""
+    today = today or date.today()
+    return today if as_of >= today.year - 1 else date(as_of + 1, 1, 1)

@@ -6,6 +6,7 @@ import duckdb
 
 from . import config
 from .collection.review import pending_count
+from .deadlines import ledger_date
 from .describe import describe_gap, describe_latest, describe_target, describe_year, parts_of, present
 from .textable import render
 
@@ -48,13 +49,14 @@ def status_text(con: duckdb.DuckDBPyConnection, as_of: int | None) -> tuple[str,
     counts = frame.groupby("status").size()
     summary = "；".join(f"{config.STATUS_LABELS[s]} {counts[s]}" for s in config.STATUS_LABELS if s in counts)
     demo = f"（含{config.DEMO_LABEL}）" if frame["is_demo"].any() else ""
-    today = date.today()
-    overdue = con.execute("select count(*) from task_ledger(?) where overdue", [today]).fetchone()[0]
+    today = ledger_date(as_of)  # as the pages count them: judged on that day, with reports up to the as-of year
+    overdue = con.execute("select count(*) from task_ledger(?, report_year := ?) where overdue", [today, as_of]).fetchone()[0]
     reported, expected = con.execute(
         "select units_reported, units_expected from year_coverage(true) where year = ?", [as_of]).fetchone()
     head = (f"目标达成状态，评估年度 {as_of}{demo}（{reported}/{expected} 个单位已报送该年度）；"
             f"共 {len(frame)} 个目标：{summary}")
-    tail = f"截至今天（{today:%Y-%m-%d}）已过完成时限而未报告完成的任务：{overdue} 项（明细见仪表盘“任务台账”）"
+    when = "今天" if today == date.today() else f"{as_of}年底"
+    tail = f"截至{when}（{today:%Y-%m-%d}）已过完成时限而未报告完成的任务：{overdue} 项（明细见仪表盘“任务台账”）"
     pending = pending_count(con)
     if pending:  # approved data only are counted above (collection.review)
         tail += (f"\n另有 {pending} 个工作簿待审核，未计入上表"

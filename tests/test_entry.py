@@ -13,6 +13,7 @@ from pipelines.collection import entry
 from pipelines.ingest import check_file, ingest_file
 from pipelines.warehouse import connect
 from tests.books import filled, ingest_approved, template
+from tests.test_app import app, fixture_wh, navigation_only  # noqa: F401, F811 (fixtures: the app on a small warehouse)
 
 
 def q(db: Path, sql: str, params=()):
@@ -115,3 +116,23 @@ def test_the_form_starts_from_the_last_workbook_sent_even_a_returned_one(wh, tmp
     assert ingest_approved(again, raw, db).outcome == "loaded"
     assert q(db, "select value from latest_observations where indicator_code = 'HS_GER' and year = 2025") == [(95.3,)]
     assert q(db, "select value from latest_observations where indicator_code = 'SE_ENROLLED' and year = 2025") == [(478,)]
+
+
+def test_a_unit_without_indicators_gets_a_form_of_text_columns(wh):
+    _, db = wh
+    f = form(db, "旗委编办", 2025)  # it reports task progress only
+    assert f.values.empty and len(f.progress) > 0
+    for frame in (f.values, f.progress, f.rectify):  # typed columns are text even when empty (data_editor needs it)
+        assert all(frame[c].dtype == object for c in frame.columns if c != "任务编号")
+
+
+def test_the_upload_page_opens_for_a_unit_without_indicators(app, accounts):  # noqa: F811 (the fixture)
+    from pipelines.accounts import AccountStore
+    from tests.test_app import sign_in
+
+    AccountStore().add("bb", "填报", "旗委编办", "bb-pass-123", ["旗委编办"])
+    app.switch_page("pages/upload.py").run()
+    sign_in(app, "bb", "bb-pass-123")
+    assert not app.exception, app.exception
+    assert any("旗委编办不填报指标数值" in c.value for c in app.caption)
+    assert any(s.value.startswith("③") for s in app.subheader) and any(s.value.startswith("④") for s in app.subheader)

@@ -37,3 +37,23 @@ def test_a_later_report_replaces_the_status(wh, tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         history = con.execute("select status from task_progress where task_no = 16 order by submission_id").fetchall()
     assert history == [("推进中",), ("已完成",)]
+
+
+def test_status_counts_overdue_tasks_as_the_pages_do_for_its_year(wh, tmp_path):
+    """A 2026 workbook saying 推进中 for a task reported done in 2025: as of 2025 the task is done (the pages'
+    count and `status`'s agree), whatever the later year says."""
+    import re
+
+    from dashboard import queries
+    from tests.cli import run_cli
+
+    raw, db = wh
+    ingest_approved(filled(db, tmp_path / "a.xlsx", year=2025, progress={16: ("已完成", "通过验收")}), raw, db)
+    ingest_approved(filled(db, tmp_path / "b.xlsx", year=2026, progress={16: ("推进中", "")}), raw, db)
+    with duckdb.connect(str(db), read_only=True) as con, queries.reading(con):
+        pages = int(queries.ledger(queries.Filters(2025, None, None, True))["overdue"].sum())
+    said = run_cli("status", "--as-of", "2025", "--db", db).stdout
+    assert int(re.search(r"已过完成时限而未报告完成的任务：(\d+) 项", said).group(1)) == pages
+    with duckdb.connect(str(db), read_only=True) as con, queries.reading(con):
+        ledger_2025 = queries.ledger(queries.Filters(2025, None, None, True)).set_index("task_no")
+    assert not ledger_2025.loc[16, "overdue"]

@@ -59,8 +59,8 @@ def form(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> Form:
         source = f"填报 #{number}“{name}”（{when:%Y-%m-%d %H:%M}，{config.REVIEW_LABELS[status]}）"
         _prefill(con, number, values, progress, rectify)
     for frame in (values, progress, rectify):
-        for column in frame.columns:
-            if frame[column].dtype == object:
+        for column in frame.columns:  # text to type, even in an empty table (whose columns pandas makes floats)
+            if column != "任务编号":
                 frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return Form(values, progress, rectify, source)
 
