@@ -87,8 +87,18 @@ def gather(con: duckdb.DuckDBPyConnection, as_of: int | None, include_demo: bool
         ledger = queries.ledger(f)
         discrepancies = queries.query("select * from discrepancies order by task_no, field")
         due = queries.completeness(include_demo, queries.last_due_year(as_of))
+    # Not counted yet: no approved workbook (none sent, returned, or awaiting review), as `status` counts them.
     return Briefing(as_of, include_demo and bool(statuses["is_demo"].any()), statuses, ledger, discrepancies,
-                    due[due["received"] == 0], queries.ledger_date(as_of), include_demo)
+                    due[due["n_approved"] == 0], queries.ledger_date(as_of), include_demo)
+
+
+MISSING_STATES = {"missing": "", "returned": "（已退回）", "pending": "（已收到，待审核）"}
+
+
+def missing_text(missing: pd.DataFrame, ending: str = "的工作簿") -> str:
+    """旗委编办2025年、旗财政局2025年（已收到，待审核）的工作簿尚未计入 — the units' workbooks that do not count yet."""
+    said = "、".join(f"{r.unit}{r.year}年{MISSING_STATES[r.state]}" for r in missing.itertuples())
+    return said + ending
 
 
 # The words.
@@ -202,7 +212,7 @@ def summary_slides(b: Briefing) -> list[Slide]:
     overdue = int(b.ledger["overdue"].sum())
     facts.append(Line(f"逾期任务 {overdue} 项（截至{b.today:%Y年%m月%d日}，已过完成时限而未报告完成）", 18, True, INK, 0.6))
     if len(b.missing):
-        facts.append(Line("缺报：" + "、".join(f"{r.unit}{r.year}年" for r in b.missing.itertuples()) + "的工作簿", 16))
+        facts.append(Line("缺报：" + missing_text(b.missing), 16))
     text_box = Box(chart_box.left + chart_box.width + 16, CONTENT.top + 10, CONTENT.width - chart_box.width - 16,
                    CONTENT.height - 10)
     return [Slide(f"总体情况：{len(s)}个量化目标", [slide_chart(status_chart(s, b.as_of, b.demo), chart_box),
@@ -414,7 +424,7 @@ def notes_slides(b: Briefing) -> list[Slide]:
                        f"附件：{r.attachment_value if present(r.attachment_value) else '无'}）", item) for r in values.itertuples()]
         if len(b.missing):
             lines += [Line("缺报", **head),
-                      Line("、".join(f"{r.unit}{r.year}年" for r in b.missing.itertuples()) + "的工作簿尚未收到。", body)]
+                      Line(missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。"), body)]
         return lines
 
     def rules(scale: float) -> list[Line]:

@@ -39,6 +39,7 @@ from .briefing import (
     Briefing,
     gather,
     lagging,
+    missing_text,
     overdue_table,
     risk_sentence,
     rows_height,
@@ -308,7 +309,7 @@ def summary_section(report: Report, b: Briefing) -> None:
     text = (f"《敖汉旗推动教育高质量发展实施方案》及附件工作任务清单确定的{len(s)}个量化目标，按{b.as_of}年及以前的填报数据评估："
             f"{groups}。{len(b.ledger)}项任务中，截至{b.today:%Y年%m月%d日}已过完成时限而未报告完成的{len(overdue)}项。")
     if len(b.missing):
-        text += "、".join(f"{r.unit}{r.year}年" for r in b.missing.itertuples()) + "的工作簿尚未报送。"
+        text += missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。")
     report.para(text)
     keys = []
     for target_id in KEY_TARGETS:
@@ -385,7 +386,7 @@ def notes_section(report: Report, b: Briefing) -> None:
                     f"附件：{r.attachment_value if present(r.attachment_value) else '无'}）。")
     if len(b.missing):
         report.heading2("缺报")
-        report.para("、".join(f"{r.unit}{r.year}年" for r in b.missing.itertuples()) + "的工作簿尚未收到。")
+        report.para(missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。"))
 
 
 # The report, in order. Another part of the platform adds its section by adding its writer here.

@@ -552,3 +552,21 @@ def test_the_target_mark_stays_at_each_bar_and_never_crosses_the_words(demo_base
         top = a.y if a.yanchor == "top" else a.y - lines * charts.LINE_PX / 2
         for mark in marks:
             assert not (top < mark.y0 < top + lines * charts.LINE_PX - 2 and top < mark.y1), (a.text, mark.y0)
+
+
+def test_a_workbook_awaiting_review_is_still_missing_in_the_exports_and_said_so(wh, tmp_path):
+    """`status`, the deck and the Word report agree: a unit whose workbook awaits review has not yet reported."""
+    import duckdb
+
+    from dashboard.briefing import gather, missing_text
+    from pipelines.ingest import ingest_file
+
+    raw, db = wh
+    assert ingest_approved(filled(db, tmp_path / "a.xlsx", year=2025, values={"HS_GER": 95}), raw, db).outcome == "loaded"
+    pending = filled(db, tmp_path / "f.xlsx", unit="旗财政局", year=2025, values={"FI_HS_DEBT": 2900})
+    assert ingest_file(pending, raw, db).outcome == "loaded"
+    with duckdb.connect(str(db), read_only=True) as con:
+        b = gather(con, 2025)
+    said = missing_text(b.missing)
+    assert "旗财政局2025年（已收到，待审核）" in said and "旗教育局2025年" not in said
+    assert "旗委编办2025年、" in said or "旗委编办2025年的" in said  # never sent: no note
