@@ -57,6 +57,28 @@ def docx_with_macros() -> bytes:
     return buffer.getvalue()
 
 
+def docx_with(part: str, data: bytes, macro_type: bool = False) -> bytes:
+    """A Word document with one more part (an embedded file, a control), or declared macro-enabled."""
+    source = zipfile.ZipFile(BytesIO(docx()))
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            body = source.read(item)
+            if macro_type and item.filename == "[Content_Types].xml":
+                body = body.replace(b"document.main+xml", b"document.macroEnabled.main+xml")
+            out.writestr(item, body)
+        if part:
+            out.writestr(part, data)
+    return buffer.getvalue()
+
+
+def pdf_with(extra: bytes) -> bytes:
+    """The minimal PDF with one more object holding `extra` (a script, an embedded file)."""
+    body = pdf()
+    cut = body.index(b"xref")
+    return body[:cut] + b"4 0 obj\n" + extra + b"\nendobj\n" + body[cut:]
+
+
 def exe() -> bytes:
     """The start of a Windows program: the MZ header and its DOS stub."""
     stub = b"This program cannot be run in DOS mode.\r\r\n$"

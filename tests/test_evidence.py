@@ -145,6 +145,16 @@ REFUSED = [
     ("说明.txt", lambda: "说明".encode(), ["说明.txt", "不接受这种文件"]),
     ("无扩展名", files.pdf, ["无扩展名", "不接受这种文件"]),
     ("表格.pdf", xlsx_bytes, ["表格.pdf", "不是PDF"]),  # a zip that is no Word document either
+    # Made to pass a first look (the outside check): the right start and end, something else inside or behind.
+    ("半截.jpg", lambda: files.jpg(size=(640, 480))[:400], ["半截.jpg", "图片已损坏、不完整"]),
+    ("程序.pdf", lambda: b"%PDF-1.7\n" + files.exe() + b"\nstartxref\n0\n%%EOF\n", ["程序.pdf", "没有任何 PDF 对象"]),
+    ("空壳.pdf", lambda: b"%PDF-1.4\nstartxref\n0\n%%EOF\n", ["空壳.pdf", "没有任何 PDF 对象"]),
+    ("脚本.pdf", lambda: files.pdf_with(b"<< /S /JavaScript /JS (app.alert(1)) >>"), ["脚本.pdf", "/JavaScript"]),
+    ("附件.pdf", lambda: files.pdf_with(b"<< /Type /EmbeddedFile /Length 2 >>"), ["附件.pdf", "/EmbeddedFile"]),
+    ("照片.jpg", lambda: files.jpg() + files.exe(), ["照片.jpg", "末尾附带了其他文件"]),
+    ("截图.png", lambda: files.png() + files.exe(), ["截图.png", "末尾附带了其他文件"]),
+    ("嵌入.docx", lambda: files.docx_with("word/embeddings/oleObject1.bin", files.exe()), ["嵌入.docx", "嵌入了其他文件"]),
+    ("启用宏.docx", lambda: files.docx_with("", b"", macro_type=True), ["启用宏.docx", "含有宏"]),
 ]
 
 
