@@ -85,7 +85,7 @@ def robot(frame: pd.DataFrame, settings: dict) -> None:
     if not webhook.configured(settings):
         st.caption("群机器人催报（钉钉、企业微信）未启用：管理员可在设置 reminder_webhook 中填写机器人地址并启用。")
         return
-    kind = webhook.KINDS.get((settings.get("reminder_webhook") or {}).get("kind"), "群机器人")
+    kind = webhook.kind_name(settings)
     account = auth.current()
     if account is None or not account.is_admin:
         st.caption(f"已启用{kind}群机器人催报：管理账号登录后可在此发送。")

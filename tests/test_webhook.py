@@ -211,3 +211,25 @@ def test_off_by_default_sends_nothing(robot, tmp_path):
 def test_nothing_late_sends_nothing(robot):
     sent = webhook.send(settings(robot.url), late_rows().iloc[0:0], TODAY)
     assert not sent.ok and "没有逾期" in sent.message and robot.requests == []
+
+
+@pytest.mark.parametrize("written", ["false", "False", "0", "", "no", "否", 0, None, [], {}])
+def test_enabled_written_as_a_word_for_no_sends_nothing(robot, written):
+    sent = webhook.send(settings(robot.url, enabled=written), late_rows(), TODAY)
+    assert not sent.ok and "未启用" in sent.message and robot.requests == []
+
+
+@pytest.mark.parametrize("written", [True, "true", "是", 1])
+def test_enabled_written_as_a_word_for_yes_sends(robot, written):
+    assert webhook.send(settings(robot.url, enabled=written), late_rows(), TODAY).ok
+
+
+def test_a_kind_that_is_not_a_word_is_said_not_raised(robot):
+    sent = webhook.send(settings(robot.url, kind=["a"]), late_rows(), TODAY)
+    assert not sent.ok and "kind" in sent.message and robot.requests == []
+    assert webhook.kind_name(settings(robot.url, kind=["a"])) == "群机器人"
+
+
+def test_an_errcode_written_as_text_zero_is_sent(robot):
+    robot.answer = b'{"errcode": "0", "errmsg": "ok"}'
+    assert webhook.send(settings(robot.url), late_rows(), TODAY).ok

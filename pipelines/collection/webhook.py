@@ -39,9 +39,25 @@ def _hook(settings: dict) -> dict:
     return hook if isinstance(hook, dict) else {}
 
 
+ENABLED_WORDS = ("true", "yes", "on", "1", "是", "启用")
+
+
+def enabled(value) -> bool:
+    """Only a true that means it: true, or a word for it ("true", "是"); "false", "0", "" and the rest are off."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str | int) and str(value).strip().lower() in ENABLED_WORDS
+
+
 def configured(settings: dict) -> bool:
     hook = _hook(settings)
-    return bool(hook.get("enabled")) and bool(str(hook.get("url") or "").strip())
+    return enabled(hook.get("enabled")) and bool(str(hook.get("url") or "").strip())
+
+
+def kind_name(settings: dict) -> str:
+    """钉钉 or 企业微信, for a sentence ("群机器人" when the setting names neither)."""
+    kind = _hook(settings).get("kind", "dingtalk")
+    return KINDS.get(kind, "群机器人") if isinstance(kind, str) else "群机器人"
 
 
 def text(late: pd.DataFrame, today: date, max_bytes: int | None = None) -> tuple[str, str]:
@@ -92,7 +108,7 @@ def send(settings: dict, late: pd.DataFrame, today: date) -> Sent:
     if late.empty:
         return Sent(False, "没有逾期的单位，未发送")
     kind = hook.get("kind", "dingtalk")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         return Sent(False, f"设置 reminder_webhook 的 kind 为“{kind}”，应为 dingtalk（钉钉）或 wecom（企业微信）")
     url = str(hook["url"]).strip()
     parts = urllib.parse.urlsplit(url)
@@ -119,7 +135,7 @@ def send(settings: dict, late: pd.DataFrame, today: date) -> Sent:
         return Sent(False, f"{name}群机器人催报发送失败（程序内部错误）")
     if not isinstance(answer, dict) or "errcode" not in answer:  # both robots always say their errcode
         return Sent(False, f"{name}群机器人催报发送失败：对方的答复不是预期的格式（没有 errcode，请检查地址是否为群机器人地址）")
-    if answer["errcode"] != 0:
+    if str(answer["errcode"]).strip() != "0":  # 0 or "0": sent
         detail = answer.get("errmsg", "")
         return Sent(False, f"{name}群机器人催报发送失败：错误码 {answer['errcode']}" + (f"（{detail}）" if detail else ""))
     return Sent(True, f"已向{name}群机器人发送催报：{len(late)}个逾期工作簿")
