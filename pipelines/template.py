@@ -220,30 +220,40 @@ def _rectification(ws, unit: str, year: int, lagging) -> None:
 
 
 def fill(wb: openpyxl.Workbook, values: dict[str, object], notes: dict[str, str],
-         progress: dict[int, tuple[str, str]], rectifications: dict[str, tuple[object, object, object]] | None = None) -> bytes:
+         progress: dict[int, tuple[str, str]], rectifications: dict[str, tuple[object, object, object]] | None = None,
+         as_text: bool = False) -> bytes:
     """Type values into a template as a person would, and save it (the demo, the tests and online entry).
 
-    rectifications: target_id -> (原因分析, 整改措施, 计划完成时间), typed on the 整改说明 sheet.
+    rectifications: target_id -> (原因分析, 整改措施, 计划完成时间), typed on the 整改说明 sheet. as_text: what is
+    typed is stored as text, never as a formula (online entry: "=已建成2所" is words, as a text cell keeps them).
     """
     sheet = wb[config.SHEET_VALUES]
     for row in range(VALUE_HEADER_ROW + 1, sheet.max_row + 1):
         code = sheet.cell(row, 1).value
         if code in values:
-            sheet.cell(row, 5).value = values[code]
+            _type(sheet.cell(row, 5), values[code], as_text)
         if code in notes:
-            sheet.cell(row, 6).value = notes[code]
+            _type(sheet.cell(row, 6), notes[code], as_text)
     tasks = wb[config.SHEET_PROGRESS]
     for row in range(VALUE_HEADER_ROW + 1, tasks.max_row + 1):
         number = tasks.cell(row, 1).value
         if number in progress:
-            tasks.cell(row, 3).value, tasks.cell(row, 4).value = progress[number]
+            for c, text in zip((3, 4), progress[number]):
+                _type(tasks.cell(row, c), text, as_text)
     if rectifications and config.SHEET_RECTIFICATION in wb.sheetnames:
         sheet = wb[config.SHEET_RECTIFICATION]
         for row in range(VALUE_HEADER_ROW + 1, sheet.max_row + 1):
             answers = rectifications.get(sheet.cell(row, 1).value)
             if answers:
                 for c, value in enumerate(answers, start=4):
-                    sheet.cell(row, c).value = value
+                    _type(sheet.cell(row, c), value, as_text)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _type(cell, value, as_text: bool) -> None:
+    """A value into a cell; with as_text, a string stays a string even when it starts with "="."""
+    cell.value = value
+    if as_text and isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"

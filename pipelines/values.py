@@ -9,7 +9,7 @@ from .text import fold
 
 UNIT_WORDS = ("人次", "万元", "元", "所", "个", "名", "人", "位", "次", "亩", "项", "家")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # 9.53E1 too, as Excel reads it when typed
 YES = ("是", "已通过", "通过", "已完成", "完成", "1", "yes", "y")
 NO = ("否", "未通过", "未完成", "0", "no", "n")
 

@@ -136,3 +136,14 @@ def test_the_upload_page_opens_for_a_unit_without_indicators(app, accounts):  # 
     assert not app.exception, app.exception
     assert any("旗委编办不填报指标数值" in c.value for c in app.caption)
     assert any(s.value.startswith("③") for s in app.subheader) and any(s.value.startswith("④") for s in app.subheader)
+
+
+def test_text_typed_online_is_text_even_when_it_starts_with_an_equals_sign(wh, tmp_path):
+    raw, db = wh
+    online = online_book(db, tmp_path / "eq.xlsx", form(db), {"HS_GER": "9.53E1"}, progress={1: ("推进中", "=已建成2所，见附件")},
+                         answers={"T15-2": ("=资金未到位", "申请专项资金", "2026年6月")})
+    result = ingest_approved(online, raw, db)
+    assert result.outcome == "loaded", [str(p) for p in result.problems]
+    assert q(db, "select value from observations where indicator_code = 'HS_GER'") == [(pytest.approx(95.3),)]
+    assert q(db, "select note from task_progress where task_no = 1") == [("=已建成2所，见附件",)]
+    assert q(db, "select reason from rectifications") == [("=资金未到位",)]

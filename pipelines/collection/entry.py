@@ -108,7 +108,7 @@ def workbook(con: duckdb.DuckDBPyConnection, unit: str, year: int, values: pd.Da
             given = [_text(v) for v in row[3:6]]
             if any(given):
                 answers[row[0]] = tuple(given)
-    return fill(make_template(con, unit, year), typed_values, notes, reports, answers)
+    return fill(make_template(con, unit, year), typed_values, notes, reports, answers, as_text=True)
 
 
 def template_rows(wb: openpyxl.Workbook) -> list[str]:
