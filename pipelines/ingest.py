@@ -46,7 +46,8 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, actor: Acc
     """
     result = _check_file(con, path, file)
     # A workbook refused for its own faults is said to be another unit's too, when it is (that comes first).
-    foreign = result.outcome == "checked" or (result.outcome == "rejected" and result.unit is not None)
+    # A copy of a loaded file too: an account that may not send it learns nothing of what became of it.
+    foreign = result.outcome in ("checked", "duplicate") or (result.outcome == "rejected" and result.unit is not None)
     if actor is not None and foreign and not actor.may_report_for(result.unit):
         reason = (f"账号{actor.label()}不能上传工作簿" if not actor.may_report_for(actor.unit) else
                   f"此工作簿为{result.unit}的填报，账号{actor.label()}只能上传本单位的工作簿")

@@ -232,3 +232,36 @@ def test_the_preview_compares_with_the_value_that_counts_even_a_derived_one(wh, 
     second = loaded(db, raw, filled(db, tmp_path / "v2.xlsx", values={"KG_PUBLIC_RATE": 66.6}))
     row = preview(db, second, 2025).values.set_index("indicator_code").loc["KG_PUBLIC_RATE"]
     assert (row["current_value"], row["value"], row["change"]) == (pytest.approx(64.2), 66.6, "更正")
+
+
+def test_approving_a_superseded_workbook_says_its_values_do_not_count(wh, tmp_path, accounts):
+    raw, db = wh
+    first = loaded(db, raw, filled(db, tmp_path / "v1.xlsx", values={"HS_GER": 93.0, "KG_ENROLLED": 10000}))
+    second = loaded(db, raw, filled(db, tmp_path / "v2.xlsx", values={"HS_GER": 95.9}))
+    decide(raw, db, second, "approved", account("admin"))
+    said = decide(raw, db, first, "approved", account("admin")).message
+    assert "其数值 1 个现已计入（另 1 个以较晚收到并已通过的工作簿为准）" in said  # KG_ENROLLED counts, HS_GER not
+    assert counted_value(db, "HS_GER") == pytest.approx(95.9)
+    third = loaded(db, raw, filled(db, tmp_path / "v3.xlsx", values={"HS_GER": 90.0}))
+    fourth = loaded(db, raw, filled(db, tmp_path / "v4.xlsx", values={"HS_GER": 96.0}))
+    decide(raw, db, fourth, "approved", account("admin"))
+    said = decide(raw, db, third, "approved", account("admin")).message  # received before the approved fourth
+    assert said.endswith("，但其数值均已被较晚收到并已通过的工作簿取代，现有数值不变")
+    assert counted_value(db, "HS_GER") == pytest.approx(96.0)
+
+
+def test_a_copy_of_another_units_loaded_file_is_refused_before_saying_what_became_of_it(wh, tmp_path, accounts):
+    from pipelines.ingest import check_file
+    from pipelines.warehouse import connect
+
+    raw, db = wh
+    book = filled(db, tmp_path / "fin.xlsx", unit="旗财政局", values={"FI_HS_DEBT": 2900})
+    number = loaded(db, raw, book)
+    decide(raw, db, number, "returned", account("admin"), "请补充化债明细")
+    with connect(db, read_only=True) as con:
+        for name, said in (("edu", "只能上传本单位的工作簿"), ("viewer", "不能上传工作簿"), ("checker", "不能上传工作簿")):
+            result = check_file(con, book, "fin.xlsx", actor=account(name))
+            assert result.outcome == "rejected" and said in result.message, (name, result.message)
+            assert "请补充化债明细" not in result.message
+        own = check_file(con, book, "fin.xlsx", actor=account("finance"))
+    assert own.outcome == "duplicate" and "已退回：请补充化债明细" in own.message  # its own unit is told

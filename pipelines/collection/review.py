@@ -112,8 +112,26 @@ def _decide_locked(con, raw_dir: Path, row: dict, decision: str, by: str, note: 
         if source is not None:  # the demo's approvals are not people's actions
             audit.record(raw_dir, None, AUDIT_EVENTS[decision], by, message, file_name=name, sha256=row["sha256"],
                          submission_id=number, source=source, con=con)
-    counted = "，其数值现已计入" if decision == "approved" else "，其数值不计入，填报单位会在“数据填报”页看到原因"
-    return Decision(number, decision, message + counted, True)
+    return Decision(number, decision, message + _what_counts(con, row, decision), True)
+
+
+def _what_counts(con, row: dict, decision: str) -> str:
+    """After the decision: whether the workbook's values now count, or a later approved one's stand instead."""
+    if decision != "approved":
+        return "，其数值不计入，填报单位会在“数据填报”页看到原因"
+    if row["is_school"]:
+        counts = con.execute("select count(*) from school_books(true) where submission_id = ?",
+                             [int(row["submission_id"])]).fetchall()[0][0]
+        return "，其数值现已计入" if counts else "，但同年度有较晚收到并已通过的学校工作簿，以该工作簿为准"
+    values, taking = con.execute(
+        "select count(*), count(r.submission_id) from observations o left join reported_values(true) r "
+        "on r.indicator_code = o.indicator_code and r.year = o.year and r.submission_id = o.submission_id "
+        "where o.submission_id = ?", [int(row["submission_id"])]).fetchall()[0]
+    if values and not taking:
+        return "，但其数值均已被较晚收到并已通过的工作簿取代，现有数值不变"
+    if taking < values:
+        return f"，其数值 {taking} 个现已计入（另 {values - taking} 个以较晚收到并已通过的工作簿为准）"
+    return "，其数值现已计入"
 
 
 def apply(con: duckdb.DuckDBPyConnection, submission_id: int, decision: str, by: str | None, at: datetime,
