@@ -13,6 +13,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from pipelines import config
 from pipelines.collection.rectify import sentence
 from pipelines.deadlines import ledger_date  # noqa: F401 (the pages read it from here)
 
@@ -84,9 +85,12 @@ def statuses(f: Filters) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def rectification_sentence(row) -> str | None:
-    """旗教育局：原因…；措施…；计划2026年6月 — a target's latest 整改说明 (a statuses() row), or None."""
+def rectification_sentence(row, lagging_only: bool = True) -> str | None:
+    """旗教育局：原因…；措施…；计划2026年6月 — a target's latest 整改说明 (a statuses() row), or None; by default only
+    while the target is lagging (a target met since, or given an answer it was never asked for, says nothing)."""
     if not isinstance(getattr(row, "rectified_by", None), str):
+        return None
+    if lagging_only and row.status not in config.LAGGING_STATUSES:
         return None
     return sentence(row.rectified_by, row.rectify_reason, row.rectify_measures, row.rectify_planned)
 
@@ -96,8 +100,10 @@ def ledger(f: Filters) -> pd.DataFrame:
     frame = query("select * from task_ledger(?, include_demo := ?, report_year := ?)",
                   [ledger_date(f.as_of), f.show_demo, f.as_of])
     answers = query("select t.task_no, r.target_id, r.unit, r.reason, r.measures, r.planned_text "
-                    "from rectification_latest(?, ?) r join targets t using (target_id) order by r.target_id",
-                    [f.show_demo, f.as_of])
+                    "from rectification_latest(?, ?) r join targets t using (target_id) "
+                    "join target_assessments a on a.target_id = r.target_id and a.as_of_year = ? and a.include_demo = ? "
+                    "where list_contains(?, a.status) order by r.target_id",  # the targets lagging as of the year
+                    [f.show_demo, f.as_of, f.as_of, f.show_demo, list(config.LAGGING_STATUSES)])
     said = answers.assign(text=[f"{r.target_id} {sentence(r.unit, r.reason, r.measures, r.planned_text)}"
                                 for r in answers.itertuples()]).groupby("task_no")["text"].agg(" ｜ ".join)
     frame["rectification"] = [said.get(n, "") for n in frame["task_no"]]

@@ -64,7 +64,7 @@ c.metric(f"目标（{describe_year(target)}）",
          describe_target(target.kind, target.comparator, target.target_value, target.unit, parts_of(target.ratio_parts),
                          target.basis), border=True)
 d.metric("差距", gap, border=True, help="距达到目标还差多少（已达成为0）")
-if said := queries.rectification_sentence(target):  # the lead unit's 整改说明, from its latest workbook
+if said := queries.rectification_sentence(target, lagging_only=False):  # the lead unit's latest 整改说明
     if target.status in config.LAGGING_STATUSES:
         st.info(f"**整改说明**（{int(target.rectified_year)}年度工作簿）　{said}", icon=":material/build:")
     else:  # no longer lagging: the explanation is history, not the news

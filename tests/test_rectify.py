@@ -122,3 +122,28 @@ def test_the_demo_explains_its_lagging_targets(demo_base):
     sentences = [risk_sentence(r) for r in b.statuses.itertuples() if r.target_id in ("T83-1", "T14-1")]
     assert any("旗财政局：原因普通高中历史债务规模大" in s and "计划2026年6月" in s for s in sentences)
     assert any("旗教育局：原因特殊教育学校新校址用地手续未办结" in s for s in sentences)
+
+
+def test_an_answer_for_a_target_that_is_not_lagging_is_not_shown_as_news(wh, tmp_path):
+    """T03-1 (led by 旗教育局) met in 2025, with an answer it was never asked for: not in the ledger, the Excel
+    report or the deck's sentences; 指标 may still show it as history."""
+    raw, db = wh
+
+    def add_row(wb):
+        sheet = wb[config.SHEET_RECTIFICATION]
+        sheet.cell(5, 1).value = "T03-1"
+
+    book = filled(db, tmp_path / "x.xlsx", values={"HS_REGION_QUALITY": 1}, edit=add_row,
+                  answers={"T03-1": ANSWER, "T15-2": ANSWER})
+    assert ingest_approved(book, raw, db).outcome == "loaded"
+    assert q(db, "select target_id from rectification_latest(true) order by 1") == [("T03-1",), ("T15-2",)]
+    with duckdb.connect(str(db), read_only=True) as con:
+        b = gather(con, 2025)
+    rows = b.statuses.set_index("target_id")
+    assert rows.loc["T03-1", "status"] == "met"
+    from dashboard.queries import rectification_sentence
+
+    met = next(r for r in b.statuses.itertuples() if r.target_id == "T03-1")
+    assert rectification_sentence(met) is None and rectification_sentence(met, lagging_only=False)
+    ledger = b.ledger.set_index("task_no")
+    assert ledger.loc[3, "rectification"] == "" and ledger.loc[15, "rectification"].startswith("T15-2 ")
