@@ -265,3 +265,17 @@ def test_a_copy_of_another_units_loaded_file_is_refused_before_saying_what_becam
             assert "请补充化债明细" not in result.message
         own = check_file(con, book, "fin.xlsx", actor=account("finance"))
     assert own.outcome == "duplicate" and "已退回：请补充化债明细" in own.message  # its own unit is told
+
+
+def test_several_decisions_on_the_command_line_are_all_or_none(wh, tmp_path, accounts):
+    raw, db = wh
+    edu = loaded(db, raw, filled(db, tmp_path / "edu.xlsx", values={"HS_GER": 95.9}))
+    fin = loaded(db, raw, filled(db, tmp_path / "fin.xlsx", unit="旗财政局", values={"FI_HS_DEBT": 2900}))
+    common = ("--raw", raw, "--db", db)
+    refused = run_cli("review", "approve", str(edu), str(fin), "--as", "checker", *common)  # fin is not checker's
+    assert refused.returncode == 1 and "只能审核旗教育局的工作簿" in refused.stderr and "未做任何更改" in refused.stderr
+    assert q(db, "select review_status from submissions order by submission_id") == [("pending",), ("pending",)]
+    assert [e for e in read_log(raw) if e["event"] == "review"] == []
+    done = run_cli("review", "approve", str(edu), str(fin), "--as", "admin", *common)
+    assert done.returncode == 0, done.stderr
+    assert q(db, "select review_status from submissions order by submission_id") == [("approved",), ("approved",)]

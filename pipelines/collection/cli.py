@@ -44,7 +44,7 @@ def add_parser(sub, parser_class) -> None:
 
 def run(args, ensure_warehouse) -> int:
     from ..accounts import AccountStore
-    from .review import ReviewError, decide
+    from .review import ReviewError, decide, refusals
 
     ensure_warehouse(args.db, args.raw)
     actor = None
@@ -55,13 +55,19 @@ def run(args, ensure_warehouse) -> int:
             return 1
     if args.action == "list":
         return _list(args, actor)
+    decision = "approved" if args.action == "approve" else "returned"
+    note = args.note if args.action == "approve" else args.reason
+    said = refusals(args.db, args.ids, decision, actor, note)  # all or none: every one is checked first
+    if said:
+        for reason in said:
+            print(f"错误：{reason}", file=sys.stderr)
+        print(f"未做任何更改（{len(args.ids)} 个工作簿均未审核）", file=sys.stderr)
+        return 1
     refused = 0
     for submission_id in args.ids:
         try:
-            result = decide(args.raw, args.db, submission_id, "approved" if args.action == "approve" else "returned",
-                            actor, args.note if args.action == "approve" else args.reason, source="命令行")
-            print(result.message)
-        except ReviewError as exc:
+            print(decide(args.raw, args.db, submission_id, decision, actor, note, source="命令行").message)
+        except ReviewError as exc:  # changed by someone else since the check
             print(f"错误：{exc}", file=sys.stderr)
             refused += 1
     return 1 if refused else 0

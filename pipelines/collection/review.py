@@ -42,6 +42,17 @@ class Decision:
 def decide(raw_dir: Path, db_path: Path, submission_id: int, decision: str, actor: Account, note: str | None = None,
            source: str = "网页", say: Callable[[str], None] | None = None) -> Decision:
     """Approve or return one workbook in the actor's name (its role decides which units it may review)."""
+    note = _allowed(decision, actor, note)
+    with writer_lock(db_path, raw_dir, purpose=f"记录审核决定 #{submission_id}", say=say), connect(db_path) as con:
+        for line in catch_up(con, raw_dir):
+            (say or say_on_stderr)(f"恢复：{line}")
+        row = reviewable(con, submission_id, actor)
+        return _decide_locked(con, raw_dir, row, decision, actor.name, note, datetime.now().replace(microsecond=0),
+                              source)
+
+
+def _allowed(decision: str, actor: Account, note: str | None) -> str | None:
+    """The note as kept; ReviewError when the account may not decide or a return has no reason."""
     if decision not in DECISIONS:
         raise ValueError(decision)
     note = (note or "").strip() or None
@@ -49,15 +60,34 @@ def decide(raw_dir: Path, db_path: Path, submission_id: int, decision: str, acto
         raise ReviewError("退回须写明原因（告诉填报单位要改什么）")
     if not actor.is_reviewer:
         raise ReviewError(f"账号{actor.label()}不能审核工作簿：只有管理账号和审核账号可以")
-    with writer_lock(db_path, raw_dir, purpose=f"记录审核决定 #{submission_id}", say=say), connect(db_path) as con:
-        for line in catch_up(con, raw_dir):
-            (say or say_on_stderr)(f"恢复：{line}")
-        row = submission(con, submission_id)
-        if not actor.may_review(row["unit"]):
-            raise ReviewError(f"填报 #{submission_id} 为{row['unit']}的工作簿，账号{actor.label()}只能审核"
-                              f"{'、'.join(actor.units or []) or '指定单位'}的工作簿")
-        return _decide_locked(con, raw_dir, row, decision, actor.name, note, datetime.now().replace(microsecond=0),
-                              source)
+    return note
+
+
+def reviewable(con: duckdb.DuckDBPyConnection, submission_id: int, actor: Account) -> dict:
+    """The workbook, if it exists, is not withdrawn and is of a unit the account reviews; else ReviewError."""
+    row = submission(con, submission_id)
+    if row["withdrawn"]:
+        raise ReviewError(f"填报 #{submission_id}（{row['unit']} {row['year']}年度“{row['file_name']}”）已撤回，不能再审核")
+    if not actor.may_review(row["unit"]):
+        raise ReviewError(f"填报 #{submission_id} 为{row['unit']}的工作簿，账号{actor.label()}只能审核"
+                          f"{'、'.join(actor.units or []) or '指定单位'}的工作簿")
+    return row
+
+
+def refusals(db_path: Path, ids: list[int], decision: str, actor: Account, note: str | None) -> list[str]:
+    """Why any of these decisions would be refused (all are checked before one is made: all or none)."""
+    try:
+        _allowed(decision, actor, note)
+    except ReviewError as exc:
+        return [str(exc)]
+    said = []
+    with connect(db_path, read_only=True) as con:
+        for submission_id in ids:
+            try:
+                reviewable(con, submission_id, actor)
+            except ReviewError as exc:
+                said.append(str(exc))
+    return said
 
 
 def record_decision(raw_dir: Path, db_path: Path, submission_id: int, decision: str, by: str, at: datetime,
