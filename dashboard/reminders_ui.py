@@ -39,13 +39,16 @@ def has_demo() -> bool:
     return bool(query("select count(*) as n from submissions where is_demo")["n"].iloc[0])
 
 
-def counts(frame: pd.DataFrame) -> None:
+def counts(frame: pd.DataFrame, show_demo: bool, unit: str | None = None) -> None:
     late = reminders.overdue(frame)
     cells = st.columns(5)
-    pending = int(frame["n_pending"].sum())  # workbooks, a year already approved included (a correction)
+    # every workbook awaiting review, of any year (this year's early ones and the school workbook too), as the
+    # sidebar counts them
+    pending = int(query("select count(*) as n from submissions where review_status = 'pending' and not withdrawn "
+                        "and (? or not is_demo) and (? is null or unit = ?)", [show_demo, unit, unit])["n"].iloc[0])
     for cell, (label, n, help) in zip(cells, (
             ("已通过", int((frame["state"] == "approved").sum()), "已有审核通过的工作簿的单位年度数"),
-            ("待审核工作簿", pending, "已收到、尚未审核的工作簿数（含已通过年度的更正）"),
+            ("待审核工作簿", pending, "已收到、尚未审核的工作簿数（各年度，含更正和学校与幼儿园工作簿）"),
             ("已退回", int((frame["state"] == "returned").sum()), "工作簿被退回、尚未重新报送的单位年度数"),
             ("未报送", int((frame["state"] == "missing").sum()), "尚未收到工作簿的单位年度数"),
             ("逾期", len(late), "过了应报日期仍未报送或退回后未重新报送的单位年度数"))):

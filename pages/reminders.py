@@ -29,7 +29,7 @@ if frame.empty:
 demo = f.show_demo and reminders_ui.has_demo()
 demo_banner(demo)
 
-reminders_ui.counts(frame)
+reminders_ui.counts(frame, f.show_demo, f.unit)
 st.subheader("各单位各年度报送情况")
 reminders_ui.matrix(frame)
 st.subheader("逾期未报（催报名单）")
