@@ -26,9 +26,11 @@ from tests.browser_support import PAGES, chromium, open_page, streamlit_server  
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 FILES = {"总览": "pages/overview.py", "指标": "pages/indicators.py", "任务台账": "pages/ledger.py",
-         "责任单位": "pages/units.py", "数据填报": "pages/upload.py", "数据质量": "pages/quality.py"}
-NO_CHARTS = ("数据填报", "数据质量")
-CHARTS = {"总览": 11, "指标": 1, "任务台账": 1, "责任单位": 2, "数据填报": 0, "数据质量": 0}  # on the default data
+         "责任单位": "pages/units.py", "数据填报": "pages/upload.py", "数据审核": "pages/review.py",
+         "报送与催报": "pages/reminders.py", "数据质量": "pages/quality.py"}
+NO_CHARTS = ("数据填报", "数据审核", "报送与催报", "数据质量")
+CHARTS = {"总览": 11, "指标": 1, "任务台账": 1, "责任单位": 2, "数据填报": 0, "数据审核": 0, "报送与催报": 0,
+          "数据质量": 0}  # on the default data
 ALL_DRAWN = ("n => document.querySelectorAll('.js-plotly-plot').length >= n && "
              "[...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.trace, .hm'))")
 
