@@ -42,7 +42,7 @@ with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(base_raw, run / "raw")
         shutil.copy(base_db, run / "w.duckdb")
         times += timed(lambda run=run: _check(ingest_file(book, run / "raw", run / "w.duckdb")), 1)
-    report("ingest 一个单位的工作簿（进程内：检查、归档、载入、重新评估）", times)
+    report("ingest 一个单位的工作簿（进程内：检查、归档、载入为待审核）", times)
     times = []
     for i in range(RUNS):
         run = tmp / f"cli{i}"
