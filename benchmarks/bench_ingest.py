@@ -7,14 +7,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import cli, report, timed  # noqa: E402
-from pipelines import config  # noqa: E402
+from benchmarks.common import cli, default_site, report, timed  # noqa: E402
 from pipelines.build import build  # noqa: E402
-from pipelines.demo import VALUES, fill  # noqa: E402
 from pipelines.ingest import ingest_file  # noqa: E402
-from pipelines.reporting import workbook_rows  # noqa: E402
-from pipelines.template import make_template  # noqa: E402
-from pipelines.warehouse import connect  # noqa: E402
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 
@@ -25,16 +20,8 @@ def _check(result) -> None:
 
 with tempfile.TemporaryDirectory() as tmp:
     tmp = Path(tmp)
-    base_raw, base_db = tmp / "raw", tmp / "base.duckdb"
-    shutil.copytree(config.RAW_DIR, base_raw)
-    build(base_raw, base_db)
-    with connect(base_db, read_only=True) as con:
-        codes = set(workbook_rows(con, "旗教育局")["indicator_code"])
-        values = {c: v[2025] for c, v in VALUES.items() if c in codes and 2025 in v}
-        values["KG_ENROLLED"] = 10150  # differs from the archived demo workbook, so it is new bytes
-        book = tmp / "旗教育局_2025.xlsx"
-        book.write_bytes(fill(make_template(con, "旗教育局", 2025), values, {}, {1: ("推进中", "")}))
-    print(f"工作簿：旗教育局 2025年度，{len(values)} 个数值；仓库中已有 {sum(1 for _ in (base_raw / 'submissions').rglob('*.xlsx'))} 个工作簿")
+    base_raw, base_db, book, n_values = default_site(tmp)
+    print(f"工作簿：旗教育局 2025年度，{n_values} 个数值；仓库中已有 {sum(1 for _ in (base_raw / 'submissions').rglob('*.xlsx'))} 个工作簿")
 
     times = []
     for i in range(RUNS):

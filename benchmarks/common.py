@@ -26,3 +26,27 @@ def cli(*args) -> None:
 
 def report(label: str, times: list[float]) -> None:
     print(f"{label}: median {statistics.median(times):.3f} s  (min {min(times):.3f}, max {max(times):.3f}, n={len(times)})")
+
+
+def default_site(tmp: Path) -> tuple[Path, Path, Path, int]:
+    """The embedded default copied into tmp and built, and 旗教育局's 2025 workbook filled with the demo's values
+    (one changed, so that it is new bytes and moves a rate): (raw, warehouse, workbook, how many values)."""
+    import shutil
+
+    from pipelines import config
+    from pipelines.build import build
+    from pipelines.demo import VALUES
+    from pipelines.reporting import workbook_rows
+    from pipelines.template import fill, make_template
+    from pipelines.warehouse import connect
+
+    raw, db = tmp / "raw", tmp / "base.duckdb"
+    shutil.copytree(config.RAW_DIR, raw)
+    build(raw, db)
+    with connect(db, read_only=True) as con:
+        codes = set(workbook_rows(con, "旗教育局")["indicator_code"])
+        values = {c: v[2025] for c, v in VALUES.items() if c in codes and 2025 in v}
+        values["KG_ENROLLED"] = 10150
+        book = tmp / "旗教育局_2025.xlsx"
+        book.write_bytes(fill(make_template(con, "旗教育局", 2025), values, {}, {1: ("推进中", "")}))
+    return raw, db, book, len(values)
