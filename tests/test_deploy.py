@@ -35,6 +35,8 @@ def test_the_units_are_ones_systemd_accepts(tmp_path):
     assert "Restart=on-failure" in service and "WantedBy=multi-user.target" in service
     assert "--server.address=127.0.0.1" in service and "--server.maxUploadSize=5" in service
     assert f"ReadWritePaths={config.ROOT}/data" in service
+    # after an update, a warehouse of the previous version is rebuilt before the app starts
+    assert f"ExecStartPre={config.ROOT}/.venv/bin/python -m pipelines build --if-needed" in service
 
 
 def test_a_template_needs_every_value_and_uses_every_one():
