@@ -75,6 +75,8 @@ def changes_table(changes: pd.DataFrame, heading: str, expanded: bool = False) -
     table = changes.drop(columns="indicator_code").rename(columns={
         "name": "指标", "unit": "单位", "year": "年度", "current_value": "现有值", "value": "新值", "change": "变化",
         "note": "备注"})
+    for column in ("现有值", "新值"):  # a rate derived from its parts is 64.1584…: shown as people write it
+        table[column] = pd.to_numeric(table[column], errors="coerce").round(2)
     counts = table["变化"].value_counts()
     summary = "，".join(f"{label} {int(n)}" for label, n in counts.items())
     with st.expander(f"{heading}（{summary}）", expanded=expanded):
