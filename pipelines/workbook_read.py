@@ -73,7 +73,7 @@ def check_file(path: Path, file: str) -> list[Problem]:
     elif head.startswith(ZIP_MAGIC):
         try:
             problem = _check_zip(path, file, suffix)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+        except DAMAGED_ZIP_ERRORS:
             problem = Problem(file, DAMAGED)
         if problem:
             return [problem]
@@ -103,6 +103,11 @@ def _check_zip(path: Path, file: str, suffix: str) -> Problem | None:
         if part := entity_part(archive):
             return Problem(file, f"工作簿中含有 XML 实体声明（{part}），可能是恶意构造的文件，已拒绝")
     return None
+
+
+# What the zipfile module raises for a damaged, truncated or odd archive (bad CRC, bad deflate data, an
+# unsupported compression, an encrypted member …): one refusal for them all.
+DAMAGED_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError)
 
 
 def bomb_size(archive: zipfile.ZipFile, size: int) -> int | None:

@@ -11,7 +11,6 @@ as such.
 """
 
 import zipfile
-import zlib
 from collections.abc import Callable
 from datetime import datetime
 from io import BytesIO
@@ -25,7 +24,7 @@ from ..archive import archive_evidence, safe_file_name, sha256_of
 from ..problems import InputError, Problem
 from ..recovery import catch_up
 from ..warehouse import connect, transaction
-from ..workbook_read import OLE_MAGIC, ZIP_MAGIC, bomb_size, entity_part
+from ..workbook_read import DAMAGED_ZIP_ERRORS, OLE_MAGIC, ZIP_MAGIC, bomb_size, entity_part
 from ..writer_lock import say_on_stderr, writer_lock
 
 MAGIC = {"pdf": b"%PDF-", "png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "docx": ZIP_MAGIC}
@@ -136,7 +135,7 @@ def _docx(data: bytes, size: int) -> str | None:
                 return f"文档解压后异常巨大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝"
             if part := entity_part(archive):
                 return f"文档中含有 XML 实体声明（{part}），可能是恶意构造的文件，已拒绝"
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError, KeyError):
+    except (*DAMAGED_ZIP_ERRORS, KeyError):  # KeyError: a part the listing names but the archive lacks
         return "文档已损坏或不是完整的 .docx 文件：请在 Word 或 WPS 中打开并重新保存后上传"
     return None
 
