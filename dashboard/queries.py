@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipelines import config
 from pipelines.collection.rectify import sentence
+from pipelines.collection.review import PENDING_COUNT
 from pipelines.deadlines import ledger_date  # noqa: F401 (the pages read it from here)
 
 
@@ -149,10 +150,9 @@ def completeness(show_demo: bool, last_year: int) -> pd.DataFrame:
     return frame
 
 
-def pending_reviews(show_demo: bool = True) -> int:
-    """Workbooks loaded and awaiting review (not counted anywhere yet)."""
-    return int(query("select count(*) as n from submissions where review_status = 'pending' and not withdrawn "
-                     "and (? or not is_demo)", [show_demo])["n"].iloc[0])
+def pending_reviews(show_demo: bool = True, unit: str | None = None) -> int:
+    """Workbooks loaded and awaiting review (not counted anywhere yet), of one unit or all."""
+    return int(query(PENDING_COUNT, [show_demo, unit, unit])["n"].iloc[0])
 
 
 def indicator_values(code: str, show_demo: bool) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from pipelines import audit, config
 from pipelines.collection import reminders, webhook
 from pipelines.warehouse import connect
 
-from . import auth
+from . import auth, queries
 from .data import data_version, db_path, query, raw_dir
 from .reminder_notice import notice_docx
 
@@ -44,8 +44,7 @@ def counts(frame: pd.DataFrame, show_demo: bool, unit: str | None = None) -> Non
     cells = st.columns(5)
     # every workbook awaiting review, of any year (this year's early ones and the school workbook too), as the
     # sidebar counts them
-    pending = int(query("select count(*) as n from submissions where review_status = 'pending' and not withdrawn "
-                        "and (? or not is_demo) and (? is null or unit = ?)", [show_demo, unit, unit])["n"].iloc[0])
+    pending = queries.pending_reviews(show_demo, unit)
     for cell, (label, n, help) in zip(cells, (
             ("已通过", int((frame["state"] == "approved").sum()), "已有审核通过的工作簿的单位年度数"),
             ("待审核工作簿", pending, "已收到、尚未审核的工作簿数（各年度，含更正和学校与幼儿园工作簿）"),

@@ -199,9 +199,13 @@ def _refresh(con: duckdb.DuckDBPyConnection, row: dict) -> None:
         refresh_assessments(con)
 
 
-def pending_count(con: duckdb.DuckDBPyConnection, include_demo: bool = True) -> int:
-    return con.execute("select count(*) from submissions where review_status = 'pending' and not withdrawn "
-                       "and (? or not is_demo)", [include_demo]).fetchall()[0][0]
+# Workbooks loaded and awaiting review (not counted anywhere yet), of one unit or all: ? include_demo, ? ? unit.
+PENDING_COUNT = ("select count(*) as n from submissions where review_status = 'pending' and not withdrawn "
+                 "and (? or not is_demo) and (? is null or unit = ?)")
+
+
+def pending_count(con: duckdb.DuckDBPyConnection, include_demo: bool = True, unit: str | None = None) -> int:
+    return con.execute(PENDING_COUNT, [include_demo, unit, unit]).fetchall()[0][0]
 
 
 def status_label(review_status: str, withdrawn: bool) -> str:
