@@ -87,7 +87,7 @@ def evidence_table(frame: pd.DataFrame, key: str) -> None:
         for i, r in enumerate(frame.itertuples()):
             path = folder / r.archive_path
             if path.is_file():
-                st.download_button(f"下载 {r.file_name}", path.read_bytes(), file_name=r.file_name, key=f"{key}_{i}",
+                st.download_button(f"下载 {r.file_name}", path.read_bytes, file_name=r.file_name, key=f"{key}_{i}",  # read on click
                                    type="tertiary", icon=":material/attach_file:")
 
 

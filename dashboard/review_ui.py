@@ -83,7 +83,7 @@ def archived_file(row: dict) -> None:
     path = submissions_dir(raw_dir()) / query("select archive_path from submissions where submission_id = ?",
                                               [int(row["submission_id"])])["archive_path"].iloc[0]
     if path.is_file():
-        st.download_button("下载该工作簿（归档原件）", path.read_bytes(), file_name=row["file_name"], key="review_file",
+        st.download_button("下载该工作簿（归档原件）", path.read_bytes, file_name=row["file_name"], key="review_file",  # on click
                            icon=":material/download:")
 
 
