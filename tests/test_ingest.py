@@ -242,6 +242,7 @@ def test_another_units_workbook_under_a_changed_unit_is_said_once(wh, tmp_path, 
     path = filled(db, tmp_path / "relabelled.xlsx", values={"HS_GER": 95}, edit=relabel)
     result = refused(raw, db, path, "个指标均由旗教育局填报，不属于旗财政局", "请从平台下载旗财政局本单位的工作簿填写")
     assert len([p for p in result.errors if "不属于旗财政局" in p.reason]) == 1  # one sentence, not one per row
+    assert not [w for w in result.warnings if w.sheet == config.SHEET_RECTIFICATION]  # 旗教育局's targets: not asked
     with connect(db, read_only=True) as con:  # an account of 旗教育局 is also told it may send its own unit only
         checked = check_file(con, path, "relabelled.xlsx", actor=AccountStore().get("edu"))
     assert checked.outcome == "rejected"

@@ -97,7 +97,7 @@ def check_rectifications(book: Book, unit: str | None, year: int | None, led: di
             problems.append(table.problem(book.file, r, column, reason, subject=led.get(target, target or None)))
 
         if not typed:
-            if target:
+            if target in led:  # a row of another unit's target (a relabelled workbook) is that unit's to answer
                 blank.append(target)
             continue
         if target not in led:
