@@ -1,0 +1,81 @@
+"""The words of the national education statistics system, mapped to the platform's (STATS_EXPORTS.md).
+
+An analyst's own files (the statistics system's exports) and the platform's workbooks typed by hand both
+write 初级中学, 九年一贯制学校, 教育部门办 or a 城乡分类代码 111: they are read as the platform's word, never
+refused. One table per code list; `canonical` is the one lookup every reader uses.
+"""
+
+import re
+
+from .text import squeeze
+
+# 办学类型 (school type).
+SCHOOL_TYPE_WORDS = {
+    "小学": ("普通小学", "完全小学", "中心小学", "村小学", "村小"),
+    "教学点": ("小学教学点", "教学点"),
+    "初中": ("初级中学", "普通初中", "初级中学校", "独立初中"),
+    "九年一贯制": ("九年一贯制学校", "九年制学校", "九年一贯"),
+    "完全中学": ("完全中学", "完中"),
+    "十二年一贯制": ("十二年一贯制学校", "十二年一贯"),
+}
+# 学段 (stage) on a school's row; 全校 on a multi-stage school's shared row.
+STAGE_WORDS = {
+    "小学": ("小学阶段", "小学部", "普通小学"),
+    "初中": ("初中阶段", "初中部", "初级中学"),
+    "高中": ("高中阶段", "高中部", "普通高中"),
+    "全校共用": ("全校", "全校合计", "全校共用", "学校合计", "共用"),
+}
+# 举办者 of a school (公办 / 民办).
+SCHOOL_OWNER_WORDS = {
+    "公办": ("教育部门办", "地方教育部门办", "教育部门", "集体办", "其他部门办", "地方其他部门办", "地方企业办", "公立"),
+    "民办": ("民办", "私立", "民办学校"),
+}
+# 性质 of a kindergarten (公办 / 普惠性民办 / 非普惠民办).
+KG_OWNER_WORDS = {
+    "公办": ("教育部门办", "地方教育部门办", "教育部门", "集体办", "其他部门办", "地方其他部门办", "公办园", "公立"),
+    "普惠性民办": ("普惠性民办园", "普惠民办", "民办普惠", "普惠性民办幼儿园"),
+    "非普惠民办": ("非普惠性民办", "非普惠性民办园", "民办非普惠", "营利性民办"),
+}
+# 城乡类型: the words and the 统计用城乡分类代码 (111–123 城镇; 210, 220 乡村).
+AREA_WORDS = {
+    "城区": ("主城区", "城乡结合区", "111", "112"),
+    "镇区": ("镇中心区", "镇乡结合区", "特殊区域", "121", "122", "123"),
+    "乡村": ("乡中心区", "村庄", "农村", "210", "220"),
+}
+CODE_LISTS = {
+    "school_type": SCHOOL_TYPE_WORDS,
+    "stage": STAGE_WORDS,
+    "school_owner": SCHOOL_OWNER_WORDS,
+    "kg_owner": KG_OWNER_WORDS,
+    "area": AREA_WORDS,
+}
+
+# Rows that are sums of others (never data rows of their own) and the mark of a sub-row.
+TOTAL_WORDS = ("合计", "小计", "总计", "全旗合计", "全县合计", "全旗", "全县", "总数")
+SUB_ROW_PREFIX = re.compile(r"^(?:#|＃|其中[:：]?|内[:：]|\s)+")
+
+
+def canonical(list_name: str, text) -> str | None:
+    """The platform's word for text in one code list, or None when it is not one of its words."""
+    words = CODE_LISTS[list_name]
+    key = squeeze(text)
+    if not key:
+        return None
+    if key in words:
+        return key
+    for word, synonyms in words.items():
+        if key in synonyms:
+            return word
+    return None
+
+
+def is_total(label) -> bool:
+    """A 合计 / 小计 / 总计 row (its label, spaces and 其中 marks taken off)."""
+    return SUB_ROW_PREFIX.sub("", squeeze(label)) in TOTAL_WORDS
+
+
+def sub_row_label(label) -> tuple[str, bool]:
+    """A row label without its 其中 / # mark, and whether it had one (a sub-row of the row above)."""
+    text = squeeze(label)
+    stripped = SUB_ROW_PREFIX.sub("", text)
+    return stripped, stripped != text
