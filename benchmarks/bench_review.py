@@ -45,4 +45,4 @@ with tempfile.TemporaryDirectory() as tmp:
            timed(lambda: cli("review", "list", "--raw", base_raw, "--db", base_db), RUNS))
     with connect(base_db, read_only=True) as con:
         report("报送与催报表（单位×年度，进程内）",
-               timed(lambda: receipts(con, True, date(2026, 11, 29), {}), RUNS))
+               timed(lambda: receipts(con, date(2026, 11, 29), {}), RUNS))

@@ -1,4 +1,9 @@
-"""The shared sidebar: as-of year, section, unit, and whether demo data is shown."""
+"""The shared sidebar: as-of year, section, unit; and, while the demo runs, that the figures are demo data.
+
+There is no switch for demo data: the warehouse decides (DESIGN.md, "Demo data"). While it holds demo
+workbooks (before the first real workbook is approved), every page shows them, labelled 示例数据; after
+that there are none to show.
+"""
 
 import streamlit as st
 
@@ -19,12 +24,10 @@ def sidebar() -> Filters:
             filters = Filters(config.BASELINE_YEAR, None, None, True)
             st.session_state["filters"] = filters
             return filters
-        has_demo = bool(query("select count(*) as n from submissions where is_demo")["n"].iloc[0])
-        show_demo = st.toggle("显示示例数据", value=True, key="show_demo", disabled=not has_demo,
-                              help="示例数据为演示用的虚构数值，并非真实统计。")
+        show_demo = bool(query("select count(*) as n from submissions where is_demo")["n"].iloc[0])
         default = default_year(show_demo)
         years = list(config.YEARS)
-        as_of = st.selectbox("评估年度", years, index=years.index(default), key=f"as_of_{show_demo}",
+        as_of = st.selectbox("评估年度", years, index=years.index(default), key="as_of",
                              help="按该年度及以前的数据评估各目标；默认为多数应报单位已报送的最近年度。")
         st.caption(year_note(int(as_of), show_demo))
         pending = pending_reviews(show_demo)
@@ -37,9 +40,10 @@ def sidebar() -> Filters:
         section = st.selectbox("重点任务", list(section_labels), key="section")
         units = query("select unit from units order by unit = '旗教育局' desc, category, unit")["unit"].tolist()
         unit = st.selectbox("单位", [ALL, *units], key="unit", help="牵头或负责的单位")
-        filters = Filters(int(as_of), section_labels[section], None if unit == ALL else unit, bool(show_demo and has_demo))
+        filters = Filters(int(as_of), section_labels[section], None if unit == ALL else unit, show_demo)
         if filters.show_demo:
-            st.caption(f":material/warning: 当前含{config.DEMO_LABEL}")
+            st.caption(f":material/science: 当前为{config.DEMO_LABEL}（演示用的虚构数值）。第一个真实工作簿审核通过后，"
+                       "示例数据即结束，不再显示。")
     st.session_state["filters"] = filters
     return filters
 

@@ -18,11 +18,11 @@ from .word_report import FANGSONG, SANHAO, Report
 PLATFORM = "敖汉旗教育高质量发展监测平台"
 
 
-def notice_docx(unit: str, late: pd.DataFrame, today: date, settings: dict, demo: bool = False) -> bytes:
+def notice_docx(unit: str, late: pd.DataFrame, today: date, settings: dict) -> bytes:
     """The notice to one unit, for its overdue rows of collection.reminders.receipts."""
     rows = late[late["unit"] == unit].sort_values("year")
     by = today + timedelta(days=days_to_send(settings))
-    report = Report(demo, renderer=None)
+    report = Report(False, renderer=None)  # real receipts only (collection.reminders.receipts)
     report.title(["关于报送监测填报工作簿的催报通知"])
     addressed = report.para(f"{unit}：")
     addressed.paragraph_format.first_line_indent = Pt(0)

@@ -21,30 +21,30 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _receipts(db: str, version: tuple, show_demo: bool, day: date, due_settings: str) -> pd.DataFrame:
+def _receipts(db: str, version: tuple, day: date, due_settings: str) -> pd.DataFrame:
     with connect(db_path(), read_only=True) as con:
-        return reminders.receipts(con, show_demo, day, json.loads(due_settings))
+        return reminders.receipts(con, day, json.loads(due_settings))
 
 
-def receipts(show_demo: bool, settings: dict) -> pd.DataFrame:
+def receipts(settings: dict) -> pd.DataFrame:
     """Every unit × year owed up to last year, with its state, due day and days overdue (raises SettingsError)."""
     # The due-day settings as they are (a table of years stays a table), in a form the cache can key on.
     due_settings = json.dumps({k: v for k, v in settings.items() if k.startswith("report_due")},
                               ensure_ascii=False, sort_keys=True, default=str)
-    return _receipts(str(db_path()), data_version(db_path()), show_demo, today(), due_settings)
+    return _receipts(str(db_path()), data_version(db_path()), today(), due_settings)
 
 
 def has_demo() -> bool:
-    """Whether demo workbooks are in the warehouse (the states shown then come from them)."""
+    """Whether demo workbooks are in the warehouse (they are not counted here: the page says so)."""
     return bool(query("select count(*) as n from submissions where is_demo")["n"].iloc[0])
 
 
-def counts(frame: pd.DataFrame, show_demo: bool, unit: str | None = None) -> None:
+def counts(frame: pd.DataFrame, unit: str | None = None) -> None:
     late = reminders.overdue(frame)
     cells = st.columns(5)
     # every workbook awaiting review, of any year (this year's early ones and the school workbook too), as the
     # sidebar counts them
-    pending = queries.pending_reviews(show_demo, unit)
+    pending = queries.pending_reviews(False, unit)
     for cell, (label, n, help) in zip(cells, (
             ("已通过", int((frame["state"] == "approved").sum()), "已有审核通过的工作簿的单位年度数"),
             ("待审核工作簿", pending, "已收到、尚未审核的工作簿数（各年度，含更正和学校与幼儿园工作簿）"),
@@ -64,7 +64,7 @@ def matrix(frame: pd.DataFrame) -> None:
     st.dataframe(wide.style.map(colour, subset=wide.columns[1:]), hide_index=True, width="stretch")
 
 
-def downloads(frame: pd.DataFrame, settings: dict, demo: bool) -> None:
+def downloads(frame: pd.DataFrame, settings: dict) -> None:
     """The 催报 list (xlsx) and a notice (docx) for each late unit."""
     late = reminders.overdue(frame)
     if late.empty:
@@ -72,12 +72,12 @@ def downloads(frame: pd.DataFrame, settings: dict, demo: bool) -> None:
         return
     st.dataframe(reminders.reminder_table(late), hide_index=True, width="stretch")
     left, middle, right = st.columns([2, 2, 2])
-    left.download_button("下载催报名单（Excel）", reminders.reminder_list_xlsx(frame, today(), demo),
+    left.download_button("下载催报名单（Excel）", reminders.reminder_list_xlsx(frame, today()),
                          file_name=f"催报名单_{today():%Y%m%d}.xlsx", mime=XLSX, key="reminder_list",
                          icon=":material/table_view:")
     units = list(dict.fromkeys(late["unit"]))
     unit = middle.selectbox("催报通知", units, key="notice_unit", label_visibility="collapsed")
-    right.download_button(f"下载给{unit}的催报通知（Word）", lambda: notice_docx(unit, late, today(), settings, demo),
+    right.download_button(f"下载给{unit}的催报通知（Word）", lambda: notice_docx(unit, late, today(), settings),
                           file_name=f"催报通知_{unit}_{today():%Y%m%d}.docx", mime=DOCX, key="notice",
                           icon=":material/description:", on_click="ignore")
 

@@ -21,8 +21,8 @@ DECISION_CHOICES = {"审核通过（计入各页面和报表）": "approved", "�
 
 
 @st.cache_data(show_spinner="正在计算审核通过后的变化……", max_entries=64)
-def _preview(db: str, version: tuple, submission_id: int, include_demo: bool) -> Preview:
-    return preview(Path(db), submission_id, None, include_demo)
+def _preview(db: str, version: tuple, submission_id: int) -> Preview:
+    return preview(Path(db), submission_id)
 
 
 def queue(account: Account, status: str) -> pd.DataFrame:
@@ -53,16 +53,20 @@ def pick(frame: pd.DataFrame) -> dict:
     return frame[frame["submission_id"] == chosen].iloc[0].to_dict()
 
 
-def show_preview(row: dict, include_demo: bool) -> None:
-    """The values beside those that count now, and the targets whose status approving would change."""
+def show_preview(row: dict) -> None:
+    """The values beside those that count now, and the targets whose status approving would change (a real
+    workbook against real data only)."""
     if row["withdrawn"]:
         st.info("该工作簿已撤回，不再计入，也不能审核。")
         return
-    p = _preview(str(db_path()), data_version(db_path()), int(row["submission_id"]), include_demo)
+    p = _preview(str(db_path()), data_version(db_path()), int(row["submission_id"]))
     if row["review_status"] == "approved":
         st.caption("该工作簿已审核通过，其数值已计入。")
     else:
         st.markdown(f"**审核通过后将改变什么**：{p.summary()}")
+    if p.ends_demo:
+        st.warning(f"这是第一个审核通过的真实工作簿：通过后{config.DEMO_LABEL}结束，示例工作簿仍留在归档中，但不再计入任何页面、"
+                   "报表、检查和催报。下面的“现有值”和状态只按真实数据计算。", icon=":material/science:")
     if row["n_later"]:
         st.info(f"其后又收到{row['unit']}{row['year']}年度的工作簿 {row['n_later']} 个：各数值以审核通过的工作簿中最晚收到的为准，"
                 "本工作簿被较晚的工作簿取代的数值标为“不计入”。", icon=":material/info:")

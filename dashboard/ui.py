@@ -13,7 +13,8 @@ from .charts import chart_config, page_figure
 
 def demo_banner(shown: bool) -> None:
     if shown:
-        st.warning(f"当前页面含**{config.DEMO_LABEL}**：为演示而虚构的数值，并非真实统计。可在左侧关闭“显示示例数据”。", icon=":material/warning:")
+        st.warning(f"当前页面含**{config.DEMO_LABEL}**：为演示而虚构的数值，并非真实统计。第一个真实工作簿审核通过后，"
+                   "示例数据即结束，不再显示。", icon=":material/warning:")
 
 
 def status_legend(codes=None) -> None:

@@ -7,7 +7,7 @@ from dashboard import auth, reminders_ui
 from dashboard.data import require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import demo_banner
+from pipelines import config
 from pipelines.collection.reminders import SettingsError
 
 ensure_app_shell()
@@ -16,7 +16,7 @@ f = current()
 st.title("报送与催报")
 settings = auth.settings()
 try:
-    frame = reminders_ui.receipts(f.show_demo, settings)
+    frame = reminders_ui.receipts(settings)  # real workbooks only: a demo one never counts as sent
     st.caption(reminders_ui.settings_caption(settings))
 except SettingsError as exc:
     st.error(str(exc))
@@ -26,12 +26,12 @@ if f.unit:
 if frame.empty:
     st.info("所选单位不需要报送年度工作簿。")
     st.stop()
-demo = f.show_demo and reminders_ui.has_demo()
-demo_banner(demo)
+if reminders_ui.has_demo():
+    st.info(f"{config.DEMO_LABEL}的工作簿不计为报送：这里只按各单位真实上传的工作簿统计。", icon=":material/info:")
 
-reminders_ui.counts(frame, f.show_demo, f.unit)
+reminders_ui.counts(frame, f.unit)
 st.subheader("各单位各年度报送情况")
 reminders_ui.matrix(frame)
 st.subheader("逾期未报（催报名单）")
-reminders_ui.downloads(frame, settings, demo)
+reminders_ui.downloads(frame, settings)
 reminders_ui.robot(frame, settings)

@@ -29,7 +29,7 @@ if frame.empty:
 review_ui.queue_table(frame)
 
 row = review_ui.pick(frame)
-review_ui.show_preview(row, f.show_demo)
+review_ui.show_preview(row)
 review_ui.archived_file(row)
 review_ui.decision_form(account, row)
 review_ui.decisions(int(row["submission_id"]))

@@ -1,4 +1,4 @@
-"""Command line: python -m pipelines build|template|ingest|status|report|user|review|backup|restore|health (DESIGN.md).
+"""Command line: python -m pipelines build|template|ingest|status|report|user|review|backup|restore|health|demo (DESIGN.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage. Messages are Chinese; a
 traceback is never the message (set PIPELINES_DEBUG=1 to see one).
@@ -99,6 +99,13 @@ def parser() -> argparse.ArgumentParser:
     from .collection import cli as review_cli
 
     review_cli.add_parser(sub, ChineseParser)
+    dm = sub.add_parser("demo", help="示例数据：remove 结束示例数据（此后任何页面、报表、检查都不再读取示例数据）")
+    dm_actions = dm.add_subparsers(dest="action", required=True, parser_class=ChineseParser)
+    dm_remove = dm_actions.add_parser("remove", help="结束示例数据（记入归档日志和审计日志；示例工作簿留在归档中）")
+    dm_remove.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    dm_remove.add_argument("--db", type=Path, default=config.DB_PATH)
+    dm_remove.add_argument("--as", dest="account", metavar="ACCOUNT", help="以哪个账号的名义记入审计日志")
+    dm_remove.add_argument("--source", default="命令行", help=argparse.SUPPRESS)  # deploy.sh: 部署
     hc = sub.add_parser("health", help="数据仓库是否与原始数据一致（退出码 0 一致，1 不一致或无法检查）")
     hc.add_argument("--raw", type=Path, default=config.RAW_DIR)
     hc.add_argument("--db", type=Path, default=config.DB_PATH)
@@ -107,19 +114,23 @@ def parser() -> argparse.ArgumentParser:
 
 def run_build(args) -> int:
     from .build import build
-    from .warehouse import made_by_this_version
+    from .warehouse import holds_demo, made_by_this_version
 
     if args.if_needed and args.db.exists():
-        if made_by_this_version(args.db):
+        if made_by_this_version(args.db) and not (args.no_demo and holds_demo(args.db)):
             print(f"数据仓库 {args.db} 已是当前版本建立的，无需重建")
             return EXIT_OK
+        if made_by_this_version(args.db):
+            print(f"数据仓库 {args.db} 含示例数据，按 --no-demo 重建……", file=sys.stderr)
         print(f"数据仓库 {args.db} 由其他版本的程序建立（表、视图与当前版本不同），按当前版本重建……", file=sys.stderr)
     report = build(args.raw, args.db, include_demo=not args.no_demo)
-    buildinfo.record(args.db, args.raw, not args.no_demo, report.submissions)
+    buildinfo.record(args.db, args.raw, not args.no_demo and not report.demo_ended, report.submissions)
     print(
         f"已重建数据仓库 {args.db}：任务 {report.tasks} 项，单位 {report.units} 个，"
         f"量化目标 {report.targets} 个，正文与附件差异 {report.discrepancies} 处；"
-        f"载入填报工作簿 {report.submissions} 个" + (f"（未载入示例数据 {report.skipped_demo} 个）" if report.skipped_demo else "")
+        f"载入填报工作簿 {report.submissions} 个" + (f"（未载入示例数据 {report.skipped_demo} 个"
+                                                  + ("，示例数据已结束" if report.demo_ended else "") + "）"
+                                                  if report.skipped_demo else "")
     )
     return EXIT_OK
 
@@ -326,6 +337,20 @@ def run_health(args) -> int:
     return EXIT_OK if report.current else EXIT_REJECTED
 
 
+def run_demo(args) -> int:
+    from .accounts import AccountStore
+    from .demo_removal import end_demo
+
+    if args.account:
+        actor = AccountStore().get(args.account)
+        if actor is None or not actor.is_admin:
+            raise AccountError(f"账号“{args.account}”不存在或不是管理账号：只有管理账号可以结束示例数据")
+    ensure_warehouse(args.db, args.raw, build_if_missing=True)
+    ended = end_demo(args.raw, args.db, args.account or "（命令行）", source=args.source)
+    print(ended.message)
+    return EXIT_OK
+
+
 def run_review(args) -> int:
     from .collection import cli as review_cli
 
@@ -333,7 +358,8 @@ def run_review(args) -> int:
 
 
 COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "status": run_status, "report": run_report,
-            "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health, "review": run_review}
+            "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health, "review": run_review,
+            "demo": run_demo}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ data/raw/submissions/log.jsonl holds one JSON object per line, in the order thin
 {"event": "review", "sha256", "decision" ('approved' or 'returned'), "at", "by", "note"}
 {"event": "evidence", "sha256" (the file's), "workbook_sha256", "task_no", "path", "file_name", "kind", "size",
  "at", "by"}
+{"event": "demo_ended", "at", "by", "reason"} (demo_state: no demo workbook is loaded after it)
 `build` replays it, so the warehouse can always be rebuilt from data/raw alone. A 佐证材料 file is archived
 beside its workbook (<year>/<unit>/佐证材料/), named as a workbook is.
 """

@@ -28,6 +28,7 @@ EVENTS = {
     "review_returned": "退回",
     "evidence": "佐证材料",
     "reminder": "催报",
+    "demo_ended": "结束示例数据",
 }
 COLUMNS = ["occurred_at", "event", "account", "result", "file_name", "sha256", "submission_id", "source", "detail"]
 

@@ -331,8 +331,9 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
             os.replace(partial, accounts_file)
 
         try:
-            report = build(raw_dir, db_path)
-            buildinfo.record(db_path, raw_dir, True, report.submissions)
+            # A restored installation is a real one: demo data are never loaded (DESIGN.md, "Demo data").
+            report = build(raw_dir, db_path, include_demo=False)
+            buildinfo.record(db_path, raw_dir, False, report.submissions)
         except Exception as exc:  # whatever stops the build, the operator must learn what was already restored
             kept = f"（原目录另存为 {raw_aside}）" if raw_aside else ""
             problems = exc.problems if isinstance(exc, InputError) else [Problem("", f"{type(exc).__name__}: {exc}")]

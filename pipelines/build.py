@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import demo_state
 from .archive import read_log
 from .audit import load_log
 from .load_plan import load_plan_tables
@@ -27,6 +28,7 @@ class BuildReport:
     discrepancies: int
     submissions: int = 0
     skipped_demo: int = 0
+    demo_ended: bool = False  # the log ends the demo: its workbooks are left out (demo_state)
 
 
 def build(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callable[[str], None] | None = None) -> BuildReport:
@@ -55,8 +57,10 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callable
                     targets=len(inputs.catalogue.targets),
                     discrepancies=len(inputs.discrepancies),
                 )
-                done = replay(con, raw_dir, read_log(raw_dir), include_demo, Context.from_warehouse(con, replay=True))
+                events = read_log(raw_dir)
+                done = replay(con, raw_dir, events, include_demo, Context.from_warehouse(con, replay=True))
                 report.submissions, report.skipped_demo = len(done.loaded), done.skipped_demo
+                report.demo_ended = demo_state.ended_in_log(events) is not None
                 refresh_assessments(con)
                 refresh_readiness(con)
                 load_log(con, raw_dir)

@@ -6,6 +6,9 @@ one grew with the archive, so the replay keeps the values here, and `ingest` fil
 the warehouse for the years it needs: one rule for both, the one of latest_observations.sql
 (the latest report of a workbook that counts — approved and not withdrawn; else a rate derived from its
 parts when the denominator is above 0). A workbook added here counts once it is approved (`decide`).
+
+A workbook is compared with values of its own kind only: a real one with real values, a demo one with demo
+values (`demo`), so that no check ever sets a real number beside a demo one (DESIGN.md, "Demo data").
 """
 
 from collections import defaultdict
@@ -22,6 +25,8 @@ class CurrentValues:
         self._reports: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)  # in submission order
         self._counted: set[int] = set()
         self._withdrawn: set[int] = set()
+        self._demo: set[int] = set()  # demo workbooks
+        self.demo = False  # the kind of workbook being checked: its values are compared with its kind's
 
     def _year(self, year: int) -> None:
         if self._con is None or year in self._loaded:
@@ -29,19 +34,24 @@ class CurrentValues:
         self._loaded.add(year)
         rows = self._con.execute(
             """
-            select o.indicator_code, o.value, o.submission_id, s.review_status = 'approved' and not s.withdrawn
+            select o.indicator_code, o.value, o.submission_id, s.review_status = 'approved' and not s.withdrawn,
+                s.is_demo
             from observations as o join submissions as s using (submission_id)
             where o.year = ? order by o.submission_id
             """,
             [year],
         ).fetchall()
-        for code, value, submission_id, counts in rows:
+        for code, value, submission_id, counts, is_demo in rows:
             self._reports[(code, year)].append((submission_id, value))
             if counts:
                 self._counted.add(submission_id)
+            if is_demo:
+                self._demo.add(submission_id)
 
-    def add(self, submission_id: int, observations) -> None:
+    def add(self, submission_id: int, observations, is_demo: bool = False) -> None:
         """A loaded workbook's values: (indicator_code, year, value) rows; they count once it is approved."""
+        if is_demo:
+            self._demo.add(submission_id)
         for code, year, value in observations:
             self._year(year)  # from the warehouse first, so that the new value comes after its values
             self._reports[(code, year)].append((submission_id, value))
@@ -59,7 +69,8 @@ class CurrentValues:
     def reported(self, code: str, year: int) -> float | None:
         self._year(year)
         for submission_id, value in reversed(self._reports.get((code, year), ())):
-            if submission_id in self._counted and submission_id not in self._withdrawn:
+            if (submission_id in self._counted and submission_id not in self._withdrawn
+                    and (submission_id in self._demo) == self.demo):
                 return value
         return None
 

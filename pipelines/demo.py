@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import config
+from . import config, demo_state
 from .archive import log_path, read_log, submissions_dir
 from .build import build
 from .collection.review import record_decision
@@ -244,7 +244,7 @@ def demo_books(con) -> list[DemoBook]:
 
 
 def _filled(con, unit: str, year: int, values: dict, notes: dict, progress: dict, answers: dict) -> bytes:
-    return fill(make_template(con, unit, year), values, notes, progress, answers)
+    return fill(make_template(con, unit, year, include_demo=True), values, notes, progress, answers)
 
 
 def remove_demo(raw_dir: Path) -> None:
@@ -263,6 +263,9 @@ def remove_demo(raw_dir: Path) -> None:
 def generate(raw_dir: Path) -> int:
     """Write and archive every demo workbook through the real ingest path, each approved; returns how many."""
     with writer_lock(None, raw_dir, purpose="重新生成示例数据"):
+        refused = demo_state.regeneration_refused(read_log(raw_dir))
+        if refused:
+            raise SystemExit(f"未重新生成：{refused}")
         remove_demo(raw_dir)
         return _generate(raw_dir)
 

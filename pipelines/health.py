@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import audit, buildinfo, config, jsonlog
+from . import audit, buildinfo, config, demo_state, jsonlog
 from .archive import PARTIAL, STORING, log_path, named_paths, submissions_dir
 from .problems import InputError
 from .warehouse import WarehouseBusy, connect, create_schema
@@ -69,7 +69,8 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
     decided = {e["sha256"]: e["decision"] for e in events if e.get("event") == "review"}  # the last decision counts
     attached = [e for e in events if e.get("event") == "evidence"]
     real = [e for e in accepted if not e.get("is_demo")]
-    report.lines.append(f"原始数据：{raw_dir}（归档工作簿 {len(accepted)} 个，其中示例数据 {len(accepted) - len(real)} 个；"
+    ended = "（已结束，不再载入）" if demo_state.ended_in_log(events) else ""
+    report.lines.append(f"原始数据：{raw_dir}（归档工作簿 {len(accepted)} 个，其中示例数据 {len(accepted) - len(real)} 个{ended}；"
                         f"撤回 {len(withdrawn)} 次；审核决定 {sum(e.get('event') == 'review' for e in events)} 次；"
                         f"佐证材料 {len(attached)} 个；审计记录 {audit_lines} 条）")
     if real:
@@ -97,7 +98,8 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
         inputs = None
     try:
         with connect(db_path, read_only=True, wait=CHECK_WAIT_SECONDS) as con:
-            _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report)
+            _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report,
+                             demo_state.ended_in_log(events) is not None)
             _check_collection(con, accepted, decided, attached, report)
     except WarehouseBusy:
         report.findings.append(f"数据仓库正被其他程序写入（已等待 {CHECK_WAIT_SECONDS:.0f} 秒），无法检查")
@@ -120,11 +122,13 @@ def _check_archive_files(raw_dir: Path, events: list[dict], report: HealthReport
                                "（若是要载入的工作簿，请用 ingest 重新载入）")
 
 
-def _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report: HealthReport) -> None:
+def _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report: HealthReport,
+                     demo_ended: bool) -> None:
     rows = con.execute("select sha256, file_name, is_demo, withdrawn from submissions").fetchall()
     in_db = {sha: (name, demo, gone) for sha, name, demo, gone in rows}
     include_demo = stamp["include_demo"] if stamp else any(demo for _, demo, _ in in_db.values()) or not any(
         e.get("is_demo") for e in accepted)
+    include_demo = include_demo and not demo_ended  # the demo's end keeps them out of every warehouse
     expected = {e["sha256"]: e for e in accepted if include_demo or not e.get("is_demo")}
     if not_loaded := set(expected) - set(in_db):
         report.findings.append(f"归档中有 {len(not_loaded)} 个工作簿不在数据仓库中："

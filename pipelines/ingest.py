@@ -1,14 +1,14 @@
 """`ingest`: check a unit's workbook, archive it, load it — or refuse it whole, with every reason."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from . import audit, config
+from . import audit, config, demo_state
 from .accounts import Account
 from .archive import archive, log_withdrawal, read_log, sha256_of_file
 from .load_submissions import load_one
@@ -39,12 +39,14 @@ class IngestResult(HasProblems):
     checked: Checked | None = None
 
 
-def check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, actor: Account | None = None) -> IngestResult:
+def check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, actor: Account | None = None,
+               is_demo: bool = False) -> IngestResult:
     """Read and check a workbook against the warehouse without changing anything.
 
     With an actor, the workbook must also be one the account may send (its own unit's, or any for 管理).
+    A real workbook is compared with real values only (is_demo: a demo workbook, with demo values).
     """
-    result = _check_file(con, path, file)
+    result = _check_file(con, path, file, is_demo)
     # A workbook refused for its own faults is said to be another unit's too, when it is (that comes first).
     # A copy of a loaded file too: an account that may not send it learns nothing of what became of it.
     foreign = result.outcome in ("checked", "duplicate") or (result.outcome == "rejected" and result.unit is not None)
@@ -62,7 +64,7 @@ def _refused(file: str, problems: list[Problem]) -> IngestResult:
     return IngestResult(file, "rejected", problems, message=f"“{file}”未载入：{len(problems)} 个问题")
 
 
-def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str) -> IngestResult:
+def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, is_demo: bool) -> IngestResult:
     large = too_large(path, file)
     if large:
         return _refused(file, [large])
@@ -79,8 +81,9 @@ def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str) -> Ingest
     try:
         book = read_book(path, file)
         if is_school_book(book):  # issue 12: 旗教育局's school and kindergarten workbook
-            return check_school_file(con, book, file)
+            return check_school_file(con, book, file, is_demo)
         ctx = Context.from_warehouse(con)
+        ctx.values.demo = is_demo
         checked = check_book(book, ctx)
     except InputError as exc:
         return _refused(file, exc.problems)
@@ -149,7 +152,9 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
     events = read_log(raw_dir)
     for note in catch_up(con, raw_dir, events):
         (say or say_on_stderr)(f"恢复：{note}")
-    result = check_file(con, path, file, actor)
+    if is_demo and demo_state.ended_in_log(events):  # the demo generator after the demo's end
+        return _refused(file, [Problem(file, "示例数据已结束，不再载入示例数据工作簿")])
+    result = check_file(con, path, file, actor, is_demo)
     if result.outcome != "checked":
         if not is_demo:
             event = "duplicate" if result.outcome == "duplicate" else "refusal"
@@ -162,7 +167,8 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
                     received_at or datetime.now().replace(microsecond=0), is_demo, who, events)
     with transaction(con):
         # Loaded as 待审核: nothing counts (no judgment changes) until a reviewer approves it (collection.review).
-        result.submission_id = load_one(con, checked, entry)
+        logged = events if any(e.get("sha256") == entry.sha256 for e in events) else [*events, asdict(entry)]
+        result.submission_id = load_one(con, checked, entry, logged)
         loaded = (checked.summary() if isinstance(checked, SchoolChecked)
                   else f"{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个")
         if not is_demo:

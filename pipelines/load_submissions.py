@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import demo_state
 from .archive import Entry, entry_of, submissions_dir
 from .collection import evidence, review
 from .problems import InputError, Problem
@@ -29,11 +30,23 @@ SUBMISSION_COLUMNS = ["submission_id", "file_name", "archive_path", "sha256", "u
 WARNING_COLUMNS = ["submission_id", "sheet", "row", "column", "reason"]
 
 
+def positions(events: list[dict]) -> dict[str, int]:
+    """Each logged workbook's submission id: its place among the log's accepted workbooks (1, 2, …).
+
+    The id does not depend on which workbooks a warehouse loads (demo ones are left out once the demo has
+    ended, or with `build --no-demo`), so a workbook keeps its number in every rebuild.
+    """
+    numbers: dict[str, int] = {}
+    for event in events:
+        if event.get("event") == "accepted" and event["sha256"] not in numbers:
+            numbers[event["sha256"]] = len(numbers) + 1
+    return numbers
+
+
 @dataclass
 class Batch:
-    """Workbooks to insert together, numbered from next_id in the order added."""
+    """Workbooks to insert together, each with its submission id."""
 
-    next_id: int
     submissions: list[dict] = field(default_factory=list)
     observations: list[pd.DataFrame] = field(default_factory=list)
     progress: list[pd.DataFrame] = field(default_factory=list)
@@ -41,9 +54,7 @@ class Batch:
     warnings: list[dict] = field(default_factory=list)
     by_sha: dict[str, int] = field(default_factory=dict)
 
-    def add(self, checked: Checked, entry: Entry) -> int:
-        submission_id = self.next_id
-        self.next_id += 1
+    def add(self, checked: Checked, entry: Entry, submission_id: int) -> int:
         self.by_sha[entry.sha256] = submission_id
         self.submissions.append({
             "submission_id": submission_id, "file_name": entry.file_name, "archive_path": entry.path,
@@ -93,7 +104,9 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     ctx = ctx or Context.from_warehouse(con)
     known = dict(con.execute("select sha256, submission_id from submissions").fetchall())
     withdrawn = {sha for (sha,) in con.execute("select sha256 from submissions where withdrawn").fetchall()}
-    batch = Batch(next_id=(max(known.values(), default=0) + 1))
+    numbers = positions(events)
+    include_demo = include_demo and demo_state.ended_in_log(events) is None  # demo data end for good
+    batch = Batch()
     done = Replayed()
     withdrawals = []
     schools: list[tuple[SchoolChecked, int]] = []  # issue 12: school workbooks, their rows inserted after
@@ -120,12 +133,15 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
                 withdrawals.append(event)
                 ctx.values.withdraw(submission_id)
             continue
+        if kind not in (None, "accepted"):  # the demo's end (read above), or an event of a later version
+            continue
         entry = entry_of(event)
         if entry.sha256 in known or entry.sha256 in batch.by_sha:
             continue
         if entry.is_demo and not include_demo:
             done.skipped_demo += 1
             continue
+        ctx.values.demo = bool(entry.is_demo)  # a real workbook is compared with real values only
         path = submissions_dir(raw_dir) / entry.path
         if not path.exists():
             raise InputError([Problem(entry.file_name, f"归档文件缺失：{path}（日志第{number}条记录）")])
@@ -144,10 +160,11 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
             note = Problem(entry.file_name, f"归档文件 {entry.path} 按现行检查规则未通过，重建中止：请在“数据填报”页撤回该填报"
                                             "（撤回后重建时只保留其记录，不载入其数值），或修正指标目录")
             raise InputError([note, *checked.errors])
-        submission_id = batch.add(checked, entry)
+        submission_id = batch.add(checked, entry, numbers[entry.sha256])
         if isinstance(checked, SchoolChecked):
             schools.append((checked, submission_id))
-        ctx.values.add(submission_id, checked.observations[["indicator_code", "year", "value"]].itertuples(index=False))
+        ctx.values.add(submission_id, checked.observations[["indicator_code", "year", "value"]].itertuples(index=False),
+                       bool(entry.is_demo))
         done.loaded.append(entry)
     batch.insert(con)
     for checked, submission_id in schools:
@@ -175,11 +192,12 @@ def _without_values(checked: Checked, entry: Entry) -> Checked:
                    [Problem(entry.file_name, reason, first.sheet, first.row, first.column, "warning", first.letter)])
 
 
-def load_one(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry) -> int:
-    """Insert one accepted workbook (the caller holds the transaction); returns its submission id."""
-    next_id = con.execute("select coalesce(max(submission_id), 0) + 1 from submissions").fetchall()[0][0]
-    batch = Batch(next_id)
-    submission_id = batch.add(checked, entry)
+def load_one(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry, events: list[dict]) -> int:
+    """Insert one accepted workbook (the caller holds the transaction); returns its submission id.
+
+    events: the archive's log, with the workbook's own line."""
+    batch = Batch()
+    submission_id = batch.add(checked, entry, positions(events)[entry.sha256])
     batch.insert(con)
     if isinstance(checked, SchoolChecked):  # issue 12: the register, counts and county items
         load_school_rows(con, checked, submission_id)

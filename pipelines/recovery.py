@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import audit, jsonlog
+from . import audit, demo_state, jsonlog
 from .archive import log_path, read_log, tidy_archive
 from .warehouse import transaction
 
@@ -58,6 +58,10 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
     events = read_log(raw_dir) if events is None else events
     notes = []
     with transaction(con):
+        ended = demo_state.ended_in_log(events)
+        removed = demo_state.purge(con) if ended else 0  # the demo ended (logged) before the warehouse knew
+        if removed:
+            notes.append(f"已按归档日志结束示例数据（{ended.get('reason')}），示例工作簿 {removed} 个不再计入")
         done = replay(con, raw_dir, events, includes_demo(con, events))
         for entry in done.loaded:
             note = f"“{entry.file_name}”已记入归档日志，但上次载入在完成前中断：现已补载（{entry.unit} {entry.year}年度）"
@@ -70,7 +74,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
             notes.append(f"已补记上次中断前登记的审核决定 {done.decided} 项")
         if done.evidence:
             notes.append(f"已补记上次中断前保存的佐证材料 {done.evidence} 个")
-        if done.loaded or done.withdrawn or done.decided:
+        if done.loaded or done.withdrawn or done.decided or removed:
             refresh_assessments(con)
             refresh_readiness(con)  # issue 12: the acceptances' judgments
         logged = jsonlog.count(audit.log_path(raw_dir))

@@ -42,15 +42,16 @@ def check_request(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> None:
         raise InputError(problems)
 
 
-def make_template(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> openpyxl.Workbook:
+def make_template(con: duckdb.DuckDBPyConnection, unit: str, year: int, include_demo: bool = False) -> openpyxl.Workbook:
     """The workbook for one unit and year: 填报说明, 指标数据, 任务进展, and 整改说明 when the unit leads targets
-    that were lagging as of the year before (collection.rectify)."""
+    that were lagging as of the year before, on real data (collection.rectify; include_demo: the demo
+    generator's own workbooks)."""
     from .collection.rectify import lagging_targets
 
     check_request(con, unit, year)
     rows = workbook_rows(con, unit)
     tasks = led_tasks(con, unit)
-    lagging = lagging_targets(con, unit, year)
+    lagging = lagging_targets(con, unit, year, include_demo)
     wb = openpyxl.Workbook()
     _guide(wb.active, unit, year, len(rows), len(tasks), len(lagging))
     _values(wb.create_sheet(config.SHEET_VALUES), unit, year, rows)

@@ -151,9 +151,12 @@ render "$APP_DIR/deploy/aohan-monitor-cli" APP_DIR="$APP_DIR" APP_USER="$APP_USE
 chmod 755 /usr/local/bin/aohan-monitor
 echo "已安装 /etc/systemd/system/aohan-monitor.service、aohan-monitor-backup.service、aohan-monitor-backup.timer、/usr/local/bin/aohan-monitor"
 
-say "7/9 重建数据仓库（以 $APP_USER 身份）"
+say "7/9 结束示例数据，重建数据仓库（以 $APP_USER 身份）"
 CLI=/usr/local/bin/aohan-monitor
-"$CLI" build
+# A served installation holds real data only: the demo ends here, for good and audited (the demo workbooks
+# stay in the archive, marked, and no build loads them again).
+"$CLI" demo remove --source 部署
+"$CLI" build --no-demo
 "$CLI" health | sed 's/^/  /' || true
 rule=$(runuser -u "$APP_USER" -- "$APP_DIR/.venv/bin/python" -c \
   "from pipelines.accounts import AccountStore; print(repr(AccountStore().settings()['sign_in_required_for_all_pages']))")

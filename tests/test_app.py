@@ -37,22 +37,22 @@ def navigation_only(monkeypatch):
 
 @pytest.fixture(scope="module")
 def fixture_wh(empty_base, tmp_path_factory):
-    """A plan warehouse with three real workbooks and one demo workbook."""
+    """A plan warehouse with five real workbooks of two units."""
     base = tmp_path_factory.mktemp("app")
     raw, db = base / "raw", base / "warehouse.duckdb"
     shutil.copytree(empty_base[0], raw)
     shutil.copy(empty_base[1], db)
     books = [
-        ("旗教育局", 2022, {"HS_ENROLLED": 17850, "HS_AGE_POP": 19600, "KG_PUBLIC_RATE": 59}, False),
-        ("旗教育局", 2024, {"KG_PUBLIC_RATE": 63}, False),
-        ("旗教育局", 2025, {"HS_GER": "95.9%"}, False),
-        ("旗财政局", 2022, {"FI_HS_DEBT": 12800}, True),
-        ("旗财政局", 2025, {"FI_HS_DEBT": 2900}, True),
+        ("旗教育局", 2022, {"HS_ENROLLED": 17850, "HS_AGE_POP": 19600, "KG_PUBLIC_RATE": 59}),
+        ("旗教育局", 2024, {"KG_PUBLIC_RATE": 63}),
+        ("旗教育局", 2025, {"HS_GER": "95.9%"}),
+        ("旗财政局", 2022, {"FI_HS_DEBT": 12800}),
+        ("旗财政局", 2025, {"FI_HS_DEBT": 2900}),
     ]
-    for i, (unit, year, values, demo) in enumerate(books):
+    for i, (unit, year, values) in enumerate(books):
         path = filled(db, base / f"{i}.xlsx", unit=unit, year=year, values=values,
                       progress={1: ("推进中", "")} if unit == "旗教育局" and year == 2025 else None)
-        result = ingest_approved(path, raw, db, is_demo=demo)
+        result = ingest_approved(path, raw, db)
         assert result.outcome == "loaded", result.problems
     return raw, db
 
@@ -114,7 +114,7 @@ def test_overview_counts_targets_by_status(app):
     assert values["已达成"] == 1 and values["按期可达"] == 1 and values["逾期未达成"] == 2
     assert values["未到期"] == 2 and values["当年暂无数据"] == 24 and values["暂无数据"] == 50
     assert sum(values.values()) == 80
-    assert any("示例数据" in w.value for w in app.warning)
+    assert not any("示例数据" in w.value for w in app.warning)  # real data only
     assert any("2/6 个单位已报送2025年度" in c.value for c in app.sidebar.caption)
     charts = app.get("plotly_chart")
     assert len(charts) >= 5  # the target-gap chart, one per slide-sized group
@@ -130,11 +130,26 @@ def test_overview_counts_targets_by_status(app):
     assert "旗财政局" in lagging and "普通高中债务余额：逾期未达成" in lagging
 
 
-def test_hiding_demo_data_changes_the_counts_and_the_mark(app):
-    app.sidebar.toggle(key="show_demo").set_value(False).run()
-    values = status_counts(app)
-    assert values["逾期未达成"] == 1 and values["暂无数据"] == 51  # the (demo) debt figure is gone
-    assert not any("示例数据" in w.value for w in app.warning)
+def test_the_demo_is_marked_until_it_ends_and_then_gone_from_the_page(demo_base, tmp_path, monkeypatch):
+    """No switch hides or shows demo data: while the warehouse holds it every page says so; `demo remove` (or a
+    first real approval) ends it, and the same page then counts real data only."""
+    from pipelines.demo_removal import end_demo
+    from tests.books import copy_warehouse
+
+    raw, db = copy_warehouse(*demo_base, tmp_path / "demo")
+    monkeypatch.setenv("MONITOR_DB", str(db))
+    monkeypatch.setenv("MONITOR_RAW", str(raw))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.sidebar.toggle  # nothing to switch
+    assert any("示例数据" in w.value for w in at.warning)
+    assert any("当前为示例数据" in c.value for c in at.sidebar.caption)
+    assert status_counts(at)["已达成"] > 5
+    end_demo(raw, db, "admin")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not any("示例数据" in w.value for w in at.warning)
+    assert not any("示例数据" in c.value for c in at.sidebar.caption)
+    values = status_counts(at)
+    assert values["已达成"] == values["按期可达"] == 0 and values["暂无数据"] > 40  # no real workbook yet
 
 
 def test_section_and_unit_filters_narrow_the_targets(app):
@@ -149,12 +164,12 @@ def test_section_and_unit_filters_narrow_the_targets(app):
 
 
 def test_as_of_year_changes_the_judgement(app):
-    app.sidebar.selectbox(key="as_of_True").set_value(2024).run()
+    app.sidebar.selectbox(key="as_of").set_value(2024).run()
     values = status_counts(app)
     assert values["已达成"] == 0  # 95.9% was reported for 2025
     assert values["按期可达"] == 1
     assert any("1/6 个单位已报送2024年度" in c.value for c in app.sidebar.caption)
-    app.sidebar.selectbox(key="as_of_True").set_value(2026).run()
+    app.sidebar.selectbox(key="as_of").set_value(2026).run()
     assert any("2026年度尚无单位报送" in c.value for c in app.sidebar.caption)
     values = status_counts(app)
     # Past 2025: the debt, 职业学校办学条件达标 (2023), 提质培优 (2025, never reported) and now 入公办园率, whose

@@ -15,6 +15,7 @@ from pipelines import config
 from pipelines.__main__ import main
 from pipelines.accounts import AccountStore
 from pipelines.backup import FORMAT, FORMAT_VERSION, MANIFEST, backup
+from pipelines.collection.review import decide
 from pipelines.ingest import ingest_file, withdraw
 from tests.books import copy_warehouse, filled
 from tests.cli import run_cli
@@ -37,7 +38,8 @@ def tables(db: Path) -> dict[str, list[tuple]]:
 
 @pytest.fixture
 def used(demo_base, accounts, tmp_path):
-    """A raw folder and warehouse in use: demo data, a unit's upload, a withdrawal, sign-in audit lines."""
+    """A raw folder and warehouse in use: the demo archive, a unit's upload approved (which ended the demo), a
+    second one withdrawn, audit lines."""
     raw, db = copy_warehouse(*demo_base, tmp_path / "site")
     store = AccountStore()
     first = ingest_file(filled(db, tmp_path / "旗教育局_2025_更正.xlsx", values={"KG_PUBLIC_RATE": "66.6%"}), raw, db,
@@ -45,6 +47,7 @@ def used(demo_base, accounts, tmp_path):
     second = ingest_file(filled(db, tmp_path / "旗教育局_2025_再更正.xlsx", values={"KG_PUBLIC_RATE": "67.2"}), raw, db,
                          actor=store.get("edu"))
     assert first.outcome == second.outcome == "loaded"
+    decide(raw, db, first.submission_id, "approved", store.get("admin"))
     withdraw(raw, db, second.submission_id, store.get("admin"), "单位申请撤回")
     return raw, db, accounts
 
@@ -53,7 +56,7 @@ def test_backup_wipe_restore_gives_the_same_tables_files_and_accounts(used, tmp_
     raw, db, accounts = used
     monkeypatch.setenv("MONITOR_RAW", str(raw))  # the platform's own raw folder: its accounts are restored too
     before_tables, before_raw, before_accounts = tables(db), tree(raw), accounts.read_bytes()
-    assert len(before_tables["submissions"]) == 28 and len(before_tables["audit"]) >= 3  # 4 of them school workbooks
+    assert len(before_tables["submissions"]) == 2 and len(before_tables["audit"]) >= 4  # the demo's 26 have gone
     out = tmp_path / "backups" / "备份.tar.gz"
 
     done = run_cli("backup", "--out", out, "--raw", raw)

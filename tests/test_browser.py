@@ -177,7 +177,7 @@ def test_navigation_stays_the_apps_when_the_first_request_was_a_page_url(site):
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert all(title in nav for title in PAGES)
     assert page.get_by_role("link", name="upload", exact=True).count() == 0  # not the pages/ file names
-    page.get_by_text("显示示例数据").first.wait_for(timeout=10_000)  # app.py's sidebar is there
+    page.locator('[data-testid="stSidebar"]').get_by_text("评估年度").first.wait_for(timeout=10_000)  # app.py's sidebar
 
 
 CUT_TEXT = """() => {

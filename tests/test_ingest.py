@@ -394,8 +394,8 @@ def test_a_failure_inside_the_load_leaves_the_warehouse_as_it_was(wh, tmp_path, 
 
     load_one = ingest_module.load_one
 
-    def broken(con, checked, entry):  # the rows are inserted, then the disk fills
-        load_one(con, checked, entry)
+    def broken(*args):  # the rows are inserted, then the disk fills
+        load_one(*args)
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(ingest_module, "load_one", broken)
@@ -413,8 +413,8 @@ def test_a_kill_in_the_middle_of_an_ingest_leaves_the_warehouse_as_it_was(wh, tm
     script = f"""
 import time, pathlib, pipelines.ingest as m
 load_one = m.load_one
-def slow(con, checked, entry):
-    load_one(con, checked, entry)
+def slow(*args):
+    load_one(*args)
     pathlib.Path({str(marker)!r}).write_text("x")
     time.sleep(60)
 m.load_one = slow

@@ -98,10 +98,13 @@ def test_the_kindergarten_view_and_the_scheme_chosen_by_link(demo_base, monkeypa
     assert len(criteria) == 13 and "学前三年毛入园率" in set(criteria["标准"])
 
 
-def test_without_demo_data_the_page_says_what_to_do(demo_base, monkeypatch):
-    _, db = demo_base
+def test_without_demo_data_the_page_says_what_to_do(demo_base, tmp_path, monkeypatch):
+    from pipelines.demo_removal import end_demo
+    from tests.books import copy_warehouse
+
+    raw, db = copy_warehouse(*demo_base, tmp_path / "ended")
+    end_demo(raw, db, "admin")
     at = open_app(db, monkeypatch)
-    at.sidebar.toggle(key="show_demo").set_value(False).run()
     assert not at.exception
     assert any("还没有学校与幼儿园数据" in i.value and "--schools" in i.value for i in at.info)
     assert not at.get("plotly_chart")
@@ -187,14 +190,14 @@ def test_the_school_workbook_is_downloaded_checked_and_loaded_on_the_upload_page
     at.switch_page(PAGE).run()
     # the sidebar's as-of year follows the units' workbooks (none yet): the page says where the data are
     assert any("最新的学校数据为2025年" in i.value for i in at.info)
-    at.sidebar.selectbox(key="as_of_True").set_value(2025).run()
+    at.sidebar.selectbox(key="as_of").set_value(2025).run()
     assert not at.exception and metrics(at)["小学达标学校"] == "2 / 2"
 
 
 def test_the_register_changes_of_the_year(demo_base, monkeypatch):
     _, db = demo_base
     at = open_app(db, monkeypatch)
-    at.sidebar.selectbox(key="as_of_True").set_value(2023).run()
+    at.sidebar.selectbox(key="as_of").set_value(2023).run()
     assert not at.exception
     changes = table_with(at, "变动")
     merged = changes.set_index("名称")

@@ -78,7 +78,7 @@ def test_bad_settings_are_said_in_chinese(settings, named, year):
 def test_a_bad_setting_is_said_by_receipts_too(reminder_wh):
     raw, db = reminder_wh
     with duckdb.connect(str(db), read_only=True) as con, pytest.raises(SettingsError, match="report_due"):
-        reminders.receipts(con, False, TODAY, {"report_due": "99-99"})
+        reminders.receipts(con, TODAY, {"report_due": "99-99"})
 
 
 # ---- what has come of each workbook ---------------------------------------------------------------------
@@ -86,8 +86,9 @@ def test_a_bad_setting_is_said_by_receipts_too(reminder_wh):
 @pytest.fixture(scope="module")
 def reminder_wh(empty_base, tmp_path_factory):
     """Workbooks in every state, as of TODAY (2026-04-01):
-    旗教育局 2022 approved, 2023 pending, 2024 returned, 2025 nothing; 旗财政局 2022 demo only (approved),
-    2023 withdrawn, 2024 returned then sent again (pending), 2025 nothing."""
+    旗教育局 2022 approved, 2023 pending, 2024 returned, 2025 nothing; 旗财政局 2022 demo only (approved before
+    any real workbook: the demo's, gone when 旗教育局 2022 is approved), 2023 withdrawn, 2024 returned then sent
+    again (pending), 2025 nothing."""
     base = tmp_path_factory.mktemp("reminders")
     raw, db = base / "raw", base / "warehouse.duckdb"
     shutil.copytree(empty_base[0], raw)
@@ -98,9 +99,10 @@ def reminder_wh(empty_base, tmp_path_factory):
         assert result.outcome == "loaded", [str(p) for p in result.problems]
         return result.submission_id
 
-    load("edu2022.xlsx", "旗教育局", 2022, {"KG_PUBLIC_RATE": 59})
     load("fin2022.xlsx", "旗财政局", 2022, {"FI_HS_DEBT": 12800}, demo=True)
-    assert approve_all(raw, db) == 2
+    assert approve_all(raw, db) == 1
+    load("edu2022.xlsx", "旗教育局", 2022, {"KG_PUBLIC_RATE": 59})
+    assert approve_all(raw, db) == 1  # the first real approval: the demo ends
     load("edu2023.xlsx", "旗教育局", 2023, {"KG_PUBLIC_RATE": 60})
     decide(raw, db, load("edu2024.xlsx", "旗教育局", 2024, {"KG_PUBLIC_RATE": 61}), "returned", ADMIN, EDU_RETURN)
     withdraw(raw, db, load("fin2023.xlsx", "旗财政局", 2023, {"FI_HS_DEBT": 12000}), ADMIN, "报错了年度")
@@ -109,9 +111,9 @@ def reminder_wh(empty_base, tmp_path_factory):
     return raw, db
 
 
-def receipts(db: Path, today: date = TODAY, include_demo: bool = False, settings: dict | None = None):
+def receipts(db: Path, today: date = TODAY, settings: dict | None = None):
     with duckdb.connect(str(db), read_only=True) as con:
-        return reminders.receipts(con, include_demo, today, settings or {})
+        return reminders.receipts(con, today, settings or {})
 
 
 def cells(frame) -> dict:
@@ -140,9 +142,10 @@ def test_states_and_days_overdue_counted_by_hand(reminder_wh):
     assert frame[(frame["unit"] == "旗教育局") & (frame["year"] == 2023)].iloc[0]["state_label"] == "待审核"
 
 
-def test_demo_workbooks_count_when_shown(reminder_wh):
-    got = cells(receipts(reminder_wh[1], include_demo=True))
-    assert got[("旗财政局", 2022)] == ("approved", 0)
+def test_a_demo_workbook_never_counts_as_sent(demo_base):
+    """On the demo county every unit-year is owed: the demo's approved workbooks are not a unit's."""
+    frame = receipts(demo_base[1])
+    assert set(frame["state"]) == {"missing"} and len(frame) > 20
 
 
 def test_the_due_day_itself_is_not_overdue_the_next_day_is_one(reminder_wh):
@@ -197,13 +200,6 @@ def test_the_reminder_list_xlsx(reminder_wh):
     assert "示例数据" not in str(wb.active.oddHeader.right.text or "")
 
 
-def test_the_reminder_list_xlsx_says_demo(reminder_wh):
-    frame = receipts(reminder_wh[1], include_demo=True)
-    wb = openpyxl.load_workbook(BytesIO(reminders.reminder_list_xlsx(frame, TODAY, demo=True)))
-    assert "示例数据" in wb.sheetnames[0]
-    assert "示例数据" in wb.active.oddHeader.right.text
-
-
 # ---- the notice to a late unit --------------------------------------------------------------------------
 
 def docx_text(data: bytes) -> tuple[str, list[list[str]], str]:
@@ -231,16 +227,16 @@ def test_the_notice_to_a_late_unit(reminder_wh):
     assert "示例数据" not in header + body
 
 
-def test_the_notice_says_demo_when_the_states_come_from_demo_data(reminder_wh):
+def test_the_notice_counts_the_days_for_another_unit(reminder_wh):
     from dashboard.reminder_notice import notice_docx
 
-    late = reminders.overdue(receipts(reminder_wh[1], include_demo=True))
+    late = reminders.overdue(receipts(reminder_wh[1]))
     body, tables, header = docx_text(notice_docx("旗财政局", late, TODAY, {**DEFAULT_SETTINGS,
-                                                                           "reminder_days_to_send": 10}, demo=True))
-    assert "示例数据" in header
+                                                                           "reminder_days_to_send": 10}))
     assert "旗财政局：" in body and "请于2026年4月11日前" in body
-    assert {r[0] for r in tables[1:]} == {"2023年度", "2025年度"}  # 2022: the demo workbook counts
-    assert dict((r[0], r[3]) for r in tables[1:]) == {"2023年度": "731天", "2025年度": "1天"}
+    # 2022: only a demo workbook came, which is not the unit's; 2024 was sent again and awaits review.
+    assert dict((r[0], r[3]) for r in tables[1:]) == {"2022年度": "1097天", "2023年度": "731天", "2025年度": "1天"}
+    assert "示例数据" not in header
 
 
 # ---- the page -------------------------------------------------------------------------------------------

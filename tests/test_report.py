@@ -484,6 +484,9 @@ def test_a_report_for_a_year_holds_nothing_after_it(demo_base, tmp_path):
     from tests.books import copy_warehouse
 
     raw, db = copy_warehouse(*demo_base, tmp_path / "wh")
+    before = filled(db, tmp_path / "2025.xlsx", year=2025, values={"HS_GER": "95.9%", "CM_BALANCE_ACCEPT": "否"},
+                    progress={16: ("推进中", "")})
+    assert ingest_approved(before, raw, db).outcome == "loaded"  # real data: the demo ends
     later = filled(db, tmp_path / "2026.xlsx", year=2026, values={"HS_GER": "97.5%"}, progress={16: ("已完成", "2026年通过")})
     assert ingest_approved(later, raw, db).outcome == "loaded"
     out = tmp_path / "report.xlsx"

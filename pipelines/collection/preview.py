@@ -26,7 +26,8 @@ STATUS_COLUMNS = ["key", "name", "lead_unit", "before", "after"]
 class Preview:
     submission: dict
     as_of: int
-    include_demo: bool
+    include_demo: bool  # the workbook's own kind: a real workbook is judged on real data only
+    ends_demo: bool  # approving it (the first real one) takes the demo data out
     values: pd.DataFrame  # the upload check's columns: indicator_code, name, unit, year, current_value, value, change, note
     statuses: pd.DataFrame  # key, name, lead_unit, before, after: the targets (criteria) whose status would change
 
@@ -34,34 +35,37 @@ class Preview:
         counts = self.values["change"].value_counts()
         parts = "，".join(f"{label}{int(counts[label])}" for label in ("新增", "更正", "不变", SUPERSEDED) if counts.get(label))
         kind = "验收指标" if self.submission["is_school"] else "量化目标"
-        return (f"数值：{parts or '无'}；按{self.as_of}年评估，状态将改变的{kind} {len(self.statuses)} 个")
+        ending = "；审核通过后示例数据结束，各页面和报表只显示真实数据" if self.ends_demo else ""
+        return f"数值：{parts or '无'}；按{self.as_of}年评估，状态将改变的{kind} {len(self.statuses)} 个{ending}"
 
 
-def preview(db_path: Path, submission_id: int, as_of: int | None = None, include_demo: bool = True) -> Preview:
+def preview(db_path: Path, submission_id: int, as_of: int | None = None) -> Preview:
     """What approving the workbook would change as of a year (default: the later of the default as-of year
-    and the workbook's year), with or without demo data. Reads the warehouse only."""
+    and the workbook's year). A real workbook is set beside real values only (before and after: its
+    approval ends the demo), a demo one beside the demo's. Reads the warehouse only."""
     with memory_copy(db_path) as con:
         row = review.submission(con, submission_id)
         if row["withdrawn"]:
             raise review.ReviewError(f"填报 #{submission_id} 已撤回，不会再计入")
+        include_demo = bool(row["is_demo"])
+        ends_demo = review.ends_demo(con, row, "approved") and row["review_status"] != "approved"
         year = int(row["year"])
         if as_of is None:
             as_of = max(con.execute("select default_as_of_year(?)", [include_demo]).fetchall()[0][0], year)
         school = bool(row["is_school"])
-        before_values = school_values(con, year) if school else con.execute(  # reported, or derived from its parts
+        before_values = school_values(con, year, include_demo) if school else con.execute(  # reported, or derived from its parts
             "select indicator_code, year, value as current_value from latest_values(?)", [include_demo]).df()
         before = _statuses(con, school, as_of, include_demo)
         if row["review_status"] != "approved":
             con.execute("begin")
-            review.apply(con, submission_id, "approved", None, pd.Timestamp.now().to_pydatetime(), None)
-            review._refresh(con, row)
+            review.apply_and_refresh(con, row, "approved", None, pd.Timestamp.now().to_pydatetime(), None)
             con.execute("commit")
         values = _school_values(con, row, before_values) if school else _unit_values(con, submission_id, before_values)
         after = _statuses(con, school, as_of, include_demo)
     changed = before.merge(after, on=["key", "name", "lead_unit"], suffixes=("_before", "_after"))
     changed = changed[changed["status_before"] != changed["status_after"]]
     statuses = changed.rename(columns={"label_before": "before", "label_after": "after"})[STATUS_COLUMNS]
-    return Preview(row, as_of, include_demo, values, statuses.reset_index(drop=True))
+    return Preview(row, as_of, include_demo, ends_demo, values, statuses.reset_index(drop=True))
 
 
 def _unit_values(con: duckdb.DuckDBPyConnection, submission_id: int, before: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """整改说明: a unit's explanation of each lagging target it leads, asked in its next workbook's third sheet.
 
-The workbook for year Y lists the targets the unit leads (targets.lead_unit) whose status as of Y−1 (the
-dashboard's default view: demo data included when present) is one of config.LAGGING_STATUSES. The unit
+The workbook for year Y lists the targets the unit leads (targets.lead_unit) whose status as of Y−1, on
+real data only (a real unit never explains a demo figure; the demo generator asks for its own), is one of
+config.LAGGING_STATUSES. The unit
 types 原因分析, 整改措施 and 计划完成时间; the answers are checked (a date that parses, not before the
 workbook's year; a target the unit leads; all three or none), loaded with the workbook and shown beside
 the target (指标), in the ledger and in the deck's and the Word report's sentences.
@@ -26,7 +27,7 @@ DATE_TEXT = re.compile(r"^(?P<year>\d{4})\s*(?:年\s*(?:(?P<end>底|末)|(?P<m1>
                        r"|[-./](?P<m2>\d{1,2})(?:[-./](?P<d2>\d{1,2}))?)\s*(?:前|以前|之前)?$")
 
 
-def lagging_targets(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> pd.DataFrame:
+def lagging_targets(con: duckdb.DuckDBPyConnection, unit: str, year: int, include_demo: bool = False) -> pd.DataFrame:
     """The targets the unit leads that were lagging as of the year before the workbook's, for its third sheet:
     target_id, label (indicator and target in words), status_label."""
     if year <= config.BASELINE_YEAR:
@@ -37,11 +38,11 @@ def lagging_targets(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> pd.
             t.recurring, i.name as indicator_name, a.status_label
         from targets t
         join indicators i using (indicator_code)
-        join target_assessments a on a.target_id = t.target_id and a.as_of_year = ? and a.include_demo
+        join target_assessments a on a.target_id = t.target_id and a.as_of_year = ? and a.include_demo = ?
         where t.lead_unit = ? and list_contains(?, a.status)
         order by t.task_no, t.target_id
         """,
-        [year - 1, unit, list(config.LAGGING_STATUSES)],
+        [year - 1, include_demo, unit, list(config.LAGGING_STATUSES)],
     ).df()
     frame["label"] = [
         f"{r.indicator_name.replace('（当年新增）', '')}："

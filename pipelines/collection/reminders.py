@@ -80,13 +80,14 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def receipts(con: duckdb.DuckDBPyConnection, include_demo: bool, today: date, settings: dict,
-             last_year: int | None = None) -> pd.DataFrame:
-    """Unit × year (up to last year, or last_year) with its state, due day and days overdue."""
+def receipts(con: duckdb.DuckDBPyConnection, today: date, settings: dict, last_year: int | None = None) -> pd.DataFrame:
+    """Unit × year (up to last year, or last_year) with its state, due day and days overdue.
+
+    Real workbooks only: a demo workbook is never a unit's workbook sent (nor stops a reminder)."""
     last_year = today.year - 1 if last_year is None else last_year
     frame = con.execute(
         "select * from report_receipts(?) where year <= ? order by unit = '旗教育局' desc, unit, year",
-        [include_demo, last_year]).df()
+        [False, last_year]).df()
     frame["due_date"] = [due_date(int(y), settings) for y in frame["year"]]
     late = [(today - due).days if state in OWED and today > due else 0 for state, due in zip(frame["state"], frame["due_date"])]
     frame["overdue_days"] = late
@@ -113,10 +114,9 @@ def reminder_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def reminder_list_xlsx(frame: pd.DataFrame, today: date, demo: bool = False) -> bytes:
-    """The 催报 list (xlsx): every overdue unit and year (labelled 示例数据 when demo data is in the states)."""
-    title = f"催报名单_{today:%Y%m%d}" + (f"（含{config.DEMO_LABEL}）" if demo else "")
-    return excel_bytes([Sheet(title, reminder_table(overdue(frame)), demo=demo)])
+def reminder_list_xlsx(frame: pd.DataFrame, today: date) -> bytes:
+    """The 催报 list (xlsx): every overdue unit and year (of real workbooks: receipts)."""
+    return excel_bytes([Sheet(f"催报名单_{today:%Y%m%d}", reminder_table(overdue(frame)))])
 
 
 def matrix(frame: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import audit, config
+from .. import audit, config, demo_state
 from ..accounts import Account
 from ..archive import log_review
 from ..recovery import catch_up
@@ -103,13 +103,18 @@ def approve_pending(raw_dir: Path, db_path: Path, by: str, at: datetime | None =
     at = at or datetime.now().replace(microsecond=0)
     with writer_lock(db_path, raw_dir, purpose="批量审核通过"), connect(db_path) as con:
         catch_up(con, raw_dir)
-        pending = con.execute("select submission_id, sha256 from submissions where review_status = 'pending' "
+        pending = con.execute("select submission_id, sha256, is_demo from submissions where review_status = 'pending' "
                               "and not withdrawn order by submission_id").fetchall()
-        for _, sha in pending:
+        ending = any(not is_demo for _, _, is_demo in pending) and demo_state.in_warehouse(con)
+        for _, sha, _ in pending:
             log_review(raw_dir, sha, "approved", by, None, at)
+        if ending:
+            demo_state.log_end(raw_dir, by, demo_state.REASON_REAL_APPROVED, at)
         with transaction(con):
-            for submission_id, _ in pending:
+            for submission_id, _, _ in pending:
                 apply(con, submission_id, "approved", by, at, None)
+            if ending:
+                demo_state.purge(con)
             if pending:
                 refresh_assessments(con)
                 refresh_readiness(con)
@@ -134,15 +139,42 @@ def _decide_locked(con, raw_dir: Path, row: dict, decision: str, by: str, note: 
         raise ReviewError(f"{what}已撤回，不能再审核")
     if row["review_status"] == decision:
         return Decision(number, decision, f"{what}的审核状态已是“{config.REVIEW_LABELS[decision]}”，未做更改", False)
+    ending = ends_demo(con, row, decision)
     log_review(raw_dir, row["sha256"], decision, by, note, at)
+    if ending:  # logged before it is applied, as every decision: a crash in between is caught up (recovery)
+        demo_state.log_end(raw_dir, by, demo_state.REASON_REAL_APPROVED, at)
     with transaction(con):
-        apply(con, number, decision, by, at, note)
-        _refresh(con, row)
+        removed = apply_and_refresh(con, row, decision, by, at, note)
         message = f"已{DECISIONS[decision]}{what}" + (f"：{note}" if note else "")
         if source is not None:  # the demo's approvals are not people's actions
             audit.record(raw_dir, None, AUDIT_EVENTS[decision], by, message, file_name=name, sha256=row["sha256"],
                          submission_id=number, source=source, con=con)
-    return Decision(number, decision, message + _what_counts(con, row, decision), True)
+        if removed:
+            audit.record(raw_dir, None, "demo_ended", by, f"{demo_state.REASON_REAL_APPROVED}（填报 #{number}），"
+                         f"示例数据工作簿 {removed} 个不再计入", submission_id=number, source=source or "平台", con=con)
+    ended = f"；示例数据已结束（{removed} 个示例工作簿不再计入任何页面和报表）" if removed else ""
+    return Decision(number, decision, message + _what_counts(con, row, decision) + ended, True)
+
+
+def ends_demo(con: duckdb.DuckDBPyConnection, row: dict, decision: str) -> bool:
+    """Whether this decision ends the demo: the first approval of a real workbook while demo data is loaded."""
+    return decision == "approved" and not row["is_demo"] and demo_state.in_warehouse(con)
+
+
+def apply_and_refresh(con: duckdb.DuckDBPyConnection, row: dict, decision: str, by: str | None, at: datetime,
+                      note: str | None) -> int:
+    """A decision in the warehouse with the judgments it changes (the caller holds the transaction); a real
+    workbook's first approval also takes the demo out (how many demo workbooks). The review preview runs
+    this same code on a copy."""
+    ending = ends_demo(con, row, decision)
+    apply(con, int(row["submission_id"]), decision, by, at, note)
+    removed = demo_state.purge(con) if ending else 0
+    if removed:
+        refresh_assessments(con)
+        refresh_readiness(con)
+    else:
+        _refresh(con, row)
+    return removed
 
 
 def _what_counts(con, row: dict, decision: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import openpyxl
 
-from .. import config
+from .. import config, demo_state
 from ..archive import archive, log_path, log_review, read_log, submissions_dir
 from ..build import build
 from ..warehouse import connect
@@ -399,6 +399,9 @@ def _add_to_archive(raw_dir: Path) -> int:
     from ..demo import APPROVAL_DELAY
 
     events = read_log(raw_dir)
+    refused = demo_state.regeneration_refused(events)
+    if refused:
+        raise SystemExit(f"未重新生成：{refused}")
     old = {e["sha256"] for e in events if _is_school_demo(e)}
     for event in events:
         if _is_school_demo(event):

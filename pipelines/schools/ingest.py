@@ -16,8 +16,9 @@ CHANGE_COLUMNS = ["indicator_code", "name", "unit", "year", "current_value", "va
 UNITS = {"area": "㎡", "amount": "万元", "count": ""}
 
 
-def check_school_file(con: duckdb.DuckDBPyConnection, book: Book, file: str):
-    """An IngestResult for a school workbook, checked against the warehouse (nothing is changed)."""
+def check_school_file(con: duckdb.DuckDBPyConnection, book: Book, file: str, is_demo: bool = False):
+    """An IngestResult for a school workbook, checked against the warehouse (nothing is changed); a real one is
+    compared with real values only."""
     from ..ingest import IngestResult  # the common result; imported here, as pipelines.ingest imports us
 
     checked = check_school_book(book, Context.from_warehouse(con))
@@ -28,7 +29,7 @@ def check_school_file(con: duckdb.DuckDBPyConnection, book: Book, file: str):
         result.message = (f"“{file}”未载入：{len(checked.errors)} 个错误"
                           + (f"，{len(checked.warnings)} 条警告" if checked.warnings else ""))
         return result
-    result.changes = changes_against_current(con, checked)
+    result.changes = changes_against_current(con, checked, include_demo=is_demo)
     return result
 
 
@@ -57,21 +58,22 @@ def _keyed(counts: pd.DataFrame, kindergartens: pd.DataFrame, county: pd.DataFra
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
-def current_values(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+def current_values(con: duckdb.DuckDBPyConnection, year: int, include_demo: bool = True) -> pd.DataFrame:
     """The year's current school-level values, keyed as the workbook's are."""
     def rows(table: str) -> pd.DataFrame:
-        return con.execute(f"select t.* from {table} t join school_books(true) b using (submission_id) "  # noqa: S608
-                           "where b.year = ?", [year]).df()
+        return con.execute(f"select t.* from {table} t join school_books(?) b using (submission_id) "  # noqa: S608
+                           "where b.year = ?", [include_demo, year]).df()
 
     current = _keyed(rows("school_counts"), rows("kindergarten_counts"), rows("county_items"))
     return current[["indicator_code", "value"]].rename(columns={"value": "current_value"})
 
 
-def changes_against_current(con: duckdb.DuckDBPyConnection, checked: SchoolChecked) -> pd.DataFrame:
+def changes_against_current(con: duckdb.DuckDBPyConnection, checked: SchoolChecked,
+                            include_demo: bool = False) -> pd.DataFrame:
     """Each typed value beside the one it would replace (the whole year is restated by the workbook)."""
     names = dict(zip(checked.register["school_id"], checked.register["name"]))
     typed = _keyed(checked.counts, checked.kindergartens, checked.county, names)
-    frame = typed.merge(current_values(con, checked.year), on="indicator_code", how="left")
+    frame = typed.merge(current_values(con, checked.year, include_demo), on="indicator_code", how="left")
     frame["year"] = checked.year
     frame["change"] = [
         "新增" if pd.isna(c) else ("不变" if abs(v - c) < 1e-9 else "更正")
