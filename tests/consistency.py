@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config
+from pipelines import config, demo_state
 from pipelines.archive import named_paths, read_log
 from pipelines.build import build
 from pipelines.jsonlog import count
@@ -29,8 +29,12 @@ def loaded(db: Path) -> set[tuple[str, str]]:
         return set(con.execute("select sha256, archive_path from submissions").fetchall())
 
 
-def logged(raw: Path) -> set[tuple[str, str]]:
-    return {(e["sha256"], e["path"]) for e in read_log(raw) if e["event"] == "accepted"}
+def logged(raw: Path, everything: bool = False) -> set[tuple[str, str]]:
+    """The workbooks a warehouse must hold: every accepted one, but the demo's once the demo has ended
+    (everything: those it may hold, straight after a kill, before the next writer ends the demo there)."""
+    events = read_log(raw)
+    ended = demo_state.ended_in_log(events) is not None and not everything
+    return {(e["sha256"], e["path"]) for e in events if e["event"] == "accepted" and not (ended and e.get("is_demo"))}
 
 
 def assert_agrees_with_archive(raw: Path, db: Path) -> None:

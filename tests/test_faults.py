@@ -63,7 +63,7 @@ def copy_site(raw, db, where):
 def after_the_kill(raw, db) -> None:
     """Straight after a kill: the warehouse opens and holds nothing that the archive's log does not."""
     tables(db)
-    assert loaded(db) <= logged(raw)
+    assert loaded(db) <= logged(raw, everything=True)
 
 
 # An ingest killed in each of its crash windows: what is left, and what the next writer makes of it.
@@ -121,6 +121,33 @@ def test_a_review_decision_killed_in_each_window_is_recovered(site, tmp_path, ac
         with duckdb.connect(str(db), read_only=True) as con:
             state = con.execute("select review_status from submissions where submission_id = ?", [number]).fetchone()[0]
         assert state == after, where
+    assert_rebuild_equals(raw, db, tmp_path)
+
+
+# The first approval of a real workbook on a demo warehouse, killed in each window of the demo's end.
+DEMO_END_WINDOWS = [
+    ("log_end", "approved"),  # the review line is logged: the decision stands, and with it the end
+    ("purge", "approved"),
+    ("refresh_readiness", "approved"),
+    ("record", "approved"),
+]
+
+
+@pytest.mark.parametrize("where, after", DEMO_END_WINDOWS)
+def test_the_demo_ending_approval_killed_in_each_window_is_recovered(demo_base, tmp_path, accounts, where, after):
+    from tests.books import copy_warehouse
+
+    raw, db = copy_warehouse(*demo_base, tmp_path / "demo")
+    number = ingest_file(filled(db, tmp_path / "real.xlsx", values={"HS_ENROLLED": 12772}), raw, db).submission_id
+    done = run_killed_at(where, "review", "approve", number, "--as", "admin", "--raw", raw, "--db", db)
+    assert done.returncode == -signal.SIGKILL, (where, done.stderr)
+    after_the_kill(raw, db)
+    assert ingest_file(filled(db, tmp_path / "next.xlsx", values={"HS_GER": 60}), raw, db).outcome == "loaded"
+    assert_agrees_with_archive(raw, db)  # the next writer ended the demo in the warehouse too
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from submissions where is_demo").fetchone()[0] == 0
+        state = con.execute("select review_status from submissions where submission_id = ?", [number]).fetchone()[0]
+    assert state == after, where
     assert_rebuild_equals(raw, db, tmp_path)
 
 
