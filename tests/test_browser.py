@@ -28,11 +28,17 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(demo_base, accounts_file, tmp_path_factory):
+def browser():
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def site(demo_base, accounts_file, tmp_path_factory, browser):
     """The app on the embedded default (plan and demo data), on its own copy of the warehouse."""
     base = tmp_path_factory.mktemp("site")
     raw, db, accounts = copy_site(demo_base, accounts_file, base)
-    with streamlit_server(db, raw, log=base / "streamlit.log", accounts=accounts) as url, chromium() as browser:
+    with streamlit_server(db, raw, log=base / "streamlit.log", accounts=accounts) as url:
         page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         open_page(page, f"{url}/upload", "数据填报", charts=False)  # the first request after the start
         yield url, page, db
@@ -70,10 +76,22 @@ def indicator_shows(page, search: str, text: str) -> None:
     page.get_by_text(text).first.wait_for(timeout=30_000)
 
 
-def test_upload_then_review_and_approve_and_see_the_new_value_on_the_indicator_page(site, tmp_path):
+@pytest.fixture
+def own_site(demo_base, accounts_file, tmp_path, browser):
+    """The app on its own copy of the embedded default, for a test that ends the demo."""
+    (tmp_path / "own").mkdir()
+    raw, db, accounts = copy_site(demo_base, accounts_file, tmp_path / "own")
+    with streamlit_server(db, raw, log=tmp_path / "streamlit.log", accounts=accounts) as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        yield url, page, db
+        page.close()
+
+
+def test_upload_then_review_and_approve_and_see_the_new_value_on_the_indicator_page(own_site, tmp_path):
     """A unit uploads: the value waits for review (the dashboard unchanged, the sidebar says one awaits);
-    the unit's reviewer sees what approving would change, approves, and the dashboard changes."""
-    url, page, db = site
+    the unit's reviewer sees what approving would change — the first real workbook: the demo ends — approves,
+    and the dashboard shows the real value, without the 示例数据 mark."""
+    url, page, db = own_site
     good = filled(db, tmp_path / "旗教育局_2025_更正.xlsx", year=2025, values={"KG_PUBLIC_RATE": "66.6%"})
     open_upload_signed_in(page, url, "edu", PASSWORDS["edu"])
     page.locator(WORKBOOK_UPLOAD).set_input_files(str(good))
@@ -89,11 +107,13 @@ def test_upload_then_review_and_approve_and_see_the_new_value_on_the_indicator_p
     sign_in(page, "checker", PASSWORDS["checker"])
     page.get_by_text("审核通过后将改变什么").wait_for(timeout=30_000)
     page.get_by_text("已达成").first.wait_for(timeout=30_000)  # 入公办园率 would become 已达成
+    page.get_by_text("这是第一个审核通过的真实工作簿").wait_for(timeout=30_000)
     shoot(page, "8_review_preview")
     page.get_by_role("button", name="提交审核结论").click()
     page.get_by_text("已审核通过").first.wait_for(timeout=30_000)
     indicator_shows(page, "入公办园率", "66.6%")
     assert page.locator('[data-testid="stMetricValue"]').filter(has_text="已达成").count() == 1
+    assert page.get_by_text(config.DEMO_LABEL).count() == 0  # the demo has ended
     shoot(page, "9_indicator_after_approval")
 
 
