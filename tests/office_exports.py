@@ -294,8 +294,8 @@ def form_schools(n: int = 37, seed: int = 11) -> list[FormSchool]:
     schools = []
     for i in range(n):
         students = rng.randint(60, 1800)
-        teachers = max(4, students // 16)
-        graduate, bachelor = rng.randint(0, 3), teachers // 2
+        teachers = max(6, students // 16)
+        graduate, bachelor = rng.randint(0, 2), teachers // 2
         college = teachers - graduate - bachelor - 1
         schools.append(FormSchool(
             school_id=f"215043{i:04d}", name=f"{towns[i % len(towns)].rstrip('镇乡')}第{i + 1}小学", school_type="小学",

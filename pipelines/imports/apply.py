@@ -60,6 +60,7 @@ class Record:
     kindergarten: bool
     values: dict[str, Value] = field(default_factory=dict)
     hint: str | None = None  # forms: the 学段 their titles name (for a multi-stage school's own counts)
+    key_letter: str = "A"  # a table's column that names the school
 
     def get(self, code: str):
         found = self.values.get(code)
@@ -67,7 +68,7 @@ class Record:
 
     @property
     def where(self) -> SourceCell:
-        return SourceCell(self.file, self.sheet, f"A{self.row}" if self.row else None)
+        return SourceCell(self.file, self.sheet, f"{self.key_letter}{self.row}" if self.row else None)
 
 
 @dataclass
@@ -238,7 +239,8 @@ def _columns(table: Table, rules: dict[str, Rule]) -> dict[str, list[int]]:
 
 def _table_record(reader, book, table: Table, row, columns: dict[str, list[int]], rules, kindergarten) -> Record:
     sheet = table.sheet
-    record = Record(book.name, sheet.name, row.index + 1, row.stage, kindergarten)
+    record = Record(book.name, sheet.name, row.index + 1, row.stage, kindergarten,
+                    key_letter=cell_name(0, table.key_column.index)[:-1] if table.key_column else "A")
     later = {}
     for code, indexes in columns.items():
         f = reader.fields.get(code)

@@ -174,10 +174,7 @@ KINDERGARTEN = tuple(Field(f"kg.{column}", header, "kindergarten", kind, (_one(*
 SCHOOL_FIELDS = (*REGISTER, *SCHOOL)
 KINDERGARTEN_FIELDS = (*KG_REGISTER, *KINDERGARTEN)
 # The counts each criterion of the 7 is made of: a count missing for a school leaves its criterion unjudged.
-CRITERION_COUNTS = {"qualified_teachers": "qualified_per100", "backbone_teachers": "backbone_per100",
-                    "pe_art_teachers": "pe_art_per100", "teaching_area": "teaching_area_per_student",
-                    "sports_area": "sports_area_per_student", "equipment_value": "equipment_per_student",
-                    "multimedia_rooms": "multimedia_per100"}
+CRITERION_COUNTS = {column: per[0] for column, (_, per) in SCHOOL_WORDS.items() if per}
 
 
 def by_code(fields) -> dict[str, Field]:

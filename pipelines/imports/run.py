@@ -23,12 +23,13 @@ from ..template import check_request
 from ..warehouse import connect
 from . import mappings
 from .apply import Extract, Reader, form_record, summary_values, table_records
-from .book import Made, indicator_book, school_book
+from .book import Made, indicator_book
 from .candidates import Layout, read_layout
 from .fields import KINDERGARTEN_FIELDS, SCHOOL_FIELDS, Field, by_code, indicator_fields
 from .mappings import Mapping, Row
 from .propose import Rule, nearest, propose
 from .provenance import sources_csv
+from .school_book import school_book
 from .source import Received, Workbook, receive
 
 KIND_LABELS = {"summary": "统计汇总表", "records": "逐校表", "forms": "基层报表（每校一个工作簿）"}
@@ -85,7 +86,8 @@ class Prepared:
 
     @property
     def files(self) -> str:
-        return "、".join(f"“{s.name}”" for s in self.received.sent)
+        names = [f"“{s.name}”" for s in self.received.sent]
+        return "、".join(names) if len(names) <= 3 else f"{names[0]}等 {len(names)} 个文件"
 
 
 def prepare(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[tuple[str, Path]], unit: str, year: int,
@@ -244,7 +246,7 @@ def _add_indicators(found: Extract, values: dict, file: str, reader: Reader) -> 
 
 def make(con: duckdb.DuckDBPyConnection, prepared: Prepared, found: Extract) -> Made:
     if prepared.schools:
-        return school_book(con, prepared.year, found, prepared.files)
+        return school_book(con, prepared.year, found, prepared.files, prepared.townships)
     return indicator_book(con, prepared.unit, prepared.year, found, prepared.files)
 
 
@@ -283,7 +285,11 @@ def _made(con, prepared: Prepared) -> tuple[Extract, Made | None]:
     found = extract(prepared)
     if any(p.severity == "error" for p in found.problems):
         return found, None
-    return found, make(con, prepared, found)
+    made = make(con, prepared, found)
+    if made.errors:
+        found.problems += [*made.errors, *made.warnings]
+        return found, None
+    return found, made
 
 
 def check(prepared: Prepared, db_path: Path, actor: Account | None = None) -> Imported:
