@@ -30,7 +30,8 @@ COLUMNS = {
     "字段代码": None,
     "字段": st.column_config.TextColumn("字段", disabled=True, width="medium"),
     "来源": None,  # a select of the export's sources, per layout
-    "换算": st.column_config.SelectboxColumn("换算", options=[w for w, _, _ in s.CONVERSIONS.values()], width="small"),
+    "换算": st.column_config.SelectboxColumn("换算", options=[w or s.NO_CONVERSION for w, _, _ in s.CONVERSIONS.values()],
+                                           width="small"),
     "可信度": st.column_config.TextColumn("可信度", disabled=True, width="small"),
     "读出的值": st.column_config.TextColumn("读出的值", disabled=True, width="medium"),
 }
@@ -121,7 +122,7 @@ def _frame(prepared: Prepared, group: Group) -> pd.DataFrame:
     rows = [r for r in mapping_rows(prepared) if r.fingerprint == group.fingerprint]
     frame = pd.DataFrame([{
         "字段代码": r.field.code, "字段": r.field.name, "来源": mappings.refs_text(r.rule),
-        "换算": s.CONVERSIONS[r.rule.convert][0], "可信度": mappings.confidence_text(r.rule), "读出的值": r.preview,
+        "换算": s.CONVERSIONS[r.rule.convert][0] or s.NO_CONVERSION, "可信度": mappings.confidence_text(r.rule), "读出的值": r.preview,
     } for r in rows], columns=list(COLUMNS))
     return frame.sort_values("来源", key=lambda c: c == "", kind="stable")  # what was found first
 

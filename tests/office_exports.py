@@ -220,9 +220,10 @@ def per_student(counts: dict, column: str, per: int) -> float:
     return round(amount / counts["students"] * per, 2)
 
 
-def balance_table(path: Path, schools: list[BalanceSchool], year: int = 2025) -> Export:
+def balance_table(path: Path, schools: list[BalanceSchool], year: int = 2025, merged: bool = True) -> Export:
     """义务教育优质均衡 school table: 序号 | 学校名称 | 学校类型 | 在校生数 | 7 × (基本值, 达标值, 实际值, 是否达标), 小学 then
-    初中 sections, each closed by 全县平均值 and 差异系数 rows."""
+    初中 sections, each closed by 全县平均值 and 差异系数 rows. merged=False: the headings written once, with no
+    merged ranges (as an .ods read by calamine, or an export that never merges)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "优质均衡"
@@ -263,6 +264,9 @@ def balance_table(path: Path, schools: list[BalanceSchool], year: int = 2025) ->
             ws.cell(r + 1, 7 + 4 * i, 0.3)
         r += 2
     ws.cell(r + 1, 1, "说明：九年一贯制学校按学段分别统计，共用设施按小学1：初中1.1分摊。")
+    if not merged:
+        for cells in list(ws.merged_cells.ranges):
+            ws.unmerge_cells(str(cells))
     path.write_bytes(_saved(wb))
     return Export(path, expected)
 
@@ -397,3 +401,22 @@ def _saved(wb) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def kindergarten_records(path: Path) -> Export:
+    """A per-kindergarten table: 办别 as the statistics system writes it, 城乡分类代码, a 合计 row."""
+    rows = [("新惠第一幼儿园", "新惠镇", "111", "教育部门办", 320, 10, 22, 35),
+            ("长胜中心幼儿园", "长胜镇", "121", "地方教育部门办", 180, 6, 12, 18),
+            ("新惠阳光幼儿园", "新惠镇", "111", "普惠性民办园", 150, 5, 9, 14)]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "幼儿园"
+    ws.append(["2025年幼儿园基本情况（按园）"])
+    ws.append(["序号", "幼儿园名称", "所在乡镇", "城乡分类代码", "办别", "在园幼儿数", "班数", "专任教师数", "教职工数"])
+    for i, row in enumerate(rows, start=1):
+        ws.append([i, *row[:5], str(row[5]), *row[6:]])
+    ws.append(["", "合计", "", "", "", *(sum(r[k] for r in rows) for k in range(4, 8))])
+    path.write_bytes(_saved(wb))
+    owners = {"教育部门办": "公办", "地方教育部门办": "公办", "普惠性民办园": "普惠性民办"}
+    areas = {"111": "城区", "121": "镇区"}
+    return Export(path, {r[0]: (r[1], areas[r[2]], owners[r[3]], *map(float, r[4:])) for r in rows})

@@ -139,6 +139,15 @@ def test_proposal_for_a_balance_table_converts_the_actual_values(tmp_path):
     assert rules["school.township"].refs == [] and rules["school.id"].refs == []
 
 
+def test_headings_written_once_without_merged_ranges_read_the_same(tmp_path):
+    schools = ox.balance_schools(5)
+    merged = layout_of(ox.balance_table(tmp_path / "a.xlsx", schools).path)
+    plain = layout_of(ox.balance_table(tmp_path / "b.xlsx", schools, merged=False).path)
+    assert [c.text for c in plain.tables[0].columns] == [c.text for c in merged.tables[0].columns]
+    assert {c: r.refs for c, r in propose(list(SCHOOL_FIELDS), plain).items()} == {
+        c: r.refs for c, r in propose(list(SCHOOL_FIELDS), merged).items()}
+
+
 def test_proposal_for_per_school_forms_reads_fixed_cells(tmp_path):
     [path] = ox.form_folder(tmp_path / "forms", ox.form_schools(1))
     rules = propose(list(SCHOOL_FIELDS), layout_of(path))
@@ -418,3 +427,16 @@ def test_saved_mappings_are_added_never_overwritten(tmp_path, plan_con):
     assert a != b and (tmp_path / a).exists() and (tmp_path / b).exists()
     latest = mappings.latest(tmp_path, "旗教育局", "abc", fields)
     assert latest.rules["GH_ENROLLED"].refs == ["表 > 高中 > 在校生数"] and latest.saved_at == datetime(2026, 1, 2, 9)
+
+
+def test_a_per_kindergarten_table_loads_its_register_and_counts(wh, tmp_path, capsys):
+    raw, db = wh
+    export = ox.kindergarten_records(tmp_path / "幼儿园.xlsx")
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 3
+    path = proposal(capsys)
+    rows = {r[1]: r[3] for r in csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig")))}
+    assert rows["kg.teachers"] == "专任教师数" and rows["kg.certified_teachers"] == ""  # not 持证 by likeness
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--mapping", path, "--raw", raw, "--db", db) == 0
+    got = q(db, "select r.name, r.township, r.area_type, r.ownership, k.children, k.classes, k.teachers, k.staff "
+                "from kindergarten_counts k join school_register r using (submission_id, school_id)")
+    assert {name: tuple(rest) for name, *rest in got} == export.expected

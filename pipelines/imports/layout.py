@@ -140,16 +140,29 @@ def find_table(sheet: Sheet) -> Table | None:
     return table
 
 
+def _headings(sheet: Sheet, rows: list[int]) -> dict[tuple[int, int], str]:
+    """The heading rows' texts, merged cells read as their top-left. Where a file keeps no merged ranges (.ods
+    read by calamine, an export that writes a group's heading once), a group heading is carried right over the
+    empty cells above the sub-headings of the row below."""
+    found = {(r, c): h.display(sheet.shown(r, c)) for r in rows for c in range(sheet.width)}
+    for upper, lower in zip(rows, rows[1:]):
+        for c in range(1, sheet.width):
+            if not found[upper, c] and found[lower, c] and found[upper, c - 1] and found[lower, c - 1] \
+                    and (upper, c) not in sheet.merged and not h.is_unit_cell(found[lower, c]):
+                found[upper, c] = found[upper, c - 1]
+    return found
+
+
 def _columns(sheet: Sheet, block: list[int]) -> list[Column]:
     columns = []
     numbers = next((r for r in block if is_column_numbers(sheet, r)), None)
+    rows = [r for r in block if r != numbers]
+    shown = _headings(sheet, rows)
     for c in range(sheet.width):
         parts: list[str] = []
         unit = None
-        for r in block:
-            if r == numbers:
-                continue
-            text = h.display(sheet.shown(r, c))
+        for r in rows:
+            text = shown[r, c]
             if not text:
                 continue
             if h.is_unit_cell(text):

@@ -119,7 +119,17 @@ def propose(fields: list[Field], layout: Layout, seed: dict[str, Rule] | None = 
             rules[field.code] = Rule(field.code, refs, kept.convert, 1.0, "沿用此前确认的对应关系")
         else:
             rules[field.code] = propose_field(field, layout)
+    _sure_first(rules)
     return rules
+
+
+def _sure_first(rules: dict[str, Rule]) -> None:
+    """A source that names one field exactly is not proposed for another only like it (专任教师数 is 专任教师数,
+    not 持证专任教师数)."""
+    sure = {ref for r in rules.values() if r.confidence and r.confidence >= s.CONFIRM_BELOW for ref in r.refs}
+    for code, rule in rules.items():
+        if rule.confidence and rule.confidence < s.CONFIRM_BELOW and set(rule.refs) & sure:
+            rules[code] = Rule(code, [], note="文件中未找到")
 
 
 def nearest(saved: list[dict[str, Rule]], layout: Layout) -> dict[str, Rule] | None:

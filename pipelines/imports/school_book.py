@@ -42,7 +42,7 @@ class SchoolRows:
     touched: set = field(default_factory=set)  # school ids the export gave
     origin: dict = field(default_factory=dict)  # id(row) -> the Record it was written from
     new: list[tuple[dict, Record]] = field(default_factory=list)  # register rows the export added
-    numbered: list[tuple[str, str]] = field(default_factory=list)  # (name, code made from it)
+    numbered: list[tuple[str, str, bool]] = field(default_factory=list)  # (name, code made from it, a kindergarten)
 
 
 def school_book(con: duckdb.DuckDBPyConnection, year: int, extract: Extract, files: str, townships: set[str]) -> Made:
@@ -86,7 +86,7 @@ def _identity(rows: SchoolRows, record: Record, prefix: str, id_header: str, nam
         school_id = made_id(name)
         found = _find(listed, id_header, name_header, school_id, None)
         if found is None:
-            rows.numbered.append((name, school_id))
+            rows.numbered.append((name, school_id, record.kindergarten))
     if found is None and (school_id or name):
         found = {id_header: school_id, name_header: name}
         listed.append(found)
@@ -161,9 +161,10 @@ def _kindergarten(rows: SchoolRows, record: Record) -> None:
 
 def _numbered(rows: SchoolRows) -> None:
     if rows.numbered:
-        name, code = rows.numbered[0]
-        rows.made.warnings.append(Problem("", f"{len(rows.numbered)} 所学校不在学校名录中，文件中也没有学校标识码："
-                                              f"已按名称编号（如 {name} → {code}；名称不变，编号逐年不变）：{_names([n for n, _ in rows.numbered])}。"
+        name, code, _ = rows.numbered[0]
+        what = "幼儿园" if all(kg for *_, kg in rows.numbered) else "学校"
+        rows.made.warnings.append(Problem("", f"{len(rows.numbered)} 所{what}不在学校名录中，文件中也没有标识码："
+                                              f"已按名称编号（如 {name} → {code}；名称不变，编号逐年不变）：{_names([n for n, *_ in rows.numbered])}。"
                                               "有全国统一的10位学校标识码的，请在学校名录中改用", severity="warning"))
 
 

@@ -68,7 +68,8 @@ CONVERSIONS = {
     "per_student_yuan": ("生均元×在校生数÷10000（万元）", 0.0001, True),
     "yuan": ("元÷10000（万元）", 0.0001, False),
 }
-CONVERSION_BY_WORDS = {words: code for code, (words, _, _) in CONVERSIONS.items()}
+NO_CONVERSION = "不换算"  # the blank conversion, as the page's list shows it
+CONVERSION_BY_WORDS = {words: code for code, (words, _, _) in CONVERSIONS.items()} | {NO_CONVERSION: ""}
 # How a converted count is rounded, as a person would (by the field's value type): whole teachers and rooms,
 # whole square metres, 万元 to two decimals.
 ROUNDING = {"count": 0, "area": 0, "amount": 2}
