@@ -8,6 +8,7 @@ refusal is a sentence naming the file, sheet, row and column.
 """
 
 import hashlib
+import logging
 
 import pandas as pd
 import streamlit as st
@@ -18,14 +19,16 @@ from pipelines.archive import safe_file_name
 from pipelines.imports import mappings
 from pipelines.imports import settings as s
 from pipelines.imports.propose import Rule
-from pipelines.imports.run import Group, Prepared, check, load, mapping_rows, prepare
-from pipelines.problems import InputError
+from pipelines.imports.run import Group, Imported, Prepared, check, load, mapping_rows, prepare
+from pipelines.ingest import IngestResult
+from pipelines.problems import InputError, Problem
 from pipelines.warehouse import WarehouseBusy, connect
 
 from . import upload_ui
 from .data import clear_cache, db_path, raw_dir
 from .ui import localise_uploader
 
+INTERNAL = "处理失败（程序内部错误），未做任何更改。请把文件和这条消息告诉管理员。"
 COLUMNS = {
     "字段代码": None,
     "字段": st.column_config.TextColumn("字段", disabled=True, width="medium"),
@@ -80,6 +83,9 @@ def _prepared(key: str, files, unit: str, year: int, account: Account) -> Prepar
                 st.session_state[key] = prepare(con, raw_dir(), staged, unit, year, actor=account)
         except InputError as exc:
             st.session_state[key] = exc
+        except Exception:  # never a traceback: a sentence, and the details in the server's log
+            logging.getLogger(__name__).exception("import: reading %s", [f.name for f in files])
+            st.session_state[key] = InputError([Problem("、".join(f.name for f in files), INTERNAL)])
         outcome = st.session_state[key]
         audit.record(raw_dir(), db_path(), "upload_checked", account.name,
                      "统计报表读取：" + ("；".join(p.reason for p in outcome.problems[:3]) if isinstance(outcome, InputError)
@@ -141,14 +147,15 @@ def _take(group: Group, shown: pd.DataFrame, edited: pd.DataFrame) -> None:
     group.state = "given"
 
 
-def _checked(prepared: Prepared, account: Account):
+def _checked(prepared: Prepared, account: Account) -> Imported:
     try:
         return check(prepared, db_path(), account)
     except InputError as exc:
-        from pipelines.imports.run import Imported
-        from pipelines.ingest import IngestResult
-
-        return Imported(IngestResult(prepared.files, "rejected", exc.problems, message="未通过检查"))
+        problems = exc.problems
+    except Exception:  # never a traceback: a sentence, and the details in the server's log
+        logging.getLogger(__name__).exception("import: checking %s", prepared.files)
+        problems = [Problem(prepared.files, INTERNAL)]
+    return Imported(IngestResult(prepared.files, "rejected", problems, message="未通过检查"))
 
 
 def _load(prepared: Prepared, account: Account, key: str) -> None:
@@ -158,6 +165,10 @@ def _load(prepared: Prepared, account: Account, key: str) -> None:
         imported = load(prepared, raw_dir(), db_path(), actor=account, source="网页", say=st.info)
     except (WarehouseBusy, InputError) as exc:
         st.error(str(exc))
+        return
+    except Exception:  # never a traceback
+        logging.getLogger(__name__).exception("import: loading %s", prepared.files)
+        st.error(f"{prepared.files}未载入：{INTERNAL}")
         return
     result = imported.result
     st.session_state[f"{key}_checked"] = imported

@@ -85,13 +85,13 @@ def form_cells(book: Workbook):
 
 
 def _label_cell(sheet: Sheet, r: int, marked: set[int]) -> tuple[int, str] | None:
-    """The row's first own text cell (not a number, not in a code column): its label."""
+    """The row's first own text cell (not in a code column; a 序号 before it passed over): its label."""
     for c in range(sheet.width):
         if (r, c) in sheet.merged or c in marked:
             continue
         value = sheet.value(r, c)
         text = h.display(value)
-        if not text:
+        if not text or (is_number(value) and len(text) <= 3):
             continue
         return None if is_number(value) else (c, text)
     return None

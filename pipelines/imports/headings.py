@@ -8,6 +8,8 @@ from ..statistics_words import SUB_ROW_PREFIX
 from ..text import fold
 from . import settings as s
 
+NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
+TOTAL_SUFFIXES = ("合计", "总计", "小计", "总数")
 PUNCTUATION = re.compile(r"[\s、，,。．.：:；;/\\\-—–·•\"“”'‘’()（）\[\]【】〔〕<>《》#＃*＊]+")
 
 
@@ -44,7 +46,7 @@ def key(text) -> str:
     """A heading for comparing: no units in brackets, no 其中 mark, no brackets, spaces or punctuation."""
     folded = fold(display(text))
     folded = s.UNIT_IN_HEADING.sub("", folded)
-    folded = SUB_ROW_PREFIX.sub("", folded.strip())
+    folded = NUMBERING.sub("", SUB_ROW_PREFIX.sub("", folded.strip()))
     return PUNCTUATION.sub("", folded)
 
 
@@ -71,7 +73,8 @@ def similarity(text: str, words: tuple[str, ...]) -> float:
     if not k:
         return 0.0
     keys = [key(w) for w in words]
-    if k in keys:
+    bare = next((k[: -len(t)] for t in TOTAL_SUFFIXES if k.endswith(t) and len(k) > len(t)), k)  # 在园人数合计
+    if k in keys or bare in keys:
         return 1.0
     best = max((fuzz.ratio(k, w) for w in keys if w), default=0.0) / 100
     return best * s.FUZZY_WEIGHT
