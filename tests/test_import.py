@@ -427,6 +427,8 @@ def test_saved_mappings_are_added_never_overwritten(tmp_path, plan_con):
     assert a != b and (tmp_path / a).exists() and (tmp_path / b).exists()
     latest = mappings.latest(tmp_path, "旗教育局", "abc", fields)
     assert latest.rules["GH_ENROLLED"].refs == ["表 > 高中 > 在校生数"] and latest.saved_at == datetime(2026, 1, 2, 9)
+    assert mappings.save(tmp_path, "旗教育局", second, fields, datetime(2026, 1, 3, 9, 0, 0)) == b  # the same: not again
+    assert mappings.save(tmp_path, "旗教育局", first, fields, datetime(2026, 1, 4, 9, 0, 0)) not in (a, b)  # back: a new file
 
 
 def test_a_per_kindergarten_table_loads_its_register_and_counts(wh, tmp_path, capsys):

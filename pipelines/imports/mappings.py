@@ -132,7 +132,11 @@ def save(raw_dir: Path, unit: str, mapping: Mapping, fields: dict[str, Field], w
     rows = [Row(mapping.fingerprint, fields[code], Rule(code, rule.refs, rule.convert, None, rule.note))
             for code, rule in mapping.rules.items() if code in fields]
     data = to_csv(rows)
-    path = folder(raw_dir, unit) / mapping.fingerprint / f"{when:{STAMP}}_{hashlib.sha256(data).hexdigest()[:8]}.csv"
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    same = sorted((folder(raw_dir, unit) / mapping.fingerprint).glob(f"*_{digest}{s.MAPPING_SUFFIX}"))
+    if same and same[-1] == sorted((folder(raw_dir, unit) / mapping.fingerprint).glob(f"*{s.MAPPING_SUFFIX}"))[-1]:
+        return same[-1].relative_to(raw_dir).as_posix()  # the newest already says the same: nothing to add
+    path = folder(raw_dir, unit) / mapping.fingerprint / f"{when:{STAMP}}_{digest}{s.MAPPING_SUFFIX}"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
