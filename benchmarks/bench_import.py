@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import report, timed  # noqa: E402
 from pipelines import config  # noqa: E402
 from pipelines.build import build  # noqa: E402
+from pipelines.imports import loading  # noqa: E402
 from pipelines.imports import run as imports  # noqa: E402
 from pipelines.imports.headings import display  # noqa: E402
 from pipelines.warehouse import connect  # noqa: E402
@@ -68,7 +69,7 @@ def time_import(tmp: Path, raw: Path, db: Path, label: str, files: list[tuple[st
         run = tmp / f"{label}{n[0]}"
         shutil.copytree(raw, run / "raw")
         shutil.copy(db, run / "w.duckdb")
-        result = imports.load(ready, run / "raw", run / "w.duckdb").result
+        result = loading.load(ready, run / "raw", run / "w.duckdb").result
         assert result.outcome == "loaded", [str(p) for p in result.problems[:3]]
 
     report(f"{label}：生成、检查、归档并载入（全过程）", timed(load, RUNS))

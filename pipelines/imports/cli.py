@@ -12,7 +12,8 @@ from pathlib import Path
 from ..accounts import AccountStore
 from ..warehouse import connect
 from . import mappings
-from .run import load, mapping_csv, mapping_rows, prepare
+from .loading import load
+from .run import mapping_csv, mapping_rows, prepare
 
 EXIT_OK, EXIT_REJECTED, EXIT_PROPOSED = 0, 1, 3
 
