@@ -71,22 +71,36 @@ def form_cells(book: Workbook):
         marks[sheet.name] = []
         headers = set(table.header_rows) if table else set()
         for r in range(sheet.height):
-            label = _label_cell(sheet, r, marked)
-            if label is None:
-                continue
-            c, text = label
-            marks[sheet.name].append((r, c, re.split("[：:]", text)[0] or text))
-            value = None if r in headers else _value_beside(sheet, r, c, marked)
-            if value is not None and (r, value) not in taken:
-                heading = table.column(value).path if table and table.column(value) else ()
-                found.append(Candidate(f"{sheet.name}!{cell_name(r, value)}", sheet.name, (text,), heading,
-                                       _row_unit(sheet, r, marked), (r, value)))
+            for c, text, value in _pairs(sheet, r, marked, r in headers):
+                marks[sheet.name].append((r, c, re.split("[：:]", text)[0] or text))
+                if value is not None and (r, value) not in taken:
+                    heading = table.column(value).path if table and table.column(value) else ()
+                    found.append(Candidate(f"{sheet.name}!{cell_name(r, value)}", sheet.name, (text,), heading,
+                                           _row_unit(sheet, r, marked), (r, value)))
     return found, marks
 
 
-def _label_cell(sheet: Sheet, r: int, marked: set[int]) -> tuple[int, str] | None:
-    """The row's first own text cell (not in a code column; a 序号 before it passed over): its label."""
-    for c in range(sheet.width):
+def _pairs(sheet: Sheet, r: int, marked: set[int], header: bool) -> list[tuple[int, str, int | None]]:
+    """A row's labels and the value beside each (学校名称 | 新惠第一小学 | 学校标识码 | 2150…: two pairs); a heading
+    row's first label only, with no value."""
+    found = []
+    start = 0
+    while start < sheet.width:
+        label = _label_cell(sheet, r, marked, start)
+        if label is None:
+            break
+        c, text = label
+        value = None if header else _value_beside(sheet, r, c, marked)
+        found.append((c, text, value))
+        if value is None or header:
+            break
+        start = value + 1
+    return found
+
+
+def _label_cell(sheet: Sheet, r: int, marked: set[int], start: int = 0) -> tuple[int, str] | None:
+    """The row's first own text cell from start (not in a code column; a 序号 before it passed over): its label."""
+    for c in range(start, sheet.width):
         if (r, c) in sheet.merged or c in marked:
             continue
         value = sheet.value(r, c)
