@@ -171,6 +171,38 @@ def indicator_values(code: str, show_demo: bool) -> pd.DataFrame:
     )
 
 
+def value_sources(code: str, show_demo: bool) -> pd.DataFrame:
+    """Where each year's value of an indicator came from: the file, sheet and cell(s) it was typed in or read
+    from (an imported export's cells), for a rate or a structure those of its parts (issue 18)."""
+    return query(
+        """
+        with parts as (
+            select indicator_code as part, 0 as part_no from indicators where indicator_code = ?
+            union all select numerator, 1 from indicators where indicator_code = ? and method = 'rate'
+            union all select denominator, 2 from indicators where indicator_code = ? and method = 'rate'
+            union all select unnest(parts), 3 from indicators where indicator_code = ? and method = 'structure'
+        )
+        select r.year, r.indicator_code, i.name as part_name, p.part_no, v.source_file, v.sheet, v.cell, v.note,
+            v.imported
+        from reported_values(?) as r
+        join parts as p on p.part = r.indicator_code
+        join indicators as i on i.indicator_code = r.indicator_code
+        join value_sources as v on v.submission_id = r.submission_id and v.indicator_code = r.indicator_code
+        order by r.year, p.part_no, r.indicator_code, v.sheet, length(v.cell), v.cell
+        """,
+        [code, code, code, code, show_demo],
+    )
+
+
+def source_sentence(rows: pd.DataFrame) -> str:
+    """来源：文件 …，工作表 …，单元格 G14、G15 (a value summed from cells; a rate's numerator and denominator)."""
+    said = []
+    for (name, file, sheet), cells in rows.groupby(["part_name", "source_file", "sheet"], sort=False):
+        part = f"{name}：" if rows["indicator_code"].nunique() > 1 else ""
+        said.append(f"{part}文件“{file}”，工作表“{sheet}”，单元格 {'、'.join(cells['cell'])}")
+    return "来源：" + "；".join(said) if said else ""
+
+
 def structure_values(code: str, show_demo: bool) -> pd.DataFrame:
     return query(
         """

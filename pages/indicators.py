@@ -124,14 +124,24 @@ if target.kind == "ratio" and shares is not None and not shares.empty:
 elif values.empty:
     st.caption("暂无数据")
 else:
+    # issue 18: each value says which file, sheet and cell it came from (an imported export's own cells)
+    sources = queries.value_sources(target.indicator_code, f.show_demo)
+    said = {year: queries.source_sentence(rows) for year, rows in sources.groupby("year")}
     table = values.assign(is_demo=values["is_demo"].map({True: config.DEMO_LABEL, False: ""}),
-                          derivation=values["derivation"].map({"reported": "填报", "derived": "由分子分母计算"}))
+                          derivation=values["derivation"].map({"reported": "填报", "derived": "由分子分母计算"}),
+                          source=values["year"].map(lambda y: said.get(y, "").removeprefix("来源：")))
     if target.kind == "milestone":
         table["value"] = table["value"].map(flag)
-    table = table[["year", "value", "cumulative_value", "derivation", "note", "file_name", "reported_by", "received_at", "is_demo"]]
+    table = table[["year", "value", "cumulative_value", "derivation", "note", "file_name", "source", "reported_by",
+                   "received_at", "is_demo"]]
     table.columns = ["年度", f"数值（{ind['unit']}）" if ind["unit"] else "数值", "累计（2023年起）", "来源方式", "备注", "来源工作簿",
-                     "填报单位", "收到时间", "说明"]
+                     "来源单元格", "填报单位", "收到时间", "说明"]
     if target.kind != "count_cumulative":
         table = table.drop(columns="累计（2023年起）")
     st.dataframe(tidy(table), hide_index=True, width="stretch")
     downloads(table, f"{target.indicator_code}_{f.as_of}", "数据", key="indicator")
+    if said:
+        with st.expander("每个数值的来源（文件、工作表、单元格）"):
+            for year in sorted(said):
+                notes = [n for n in sources[sources["year"] == year]["note"].dropna().unique() if n]
+                st.markdown(f"**{year}年**　{said[year]}" + (f"（{'；'.join(notes)}）" if notes else ""))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, entry_ui, evidence_ui, queries, readiness, upload_ui, views
+from dashboard import auth, entry_ui, evidence_ui, import_ui, queries, readiness, upload_ui, views
 from dashboard.data import clear_cache, db_path, query, raw_dir, require_warehouse
 from dashboard.filters import current
 from dashboard.readiness_ui import school_workbook_button
@@ -53,7 +53,7 @@ else:
 
     # 2. Upload (or fill online): check first, show every finding, load on confirmation.
     st.subheader("② 上传或在线填报")
-    upload_tab, online_tab = st.tabs(["上传工作簿", "在线填报"])
+    upload_tab, online_tab, import_tab = st.tabs(["上传工作簿", "在线填报", "上传本单位统计报表"])
     with upload_tab:
         localise_uploader()
         files = st.file_uploader("选择填好的工作簿（可多选）", type=["xlsx", "xls", "ods"], accept_multiple_files=True,
@@ -67,6 +67,8 @@ else:
         upload_ui.load(ready, account, f"确认载入 {len(ready)} 个工作簿", "confirm_load")
     with online_tab:
         entry_ui.online_entry(unit, year, account)
+    with import_tab:  # issue 18: the office's own exports, mapped once
+        import_ui.import_section(unit, year, account)
 
 # 3. History: who sent what, when, its review state, and what it changed.
 st.subheader("③ 填报记录")

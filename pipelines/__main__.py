@@ -1,7 +1,9 @@
-"""Command line: python -m pipelines build|template|ingest|status|report|user|review|backup|restore|health|demo (DESIGN.md).
+"""Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo
+(DESIGN.md).
 
-Exit status 0 on success, 1 when an input is rejected, 2 on bad usage. Messages are Chinese; a
-traceback is never the message (set PIPELINES_DEBUG=1 to see one).
+Exit status 0 on success, 1 when an input is rejected, 2 on bad usage, and 3 only when `import` has written a
+proposed mapping for a person to confirm. Messages are Chinese; a traceback is never the message (set
+PIPELINES_DEBUG=1 to see one).
 """
 
 import argparse
@@ -16,7 +18,7 @@ from .accounts import AccountError
 from .problems import InputError
 from .warehouse import WarehouseBusy
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PROPOSED = 0, 1, 2, 3
 
 ARGPARSE_WORDS = {
     "the following arguments are required": "缺少必需的参数",
@@ -62,6 +64,15 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--raw", type=Path, default=config.RAW_DIR)
     i.add_argument("--db", type=Path, default=config.DB_PATH)
     i.add_argument("--as", dest="account", metavar="ACCOUNT", help="代表哪个账号载入（按该账号的角色检查单位）")
+
+    im = sub.add_parser("import", help="导入本单位的统计报表（汇总表、逐校表，或基层报表的文件夹、压缩包）")
+    im.add_argument("files", nargs="+", type=Path, metavar="FILE", help="统计系统导出的工作簿、文件夹或 .zip")
+    im.add_argument("--unit", required=True, help="填报单位，如 旗教育局")
+    im.add_argument("--year", required=True, type=int, help="填报年度，如 2025")
+    im.add_argument("--mapping", type=Path, metavar="FILE", help="核对、改正后的对应关系文件（.csv），按它读取并保存")
+    im.add_argument("--as", dest="account", metavar="ACCOUNT", help="代表哪个账号导入（按该账号的角色检查单位）")
+    im.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    im.add_argument("--db", type=Path, default=config.DB_PATH)
 
     s = sub.add_parser("status", help="列出各量化目标的达成状态")
     s.add_argument("--db", type=Path, default=config.DB_PATH)
@@ -201,6 +212,13 @@ def run_ingest(args) -> int:
             print(f"  {problem}", file=stream)
         rejected += result.outcome == "rejected"
     return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def run_import(args) -> int:
+    from .imports import cli as import_cli
+
+    ensure_warehouse(args.db, args.raw, build_if_missing=True)
+    return import_cli.run(args)
 
 
 def run_status(args) -> int:
@@ -357,9 +375,9 @@ def run_review(args) -> int:
     return review_cli.run(args, ensure_warehouse)
 
 
-COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "status": run_status, "report": run_report,
-            "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health, "review": run_review,
-            "demo": run_demo}
+COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "import": run_import, "status": run_status,
+            "report": run_report, "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health,
+            "review": run_review, "demo": run_demo}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,10 @@
 
 data/raw/submissions/log.jsonl holds one JSON object per line, in the order things happened:
 {"event": "accepted", "sha256", "path", "file_name", "unit", "year", "received_at", "is_demo", "account"}
+  and, for a workbook made by `import` from a unit's own export, "origin": {"files": [{"path", "file_name",
+  "sha256"}], "mapping": {"path", "sha256", "saved": [paths under the raw folder]}, "sources": {"path",
+  "sha256"}, "fingerprints": [...], "warnings": [problem dicts]}: the export as sent, the mapping applied and
+  each value's source cells, archived beside the workbook (<year>/<unit>/原始报表/).
 {"event": "withdrawn", "sha256", "at", "by", "reason"}
 {"event": "review", "sha256", "decision" ('approved' or 'returned'), "at", "by", "note"}
 {"event": "evidence", "sha256" (the file's), "workbook_sha256", "task_no", "path", "file_name", "kind", "size",
@@ -15,7 +19,8 @@ import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -39,6 +44,22 @@ class Entry:
     is_demo: bool = False
     account: str | None = None
     event: str = "accepted"
+    origin: dict | None = None  # an import's export, mapping and sources (see the module's docstring)
+
+
+@dataclass
+class Origin:
+    """What an import read, archived beside the standard workbook it made."""
+
+    sent: list[tuple[str, bytes]]  # the unit's own files, as sent (a zip as one file)
+    mapping: bytes  # the mapping applied, as the CSV a person reads
+    sources: bytes  # each value's source cells, as a CSV
+    fingerprints: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    save_mapping: Callable[[], list[str]] | None = None  # saves a confirmed mapping under the raw folder; its paths
+
+
+ORIGIN_DIR = "原始报表"
 
 
 def entry_of(event: dict) -> Entry:
@@ -124,10 +145,12 @@ def tidy_archive(raw_dir: Path, everything: bool = False) -> list[str]:
     if everything:
         candidates = [p for p in folder.rglob("*") if p.is_file() and ARCHIVED_NAME.match(p.name)] if folder.exists() else []
     elif marker.exists():
-        stored = folder / marker.read_text(encoding="utf-8").strip()
-        if not (ARCHIVED_NAME.match(stored.name) and stored.resolve().is_relative_to(folder.resolve())):
-            stored = None  # not a name this module writes: touch nothing
-        candidates = [p for p in (stored, stored.with_name(stored.name + PARTIAL)) if p.is_file()] if stored else []
+        candidates = []
+        for line in marker.read_text(encoding="utf-8").splitlines():
+            stored = folder / line.strip()
+            if not line.strip() or not (ARCHIVED_NAME.match(stored.name) and stored.resolve().is_relative_to(folder.resolve())):
+                continue  # not a name this module writes: touch nothing
+            candidates += [p for p in (stored, stored.with_name(stored.name + PARTIAL)) if p.is_file()]
     else:
         return []
     notes = []
@@ -148,15 +171,26 @@ def tidy_archive(raw_dir: Path, everything: bool = False) -> list[str]:
 
 
 def named_paths(events: list[dict]) -> set[str]:
-    """The archived files the log names: accepted workbooks and the 佐证材料 attached to them."""
-    return {e.get("path") for e in events if e.get("event") in ("accepted", "evidence")}
+    """The archived files the log names: accepted workbooks, the files an import read, the 佐证材料 attached."""
+    named = {e.get("path") for e in events if e.get("event") in ("accepted", "evidence")}
+    for event in events:
+        if event.get("event") == "accepted" and event.get("origin"):
+            named |= set(origin_paths(event["origin"]))
+    return named
 
 
-def _store(raw_dir: Path, relative: Path, data: bytes, event: dict) -> None:
-    """Write a file into the archive and log its event; a crash in between leaves the marker naming it."""
+def origin_paths(origin: dict) -> list[str]:
+    """The archived files an import's origin names (relative to the submissions folder)."""
+    return [f["path"] for f in origin.get("files", [])] + [origin[k]["path"] for k in ("mapping", "sources") if k in origin]
+
+
+def _store(raw_dir: Path, relative: Path, data: bytes, event: dict, beside: list[tuple[Path, bytes]] = ()) -> None:
+    """Write files into the archive and log their event; a crash in between leaves the marker naming them."""
     marker = _storing_marker(raw_dir)
     marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(relative.as_posix(), encoding="utf-8")
+    marker.write_text("\n".join(p.as_posix() for p in (relative, *(b for b, _ in beside))), encoding="utf-8")
+    for path, content in beside:
+        _write_durably(submissions_dir(raw_dir) / path, content)
     _write_durably(submissions_dir(raw_dir) / relative, data)
     jsonlog.append(log_path(raw_dir), event)
     marker.unlink()
@@ -167,10 +201,12 @@ def archived_name(received_at: datetime, sha: str, file_name: str) -> str:
 
 
 def archive(raw_dir: Path, data: bytes, file_name: str, unit: str, year: int, received_at: datetime,
-            is_demo: bool = False, account: str | None = None, events: list[dict] | None = None) -> Entry:
+            is_demo: bool = False, account: str | None = None, events: list[dict] | None = None,
+            origin: Origin | None = None) -> Entry:
     """Store the bytes and log them; the same bytes already archived are not stored twice.
 
-    Call with the writers' lock held; events: the log as already read under it.
+    Call with the writers' lock held; events: the log as already read under it. origin: an import's files,
+    stored beside the workbook (in its 原始报表 folder) and named in the same log line.
     """
     sha = sha256_of(data)
     for event in read_log(raw_dir) if events is None else events:
@@ -178,8 +214,32 @@ def archive(raw_dir: Path, data: bytes, file_name: str, unit: str, year: int, re
             return entry_of(event)
     relative = unit_folder(unit, year, is_demo) / archived_name(received_at, sha, file_name)
     entry = Entry(sha, relative.as_posix(), file_name, unit, year, received_at.isoformat(timespec="seconds"), is_demo, account)
-    _store(raw_dir, relative, data, asdict(entry))
+    beside = []
+    if origin is not None:
+        entry.origin, beside = _origin(origin, unit_folder(unit, year, is_demo) / ORIGIN_DIR, received_at, file_name)
+    event = asdict(entry)
+    if entry.origin is None:
+        del event["origin"]
+    _store(raw_dir, relative, data, event, beside)
     return entry
+
+
+def _origin(origin: Origin, folder: Path, at: datetime, file_name: str) -> tuple[dict, list[tuple[Path, bytes]]]:
+    """The origin's log record and its files, named as archived workbooks are."""
+    stem = Path(file_name).stem
+    beside, files = [], []
+    for name, content in origin.sent:
+        path = folder / archived_name(at, sha256_of(content), name)
+        beside.append((path, content))
+        files.append({"path": path.as_posix(), "file_name": name, "sha256": sha256_of(content)})
+    record = {"files": files, "fingerprints": list(origin.fingerprints), "warnings": list(origin.warnings)}
+    for key, content, name in (("mapping", origin.mapping, f"{stem}_对应关系.csv"),
+                               ("sources", origin.sources, f"{stem}_数值来源.csv")):
+        path = folder / archived_name(at, sha256_of(content), name)
+        beside.append((path, content))
+        record[key] = {"path": path.as_posix(), "sha256": sha256_of(content)}
+    record["mapping"]["saved"] = origin.save_mapping() if origin.save_mapping else []
+    return record, beside
 
 
 def unit_folder(unit: str, year: int, is_demo: bool) -> Path:

@@ -10,7 +10,8 @@ import pandas as pd
 
 from . import audit, config, demo_state
 from .accounts import Account
-from .archive import archive, log_withdrawal, read_log, sha256_of_file
+from .archive import Origin, archive, log_withdrawal, read_log, sha256_of_file
+from .imports.provenance import load_origin
 from .load_submissions import load_one
 from .problems import HasProblems, InputError, Problem
 from .recovery import catch_up
@@ -126,7 +127,8 @@ def changes_against_current(checked: Checked, ctx: Context) -> pd.DataFrame:
 
 def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = None, account: str | None = None,
                 is_demo: bool = False, received_at: datetime | None = None, actor: Account | None = None,
-                source: str = "命令行", say: Callable[[str], None] | None = None) -> IngestResult:
+                source: str = "命令行", say: Callable[[str], None] | None = None,
+                origin: Origin | None = None) -> IngestResult:
     """Check, archive, load one workbook. A rejected file changes neither the warehouse nor the archive.
 
     Everything happens under the writers' lock (a build cannot swap the warehouse in between), and the
@@ -134,7 +136,9 @@ def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = Non
     logged, then loaded in one transaction: a crash before the commit leaves the warehouse as it was, and
     the next writer loads the logged workbook. With an actor, its role decides which units' workbooks it
     may load; every outcome (except for demo workbooks) is written to the audit trail. say: where to say
-    that this ingest waits for another writer (stderr by default).
+    that this ingest waits for another writer (stderr by default). origin: for a workbook made by `import`,
+    the export, mapping and source cells it was made from, archived beside it and named in its log line
+    (and its confirmed mapping saved) once the workbook is accepted — never for a refused one.
     """
     file = file or Path(path).name
     who = actor.name if actor else account
@@ -144,11 +148,12 @@ def ingest_file(path: Path, raw_dir: Path, db_path: Path, file: str | None = Non
 
             build(raw_dir, db_path, say=say)
         with connect(db_path) as con:
-            return _ingest_locked(con, path, raw_dir, file, who, is_demo, received_at, actor, source, say)
+            return _ingest_locked(con, path, raw_dir, file, who, is_demo, received_at, actor, source, say, origin)
 
 
 def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, is_demo: bool,
-                   received_at: datetime | None, actor: Account | None, source: str, say) -> IngestResult:
+                   received_at: datetime | None, actor: Account | None, source: str, say,
+                   origin: Origin | None = None) -> IngestResult:
     events = read_log(raw_dir)
     for note in catch_up(con, raw_dir, events):
         (say or say_on_stderr)(f"恢复：{note}")
@@ -164,11 +169,13 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
         return result
     checked = result.checked
     entry = archive(raw_dir, Path(path).read_bytes(), file, checked.unit, checked.year,
-                    received_at or datetime.now().replace(microsecond=0), is_demo, who, events)
+                    received_at or datetime.now().replace(microsecond=0), is_demo, who, events, origin)
     with transaction(con):
         # Loaded as 待审核: nothing counts (no judgment changes) until a reviewer approves it (collection.review).
         logged = events if any(e.get("sha256") == entry.sha256 for e in events) else [*events, asdict(entry)]
         result.submission_id = load_one(con, checked, entry, logged)
+        if entry.origin:  # issue 18: the export, mapping and source cells an import read
+            load_origin(con, raw_dir, result.submission_id, entry.origin, entry.file_name)
         loaded = (checked.summary() if isinstance(checked, SchoolChecked)
                   else f"{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个")
         if not is_demo:

@@ -17,6 +17,7 @@ import pandas as pd
 from . import demo_state
 from .archive import Entry, entry_of, submissions_dir
 from .collection import evidence, review
+from .imports.provenance import load_origin
 from .problems import InputError, Problem
 from .schools.check import Context as SchoolContext
 from .schools.check import SchoolChecked, check_school_book, is_school_book
@@ -169,6 +170,9 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     batch.insert(con)
     for checked, submission_id in schools:
         load_school_rows(con, checked, submission_id)
+    for entry in done.loaded:  # issue 18: an imported workbook's export, mapping and source cells
+        if entry.origin:
+            load_origin(con, raw_dir, batch.by_sha[entry.sha256], entry.origin, entry.file_name)
     for event in withdrawals:
         con.execute(
             "update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where sha256 = ?",

@@ -79,3 +79,13 @@ def sub_row_label(label) -> tuple[str, bool]:
     text = squeeze(label)
     stripped = SUB_ROW_PREFIX.sub("", text)
     return stripped, stripped != text
+
+# Rows of a per-school table that are figures about the schools, not schools (优质均衡 tables close each 学段
+# with them).
+SUMMARY_STATISTIC_WORDS = ("全县平均值", "全旗平均值", "平均值", "平均", "均值", "差异系数", "校际差异系数", "标准差",
+                           "最大值", "最小值", "中位数", "县域差异系数", "全县", "全旗")
+
+
+def is_summary_statistic(label) -> bool:
+    """A 全县平均值 / 差异系数 row (its label, spaces and 其中 marks taken off)."""
+    return SUB_ROW_PREFIX.sub("", squeeze(label)) in SUMMARY_STATISTIC_WORDS

@@ -21,6 +21,7 @@ DERIVED = (
     "latest_task_progress",
     "task_ledger",
     "rectifications",
+    "value_sources",
 )
 LOCK_WAIT_SECONDS = 30.0
 

@@ -71,7 +71,7 @@ class Checked(HasProblems):
     rectifications: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RECTIFICATION_COLUMNS))
 
 
-OBSERVATION_COLUMNS = ["indicator_code", "year", "value", "note", "sheet_row"]
+OBSERVATION_COLUMNS = ["indicator_code", "year", "value", "note", "sheet_row", "value_cell"]
 PROGRESS_COLUMNS = ["task_no", "status", "status_code", "note", "sheet_row"]
 
 
@@ -181,7 +181,8 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
             warning(r, "数值", f"数值{value:g}小于1：百分数应填 95.3 或 95.3%，而不是 0.953，请确认")
         if year:
             _jump_warning(ctx, code, ind, year, value, r, warning)
-        rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "sheet_row": r})
+        rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "sheet_row": r,
+                     "value_cell": f"{table.letter('数值')}{r}"})
 
     _check_rates(ctx, year, rows, error, warning)
     for reporter, listed in foreign.items():

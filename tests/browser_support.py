@@ -20,8 +20,10 @@ CHROMIUM_ARGS = [
 PAGES = {"总览": "", "指标": "indicators", "任务台账": "ledger", "责任单位": "units", "数据填报": "upload", "数据审核": "review",
          "报送与催报": "reminders", "数据质量": "quality"}
 CHART = ".js-plotly-plot .main-svg"
-# The workbook uploader of 数据填报 (the 佐证材料 uploader on the same page takes PDF and images, not .xlsx).
-WORKBOOK_UPLOAD = '[data-testid="stFileUploaderDropzoneInput"][accept*=".xlsx"]'
+# The workbook uploader of 数据填报 (the 佐证材料 uploader on the same page takes PDF and images, not .xlsx; the
+# statistics-export uploader of the third tab also takes .zip).
+WORKBOOK_UPLOAD = '[data-testid="stFileUploaderDropzoneInput"][accept*=".xlsx"]:not([accept*=".zip"])'
+EXPORT_UPLOAD = '[data-testid="stFileUploaderDropzoneInput"][accept*=".zip"]'
 ARTIFACTS = config.ROOT / "artifacts" / "screenshots"
 
 

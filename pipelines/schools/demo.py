@@ -16,10 +16,7 @@ import random
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from io import BytesIO
 from pathlib import Path
-
-import openpyxl
 
 from .. import config, demo_state
 from ..archive import archive, log_path, log_review, read_log, submissions_dir
@@ -27,7 +24,7 @@ from ..build import build
 from ..warehouse import connect
 from ..writer_lock import writer_lock
 from . import settings as s
-from .template import file_name, make_school_template
+from .template import file_name, fill_school_book, make_school_template  # noqa: F401 (fill_school_book: used by tests)
 
 YEARS = (2022, 2023, 2024, 2025)
 THRESHOLDS = {  # criteria.csv's thresholds when the demo was made: the demo is spread around them
@@ -335,34 +332,6 @@ def kindergarten_rows(year: int) -> list[dict]:
 def county_values(year: int) -> dict[str, object]:
     values = {code: by_year[year] for code, by_year in COUNTY.items() if year in by_year}
     return {"POP_3_5": POP_3_5[year], **values}
-
-
-def _clear(ws) -> None:
-    for row in ws.iter_rows(min_row=s.HEADER_ROW + 1):
-        for cell in row:
-            cell.value = None
-
-
-def _write(ws, rows: list[dict]) -> None:
-    headers = {ws.cell(s.HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)}
-    for i, row in enumerate(rows, start=s.HEADER_ROW + 1):
-        for header, value in row.items():
-            ws.cell(i, headers[header]).value = value
-
-
-def fill_school_book(wb: openpyxl.Workbook, register: list[dict], schools: list[dict], kindergartens: list[dict],
-                     county: dict[str, object]) -> bytes:
-    """Type a year's rows into a school template as a person would (pre-filled rows replaced), and save."""
-    for sheet, rows in ((s.SHEET_REGISTER, register), (s.SHEET_SCHOOLS, schools), (s.SHEET_KINDERGARTENS, kindergartens)):
-        _clear(wb[sheet])
-        _write(wb[sheet], rows)
-    ws = wb[s.SHEET_COUNTY]
-    for r in range(s.HEADER_ROW + 1, ws.max_row + 1):
-        code = ws.cell(r, 1).value
-        ws.cell(r, 4).value = county.get(code)
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def received_at(year: int) -> datetime:

@@ -241,3 +241,49 @@ def _county(ws, year, criteria: pd.DataFrame, known: pd.DataFrame) -> None:
         rule.add(ws.cell(i, 4))
     ws.protection.sheet = True  # codes and names locked; 数值 and 备注 open
     ws.protection.formatColumns = False
+
+
+def _clear(ws) -> None:
+    for row in ws.iter_rows(min_row=s.HEADER_ROW + 1):
+        for cell in row:
+            cell.value = None
+
+
+def _write(ws, rows: list[dict]) -> None:
+    headers = {ws.cell(s.HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)}
+    for i, row in enumerate(rows, start=s.HEADER_ROW + 1):
+        for header, value in row.items():
+            ws.cell(i, headers[header]).value = value
+
+
+def fill_school_book(wb: openpyxl.Workbook, register: list[dict], schools: list[dict], kindergartens: list[dict],
+                     county: dict[str, object]) -> bytes:
+    """Type a year's rows into a school template as a person would (pre-filled rows replaced), and save."""
+    for sheet, rows in ((s.SHEET_REGISTER, register), (s.SHEET_SCHOOLS, schools), (s.SHEET_KINDERGARTENS, kindergartens)):
+        _clear(wb[sheet])
+        _write(wb[sheet], rows)
+    ws = wb[s.SHEET_COUNTY]
+    for r in range(s.HEADER_ROW + 1, ws.max_row + 1):
+        code = ws.cell(r, 1).value
+        ws.cell(r, 4).value = county.get(code)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def filled_rows(wb: openpyxl.Workbook) -> tuple[list[dict], list[dict], list[dict], dict[str, object]]:
+    """What a school template holds (its pre-filled register and counts), as fill_school_book takes it."""
+    tables = []
+    for sheet in (s.SHEET_REGISTER, s.SHEET_SCHOOLS, s.SHEET_KINDERGARTENS):
+        ws = wb[sheet]
+        headers = [ws.cell(s.HEADER_ROW, c).value for c in range(1, ws.max_column + 1)]
+        rows = []
+        for r in range(s.HEADER_ROW + 1, ws.max_row + 1):
+            row = {h: ws.cell(r, c).value for c, h in enumerate(headers, start=1) if h}
+            if any(v is not None for v in row.values()):
+                rows.append(row)
+        tables.append(rows)
+    ws = wb[s.SHEET_COUNTY]
+    county = {ws.cell(r, 1).value: ws.cell(r, 4).value for r in range(s.HEADER_ROW + 1, ws.max_row + 1)
+              if ws.cell(r, 1).value and ws.cell(r, 4).value is not None}
+    return tables[0], tables[1], tables[2], county

@@ -196,7 +196,8 @@ create table observations (
     year integer not null,
     value double not null,
     note varchar,
-    sheet_row integer
+    sheet_row integer,
+    value_cell varchar  -- the cell of 指标数据 the value was typed in (E12)
 );
 
 create table task_progress (
@@ -257,4 +258,33 @@ create table audit (
     submission_id integer,
     source varchar,
     detail varchar
+);
+
+-- `import` (issue 18): the files a workbook made from a unit's own statistics export was read from, archived
+-- beside it ('original': the export as sent; 'mapping': the mapping applied; 'sources': each value's cells).
+create table import_origins (
+    submission_id integer not null,
+    role varchar not null check (role in ('original', 'mapping', 'sources')),
+    file_name varchar not null,
+    archive_path varchar not null,
+    sha256 varchar not null,
+    fingerprints varchar[],
+    saved_mapping varchar  -- for 'mapping': where it was saved for the unit and layout (under the raw folder)
+);
+
+-- Each value of an imported workbook and the export's cell(s) it was read from (a sum: a row per cell).
+create table import_sources (
+    submission_id integer not null,
+    target varchar not null check (target in ('indicator', 'school', 'kindergarten')),
+    indicator_code varchar,
+    school_id varchar,
+    stage varchar,
+    field varchar,
+    workbook_sheet varchar not null,
+    workbook_cell varchar not null,
+    source_file varchar not null,
+    sheet varchar,
+    cell varchar,
+    raw_value varchar,
+    note varchar
 );

@@ -1,0 +1,243 @@
+"""`import`, for the command line and 数据填报: the files read, mapped, and the standard workbook made.
+
+prepare(): the files read, their layouts grouped by fingerprint, and for each layout its mapping — the one a
+person gives (--mapping), else the one saved for the unit and layout, else a proposal (seeded from the
+nearest saved one). extract() and make(): the mapping applied and the standard workbook made. loading.py
+checks it or loads it.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ..accounts import Account
+from ..problems import InputError, Problem
+from ..schools import settings as ss
+from ..template import check_request
+from . import mappings
+from .apply import Extract, Reader, form_record, summary_values, table_records
+from .book import Made, indicator_book
+from .candidates import Layout, read_layout
+from .fields import KINDERGARTEN_FIELDS, SCHOOL_FIELDS, Field, by_code, indicator_fields
+from .mappings import Mapping, Row
+from .propose import Rule, nearest, propose
+from .school_book import school_book
+from .source import Received, Workbook, receive
+
+KIND_LABELS = {"summary": "统计汇总表", "records": "逐校表", "forms": "基层报表（每校一个工作簿）"}
+
+
+@dataclass
+class Group:
+    """The workbooks of one layout and the mapping they are read through."""
+
+    fingerprint: str
+    books: list[tuple[Workbook, Layout]]
+    fields: list[Field]
+    rules: dict[str, Rule] = field(default_factory=dict)
+    state: str = "proposed"  # 'given' (a person's file), 'saved' (saved for the unit and layout), 'proposed'
+    saved: Mapping | None = None
+    seeded: bool = False
+
+    @property
+    def layout(self) -> Layout:
+        return self.books[0][1]
+
+    @property
+    def confirmed(self) -> bool:
+        return self.state in ("given", "saved")
+
+    def describe(self) -> str:
+        """The layout found, in words: kind, sheets and header rows, rows read, rows left out."""
+        layout = self.layout
+        if layout.kind == "forms":
+            return f"{KIND_LABELS['forms']}：{len(self.books)} 所学校，工作表 {'、'.join(layout.sheets)}"
+        parts = []
+        for table in layout.tables:
+            data = sum(r.kind == "data" for r in table.rows)
+            skipped = [r.text for r in table.rows if r.kind in ("total", "statistic")]
+            parts.append(f"工作表“{table.sheet.name}”表头第{table.header_rows[0] + 1}—{table.header_rows[-1] + 1}行，"
+                         f"{len(table.value_columns)} 列数据，{data} 行" + (f"（另有合计、统计行 {len(skipped)} 行不作为数据："
+                                                                          f"{'、'.join(dict.fromkeys(skipped))}）" if skipped else ""))
+        return f"{KIND_LABELS[layout.kind]}：" + "；".join(parts)
+
+
+@dataclass
+class Prepared:
+    unit: str
+    year: int
+    received: Received
+    groups: list[Group]
+    fields: dict[str, Field]
+    townships: set[str]
+    schools: bool  # the target is the 学校与幼儿园 workbook
+
+    @property
+    def ready(self) -> bool:
+        return all(g.confirmed for g in self.groups)
+
+    @property
+    def files(self) -> str:
+        names = [f"“{s.name}”" for s in self.received.sent]
+        return "、".join(names) if len(names) <= 3 else f"{names[0]}等 {len(names)} 个文件"
+
+
+def prepare(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[tuple[str, Path]], unit: str, year: int,
+            given: tuple[str, bytes] | None = None, actor: Account | None = None) -> Prepared:
+    """Read the files and find each layout's mapping; InputError (nothing changed) for what cannot be done."""
+    check_request(con, unit, year)
+    if actor is not None and not actor.may_report_for(unit):
+        raise InputError([Problem("", f"账号{actor.label()}不能导入{unit}的数据" + (
+            f"，只能导入本单位（{actor.unit}）的" if actor.role == "填报" else ""))])
+    received = receive(files)
+    groups = _groups(received.workbooks)
+    kinds = {g.layout.kind for g in groups}
+    schools = bool(kinds - {"summary"})
+    _check_target(received, groups, kinds, unit)
+    for group in groups:
+        group.fields = (indicator_fields(con, unit) if not schools else
+                        list(KINDERGARTEN_FIELDS if group.layout.kindergarten else SCHOOL_FIELDS))
+    if not schools and not groups[0].fields:
+        raise InputError([Problem(received.sent[0].name, f"{unit}没有需要填报的指标数值，不必导入统计报表")])
+    fields = {f.code: f for g in groups for f in g.fields}
+    townships = {t for (t,) in con.execute("select township from townships").fetchall()}
+    prepared = Prepared(unit, year, received, groups, fields, townships, schools)
+    _mappings(prepared, raw_dir, given)
+    return prepared
+
+
+def _groups(workbooks: list[Workbook]) -> list[Group]:
+    groups: dict[str, Group] = {}
+    problems = []
+    for book in workbooks:
+        layout = read_layout(book)
+        if layout.kind != "forms" and not layout.tables:
+            problems.append(Problem(book.name, "找不到统计表：没有一个工作表在表头下有数字行（应为统计系统导出的汇总表、"
+                                               "逐校表或基层报表）"))
+            continue
+        groups.setdefault(layout.fingerprint, Group(layout.fingerprint, [], [])).books.append((book, layout))
+    if problems:
+        raise InputError(problems)
+    return list(groups.values())
+
+
+def _check_target(received: Received, groups: list[Group], kinds: set[str], unit: str) -> None:
+    if "summary" in kinds and len(kinds) > 1:
+        raise InputError([Problem(received.sent[0].name, "统计汇总表与逐校表（或基层报表）请分两次导入：前者载入本单位的指标数据，"
+                                                         "后者载入学校与幼儿园工作簿")])
+    if kinds - {"summary"} and unit != ss.SCHOOL_UNIT:
+        raise InputError([Problem(received.sent[0].name, f"逐校表和基层报表载入学校与幼儿园工作簿，由{ss.SCHOOL_UNIT}导入，"
+                                                         f"不是{unit}")])
+
+
+def _mappings(prepared: Prepared, raw_dir: Path, given: tuple[str, bytes] | None) -> None:
+    person = mappings.from_csv(given[1], given[0], prepared.fields) if given else {}
+    problems = []
+    for group in prepared.groups:
+        codes = by_code(group.fields)
+        chosen = person.get(group.fingerprint) or (next(iter(person.values())) if len(person) == 1 else None)
+        if chosen is not None:
+            group.rules = {f.code: chosen.rules.get(f.code, Rule(f.code, [])) for f in group.fields}
+            group.state = "given"
+            problems += _unresolved(given[0], group)
+            continue
+        saved = mappings.latest(raw_dir, prepared.unit, group.fingerprint, codes)
+        if saved is not None:
+            group.rules = {f.code: saved.rules.get(f.code, Rule(f.code, [])) for f in group.fields}
+            group.state, group.saved = "saved", saved
+            continue
+        seed = nearest([m.rules for m in mappings.all_saved(raw_dir, prepared.unit, codes)], group.layout)
+        group.rules = propose(group.fields, group.layout, seed)
+        group.seeded = seed is not None
+    if problems:
+        raise InputError(problems)
+
+
+def _unresolved(name: str, group: Group) -> list[Problem]:
+    """The sources a person's mapping names that the file lacks."""
+    found = []
+    for f in group.fields:
+        for ref in group.rules[f.code].refs:
+            if not ref.startswith("值：") and not group.layout.find(ref):
+                found.append(Problem(name, f"来源“{ref}”在“{group.books[0][0].name}”中找不到（请对照文件改正，或留空）",
+                                     column="来源", subject=f.name))
+    return found
+
+
+def mapping_rows(prepared: Prepared, only_unconfirmed: bool = False) -> list[Row]:
+    """The mapping file's rows: every field of every layout, with the value it reads from the first file."""
+    rows = []
+    for group in prepared.groups:
+        if only_unconfirmed and group.confirmed:
+            continue
+        shown = preview(prepared, group)
+        rows += [Row(group.fingerprint, f, group.rules[f.code], shown.get(f.code, "")) for f in group.fields]
+    return rows
+
+
+def mapping_csv(prepared: Prepared, only_unconfirmed: bool = False) -> bytes:
+    return mappings.to_csv(mapping_rows(prepared, only_unconfirmed))
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.4g}" if isinstance(value, float) and not value.is_integer() else (
+        f"{int(value)}" if isinstance(value, float) else str(value))
+
+
+def preview(prepared: Prepared, group: Group) -> dict[str, str]:
+    """What each field reads from the layout's first file (the first school of a per-school table)."""
+    reader = Reader(prepared.fields, prepared.townships)
+    book, layout = group.books[0]
+    rules = {c: r for c, r in group.rules.items() if r.refs}
+    if layout.kind == "summary":
+        return {c: _shown(v.value) for c, v in summary_values(reader, book, layout, rules).items()}
+    records = table_records(reader, book, layout, rules) if layout.kind == "records" else [
+        form_record(reader, b, lay, rules) for b, lay in group.books]
+    if not records:
+        return {}
+    first = records[0]
+    named = first.get("school.name") or first.get("kg.name") or ""
+    more = f"（{named}；共 {len(records)} {'行' if layout.kind == 'records' else '所'}）"
+    return {c: _shown(v.value) + more for c, v in first.values.items()}
+
+
+def extract(prepared: Prepared) -> Extract:
+    """Every value the mappings read, with its source cells; problems where a value cannot be read."""
+    reader = Reader(prepared.fields, prepared.townships)
+    found = Extract()
+    for group in prepared.groups:
+        rules = {c: r for c, r in group.rules.items() if r.refs}
+        if group.layout.kind != "summary" and not ({"school.name", "school.id", "kg.name", "kg.id"} & set(rules)):
+            reader.problems.append(Problem(group.books[0][0].name, "对应关系中没有学校名称或学校标识码的来源，无法分清是哪所学校"))
+            continue
+        for book, layout in group.books:
+            if layout.kind == "summary":
+                _add_indicators(found, summary_values(reader, book, layout, rules), book.name, reader)
+            elif layout.kind == "records":
+                found.records += table_records(reader, book, layout, rules)
+            else:
+                found.records.append(form_record(reader, book, layout, rules))
+    found.problems = reader.problems
+    return found
+
+
+def _add_indicators(found: Extract, values: dict, file: str, reader: Reader) -> None:
+    for code, value in values.items():
+        if value.value is None:
+            continue
+        if code in found.indicators and found.indicators[code].value != value.value:
+            reader.problems.append(value.sources[0].problem(
+                f"{reader.fields[code].name}在“{found.indicator_files[code]}”中为 {_shown(found.indicators[code].value)}，"
+                f"这里为 {_shown(value.value)}：以前者为准", "warning"))
+            continue
+        found.indicators.setdefault(code, value)
+        found.indicator_files.setdefault(code, file)
+
+
+def make(con: duckdb.DuckDBPyConnection, prepared: Prepared, found: Extract) -> Made:
+    if prepared.schools:
+        return school_book(con, prepared.year, found, prepared.files, prepared.townships)
+    return indicator_book(con, prepared.unit, prepared.year, found, prepared.files)
