@@ -207,9 +207,10 @@ def _kindergartens(ws, year, kindergartens: pd.DataFrame, counts: pd.DataFrame, 
 
 
 def _standard(comparator: str, threshold: float, unit: str | None) -> str:
+    unit = unit if present(unit) else ""  # a criterion without a unit (a 差异率) reads as NaN from the frame
     if unit == "是/否":
         return "是"
-    return f"{SYMBOLS.get(comparator, '')}{threshold:g}{unit or ''}"
+    return f"{SYMBOLS.get(comparator, '')}{threshold:g}{unit}"
 
 
 def _county(ws, year, criteria: pd.DataFrame, known: pd.DataFrame) -> None:

@@ -1,0 +1,27 @@
+"""Issue 18, part 5: the small faults found on the way, each with the test that failed before its fix."""
+
+import pytest
+
+from pipelines.values import example, parse_value
+
+
+@pytest.mark.parametrize("raw", ["8645平方米", "8645㎡", "8645m²", "8645 M²", "８６４５平米", "8,645平方米"])
+def test_area_typed_with_its_unit_is_read(raw):
+    parsed = parse_value(raw, "area", unit="平方米")
+    assert parsed.error is None
+    assert parsed.value == 8645
+
+
+def test_area_example_is_itself_readable():
+    typed = example("area", "平方米").split(" 或 ")[-1]  # the message offers 4500平方米
+    assert parse_value(typed, "area", unit="平方米").value == 4500
+
+
+def test_county_sheet_standard_has_no_nan(plan_db):
+    from pipelines.schools import settings as s
+    from tests.school_books import school_template
+
+    ws = school_template(plan_db, 2025)[s.SHEET_COUNTY]
+    standards = {ws.cell(r, 1).value: ws.cell(r, 6).value for r in range(s.HEADER_ROW + 1, ws.max_row + 1)}
+    assert standards["YZ_Q04"] == "≤0.15"
+    assert not [code for code, text in standards.items() if text and "nan" in str(text)]
