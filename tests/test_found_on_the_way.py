@@ -25,3 +25,17 @@ def test_county_sheet_standard_has_no_nan(plan_db):
     standards = {ws.cell(r, 1).value: ws.cell(r, 6).value for r in range(s.HEADER_ROW + 1, ws.max_row + 1)}
     assert standards["YZ_Q04"] == "≤0.15"
     assert not [code for code, text in standards.items() if text and "nan" in str(text)]
+
+
+@pytest.mark.parametrize("sheet", ["学校名录", "学校", "幼儿园"])
+def test_school_sheet_drop_downs_reach_far_below_the_spare_rows(plan_db, sheet):
+    from openpyxl.worksheet.cell_range import CellRange
+
+    from pipelines.schools import settings as s
+    from tests.school_books import school_template
+
+    ws = school_template(plan_db, 2025)[sheet]
+    rules = ws.data_validations.dataValidation
+    assert rules
+    deepest = [max(CellRange(str(r)).max_row for r in rule.sqref.ranges) for rule in rules]
+    assert min(deepest) >= s.HEADER_ROW + 500  # 37 schools, or 150, each get the lists

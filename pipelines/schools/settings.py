@@ -27,6 +27,7 @@ SHEET_SCHOOLS = "学校"
 SHEET_KINDERGARTENS = "幼儿园"
 SHEET_COUNTY = "全旗指标"
 HEADER_ROW = 3  # title, unit/year line, then the table (as the units' workbook)
+DROPDOWN_ROWS = 1000  # rows under the header that the drop-down lists cover (spare formatted rows are fewer)
 
 ID = "学校标识码"
 KG_ID = "幼儿园标识码"

@@ -154,7 +154,8 @@ def _table(ws, year: int, title: str, columns, widths, rows: list[list], inputs:
                 cell.number_format = NUMBER_FORMATS.get(inputs[c], "General")
             cell.protection = Protection(locked=False)
     for column, values in lists.items():
-        _list(ws, values, first, max(last, first), column, columns[column - 1])
+        # the drop-downs reach far below the formatted rows: a county lists more schools than spare rows
+        _list(ws, values, first, max(last, first + s.DROPDOWN_ROWS - 1), column, columns[column - 1])
     ws.row_dimensions[s.HEADER_ROW].height = 45
     for c in range(1, len(columns) + 1):
         ws.cell(s.HEADER_ROW, c).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
