@@ -39,3 +39,20 @@ def test_school_sheet_drop_downs_reach_far_below_the_spare_rows(plan_db, sheet):
     assert rules
     deepest = [max(CellRange(str(r)).max_row for r in rule.sqref.ranges) for rule in rules]
     assert min(deepest) >= s.HEADER_ROW + 500  # 37 schools, or 150, each get the lists
+
+
+def test_review_preview_names_county_items_in_words(wh, tmp_path, accounts):
+    from pipelines.collection.preview import preview
+    from pipelines.ingest import ingest_file
+    from tests.school_books import school_book
+
+    raw, db = wh
+    result = ingest_file(school_book(db, tmp_path / "schools.xlsx"), raw, db)
+    assert result.outcome == "loaded", [str(p) for p in result.problems]
+    county = result.changes[result.changes["indicator_code"].str.startswith("全旗｜")]
+    assert len(county) and "全旗：义务教育优质均衡社会认可度" in set(county["name"])
+    shown = preview(db, result.submission_id, 2025).values
+    shown = shown[shown["indicator_code"].str.startswith("全旗｜")]
+    codes = {code.split("｜")[1] for code in shown["indicator_code"]}
+    assert len(shown) and not codes & set(shown["name"])  # never a bare code such as POP_3_5
+    assert not [name for name in shown["name"] if "POP_3_5" in name or "YZ_" in name]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..describe import describe_target, parts_of
 from ..ingest import CHANGE_COLUMNS, change_of
-from ..schools.ingest import _keyed
+from ..schools.ingest import _keyed, county_item_names
 from ..schools.ingest import current_values as school_values
 from ..warehouse import memory_copy
 from . import review
@@ -94,7 +94,7 @@ def _school_values(con: duckdb.DuckDBPyConnection, row: dict, before: pd.DataFra
 
     register = rows("school_register")
     typed = _keyed(rows("school_counts"), rows("kindergarten_counts"), rows("county_items"),
-                   dict(zip(register["school_id"], register["name"])))
+                   dict(zip(register["school_id"], register["name"])), county_item_names(con))
     frame = typed.merge(before, on="indicator_code", how="left").assign(year=year)
     counts = con.execute("select count(*) from school_books(true) where submission_id = ?", [number]).fetchall()[0][0]
     frame["change"] = [change_of(v, c) if counts else SUPERSEDED for v, c in zip(frame["value"], frame["current_value"])]
