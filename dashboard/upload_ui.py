@@ -10,6 +10,7 @@ import streamlit as st
 from pipelines import audit, config
 from pipelines.accounts import Account
 from pipelines.archive import sha256_of
+from pipelines.collection.history import shown, submission_changes
 from pipelines.collection.review import status_label
 from pipelines.ingest import IngestResult, check_file, ingest_file
 from pipelines.problems import InputError
@@ -17,7 +18,7 @@ from pipelines.warehouse import WarehouseBusy, connect
 
 from . import queries
 from .data import clear_cache, db_path, query, raw_dir
-from .ui import tidy
+from .ui import show_table, tidy
 
 
 def staging() -> Path:
@@ -77,6 +78,11 @@ def changes_table(changes: pd.DataFrame, heading: str, expanded: bool = False) -
         "note": "备注"})
     for column in ("现有值", "新值"):  # a rate derived from its parts is 64.1584…: shown as people write it
         table[column] = pd.to_numeric(table[column], errors="coerce").round(2)
+    flags = table["单位"].eq("是/否")
+    if flags.any():  # 是/否 as the words typed, not 1/0
+        for column in ("现有值", "新值"):
+            table[column] = [shown(v, f) if f else v for v, f in zip(table[column], flags)]
+        table.loc[flags, "单位"] = ""
     counts = table["变化"].value_counts()
     summary = "，".join(f"{label} {int(n)}" for label, n in counts.items())
     with st.expander(f"{heading}（{summary}）", expanded=expanded):
@@ -137,3 +143,10 @@ def history(show_demo: bool) -> pd.DataFrame:
     })
     st.dataframe(tidy(table), hide_index=True, width="stretch", height=300)
     return table.set_index("编号")
+
+
+def history_changes(submission_id: int) -> None:
+    """What one workbook of the history changed, or a sentence when it gave no value."""
+    with connect(db_path(), read_only=True) as con:
+        frame = submission_changes(con, submission_id)
+    show_table(frame, f"填报 #{submission_id} 没有填写数值（只有任务进展，或内容为空）。")

@@ -56,3 +56,40 @@ def test_review_preview_names_county_items_in_words(wh, tmp_path, accounts):
     codes = {code.split("｜")[1] for code in shown["indicator_code"]}
     assert len(shown) and not codes & set(shown["name"])  # never a bare code such as POP_3_5
     assert not [name for name in shown["name"] if "POP_3_5" in name or "YZ_" in name]
+
+
+def test_history_of_a_unit_workbook_shows_yes_no_as_words(wh, tmp_path):
+    import duckdb
+
+    from pipelines.collection.history import submission_changes
+    from tests.books import filled, ingest_approved
+
+    raw, db = wh
+    first = ingest_approved(filled(db, tmp_path / "a.xlsx", values={"CM_BALANCE_ACCEPT": "否", "HS_GER": 93}), raw, db)
+    second = ingest_approved(filled(db, tmp_path / "b.xlsx", values={"CM_BALANCE_ACCEPT": "是", "HS_GER": 93}), raw, db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = submission_changes(con, first.submission_id).set_index("指标")
+        after = submission_changes(con, second.submission_id).set_index("指标")
+    name = "通过国家义务教育优质均衡达标验收"
+    assert before.loc[name, "本次的值"] == "否" and before.loc[name, "变化"] == "新增"
+    assert (after.loc[name, "此前的值"], after.loc[name, "本次的值"], after.loc[name, "变化"]) == ("否", "是", "更正")
+    assert after.loc["高中阶段毛入学率", "变化"] == "不变"
+
+
+def test_history_of_a_school_workbook_shows_its_values(wh, tmp_path):
+    import duckdb
+
+    from pipelines.collection.history import submission_changes
+    from tests.books import ingest_approved
+    from tests.school_books import school_book
+
+    raw, db = wh
+    first = ingest_approved(school_book(db, tmp_path / "s1.xlsx"), raw, db)
+    second = ingest_approved(school_book(db, tmp_path / "s2.xlsx", county={"YZ_S01": "90%", "YZ_G06": "是"}), raw, db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        frame = submission_changes(con, second.submission_id)
+        assert len(submission_changes(con, first.submission_id))
+    assert len(frame) > 20  # the schools' and kindergartens' counts, not an empty table
+    rows = frame.set_index("指标")
+    assert rows.loc["全旗：义务教育优质均衡社会认可度", "变化"] == "更正"
+    assert rows.loc["全旗：不足100名学生的村小学和教学点按100名学生核定公用经费", "本次的值"] == "是"
