@@ -49,18 +49,18 @@ def online_entry(unit: str, year: int, account: Account) -> None:
     st.caption(f"{unit} {year}年度：在下表中填写，与下载的工作簿是同样的行；提交后生成同样的工作簿，经同样的检查后载入、归档。"
                + (f"表中已填入此前报送的{form.prefilled_from}，修改后提交即为更正。" if form.prefilled_from else ""))
     key = f"entry_{unit}_{year}"
-    values = form.values
+    values = _blank_as_empty(form.values)
     if len(values):
         values = st.data_editor(values, column_config=VALUE_COLUMNS, hide_index=True, width="stretch",
                                 key=f"{key}_values", height=min(600, 40 + 35 * len(values)))
     else:
         st.caption(f"{unit}不填报指标数值，只填报牵头任务的进展。")
-    progress = form.progress
+    progress = _blank_as_empty(form.progress)
     if len(progress):
         st.markdown("**牵头任务进展**")
         progress = st.data_editor(progress, column_config=PROGRESS_COLUMNS, hide_index=True, width="stretch",
                                   key=f"{key}_progress")
-    rectify = form.rectify
+    rectify = _blank_as_empty(form.rectify)
     if len(rectify):
         st.markdown(f"**整改说明**（截至{year - 1}年进展滞后、本单位牵头的目标）")
         rectify = st.data_editor(rectify, column_config=RECTIFY_COLUMNS, hide_index=True, width="stretch",
@@ -81,6 +81,15 @@ def online_entry(unit: str, year: int, account: Account) -> None:
     result = upload_ui.check(check_key, path, name, data, account)
     if upload_ui.show_result(result, name):
         upload_ui.load([(check_key, path, name)], account, "确认载入在线填报的内容", f"{key}_load")
+
+
+def _blank_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty text cells as "" (the grid draws a missing value as the word None); what is sent reads "" as blank."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else v)
+    return out
 
 
 def _typed(*frames: pd.DataFrame) -> str:

@@ -3,6 +3,7 @@
 import pytest
 
 from pipelines.values import example, parse_value
+from tests.test_app import app, fixture_wh, navigation_only  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize("raw", ["8645平方米", "8645㎡", "8645m²", "8645 M²", "８６４５平米", "8,645平方米"])
@@ -93,3 +94,16 @@ def test_history_of_a_school_workbook_shows_its_values(wh, tmp_path):
     rows = frame.set_index("指标")
     assert rows.loc["全旗：义务教育优质均衡社会认可度", "变化"] == "更正"
     assert rows.loc["全旗：不足100名学生的村小学和教学点按100名学生核定公用经费", "本次的值"] == "是"
+
+
+def test_online_grid_shows_empty_cells_empty_not_none(app, accounts):  # noqa: F811 (the fixture)
+    from tests.test_app import sign_in
+
+    app.switch_page("pages/upload.py").run()
+    sign_in(app, "edu")
+    assert not app.exception, app.exception
+    grids = [d.value for d in app.dataframe if d.proto.editing_mode]
+    assert len(grids) >= 2  # 指标数据, 任务进展 (and 整改说明)
+    for grid in grids:
+        text = grid[[c for c in grid.columns if c != "任务编号"]]
+        assert not text.isna().any().any(), text.columns[text.isna().any()].tolist()
