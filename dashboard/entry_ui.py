@@ -79,6 +79,12 @@ def online_entry(unit: str, year: int, account: Account) -> None:
     check_key = f"online:{unit}:{year}:{hashlib.sha256(data).hexdigest()}"
     path = upload_ui.staging() / f"online_{typed}.xlsx"
     result = upload_ui.check(check_key, path, name, data, account)
+    if result.outcome == "checked" and result.checked is not None:
+        with connect(db_path(), read_only=True) as con:
+            same = entry.same_as_sent(con, unit, year, result.checked)
+        if same:  # an identical workbook would wait for review beside the one sent
+            st.info(same, icon=":material/recycling:")
+            return
     if upload_ui.show_result(result, name):
         upload_ui.load([(check_key, path, name)], account, "确认载入在线填报的内容", f"{key}_load")
 

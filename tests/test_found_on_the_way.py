@@ -107,3 +107,26 @@ def test_online_grid_shows_empty_cells_empty_not_none(app, accounts):  # noqa: F
     for grid in grids:
         text = grid[[c for c in grid.columns if c != "任务编号"]]
         assert not text.isna().any().any(), text.columns[text.isna().any()].tolist()
+
+
+def test_an_unchanged_online_resubmission_is_not_sent_again(wh, tmp_path):
+    import openpyxl
+
+    from pipelines.collection import entry
+    from pipelines.ingest import check_file, ingest_file
+    from pipelines.warehouse import connect
+    from tests.test_entry import form, online_book
+
+    raw, db = wh
+    first = online_book(db, tmp_path / "a.xlsx", form(db), {"HS_GER": "95.9"}, progress={1: ("推进中", "编制方案")})
+    assert ingest_file(first, raw, db).outcome == "loaded"  # pending
+    again = online_book(db, tmp_path / "b.xlsx", form(db), {})  # the form starts from it: nothing changed
+    wb = openpyxl.load_workbook(again)
+    wb.properties.keywords = "一分钟后"  # made a minute later: other bytes (生成时间), the same content
+    wb.save(again)
+    changed = online_book(db, tmp_path / "c.xlsx", form(db), {"HS_GER": "96.1"})
+    with connect(db, read_only=True) as con:
+        said = [entry.same_as_sent(con, "旗教育局", 2025, check_file(con, path, path.name).checked)
+                for path in (again, changed)]
+    assert said[0] and "填报 #1" in said[0] and "待审核" in said[0]
+    assert said[1] is None

@@ -114,3 +114,35 @@ def workbook(con: duckdb.DuckDBPyConnection, unit: str, year: int, values: pd.Da
 def template_rows(wb: openpyxl.Workbook) -> list[str]:
     """The indicator codes of a template, in order (for tests: the page edits the same rows)."""
     return [r[0] for r in _rows(wb[config.SHEET_VALUES], 1)]
+
+
+# What a workbook's content is, for telling an unchanged resubmission: (table, its columns, the checked frame's).
+CONTENT = (
+    ("observations", "indicator_code, value, coalesce(note, '')", "observations", ["indicator_code", "value", "note"]),
+    ("task_progress", "task_no, status, coalesce(note, '')", "progress", ["task_no", "status", "note"]),
+    ("rectifications", "target_id, reason, measures, planned_text", "rectifications",
+     ["target_id", "reason", "measures", "planned_text"]),
+)
+
+
+def _content(frame: pd.DataFrame, columns: list[str]) -> set[tuple]:
+    return {tuple("" if v is None or v != v else v for v in row) for row in frame[columns].itertuples(index=False)}
+
+
+def same_as_sent(con: duckdb.DuckDBPyConnection, unit: str, year: int, checked) -> str | None:
+    """Why an online entry need not be sent: it repeats exactly the unit's latest workbook of the year that is
+    awaiting review or approved (a new, identical workbook would only wait for review beside it); else None."""
+    last = con.execute(
+        "select submission_id, review_status from submissions where unit = ? and year = ? and not withdrawn "
+        "and review_status <> 'returned' and submission_id not in (select submission_id from school_workbooks) "
+        "order by submission_id desc limit 1", [unit, year]).fetchall()
+    if not last:
+        return None
+    number, status = last[0]
+    for table, columns, attribute, names in CONTENT:
+        sent = set(con.execute(f"select {columns} from {table} where submission_id = ?",  # noqa: S608 (ours)
+                               [number]).fetchall())
+        if sent != _content(getattr(checked, attribute), names):
+            return None
+    return (f"填写的内容与填报 #{number}（{config.REVIEW_LABELS[status]}）完全相同，无需再次提交；"
+            "如需更正，请修改后再检查。")
