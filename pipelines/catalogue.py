@@ -21,6 +21,9 @@ COMPARATORS = (">=", "<=", "=", "increasing", "not_decreasing")
 BASES = ("", "each_year", "overall", "mean", "each_round")
 VALUE_TYPES = ("percent", "count", "rank", "flag", "amount", "area", "structure")
 METHODS = ("reported", "rate", "structure")
+# external_source: the office that holds an input the statistics do not (公安, 残联, 财政 …): typed with its
+# 数据来源 and 来源日期. register_types: a count derived from the school register, the 办学类型 it counts.
+OPTIONAL_INDICATOR_COLUMNS = ("external_source", "register_types")
 
 # A number-bearing mention: Arabic numbers (a ratio such as 3.5:6.5 is one mention), Chinese
 # numerals with a measure word (一次, 一届, 十项), and the words that make a phrase quantitative
@@ -73,6 +76,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def read_catalogue(reference_dir: Path) -> Catalogue:
     """Read and type the catalogue; raises InputError naming file, row and column of each problem."""
     indicators = _read_csv(reference_dir / config.INDICATORS_FILE)
+    for column in OPTIONAL_INDICATOR_COLUMNS:  # added by issue 18: a catalogue written before reads as without them
+        if column not in indicators.columns:
+            indicators[column] = ""
     targets = _read_csv(reference_dir / config.TARGETS_FILE)
     not_targets = _read_csv(reference_dir / config.NOT_TARGETS_FILE)
     problems = check_catalogue(indicators, targets)

@@ -31,10 +31,12 @@ KG_LABELS = {column: header for _, column, header in s.KG_FIELDS}
 
 @dataclass
 class Context:
-    """What the check needs to know: the townships and the county-wide items (code -> (name, unit))."""
+    """What the check needs to know: the townships, the county-wide items (code -> (name, unit)), and the items
+    an older workbook may carry that are now asked in the unit's workbook (code -> why its value is not used)."""
 
     townships: set[str]
     county_items: dict[str, tuple[str, str | None]]
+    moved: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_warehouse(cls, con) -> "Context":
@@ -43,7 +45,12 @@ class Context:
         for code, name, unit in con.execute(
                 "select criterion_id, name, unit from criteria where scope = 'county' and measure = 'reported'").fetchall():
             items[code] = (name, unit)
-        return cls(townships, items)
+        moved = {code: (f"“{name}”已改在{reporter}的年度工作簿“{config.SHEET_VALUES}”中填报（{indicator}，{ind_code}），"
+                        "本表的值不再载入：验收准备取指标数据的值")
+                 for code, name, ind_code, indicator, reporter in con.execute(
+                     "select c.criterion_id, c.name, c.indicator_code, i.name, i.reporter from criteria c "
+                     "join indicators i using (indicator_code) where c.measure = 'indicator'").fetchall()}
+        return cls(townships, items, moved)
 
 
 @dataclass
@@ -395,6 +402,10 @@ def _county(sheet: _Sheet, year, ctx: Context) -> list[dict]:
         if not code:
             if cell_text(raw.value):
                 sheet.error(r, "项目代码", "填写了数值但没有项目代码")
+            continue
+        if code in ctx.moved:  # an older workbook: the same quantity is asked once, in the unit's workbook
+            if cell_text(raw.value):
+                sheet.warning(r, "数值", ctx.moved[code])
             continue
         if code not in ctx.county_items:
             sheet.error(r, "项目代码", f"项目代码“{code}”不存在（请使用平台下载的模板，不要改动代码）")

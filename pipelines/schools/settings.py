@@ -83,7 +83,10 @@ KG_REQUIRED = (KG_ID, KG_NAME, TOWNSHIP, AREA, KG_OWNER)
 
 # 全旗指标: the county-wide items typed as values or 是/否, and the inputs of derived criteria.
 COUNTY_COLUMNS = ("项目代码", "项目", "单位", "数值", NOTE)
-COUNTY_INPUTS = (  # (code, name, unit): not criteria themselves, inputs of derived ones
+# (code, name, unit): inputs of derived criteria that older workbooks carry. Read as before (POP_3_5 is the
+# population of 毛入园率 where the unit's workbook has no KG_AGE_POP), no longer asked in new templates:
+# the 3—5周岁 population is a plan indicator of the unit's workbook since issue 18 (asked once).
+COUNTY_INPUTS = (
     ("POP_3_5", "3—5周岁常住人口数（学前三年适龄人口）", "人"),
 )
 
@@ -144,8 +147,6 @@ LEVEL_COLOURS = {"met": "#009E73", "near": "#F0E442", "below": "#D55E00", "no_da
 
 SOURCE_LINE = "数据来源：旗教育局学校与幼儿园年度填报"
 
-# The plan's own targets beside the national floors (targets.csv): criterion -> the plan's indicator.
-PLAN_TARGETS = {"PH_02": "KG_INCLUSIVE_RATE", "PH_03": "KG_PUBLIC_RATE", "YZ_Q01": "JH_RETENTION"}
 # Short names of the 7 resource indicators, for chart legends and the school matrix.
 SHORT_NAMES = {
     "qualified_per100": "高学历教师",

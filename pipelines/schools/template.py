@@ -109,7 +109,9 @@ GUIDE = (
     "“初中毕业班学生数”“该届初一入学人数”只在初中学段填写，用于计算初中三年巩固率。",
     f"“{s.SHEET_KINDERGARTENS}”：每所幼儿园一行，性质为公办、普惠性民办或非普惠民办；“超过规定班额的班数”按小班25人、"
     "中班30人、大班35人（《幼儿园工作规程》）计。",
-    f"“{s.SHEET_COUNTY}”：填写全旗的数值（百分数填 95 或 95%）或从下拉列表选“是/否”；没有数据的留空。",
+    f"“{s.SHEET_COUNTY}”：填写全旗的数值（百分数填 95 或 95%）或从下拉列表选“是/否”；没有数据的留空。与年度工作簿"
+    "“指标数据”相同的数量（3—5周岁常住人口数、残疾儿童少年入学率、交流轮岗比例、教师与公务员工资之比等）只在"
+    "“指标数据”中填报一次，这里不再填写；验收准备直接取用。",
     "没有数据的单元格留空，不要填 0 或“无”；上传后平台列出全部问题（工作表、行、列、原因），有错误的文件不会载入。",
     f"评估标准{s.CAVEAT}。",
 )
@@ -217,8 +219,6 @@ def _standard(comparator: str, threshold: float, unit: str | None) -> str:
 def _county(ws, year, criteria: pd.DataFrame, known: pd.DataFrame) -> None:
     values = dict(zip(known["item_code"], known["value"])) if len(known) else {}
     rows, flags = [], []
-    for code, name, unit in s.COUNTY_INPUTS:
-        rows.append([code, name, unit, values.get(code), None, "（计算毛入园率用）"])
     for r in criteria.itertuples():
         value = values.get(r.criterion_id)
         if r.unit == "是/否" and value is not None:

@@ -90,7 +90,9 @@ create table indicators (
     denominator varchar,
     parts varchar[],
     definition varchar,
-    is_component boolean not null
+    is_component boolean not null,
+    external_source varchar,  -- the office an input comes from (公安, 残联, 财政 …): typed with 数据来源 and 来源日期
+    register_types varchar[]  -- method 'register': the 办学类型 of the school register it counts
 );
 
 create table targets (

@@ -1,0 +1,137 @@
+"""Issue 18, part 3: one quantity, one place. A criterion that a plan indicator measures takes the county figure
+reported in the unit's yearly workbook where the school and kindergarten rows give none, and says which it used;
+the duplicates are asked once; the 3—5周岁 population is an indicator of the unit's workbook."""
+
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from pipelines.schools import settings as s
+from tests.books import filled, ingest_approved, template
+from tests.school_books import school_book, school_template
+
+COUNTY_FIGURES = {  # 旗教育局's 2025 figures, typed in 指标数据 (no school workbook yet)
+    "KG_ENROLLED": 10000, "KG_PUBLIC_ENROLLED": 6000, "KG_INCLUSIVE_ENROLLED": 9000, "KG_AGE_POP": 11000,
+    "JH_RETENTION": 98.1, "SE_ENROL_RATE": 96, "RT_ROTATED": 120, "RT_ELIGIBLE": 1000, "RT_BACKBONE": 30,
+}
+
+
+def q(db: Path, sql: str, params=()):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def judged(db: Path, criterion: str, as_of: int = 2025) -> tuple:
+    """(value, basis, status) of a criterion as of a year, with demo data."""
+    rows = q(db, "select value, basis, status from readiness where criterion_id = ? and as_of_year = ? and include_demo",
+             [criterion, as_of])
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.fixture
+def reported(wh, tmp_path):
+    raw, db = wh
+    assert ingest_approved(filled(db, tmp_path / "edu.xlsx", values=COUNTY_FIGURES), raw, db).outcome == "loaded"
+    finance = filled(db, tmp_path / "fin.xlsx", unit="旗财政局", values={"FI_TEACHER_PAY": 103000, "FI_CIVIL_PAY": 100000})
+    assert ingest_approved(finance, raw, db).outcome == "loaded"
+    return raw, db
+
+
+def test_without_kindergarten_rows_the_county_figures_judge_and_say_so(reported):
+    _, db = reported
+    value, basis, status = judged(db, "PH_03")
+    assert value == pytest.approx(60.0) and status == "met" and basis == "指标数据：在园幼儿入公办园率（KG_PUBLIC_RATE）"
+    assert judged(db, "PH_02")[:2] == (pytest.approx(90.0), "指标数据：普惠性幼儿园覆盖率（KG_INCLUSIVE_RATE）")
+    value, basis, _ = judged(db, "PH_01")  # 在园幼儿 ÷ the 3—5 population, both in 指标数据
+    assert value == pytest.approx(100 * 10000 / 11000) and "KG_GROSS_ENROL_RATE" in basis
+    judged_now = q(db, "select count(*) from readiness where scheme = '普及普惠' and as_of_year = 2025 and include_demo "
+                       "and value is not null")
+    assert judged_now == [(3,)]  # no longer 13/13 暂无数据
+
+
+def test_yz_q01_takes_the_reported_retention_rate(reported):
+    _, db = reported
+    assert judged(db, "YZ_Q01")[:2] == (pytest.approx(98.1), "指标数据：初中三年义务教育巩固率（JH_RETENTION）")
+
+
+def test_the_four_duplicates_take_the_plan_indicators_value(reported):
+    _, db = reported
+    assert judged(db, "YZ_Q02")[:2] == (pytest.approx(96.0), "指标数据：残疾儿童入学率（SE_ENROL_RATE）")
+    assert judged(db, "YZ_G10")[0] == pytest.approx(12.0)  # 120 of 1000, from its parts
+    assert judged(db, "YZ_G11")[0] == pytest.approx(25.0)  # 30 of 120
+    value, basis, status = judged(db, "YZ_G08")  # judged as ≥100%, not 是/否
+    assert value == pytest.approx(103.0) and "FI_PAY_RATIO" in basis and status == "met"
+    assert q(db, "select comparator, threshold, unit from criteria where criterion_id = 'YZ_G08'") == [(">=", 100.0, "%")]
+
+
+def test_with_kindergarten_and_school_rows_the_rows_come_first(reported, tmp_path):
+    raw, db = reported
+    assert ingest_approved(school_book(db, tmp_path / "schools.xlsx"), raw, db).outcome == "loaded"
+    assert judged(db, "PH_02")[:2] == (pytest.approx(85.714, abs=1e-3), "逐园数据")  # 300 of 350 children
+    assert judged(db, "PH_01")[:2] == (pytest.approx(100 * 350 / 11000), "逐园数据")  # the population of 指标数据
+    assert judged(db, "YZ_Q01")[:2] == (pytest.approx(94.444, abs=1e-3), "逐校数据")
+    assert judged(db, "YZ_Q02")[1] == "指标数据：残疾儿童入学率（SE_ENROL_RATE）"  # the rows do not give it
+    assert judged(db, "YZ_S01")[1] == "全旗指标"
+
+
+def test_the_duplicates_are_asked_once(plan_db):
+    county = school_template(plan_db, 2025)[s.SHEET_COUNTY]
+    codes = {county.cell(r, 1).value for r in range(s.HEADER_ROW + 1, county.max_row + 1)}
+    assert not {"YZ_Q02", "YZ_G10", "YZ_G11", "YZ_G08", "POP_3_5", "YZ_Q01", "PH_01", "PH_02", "PH_03"} & codes
+    asked = {}
+    for unit in ("旗教育局", "旗财政局"):
+        ws = template(plan_db, unit, 2025)["指标数据"]
+        asked |= {ws.cell(r, 1).value: unit for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value}
+    for code in ("SE_ENROL_RATE", "RT_RATE", "RT_BACKBONE_SHARE", "JH_RETENTION", "KG_PUBLIC_RATE", "KG_GROSS_ENROL_RATE",
+                 "KG_AGE_POP", "HS_AGE_POP"):
+        assert asked[code] == "旗教育局", code
+    assert asked["FI_PAY_RATIO"] == "旗财政局"
+
+
+def test_an_older_school_workbook_with_the_moved_items_still_loads(wh, tmp_path):
+    """Archived school workbooks carry POP_3_5 and the four duplicates in 全旗指标: POP_3_5 is read as before
+    (the population where 指标数据 has none), a duplicate is loaded with a warning and not used."""
+    raw, db = wh
+
+    def older(wb: openpyxl.Workbook) -> None:
+        ws = wb[s.SHEET_COUNTY]
+        row = ws.max_row + 1
+        for offset, (code, value) in enumerate((("POP_3_5", 400), ("YZ_Q02", 94.6), ("YZ_G08", "否"))):
+            ws.cell(row + offset, 1, code)
+            ws.cell(row + offset, 4, value)
+
+    result = ingest_approved(school_book(db, tmp_path / "old.xlsx", edit=older), raw, db)
+    assert result.outcome == "loaded", [str(p) for p in result.problems]
+    warned = [p for p in result.warnings if p.sheet == s.SHEET_COUNTY]
+    assert len(warned) == 2 and all("指标数据" in p.reason and "不再载入" in p.reason for p in warned)
+    assert q(db, "select item_code, value from county_items order by item_code") == [
+        ("POP_3_5", 400.0), ("YZ_G06", 1.0), ("YZ_S01", 88.0)]
+    assert judged(db, "PH_01")[:2] == (pytest.approx(87.5), "逐园数据")  # 350 children ÷ 400, as before
+    assert judged(db, "YZ_Q02")[0] is None  # not from the school workbook any more
+    # the unit's population, once reported, is the one used
+    assert ingest_approved(filled(db, tmp_path / "edu.xlsx", values={"KG_AGE_POP": 500}), raw, db).outcome == "loaded"
+    assert judged(db, "PH_01")[0] == pytest.approx(70.0)
+
+
+def test_the_page_and_its_excel_sheet_say_which_figure_was_used(reported, monkeypatch):
+    from dashboard.briefing import gather
+    from dashboard.queries import reading
+    from dashboard.readiness_exports import workbook_sheets
+    from tests.test_readiness_page import open_app, table_with
+
+    _, db = reported
+    at = open_app(db, monkeypatch)  # no school workbook: the criteria the county figures judge are shown
+    assert any("指标数据" in i.value for i in at.info)
+    at.segmented_control(key="readiness_scheme").set_value("普及普惠").run()
+    assert not at.exception, at.exception
+    shown = table_with(at, "数据来源").set_index("标准")
+    assert shown.loc["公办园在园幼儿占比", "数据来源"] == "指标数据：在园幼儿入公办园率（KG_PUBLIC_RATE）"
+    with duckdb.connect(str(db), read_only=True) as con:
+        briefing = gather(con, 2025, True)
+        with reading(con):
+            sheets = workbook_sheets(briefing)
+    frame = next(sheet.frame for sheet in sheets if sheet.title == "验收准备").set_index("标准代码")
+    assert frame.loc["YZ_Q01", "数据来源"] == "指标数据：初中三年义务教育巩固率（JH_RETENTION）"
