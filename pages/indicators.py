@@ -106,6 +106,8 @@ for note in notes["note"]:
     st.warning(f"正文与附件不一致：{note}", icon=":material/balance:")
 
 st.subheader("数据")
+if said := queries.register_note(target.indicator_code, f.show_demo, f.as_of):  # issue 18: counted, not typed
+    st.caption(said)
 if target.kind == "ratio" and shares is not None and not shares.empty:
     # A structure: each part's count, the shares of 10 and the largest distance from the target's shares.
     wide = shares.pivot(index="year", columns="part_name", values="count")
@@ -125,7 +127,8 @@ elif values.empty:
     st.caption("暂无数据")
 else:
     table = values.assign(is_demo=values["is_demo"].map({True: config.DEMO_LABEL, False: ""}),
-                          derivation=values["derivation"].map({"reported": "填报", "derived": "由分子分母计算"}))
+                          derivation=values["derivation"].map({"reported": "填报", "derived": "由分子分母计算",
+                                                                "register": "由学校名录计数"}))
     if target.kind == "milestone":
         table["value"] = table["value"].map(flag)
     table = table[["year", "value", "cumulative_value", "derivation", "note", "file_name", "reported_by", "received_at", "is_demo"]]

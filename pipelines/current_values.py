@@ -22,6 +22,7 @@ class CurrentValues:
         self._reports: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)  # in submission order
         self._counted: set[int] = set()
         self._withdrawn: set[int] = set()
+        self._registered: dict[tuple[str, int], float] = {}  # counts of the school register (register_counts)
 
     def _year(self, year: int) -> None:
         if self._con is None or year in self._loaded:
@@ -39,6 +40,9 @@ class CurrentValues:
             self._reports[(code, year)].append((submission_id, value))
             if counts:
                 self._counted.add(submission_id)
+        for code, value in self._con.execute("select indicator_code, value from register_counts(true) where year = ?",
+                                             [year]).fetchall():
+            self._registered[(code, year)] = value
 
     def add(self, submission_id: int, observations) -> None:
         """A loaded workbook's values: (indicator_code, year, value) rows; they count once it is approved."""
@@ -63,11 +67,17 @@ class CurrentValues:
                 return value
         return None
 
-    def value(self, code: str, year: int) -> float | None:
-        """The reported value, else a rate from its parts."""
+    def known(self, code: str, year: int) -> float | None:
+        """The reported value, else the school register's count (known when read from the warehouse: not in a
+        replay, where the checks of the workbooks received before are not repeated)."""
         value = self.reported(code, year)
+        return self._registered.get((code, year)) if value is None else value
+
+    def value(self, code: str, year: int) -> float | None:
+        """The reported value (or the register's count), else a rate from its parts."""
+        value = self.known(code, year)
         if value is None and code in self._rates:
-            numerator, denominator = (self.reported(part, year) for part in self._rates[code])
+            numerator, denominator = (self.known(part, year) for part in self._rates[code])
             if numerator is not None and denominator is not None and denominator > 0:
                 return 100.0 * numerator / denominator
         return value

@@ -34,13 +34,16 @@ def workbook_rows(con: duckdb.DuckDBPyConnection, unit: str) -> pd.DataFrame:
         ind = indicators.loc[code]
         if ind["reporter"] != unit or ind["method"] == "register":
             return
+        definition = ind["definition"]
+        if ind["method"] == "rate" and indicators.loc[ind["denominator"], "method"] == "register":
+            definition += f"；分母“{indicators.loc[ind['denominator'], 'name']}”由旗教育局学校名录计数，不必填写"
         rows.append(
             {
                 "indicator_code": code,
                 "name": ind["name"],
                 "unit": ind["unit"],
                 "value_type": ind["value_type"],
-                "definition": ind["definition"],
+                "definition": definition,
                 "level": level,
                 "task_no": task_no,
             }

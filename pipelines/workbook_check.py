@@ -153,6 +153,9 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         if ind["method"] == "structure":
             error(r, "指标代码", f"结构指标“{ind['name']}”请分别填写各部分的数量")
             continue
+        if ind["method"] == "register" and cell_text(raw.value):  # an older template asked it (issue 18)
+            warning(r, "数值", f"“{ind['name']}”现由旗教育局学校与幼儿园工作簿的学校名录计数，新模板不再填写；"
+                               "本表填写的值仍载入，该年度以它为准")
         if code in seen:
             error(r, "指标代码", f"指标“{code}”（{ind['name']}）重复填报（与第{seen[code]}行重复）")
             continue
@@ -211,19 +214,21 @@ def _jump_warning(ctx: Context, code, ind, year, value, row, warning) -> None:
 def _check_rates(ctx: Context, year: int | None, rows: list[dict], error, warning) -> None:
     """A rate from its parts must be within the rate's bounds, and agree with the rate reported beside it.
 
-    A part not in this workbook is taken from the current values of the year, so that a correction of
-    one part cannot make a share of more than 100% out of the other part sent earlier.
+    A part not in this workbook is taken from the current values of the year (or the school register's count,
+    for a count of schools), so that a correction of one part cannot make a share of more than 100% out of the
+    other part sent earlier.
     """
     by_code = {r["indicator_code"]: r for r in rows}
     for code, (numerator, denominator) in ctx.rates.items():
         num, den = by_code.get(numerator), by_code.get(denominator)
         if not (num or den) or year is None:
             continue
-        n = num["value"] if num else ctx.values.reported(numerator, year)
-        d = den["value"] if den else ctx.values.reported(denominator, year)
+        n = num["value"] if num else ctx.values.known(numerator, year)
+        d = den["value"] if den else ctx.values.known(denominator, year)
+        said = {c: "本表" if c in by_code else ("学校名录计数" if ctx.indicators[c]["method"] == "register" else "此前填报")
+                for c in (numerator, denominator)}
         if n is not None and d == 0 and n > 0:  # more than none out of none: one of the two is wrong
             names = [ctx.indicators[c]["name"] for c in (numerator, denominator)]
-            said = {numerator: "本表" if num else "此前填报", denominator: "本表" if den else "此前填报"}
             error((den or num)["sheet_row"], "数值",
                   f"{names[1]}（{said[denominator]}）为0，而{names[0]}（{said[numerator]}）为{n:g}：分母为0时分子不能大于0，请核对")
             continue
@@ -237,8 +242,7 @@ def _check_rates(ctx: Context, year: int | None, rows: list[dict], error, warnin
             continue
         if ctx.values.reported(code, year) is not None:
             continue  # a rate reported earlier for the year stands; the parts do not replace it
-        parts = "、".join(f"{ctx.indicators[c]['name']}（{'本表' if c in by_code else '此前填报'} {v:g}）"
-                         for c, v in ((numerator, n), (denominator, d)))
+        parts = "、".join(f"{ctx.indicators[c]['name']}（{said[c]} {v:g}）" for c, v in ((numerator, n), (denominator, d)))
         bound = check_bound(derived, ind, derived_from=f"由{parts}计算得到的")
         if bound:
             (error if bound.severity == "error" else warning)((num or den)["sheet_row"], "数值", bound.reason)

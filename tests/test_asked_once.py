@@ -135,3 +135,95 @@ def test_the_page_and_its_excel_sheet_say_which_figure_was_used(reported, monkey
             sheets = workbook_sheets(briefing)
     frame = next(sheet.frame for sheet in sheets if sheet.title == "验收准备").set_index("标准代码")
     assert frame.loc["YZ_Q01", "数据来源"] == "指标数据：初中三年义务教育巩固率（JH_RETENTION）"
+
+
+# The number of schools: counted from the register, not typed by four units.
+
+COUNTED = ("CU_SCHOOLS", "SC_SCHOOLS", "IT_CM_SCHOOLS", "IT_HS_SCHOOLS", "VE_SCHOOLS", "SA_SCHOOLS")
+
+
+def with_upper_schools(db: Path, path: Path) -> Path:
+    from tests.school_books import REGISTER, school
+
+    register = [*REGISTER, school("SL005", "敖汉旗第一中学", "普通高中"), school("SL006", "敖汉旗职业中学", "中等职业学校"),
+                school("SL007", "敖汉旗特殊教育学校", "特殊教育学校")]
+    return school_book(db, path, register=register)
+
+
+def test_school_counts_are_derived_from_the_register(wh, tmp_path):
+    raw, db = wh
+    result = ingest_approved(with_upper_schools(db, tmp_path / "schools.xlsx"), raw, db)
+    assert result.outcome == "loaded", [str(p) for p in result.problems]
+    got = dict(q(db, "select indicator_code, value from latest_observations where year = 2025 and derivation = 'register'"))
+    # 小学, 初中, 九年一贯制 and 普通高中 (a 教学点 is not a school of the statistics); 3 kindergartens
+    assert got == {"CU_SCHOOLS": 4, "SC_SCHOOLS": 4, "IT_CM_SCHOOLS": 3, "IT_HS_SCHOOLS": 2, "VE_SCHOOLS": 1,
+                   "SA_SCHOOLS": 9}
+    assert q(db, "select count(*) from latest_observations where indicator_code in (select unnest(?)) "
+                 "and year = 2024", [list(COUNTED)]) == [(0,)]  # no register that year: 暂无数据
+    # a rate takes the count as its denominator
+    book = filled(db, tmp_path / "cu.xlsx", unit="旗委宣传部", values={"CU_GREEN_WARM": 3})
+    assert ingest_approved(book, raw, db).outcome == "loaded"
+    assert q(db, "select value, derivation from latest_observations where indicator_code = 'CU_GREEN_WARM_SHARE' "
+                 "and year = 2025") == [(75.0, "derived")]
+
+
+def test_the_unit_templates_no_longer_ask_the_number_of_schools(plan_db):
+    for unit in ("旗教育局", "旗委宣传部"):
+        ws = template(plan_db, unit, 2025)["指标数据"]
+        codes = {ws.cell(r, 1).value for r in range(4, ws.max_row + 1)}
+        assert not set(COUNTED) & codes, unit
+        hint = next(c for c in range(1, ws.max_column + 1) if ws.cell(3, c).value == "口径说明")
+        hints = {ws.cell(r, 1).value: ws.cell(r, hint).value for r in range(4, ws.max_row + 1)}
+        if unit == "旗委宣传部":
+            assert "由旗教育局学校名录计数" in hints["CU_GREEN_WARM_SHARE"]
+
+
+def test_a_share_above_the_registers_count_is_refused(wh, tmp_path):
+    raw, db = wh
+    assert ingest_approved(with_upper_schools(db, tmp_path / "schools.xlsx"), raw, db).outcome == "loaded"
+    result = ingest_approved(filled(db, tmp_path / "cu.xlsx", unit="旗委宣传部", values={"CU_GREEN_WARM": 9}), raw, db)
+    assert result.outcome == "rejected"
+    assert any("学校名录计数 4" in p.reason for p in result.errors), [str(p) for p in result.errors]
+
+
+def test_an_older_workbook_with_a_typed_count_loads_with_a_warning(wh, tmp_path):
+    """An archived workbook of an older template typed SC_SCHOOLS: it loads (never stops a build), warned,
+    and its value stands for its year."""
+    raw, db = wh
+
+    def older(wb):
+        ws = wb["指标数据"]
+        r = ws.max_row + 1
+        ws.cell(r, 1, "SC_SCHOOLS")
+        ws.cell(r, 2, "中小学校数")
+        ws.cell(r, 4, 2025)
+        ws.cell(r, 5, 168)
+
+    book = filled(db, tmp_path / "old.xlsx", values={"SC_WEEK_SCHOOLS": 150}, edit=older)
+    result = ingest_approved(book, raw, db)
+    assert result.outcome == "loaded", [str(p) for p in result.problems]
+    assert any("学校名录计数" in p.reason and "仍载入" in p.reason for p in result.warnings)
+    assert q(db, "select value, derivation from latest_observations where indicator_code = 'SC_SCHOOLS' "
+                 "and year = 2025") == [(168.0, "reported")]
+
+
+def test_a_school_listed_only_for_the_counts_has_no_rows_on_the_school_sheet(wh, tmp_path):
+    from tests.school_books import REGISTER, SCHOOLS, counts, school
+
+    raw, db = wh
+    register = [*REGISTER, school("SL005", "敖汉旗第一中学", "普通高中")]
+    rows = [*SCHOOLS, counts("SL005", "敖汉旗第一中学", "高中", 2400)]
+    result = ingest_approved(school_book(db, tmp_path / "s.xlsx", register=register, schools=rows), raw, db)
+    assert result.outcome == "rejected"
+    [error] = result.errors
+    assert "普通高中" in error.reason and "不在“学校”表填写" in error.reason
+
+
+def test_the_indicator_page_says_the_count_comes_from_the_register(wh, tmp_path, monkeypatch):
+    from tests.test_readiness_page import open_app
+
+    raw, db = wh
+    assert ingest_approved(filled(db, tmp_path / "e.xlsx", values={"SC_WEEK_SCHOOLS": 3}), raw, db).outcome == "loaded"
+    at = open_app(db, monkeypatch, page="pages/indicators.py", query={"target": "T77-1"})
+    said = [c.value for c in at.caption if "学校名录计数" in c.value]
+    assert said and "2025年没有学校名录" in said[0]

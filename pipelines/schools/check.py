@@ -272,6 +272,10 @@ def _schools(sheet: _Sheet, register_sheet: _Sheet, year, register: list[dict]) 
         if name and name != school["name"]:
             sheet.warning(r, s.NAME, f"学校名称“{name}”与学校名录中的“{school['name']}”不同，以名录为准")
         stages = school["stages"]
+        if not stages:  # 普通高中, 中等职业学校, 特殊教育学校: listed for the counts of schools only
+            sheet.error(r, s.ID, f"{school['name']}是{school['school_type']}，只列在“{s.SHEET_REGISTER}”中（用于学校数），"
+                        f"不参加义务教育优质均衡评估，不在“{s.SHEET_SCHOOLS}”表填写")
+            continue
         allowed = [*stages, s.SHARED_STAGE] if len(stages) > 1 else stages
         if stage not in allowed:
             if stage == s.SHARED_STAGE:
@@ -372,8 +376,8 @@ def _kindergartens(sheet: _Sheet, year, ctx: Context, register_ids: dict) -> tup
             continue
         if not _kindergarten_consistent(sheet, r, values):
             continue
-        register.append({**row, "year": year, "kind": "kindergarten", "school_type": "幼儿园", "stages": ["幼儿园"],
-                         "merged_from": None})
+        register.append({**row, "year": year, "kind": "kindergarten", "school_type": s.KINDERGARTEN_TYPE,
+                         "stages": [s.KINDERGARTEN_TYPE], "merged_from": None})
         counts.append({"year": year, "school_id": row["school_id"], **values, "note": row["note"], "sheet_row": r})
     return register, counts
 

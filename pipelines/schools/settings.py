@@ -103,7 +103,14 @@ SCHOOL_TYPES = {  # 办学类型 -> the stages it teaches, in order (高中: onl
     "九年一贯制": ("小学", "初中"),
     "完全中学": ("初中", "高中"),
     "十二年一贯制": ("小学", "初中", "高中"),
+    # Listed for the counts of schools (register_counts: 高中学校数, 职业学校数, 中小学幼儿园总数 …), not judged by
+    # 优质均衡 (教督〔2017〕6号 judges compulsory schools only): no rows on 学校.
+    "普通高中": (),
+    "中等职业学校": (),
+    "特殊教育学校": (),
 }
+NOT_JUDGED_TYPES = tuple(t for t, stages in SCHOOL_TYPES.items() if not stages)
+KINDERGARTEN_TYPE = "幼儿园"  # school_register.school_type of a kindergarten (for the counts of schools)
 JUDGED_STAGES = ("小学", "初中")
 SHARED_STAGE = "全校共用"
 HIGH_STAGE = "高中"

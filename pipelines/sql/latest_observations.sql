@@ -1,10 +1,22 @@
--- indicator × year, the current value: the latest approved report (not withdrawn), else derived from its parts.
+-- indicator × year, the current value: the latest approved report (not withdrawn), else a count of the school
+-- register (method 'register', derivation 'register'), else derived from its parts.
 -- latest_values(include_demo) leaves demo workbooks out when asked; the view includes them.
 create or replace macro latest_values(include_demo) as table
 with
 
-reported as (
+typed as (
     select * from reported_values(include_demo)
+),
+
+registered as (
+    -- an older workbook's typed count (loaded with a warning) stands for its year
+    select c.* from register_counts(include_demo) as c anti join typed using (indicator_code, year)
+),
+
+reported as (
+    select * from typed
+    union all
+    select * from registered
 ),
 
 rates_from_parts as (
@@ -41,7 +53,10 @@ derived as (
 
 final as (
     select indicator_code, year, value, submission_id, note, is_demo, 'reported' as derivation
-    from reported
+    from typed
+    union all
+    select indicator_code, year, value, submission_id, note, is_demo, 'register' as derivation
+    from registered
     union all
     select d.indicator_code, d.year, d.value, d.submission_id, d.note, d.is_demo, 'derived' as derivation
     from derived as d
