@@ -160,7 +160,7 @@ def indicator_values(code: str, show_demo: bool) -> pd.DataFrame:
     return query(
         """
         select l.year, l.value, s2.cumulative_value, l.derivation, l.note, l.is_demo,
-            s.file_name, s.unit as reported_by, s.received_at
+            s.file_name, s.unit as reported_by, s.received_at, l.source, l.source_date
         from latest_values(?) l
         left join series_values(?) s2 using (indicator_code, year)
         left join submissions s on s.submission_id = l.submission_id

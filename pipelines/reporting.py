@@ -44,6 +44,7 @@ def workbook_rows(con: duckdb.DuckDBPyConnection, unit: str) -> pd.DataFrame:
                 "unit": ind["unit"],
                 "value_type": ind["value_type"],
                 "definition": definition,
+                "external_source": ind["external_source"],
                 "level": level,
                 "task_no": task_no,
             }
@@ -63,7 +64,8 @@ def workbook_rows(con: duckdb.DuckDBPyConnection, unit: str) -> pd.DataFrame:
             continue
         for each in [code, *linked.get(code, [])]:
             add_with_parts(each, task_no)
-    return pd.DataFrame(rows, columns=["indicator_code", "name", "unit", "value_type", "definition", "level", "task_no"])
+    return pd.DataFrame(rows, columns=["indicator_code", "name", "unit", "value_type", "definition", "external_source",
+                                       "level", "task_no"])
 
 
 def led_tasks(con: duckdb.DuckDBPyConnection, unit: str) -> pd.DataFrame:

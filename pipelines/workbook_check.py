@@ -13,6 +13,7 @@ from .collection.rectify import check_rectifications
 from .current_values import CurrentValues
 from .problems import HasProblems, Problem
 from .reporting import reporting_units
+from .sources import source_date
 from .text import cell_text
 from .values import parse_value
 from .workbook_read import Book, Cell, find_table, unit_and_year
@@ -57,7 +58,8 @@ class Context:
         )
 
 
-INDICATOR_COLUMNS = ("indicator_code", "name", "unit", "value_type", "bounds", "reporter", "method", "numerator", "denominator")
+INDICATOR_COLUMNS = ("indicator_code", "name", "unit", "value_type", "bounds", "reporter", "method", "numerator", "denominator",
+                     "external_source")
 
 
 @dataclass
@@ -71,7 +73,7 @@ class Checked(HasProblems):
     rectifications: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RECTIFICATION_COLUMNS))
 
 
-OBSERVATION_COLUMNS = ["indicator_code", "year", "value", "note", "sheet_row"]
+OBSERVATION_COLUMNS = ["indicator_code", "year", "value", "note", "source", "source_date", "sheet_row"]
 PROGRESS_COLUMNS = ["task_no", "status", "status_code", "note", "sheet_row"]
 
 
@@ -88,7 +90,7 @@ def check_book(book: Book, ctx: Context) -> Checked:
     elif year not in config.YEARS:
         problems.append(Problem(book.file, f"填报年度 {year} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", config.SHEET_GUIDE, column=config.GUIDE_YEAR_LABEL))
 
-    values, found = find_table(book, config.SHEET_VALUES, config.VALUE_COLUMNS)
+    values, found = find_table(book, config.SHEET_VALUES, config.VALUE_COLUMNS, config.VALUE_SOURCE_COLUMNS)
     problems += found
     progress, found = find_table(book, config.SHEET_PROGRESS, config.PROGRESS_COLUMNS)
     problems += found
@@ -184,7 +186,9 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
             warning(r, "数值", f"数值{value:g}小于1：百分数应填 95.3 或 95.3%，而不是 0.953，请确认")
         if year:
             _jump_warning(ctx, code, ind, year, value, r, warning)
-        rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "sheet_row": r})
+        source, when = _source(table, r, cells, ind, warning)
+        rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "source": source,
+                     "source_date": when, "sheet_row": r})
 
     _check_rates(ctx, year, rows, error, warning)
     for reporter, listed in foreign.items():
@@ -197,6 +201,22 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
             f"第{first}—{last}行的 {len(listed)} 个指标均由{reporter}填报，不属于{unit}：这像是{reporter}的工作簿而“"
             f"{config.GUIDE_UNIT_LABEL}”被改成了{unit}。请从平台下载{unit}本单位的工作簿填写")))
     return rows
+
+
+def _source(table, r: int, cells, ind: dict, warning) -> tuple[str | None, str | None]:
+    """数据来源 and 来源日期 of a value; an external input (公安, 残联, 财政 …) without them is warned about."""
+    source = cell_text(cells["数据来源"].value) or None
+    when, bad = source_date(cells["来源日期"].value)
+    has_columns = all(c in table.columns for c in config.VALUE_SOURCE_COLUMNS)
+    if bad:
+        warning(r, "来源日期", bad)
+    if ind.get("external_source") and not (source and when):
+        missing = "、".join(f"“{c}”" for c, v in zip(config.VALUE_SOURCE_COLUMNS, (source, when)) if not v)
+        warning(r, "来源日期" if has_columns and source else ("数据来源" if has_columns else "数值"),
+                f"外部数据（由{ind['external_source']}提供）：请在{missing}中注明取自哪份数据、截至何时" if has_columns else
+                f"外部数据（由{ind['external_source']}提供）须注明数据来源和来源日期：本工作簿是旧模板，没有这两列，"
+                "请下次使用平台下载的新模板填写")
+    return source, when
 
 
 def _jump_warning(ctx: Context, code, ind, year, value, row, warning) -> None:

@@ -227,3 +227,85 @@ def test_the_indicator_page_says_the_count_comes_from_the_register(wh, tmp_path,
     at = open_app(db, monkeypatch, page="pages/indicators.py", query={"target": "T77-1"})
     said = [c.value for c in at.caption if "学校名录计数" in c.value]
     assert said and "2025年没有学校名录" in said[0]
+
+
+# External inputs: entered with their source and date.
+
+
+def test_the_template_asks_an_external_inputs_source_and_date(plan_db):
+    ws = template(plan_db, "旗教育局", 2025)["指标数据"]
+    header = [ws.cell(3, c).value for c in range(1, ws.max_column + 1)]
+    assert header == ["指标代码", "指标名称", "单位", "年份", "数值", "备注", "数据来源", "来源日期", "口径说明"]
+    hints = {ws.cell(r, 1).value: ws.cell(r, 9).value for r in range(4, ws.max_row + 1)}
+    assert hints["HS_AGE_POP"].startswith("【外部数据：由公安（户籍人口）提供")
+    assert hints["KG_AGE_POP"].startswith("【外部数据：由公安/统计/卫健（常住人口）提供")
+    assert hints["SE_AGE_POP"].startswith("【外部数据：由残联提供")
+    assert "外部数据" not in hints["HS_ENROLLED"]
+
+
+def test_an_external_inputs_source_and_date_are_stored_and_warned_when_missing(wh, tmp_path):
+    raw, db = wh
+    book = filled(db, tmp_path / "e.xlsx", values={"HS_ENROLLED": 17850, "HS_AGE_POP": 19600, "SE_AGE_POP": 480,
+                                                   "SE_ENROLLED": 470},
+                  sources={"HS_AGE_POP": ("旗公安局户籍人口统计", "2025年12月31日")})
+    result = ingest_approved(book, raw, db)
+    assert result.outcome == "loaded", [str(p) for p in result.problems]
+    warned = [p for p in result.warnings if "外部数据" in p.reason]
+    assert len(warned) == 1 and warned[0].subject == "适龄残疾儿童少年数" and "残联" in warned[0].reason
+    assert warned[0].column == "数据来源"
+    assert q(db, "select indicator_code, source, source_date from observations where source is not null") == [
+        ("HS_AGE_POP", "旗公安局户籍人口统计", "2025-12-31")]
+    assert q(db, "select source from latest_observations where indicator_code = 'HS_GER' and year = 2025") == [
+        ("15—17周岁户籍人口数：旗公安局户籍人口统计（2025-12-31）",)]  # shown beside the rate it makes
+    assert q(db, "select count(*) from ingest_warnings where reason like '%外部数据%'") == [(1,)]
+
+
+def test_an_older_workbook_without_the_source_columns_still_loads(wh, tmp_path):
+    raw, db = wh
+
+    def six_columns(wb):  # the template of before issue 18: 口径说明 right after 备注
+        wb["指标数据"].delete_cols(7, 2)
+
+    result = ingest_approved(filled(db, tmp_path / "old.xlsx", values={"HS_AGE_POP": 19600}, edit=six_columns), raw, db)
+    assert result.outcome == "loaded", [str(p) for p in result.problems]
+    [warned] = [p for p in result.warnings if "外部数据" in p.reason]
+    assert "旧模板" in warned.reason and warned.column == "数值"
+    assert q(db, "select value, source from observations") == [(19600.0, None)]
+
+
+def test_a_source_date_people_write_is_read(wh, tmp_path):
+    from datetime import datetime
+
+    from pipelines.sources import source_date
+
+    assert source_date("2025年12月") == ("2025-12", None)
+    assert source_date("2025/6/30") == ("2025-06-30", None)
+    assert source_date(datetime(2025, 12, 31)) == ("2025-12-31", None)
+    assert source_date(2025) == ("2025", None) and source_date("2025年底") == ("2025-12", None)
+    assert source_date("去年") == ("去年", source_date("去年")[1]) and "无法识别" in source_date("去年")[1]
+
+
+def test_the_indicator_page_shows_the_source_beside_the_value(wh, tmp_path, monkeypatch):
+    from tests.test_readiness_page import open_app
+
+    raw, db = wh
+    book = filled(db, tmp_path / "e.xlsx", values={"HS_ENROLLED": 17850, "HS_AGE_POP": 19600},
+                  sources={"HS_AGE_POP": ("旗公安局户籍人口统计", "2025-12-31")})
+    assert ingest_approved(book, raw, db).outcome == "loaded"
+    at = open_app(db, monkeypatch, page="pages/indicators.py", query={"target": "T03-5"})
+    table = next(df.value for df in at.dataframe if "数据来源" in df.value.columns)
+    assert table["数据来源"].iloc[-1] == "15—17周岁户籍人口数：旗公安局户籍人口统计（2025-12-31）"
+    assert any("公安（户籍人口）提供" in m.value for m in at.markdown)
+
+
+def test_an_online_entry_carries_the_source_and_date(wh, tmp_path):
+    from tests.test_entry import form, online_book
+
+    raw, db = wh
+    f = form(db)
+    f.values.loc[f.values["指标代码"] == "HS_AGE_POP", ["数据来源", "来源日期"]] = ["旗统计局", "2025-12"]
+    book = online_book(db, tmp_path / "o.xlsx", f, {"HS_AGE_POP": "19600"})
+    assert ingest_approved(book, raw, db).outcome == "loaded"
+    assert q(db, "select source, source_date from observations") == [("旗统计局", "2025-12")]
+    again = form(db).values.set_index("指标代码").loc["HS_AGE_POP"]
+    assert (again["数据来源"], again["来源日期"]) == ("旗统计局", "2025-12")  # prefilled for a correction

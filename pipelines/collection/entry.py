@@ -15,7 +15,7 @@ import pandas as pd
 from .. import config
 from ..template import VALUE_HEADER_ROW, fill, make_template, template_file_name
 
-VALUE_FIELDS = ["指标代码", "指标名称", "单位", "数值", "备注"]
+VALUE_FIELDS = ["指标代码", "指标名称", "单位", "数值", "备注", *config.VALUE_SOURCE_COLUMNS]
 PROGRESS_FIELDS = ["任务编号", "任务内容", "完成时限", "进展状态", "进展说明"]
 RECTIFY_FIELDS = ["目标编号", "目标", "状态", *config.RECTIFICATION_ANSWERS]
 
@@ -43,7 +43,7 @@ def form(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> Form:
     """The template's rows for a unit and year, filled with the latest workbook sent for it (withdrawn ones
     aside, a returned one included: it is what the unit corrects)."""
     wb = make_template(con, unit, year)
-    values = pd.DataFrame([[code, name, u, None, None] for code, name, u, *_ in _rows(wb[config.SHEET_VALUES], 3)],
+    values = pd.DataFrame([[code, name, u, None, None, None, None] for code, name, u, *_ in _rows(wb[config.SHEET_VALUES], 3)],
                           columns=VALUE_FIELDS)
     progress = pd.DataFrame([[n, text, None, None, due] for n, text, _, _, due in _rows(wb[config.SHEET_PROGRESS], 5)],
                             columns=["任务编号", "任务内容", "进展状态", "进展说明", "完成时限"])[PROGRESS_FIELDS]
@@ -67,10 +67,12 @@ def form(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> Form:
 
 def _prefill(con, number: int, values: pd.DataFrame, progress: pd.DataFrame, rectify: pd.DataFrame) -> None:
     kinds = dict(con.execute("select indicator_code, value_type from indicators").fetchall())
-    sent = {code: (value, note) for code, value, note in con.execute(
-        "select indicator_code, value, note from observations where submission_id = ?", [number]).fetchall()}
+    sent = {code: rest for code, *rest in con.execute(
+        "select indicator_code, value, note, source, source_date from observations where submission_id = ?",
+        [number]).fetchall()}
     values["数值"] = [typed(sent[c][0], kinds.get(c)) if c in sent else None for c in values["指标代码"]]
-    values["备注"] = [sent[c][1] if c in sent else None for c in values["指标代码"]]
+    for i, column in enumerate(("备注", *config.VALUE_SOURCE_COLUMNS), start=1):
+        values[column] = [sent[c][i] if c in sent else None for c in values["指标代码"]]
     reports = {n: (s, note) for n, s, note in con.execute(
         "select task_no, status, note from task_progress where submission_id = ?", [number]).fetchall()}
     progress["进展状态"] = [reports.get(n, (None, None))[0] for n in progress["任务编号"]]
@@ -100,6 +102,9 @@ def workbook(con: duckdb.DuckDBPyConnection, unit: str, year: int, values: pd.Da
     """The workbook the typed rows make: the template, filled as a person fills it in Excel."""
     typed_values = {c: _text(v) for c, v in zip(values["指标代码"], values["数值"]) if _text(v)}
     notes = {c: _text(n) for c, n in zip(values["指标代码"], values["备注"]) if _text(n)}
+    source, when = config.VALUE_SOURCE_COLUMNS
+    sources = {c: (_text(a), _text(b)) for c, a, b in zip(values["指标代码"], values[source], values[when])
+               if _text(a) or _text(b)}
     reports = {int(n): (_text(s), _text(note)) for n, s, note in zip(progress["任务编号"], progress["进展状态"], progress["进展说明"])
                if _text(s) or _text(note)}
     answers = {}
@@ -108,7 +113,7 @@ def workbook(con: duckdb.DuckDBPyConnection, unit: str, year: int, values: pd.Da
             given = [_text(v) for v in row[3:6]]
             if any(given):
                 answers[row[0]] = tuple(given)
-    return fill(make_template(con, unit, year), typed_values, notes, reports, answers, as_text=True)
+    return fill(make_template(con, unit, year), typed_values, notes, reports, answers, as_text=True, sources=sources)
 
 
 def template_rows(wb: openpyxl.Workbook) -> list[str]:
@@ -118,7 +123,8 @@ def template_rows(wb: openpyxl.Workbook) -> list[str]:
 
 # What a workbook's content is, for telling an unchanged resubmission: (table, its columns, the checked frame's).
 CONTENT = (
-    ("observations", "indicator_code, value, coalesce(note, '')", "observations", ["indicator_code", "value", "note"]),
+    ("observations", "indicator_code, value, coalesce(note, ''), coalesce(source, ''), coalesce(source_date, '')",
+     "observations", ["indicator_code", "value", "note", "source", "source_date"]),
     ("task_progress", "task_no, status, coalesce(note, '')", "progress", ["task_no", "status", "note"]),
     ("rectifications", "target_id, reason, measures, planned_text", "rectifications",
      ["target_id", "reason", "measures", "planned_text"]),

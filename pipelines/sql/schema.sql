@@ -198,7 +198,9 @@ create table observations (
     year integer not null,
     value double not null,
     note varchar,
-    sheet_row integer
+    sheet_row integer,
+    source varchar,  -- 数据来源 of an input the statistics do not hold (公安, 残联, 财政 …), as typed
+    source_date varchar  -- 来源日期: 2025-12-31, 2025-12 or 2025 (as typed where it could not be read)
 );
 
 create table task_progress (
