@@ -13,7 +13,7 @@ from pipelines.archive import sha256_of
 from pipelines.collection.history import shown, submission_changes
 from pipelines.collection.review import status_label
 from pipelines.ingest import IngestResult, check_file, ingest_file
-from pipelines.problems import InputError
+from pipelines.problems import InputError, count_text
 from pipelines.warehouse import WarehouseBusy, connect
 
 from . import queries
@@ -54,14 +54,15 @@ def show_result(result: IngestResult, name: str) -> bool:
             return False
         errors, warnings = result.errors, result.warnings
         if errors:
-            st.error(f"**{name}**：{len(errors)} 个错误" + (f"，{len(warnings)} 条警告" if warnings else "")
-                     + "。请修改后重新上传，本文件不会载入。", icon=":material/block:")
+            st.error(f"**{name}**：{count_text(result.problems)}。请修改后重新上传，本文件不会载入。", icon=":material/block:")
         else:
             st.success(f"**{name}**：{result.unit} {result.year}年度，数值 {result.n_values} 个，任务进展 "
-                       f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告（可载入，警告会保留）" if warnings else "")
+                       f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告或说明（可载入，会保留）" if warnings else "")
                        + "。载入后经审核通过才计入。", icon=":material/task_alt:")
-        # Errors (the file is refused until they are fixed) apart from warnings (loaded, worth a look).
-        for found, heading, box in ((errors, "须修改的错误", st.error), (warnings, "请核实的警告（不影响载入）", st.warning)):
+        # Errors (the file is refused until they are fixed), then what they kept from being checked, apart from
+        # warnings (loaded, worth a look), the words read as the platform's, and what was left blank.
+        for group, heading, box in GROUPS:
+            found = [p for p in result.problems if (p.severity, p.kind) == group]
             if found:
                 box(f"**{heading}：{len(found)} 条**", icon=":material/error:" if box is st.error else ":material/info:")
                 table = pd.DataFrame([p.as_dict() for p in found]).drop(columns=["文件", "级别"])
@@ -69,6 +70,15 @@ def show_result(result: IngestResult, name: str) -> bool:
         if result.changes is not None and len(result.changes):
             changes_table(result.changes, "将要载入的数值")
     return not result.errors
+
+
+GROUPS = (  # (severity, kind) of a problem, the heading of its table, its box
+    (("error", None), "须修改的错误", st.error),
+    (("error", "knock_on"), "因上述错误未能核对的内容（连带错误：改正上面的错误后再检查）", st.error),
+    (("warning", None), "请核实的警告（不影响载入）", st.warning),
+    (("warning", "note"), "按平台用语读取的写法（统计系统的写法，不影响载入）", st.info),
+    (("warning", "completeness"), "完整性：未填的项目，相关标准因此无法评估（不影响载入，载入后保留）", st.warning),
+)
 
 
 def changes_table(changes: pd.DataFrame, heading: str, expanded: bool = False) -> None:

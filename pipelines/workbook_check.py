@@ -91,12 +91,17 @@ def check_book(book: Book, ctx: Context) -> Checked:
         problems.append(Problem(book.file, f"填报年度 {year} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", config.SHEET_GUIDE, column=config.GUIDE_YEAR_LABEL))
 
     values, found = find_table(book, config.SHEET_VALUES, config.VALUE_COLUMNS, config.VALUE_SOURCE_COLUMNS)
-    problems += found
+    problems += found + unread(book, config.SHEET_VALUES, values)
     progress, found = find_table(book, config.SHEET_PROGRESS, config.PROGRESS_COLUMNS)
-    problems += found
+    problems += found + unread(book, config.SHEET_PROGRESS, progress)
 
-    observations = _check_values(book.file, values, unit, year, ctx, problems) if values else []
-    reports = _check_progress(book.file, progress, unit, ctx, problems) if progress else []
+    # A unit that sends no workbook hides whose rows they are: the rows are checked, that is said once.
+    own = unit if unit in ctx.units else None
+    if unit and own is None and (values and values.rows or progress and progress.rows):
+        problems.append(Problem(book.file, f"因填报单位“{unit}”有误，未能核对各行的指标和任务是否由本单位填报",
+                                config.SHEET_GUIDE, column=config.GUIDE_UNIT_LABEL, kind="knock_on"))
+    observations = _check_values(book.file, values, own, year, ctx, problems) if values else []
+    reports = _check_progress(book.file, progress, own, ctx, problems) if progress else []
     # issue 13: the 整改说明 sheet, in a workbook whose unit led lagging targets
     answers = check_rectifications(book, unit, year, ctx.led_targets.get(unit, {}), problems)
     if values and progress and not observations and not reports and not answers \
@@ -109,6 +114,13 @@ def check_book(book: Book, ctx: Context) -> Checked:
         problems,
         pd.DataFrame(answers, columns=RECTIFICATION_COLUMNS),
     )
+
+
+def unread(book: Book, sheet: str, table) -> list[Problem]:
+    """A sheet whose header could not be found hides its rows: said once, as a knock-on of the header's error."""
+    if table is not None or sheet not in book.sheets:
+        return []
+    return [Problem(book.file, f"因表头有误，“{sheet}”的内容未能核对：改正表头后再检查", sheet, kind="knock_on")]
 
 
 def _bare_name(name: str) -> str:
@@ -124,6 +136,7 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
     rows = []
 
     subjects: dict[int, str] = {}  # sheet row -> the indicator it is about, said in each of its messages
+    other_year: list[tuple[int, str]] = []  # rows whose 年份 is not the workbook's: (row, year typed)
     foreign: dict[str, list[tuple[int, str, str]]] = {}  # another unit's indicators: reporter -> (row, code, name)
 
     def about(row, column):  # the code's own column already names what is wrong with it
@@ -168,7 +181,7 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
                                    "以指标代码为准载入，请核对这一行是否填错")
         row_year = cell_text(cells["年份"].value)
         if year and row_year and row_year != str(year):
-            error(r, "年份", f"年份“{row_year}”与工作簿的填报年度 {year} 不一致")
+            other_year.append((r, row_year))
             continue
         parsed = parse_value(raw.value, ind["value_type"], raw.percent, ind["unit"])
         if parsed.error:
@@ -190,6 +203,7 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "source": source,
                      "source_date": when, "sheet_row": r})
 
+    _other_year(file, table, year, other_year, error, problems)
     _check_rates(ctx, year, rows, error, warning)
     for reporter, listed in foreign.items():
         if len(listed) <= MAX_ROWS_NAMED_ONE_BY_ONE:
@@ -217,6 +231,22 @@ def _source(table, r: int, cells, ind: dict, warning) -> tuple[str | None, str |
                 f"外部数据（由{ind['external_source']}提供）须注明数据来源和来源日期：本工作簿是旧模板，没有这两列，"
                 "请下次使用平台下载的新模板填写")
     return source, when
+
+
+def _other_year(file, table, year, other: list[tuple[int, str]], error, problems: list[Problem]) -> None:
+    """Rows of another year: each said (a few), or once with the rows it kept from being checked (many: the
+    workbook's year is more likely wrong than every row)."""
+    if len(other) <= MAX_ROWS_NAMED_ONE_BY_ONE:
+        for r, typed in other:
+            error(r, "年份", f"年份“{typed}”与工作簿的填报年度 {year} 不一致")
+        return
+    rows = [r for r, _ in other]
+    typed = "、".join(sorted({y for _, y in other}))
+    problems.append(table.problem(file, rows[0], "年份", f"{len(rows)} 行的年份（{typed}）与填报说明的填报年度 {year} 不一致："
+                                                         "请核对“填报说明”的填报年度，或各行的年份"))
+    shown = "、".join(str(r) for r in rows[:12]) + ("等" if len(rows) > 12 else "")
+    problems.append(table.problem(file, rows[0], "数值", f"因年份与填报年度不一致，以下{len(rows)}行的数值未能核对：第{shown}行",
+                                  kind="knock_on"))
 
 
 def _jump_warning(ctx: Context, code, ind, year, value, row, warning) -> None:

@@ -217,11 +217,11 @@ class Table:
         return get_column_letter(self.columns[name] + 1)
 
     def problem(self, file: str, row: int, column: str, reason: str, severity: str = "error",
-                subject: str | None = None) -> Problem:
+                subject: str | None = None, kind: str | None = None) -> Problem:
         """A problem at a row and column of this table (the column named by its letter and header word), and
         what the row is about (an indicator's name, a task), so that the sender need not look the row up."""
         return Problem(file, reason, self.sheet, row, column, severity=severity, letter=self.letter(column),
-                       subject=subject)
+                       subject=subject, kind=kind)
 
 
 def find_table(book: Book, sheet: str, wanted: tuple[str, ...],

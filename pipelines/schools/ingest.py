@@ -7,6 +7,7 @@ the log, the audit trail, the transaction and the refusal rules are the common o
 import duckdb
 import pandas as pd
 
+from ..problems import count_text
 from ..warehouse import insert_frame
 from ..workbook_read import Book
 from . import settings as s
@@ -25,8 +26,7 @@ def check_school_file(con: duckdb.DuckDBPyConnection, book: Book, file: str):
                           checked=checked)
     if checked.errors:
         result.outcome = "rejected"
-        result.message = (f"“{file}”未载入：{len(checked.errors)} 个错误"
-                          + (f"，{len(checked.warnings)} 条警告" if checked.warnings else ""))
+        result.message = f"“{file}”未载入：{count_text(checked.problems)}"
         return result
     result.changes = changes_against_current(con, checked)
     return result

@@ -217,7 +217,8 @@ create table ingest_warnings (
     sheet varchar,
     row integer,
     "column" varchar,
-    reason varchar not null
+    reason varchar not null,
+    kind varchar  -- null: a warning; 'note': a word read as the platform's; 'completeness': left blank, cannot be judged
 );
 
 create table target_assessments (
