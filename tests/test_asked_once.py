@@ -309,3 +309,14 @@ def test_an_online_entry_carries_the_source_and_date(wh, tmp_path):
     assert q(db, "select source, source_date from observations") == [("旗统计局", "2025-12")]
     again = form(db).values.set_index("指标代码").loc["HS_AGE_POP"]
     assert (again["数据来源"], again["来源日期"]) == ("旗统计局", "2025-12")  # prefilled for a correction
+
+
+def test_the_review_preview_of_a_unit_workbook_shows_the_criteria_it_moves(wh, tmp_path):
+    from pipelines.collection.preview import preview
+    from pipelines.ingest import ingest_file
+
+    raw, db = wh
+    result = ingest_file(filled(db, tmp_path / "e.xlsx", values={"JH_RETENTION": 98.1}), raw, db)
+    moved = preview(db, result.submission_id, 2025).statuses.set_index("key")
+    assert moved.loc["YZ_Q01", "before"] == "暂无数据" and moved.loc["YZ_Q01", "after"] != "暂无数据"
+    assert moved.loc["T06-8", "after"] != moved.loc["T06-8", "before"]  # and its own target

@@ -1,5 +1,5 @@
-"""What approving a workbook would change: its values beside those that count now, and the targets (or, for the
-school workbook, the acceptance criteria) whose status would change.
+"""What approving a workbook would change: its values beside those that count now, and the targets and the
+acceptance criteria whose status would change (either workbook may move both since issue 18).
 
 The warehouse is copied into memory and the approval is made there by the same code as a real one
 (review.apply and the same refresh), then thrown away: the preview is exactly what approving does.
@@ -19,6 +19,9 @@ from ..warehouse import memory_copy
 from . import review
 
 SUPERSEDED = "不计入（有较晚收到并已通过的工作簿）"
+# Either workbook may move both: a unit's indicator is what an acceptance criterion takes (asked once), a school
+# workbook's register counts the schools of a target's rate (issue 18).
+STATUS_KIND = "量化目标或验收标准"
 STATUS_COLUMNS = ["key", "name", "lead_unit", "before", "after"]
 
 
@@ -33,8 +36,7 @@ class Preview:
     def summary(self) -> str:
         counts = self.values["change"].value_counts()
         parts = "，".join(f"{label}{int(counts[label])}" for label in ("新增", "更正", "不变", SUPERSEDED) if counts.get(label))
-        kind = "验收指标" if self.submission["is_school"] else "量化目标"
-        return (f"数值：{parts or '无'}；按{self.as_of}年评估，状态将改变的{kind} {len(self.statuses)} 个")
+        return f"数值：{parts or '无'}；按{self.as_of}年评估，状态将改变的{STATUS_KIND} {len(self.statuses)} 个"
 
 
 def preview(db_path: Path, submission_id: int, as_of: int | None = None, include_demo: bool = True) -> Preview:
@@ -50,14 +52,14 @@ def preview(db_path: Path, submission_id: int, as_of: int | None = None, include
         school = bool(row["is_school"])
         before_values = school_values(con, year) if school else con.execute(  # reported, or derived from its parts
             "select indicator_code, year, value as current_value from latest_values(?)", [include_demo]).df()
-        before = _statuses(con, school, as_of, include_demo)
+        before = _statuses(con, as_of, include_demo)
         if row["review_status"] != "approved":
             con.execute("begin")
             review.apply(con, submission_id, "approved", None, pd.Timestamp.now().to_pydatetime(), None)
             review._refresh(con, row)
             con.execute("commit")
         values = _school_values(con, row, before_values) if school else _unit_values(con, submission_id, before_values)
-        after = _statuses(con, school, as_of, include_demo)
+        after = _statuses(con, as_of, include_demo)
     changed = before.merge(after, on=["key", "name", "lead_unit"], suffixes=("_before", "_after"))
     changed = changed[changed["status_before"] != changed["status_after"]]
     statuses = changed.rename(columns={"label_before": "before", "label_after": "after"})[STATUS_COLUMNS]
@@ -101,12 +103,11 @@ def _school_values(con: duckdb.DuckDBPyConnection, row: dict, before: pd.DataFra
     return frame[CHANGE_COLUMNS]
 
 
-def _statuses(con: duckdb.DuckDBPyConnection, school: bool, as_of: int, include_demo: bool) -> pd.DataFrame:
-    """key, name, lead_unit, status, label of every target (criterion) as of the year."""
-    if school:
-        return con.execute(
-            "select criterion_id as key, scheme || '：' || name as name, '旗教育局' as lead_unit, status, status_label as label "
-            "from readiness where as_of_year = ? and include_demo = ?", [as_of, include_demo]).df()
+def _statuses(con: duckdb.DuckDBPyConnection, as_of: int, include_demo: bool) -> pd.DataFrame:
+    """key, name, lead_unit, status, label of every target and acceptance criterion as of the year."""
+    criteria = con.execute(
+        "select criterion_id as key, '验收标准（' || scheme || '）：' || name as name, '旗教育局' as lead_unit, status, "
+        "status_label as label from readiness where as_of_year = ? and include_demo = ?", [as_of, include_demo]).df()
     frame = con.execute(
         """
         select t.target_id as key, i.name as indicator_name, t.kind, t.comparator, t.target_value, t.unit, t.ratio_parts,
@@ -117,4 +118,4 @@ def _statuses(con: duckdb.DuckDBPyConnection, school: bool, as_of: int, include_
     frame["name"] = [f"{r.key} {r.indicator_name.replace('（当年新增）', '')}（"
                      f"{describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)}）"
                      for r in frame.itertuples()]
-    return frame[["key", "name", "lead_unit", "status", "label"]]
+    return pd.concat([frame[["key", "name", "lead_unit", "status", "label"]], criteria], ignore_index=True)
