@@ -38,7 +38,8 @@ if year is None:
     if table["value"].isna().all():
         no_data(missing)
     # issue 18: the county figures already reported (指标数据) judge what they can; the per-school parts wait
-    st.info(missing + "下列标准中有数值的，取自各单位年度工作簿的指标数据（见“数据来源”列）；逐校、逐园的部分待学校数据载入后显示。",
+    st.info(missing.rstrip("。") + "。下列标准中有数值的，取自各单位年度工作簿的指标数据（见“数据来源”列）；"
+            "逐校、逐园的部分待学校数据载入后显示。",
             icon=":material/info:")
 
 # At a glance: each acceptance, the years left, its criteria by readiness.
@@ -169,7 +170,8 @@ st.dataframe(
                        "最新": part["shown"], "数据年度": part["latest_year"].map(lambda v: "" if pd.isna(v) else f"{int(v)}年"),
                        "数据来源": part["basis"], "状态": part["status_label"],
                        "说明": part["detail"]})),
-    hide_index=True, width="stretch", height=420, column_config={"标准": st.column_config.TextColumn(width="large")},
+    hide_index=True, width="stretch", height=420, column_config={"标准": st.column_config.TextColumn(width="large"),
+                                                                 "数据来源": st.column_config.TextColumn(width="medium")},
 )
 fig = figure("readiness", f, scheme)
 if fig is not None:
