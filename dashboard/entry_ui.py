@@ -19,6 +19,8 @@ VALUE_COLUMNS = {
     "单位": st.column_config.TextColumn("单位", disabled=True, width="small"),
     "数值": st.column_config.TextColumn("数值", help="如 95.3 或 95.3%、12所、是/否；没有的留空"),
     "备注": st.column_config.TextColumn("备注"),
+    "数据来源": st.column_config.TextColumn("数据来源", help="外部数据（公安、残联、财政等提供）注明取自哪份数据、哪个部门"),
+    "来源日期": st.column_config.TextColumn("来源日期", help="如 2025-12-31 或 2025年12月"),
 }
 PROGRESS_COLUMNS = {
     "任务编号": st.column_config.NumberColumn("编号", disabled=True, format="%d", width="small"),
@@ -49,18 +51,18 @@ def online_entry(unit: str, year: int, account: Account) -> None:
     st.caption(f"{unit} {year}年度：在下表中填写，与下载的工作簿是同样的行；提交后生成同样的工作簿，经同样的检查后载入、归档。"
                + (f"表中已填入此前报送的{form.prefilled_from}，修改后提交即为更正。" if form.prefilled_from else ""))
     key = f"entry_{unit}_{year}"
-    values = form.values
+    values = _blank_as_empty(form.values)
     if len(values):
         values = st.data_editor(values, column_config=VALUE_COLUMNS, hide_index=True, width="stretch",
                                 key=f"{key}_values", height=min(600, 40 + 35 * len(values)))
     else:
         st.caption(f"{unit}不填报指标数值，只填报牵头任务的进展。")
-    progress = form.progress
+    progress = _blank_as_empty(form.progress)
     if len(progress):
         st.markdown("**牵头任务进展**")
         progress = st.data_editor(progress, column_config=PROGRESS_COLUMNS, hide_index=True, width="stretch",
                                   key=f"{key}_progress")
-    rectify = form.rectify
+    rectify = _blank_as_empty(form.rectify)
     if len(rectify):
         st.markdown(f"**整改说明**（截至{year - 1}年进展滞后、本单位牵头的目标）")
         rectify = st.data_editor(rectify, column_config=RECTIFY_COLUMNS, hide_index=True, width="stretch",
@@ -79,8 +81,23 @@ def online_entry(unit: str, year: int, account: Account) -> None:
     check_key = f"online:{unit}:{year}:{hashlib.sha256(data).hexdigest()}"
     path = upload_ui.staging() / f"online_{typed}.xlsx"
     result = upload_ui.check(check_key, path, name, data, account)
+    if result.outcome == "checked" and result.checked is not None:
+        with connect(db_path(), read_only=True) as con:
+            same = entry.same_as_sent(con, unit, year, result.checked)
+        if same:  # an identical workbook would wait for review beside the one sent
+            st.info(same, icon=":material/recycling:")
+            return
     if upload_ui.show_result(result, name):
         upload_ui.load([(check_key, path, name)], account, "确认载入在线填报的内容", f"{key}_load")
+
+
+def _blank_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty text cells as "" (the grid draws a missing value as the word None); what is sent reads "" as blank."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else v)
+    return out
 
 
 def _typed(*frames: pd.DataFrame) -> str:

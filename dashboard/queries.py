@@ -160,7 +160,7 @@ def indicator_values(code: str, show_demo: bool) -> pd.DataFrame:
     return query(
         """
         select l.year, l.value, s2.cumulative_value, l.derivation, l.note, l.is_demo,
-            s.file_name, s.unit as reported_by, s.received_at
+            s.file_name, s.unit as reported_by, s.received_at, l.source, l.source_date
         from latest_values(?) l
         left join series_values(?) s2 using (indicator_code, year)
         left join submissions s on s.submission_id = l.submission_id
@@ -250,3 +250,26 @@ def headline_series(f: Filters, target_ids: tuple[str, ...]) -> pd.DataFrame:
         """,
         [f.show_demo, list(target_ids), f.as_of],
     )
+
+
+def register_note(code: str, show_demo: bool, as_of: int) -> str | None:
+    """For an indicator counted from the school register (or a rate of such a count): which years up to the
+    as-of year have no register, and so no value (暂无数据); None when it is not counted from the register."""
+    counted = query(
+        """
+        select c.indicator_code, c.name from indicators i
+        join indicators c on c.indicator_code in (i.indicator_code, i.numerator, i.denominator)
+        where i.indicator_code = ? and c.method = 'register'
+        """, [code])
+    if counted.empty:
+        return None
+    have = set(query("select year from school_books(?) union select year from latest_values(?) "
+                     "where indicator_code in (select unnest(?::varchar[])) and derivation = 'reported'",
+                     [show_demo, show_demo, list(counted["indicator_code"])])["year"].astype(int))
+    start = int(query("select baseline_year from plan_calendar")["baseline_year"].iloc[0])
+    missing = [y for y in range(start, as_of + 1) if y not in have]
+    names = "、".join(f"“{n}”" for n in counted["name"])
+    said = f"{names}由旗教育局学校与幼儿园工作簿的学校名录计数，各单位不再填写。"
+    if missing:
+        said += f"{'、'.join(str(y) for y in missing)}年没有学校名录，这些年度暂无数据：请旗教育局报送该年度的学校与幼儿园工作簿。"
+    return said

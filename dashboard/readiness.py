@@ -190,7 +190,8 @@ def plan_targets() -> dict[str, tuple[float, int]]:
     frame = query("select indicator_code, target_value, target_year from targets where kind = 'level'")
     by_code = {r.indicator_code: (float(r.target_value), int(r.target_year)) for r in frame.itertuples()
                if present(r.target_value) and present(r.target_year)}
-    return {criterion: by_code[code] for criterion, code in s.PLAN_TARGETS.items() if code in by_code}
+    linked = query("select criterion_id, indicator_code from criteria where indicator_code is not null")
+    return {r.criterion_id: by_code[r.indicator_code] for r in linked.itertuples() if r.indicator_code in by_code}
 
 
 def cross_checks(show_demo: bool) -> pd.DataFrame:

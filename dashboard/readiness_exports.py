@@ -156,13 +156,14 @@ def workbook_sheets(b: Briefing) -> list[Sheet]:
     sheets = [sheet("验收准备", pd.DataFrame({
         "验收项目": table["scheme"].map(s.SCHEME_TITLES), "验收年份": table["acceptance_year"], "方面": table["part"],
         "标准": table["name"], "学段": table["stage"], "要求": table["standard"], "最新": table["shown"],
-        "数据年度": table["latest_year"], "状态": table["status_label"], "基线值": table["baseline_value"],
+        "数据年度": table["latest_year"], "数据来源": table["basis"], "状态": table["status_label"],
+        "基线值": table["baseline_value"],
         "基线年度": table["baseline_year"], "需要年均变化": table["required_per_year"],
         "实际年均变化": table["actual_per_year"], "推算验收年值": table["projected_value"], "说明": table["detail"],
         "标准代码": table["criterion_id"]}),
         formats={"验收年份": "0", "数据年度": "0", "基线年度": "0", "基线值": "#,##0.0##", "需要年均变化": "0.000",
                  "实际年均变化": "0.000", "推算验收年值": "#,##0.0##"},
-        widths={"标准": 36, "说明": 30}, repeat_columns=4)]
+        widths={"标准": 36, "数据来源": 24, "说明": 30}, repeat_columns=4)]
     year = readiness.data_year(b.as_of, b.include_demo)
     if year is not None:
         d = readiness.dispersion(b.as_of, b.include_demo)

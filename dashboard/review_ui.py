@@ -8,7 +8,7 @@ import streamlit as st
 from pipelines import config
 from pipelines.accounts import Account
 from pipelines.archive import submissions_dir
-from pipelines.collection.preview import Preview, preview
+from pipelines.collection.preview import STATUS_KIND, Preview, preview
 from pipelines.collection.review import REVIEW_LIST, ReviewError, decide, status_label
 from pipelines.warehouse import WarehouseBusy
 
@@ -72,14 +72,13 @@ def show_preview(row: dict) -> None:
                 "本工作簿被较晚的工作簿取代的数值标为“不计入”。", icon=":material/info:")
     if len(p.values):
         changes_table(p.values, "本工作簿的数值与现有值", expanded=True)
-    kind = "验收指标" if p.submission["is_school"] else "量化目标"
     if p.statuses.empty:
-        st.caption(f"按{p.as_of}年评估，审核通过不会改变任何{kind}的状态。")
+        st.caption(f"按{p.as_of}年评估，审核通过不会改变任何{STATUS_KIND}的状态。")
     else:
-        st.markdown(f"**状态将改变的{kind}**（评估年度 {p.as_of} 年）")
-        st.table(p.statuses.rename(columns={"name": "目标" if kind == "量化目标" else "验收指标", "lead_unit": "牵头单位",
-                                            "before": "现状态", "after": "审核通过后"}).drop(columns="key")
-                 .set_index("目标" if kind == "量化目标" else "验收指标"))  # a plain table: wraps on a phone
+        st.markdown(f"**状态将改变的{STATUS_KIND}**（评估年度 {p.as_of} 年）")
+        st.table(p.statuses.rename(columns={"name": "目标或标准", "lead_unit": "牵头单位", "before": "现状态",
+                                            "after": "审核通过后"}).drop(columns="key")
+                 .set_index("目标或标准"))  # a plain table: wraps on a phone
 
 
 def archived_file(row: dict) -> None:

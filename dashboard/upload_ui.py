@@ -10,14 +10,15 @@ import streamlit as st
 from pipelines import audit, config
 from pipelines.accounts import Account
 from pipelines.archive import sha256_of
+from pipelines.collection.history import shown, submission_changes
 from pipelines.collection.review import status_label
 from pipelines.ingest import IngestResult, check_file, ingest_file
-from pipelines.problems import InputError
+from pipelines.problems import InputError, count_text
 from pipelines.warehouse import WarehouseBusy, connect
 
 from . import queries
 from .data import clear_cache, db_path, query, raw_dir
-from .ui import tidy
+from .ui import show_table, tidy
 
 
 def staging() -> Path:
@@ -53,14 +54,15 @@ def show_result(result: IngestResult, name: str) -> bool:
             return False
         errors, warnings = result.errors, result.warnings
         if errors:
-            st.error(f"**{name}**：{len(errors)} 个错误" + (f"，{len(warnings)} 条警告" if warnings else "")
-                     + "。请修改后重新上传，本文件不会载入。", icon=":material/block:")
+            st.error(f"**{name}**：{count_text(result.problems)}。请修改后重新上传，本文件不会载入。", icon=":material/block:")
         else:
             st.success(f"**{name}**：{result.unit} {result.year}年度，数值 {result.n_values} 个，任务进展 "
-                       f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告（可载入，警告会保留）" if warnings else "")
+                       f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告或说明（可载入，会保留）" if warnings else "")
                        + "。载入后经审核通过才计入。", icon=":material/task_alt:")
-        # Errors (the file is refused until they are fixed) apart from warnings (loaded, worth a look).
-        for found, heading, box in ((errors, "须修改的错误", st.error), (warnings, "请核实的警告（不影响载入）", st.warning)):
+        # Errors (the file is refused until they are fixed), then what they kept from being checked, apart from
+        # warnings (loaded, worth a look), the words read as the platform's, and what was left blank.
+        for group, heading, box in GROUPS:
+            found = [p for p in result.problems if (p.severity, p.kind) == group]
             if found:
                 box(f"**{heading}：{len(found)} 条**", icon=":material/error:" if box is st.error else ":material/info:")
                 table = pd.DataFrame([p.as_dict() for p in found]).drop(columns=["文件", "级别"])
@@ -70,6 +72,15 @@ def show_result(result: IngestResult, name: str) -> bool:
     return not result.errors
 
 
+GROUPS = (  # (severity, kind) of a problem, the heading of its table, its box
+    (("error", None), "须修改的错误", st.error),
+    (("error", "knock_on"), "因上述错误未能核对的内容（连带错误：改正上面的错误后再检查）", st.error),
+    (("warning", None), "请核实的警告（不影响载入）", st.warning),
+    (("warning", "note"), "按平台用语读取的写法（统计系统的写法，不影响载入）", st.info),
+    (("warning", "completeness"), "完整性：未填的项目，相关标准因此无法评估（不影响载入，载入后保留）", st.warning),
+)
+
+
 def changes_table(changes: pd.DataFrame, heading: str, expanded: bool = False) -> None:
     """The "what would change" table: each value beside the one that counts now (upload check and review)."""
     table = changes.drop(columns="indicator_code").rename(columns={
@@ -77,6 +88,11 @@ def changes_table(changes: pd.DataFrame, heading: str, expanded: bool = False) -
         "note": "备注"})
     for column in ("现有值", "新值"):  # a rate derived from its parts is 64.1584…: shown as people write it
         table[column] = pd.to_numeric(table[column], errors="coerce").round(2)
+    flags = table["单位"].eq("是/否")
+    if flags.any():  # 是/否 as the words typed, not 1/0
+        for column in ("现有值", "新值"):
+            table[column] = [shown(v, f) if f else v for v, f in zip(table[column], flags)]
+        table.loc[flags, "单位"] = ""
     counts = table["变化"].value_counts()
     summary = "，".join(f"{label} {int(n)}" for label, n in counts.items())
     with st.expander(f"{heading}（{summary}）", expanded=expanded):
@@ -137,3 +153,10 @@ def history(show_demo: bool) -> pd.DataFrame:
     })
     st.dataframe(tidy(table), hide_index=True, width="stretch", height=300)
     return table.set_index("编号")
+
+
+def history_changes(submission_id: int) -> None:
+    """What one workbook of the history changed, or a sentence when it gave no value."""
+    with connect(db_path(), read_only=True) as con:
+        frame = submission_changes(con, submission_id)
+    show_table(frame, f"填报 #{submission_id} 没有填写数值（只有任务进展，或内容为空）。")

@@ -10,6 +10,7 @@ from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
 from pipelines.describe import describe_gap, describe_latest, describe_target, describe_year, flag, parts_of, present
+from pipelines.sources import source_text
 
 ensure_app_shell()
 require_warehouse()
@@ -93,6 +94,13 @@ lines = [
 ]
 if ind["method"] == "rate":
     lines.append(f"- **计算方法**：{names[ind['numerator']]} ÷ {names[ind['denominator']]} × 100%（可直接填报比率，或只填分子、分母）")
+external = query("select name, external_source from indicators where external_source is not null and indicator_code in "
+                 "(select unnest(?::varchar[]))", [[target.indicator_code, *(ind[c] for c in ("numerator", "denominator")
+                                                                           if present(ind[c]))]])
+for r in external.itertuples():
+    lines.append(f"- **外部数据**：{r.name}由{r.external_source}提供，填报时注明数据来源和来源日期（见下表“数据来源”）")
+if ind["method"] == "register":
+    lines.append(f"- **计算方法**：学校名录中{'、'.join(ind['register_types'])}的数量（旗教育局学校与幼儿园工作簿），各单位不再填写")
 if ind["method"] == "structure":
     lines.append(f"- **计算方法**：各部分数量之比，按合计为10折算：{'：'.join(names[p] for p in ind['parts'])}")
 lines += [
@@ -106,6 +114,8 @@ for note in notes["note"]:
     st.warning(f"正文与附件不一致：{note}", icon=":material/balance:")
 
 st.subheader("数据")
+if said := queries.register_note(target.indicator_code, f.show_demo, f.as_of):  # issue 18: counted, not typed
+    st.caption(said)
 if target.kind == "ratio" and shares is not None and not shares.empty:
     # A structure: each part's count, the shares of 10 and the largest distance from the target's shares.
     wide = shares.pivot(index="year", columns="part_name", values="count")
@@ -128,14 +138,20 @@ else:
     sources = queries.value_sources(target.indicator_code, f.show_demo)
     said = {year: queries.source_sentence(rows) for year, rows in sources.groupby("year")}
     table = values.assign(is_demo=values["is_demo"].map({True: config.DEMO_LABEL, False: ""}),
-                          derivation=values["derivation"].map({"reported": "填报", "derived": "由分子分母计算"}),
-                          source=values["year"].map(lambda y: said.get(y, "").removeprefix("来源：")))
+                          derivation=values["derivation"].map({"reported": "填报", "derived": "由分子分母计算",
+                                                                "register": "由学校名录计数"}),
+                          cell=values["year"].map(lambda y: said.get(y, "").removeprefix("来源：")))
     if target.kind == "milestone":
         table["value"] = table["value"].map(flag)
-    table = table[["year", "value", "cumulative_value", "derivation", "note", "file_name", "source", "reported_by",
-                   "received_at", "is_demo"]]
-    table.columns = ["年度", f"数值（{ind['unit']}）" if ind["unit"] else "数值", "累计（2023年起）", "来源方式", "备注", "来源工作簿",
-                     "来源单元格", "填报单位", "收到时间", "说明"]
+    # issue 18: where an input of another office came from (公安, 残联, 财政 …), beside the value
+    table["data_source"] = [source_text(s if present(s) else None, d if present(d) else None)
+                            for s, d in zip(table["source"], table["source_date"])]
+    table = table[["year", "value", "cumulative_value", "derivation", "data_source", "note", "file_name", "cell",
+                   "reported_by", "received_at", "is_demo"]]
+    table.columns = ["年度", f"数值（{ind['unit']}）" if ind["unit"] else "数值", "累计（2023年起）", "来源方式", "数据来源",
+                     "备注", "来源工作簿", "来源单元格", "填报单位", "收到时间", "说明"]
+    if not table["数据来源"].astype(bool).any():
+        table = table.drop(columns="数据来源")
     if target.kind != "count_cumulative":
         table = table.drop(columns="累计（2023年起）")
     st.dataframe(tidy(table), hide_index=True, width="stretch")

@@ -57,7 +57,8 @@ st.subheader("载入时的警告")
 warnings = query(
     """
     select s.file_name as 文件, s.unit as 单位, s.year as 年度, w.sheet as 工作表, w.row as 行, w."column" as 列,
-        w.reason as 原因, s.received_at as 收到时间, s.review_status, s.is_demo
+        w.reason as 原因, s.received_at as 收到时间, s.review_status, s.is_demo,
+        case w.kind when 'note' then '说明' when 'completeness' then '完整性' else '警告' end as 类别
     from ingest_warnings w join submissions s using (submission_id)
     where not s.withdrawn and (? or not s.is_demo)
     order by s.submission_id desc, w.row

@@ -31,10 +31,16 @@ demo_banner(bool(table["is_demo"].fillna(False).any()))
 year = readiness.data_year(f.as_of, f.show_demo)
 if year is None:
     later = readiness.data_year(config.PLAN_END_YEAR, f.show_demo)
-    no_data(f"截至{f.as_of}年还没有学校与幼儿园数据。" + (
+    missing = f"截至{f.as_of}年还没有学校与幼儿园数据。" + (
         f"最新的学校数据为{later}年：请在左侧“评估年度”中选择。" if later else
         "旗教育局可在“数据填报”下载、上传学校与幼儿园工作簿，或运行："
-        f".venv/bin/python -m pipelines template --unit {s.SCHOOL_UNIT} --year {f.as_of} --schools --out 学校.xlsx"))
+        f".venv/bin/python -m pipelines template --unit {s.SCHOOL_UNIT} --year {f.as_of} --schools --out 学校.xlsx")
+    if table["value"].isna().all():
+        no_data(missing)
+    # issue 18: the county figures already reported (指标数据) judge what they can; the per-school parts wait
+    st.info(missing.rstrip("。") + "。下列标准中有数值的，取自各单位年度工作簿的指标数据（见“数据来源”列）；"
+            "逐校、逐园的部分待学校数据载入后显示。",
+            icon=":material/info:")
 
 # At a glance: each acceptance, the years left, its criteria by readiness.
 summary = readiness.summary(table)
@@ -50,14 +56,17 @@ for column, r in zip(st.columns(len(summary)), summary.itertuples()):
         names = [re.sub(r"（.*?）", "", name) for name in behind["name"]]
         st.caption(f"共{r.total}项标准。" + ("滞后：" + "；".join(names[:4]) + ("等" if len(names) > 4 else "")
                                           if names else "没有滞后的标准。"))
-st.caption(f"学校数据年度：{year}年。“按期可达”指按已填报年度的年均进展，验收年可达到标准（与量化目标同一方法）。")
+st.caption((f"学校数据年度：{year}年。" if year else "") +
+           "“按期可达”指按已填报年度的年均进展，验收年可达到标准（与量化目标同一方法）。")
 
 wanted = st.query_params.get("scheme")
 scheme = st.segmented_control("验收项目", list(s.SCHEMES), default=wanted if wanted in s.SCHEMES else s.SCHEMES[0],
                               format_func=lambda x: f"{s.SCHEME_TITLES[x]}（{summary.set_index('scheme').loc[x, 'acceptance_year']}）",
                               key="readiness_scheme", required=True)
 
-if scheme == "优质均衡":
+if year is None:
+    pass  # no school or kindergarten rows up to the as-of year: only the criteria below
+elif scheme == "优质均衡":
     st.subheader("校际差异系数")
     fig = figure("dispersion", f)
     if fig is None:
@@ -142,24 +151,27 @@ else:
                                        "classes": "班数", "oversize_classes": "超额班数"})),
                  hide_index=True, width="stretch", height=320)
 
-changes = readiness.register_changes(year, f.show_demo)
-with st.expander(f"学校与幼儿园名录的变动（{year}年，{len(changes)} 处）"):
-    if changes.empty:
-        st.caption("与上一年度相比没有变动。")
-    else:
-        st.dataframe(tidy(changes.assign(kind=changes["kind"].map({"school": "学校", "kindergarten": "幼儿园"})).rename(
-            columns={"kind": "类别", "name": "名称", "township": "苏木乡镇", "change": "变动", "merged_from": "并入的学校"})),
-            hide_index=True, width="stretch")
+changes = readiness.register_changes(year, f.show_demo) if year else None
+if changes is not None:
+    with st.expander(f"学校与幼儿园名录的变动（{year}年，{len(changes)} 处）"):
+        if changes.empty:
+            st.caption("与上一年度相比没有变动。")
+        else:
+            st.dataframe(tidy(changes.assign(kind=changes["kind"].map({"school": "学校", "kindergarten": "幼儿园"})).rename(
+                columns={"kind": "类别", "name": "名称", "township": "苏木乡镇", "change": "变动", "merged_from": "并入的学校"})),
+                hide_index=True, width="stretch")
 
 st.subheader(f"{s.SCHEME_TITLES[scheme]}：全部标准")
 part = table[table["scheme"] == scheme]
-st.caption("“按期可达”“进展偏慢”等按各年度数据的年均进展推算到验收年；只有一个年度数据的为“无法评估”。")
+st.caption("“按期可达”“进展偏慢”等按各年度数据的年均进展推算到验收年；只有一个年度数据的为“无法评估”。"
+           "“数据来源”：逐校、逐园数据（学校与幼儿园工作簿）优先，没有时取各单位年度工作簿中同一数量的指标数据。")
 st.dataframe(
     tidy(pd.DataFrame({"方面": part["part"], "标准": part["name"], "学段": part["stage"], "要求": part["standard"],
                        "最新": part["shown"], "数据年度": part["latest_year"].map(lambda v: "" if pd.isna(v) else f"{int(v)}年"),
-                       "状态": part["status_label"],
+                       "数据来源": part["basis"], "状态": part["status_label"],
                        "说明": part["detail"]})),
-    hide_index=True, width="stretch", height=420, column_config={"标准": st.column_config.TextColumn(width="large")},
+    hide_index=True, width="stretch", height=420, column_config={"标准": st.column_config.TextColumn(width="large"),
+                                                                 "数据来源": st.column_config.TextColumn(width="medium")},
 )
 fig = figure("readiness", f, scheme)
 if fig is not None:

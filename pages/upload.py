@@ -76,26 +76,7 @@ table = upload_ui.history(f.show_demo)
 if not table.empty:
     chosen = st.selectbox("查看某次填报改变了什么", table.index.tolist(), key="history_pick",
                           format_func=lambda i: f"#{i} {table.loc[i, '单位']} {table.loc[i, '年度']}年度 {table.loc[i, '文件']}")
-    changed = query(
-        """
-        with this as (select * from submissions where submission_id = ?),
-        before as (
-            select o.indicator_code, o.value
-            from observations o join submissions s using (submission_id), this
-            where s.unit = this.unit and s.year = this.year and s.submission_id < this.submission_id and not s.withdrawn
-                and s.review_status = 'approved'
-            qualify row_number() over (partition by o.indicator_code order by s.submission_id desc) = 1
-        )
-        select o.indicator_code as 指标代码, i.name as 指标, b.value as 此前的值, o.value as 本次的值,
-            case when b.value is null then '新增' when b.value = o.value then '不变' else '更正' end as 变化, o.note as 备注
-        from observations o join indicators i using (indicator_code)
-        left join before b using (indicator_code)
-        where o.submission_id = ?
-        order by 变化 desc, o.sheet_row
-        """,
-        [chosen, chosen],
-    )
-    st.dataframe(tidy(changed), hide_index=True, width="stretch")
+    upload_ui.history_changes(int(chosen))
 
 # 4. 佐证材料 for a task-progress report (the unit that reported it, or 管理).
 if may_report:

@@ -191,6 +191,7 @@ def run_template(args) -> int:
 def run_ingest(args) -> int:
     from .accounts import AccountStore
     from .ingest import ingest_file
+    from .problems import ordered
 
     ensure_warehouse(args.db, args.raw, build_if_missing=True)
     actor = None
@@ -208,7 +209,7 @@ def run_ingest(args) -> int:
         result = ingest_file(path, args.raw, args.db, actor=actor, account=None if actor else "（命令行）")
         stream = sys.stderr if result.outcome == "rejected" else sys.stdout
         print(result.message, file=stream)
-        for problem in result.problems:
+        for problem in ordered(result.problems):  # root errors, what they hid, warnings, notes, what is missing
             print(f"  {problem}", file=stream)
         rejected += result.outcome == "rejected"
     return EXIT_REJECTED if rejected else EXIT_OK

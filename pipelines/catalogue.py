@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import config
 from .problems import InputError, Problem
+from .schools.settings import KINDERGARTEN_TYPE, SCHOOL_TYPES
 from .text import fold
 
 KINDS = tuple(config.KIND_LABELS)
@@ -20,7 +21,11 @@ COMPARATORS = (">=", "<=", "=", "increasing", "not_decreasing")
 # How a target is judged beyond its kind: 逐年 (each_year), 大幅提升 (overall), 年均 (mean), 每次评选 (each_round).
 BASES = ("", "each_year", "overall", "mean", "each_round")
 VALUE_TYPES = ("percent", "count", "rank", "flag", "amount", "area", "structure")
-METHODS = ("reported", "rate", "structure")
+METHODS = ("reported", "rate", "structure", "register")
+# external_source: the office that holds an input the statistics do not (公安, 残联, 财政 …): typed with its
+# 数据来源 and 来源日期. register_types: a count derived from the school register, the 办学类型 it counts.
+OPTIONAL_INDICATOR_COLUMNS = ("external_source", "register_types")
+REGISTER_TYPES = (*SCHOOL_TYPES, KINDERGARTEN_TYPE)
 
 # A number-bearing mention: Arabic numbers (a ratio such as 3.5:6.5 is one mention), Chinese
 # numerals with a measure word (一次, 一届, 十项), and the words that make a phrase quantitative
@@ -73,6 +78,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def read_catalogue(reference_dir: Path) -> Catalogue:
     """Read and type the catalogue; raises InputError naming file, row and column of each problem."""
     indicators = _read_csv(reference_dir / config.INDICATORS_FILE)
+    for column in OPTIONAL_INDICATOR_COLUMNS:  # added by issue 18: a catalogue written before reads as without them
+        if column not in indicators.columns:
+            indicators[column] = ""
     targets = _read_csv(reference_dir / config.TARGETS_FILE)
     not_targets = _read_csv(reference_dir / config.NOT_TARGETS_FILE)
     problems = check_catalogue(indicators, targets)
@@ -110,6 +118,13 @@ def check_catalogue(indicators: pd.DataFrame, targets: pd.DataFrame) -> list[Pro
             bad(config.INDICATORS_FILE, i, "value_type", f"未知的数值类型“{row['value_type']}”")
         if row["method"] not in METHODS:
             bad(config.INDICATORS_FILE, i, "method", f"未知的计算方式“{row['method']}”")
+        if row["method"] == "register":
+            types = [t for t in row["register_types"].split(";") if t]
+            unknown = [t for t in types if t not in REGISTER_TYPES]
+            if not types or unknown:
+                bad(config.INDICATORS_FILE, i, "register_types",
+                    f"由学校名录计数的指标须写明计入的办学类型（可选：{'、'.join(REGISTER_TYPES)}）"
+                    + (f"，“{'、'.join(unknown)}”不是办学类型" if unknown else ""))
         refs = [row["numerator"], row["denominator"]] if row["method"] == "rate" else []
         refs += row["parts"].split(";") if row["method"] == "structure" else []
         for ref in refs:

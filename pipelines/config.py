@@ -60,6 +60,9 @@ SHEET_GUIDE = "填报说明"
 SHEET_VALUES = "指标数据"
 SHEET_PROGRESS = "任务进展"
 VALUE_COLUMNS = ("指标代码", "指标名称", "单位", "年份", "数值", "备注")
+# After 备注 (issue 18): where an input the statistics do not hold came from (公安, 残联, 财政 …) and its date.
+# Optional on reading: a workbook of an older template has the six columns only.
+VALUE_SOURCE_COLUMNS = ("数据来源", "来源日期")
 PROGRESS_COLUMNS = ("任务编号", "任务内容", "进展状态", "进展说明")
 GUIDE_UNIT_LABEL = "填报单位"
 GUIDE_YEAR_LABEL = "填报年度"

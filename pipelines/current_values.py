@@ -27,6 +27,8 @@ class CurrentValues:
         self._withdrawn: set[int] = set()
         self._demo: set[int] = set()  # demo workbooks
         self.demo = False  # the kind of workbook being checked: its values are compared with its kind's
+        # counts of the school register (register_counts), of real registers (False) and with the demo's (True)
+        self._registered: dict[tuple[str, int, bool], float] = {}
 
     def _year(self, year: int) -> None:
         if self._con is None or year in self._loaded:
@@ -47,6 +49,10 @@ class CurrentValues:
                 self._counted.add(submission_id)
             if is_demo:
                 self._demo.add(submission_id)
+        for with_demo in (False, True):
+            for code, value in self._con.execute(
+                    "select indicator_code, value from register_counts(?) where year = ?", [with_demo, year]).fetchall():
+                self._registered[(code, year, with_demo)] = value
 
     def add(self, submission_id: int, observations, is_demo: bool = False) -> None:
         """A loaded workbook's values: (indicator_code, year, value) rows; they count once it is approved."""
@@ -74,11 +80,17 @@ class CurrentValues:
                 return value
         return None
 
-    def value(self, code: str, year: int) -> float | None:
-        """The reported value, else a rate from its parts."""
+    def known(self, code: str, year: int) -> float | None:
+        """The reported value, else the school register's count (known when read from the warehouse: not in a
+        replay, where the checks of the workbooks received before are not repeated)."""
         value = self.reported(code, year)
+        return self._registered.get((code, year, self.demo)) if value is None else value
+
+    def value(self, code: str, year: int) -> float | None:
+        """The reported value (or the register's count), else a rate from its parts."""
+        value = self.known(code, year)
         if value is None and code in self._rates:
-            numerator, denominator = (self.reported(part, year) for part in self._rates[code])
+            numerator, denominator = (self.known(part, year) for part in self._rates[code])
             if numerator is not None and denominator is not None and denominator > 0:
                 return 100.0 * numerator / denominator
         return value

@@ -13,7 +13,7 @@ from .accounts import Account
 from .archive import Origin, archive, log_withdrawal, read_log, sha256_of_file
 from .imports.provenance import load_origin
 from .load_submissions import load_one
-from .problems import HasProblems, InputError, Problem
+from .problems import HasProblems, InputError, Problem, count_text
 from .recovery import catch_up
 from .schools.check import SchoolChecked, is_school_book
 from .schools.ingest import check_school_file
@@ -92,7 +92,7 @@ def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, is_demo: 
                           n_values=len(checked.observations), n_progress=len(checked.progress), checked=checked)
     if checked.errors:
         result.outcome = "rejected"
-        result.message = f"“{file}”未载入：{len(checked.errors)} 个错误" + (f"，{len(checked.warnings)} 条警告" if checked.warnings else "")
+        result.message = f"“{file}”未载入：{count_text(checked.problems)}"
         return result
     result.changes = changes_against_current(checked, ctx)
     return result

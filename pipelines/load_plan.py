@@ -25,6 +25,8 @@ def indicator_rows(inputs: PlanInputs) -> pd.DataFrame:
             "parts": ind["parts"].map(lambda s: s.split(";") if s else None),
             "definition": ind["definition"],
             "is_component": ~ind["indicator_code"].isin(targeted),
+            "external_source": ind["external_source"].replace("", None),
+            "register_types": ind["register_types"].map(lambda s: s.split(";") if s else None),
         }
     )
 

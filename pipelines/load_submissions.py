@@ -28,7 +28,7 @@ from .workbook_read import read_book
 
 SUBMISSION_COLUMNS = ["submission_id", "file_name", "archive_path", "sha256", "unit", "year", "received_at", "is_demo",
                       "account", "n_values", "n_progress", "n_warnings"]
-WARNING_COLUMNS = ["submission_id", "sheet", "row", "column", "reason"]
+WARNING_COLUMNS = ["submission_id", "sheet", "row", "column", "reason", "kind"]
 
 
 def positions(events: list[dict]) -> dict[str, int]:
@@ -68,7 +68,7 @@ class Batch:
         self.progress.append(checked.progress.assign(submission_id=submission_id))
         self.rectifications.append(checked.rectifications.assign(submission_id=submission_id))
         self.warnings += [{"submission_id": submission_id, "sheet": w.sheet, "row": w.row, "column": w.column,
-                           "reason": w.reason} for w in checked.warnings]
+                           "reason": w.reason, "kind": w.kind} for w in checked.warnings]
         return submission_id
 
     def insert(self, con: duckdb.DuckDBPyConnection) -> None:

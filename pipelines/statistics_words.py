@@ -17,6 +17,10 @@ SCHOOL_TYPE_WORDS = {
     "九年一贯制": ("九年一贯制学校", "九年制学校", "九年一贯"),
     "完全中学": ("完全中学", "完中"),
     "十二年一贯制": ("十二年一贯制学校", "十二年一贯"),
+    # listed for the counts of schools, not judged by 优质均衡 (issue 18)
+    "普通高中": ("高级中学", "普通高级中学", "高中"),
+    "中等职业学校": ("中职", "中职学校", "中等专业学校", "职业高中", "职业中学", "中等职业技术学校"),
+    "特殊教育学校": ("特教学校", "特殊教育", "特校"),
 }
 # 学段 (stage) on a school's row; 全校 on a multi-stage school's shared row.
 STAGE_WORDS = {

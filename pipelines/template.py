@@ -151,26 +151,42 @@ def _title(ws, text: str, unit: str, year: int, width: int) -> None:
     fit_to_width(ws)
 
 
+SOURCE_COLUMN = 1 + len(config.VALUE_COLUMNS)  # 数据来源 (来源日期 beside it), after the six columns of old
+HINT_COLUMN = SOURCE_COLUMN + len(config.VALUE_SOURCE_COLUMNS)
+
+
+def hint(row) -> str:
+    """口径说明: the definition, and for an input of another office where it comes from (issue 18)."""
+    source = getattr(row, "external_source", None)
+    if isinstance(source, str) and source:
+        return f"【外部数据：由{source}提供，请填写“数据来源”（如哪份统计、哪个部门）和“来源日期”】{row.definition}"
+    return row.definition
+
+
 def _values(ws, unit: str, year: int, rows) -> None:
-    columns = [*config.VALUE_COLUMNS, EXTRA_VALUE_COLUMN]
+    columns = [*config.VALUE_COLUMNS, *config.VALUE_SOURCE_COLUMNS, EXTRA_VALUE_COLUMN]
     _title(ws, f"{unit} {year}年度 指标数据", unit, year, len(columns))
-    _header(ws, VALUE_HEADER_ROW, columns, [22, 46, 8, 8, 14, 28, 60])
+    _header(ws, VALUE_HEADER_ROW, columns, [22, 46, 8, 8, 14, 28, 22, 14, 60])
     flags = DataValidation(type="list", formula1='"是,否"', allow_blank=True, showErrorMessage=True,
                            errorTitle="请从列表中选择", error="该指标只能填写“是”或“否”")
     ws.add_data_validation(flags)
     for i, row in enumerate(rows.itertuples(), start=VALUE_HEADER_ROW + 1):
         name = ("　　其中：" if row.level else "") + row.name
-        values = [row.indicator_code, name, row.unit, year, None, None, row.definition]
+        values = [row.indicator_code, name, row.unit, year, None, None, None, None, hint(row)]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(i, c, value)
             cell.font = _font()
             cell.border = BOX
-            cell.alignment = Alignment(vertical="center", wrap_text=c in (2, 6, 7))
+            cell.alignment = Alignment(vertical="center", wrap_text=c in (2, 6, SOURCE_COLUMN, HINT_COLUMN))
         number = ws.cell(i, 5)
         number.fill = INPUT_FILL
         number.protection = Protection(locked=False)
         number.number_format = NUMBER_FORMATS.get(row.value_type, "General")
-        ws.cell(i, 6).protection = Protection(locked=False)
+        for c in (6, SOURCE_COLUMN, SOURCE_COLUMN + 1):  # 备注, 数据来源, 来源日期
+            ws.cell(i, c).protection = Protection(locked=False)
+        if isinstance(getattr(row, "external_source", None), str) and row.external_source:
+            for c in (SOURCE_COLUMN, SOURCE_COLUMN + 1):  # asked of an external input: yellow like 数值
+                ws.cell(i, c).fill = INPUT_FILL
         if row.value_type == "flag":
             flags.add(number)
     if rows.empty:
@@ -222,11 +238,12 @@ def _rectification(ws, unit: str, year: int, lagging) -> None:
 
 def fill(wb: openpyxl.Workbook, values: dict[str, object], notes: dict[str, str],
          progress: dict[int, tuple[str, str]], rectifications: dict[str, tuple[object, object, object]] | None = None,
-         as_text: bool = False) -> bytes:
+         as_text: bool = False, sources: dict[str, tuple[object, object]] | None = None) -> bytes:
     """Type values into a template as a person would, and save it (the demo, the tests and online entry).
 
     rectifications: target_id -> (原因分析, 整改措施, 计划完成时间), typed on the 整改说明 sheet. as_text: what is
     typed is stored as text, never as a formula (online entry: "=已建成2所" is words, as a text cell keeps them).
+    sources: indicator code -> (数据来源, 来源日期).
     """
     sheet = wb[config.SHEET_VALUES]
     for row in range(VALUE_HEADER_ROW + 1, sheet.max_row + 1):
@@ -235,6 +252,9 @@ def fill(wb: openpyxl.Workbook, values: dict[str, object], notes: dict[str, str]
             _type(sheet.cell(row, 5), values[code], as_text)
         if code in notes:
             _type(sheet.cell(row, 6), notes[code], as_text)
+        for c, typed in zip((SOURCE_COLUMN, SOURCE_COLUMN + 1), (sources or {}).get(code, ())):
+            if typed is not None:
+                _type(sheet.cell(row, c), typed, as_text)
     tasks = wb[config.SHEET_PROGRESS]
     for row in range(VALUE_HEADER_ROW + 1, tasks.max_row + 1):
         number = tasks.cell(row, 1).value

@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 
 from .text import fold
 
-UNIT_WORDS = ("人次", "万元", "元", "所", "个", "名", "人", "位", "次", "亩", "项", "家")
+# ㎡ and m² fold (NFKC) to m2; the area example offers 4500平方米, so 平方米 must be read too.
+UNIT_WORDS = ("人次", "万元", "元", "所", "个", "名", "人", "位", "次", "亩", "项", "家", "平方米", "平米", "m2")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # 9.53E1 too, as Excel reads it when typed
 YES = ("是", "已通过", "通过", "已完成", "完成", "1", "yes", "y")
@@ -65,7 +66,7 @@ def parse_value(raw, value_type: str, percent_cell: bool = False, unit: str | No
         text = text[:-1]
     else:
         for word in UNIT_WORDS:
-            if text.endswith(word):
+            if text.lower().endswith(word):
                 text = text[: -len(word)]
                 break
     if THOUSANDS.match(text):

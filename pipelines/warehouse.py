@@ -14,6 +14,8 @@ DERIVED = (
     "counted_submissions",
     "reported_values",
     "structure_shares",
+    "school_books",  # issue 18: the school register gives counts of schools (register_counts)
+    "register_counts",
     "latest_observations",
     "indicator_series",
     "reporting_coverage",

@@ -14,6 +14,7 @@ from .current_values import CurrentValues
 from .problems import HasProblems, Problem
 from .reporting import reporting_units
 from .text import cell_text
+from .value_rules import MAX_ROWS_NAMED_ONE_BY_ONE, check_rates, jump_warning, other_year_rows, value_source
 from .values import parse_value
 from .workbook_read import Book, Cell, find_table, unit_and_year
 
@@ -57,7 +58,8 @@ class Context:
         )
 
 
-INDICATOR_COLUMNS = ("indicator_code", "name", "unit", "value_type", "bounds", "reporter", "method", "numerator", "denominator")
+INDICATOR_COLUMNS = ("indicator_code", "name", "unit", "value_type", "bounds", "reporter", "method", "numerator", "denominator",
+                     "external_source")
 
 
 @dataclass
@@ -71,7 +73,7 @@ class Checked(HasProblems):
     rectifications: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RECTIFICATION_COLUMNS))
 
 
-OBSERVATION_COLUMNS = ["indicator_code", "year", "value", "note", "sheet_row", "value_cell"]
+OBSERVATION_COLUMNS = ["indicator_code", "year", "value", "note", "source", "source_date", "sheet_row", "value_cell"]
 PROGRESS_COLUMNS = ["task_no", "status", "status_code", "note", "sheet_row"]
 
 
@@ -88,13 +90,18 @@ def check_book(book: Book, ctx: Context) -> Checked:
     elif year not in config.YEARS:
         problems.append(Problem(book.file, f"填报年度 {year} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", config.SHEET_GUIDE, column=config.GUIDE_YEAR_LABEL))
 
-    values, found = find_table(book, config.SHEET_VALUES, config.VALUE_COLUMNS)
-    problems += found
+    values, found = find_table(book, config.SHEET_VALUES, config.VALUE_COLUMNS, config.VALUE_SOURCE_COLUMNS)
+    problems += found + unread(book, config.SHEET_VALUES, values)
     progress, found = find_table(book, config.SHEET_PROGRESS, config.PROGRESS_COLUMNS)
-    problems += found
+    problems += found + unread(book, config.SHEET_PROGRESS, progress)
 
-    observations = _check_values(book.file, values, unit, year, ctx, problems) if values else []
-    reports = _check_progress(book.file, progress, unit, ctx, problems) if progress else []
+    # A unit that sends no workbook hides whose rows they are: the rows are checked, that is said once.
+    own = unit if unit in ctx.units else None
+    if unit and own is None and (values and values.rows or progress and progress.rows):
+        problems.append(Problem(book.file, f"因填报单位“{unit}”有误，未能核对各行的指标和任务是否由本单位填报",
+                                config.SHEET_GUIDE, column=config.GUIDE_UNIT_LABEL, kind="knock_on"))
+    observations = _check_values(book.file, values, own, year, ctx, problems) if values else []
+    reports = _check_progress(book.file, progress, own, ctx, problems) if progress else []
     # issue 13: the 整改说明 sheet, in a workbook whose unit led lagging targets
     answers = check_rectifications(book, unit, year, ctx.led_targets.get(unit, {}), problems)
     if values and progress and not observations and not reports and not answers \
@@ -109,12 +116,18 @@ def check_book(book: Book, ctx: Context) -> Checked:
     )
 
 
+def unread(book: Book, sheet: str, table) -> list[Problem]:
+    """A sheet whose header could not be found hides its rows: said once, as a knock-on of the header's error."""
+    if table is not None or sheet not in book.sheets:
+        return []
+    return [Problem(book.file, f"因表头有误，“{sheet}”的内容未能核对：改正表头后再检查", sheet, kind="knock_on")]
+
+
 def _bare_name(name: str) -> str:
     """An indicator's name as the template writes it, less the 其中： of a part and the spaces."""
     return re.sub(r"[\s\u3000]", "", name).removeprefix("其中：")
 
 
-MAX_ROWS_NAMED_ONE_BY_ONE = 3  # more rows of another unit's indicators are said in one sentence
 
 
 def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]) -> list[dict]:
@@ -122,6 +135,7 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
     rows = []
 
     subjects: dict[int, str] = {}  # sheet row -> the indicator it is about, said in each of its messages
+    other_year: list[tuple[int, str]] = []  # rows whose 年份 is not the workbook's: (row, year typed)
     foreign: dict[str, list[tuple[int, str, str]]] = {}  # another unit's indicators: reporter -> (row, code, name)
 
     def about(row, column):  # the code's own column already names what is wrong with it
@@ -153,6 +167,9 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         if ind["method"] == "structure":
             error(r, "指标代码", f"结构指标“{ind['name']}”请分别填写各部分的数量")
             continue
+        if ind["method"] == "register" and cell_text(raw.value):  # an older template asked it (issue 18)
+            warning(r, "数值", f"“{ind['name']}”现由旗教育局学校与幼儿园工作簿的学校名录计数，新模板不再填写；"
+                               "本表填写的值仍载入，该年度以它为准")
         if code in seen:
             error(r, "指标代码", f"指标“{code}”（{ind['name']}）重复填报（与第{seen[code]}行重复）")
             continue
@@ -163,7 +180,7 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
                                    "以指标代码为准载入，请核对这一行是否填错")
         row_year = cell_text(cells["年份"].value)
         if year and row_year and row_year != str(year):
-            error(r, "年份", f"年份“{row_year}”与工作簿的填报年度 {year} 不一致")
+            other_year.append((r, row_year))
             continue
         parsed = parse_value(raw.value, ind["value_type"], raw.percent, ind["unit"])
         if parsed.error:
@@ -180,11 +197,13 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         if ind["value_type"] == "percent" and 0 < value < 1 and not parsed.was_percent:
             warning(r, "数值", f"数值{value:g}小于1：百分数应填 95.3 或 95.3%，而不是 0.953，请确认")
         if year:
-            _jump_warning(ctx, code, ind, year, value, r, warning)
-        rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "sheet_row": r,
-                     "value_cell": f"{table.letter('数值')}{r}"})
+            jump_warning(ctx, code, ind, year, value, r, warning)
+        source, when = value_source(table, r, cells, ind, warning)
+        rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "source": source,
+                     "source_date": when, "sheet_row": r, "value_cell": f"{table.letter('数值')}{r}"})
 
-    _check_rates(ctx, year, rows, error, warning)
+    other_year_rows(file, table, year, other_year, error, problems)
+    check_rates(ctx, year, rows, error, warning)
     for reporter, listed in foreign.items():
         if len(listed) <= MAX_ROWS_NAMED_ONE_BY_ONE:
             for r, code, name in listed:
@@ -195,54 +214,6 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
             f"第{first}—{last}行的 {len(listed)} 个指标均由{reporter}填报，不属于{unit}：这像是{reporter}的工作簿而“"
             f"{config.GUIDE_UNIT_LABEL}”被改成了{unit}。请从平台下载{unit}本单位的工作簿填写")))
     return rows
-
-
-def _jump_warning(ctx: Context, code, ind, year, value, row, warning) -> None:
-    """A change of more than half from last year is possible but worth a second look."""
-    before = ctx.values.value(code, year - 1)
-    if before is None or ind["value_type"] in ("flag", "rank") or before == 0:
-        return
-    if ind["value_type"] == "count" and abs(before) < 10:
-        return  # small counts (2 → 4) jump by nature
-    change = (value - before) / abs(before)
-    if abs(change) > config.JUMP_WARNING_SHARE:
-        warning(row, "数值", f"与上年（{before:g}）相比变化{change:+.0%}，超过{config.JUMP_WARNING_SHARE:.0%}，请确认")
-
-
-def _check_rates(ctx: Context, year: int | None, rows: list[dict], error, warning) -> None:
-    """A rate from its parts must be within the rate's bounds, and agree with the rate reported beside it.
-
-    A part not in this workbook is taken from the current values of the year, so that a correction of
-    one part cannot make a share of more than 100% out of the other part sent earlier.
-    """
-    by_code = {r["indicator_code"]: r for r in rows}
-    for code, (numerator, denominator) in ctx.rates.items():
-        num, den = by_code.get(numerator), by_code.get(denominator)
-        if not (num or den) or year is None:
-            continue
-        n = num["value"] if num else ctx.values.reported(numerator, year)
-        d = den["value"] if den else ctx.values.reported(denominator, year)
-        if n is not None and d == 0 and n > 0:  # more than none out of none: one of the two is wrong
-            names = [ctx.indicators[c]["name"] for c in (numerator, denominator)]
-            said = {numerator: "本表" if num else "此前填报", denominator: "本表" if den else "此前填报"}
-            error((den or num)["sheet_row"], "数值",
-                  f"{names[1]}（{said[denominator]}）为0，而{names[0]}（{said[numerator]}）为{n:g}：分母为0时分子不能大于0，请核对")
-            continue
-        if n is None or d is None or d <= 0:
-            continue
-        ind, derived = ctx.indicators[code], 100 * n / d
-        rate = by_code.get(code)
-        if rate:
-            if abs(rate["value"] - derived) > 0.5:
-                warning(rate["sheet_row"], "数值", f"填写的{ind['name']}（{rate['value']:g}%）与分子、分母计算结果（{derived:.1f}%）不一致，以填写值为准，请核对")
-            continue
-        if ctx.values.reported(code, year) is not None:
-            continue  # a rate reported earlier for the year stands; the parts do not replace it
-        parts = "、".join(f"{ctx.indicators[c]['name']}（{'本表' if c in by_code else '此前填报'} {v:g}）"
-                         for c, v in ((numerator, n), (denominator, d)))
-        bound = check_bound(derived, ind, derived_from=f"由{parts}计算得到的")
-        if bound:
-            (error if bound.severity == "error" else warning)((num or den)["sheet_row"], "数值", bound.reason)
 
 
 def _check_progress(file, table, unit, ctx: Context, problems: list[Problem]) -> list[dict]:

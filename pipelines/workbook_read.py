@@ -217,15 +217,18 @@ class Table:
         return get_column_letter(self.columns[name] + 1)
 
     def problem(self, file: str, row: int, column: str, reason: str, severity: str = "error",
-                subject: str | None = None) -> Problem:
+                subject: str | None = None, kind: str | None = None) -> Problem:
         """A problem at a row and column of this table (the column named by its letter and header word), and
         what the row is about (an indicator's name, a task), so that the sender need not look the row up."""
         return Problem(file, reason, self.sheet, row, column, severity=severity, letter=self.letter(column),
-                       subject=subject)
+                       subject=subject, kind=kind)
 
 
-def find_table(book: Book, sheet: str, wanted: tuple[str, ...]) -> tuple[Table | None, list[Problem]]:
-    """The table of a sheet under its header row (found by the column names in the first rows)."""
+def find_table(book: Book, sheet: str, wanted: tuple[str, ...],
+               optional: tuple[str, ...] = ()) -> tuple[Table | None, list[Problem]]:
+    """The table of a sheet under its header row (found by the column names in the first rows).
+
+    optional: columns that an older workbook may lack (each row's cells have them, empty when absent)."""
     if sheet not in book.sheets:
         names = "、".join(f"“{n}”" for n in book.sheets) or "无"
         return None, [Problem(book.file, f"缺少工作表“{sheet}”（现有工作表：{names}）：请使用平台下载的模板填报")]
@@ -245,12 +248,16 @@ def find_table(book: Book, sheet: str, wanted: tuple[str, ...]) -> tuple[Table |
     missing = [w for w in wanted if w not in found]
     if missing:
         return None, [Problem(book.file, f"表头中缺少“{m}”列（请使用平台下载的模板，不要改动表头）", sheet, r + 1) for m in missing]
+    for c, cell in enumerate(rows[r]):
+        text = squeeze(cell.value)
+        if text in optional and text not in found:
+            found[text] = c
     body = []
     for i in range(r + 1, len(rows)):
         cells = {name: rows[i][c] if c < len(rows[i]) else Cell(None) for name, c in found.items()}
         if all(cell_text(cell.value) == "" for cell in cells.values()):
             continue
-        body.append((i + 1, cells))
+        body.append((i + 1, {**{name: Cell(None) for name in optional}, **cells}))
     return Table(sheet, r + 1, found, body), []
 
 

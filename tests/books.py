@@ -17,13 +17,13 @@ def template(db: Path, unit: str, year: int) -> openpyxl.Workbook:
 
 
 def filled(db: Path, path: Path, unit: str = "旗教育局", year: int = 2025, values=None, notes=None, progress=None,
-           edit=None, answers=None) -> Path:
-    """Write a template filled with values {code: typed value}, 整改说明 answers {target: (原因, 措施, 时间)};
-    edit(wb) may change anything else first."""
+           edit=None, answers=None, sources=None) -> Path:
+    """Write a template filled with values {code: typed value}, 整改说明 answers {target: (原因, 措施, 时间)},
+    sources {code: (数据来源, 来源日期)}; edit(wb) may change anything else first."""
     wb = template(db, unit, year)
     if edit:
         edit(wb)
-    path.write_bytes(fill(wb, values or {}, notes or {}, progress or {}, answers))
+    path.write_bytes(fill(wb, values or {}, notes or {}, progress or {}, answers, sources=sources))
     return path
 
 

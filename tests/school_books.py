@@ -71,7 +71,7 @@ KINDERGARTENS = [
     kindergarten("YE002", "示例普惠幼儿园", "普惠性民办", 100, 4, 1, 6, 5, 10),
     kindergarten("YE003", "示例民办幼儿园", "非普惠民办", 50, 2, 0, 3, 3, 5),
 ]
-COUNTY = {"POP_3_5": 400, "YZ_S01": "88%", "YZ_G06": "是"}
+COUNTY = {"YZ_S01": "88%", "YZ_G06": "是"}  # (the 3—5 population is KG_AGE_POP of the unit's workbook)
 
 
 def school_template(db: Path, year: int) -> openpyxl.Workbook:

@@ -153,7 +153,9 @@ def test_the_quality_page_lists_the_school_derived_disagreements(demo_base, monk
     at = open_app(db, monkeypatch, page="pages/quality.py")
     assert any("2 处不一致" in w.value and "2023年初中三年义务教育巩固率" in w.value for w in at.warning)
     table = at.dataframe[-1].value
-    assert set(table["结果"]) == {"一致", "不一致"} and (table["结果"] == "不一致").sum() == 2
+    # 学前三年毛入园率 is cross-checked too since issue 18 (KG_GROSS_ENROL_RATE); the demo's units do not report it
+    assert set(table["结果"]) == {"一致", "不一致", "全旗未填报"} and (table["结果"] == "不一致").sum() == 2
+    assert set(table.loc[table["结果"] == "全旗未填报", "指标"]) == {"学前三年毛入园率"}
 
 
 @pytest.mark.parametrize("page", [PAGE])

@@ -28,11 +28,11 @@ def test_a_good_school_workbook_is_archived_and_loaded(wh, tmp_path):
     raw, db = wh
     result = ingest_approved(school_book(db, tmp_path / "schools.xlsx"), raw, db)
     assert result.outcome == "loaded", [str(p) for p in result.problems]
-    assert "学校 4 所（6 行），幼儿园 3 所，全旗指标 3 项" in result.message
-    typed = sum(len([k for k in row if k not in ("学校标识码", "学校名称", "学段")]) for row in SCHOOLS) + 3 * 6 + 3
+    assert "学校 4 所（6 行），幼儿园 3 所，全旗指标 2 项" in result.message
+    typed = sum(len([k for k in row if k not in ("学校标识码", "学校名称", "学段")]) for row in SCHOOLS) + 3 * 6 + 2
     assert q(db, "select unit, year, is_demo, n_values from submissions") == [("旗教育局", 2025, False, typed)]
     assert q(db, "select year, n_schools, n_kindergartens, n_school_rows, n_county_items from school_workbooks") == [
-        (2025, 4, 3, 6, 3)]
+        (2025, 4, 3, 6, 2)]
     assert q(db, "select school_id, stage, stages, township, area_type, ownership from schools where kind = 'school' "
                  "order by school_id") == [
         ("SL001", "小学", ["小学"], "新惠镇", "城区", "公办"),
@@ -41,7 +41,7 @@ def test_a_good_school_workbook_is_archived_and_loaded(wh, tmp_path):
         ("SL004", "教学点", ["小学"], "长胜镇", "乡村", "公办"),
     ]
     assert q(db, "select item_code, value from county_items order by item_code") == [
-        ("POP_3_5", 400.0), ("YZ_G06", 1.0), ("YZ_S01", 88.0)]
+        ("YZ_G06", 1.0), ("YZ_S01", 88.0)]
     # archived byte for byte and logged, so that build replays it
     [event] = [e for e in read_log(raw) if e["event"] == "accepted"]
     assert (raw / config.SUBMISSIONS_DIR / event["path"]).read_bytes() == (tmp_path / "schools.xlsx").read_bytes()

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from pipelines.status import assess_progress
-from tests.books import ingest_approved
+from tests.books import filled, ingest_approved
 from tests.school_books import COUNTY, SCHOOLS, counts, full, school_book
 
 
@@ -27,6 +27,9 @@ def years(wh, tmp_path):
     """The small county in 2022 and 2024: 社会认可度 80 → 83, 布局规划 否 twice, sports ground growing."""
     raw, db = wh
     for year, satisfaction, sports in ((2022, 80, 5800), (2024, 83, 6600)):
+        # the 3—5 population of 毛入园率 is asked once, in 旗教育局's yearly workbook (issue 18)
+        assert ingest_approved(filled(db, tmp_path / f"unit{year}.xlsx", year=year, values={"KG_AGE_POP": 400}),
+                               raw, db).outcome == "loaded"
         rows = [counts("SL001", "新惠示例小学", "小学", **full(1000, 50, 12, 10, 5000, sports, 250, 25),
                        classes=22, max_class=46, music_rooms=2, art_rooms=2), *SCHOOLS[1:]]
         book = school_book(db, tmp_path / f"{year}.xlsx", year=year, schools=rows,

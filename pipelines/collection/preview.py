@@ -1,5 +1,5 @@
-"""What approving a workbook would change: its values beside those that count now, and the targets (or, for the
-school workbook, the acceptance criteria) whose status would change.
+"""What approving a workbook would change: its values beside those that count now, and the targets and the
+acceptance criteria whose status would change (either workbook may move both since issue 18).
 
 The warehouse is copied into memory and the approval is made there by the same code as a real one
 (review.apply and the same refresh), then thrown away: the preview is exactly what approving does.
@@ -13,12 +13,15 @@ import pandas as pd
 
 from ..describe import describe_target, parts_of
 from ..ingest import CHANGE_COLUMNS, change_of
-from ..schools.ingest import _keyed
+from ..schools.ingest import _keyed, county_item_names
 from ..schools.ingest import current_values as school_values
 from ..warehouse import memory_copy
 from . import review
 
 SUPERSEDED = "不计入（有较晚收到并已通过的工作簿）"
+# Either workbook may move both: a unit's indicator is what an acceptance criterion takes (asked once), a school
+# workbook's register counts the schools of a target's rate (issue 18).
+STATUS_KIND = "量化目标或验收标准"
 STATUS_COLUMNS = ["key", "name", "lead_unit", "before", "after"]
 
 
@@ -34,9 +37,8 @@ class Preview:
     def summary(self) -> str:
         counts = self.values["change"].value_counts()
         parts = "，".join(f"{label}{int(counts[label])}" for label in ("新增", "更正", "不变", SUPERSEDED) if counts.get(label))
-        kind = "验收指标" if self.submission["is_school"] else "量化目标"
         ending = "；审核通过后示例数据结束，各页面和报表只显示真实数据" if self.ends_demo else ""
-        return f"数值：{parts or '无'}；按{self.as_of}年评估，状态将改变的{kind} {len(self.statuses)} 个{ending}"
+        return f"数值：{parts or '无'}；按{self.as_of}年评估，状态将改变的{STATUS_KIND} {len(self.statuses)} 个{ending}"
 
 
 def preview(db_path: Path, submission_id: int, as_of: int | None = None) -> Preview:
@@ -55,13 +57,13 @@ def preview(db_path: Path, submission_id: int, as_of: int | None = None) -> Prev
         school = bool(row["is_school"])
         before_values = school_values(con, year, include_demo) if school else con.execute(  # reported, or derived from its parts
             "select indicator_code, year, value as current_value from latest_values(?)", [include_demo]).df()
-        before = _statuses(con, school, as_of, include_demo)
+        before = _statuses(con, as_of, include_demo)
         if row["review_status"] != "approved":
             con.execute("begin")
             review.apply_and_refresh(con, row, "approved", None, pd.Timestamp.now().to_pydatetime(), None)
             con.execute("commit")
         values = _school_values(con, row, before_values) if school else _unit_values(con, submission_id, before_values)
-        after = _statuses(con, school, as_of, include_demo)
+        after = _statuses(con, as_of, include_demo)
     changed = before.merge(after, on=["key", "name", "lead_unit"], suffixes=("_before", "_after"))
     changed = changed[changed["status_before"] != changed["status_after"]]
     statuses = changed.rename(columns={"label_before": "before", "label_after": "after"})[STATUS_COLUMNS]
@@ -98,19 +100,18 @@ def _school_values(con: duckdb.DuckDBPyConnection, row: dict, before: pd.DataFra
 
     register = rows("school_register")
     typed = _keyed(rows("school_counts"), rows("kindergarten_counts"), rows("county_items"),
-                   dict(zip(register["school_id"], register["name"])))
+                   dict(zip(register["school_id"], register["name"])), county_item_names(con))
     frame = typed.merge(before, on="indicator_code", how="left").assign(year=year)
     counts = con.execute("select count(*) from school_books(true) where submission_id = ?", [number]).fetchall()[0][0]
     frame["change"] = [change_of(v, c) if counts else SUPERSEDED for v, c in zip(frame["value"], frame["current_value"])]
     return frame[CHANGE_COLUMNS]
 
 
-def _statuses(con: duckdb.DuckDBPyConnection, school: bool, as_of: int, include_demo: bool) -> pd.DataFrame:
-    """key, name, lead_unit, status, label of every target (criterion) as of the year."""
-    if school:
-        return con.execute(
-            "select criterion_id as key, scheme || '：' || name as name, '旗教育局' as lead_unit, status, status_label as label "
-            "from readiness where as_of_year = ? and include_demo = ?", [as_of, include_demo]).df()
+def _statuses(con: duckdb.DuckDBPyConnection, as_of: int, include_demo: bool) -> pd.DataFrame:
+    """key, name, lead_unit, status, label of every target and acceptance criterion as of the year."""
+    criteria = con.execute(
+        "select criterion_id as key, '验收标准（' || scheme || '）：' || name as name, '旗教育局' as lead_unit, status, "
+        "status_label as label from readiness where as_of_year = ? and include_demo = ?", [as_of, include_demo]).df()
     frame = con.execute(
         """
         select t.target_id as key, i.name as indicator_name, t.kind, t.comparator, t.target_value, t.unit, t.ratio_parts,
@@ -121,4 +122,4 @@ def _statuses(con: duckdb.DuckDBPyConnection, school: bool, as_of: int, include_
     frame["name"] = [f"{r.key} {r.indicator_name.replace('（当年新增）', '')}（"
                      f"{describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)}）"
                      for r in frame.itertuples()]
-    return frame[["key", "name", "lead_unit", "status", "label"]]
+    return pd.concat([frame[["key", "name", "lead_unit", "status", "label"]], criteria], ignore_index=True)

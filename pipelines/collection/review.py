@@ -224,11 +224,11 @@ def apply_logged(con: duckdb.DuckDBPyConnection, decisions: list[tuple[int, dict
 
 
 def _refresh(con: duckdb.DuckDBPyConnection, row: dict) -> None:
-    """A school workbook changes the acceptance judgments of its year and later; a unit's, the targets."""
-    if row["is_school"]:
-        refresh_readiness(con, {int(row["year"])})
-    else:
-        refresh_assessments(con)
+    """A workbook changes the acceptance judgments of its year and later, and the targets: a school workbook
+    gives its criteria and the school counts of its register (CU_SCHOOLS …); a unit's, its indicators, which
+    criteria asked once take (criteria.indicator_code)."""
+    refresh_readiness(con, {int(row["year"])})
+    refresh_assessments(con)
 
 
 # Workbooks loaded and awaiting review (not counted anywhere yet), of one unit or all: ? include_demo, ? ? unit.

@@ -7,6 +7,7 @@ the log, the audit trail, the transaction and the refusal rules are the common o
 import duckdb
 import pandas as pd
 
+from ..problems import count_text
 from ..warehouse import insert_frame
 from ..workbook_read import Book
 from . import settings as s
@@ -26,16 +27,26 @@ def check_school_file(con: duckdb.DuckDBPyConnection, book: Book, file: str, is_
                           checked=checked)
     if checked.errors:
         result.outcome = "rejected"
-        result.message = (f"“{file}”未载入：{len(checked.errors)} 个错误"
-                          + (f"，{len(checked.warnings)} 条警告" if checked.warnings else ""))
+        result.message = f"“{file}”未载入：{count_text(checked.problems)}"
         return result
     result.changes = changes_against_current(con, checked, include_demo=is_demo)
     return result
 
 
+def county_item_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    """全旗指标's items in words: code -> (name, unit), from the criteria and the inputs (never the bare code)."""
+    items = {code: (name, unit) for code, name, unit in s.COUNTY_INPUTS}
+    for code, name, unit in con.execute("select criterion_id, name, coalesce(unit, '') from criteria "
+                                        "where scope = 'county'").fetchall():
+        items[code] = (name, unit)
+    return items
+
+
 def _keyed(counts: pd.DataFrame, kindergartens: pd.DataFrame, county: pd.DataFrame,
-           names: dict | None = None) -> pd.DataFrame:
-    """Every typed value as one row: (indicator_code, name, unit, value, note), keyed school｜stage｜column."""
+           names: dict | None = None, items: dict | None = None) -> pd.DataFrame:
+    """Every typed value as one row: (indicator_code, name, unit, value, note), keyed school｜stage｜column.
+
+    names: school id -> name; items: 全旗指标 code -> (name, unit) (county_item_names)."""
     frames = []
     for frame, fields, stage in ((counts, s.SCHOOL_FIELDS, None), (kindergartens, s.KG_FIELDS, "幼儿园")):
         if frame.empty:
@@ -52,8 +63,12 @@ def _keyed(counts: pd.DataFrame, kindergartens: pd.DataFrame, county: pd.DataFra
             "name": school + where + long["column"].map(header), "unit": long["column"].map(unit),
             "value": long["value"].astype(float), "note": long["note"]}))
     if not county.empty:
-        frames.append(pd.DataFrame({"indicator_code": "全旗｜" + county["item_code"], "name": county["item_code"],
-                                    "unit": "", "value": county["value"].astype(float), "note": county["note"]}))
+        items = items or {}
+        frames.append(pd.DataFrame({
+            "indicator_code": "全旗｜" + county["item_code"],
+            "name": ["全旗：" + items.get(code, (code, ""))[0] for code in county["item_code"]],
+            "unit": [items.get(code, (code, ""))[1] for code in county["item_code"]],
+            "value": county["value"].astype(float), "note": county["note"]}))
     columns = ["indicator_code", "name", "unit", "value", "note"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
@@ -72,7 +87,7 @@ def changes_against_current(con: duckdb.DuckDBPyConnection, checked: SchoolCheck
                             include_demo: bool = False) -> pd.DataFrame:
     """Each typed value beside the one it would replace (the whole year is restated by the workbook)."""
     names = dict(zip(checked.register["school_id"], checked.register["name"]))
-    typed = _keyed(checked.counts, checked.kindergartens, checked.county, names)
+    typed = _keyed(checked.counts, checked.kindergartens, checked.county, names, county_item_names(con))
     frame = typed.merge(current_values(con, checked.year, include_demo), on="indicator_code", how="left")
     frame["year"] = checked.year
     frame["change"] = [

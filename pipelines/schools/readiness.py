@@ -38,12 +38,14 @@ def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, in
                       first_year: int = config.YEARS[0]) -> pd.DataFrame:
     """Every readiness criterion assessed as of every year of the plan from first_year on, from the stored
     readiness_values."""
-    values = con.execute("select criterion_id, year, value, is_demo from readiness_values where with_demo = ? "
+    values = con.execute("select criterion_id, year, value, is_demo, basis from readiness_values where with_demo = ? "
                          "order by criterion_id, year", [include_demo]).df()
     series: dict[str, Series] = {}
     demo_years: dict[str, set[int]] = {}
-    for code, year, value, is_demo in values.itertuples(index=False):
+    bases: dict[tuple[str, int], str] = {}  # what each year's value was computed from
+    for code, year, value, is_demo, basis in values.itertuples(index=False):
         series.setdefault(code, []).append((int(year), float(value)))
+        bases[code, int(year)] = basis
         if is_demo:
             demo_years.setdefault(code, set()).add(int(year))
     rows = []
@@ -61,6 +63,7 @@ def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, in
                 unit=c.unit, acceptance_year=int(c.acceptance_year), value=a.latest_value, status_label=a.label,
                 status_group=s.readiness_group(a.status), sort_order=int(c.sort_order),
                 is_demo=any(y <= as_of for y in demo_years.get(c.criterion_id, ())),
+                basis=bases.get((c.criterion_id, a.latest_year)) if a.latest_year is not None else None,
             )
             rows.append(row)
     frame = pd.DataFrame(rows)

@@ -21,7 +21,7 @@ SCOPES = ("school", "dispersion", "rule", "county")
 COMPARATORS = (">=", "<=", "=")
 SCHOOL_MEASURES = ("qualified_per100", "backbone_per100", "pe_art_per100", "teaching_area_per_student",
                    "sports_area_per_student", "equipment_per_student", "multimedia_per100")
-COUNTY_MEASURES = ("reported", "rooms_share", "max_school_size_single", "max_school_size_nine", "max_class_ps",
+COUNTY_MEASURES = ("reported", "indicator", "rooms_share", "max_school_size_single", "max_school_size_nine", "max_class_ps",
                    "max_class_jh", "jh_retention", "kg_gross_enrolment", "kg_inclusive_share", "kg_public_share",
                    "kg_township_public", "kg_class_compliance", "kg_children_per_teacher", "kg_certified_share")
 RULE_MEASURES = ("min_met", "floor", "min_students")
@@ -39,10 +39,13 @@ def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     return frame.apply(lambda s: s.str.strip())
 
 
-def read_criteria(reference_dir: Path) -> pd.DataFrame:
-    """criteria.csv, checked: every problem at once, with its row and column."""
+def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd.DataFrame:
+    """criteria.csv, checked: every problem at once, with its row and column. indicators: the plan's indicator
+    codes, which the optional column indicator_code must name."""
     file = settings.CRITERIA_FILE
     frame = _read(reference_dir / file, CRITERIA_COLUMNS)
+    if "indicator_code" not in frame.columns:  # a criteria.csv written before issue 18
+        frame["indicator_code"] = ""
     problems: list[Problem] = []
 
     def bad(i: int, column: str, reason: str) -> None:
@@ -61,6 +64,12 @@ def read_criteria(reference_dir: Path) -> pd.DataFrame:
                 bad(i, column, f"“{r[column]}”不是可选值（{'、'.join(allowed)}）")
         if r["scope"] in MEASURES and r["measure"] not in MEASURES[r["scope"]]:
             bad(i, "measure", f"计算口径“{r['measure']}”不适用于 {r['scope']}（可选：{'、'.join(MEASURES[r['scope']])}）")
+        if r["measure"] == "indicator" and not r["indicator_code"]:
+            bad(i, "indicator_code", "计算口径为 indicator 的标准须写明所取的方案指标代码")
+        if r["indicator_code"] and r["scope"] != "county":
+            bad(i, "indicator_code", "只有全旗（county）标准可以取方案指标的数值")
+        if r["indicator_code"] and indicators is not None and r["indicator_code"] not in indicators:
+            bad(i, "indicator_code", f"指标“{r['indicator_code']}”不在指标目录（indicators.csv）中")
         if r["scope"] == "school" and r["comparator"] != ">=":
             bad(i, "comparator", "逐校指标的比较符应为 >=（每百名学生、生均指标越高越好）")
         try:
@@ -91,7 +100,7 @@ def read_criteria(reference_dir: Path) -> pd.DataFrame:
         raise InputError(problems)
     out = frame.copy()
     out["threshold"] = out["threshold"].astype(float)
-    for column in ("code", "unit", "applies_to", "rule", "source_url"):
+    for column in ("code", "unit", "applies_to", "rule", "source_url", "indicator_code"):
         out[column] = out[column].replace("", None)
     out["sort_order"] = range(1, len(out) + 1)
     return out
@@ -140,7 +149,7 @@ def acceptance_years(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def load_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     """criteria, townships, stage_split and the parameters into the (empty) tables; returns the criteria."""
     reference = raw_dir / config.REFERENCE_DIR
-    criteria = read_criteria(reference)
+    criteria = read_criteria(reference, {code for (code,) in con.execute("select indicator_code from indicators").fetchall()})
     townships = read_townships(reference)
     split = read_stage_split(reference)
     years = acceptance_years(con)

@@ -5,8 +5,7 @@ import duckdb
 from ..warehouse import run_sql
 
 # Views and macros, in the order they depend on each other.
-DERIVED = (
-    "school_books",
+DERIVED = (  # (school_books comes with the plan's views: latest_values counts schools in the register)
     "report_receipts",  # issue 13: the yearly workbooks owed and received (it leaves the school workbook out)
     "schools",
     "school_stage_counts",

@@ -27,6 +27,7 @@ SHEET_SCHOOLS = "学校"
 SHEET_KINDERGARTENS = "幼儿园"
 SHEET_COUNTY = "全旗指标"
 HEADER_ROW = 3  # title, unit/year line, then the table (as the units' workbook)
+DROPDOWN_ROWS = 1000  # rows under the header that the drop-down lists cover (spare formatted rows are fewer)
 
 ID = "学校标识码"
 KG_ID = "幼儿园标识码"
@@ -82,7 +83,10 @@ KG_REQUIRED = (KG_ID, KG_NAME, TOWNSHIP, AREA, KG_OWNER)
 
 # 全旗指标: the county-wide items typed as values or 是/否, and the inputs of derived criteria.
 COUNTY_COLUMNS = ("项目代码", "项目", "单位", "数值", NOTE)
-COUNTY_INPUTS = (  # (code, name, unit): not criteria themselves, inputs of derived ones
+# (code, name, unit): inputs of derived criteria that older workbooks carry. Read as before (POP_3_5 is the
+# population of 毛入园率 where the unit's workbook has no KG_AGE_POP), no longer asked in new templates:
+# the 3—5周岁 population is a plan indicator of the unit's workbook since issue 18 (asked once).
+COUNTY_INPUTS = (
     ("POP_3_5", "3—5周岁常住人口数（学前三年适龄人口）", "人"),
 )
 
@@ -99,7 +103,14 @@ SCHOOL_TYPES = {  # 办学类型 -> the stages it teaches, in order (高中: onl
     "九年一贯制": ("小学", "初中"),
     "完全中学": ("初中", "高中"),
     "十二年一贯制": ("小学", "初中", "高中"),
+    # Listed for the counts of schools (register_counts: 高中学校数, 职业学校数, 中小学幼儿园总数 …), not judged by
+    # 优质均衡 (教督〔2017〕6号 judges compulsory schools only): no rows on 学校.
+    "普通高中": (),
+    "中等职业学校": (),
+    "特殊教育学校": (),
 }
+NOT_JUDGED_TYPES = tuple(t for t, stages in SCHOOL_TYPES.items() if not stages)
+KINDERGARTEN_TYPE = "幼儿园"  # school_register.school_type of a kindergarten (for the counts of schools)
 JUDGED_STAGES = ("小学", "初中")
 SHARED_STAGE = "全校共用"
 HIGH_STAGE = "高中"
@@ -143,8 +154,6 @@ LEVEL_COLOURS = {"met": "#009E73", "near": "#F0E442", "below": "#D55E00", "no_da
 
 SOURCE_LINE = "数据来源：旗教育局学校与幼儿园年度填报"
 
-# The plan's own targets beside the national floors (targets.csv): criterion -> the plan's indicator.
-PLAN_TARGETS = {"PH_02": "KG_INCLUSIVE_RATE", "PH_03": "KG_PUBLIC_RATE", "YZ_Q01": "JH_RETENTION"}
 # Short names of the 7 resource indicators, for chart legends and the school matrix.
 SHORT_NAMES = {
     "qualified_per100": "高学历教师",

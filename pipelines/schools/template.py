@@ -99,7 +99,9 @@ def write_school_template(con: duckdb.DuckDBPyConnection, unit: str, year: int, 
 GUIDE = (
     "本工作簿为2030年义务教育优质均衡、2028年学前教育普及普惠国家督导评估做准备：逐校、逐园填报原始数量，"
     "每百名学生、生均指标和校际差异系数由平台计算，不要填比例或生均数。",
-    f"“{s.SHEET_REGISTER}”：本年度在办的每所小学、教学点、初中、九年一贯制学校、完全中学一行。{s.ID}填全国统一的10位学校"
+    f"“{s.SHEET_REGISTER}”：本年度在办的每所小学、教学点、初中、九年一贯制学校、完全中学一行；普通高中、中等职业学校、"
+    "特殊教育学校也列在名录中（平台据此计算中小学校数、高中学校数、职业学校数等，各单位不再填写），但不填“学校”表。"
+    f"{s.ID}填全国统一的10位学校"
     "标识码（没有的，可用本单位固定的编号，逐年不变）。新设、合并、更名的在“本年变动”注明；合并的，在“并入学校标识码”"
     "填被并入学校的标识码（多个用顿号分隔）。撤销、停办的学校不再列出。",
     f"“{s.SHEET_SCHOOLS}”：每所学校每个学段一行：九年一贯制填小学、初中两行；完全中学填初中、高中两行，高中行只填在校生数"
@@ -109,7 +111,9 @@ GUIDE = (
     "“初中毕业班学生数”“该届初一入学人数”只在初中学段填写，用于计算初中三年巩固率。",
     f"“{s.SHEET_KINDERGARTENS}”：每所幼儿园一行，性质为公办、普惠性民办或非普惠民办；“超过规定班额的班数”按小班25人、"
     "中班30人、大班35人（《幼儿园工作规程》）计。",
-    f"“{s.SHEET_COUNTY}”：填写全旗的数值（百分数填 95 或 95%）或从下拉列表选“是/否”；没有数据的留空。",
+    f"“{s.SHEET_COUNTY}”：填写全旗的数值（百分数填 95 或 95%）或从下拉列表选“是/否”；没有数据的留空。与年度工作簿"
+    "“指标数据”相同的数量（3—5周岁常住人口数、残疾儿童少年入学率、交流轮岗比例、教师与公务员工资之比等）只在"
+    "“指标数据”中填报一次，这里不再填写；验收准备直接取用。",
     "没有数据的单元格留空，不要填 0 或“无”；上传后平台列出全部问题（工作表、行、列、原因），有错误的文件不会载入。",
     f"评估标准{s.CAVEAT}。",
 )
@@ -154,7 +158,8 @@ def _table(ws, year: int, title: str, columns, widths, rows: list[list], inputs:
                 cell.number_format = NUMBER_FORMATS.get(inputs[c], "General")
             cell.protection = Protection(locked=False)
     for column, values in lists.items():
-        _list(ws, values, first, max(last, first), column, columns[column - 1])
+        # the drop-downs reach far below the formatted rows: a county lists more schools than spare rows
+        _list(ws, values, first, max(last, first + s.DROPDOWN_ROWS - 1), column, columns[column - 1])
     ws.row_dimensions[s.HEADER_ROW].height = 45
     for c in range(1, len(columns) + 1):
         ws.cell(s.HEADER_ROW, c).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -207,16 +212,15 @@ def _kindergartens(ws, year, kindergartens: pd.DataFrame, counts: pd.DataFrame, 
 
 
 def _standard(comparator: str, threshold: float, unit: str | None) -> str:
+    unit = unit if present(unit) else ""  # a criterion without a unit (a 差异率) reads as NaN from the frame
     if unit == "是/否":
         return "是"
-    return f"{SYMBOLS.get(comparator, '')}{threshold:g}{unit or ''}"
+    return f"{SYMBOLS.get(comparator, '')}{threshold:g}{unit}"
 
 
 def _county(ws, year, criteria: pd.DataFrame, known: pd.DataFrame) -> None:
     values = dict(zip(known["item_code"], known["value"])) if len(known) else {}
     rows, flags = [], []
-    for code, name, unit in s.COUNTY_INPUTS:
-        rows.append([code, name, unit, values.get(code), None, "（计算毛入园率用）"])
     for r in criteria.itertuples():
         value = values.get(r.criterion_id)
         if r.unit == "是/否" and value is not None:

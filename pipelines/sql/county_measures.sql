@@ -1,6 +1,6 @@
 -- measure × year: the county-wide figures derived from the school and kindergarten rows (never typed),
--- with the inputs they need from 全旗指标 (3—5周岁常住人口数 for 毛入园率). One row per measure and year
--- that has the rows it needs.
+-- with the inputs they need (3—5周岁常住人口数 for 毛入园率: the plan indicator KG_AGE_POP). One row per
+-- measure and year that has the rows it needs.
 create or replace macro county_measure_values(include_demo) as table
 with
 
@@ -45,10 +45,21 @@ kindergartens as (
     join register as r on r.school_id = k.school_id and r.year = k.year and r.kind = 'kindergarten'
 ),
 
-inputs as (
-    select i.year, i.item_code, i.value
-    from county_items as i
-    join books as b using (submission_id)
+population as (
+    -- 3—5周岁常住人口数: the denominator of 毛入园率's plan indicator (KG_AGE_POP, asked once in the unit's
+    -- workbook since issue 18), else an older school workbook's 全旗指标 input POP_3_5 (kept loadable)
+    select year, arg_min(value, priority) as value
+    from (
+        select year, value, 1 as priority
+        from latest_values(include_demo)
+        where indicator_code = (select i.denominator from criteria as c join indicators as i using (indicator_code)
+                                where c.measure = 'kg_gross_enrolment')
+        union all
+        select i.year, i.value, 2 as priority
+        from county_items as i join books as b using (submission_id)
+        where i.item_code = 'POP_3_5'
+    )
+    group by year
 ),
 
 per_room as (
@@ -89,10 +100,10 @@ measures as (
     having sum(cohort_entrants) > 0
 
     union all
-    select k.year, 'kg_gross_enrolment', 100.0 * sum(k.children) / any_value(i.value)
+    select k.year, 'kg_gross_enrolment', 100.0 * sum(k.children) / any_value(p.value)
     from kindergartens as k
-    join inputs as i on i.year = k.year and i.item_code = 'POP_3_5'
-    where i.value > 0
+    join population as p on p.year = k.year
+    where p.value > 0
     group by k.year
 
     union all

@@ -1,15 +1,15 @@
--- Plan indicator × year: a rate of the plan's targets that the school and kindergarten rows also give
--- (在园幼儿入公办园率, 普惠性幼儿园覆盖率, 初中三年巩固率), derived from the rows beside the county value
+-- Plan indicator × year: a rate of the plan that the school and kindergarten rows also give (在园幼儿入公办园率,
+-- 普惠性幼儿园覆盖率, 初中三年巩固率, 学前三年毛入园率: criteria.indicator_code), derived from the rows beside the county value
 -- the unit reported in its yearly workbook. A difference beyond the tolerance (school_parameters) is a
 -- data-quality finding: neither value overrides the other.
 create or replace macro plan_cross_check_values(include_demo) as table
 with
 
-pairs(indicator_code, measure) as (
-    values
-        ('KG_PUBLIC_RATE', 'kg_public_share'),
-        ('KG_INCLUSIVE_RATE', 'kg_inclusive_share'),
-        ('JH_RETENTION', 'jh_retention')
+pairs as (
+    -- a criterion derived from the rows and linked to the plan indicator measuring the same (criteria.csv)
+    select indicator_code, measure
+    from criteria
+    where indicator_code is not null and measure not in ('reported', 'indicator')
 ),
 
 derived as (

@@ -90,7 +90,9 @@ create table indicators (
     denominator varchar,
     parts varchar[],
     definition varchar,
-    is_component boolean not null
+    is_component boolean not null,
+    external_source varchar,  -- the office an input comes from (公安, 残联, 财政 …): typed with 数据来源 and 来源日期
+    register_types varchar[]  -- method 'register': the 办学类型 of the school register it counts
 );
 
 create table targets (
@@ -197,7 +199,9 @@ create table observations (
     value double not null,
     note varchar,
     sheet_row integer,
-    value_cell varchar  -- the cell of 指标数据 the value was typed in (E12)
+    value_cell varchar,  -- the cell of 指标数据 the value was typed in (E12)
+    source varchar,  -- 数据来源 of an input the statistics do not hold (公安, 残联, 财政 …), as typed
+    source_date varchar  -- 来源日期: 2025-12-31, 2025-12 or 2025 (as typed where it could not be read)
 );
 
 create table task_progress (
@@ -214,7 +218,8 @@ create table ingest_warnings (
     sheet varchar,
     row integer,
     "column" varchar,
-    reason varchar not null
+    reason varchar not null,
+    kind varchar  -- null: a warning; 'note': a word read as the platform's; 'completeness': left blank, cannot be judged
 );
 
 create table target_assessments (

@@ -20,7 +20,10 @@ create table criteria (
     source_url varchar,
     caveat varchar not null,
     acceptance_year integer not null,
-    sort_order integer not null
+    sort_order integer not null,
+    -- the plan indicator measuring the same quantity (asked once, in the unit's workbook): the criterion
+    -- takes its value where the school and kindergarten rows do not give one (measure 'indicator': always)
+    indicator_code varchar
 );
 
 create table townships (
@@ -148,5 +151,6 @@ create table readiness (
     status_group varchar not null,
     detail varchar,
     is_demo boolean,
-    sort_order integer
+    sort_order integer,
+    basis varchar  -- what the latest value was computed from: 逐校数据, 逐园数据, 全旗指标, 指标数据：…
 );
