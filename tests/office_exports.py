@@ -113,7 +113,7 @@ def county_summary(path: Path, year: int = 2025, scale: float = 1.0, columns: li
     expected = {
         "GH_ENROLLED": figures["普通高中"][4], "VE_ENROLLED": figures["中等职业教育"][4],
         "HS_ENROLLED": figures["普通高中"][4] + figures["中等职业教育"][4], "JH_GRADUATES": figures["初中"][6],
-        "VE_SCHOOLS": figures["中等职业教育"][0], "KG_ENROLLED": figures["学前教育"][4],
+        "KG_ENROLLED": figures["学前教育"][4],  # the 学校数 are counted from the register, not asked
     }
     return Export(path, expected)
 

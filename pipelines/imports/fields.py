@@ -89,8 +89,8 @@ INDICATOR_RECIPES = {
     "KG_PUBLIC_ENROLLED": (recipe(*PUBLIC), recipe(("公办", "在园人数"))),
     "KG_INCLUSIVE_ENROLLED": (recipe(*PUBLIC, part("普惠性民办", "在园人数")),),
     "JH_GRADUATES": (recipe(("初中", "毕业生数")),),
-    "VE_SCHOOLS": (recipe(("中等职业教育", "学校数")),),
-    "IT_HS_SCHOOLS": (recipe(("普通高中", "学校数"), ("中等职业教育", "学校数")),),
+    # The numbers of schools are not asked: they are counted from the school register (indicators.csv, method
+    # register), so the summary's 学校数 column is read by no recipe.
 }
 
 
