@@ -194,12 +194,7 @@ def run_ingest(args) -> int:
     from .problems import ordered
 
     ensure_warehouse(args.db, args.raw, build_if_missing=True)
-    actor = None
-    if args.account:
-        actor = AccountStore().get(args.account)
-        if actor is None:
-            print(f"错误：账号“{args.account}”不存在（python -m pipelines user list 查看）", file=sys.stderr)
-            return EXIT_REJECTED
+    actor = AccountStore().named(args.account)
     rejected = 0
     for path in args.files:
         if not path.is_file():
@@ -360,10 +355,9 @@ def run_demo(args) -> int:
     from .accounts import AccountStore
     from .demo_removal import end_demo
 
-    if args.account:
-        actor = AccountStore().get(args.account)
-        if actor is None or not actor.is_admin:
-            raise AccountError(f"账号“{args.account}”不存在或不是管理账号：只有管理账号可以结束示例数据")
+    actor = AccountStore().named(args.account)
+    if actor is not None and not actor.is_admin:
+        raise AccountError(f"账号{actor.label()}不是管理账号：只有管理账号可以结束示例数据")
     ensure_warehouse(args.db, args.raw, build_if_missing=True)
     ended = end_demo(args.raw, args.db, args.account or "（命令行）", source=args.source)
     print(ended.message)

@@ -107,6 +107,15 @@ class AccountStore:
     def get(self, name: str) -> Account | None:
         return next((a for a in self.all() if a.name == name), None)
 
+    def named(self, name: str | None) -> Account | None:
+        """The account a command acts as (`--as NAME`), None without one; AccountError when there is none so named."""
+        if not name:
+            return None
+        account = self.get(name)
+        if account is None:
+            raise AccountError(f"账号“{name}”不存在（python -m pipelines user list 查看）")
+        return account
+
     def add(self, name: str, role: str, unit: str | list[str] | None, password: str, units: list[str]) -> Account:
         """unit: the 填报 account's unit, or the 审核 account's units (a list, or names split by ，、,)."""
         name = name.strip()

@@ -47,12 +47,7 @@ def run(args, ensure_warehouse) -> int:
     from .review import ReviewError, decide, refusals
 
     ensure_warehouse(args.db, args.raw)
-    actor = None
-    if args.account:
-        actor = AccountStore().get(args.account)
-        if actor is None:
-            print(f"错误：账号“{args.account}”不存在（python -m pipelines user list 查看）", file=sys.stderr)
-            return 1
+    actor = AccountStore().named(args.account)
     if args.action == "list":
         return _list(args, actor)
     decision = "approved" if args.action == "approve" else "returned"

@@ -19,12 +19,7 @@ EXIT_OK, EXIT_REJECTED, EXIT_PROPOSED = 0, 1, 3
 
 
 def run(args) -> int:
-    actor = None
-    if args.account:
-        actor = AccountStore().get(args.account)
-        if actor is None:
-            print(f"错误：账号“{args.account}”不存在（python -m pipelines user list 查看）", file=sys.stderr)
-            return EXIT_REJECTED
+    actor = AccountStore().named(args.account)
     missing = [p for p in [*args.files, *([args.mapping] if args.mapping else [])] if not p.exists()]
     for path in missing:
         print(f"错误：文件“{path}”不存在", file=sys.stderr)
