@@ -68,6 +68,50 @@ def require_warehouse() -> None:
         st.warning("数据仓库由其他版本的程序建立，须按当前版本重建后才能显示。请平台管理员运行 "
                    "python -m pipelines build（或重启服务，启动时会自动重建）。")
         st.stop()
+    _caught_up_with_the_log()
+
+
+def _log_version() -> tuple:
+    from pipelines.archive import log_path
+
+    try:
+        stat = log_path(raw_dir()).stat()
+        return stat.st_mtime_ns, stat.st_size
+    except FileNotFoundError:
+        return ()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _behind(db: str, version: tuple, raw: str, log_version: tuple) -> str | None:
+    from pipelines.archive import read_log
+    from pipelines.recovery import behind
+
+    with connect(Path(db), read_only=True, wait=READ_WAIT_SECONDS) as con:
+        return behind(con, read_log(Path(raw)))
+
+
+def _caught_up_with_the_log() -> None:
+    """A page never shows a warehouse behind the archive's log (a writer killed after logging, before its
+    commit): it is brought up to the log first, as the next writer would (recovery.catch_up)."""
+    try:
+        lacking = _behind(str(db_path()), data_version(db_path()), str(raw_dir()), _log_version())
+    except WarehouseBusy:
+        return  # a writer is at work: it catches up itself
+    if not lacking:
+        return
+    from pipelines.recovery import catch_up
+    from pipelines.writer_lock import writer_lock
+
+    try:
+        with writer_lock(db_path(), raw_dir(), purpose="按归档日志补齐数据仓库", wait=READ_WAIT_SECONDS), \
+                connect(db_path()) as con:
+            notes = catch_up(con, raw_dir())
+    except WarehouseBusy:
+        st.warning(f"数据仓库尚未与归档日志一致（{lacking}），正在等待另一程序写完，请稍候刷新页面。")
+        st.stop()
+    clear_cache()
+    st.info(f"数据仓库已按归档日志补齐（上次写入在完成前中断：{lacking}）。" + ("；".join(notes[:3]) if notes else ""),
+            icon=":material/history:")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

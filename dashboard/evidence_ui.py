@@ -27,7 +27,8 @@ UPLOADER_CSS = """
 def attach_section(account: Account) -> None:
     """Pick one of the unit's workbooks (not returned or withdrawn), a task it reported, and the files."""
     books = query("select submission_id, unit, year, file_name, review_status from submissions "
-                  "where not withdrawn and review_status <> 'returned' and n_progress > 0 order by submission_id desc")
+                  "where not withdrawn and not is_demo and review_status <> 'returned' and n_progress > 0 "
+                  "order by submission_id desc")  # a unit's evidence belongs with its own (real) report
     books = books[[account.may_report_for(u) for u in books["unit"]]]
     if books.empty:
         st.caption("还没有可附佐证材料的任务进展：先上传填有“任务进展”的工作簿。")

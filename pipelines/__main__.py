@@ -76,12 +76,14 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("status", help="列出各量化目标的达成状态")
     s.add_argument("--db", type=Path, default=config.DB_PATH)
+    s.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
     s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
 
     r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）")
     r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx、.xlsx 或 .docx")
     r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
     r.add_argument("--db", type=Path, default=config.DB_PATH)
+    r.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
 
     u = sub.add_parser("user", help="管理填报账号（账号文件 data/accounts.json）")
     common = argparse.ArgumentParser(add_help=False)
@@ -133,7 +135,8 @@ def run_build(args) -> int:
             return EXIT_OK
         if made_by_this_version(args.db):
             print(f"数据仓库 {args.db} 含示例数据，按 --no-demo 重建……", file=sys.stderr)
-        print(f"数据仓库 {args.db} 由其他版本的程序建立（表、视图与当前版本不同），按当前版本重建……", file=sys.stderr)
+        else:
+            print(f"数据仓库 {args.db} 由其他版本的程序建立（表、视图与当前版本不同），按当前版本重建……", file=sys.stderr)
     report = build(args.raw, args.db, include_demo=not args.no_demo)
     buildinfo.record(args.db, args.raw, not args.no_demo and not report.demo_ended, report.submissions)
     print(
@@ -146,15 +149,22 @@ def run_build(args) -> int:
     return EXIT_OK
 
 
-def ensure_warehouse(db: Path, raw: Path = config.RAW_DIR, build_if_missing: bool | None = None) -> None:
+def ensure_warehouse(db: Path, raw: Path | None = None, build_if_missing: bool | None = None) -> None:
     """The default warehouse is built when missing; a warehouse named with --db must exist (a typo in a
     path should not quietly build a new one) unless the command also names its raw folder. A warehouse built
-    by another version of the code (after an update) is rebuilt the same way, or refused when named."""
+    by another version of the code (after an update) is rebuilt the same way, or refused when named. A
+    warehouse behind its raw folder's log (a writer killed after logging) is caught up before it is read,
+    when the raw folder is known (the default one, or named with --raw)."""
     from .problems import InputError, Problem
     from .warehouse import made_by_this_version
 
+    if raw is None and db.resolve() == config.DB_PATH.resolve():
+        raw = config.RAW_DIR
     if db.exists() and made_by_this_version(db):
+        if raw is not None:
+            _catch_up_if_behind(db, raw)
         return
+    raw = raw or config.RAW_DIR
     if build_if_missing is None:
         build_if_missing = db.resolve() == config.DB_PATH.resolve()
     if not build_if_missing:
@@ -170,6 +180,22 @@ def ensure_warehouse(db: Path, raw: Path = config.RAW_DIR, build_if_missing: boo
         print(f"数据仓库 {db} {'由其他版本的程序建立' if db.exists() else '不存在'}，先从 {raw} 重建……", file=sys.stderr)
         report = build(raw, db)
         buildinfo.record(db, raw, True, report.submissions)
+
+
+def _catch_up_if_behind(db: Path, raw: Path) -> None:
+    """A command that reads the warehouse first brings it up to the log, if it is behind (recovery.behind)."""
+    from .archive import read_log
+    from .recovery import behind, catch_up
+    from .warehouse import connect
+    from .writer_lock import writer_lock
+
+    events = read_log(raw)
+    with connect(db, read_only=True) as con:
+        if not behind(con, events):
+            return
+    with writer_lock(db, raw, purpose="按归档日志补齐数据仓库"), connect(db) as con:
+        for note in catch_up(con, raw):
+            print(f"恢复：{note}", file=sys.stderr)
 
 
 def run_template(args) -> int:
@@ -221,7 +247,7 @@ def run_status(args) -> int:
     from .status_report import status_text
     from .warehouse import connect
 
-    ensure_warehouse(args.db)
+    ensure_warehouse(args.db, args.raw)
     with connect(args.db, read_only=True) as con:
         text, ok = status_text(con, args.as_of)
     print(text)
@@ -236,7 +262,7 @@ def run_report(args) -> int:
     if args.as_of is not None and args.as_of not in config.YEARS:
         print(f"用法错误：--as-of {args.as_of} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", file=sys.stderr)
         return EXIT_USAGE
-    ensure_warehouse(args.db)
+    ensure_warehouse(args.db, args.raw)
     from dashboard import images
     from pipelines.warehouse import connect
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from . import buildinfo, config
+from . import audit, buildinfo, config
 from .problems import InputError, Problem
 
 FORMAT = "aohan-education-monitor-backup"
@@ -330,9 +330,12 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
                 out.write(accounts)
             os.replace(partial, accounts_file)
 
+        ended = _end_the_demo(raw_dir)
         try:
             # A restored installation is a real one: demo data are never loaded (DESIGN.md, "Demo data").
             report = build(raw_dir, db_path, include_demo=False)
+            if ended:
+                audit.record(raw_dir, db_path, "demo_ended", "（恢复）", ended, source="命令行")
             buildinfo.record(db_path, raw_dir, False, report.submissions)
         except Exception as exc:  # whatever stops the build, the operator must learn what was already restored
             kept = f"（原目录另存为 {raw_aside}）" if raw_aside else ""
@@ -342,6 +345,20 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
     raw_files = [f for f in manifest["files"] if f["path"] != ACCOUNTS_MEMBER]
     return RestoreReport(len(raw_files), sum(f["size"] for f in raw_files), manifest.get("created_at", ""), raw_aside,
                          accounts is not None, accounts_aside, report, accounts_file if accounts is not None else None)
+
+
+def _end_the_demo(raw_dir: Path) -> str | None:
+    """A restored installation is a real one: if its log holds demo workbooks and has not ended the demo, it
+    is ended there (logged), so that no later build loads them either. The sentence said, or None."""
+    from . import demo_state
+    from .archive import read_log
+
+    events = read_log(raw_dir)
+    if demo_state.ended_in_log(events) or not any(e.get("is_demo") for e in events if e.get("event") == "accepted"):
+        return None
+    reason = "从备份恢复：恢复后的安装只载入真实数据"
+    demo_state.log_end(raw_dir, "（恢复）", reason, datetime.now().replace(microsecond=0))
+    return f"{reason}，示例数据已结束"
 
 
 def accounts_beside(raw_dir: Path) -> Path:

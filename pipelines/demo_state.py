@@ -41,6 +41,21 @@ def regeneration_refused(events: list[dict]) -> str | None:
     return None
 
 
+def remember_fingerprints(con: duckdb.DuckDBPyConnection, events: list[dict]) -> None:
+    """Keep the demo workbooks' fingerprints of the log in the warehouse (they outlive the demo's rows)."""
+    known = {sha for (sha,) in con.execute("select sha256 from demo_fingerprints").fetchall()}
+    rows = {e["sha256"]: e["file_name"] for e in events
+            if e.get("event") == "accepted" and e.get("is_demo") and e["sha256"] not in known}
+    if rows:
+        con.executemany("insert into demo_fingerprints values (?, ?)", list(rows.items()))
+
+
+def is_demo_copy(con: duckdb.DuckDBPyConnection, sha: str) -> str | None:
+    """The demo workbook a file is a byte copy of, or None."""
+    row = con.execute("select file_name from demo_fingerprints where sha256 = ?", [sha]).fetchall()
+    return row[0][0] if row else None
+
+
 def log_end(raw_dir: Path, by: str | None, reason: str, at: datetime) -> dict:
     """Append the end of the demo to the log (call with the writers' lock held)."""
     event = {"event": EVENT, "at": at.isoformat(timespec="seconds"), "by": by, "reason": reason}

@@ -70,6 +70,10 @@ def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, is_demo: 
     if large:
         return _refused(file, [large])
     sha = sha256_of_file(path)
+    copied = None if is_demo else demo_state.is_demo_copy(con, sha)
+    if copied:
+        return _refused(file, [Problem(file, f"此文件与示例数据工作簿“{copied}”完全相同：示例数据是为演示而虚构的数值，"
+                                             "不是本单位的填报。请下载本单位的工作簿，填写真实数据后上传")])
     known = con.execute(
         "select file_name, received_at, unit, year, review_status, review_note, withdrawn, submission_id from submissions "
         "where sha256 = ? order by submission_id limit 1", [sha]
@@ -178,7 +182,9 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
             load_origin(con, raw_dir, result.submission_id, entry.origin, entry.file_name)
         loaded = (checked.summary() if isinstance(checked, SchoolChecked)
                   else f"{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个")
-        if not is_demo:
+        if is_demo:
+            demo_state.remember_fingerprints(con, [asdict(entry)])
+        else:
             audit.record(raw_dir, None, "load", who, f"已载入：{loaded}", file_name=file, sha256=entry.sha256,
                          submission_id=result.submission_id, source=source, con=con)
     result.outcome = "loaded"

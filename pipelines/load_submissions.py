@@ -106,6 +106,7 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     known = dict(con.execute("select sha256, submission_id from submissions").fetchall())
     withdrawn = {sha for (sha,) in con.execute("select sha256 from submissions where withdrawn").fetchall()}
     numbers = positions(events)
+    demo_state.remember_fingerprints(con, events)
     include_demo = include_demo and demo_state.ended_in_log(events) is None  # demo data end for good
     batch = Batch()
     done = Replayed()

@@ -45,6 +45,33 @@ def includes_demo(con: duckdb.DuckDBPyConnection, events: list[dict]) -> bool:
     return not logged_demo or bool(con.execute("select count(*) from submissions where is_demo").fetchall()[0][0])
 
 
+def behind(con: duckdb.DuckDBPyConnection, events: list[dict]) -> str | None:
+    """What the warehouse lacks of the archive's log (a writer killed after logging, before its commit), in a
+    word, or None: cheap enough for every reader (the app's pages, `status`, `report`) to ask before it reads.
+
+    The warehouse is behind when the log holds a workbook it should have loaded, a withdrawal, review
+    decision or 佐证材料 it lacks, or the demo's end while demo workbooks are still in it.
+    """
+    loaded = dict(con.execute("select sha256, withdrawn from submissions").fetchall())
+    ended = demo_state.ended_in_log(events) is not None
+    if ended and any(True for (_,) in con.execute("select 1 from submissions where is_demo limit 1").fetchall()):
+        return "示例数据已在归档日志中结束"
+    demo_loaded = includes_demo(con, events) and not ended
+    accepted = {e["sha256"] for e in events if e.get("event") == "accepted" and (demo_loaded or not e.get("is_demo"))}
+    if accepted - set(loaded):
+        return "有已记入归档日志的工作簿尚未载入"
+    if {e["sha256"] for e in events if e.get("event") == "withdrawn" and e["sha256"] in loaded} != {
+            sha for sha, gone in loaded.items() if gone}:
+        return "有已记入归档日志的撤回尚未生效"
+    decisions = sum(e.get("event") == "review" and e["sha256"] in loaded for e in events)
+    if con.execute("select count(*) from review_decisions").fetchall()[0][0] < decisions:
+        return "有已记入归档日志的审核决定尚未生效"
+    attached = sum(e.get("event") == "evidence" and e["workbook_sha256"] in loaded for e in events)
+    if con.execute("select count(*) from evidence").fetchall()[0][0] < attached:
+        return "有已记入归档日志的佐证材料尚未登记"
+    return None
+
+
 def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] | None = None) -> list[str]:
     """Load into the warehouse what the log holds and the warehouse lacks (call with the writers' lock held).
 

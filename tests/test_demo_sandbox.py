@@ -237,3 +237,104 @@ def test_after_the_demo_ends_the_pages_and_the_excel_report_show_the_real_figure
              if c.value is not None]
     assert not any(config.DEMO_LABEL in c for c in cells)  # no value marked 示例数据 (the columns stay, empty)
     assert any("90.9" in c for c in cells) and not any(c.startswith("95.9") for c in cells)
+
+
+# ---- Found by the outside check of the demo's isolation ----------------------------------------------------
+
+def test_online_entry_is_never_filled_with_a_demo_workbook(both):
+    from pipelines.collection.entry import form
+
+    _, db = both
+    with duckdb.connect(str(db), read_only=True) as con:
+        filled_form = form(con, "旗教育局", 2025)
+    assert filled_form.prefilled_from is None  # the demo's #21 is not the unit's own report
+    assert filled_form.values["数值"].isna().all() and filled_form.progress["进展状态"].isna().all()
+
+
+@pytest.mark.parametrize("ended", [False, True])
+def test_a_byte_copy_of_a_demo_workbook_is_refused_as_a_units_report(both, tmp_path, accounts, ended):
+    import shutil
+
+    raw, db = both
+    if ended:
+        main(["demo", "remove", "--raw", str(raw), "--db", str(db)])
+    demo_book = next(e for e in read_log(raw) if e.get("event") == "accepted" and e["unit"] == "旗人社局")
+    copy = tmp_path / "旗人社局_2025.xlsx"
+    shutil.copy(raw / config.SUBMISSIONS_DIR / demo_book["path"], copy)
+    before = q(db, "select count(*) from submissions")
+    result = ingest_file(copy, raw, db)
+    assert result.outcome == "rejected" and "示例数据工作簿" in result.errors[0].reason
+    assert q(db, "select count(*) from submissions") == before  # nothing of the demo comes back
+
+
+def test_evidence_is_never_attached_to_a_demo_workbook(both, tmp_path, accounts):
+    from pipelines.collection.evidence import attach
+    from pipelines.problems import InputError
+    from tests.evidence_files import pdf
+
+    raw, db = both
+    [(number,)] = q(db, "select submission_id from submissions where is_demo and unit = '旗教育局' and year = 2025 "
+                        "and n_progress > 0 order by submission_id desc limit 1")
+    [(task,)] = q(db, "select task_no from task_progress where submission_id = ? limit 1", [number])
+    (tmp_path / "a.pdf").write_bytes(pdf())
+    with pytest.raises(InputError, match="示例数据"):
+        attach(raw, db, number, task, tmp_path / "a.pdf", "a.pdf", admin(accounts))
+    assert q(db, "select count(*) from evidence") == [(0,)]
+
+
+def test_a_reader_catches_up_a_demo_ending_approval_killed_before_its_commit(both, tmp_path, capsys):
+    """The log says approved and demo_ended; the warehouse was never told (a kill between the two): `status`
+    brings it up to the log before it reads, and says so."""
+    from datetime import datetime
+
+    from pipelines.archive import log_review
+
+    raw, db = both
+    loaded = ingest_file(real_2025(db, tmp_path, {"HS_ENROLLED": 12772, "HS_AGE_POP": 14050}), raw, db)
+    now = datetime.now().replace(microsecond=0)
+    log_review(raw, q(db, "select sha256 from submissions where submission_id = ?", [loaded.submission_id])[0][0],
+               "approved", "admin", None, now)
+    demo_state.log_end(raw, "admin", demo_state.REASON_REAL_APPROVED, now)
+    assert main(["status", "--db", str(db), "--raw", str(raw), "--as-of", "2025"]) == 0
+    out = capsys.readouterr()
+    assert "恢复：已按归档日志结束示例数据" in out.err and config.DEMO_LABEL not in out.out
+    assert q(db, "select count(*) from submissions where is_demo") == [(0,)]
+
+
+def test_a_page_catches_up_before_it_shows_a_warehouse_behind_its_log(both, tmp_path, monkeypatch):
+    from datetime import datetime
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, navigation_only  # noqa: F401 (autouse fixture)
+
+    raw, db = both
+    demo_state.log_end(raw, "admin", demo_state.REASON_REMOVED, datetime.now().replace(microsecond=0))
+    monkeypatch.setenv("MONITOR_DB", str(db))
+    monkeypatch.setenv("MONITOR_RAW", str(raw))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("已按归档日志补齐" in i.value for i in at.info)
+    assert q(db, "select count(*) from submissions where is_demo") == [(0,)]
+    at.run()
+    assert not any(config.DEMO_LABEL in w.value for w in at.warning)
+
+
+def test_review_list_of_a_number_that_is_no_workbook_says_so(both, capsys):
+    raw, db = both
+    main(["demo", "remove", "--raw", str(raw), "--db", str(db)])
+    assert main(["review", "list", "21", "--raw", str(raw), "--db", str(db)]) == 1
+    assert "填报编号 21 不存在" in capsys.readouterr().err
+
+
+def test_a_restored_installation_ends_the_demo_in_its_log(both, tmp_path):
+    from pipelines.backup import backup, restore
+
+    raw, _ = both
+    backup(raw, tmp_path / "b.tar.gz")
+    target_raw, target_db = tmp_path / "r" / "raw", tmp_path / "r" / "w.duckdb"
+    restore(tmp_path / "b.tar.gz", target_raw, target_db, accounts_file=tmp_path / "r" / "accounts.json")
+    assert demo_state.ended_in_log(read_log(target_raw))["by"] == "（恢复）"
+    build(target_raw, target_db)  # a later plain build, demo and all: still none
+    assert q(target_db, "select count(*) from submissions where is_demo") == [(0,)]
+    assert q(target_db, "select event from audit where event = 'demo_ended'") == [("demo_ended",)]

@@ -49,7 +49,11 @@ def run(args, ensure_warehouse) -> int:
     ensure_warehouse(args.db, args.raw)
     actor = AccountStore().named(args.account)
     if args.action == "list":
-        return _list(args, actor)
+        try:
+            return _list(args, actor)
+        except ReviewError as exc:  # a number that is not (or no longer) a workbook's
+            print(f"错误：{exc}", file=sys.stderr)
+            return 1
     decision = "approved" if args.action == "approve" else "returned"
     note = args.note if args.action == "approve" else args.reason
     said = refusals(args.db, args.ids, decision, actor, note)  # all or none: every one is checked first

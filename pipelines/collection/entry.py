@@ -40,8 +40,8 @@ def _rows(ws, width: int) -> list[list]:
 
 
 def form(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> Form:
-    """The template's rows for a unit and year, filled with the latest workbook sent for it (withdrawn ones
-    aside, a returned one included: it is what the unit corrects)."""
+    """The template's rows for a unit and year, filled with the latest real workbook sent for it (withdrawn ones
+    aside, a returned one included: it is what the unit corrects; a demo workbook never: it is not the unit's)."""
     wb = make_template(con, unit, year)
     values = pd.DataFrame([[code, name, u, None, None, None, None] for code, name, u, *_ in _rows(wb[config.SHEET_VALUES], 3)],
                           columns=VALUE_FIELDS)
@@ -51,7 +51,8 @@ def form(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> Form:
                            columns=RECTIFY_FIELDS)
     last = con.execute(
         "select submission_id, file_name, received_at, review_status from submissions "
-        "where unit = ? and year = ? and not withdrawn and submission_id not in (select submission_id from school_workbooks) "
+        "where unit = ? and year = ? and not withdrawn and not is_demo "
+        "and submission_id not in (select submission_id from school_workbooks) "
         "order by submission_id desc limit 1", [unit, year]).fetchall()
     source = None
     if last:
@@ -140,7 +141,7 @@ def same_as_sent(con: duckdb.DuckDBPyConnection, unit: str, year: int, checked) 
     awaiting review or approved (a new, identical workbook would only wait for review beside it); else None."""
     last = con.execute(
         "select submission_id, review_status from submissions where unit = ? and year = ? and not withdrawn "
-        "and review_status <> 'returned' and submission_id not in (select submission_id from school_workbooks) "
+        "and not is_demo and review_status <> 'returned' and submission_id not in (select submission_id from school_workbooks) "
         "order by submission_id desc limit 1", [unit, year]).fetchall()
     if not last:
         return None

@@ -179,11 +179,13 @@ def attach(raw_dir: Path, db_path: Path, submission_id: int, task_no: int, path:
 
 def _refusals(con: duckdb.DuckDBPyConnection, submission_id: int, task_no: int, file: str,
               actor: Account) -> list[Problem]:
-    row = con.execute("select unit, year, withdrawn, review_status from submissions where submission_id = ?",
+    row = con.execute("select unit, year, withdrawn, review_status, is_demo from submissions where submission_id = ?",
                       [submission_id]).fetchall()
     if not row:
         return [Problem(file, f"填报编号 {submission_id} 不存在")]
-    unit, year, withdrawn, status = row[0]
+    unit, year, withdrawn, status, is_demo = row[0]
+    if is_demo:
+        return [Problem(file, f"填报 #{submission_id} 是示例数据，佐证材料只能附在本单位真实填报的任务进展上")]
     if not actor.may_report_for(unit):
         return [Problem(file, f"任务{task_no}的这次进展由{unit}填报，账号{actor.label()}不能为其附佐证材料"
                               "（只有填报该任务的单位或管理账号可以）")]

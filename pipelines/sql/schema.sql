@@ -159,6 +159,13 @@ create table submissions (
     review_note varchar
 );
 
+-- The fingerprints of the demo workbooks of the archive (loaded or not, ended or not): a byte copy of one sent
+-- as a unit's workbook is refused (demo data is never a unit's report, DESIGN.md "Demo data").
+create table demo_fingerprints (
+    sha256 varchar primary key,
+    file_name varchar not null
+);
+
 -- Every review decision, in the order of the log (submissions holds the last one).
 create table review_decisions (
     submission_id integer not null,
