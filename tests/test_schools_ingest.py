@@ -104,6 +104,10 @@ REFUSALS = [
      s.SHEET_SCHOOLS, "P", "只在初中学段填写"),
     ("unknown_township", _set(s.SHEET_REGISTER, "SL001", s.TOWNSHIP, "新惠"),
      s.SHEET_REGISTER, "C", "苏木乡镇“新惠”不是敖汉旗的苏木乡镇"),
+    ("abolished_township", _set(s.SHEET_REGISTER, "SL002", s.TOWNSHIP, "宝国吐乡"),
+     s.SHEET_REGISTER, "C", "苏木乡镇“宝国吐乡”已撤销，不在现行区划（国家统计局2023年统计用区划代码）中"),
+    ("abolished_township_of_a_kindergarten", _set(s.SHEET_KINDERGARTENS, "YE002", s.TOWNSHIP, "宝国吐乡"),
+     s.SHEET_KINDERGARTENS, "C", "苏木乡镇“宝国吐乡”已撤销"),
     ("unknown_school_type", _set(s.SHEET_REGISTER, "SL001", s.SCHOOL_TYPE, "小学校"),
      s.SHEET_REGISTER, "E", "办学类型“小学校”应为"),
     ("merged_school_still_listed", _set(s.SHEET_REGISTER, "SL001", s.MERGED_FROM, "SL004"),
@@ -137,11 +141,29 @@ def test_a_faulty_school_workbook_is_refused_with_sheet_row_and_column(wh, tmp_p
     assert q(db, "select count(*) from school_register") == [(0,)]
 
 
+def test_a_school_of_the_current_division_is_accepted_and_a_renamed_township_is_read_with_a_note(wh, tmp_path):
+    """Issue 19: 黄羊洼学校 (task 89) in 黄羊洼镇, a township of the 2023 division, is accepted; 牛古吐乡 (now 牛古吐镇)
+    is read as 牛古吐镇, and a located note says so; 宝国吐乡 (abolished) is refused (REFUSALS)."""
+    raw, db = wh
+    register = [*REGISTER, school("SL005", "黄羊洼学校", "九年一贯制", "黄羊洼镇", "乡村"),
+                school("SL006", "牛古吐中心小学", "小学", "牛古吐乡", "镇区"), school("SL007", "牛古吐村小学", "小学", "牛古吐乡", "乡村")]
+    rows = [*SCHOOLS, counts("SL005", "黄羊洼学校", "小学", 420), counts("SL005", "黄羊洼学校", "初中", 310),
+            counts("SL006", "牛古吐中心小学", "小学", 500), counts("SL007", "牛古吐村小学", "小学", 80)]
+    result = ingest_approved(school_book(db, tmp_path / "current.xlsx", register=register, schools=rows), raw, db)
+    assert result.outcome == "loaded", [str(p) for p in result.errors]
+    assert dict(q(db, "select name, township from schools where school_id in ('SL005', 'SL006', 'SL007')")) == {
+        "黄羊洼学校": "黄羊洼镇", "牛古吐中心小学": "牛古吐镇", "牛古吐村小学": "牛古吐镇"}
+    [note] = [p for p in result.warnings if "牛古吐乡" in p.reason]
+    assert note.sheet == s.SHEET_REGISTER and note.letter == "C" and note.row == s.HEADER_ROW + 6
+    assert "“牛古吐乡”已更名为“牛古吐镇”，按现名读取" in note.reason and "共2行：第9、10行" in note.reason
+
+
 def test_every_problem_of_a_workbook_is_listed_at_once(wh, tmp_path):
     raw, db = wh
 
     def three_faults(wb):
-        for edit in (REFUSALS[0][1], REFUSALS[3][1], REFUSALS[16][1]):
+        edits = {fault: edit for fault, edit, *_ in REFUSALS}
+        for edit in (edits["unknown_school"], edits["stage_not_taught"], edits["certified_above_teachers"]):
             edit(wb)
     result = ingest_file(school_book(db, tmp_path / "three.xlsx", edit=three_faults), raw, db)
     assert result.outcome == "rejected" and len(result.errors) == 3

@@ -137,7 +137,7 @@ def test_county_wide_figures_are_derived_from_the_rows(wh, tmp_path):
         "YZ_S01": 88,
         "PH_01": 87.5,  # 350 children / 400 aged 3—5
         "PH_02": 85.71, "PH_03": 57.14,
-        "PH_04": 6.67,  # one township of 15 has a public kindergarten
+        "PH_04": 6.25,  # one 乡镇苏木 of 16 (镇, 乡, 苏木 of the current division) has a public kindergarten
         "PH_09": 85.71,  # 2 of 14 classes over the limit
         "PH_10": 15.22,  # 350 children / 23 teachers
         "PH_11": 95.65,

@@ -37,9 +37,50 @@ def test_the_criteria_csv_holds_both_schemes_with_sources_and_the_caveat():
     assert ph.loc["kg_public_share", "threshold"] == 50
 
 
-def test_townships_and_the_stage_split():
+def test_townships_are_the_current_division_with_its_codes_edition_and_source():
+    """Issue 19: the 2023 统计用区划代码 (150430xxx): 11 镇, 4 乡, 1 苏木, 2 街道 and the industrial park; the
+    2005 names that are gone are kept as former names (宝国吐乡 abolished, 牛古吐乡 and 古鲁板蒿乡 now 镇)."""
     townships = read_townships(REFERENCE)
-    assert len(townships) == 15 and "新惠镇" in set(townships["township"]) and "敖润苏莫苏木" in set(townships["township"])
+    current = townships[townships["status"] == s.CURRENT]
+    assert current["kind"].value_counts().to_dict() == {"镇": 11, "乡": 4, "苏木": 1, "街道": 2, "园区": 1}
+    assert {"黄羊洼镇", "兴隆洼镇", "牛古吐镇", "古鲁板蒿镇", "敖润苏莫苏木", "新州街道", "惠州街道"} <= set(current["township"])
+    assert current["code"].str.fullmatch(r"150430\d{3}").all() and current["code"].is_unique
+    assert (current["edition"] == 2023).all() and current["source"].str.contains("2023年统计用区划代码").all()
+    assert current["source_url"].str.startswith("https://www.stats.gov.cn/").all()
+    assert dict(zip(current["township"], current["code"]))["黄羊洼镇"] == "150430108"
+    former = townships[townships["status"] != s.CURRENT].set_index("township")
+    assert former.loc["宝国吐乡", "status"] == s.ABOLISHED
+    assert former.loc["牛古吐乡", "now"] == "牛古吐镇" and former.loc["古鲁板蒿乡", "now"] == "古鲁板蒿镇"
+    # PH_04 counts the 乡镇苏木: 镇, 乡 and 苏木 of the current division, not the 街道 or the park
+    assert set(townships.loc[townships["centre_required"], "township"]) == set(
+        current.loc[current["kind"].isin(["镇", "乡", "苏木"]), "township"])
+    assert townships["centre_required"].sum() == 16
+
+
+def test_a_faulty_townships_csv_is_refused_with_every_row_and_column(tmp_path):
+    shutil.copytree(REFERENCE, tmp_path / "reference")
+    path = tmp_path / "reference" / s.TOWNSHIPS_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("150430100,", "15043010,")  # 新惠镇: an 8-digit code
+    lines[2] = lines[2].replace(",镇,", ",县,")  # 四家子镇: not a kind of township
+    lines[3] = lines[3].replace("150430102,", ",")  # 长胜镇: no code, and no note saying it is unverified
+    lines[-1] = lines[-1].replace(",古鲁板蒿镇,", ",古鲁板蒿乡镇,")  # 古鲁板蒿乡: renamed to no current township
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_townships(tmp_path / "reference")
+    where = {(p.file, p.row, p.column) for p in error.value.problems}
+    assert where == {(s.TOWNSHIPS_FILE, 2, "code"), (s.TOWNSHIPS_FILE, 3, "kind"), (s.TOWNSHIPS_FILE, 4, "code"),
+                     (s.TOWNSHIPS_FILE, len(lines), "now")}
+    # a code that cannot be verified is left blank with a note saying so
+    lines = path.read_text(encoding="utf-8").splitlines()
+    original = (REFERENCE / s.TOWNSHIPS_FILE).read_text(encoding="utf-8").splitlines()
+    lines[1:] = original[1:]
+    lines[3] = lines[3].replace("150430102,", ",") + f"（{s.UNVERIFIED_CODE}）"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert read_townships(tmp_path / "reference")["code"].isna().sum() == 4  # 长胜镇 and the three former names
+
+
+def test_the_stage_split():
     split = read_stage_split(REFERENCE).set_index(["school_type", "stage"])["weight"]
     assert split["九年一贯制", "小学"] == 1 and split["九年一贯制", "初中"] == 1.1 and split["完全中学", "高中"] == 1.2
 

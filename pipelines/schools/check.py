@@ -17,6 +17,7 @@ from ..workbook_check import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, RECTIFICATIO
 from ..workbook_read import Book, find_table, unit_and_year
 from . import settings as s
 from .completeness import completeness
+from .division import Division
 from .register_check import read_kindergartens, read_register
 from .school_rows import read_schools
 from .sheet import Sheet
@@ -30,17 +31,18 @@ COUNTY_FRAME = ["year", "item_code", "value", "note", "sheet_row"]
 
 @dataclass
 class Context:
-    """What the check needs to know: the townships, the county-wide items (code -> (name, unit)), and the items
-    an older workbook may carry that are now asked in the unit's workbook (code -> why its value is not used)."""
+    """What the check needs to know: the division (the current 苏木乡镇 and the former names), the county-wide
+    items (code -> (name, unit)), and the items an older workbook may carry that are now asked in the unit's
+    workbook (code -> why its value is not used)."""
 
-    townships: set[str]
+    division: Division
     county_items: dict[str, tuple[str, str | None]]
     moved: dict[str, str] = field(default_factory=dict)
     measure_names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # measure -> (stage, name)
 
     @classmethod
     def from_warehouse(cls, con) -> "Context":
-        townships = {t for (t,) in con.execute("select township from townships").fetchall()}
+        division = Division.from_warehouse(con)
         items = {code: (name, unit) for code, name, unit in s.COUNTY_INPUTS}
         for code, name, unit in con.execute(
                 "select criterion_id, name, unit from criteria where scope = 'county' and measure = 'reported'").fetchall():
@@ -54,7 +56,7 @@ class Context:
         for measure, stage, name in con.execute("select measure, stage, name from criteria "
                                                 "where scope in ('school', 'county') order by sort_order").fetchall():
             names.setdefault(measure, []).append((stage, name))
-        return cls(townships, items, moved, names)
+        return cls(division, items, moved, names)
 
 
 @dataclass

@@ -32,8 +32,9 @@ THRESHOLDS = {  # criteria.csv's thresholds when the demo was made: the demo is 
     "初中": (5.3, 1.0, 0.9, 5.8, 10.2, 2500, 2.4),
 }
 PER = (100, 100, 100, 1, 1, 1, 100)
-TOWNS = ("四家子镇", "贝子府镇", "长胜镇", "下洼镇", "金厂沟梁镇", "四道湾子镇", "丰收乡", "宝国吐乡", "牛古吐乡",
-         "木头营子乡", "玛尼罕乡", "萨力巴乡", "古鲁板蒿乡", "敖润苏莫苏木")
+# The 乡镇苏木 of the current division (townships.csv, 2023) but the seat and 黄羊洼镇 (its one school below).
+TOWNS = ("四家子镇", "贝子府镇", "长胜镇", "下洼镇", "金厂沟梁镇", "四道湾子镇", "丰收乡", "兴隆洼镇", "牛古吐镇",
+         "木头营子乡", "玛尼罕乡", "萨力巴乡", "古鲁板蒿镇", "敖润苏莫苏木")
 NINE_YEAR_TOWNS = ("丰收乡", "玛尼罕乡", "萨力巴乡", "敖润苏莫苏木")  # a 九年一贯制 school instead of two
 SEAT = "新惠镇"
 
@@ -107,7 +108,7 @@ def _schools() -> list[School]:
         names = "一二三"
         add(name=f"新惠第{names[i - 1]}中学", township=SEAT, area="城区", school_type="初中", profile="urban",
             students={"初中": students}, trend=0.0)
-    add(name="黄羊洼学校", township=SEAT, area="乡村", school_type="九年一贯制", profile="town",
+    add(name="黄羊洼学校", township="黄羊洼镇", area="镇区", school_type="九年一贯制", profile="town",
         students={"小学": 420, "初中": 310}, trend=-0.03)
     for town_name in TOWNS:
         short = town_name.removesuffix("苏木").removesuffix("镇").removesuffix("乡")
@@ -120,15 +121,15 @@ def _schools() -> list[School]:
             add(name=f"{short}初级中学", township=town_name, area="镇区", school_type="初中", profile="town",
                 students={"初中": rng.randint(520, 1180)}, trend=-0.02)
     villages = [("四家子镇", "热水汤"), ("四家子镇", "林家地"), ("贝子府镇", "大五家"), ("长胜镇", "乌兰召"),
-                ("下洼镇", "八家"), ("金厂沟梁镇", "二道沟"), ("四道湾子镇", "小河沿"), ("宝国吐乡", "兴隆洼"),
-                ("牛古吐乡", "千斤营子"), ("木头营子乡", "白塔子"), ("古鲁板蒿乡", "红山"), ("玛尼罕乡", "七道湾"),
-                ("长胜镇", "白音花"), ("牛古吐乡", "牛古吐"), ("古鲁板蒿乡", "西大营子"), ("四道湾子镇", "小敖包"),
+                ("下洼镇", "八家"), ("金厂沟梁镇", "二道沟"), ("四道湾子镇", "小河沿"), ("兴隆洼镇", "兴隆洼"),
+                ("牛古吐镇", "千斤营子"), ("木头营子乡", "白塔子"), ("古鲁板蒿镇", "红山"), ("玛尼罕乡", "七道湾"),
+                ("长胜镇", "白音花"), ("牛古吐镇", "牛古吐"), ("古鲁板蒿镇", "西大营子"), ("四道湾子镇", "小敖包"),
                 ("贝子府镇", "沙子沟")]
     for town_name, village_name in villages:
         add(name=f"{village_name}小学", township=town_name, area="乡村", school_type="小学", profile="village",
             students={"小学": rng.randint(70, 190)}, trend=-0.05)
     points = [("长胜镇", "双井"), ("丰收乡", "白斯朗营子"), ("萨力巴乡", "新地"), ("敖润苏莫苏木", "敖润苏莫"),
-              ("宝国吐乡", "三家"), ("贝子府镇", "官家地"), ("四道湾子镇", "四道湾"), ("新惠镇", "高家窝铺")]
+              ("兴隆洼镇", "三家"), ("贝子府镇", "官家地"), ("四道湾子镇", "四道湾"), ("新惠镇", "高家窝铺")]
     for town_name, village_name in points:
         add(name=f"{village_name}教学点", township=town_name, area="乡村", school_type="教学点", profile="point",
             students={"小学": rng.randint(24, 80)}, trend=-0.06)
@@ -189,8 +190,8 @@ def _kindergartens() -> list[Kindergarten]:
         short = town_name.removesuffix("苏木").removesuffix("镇").removesuffix("乡")
         add(name=f"{short}中心幼儿园", township=town_name, area="镇区", owner="公办", weight=rng.uniform(0.7, 1.2),
             oversize=rng.uniform(0.05, 0.25), per_teacher=rng.uniform(14, 18))
-    for town_name, village_name in (("四家子镇", "热水汤"), ("下洼镇", "八家"), ("宝国吐乡", "兴隆洼"),
-                                    ("古鲁板蒿乡", "红山")):
+    for town_name, village_name in (("四家子镇", "热水汤"), ("下洼镇", "八家"), ("兴隆洼镇", "兴隆洼"),
+                                    ("古鲁板蒿镇", "红山")):
         add(name=f"{village_name}村幼儿园", township=town_name, area="乡村", owner="公办",
             weight=rng.uniform(0.2, 0.35), oversize=0.0, per_teacher=rng.uniform(12, 16))
     add(name="新惠博雅幼儿园", township=SEAT, area="城区", owner="普惠性民办", weight=0.6, years=(2023, 2024, 2025),
@@ -199,14 +200,14 @@ def _kindergartens() -> list[Kindergarten]:
         oversize=0.0, per_teacher=13)
     rural_private = [("木头营子乡", "木头营子育英"), ("敖润苏莫苏木", "敖润苏莫希望"), ("四家子镇", "四家子博苑"),
                      ("长胜镇", "长胜春蕾"), ("下洼镇", "下洼晨光"), ("贝子府镇", "贝子府智慧树"),
-                     ("牛古吐乡", "牛古吐小博士")]
+                     ("牛古吐镇", "牛古吐小博士")]
     for town_name, name in rural_private:
         kg = add(name=f"{name}幼儿园", township=town_name, area="镇区" if "镇" in town_name else "乡村",
                  owner="普惠性民办", weight=rng.uniform(0.35, 0.6), oversize=rng.uniform(0.0, 0.2),
                  per_teacher=rng.uniform(16, 20), certified=rng.uniform(0.75, 0.9))
         if town_name == "敖润苏莫苏木":
             kg.owners = {2025: "公办"}  # taken over as the sumu's public kindergarten
-        if town_name == "牛古吐乡":
+        if town_name == "牛古吐镇":
             kg.owner = "非普惠民办"
             kg.years = (2022, 2023, 2024)
     return kgs

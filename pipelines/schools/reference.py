@@ -106,13 +106,56 @@ def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd
     return out
 
 
+TOWNSHIP_COLUMNS = ("code", "township", "kind", "edition", "status", "now", "source", "source_url", "note")
+
+
 def read_townships(reference_dir: Path) -> pd.DataFrame:
-    frame = _read(reference_dir / settings.TOWNSHIPS_FILE, ("township", "kind", "note", "source", "source_url"))
-    dupes = frame[frame["township"].duplicated()]
-    if len(dupes):
-        raise InputError([Problem(settings.TOWNSHIPS_FILE, f"苏木乡镇“{t}”重复", row=i + 2, column="township")
-                          for i, t in dupes["township"].items()])
-    return frame.replace("", None)
+    """townships.csv, checked: the division with its edition; every problem at once, with its row and column.
+    A file of the earlier layout (township, kind, note, source, source_url) reads as all 现行."""
+    file = settings.TOWNSHIPS_FILE
+    frame = _read(reference_dir / file, ("township", "kind", "source"))
+    for column in TOWNSHIP_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = settings.CURRENT if column == "status" else ""
+    problems = [Problem(file, reason, row=i + 2, column=column) for i, r in frame.iterrows()
+                for column, reason in _township_problems(r, frame)]
+    if not (frame["status"] == settings.CURRENT).any():
+        problems.append(Problem(file, f"没有状态为“{settings.CURRENT}”的苏木乡镇"))
+    if problems:
+        raise InputError(problems)
+    out = frame[list(TOWNSHIP_COLUMNS)].replace("", None)
+    out["edition"] = pd.array([int(e) if e else None for e in frame["edition"]], dtype="Int64")
+    out["centre_required"] = (frame["status"] == settings.CURRENT) & frame["kind"].isin(settings.CENTRE_KINDS)
+    return out
+
+
+def _township_problems(r: pd.Series, frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """(column, reason) for each thing wrong in a row of townships.csv."""
+    found = []
+    current = set(frame.loc[frame["status"] == settings.CURRENT, "township"])
+    if not r["township"]:
+        found.append(("township", "缺少名称"))
+    elif (frame["township"] == r["township"]).sum() > 1:
+        found.append(("township", f"苏木乡镇“{r['township']}”重复"))
+    for column, allowed in (("kind", settings.TOWNSHIP_KINDS), ("status", settings.TOWNSHIP_STATUSES)):
+        if r[column] not in allowed:
+            found.append((column, f"“{r[column]}”不是可选值（{'、'.join(allowed)}）"))
+    code = r["code"]
+    if code and not (len(code) == 9 and code.isdigit() and code.startswith(settings.TOWNSHIP_CODE_PREFIX)):
+        found.append(("code", f"区划代码“{code}”应为{settings.TOWNSHIP_CODE_PREFIX}开头的9位数字"))
+    elif code and (frame["code"] == code).sum() > 1:
+        found.append(("code", f"区划代码“{code}”重复"))
+    if not code and r["status"] == settings.CURRENT and settings.UNVERIFIED_CODE not in r["note"]:
+        found.append(("code", f"现行苏木乡镇缺少区划代码：无法核实的，在 note 中注明“{settings.UNVERIFIED_CODE}”"))
+    if r["edition"] and not (r["edition"].isdigit() and 1949 <= int(r["edition"]) <= 2100):
+        found.append(("edition", f"区划版本年份“{r['edition']}”应为四位年份"))
+    if r["status"] == settings.RENAMED and r["now"] not in current:
+        found.append(("now", f"已更名的“{r['township']}”应在 now 列写明现行名称（现为“{r['now']}”，不是现行的苏木乡镇）"))
+    if r["status"] != settings.RENAMED and r["now"]:
+        found.append(("now", "只有已更名的苏木乡镇填写现行名称（now）"))
+    if not r["source"]:
+        found.append(("source", "不能为空（写明区划的出处）"))
+    return found
 
 
 def read_stage_split(reference_dir: Path) -> pd.DataFrame:

@@ -25,11 +25,9 @@ def identity(sheet: Sheet, r: int, cells, id_column: str, name_column: str, owne
     if not name:
         sheet.error(r, name_column, f"缺少{name_column}")
         ok = False
-    township = sheet.text(cells, s.TOWNSHIP)
-    if township not in ctx.townships:
-        shown = "、".join(sorted(ctx.townships)) if len(ctx.townships) < 30 else "见参考数据 townships.csv"
-        sheet.error(r, s.TOWNSHIP, f"苏木乡镇“{township}”不是敖汉旗的苏木乡镇（{shown}）" if township
-                    else "缺少苏木乡镇")
+    township = sheet.township(r, cells, ctx.division)
+    if township not in ctx.division.names:
+        sheet.error(r, s.TOWNSHIP, ctx.division.refusal(township))
         ok = False
     area = sheet.word(r, cells, s.AREA, "area")
     if area not in s.AREA_TYPES:

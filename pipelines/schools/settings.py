@@ -12,6 +12,18 @@ CRITERIA_FILE = "criteria.csv"
 TOWNSHIPS_FILE = "townships.csv"
 STAGE_SPLIT_FILE = "stage_split.csv"
 CAVEAT = "依据公开转载文本整理，以正式文件为准"
+# townships.csv: 敖汉旗's township-level division, kept with its edition (it changes). 现行 names are those a
+# school's 苏木乡镇 may take; a 已更名 name is read as its new one with a note, an 已撤销 one is refused.
+TOWNSHIP_KINDS = ("镇", "乡", "苏木", "街道", "园区")
+CURRENT = "现行"
+RENAMED = "已更名"
+ABOLISHED = "已撤销"
+TOWNSHIP_STATUSES = (CURRENT, RENAMED, ABOLISHED)
+TOWNSHIP_CODE_PREFIX = "150430"  # 敖汉旗's 统计用区划代码; a township's is 9 digits
+UNVERIFIED_CODE = "代码待核对"  # the note of a current township whose code could not be verified
+# PH_04 (每个乡镇原则上至少有一所公办中心园) counts the 乡镇苏木 — 镇, 乡, 苏木 —, not the 街道 of the town seat or
+# the industrial park (their children are the seat's, served by its kindergartens).
+CENTRE_KINDS = ("镇", "乡", "苏木")
 SCHEMES = ("优质均衡", "普及普惠")
 SCHEME_TITLES = {"优质均衡": "义务教育优质均衡", "普及普惠": "学前教育普及普惠"}
 # The plan's acceptance milestones (targets.csv): their year is the acceptance year of the scheme.

@@ -28,6 +28,7 @@ class Sheet:
     def __init__(self, file: str, table: Table, problems: list[Problem]):
         self.file, self.table, self.problems = file, table, problems
         self.read_as: dict[tuple[str, str, str], list[int]] = {}  # (column, as typed, platform's word) -> rows
+        self.renamed: dict[tuple[str, str], list[int]] = {}  # (former 苏木乡镇, its current name) -> rows
 
     def word(self, r: int, cells, column: str, code_list: str) -> str:
         """The cell's text in the platform's words: the statistics system's 初级中学, 教育部门办, 全校 or 城乡代码
@@ -39,12 +40,25 @@ class Sheet:
             return word
         return text
 
+    def township(self, r: int, cells, division) -> str:
+        """The 苏木乡镇 as typed, or the current name of a renamed one (牛古吐乡 → 牛古吐镇: a note says so)."""
+        text = self.text(cells, s.TOWNSHIP)
+        now = division.renamed.get(text)
+        if now:
+            self.renamed.setdefault((text, now), []).append(r)
+            return now
+        return text
+
     def notes(self) -> None:
         """One note per word read as another: where, and how many rows."""
         for (column, typed, word), rows in self.read_as.items():
             self.problems.append(self.table.problem(
                 self.file, rows[0], column, f"“{typed}”按“{word}”读取（统计系统的写法，共{len(rows)}行：第{rows_text(rows)}行）",
                 "warning", kind="note"))
+        for (typed, now), rows in self.renamed.items():
+            self.problems.append(self.table.problem(
+                self.file, rows[0], s.TOWNSHIP, f"“{typed}”已更名为“{now}”，按现名读取（现行区划，共{len(rows)}行："
+                f"第{rows_text(rows)}行）：请改填“{now}”", "warning", kind="note"))
 
     def error(self, row: int, column: str, reason: str) -> None:
         self.problems.append(self.table.problem(self.file, row, column, reason))

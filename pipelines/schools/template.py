@@ -22,6 +22,7 @@ from ..describe import SYMBOLS, present
 from ..problems import InputError, Problem
 from ..template import BOX, INPUT_FILL, NUMBER_FORMATS, _font, _header, _title, guide_sheet
 from . import settings as s
+from .division import Division
 
 SPARE_ROWS = {s.SHEET_REGISTER: 30, s.SHEET_SCHOOLS: 60, s.SHEET_KINDERGARTENS: 30}
 
@@ -66,7 +67,7 @@ def known_rows(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, pd.DataFr
 def make_school_template(con: duckdb.DuckDBPyConnection, year: int, unit: str = s.SCHOOL_UNIT) -> openpyxl.Workbook:
     check_request(unit, year)
     rows = known_rows(con, year)
-    townships = [t for (t,) in con.execute("select township from townships order by rowid").fetchall()]
+    division = Division.from_warehouse(con)
     county = con.execute(
         "select criterion_id, name, unit, comparator, threshold, scheme from criteria "
         "where scope = 'county' and measure = 'reported' order by sort_order").df()
@@ -75,9 +76,9 @@ def make_school_template(con: duckdb.DuckDBPyConnection, year: int, unit: str = 
     register = rows["register"]
     schools = register[register["kind"] == "school"] if len(register) else register
     kindergartens = register[register["kind"] == "kindergarten"] if len(register) else register
-    _register(wb.create_sheet(s.SHEET_REGISTER), year, schools, townships)
+    _register(wb.create_sheet(s.SHEET_REGISTER), year, schools, division)
     _schools(wb.create_sheet(s.SHEET_SCHOOLS), year, schools, rows["counts"])
-    _kindergartens(wb.create_sheet(s.SHEET_KINDERGARTENS), year, kindergartens, rows["kindergartens"], townships)
+    _kindergartens(wb.create_sheet(s.SHEET_KINDERGARTENS), year, kindergartens, rows["kindergartens"], division)
     _county(wb.create_sheet(s.SHEET_COUNTY), year, county, rows["county"])
     wb.properties.title = f"{s.SCHOOL_UNIT}{year}年度学校与幼儿园填报"
     wb.properties.creator = "敖汉旗教育高质量发展监测平台"
@@ -170,12 +171,17 @@ def _value(row, name):
     return value if present(value) else None
 
 
-def _register(ws, year, schools: pd.DataFrame, townships: list[str]) -> None:
-    rows = [[r.school_id, r.name, r.township, r.area_type, r.stage, r.ownership, None, None, None]
+def _township(name: str, division: Division) -> str:
+    """A register's 苏木乡镇 as the current division names it (a renamed one by its new name)."""
+    return division.renamed.get(name, name)
+
+
+def _register(ws, year, schools: pd.DataFrame, division: Division) -> None:
+    rows = [[r.school_id, r.name, _township(r.township, division), r.area_type, r.stage, r.ownership, None, None, None]
             for r in schools.itertuples()]
     columns = s.REGISTER_COLUMNS
     _table(ws, year, "学校名录", columns, [14, 26, 14, 10, 14, 8, 10, 22, 24], rows, {},
-           {3: tuple(townships), 4: s.AREA_TYPES, 5: tuple(s.SCHOOL_TYPES), 6: s.SCHOOL_OWNERS, 7: s.CHANGES})
+           {3: division.current, 4: s.AREA_TYPES, 5: tuple(s.SCHOOL_TYPES), 6: s.SCHOOL_OWNERS, 7: s.CHANGES})
 
 
 def _schools(ws, year, schools: pd.DataFrame, counts: pd.DataFrame) -> None:
@@ -196,18 +202,18 @@ def _schools(ws, year, schools: pd.DataFrame, counts: pd.DataFrame) -> None:
     ws.freeze_panes = ws.cell(s.HEADER_ROW + 1, 4)
 
 
-def _kindergartens(ws, year, kindergartens: pd.DataFrame, counts: pd.DataFrame, townships: list[str]) -> None:
+def _kindergartens(ws, year, kindergartens: pd.DataFrame, counts: pd.DataFrame, division: Division) -> None:
     typed = {r["school_id"]: r for r in counts.to_dict("records")} if len(counts) else {}
     rows = []
     for r in kindergartens.itertuples():
         known = typed.get(r.school_id, {})
-        rows.append([r.school_id, r.name, r.township, r.area_type, r.ownership, None,
+        rows.append([r.school_id, r.name, _township(r.township, division), r.area_type, r.ownership, None,
                      *(_value(known, column) for _, column, _ in s.KG_FIELDS), _value(known, "note")])
     first_count = len(s.KG_COLUMNS) - len(s.KG_FIELDS)  # the 1-based column before the first count
     inputs = {first_count + i: kind for i, (kind, _, _) in enumerate(s.KG_FIELDS)}
     widths = [14, 26, 14, 10, 12, 10, *([12] * len(s.KG_FIELDS)), 20]
     _table(ws, year, "幼儿园（每园一行）", s.KG_COLUMNS, widths, rows, inputs,
-           {3: tuple(townships), 4: s.AREA_TYPES, 5: s.KG_OWNERS, 6: s.CHANGES})
+           {3: division.current, 4: s.AREA_TYPES, 5: s.KG_OWNERS, 6: s.CHANGES})
     ws.freeze_panes = ws.cell(s.HEADER_ROW + 1, 3)
 
 
@@ -267,9 +273,18 @@ def fill_school_book(wb: openpyxl.Workbook, register: list[dict], schools: list[
         _clear(wb[sheet])
         _write(wb[sheet], rows)
     ws = wb[s.SHEET_COUNTY]
+    listed = set()
     for r in range(s.HEADER_ROW + 1, ws.max_row + 1):
         code = ws.cell(r, 1).value
+        listed.add(code)
         ws.cell(r, 4).value = county.get(code)
+    # an input the template no longer asks (COUNTY_INPUTS: the demo's 3—5 population) as an older workbook carries it
+    last = max((r for r in range(s.HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value), default=s.HEADER_ROW)
+    for code, name, unit in s.COUNTY_INPUTS:
+        if code in county and code not in listed:
+            last += 1
+            for c, value in enumerate((code, name, unit, county[code]), start=1):
+                ws.cell(last, c).value = value
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -120,11 +120,14 @@ measures as (
     having sum(children) > 0
 
     union all
+    -- the current 乡镇苏木 (镇, 乡, 苏木 of townships.csv; not the 街道 or the industrial park) with a public kindergarten
     select y.year, 'kg_township_public',
-        100.0 * count(distinct k.township) filter (where k.ownership = '公办') / (select count(*) from townships)
+        100.0 * count(distinct k.township) filter (where k.ownership = '公办')
+            / (select count(*) from townships where centre_required)
     from (select distinct year from kindergartens) as y
-    left join kindergartens as k using (year)
-    where (select count(*) from townships) > 0
+    left join kindergartens as k on k.year = y.year
+        and k.township in (select township from townships where centre_required)
+    where (select count(*) from townships where centre_required) > 0
     group by y.year
 
     union all

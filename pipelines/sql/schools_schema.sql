@@ -26,12 +26,20 @@ create table criteria (
     indicator_code varchar
 );
 
+-- 敖汉旗's township-level division (data/raw/reference/townships.csv), with its edition: the 现行 names
+-- (统计用区划代码 2023) and the former ones (已更名: `now` is the current name; 已撤销).
 create table townships (
     township varchar primary key,
-    kind varchar not null,
+    kind varchar not null check (kind in ('镇', '乡', '苏木', '街道', '园区')),
     note varchar,
     source varchar,
-    source_url varchar
+    source_url varchar,
+    code varchar,
+    edition integer,
+    status varchar not null check (status in ('现行', '已更名', '已撤销')),
+    now varchar,
+    -- a current 镇, 乡 or 苏木: PH_04 asks each for a 公办中心园 (not the 街道 or the industrial park)
+    centre_required boolean not null
 );
 
 -- How a two-stage school's shared facilities are split between its stages (weights per student).
