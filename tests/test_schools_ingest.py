@@ -78,6 +78,13 @@ def _append(sheet, values: dict):
     return edit
 
 
+def _both(*edits):
+    def edit(wb):
+        for one in edits:
+            one(wb)
+    return edit
+
+
 REFUSALS = [
     ("unknown_school", _append(s.SHEET_SCHOOLS, {s.ID: "SL999", s.STAGE: "小学", "在校生数": 100}),
      s.SHEET_SCHOOLS, "A", "学校标识码“SL999”不在“学校名录”中"),
@@ -120,6 +127,24 @@ REFUSALS = [
      s.SHEET_KINDERGARTENS, "K", "持证专任教师数（15）大于专任教师数（14）"),
     ("unknown_kindergarten_type", _set(s.SHEET_KINDERGARTENS, "YE003", s.KG_OWNER, "民办"),
      s.SHEET_KINDERGARTENS, "E", "性质“民办”应为"),
+    # issue 19's inputs
+    ("centre_not_yes_or_no", _set(s.SHEET_KINDERGARTENS, "YE001", "是否乡镇中心园", "中心"),
+     s.SHEET_KINDERGARTENS, "M", "无法识别“中心”：请填写“是”或“否”"),
+    ("certified_heads_above_heads", _both(_set(s.SHEET_KINDERGARTENS, "YE001", "园长数", 1),
+                                          _set(s.SHEET_KINDERGARTENS, "YE001", "持证园长数", 2)),
+     s.SHEET_KINDERGARTENS, "O", "持证园长数（2）大于园长数（1）"),
+    ("design_year_after_the_year", _set(s.SHEET_KINDERGARTENS, "YE002", "园舍规划设计年份", 2030),
+     s.SHEET_KINDERGARTENS, "P", "园舍规划设计年份“2030”应为1949年至填报年度之间的四位年份"),
+    ("design_year_as_a_date", _set(s.SHEET_KINDERGARTENS, "YE002", "园舍规划设计年份", "2017年9月"),
+     s.SHEET_KINDERGARTENS, "P", "无法识别为数字"),
+    ("activity_rooms_above_the_building", _both(_set(s.SHEET_KINDERGARTENS, "YE003", "幼儿活动用房建筑面积(平方米)", 900),
+                                                _set(s.SHEET_KINDERGARTENS, "YE003", "园舍建筑面积(平方米)", 800)),
+     s.SHEET_KINDERGARTENS, "R", "幼儿活动用房建筑面积(平方米)（900）大于园舍建筑面积(平方米)（800）"),
+    ("room_area_without_rooms", _both(_set(s.SHEET_SCHOOLS, "SL004", "音乐专用教室数", 0),
+                                      _set(s.SHEET_SCHOOLS, "SL004", "最小一间音乐专用教室面积(平方米)", 60)),
+     s.SHEET_SCHOOLS, "R", "音乐专用教室数为0，却填写了最小一间音乐专用教室面积(平方米)（60）"),
+    ("absurd_room_area", _set(s.SHEET_SCHOOLS, "SL001", "最小一间美术专用教室面积(平方米)", 9000),
+     s.SHEET_SCHOOLS, "S", "超出一所学校可能的范围"),
     ("share_above_100", _set(s.SHEET_COUNTY, "YZ_S01", "数值", 120),
      s.SHEET_COUNTY, "D", "不能超过100%"),
     ("unknown_county_code", _set(s.SHEET_COUNTY, "YZ_S01", "项目代码", "YZ_X99"),

@@ -53,8 +53,8 @@ class Context:
                      "select c.criterion_id, c.name, c.indicator_code, i.name, i.reporter from criteria c "
                      "join indicators i using (indicator_code) where c.measure = 'indicator'").fetchall()}
         names: dict[str, list[tuple[str, str]]] = {}
-        for measure, stage, name in con.execute("select measure, stage, name from criteria "
-                                                "where scope in ('school', 'county') order by sort_order").fetchall():
+        for measure, stage, name in con.execute("select measure, stage, name from criteria where scope in "
+                                                "('school', 'county', 'kindergarten') order by sort_order").fetchall():
             names.setdefault(measure, []).append((stage, name))
         return cls(division, items, moved, names)
 
@@ -119,9 +119,12 @@ def check_school_book(book: Book, ctx: Context) -> SchoolChecked:
         problems.append(Problem(book.file, f"填报年度 {year} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内",
                                 config.SHEET_GUIDE, column=config.GUIDE_YEAR_LABEL))
     tables = {}
-    for sheet, columns in ((s.SHEET_REGISTER, s.REGISTER_COLUMNS), (s.SHEET_SCHOOLS, s.SCHOOL_COLUMNS),
-                           (s.SHEET_KINDERGARTENS, s.KG_COLUMNS), (s.SHEET_COUNTY, s.COUNTY_COLUMNS)):
-        table, found = find_table(book, sheet, columns)
+    for sheet, columns, added in ((s.SHEET_REGISTER, s.REGISTER_COLUMNS, ()),
+                                  (s.SHEET_SCHOOLS, s.SCHOOL_COLUMNS, s.ADDED_SCHOOL_COLUMNS),
+                                  (s.SHEET_KINDERGARTENS, s.KG_COLUMNS, s.ADDED_KG_COLUMNS),
+                                  (s.SHEET_COUNTY, s.COUNTY_COLUMNS, ())):
+        # a workbook of an earlier template lacks the columns added since (read as blank: 暂无数据)
+        table, found = find_table(book, sheet, tuple(c for c in columns if c not in added), added)
         problems += found + unread(book, sheet, table)
         if table:
             tables[sheet] = Sheet(book.file, table, problems)

@@ -17,15 +17,19 @@ from . import settings
 CRITERIA_COLUMNS = ("criterion_id", "scheme", "part", "code", "name", "stage", "scope", "measure", "comparator",
                     "threshold", "unit", "applies_to", "rule", "source", "source_url", "caveat")
 STAGES = ("小学", "初中", "幼儿园", "全旗")
-SCOPES = ("school", "dispersion", "rule", "county")
-COMPARATORS = (">=", "<=", "=")
+SCOPES = ("school", "dispersion", "rule", "county", "kindergarten")
+COMPARATORS = (">=", "<=", "=", "<")  # `<`: 低于 (YZ_Q04, 校际差异率低于0.15): the threshold itself is not met
 SCHOOL_MEASURES = ("qualified_per100", "backbone_per100", "pe_art_per100", "teaching_area_per_student",
                    "sports_area_per_student", "equipment_per_student", "multimedia_per100")
-COUNTY_MEASURES = ("reported", "indicator", "rooms_share", "max_school_size_single", "max_school_size_nine", "max_class_ps",
-                   "max_class_jh", "jh_retention", "kg_gross_enrolment", "kg_inclusive_share", "kg_public_share",
-                   "kg_township_public", "kg_class_compliance", "kg_children_per_teacher", "kg_certified_share")
+KINDERGARTEN_MEASURES = ("outdoor_area_per_child", "activity_room_per_child", "building_area_per_child")
+PREMISES_MEASURES = ("kg_premises_new", "kg_premises_old")  # the share of kindergartens meeting all three
+COUNTY_MEASURES = ("reported", "indicator", "rooms_share", "min_music_room_area", "min_art_room_area",
+                   "max_school_size_single", "max_school_size_nine", "max_class_ps", "max_class_jh", "jh_retention",
+                   "kg_gross_enrolment", "kg_inclusive_share", "kg_public_share", "kg_township_centre",
+                   "kg_class_compliance", "kg_children_per_teacher", "kg_certified_share", *PREMISES_MEASURES)
 RULE_MEASURES = ("min_met", "floor", "min_students")
-MEASURES = {"school": SCHOOL_MEASURES, "dispersion": ("cv",), "rule": RULE_MEASURES, "county": COUNTY_MEASURES}
+MEASURES = {"school": SCHOOL_MEASURES, "dispersion": ("cv",), "rule": RULE_MEASURES, "county": COUNTY_MEASURES,
+            "kindergarten": KINDERGARTEN_MEASURES}
 
 
 def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -70,8 +74,10 @@ def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd
             bad(i, "indicator_code", "只有全旗（county）标准可以取方案指标的数值")
         if r["indicator_code"] and indicators is not None and r["indicator_code"] not in indicators:
             bad(i, "indicator_code", f"指标“{r['indicator_code']}”不在指标目录（indicators.csv）中")
-        if r["scope"] == "school" and r["comparator"] != ">=":
-            bad(i, "comparator", "逐校指标的比较符应为 >=（每百名学生、生均指标越高越好）")
+        if r["scope"] in ("school", "kindergarten") and r["comparator"] != ">=":
+            bad(i, "comparator", "逐校、逐园指标的比较符应为 >=（每百名学生、生均指标越高越好）")
+        if r["scope"] == "kindergarten" and r["stage"] != "幼儿园":
+            bad(i, "stage", "逐园指标的学段应为“幼儿园”")
         try:
             value = float(r["threshold"])
             if value != value:
@@ -88,6 +94,10 @@ def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd
             bad(i, "applies_to", f"差异系数所属的逐校指标“{r['applies_to']}”不存在")
         elif target["stage"].iloc[0] != r["stage"]:
             bad(i, "applies_to", f"差异系数的学段（{r['stage']}）与指标“{r['applies_to']}”的学段不同")
+    kindergarten = set(frame.loc[frame["scope"] == "kindergarten", "measure"])
+    missing = [m for m in KINDERGARTEN_MEASURES if m not in kindergarten]
+    for i in frame.index[frame["measure"].isin(PREMISES_MEASURES)] if missing else ():
+        bad(i, "measure", f"园舍条件达标率需要 scope=kindergarten 的逐园指标：{'、'.join(missing)}")
     rules = frame[frame["scope"] == "rule"]
     for measure, stages in (("min_met", settings.JUDGED_STAGES), ("floor", ("全旗",)), ("min_students", ("全旗",))):
         for stage in stages:

@@ -71,7 +71,7 @@ class Sheet:
 
     def number(self, r: int, cells, header: str, kind: str) -> float | None:
         cell = cells[header]
-        parsed = parse_value(cell.value, kind, cell.percent)
+        parsed = parse_value(cell.value, "count" if kind == "year" else kind, cell.percent)  # a year: a whole number
         if parsed.error:
             self.error(r, header, parsed.error)
             return None
@@ -88,7 +88,8 @@ def read_counts(sheet: Sheet, r: int, cells, fields) -> dict | None:
 def within_bounds(sheet: Sheet, r: int, values: dict, labels: dict) -> bool:
     ok = True
     for column, limit in (("students", s.MAX_STUDENTS), ("children", s.MAX_STUDENTS), ("teaching_area", s.MAX_AREA),
-                          ("sports_area", s.MAX_AREA), ("equipment_value", s.MAX_EQUIPMENT)):
+                          ("sports_area", s.MAX_AREA), ("equipment_value", s.MAX_EQUIPMENT),
+                          *((c, s.MAX_ROOM_AREA) for c in s.ROOM_AREA_FIELDS), *((c, s.MAX_AREA) for c in s.KG_PREMISES)):
         value = values.get(column) if column in labels else None
         if value is not None and value > limit:
             sheet.error(r, labels[column], f"{value:,.0f}超出一所学校可能的范围（上限{limit:,.0f}），请检查是否多输了位数")
