@@ -24,6 +24,7 @@ from ..build import build
 from ..warehouse import connect
 from ..writer_lock import writer_lock
 from . import settings as s
+from .demo_facilities import kindergarten_facilities, room_areas
 from .template import file_name, fill_school_book, make_school_template  # noqa: F401 (fill_school_book: used by tests)
 
 YEARS = (2022, 2023, 2024, 2025)
@@ -230,8 +231,13 @@ COUNTY = {  # 全旗指标 as typed (a string as a person would type it)
     "YZ_G12": {2022: 98.1, 2023: 98.6, 2024: 99.2, 2025: 99.5},
     "YZ_G17": {2023: "是", 2024: "是", 2025: "是"},
     "YZ_Q02": {2022: 94.6, 2023: 96.7, 2024: 97.9, 2025: 99.4},
+    "YZ_Q04": {2023: 0.18, 2025: 0.15},  # 校际差异率低于0.15: at 0.15, not yet
     "YZ_Q05": {2024: "是", 2025: "是"},
     "YZ_Q06": {2024: "是", 2025: "是"},
+    "YZ_Q07": {2024: "是", 2025: "是"},
+    "YZ_Q08": {2023: "否", 2024: "否", 2025: "是"},
+    "YZ_Q09": {2025: "否"},
+    "YZ_Q10": {2024: "是", 2025: "是"},
     "YZ_S01": {2024: 82.5, 2025: 86.3},
     "PH_05": {2022: 400, 2023: 450, 2024: 500, 2025: 500},
     "PH_06": {2022: 300, 2023: 350, 2024: 400, 2025: 450},
@@ -282,14 +288,17 @@ def school_rows(year: int) -> tuple[list[dict], list[dict]]:
             facilities = {"教学及辅助用房面积(平方米)": round(amounts[3]), "体育运动场馆面积(平方米)": round(amounts[4]),
                           "教学仪器设备值(万元)": round(amounts[5] / 10000, 1), "网络多媒体教室数": math.ceil(amounts[6])}
             rooms = max(1, math.ceil(classes / 12)) - (1 if school.name in ("新惠第三小学", "长胜初级中学") and t < 2 else 0)
+            music, art = room_areas(school.school_id, school.name, year)
+            smallest = {"最小一间音乐专用教室面积(平方米)": music, "最小一间美术专用教室面积(平方米)": art}
             if len(school.students) > 1:
                 for k, v in facilities.items():
                     shared[k] = shared.get(k, 0) + v
                 shared["音乐专用教室数"] = shared.get("音乐专用教室数", 0) + rooms
                 shared["美术专用教室数"] = shared.get("美术专用教室数", 0) + rooms
+                shared.update(smallest)
             else:
                 row.update(facilities)
-                row.update({"音乐专用教室数": rooms, "美术专用教室数": rooms})
+                row.update({"音乐专用教室数": rooms, "美术专用教室数": rooms, **smallest})
             if stage == "初中":
                 juniors.append(row)
             stage_rows.append(row)
@@ -304,7 +313,8 @@ def school_rows(year: int) -> tuple[list[dict], list[dict]]:
     return register, rows
 
 
-def kindergarten_rows(year: int) -> list[dict]:
+def _children(year: int) -> tuple[list[Kindergarten], dict[str, str], dict[str, int]]:
+    """The year's kindergartens, their owners, and their children (adding up to the county's totals)."""
     kgs = [kg for kg in _kindergartens() if year in kg.years]
     owners = {kg.school_id: kg.owners.get(year, kg.owner) for kg in kgs}
     total, public, inclusive = KG_TOTALS[year]
@@ -312,20 +322,29 @@ def kindergarten_rows(year: int) -> list[dict]:
     for owner, amount in (("公办", public), ("普惠性民办", inclusive - public), ("非普惠民办", total - inclusive)):
         group = [kg for kg in kgs if owners[kg.school_id] == owner]
         children.update(zip((kg.school_id for kg in group), _split(amount, [kg.weight for kg in group])))
+    return kgs, owners, children
+
+
+def kindergarten_rows(year: int) -> list[dict]:
+    kgs, owners, children = _children(year)
+    first = {kg.school_id: _children(kg.years[0])[2][kg.school_id] for kg in kgs}
     rows = []
     t = year - YEARS[0]
     for kg in kgs:
         n = children[kg.school_id]
         classes = max(1, math.ceil(n / 28))
         teachers = max(1, math.ceil(n / max(11.0, kg.per_teacher - 1.0 * t)))
+        certified = min(1.0, kg.certified + 0.03 * t)
         rows.append({
             s.KG_ID: kg.school_id, s.KG_NAME: kg.name, s.TOWNSHIP: kg.township, s.AREA: kg.area,
             s.KG_OWNER: owners[kg.school_id],
             s.CHANGE: "新设" if year == kg.years[0] and year > YEARS[0] else (
                 "改制" if owners[kg.school_id] != kg.owner and year == min(kg.owners) else None),
             "在园幼儿数": n, "班数": classes, "超过规定班额的班数": round(classes * max(0.0, kg.oversize - 0.06 * t)),
-            "专任教师数": teachers, "持证专任教师数": min(teachers, round(teachers * min(1.0, kg.certified + 0.03 * t))),
+            "专任教师数": teachers, "持证专任教师数": min(teachers, round(teachers * certified)),
             "教职工数": math.ceil(teachers * 1.7),
+            **kindergarten_facilities(kg.school_id, kg.name, kg.area, owners[kg.school_id], first[kg.school_id],
+                                      certified),
         })
     return rows
 
