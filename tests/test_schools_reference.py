@@ -132,6 +132,22 @@ def test_a_faulty_townships_csv_is_refused_with_every_row_and_column(tmp_path):
     assert read_townships(tmp_path / "reference")["code"].isna().sum() == 4  # 长胜镇 and the three former names
 
 
+def test_a_townships_csv_of_the_earlier_layout_still_reads(tmp_path):
+    """A raw folder from before issue 19 (a backup being restored): names, kinds and sources only, all current."""
+    shutil.copytree(REFERENCE, tmp_path / "reference")
+    (tmp_path / "reference" / s.TOWNSHIPS_FILE).write_text(
+        "township,kind,note,source,source_url\n新惠镇,镇,,同上,\n宝国吐乡,乡,,同上,\n", encoding="utf-8")
+    townships = read_townships(tmp_path / "reference")
+    assert list(townships["status"]) == [s.CURRENT, s.CURRENT] and townships["centre_required"].all()
+
+
+def test_a_criteria_csv_of_before_issue_19_still_reads(reference):
+    path = reference / s.CRITERIA_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace(",kg_township_centre,", ",kg_township_public,"),
+                    encoding="utf-8")
+    assert read_criteria(reference).set_index("criterion_id").loc["PH_04", "measure"] == "kg_township_centre"
+
+
 def test_the_stage_split():
     split = read_stage_split(REFERENCE).set_index(["school_type", "stage"])["weight"]
     assert split["九年一贯制", "小学"] == 1 and split["九年一贯制", "初中"] == 1.1 and split["完全中学", "高中"] == 1.2

@@ -28,6 +28,8 @@ COUNTY_MEASURES = ("reported", "indicator", "rooms_share", "min_music_room_area"
                    "kg_gross_enrolment", "kg_inclusive_share", "kg_public_share", "kg_township_centre",
                    "kg_class_compliance", "kg_children_per_teacher", "kg_certified_share", *PREMISES_MEASURES)
 RULE_MEASURES = ("min_met", "floor", "min_students")
+# PH_04 read a public kindergarten per township before issue 19; a criteria.csv of then (a backup) reads as now.
+MEASURE_ALIASES = {"kg_township_public": "kg_township_centre"}
 MEASURES = {"school": SCHOOL_MEASURES, "dispersion": ("cv",), "rule": RULE_MEASURES, "county": COUNTY_MEASURES,
             "kindergarten": KINDERGARTEN_MEASURES}
 
@@ -50,6 +52,7 @@ def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd
     frame = _read(reference_dir / file, CRITERIA_COLUMNS)
     if "indicator_code" not in frame.columns:  # a criteria.csv written before issue 18
         frame["indicator_code"] = ""
+    frame["measure"] = frame["measure"].replace(MEASURE_ALIASES)  # one written before issue 19
     problems: list[Problem] = []
 
     def bad(i: int, column: str, reason: str) -> None:
@@ -124,11 +127,12 @@ def read_townships(reference_dir: Path) -> pd.DataFrame:
     A file of the earlier layout (township, kind, note, source, source_url) reads as all 现行."""
     file = settings.TOWNSHIPS_FILE
     frame = _read(reference_dir / file, ("township", "kind", "source"))
+    legacy = "code" not in frame.columns  # a raw folder (a backup) from before issue 19: names only, all current
     for column in TOWNSHIP_COLUMNS:
         if column not in frame.columns:
             frame[column] = settings.CURRENT if column == "status" else ""
     problems = [Problem(file, reason, row=i + 2, column=column) for i, r in frame.iterrows()
-                for column, reason in _township_problems(r, frame)]
+                for column, reason in _township_problems(r, frame, legacy)]
     if not (frame["status"] == settings.CURRENT).any():
         problems.append(Problem(file, f"没有状态为“{settings.CURRENT}”的苏木乡镇"))
     if problems:
@@ -139,7 +143,7 @@ def read_townships(reference_dir: Path) -> pd.DataFrame:
     return out
 
 
-def _township_problems(r: pd.Series, frame: pd.DataFrame) -> list[tuple[str, str]]:
+def _township_problems(r: pd.Series, frame: pd.DataFrame, legacy: bool = False) -> list[tuple[str, str]]:
     """(column, reason) for each thing wrong in a row of townships.csv."""
     found = []
     current = set(frame.loc[frame["status"] == settings.CURRENT, "township"])
@@ -155,7 +159,7 @@ def _township_problems(r: pd.Series, frame: pd.DataFrame) -> list[tuple[str, str
         found.append(("code", f"区划代码“{code}”应为{settings.TOWNSHIP_CODE_PREFIX}开头的9位数字"))
     elif code and (frame["code"] == code).sum() > 1:
         found.append(("code", f"区划代码“{code}”重复"))
-    if not code and r["status"] == settings.CURRENT and settings.UNVERIFIED_CODE not in r["note"]:
+    if not code and not legacy and r["status"] == settings.CURRENT and settings.UNVERIFIED_CODE not in r["note"]:
         found.append(("code", f"现行苏木乡镇缺少区划代码：无法核实的，在 note 中注明“{settings.UNVERIFIED_CODE}”"))
     if r["edition"] and not (r["edition"].isdigit() and 1949 <= int(r["edition"]) <= 2100):
         found.append(("edition", f"区划版本年份“{r['edition']}”应为四位年份"))
