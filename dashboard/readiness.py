@@ -162,18 +162,97 @@ def register_changes(year: int, show_demo: bool) -> pd.DataFrame:
 
 
 def kindergartens(year: int, show_demo: bool) -> pd.DataFrame:
-    """Each kindergarten of the year with what the county-wide criteria are made of."""
+    """Each kindergarten of the year with what the county-wide criteria are made of (园舍: premises_status pass,
+    fail or no_data, and design_group new or old, from kindergarten_premise_values)."""
     return query(
         """
         select r.school_id, r.name, r.township, r.area_type, r.ownership, k.children, k.classes,
-            k.oversize_classes, k.teachers, k.certified_teachers, k.staff,
+            k.oversize_classes, k.teachers, k.certified_teachers, k.staff, k.is_centre, k.heads, k.certified_heads,
+            k.design_year, k.outdoor_area, k.activity_area, k.building_area,
             k.children / nullif(k.teachers, 0) as children_per_teacher,
-            100.0 * k.certified_teachers / nullif(k.teachers, 0) as certified_share, r.is_demo
+            100.0 * k.certified_teachers / nullif(k.teachers, 0) as certified_share,
+            p.outdoor_per_child, p.activity_per_child, p.building_per_child, p.design_group, p.premises_status,
+            r.is_demo
         from kindergarten_counts k
         join school_books(?) b using (submission_id)
         join school_register_current(?) r on r.school_id = k.school_id and r.year = k.year and r.kind = 'kindergarten'
+        left join kindergarten_premise_values(?) p on p.school_id = k.school_id and p.year = k.year
         where k.year = ?
         order by r.township, r.name
+        """,
+        [show_demo, show_demo, show_demo, year],
+    )
+
+
+def kindergarten_concerns(k: pd.DataFrame) -> list[str]:
+    """Per kindergarten (kindergartens()), what the criteria find wanting, in words ('' when nothing)."""
+    concerns = []
+    for r in k.itertuples():
+        said = [
+            "班额超标" if present(r.oversize_classes) and r.oversize_classes > 0 else "",
+            "每名专任教师对应幼儿超过15人" if present(r.children_per_teacher) and r.children_per_teacher > 15 else "",
+            "有未持证专任教师" if present(r.certified_share) and r.certified_share < 100 else "",
+            "园长未持证" if present(r.heads) and present(r.certified_heads) and r.certified_heads < r.heads else "",
+            "园舍生均面积未达标" if r.premises_status == "fail" else "",
+        ]
+        concerns.append("；".join(x for x in said if x))
+    return concerns
+
+
+def premises_text(r) -> str:
+    """A kindergarten's premises in a few words: 2019年 · 4.5/8.6/11.0㎡ (规划设计年份, 生均室外/活动用房/建筑面积)."""
+    if not any(present(v) for v in (r.design_year, r.outdoor_per_child, r.activity_per_child, r.building_per_child)):
+        return "—"
+    year = f"{int(r.design_year)}年" if present(r.design_year) else "年份未填"
+    areas = "/".join(f"{v:.1f}" if present(v) else "—" for v in (r.outdoor_per_child, r.activity_per_child,
+                                                                   r.building_per_child))
+    return f"{year} · {areas}㎡"
+
+
+def townships_without_centre(year: int, show_demo: bool) -> list[str]:
+    """The 乡镇苏木 (PH_04) without a 公办中心园 in the year (none listed when no kindergarten says 是否乡镇中心园)."""
+    frame = query(
+        """
+        with k as (
+            select r.township, r.ownership, c.is_centre
+            from kindergarten_counts c
+            join school_books(?) b using (submission_id)
+            join school_register_current(?) r on r.school_id = c.school_id and r.year = c.year and r.kind = 'kindergarten'
+            where c.year = ?
+        )
+        select t.township
+        from townships t
+        where t.centre_required and exists (select 1 from k where k.is_centre is not null)
+            and t.township not in (select township from k where ownership = '公办' and is_centre)
+        order by t.rowid
+        """,
+        [show_demo, show_demo, year],
+    )
+    return list(frame["township"])
+
+
+def small_rooms(year: int, show_demo: bool) -> pd.DataFrame:
+    """Schools whose smallest music or art room is under its area (YZ_G01A, YZ_G01B), with the areas."""
+    return query(
+        """
+        with rooms as (
+            select r.school_id, any_value(r.name) as name, any_value(r.township) as township,
+                min(c.music_room_area) as music, min(c.art_room_area) as art
+            from school_counts c
+            join school_books(?) b using (submission_id)
+            join school_register_current(?) r on r.school_id = c.school_id and r.year = c.year and r.kind = 'school'
+            where c.year = ?
+            group by r.school_id
+        ),
+        limits as (
+            select max(threshold) filter (where measure = 'min_music_room_area') as music_min,
+                max(threshold) filter (where measure = 'min_art_room_area') as art_min
+            from criteria
+        )
+        select rooms.*, limits.*
+        from rooms, limits
+        where music < music_min - 1e-9 or art < art_min - 1e-9
+        order by township, name
         """,
         [show_demo, show_demo, year],
     )

@@ -34,6 +34,7 @@ from .slides import (
 SIDE = 560.0  # pt: the chart beside the words on a slide
 TABLE_SIZE = 14.0
 SAID = 4  # criteria behind named on a slide; the rest are in the Excel report
+PREMISES_WORDS = {"pass": "达标", "fail": "未达标", "no_data": "数据不全"}
 
 
 def _short(name: str) -> str:
@@ -132,13 +133,15 @@ def deck_slides(b: Briefing) -> list[Slide]:
                                     f"每所学校须{words['rule']}；需增加的数量按现有在校生计算。评估标准{s.CAVEAT}。")
         else:
             k = readiness.kindergartens(year, b.include_demo)
-            k = k[(k["oversize_classes"] > 0) | (k["children_per_teacher"] > 15) | (k["certified_share"] < 100)]
+            k = k.assign(concern=readiness.kindergarten_concerns(k))
+            k = k[k["concern"] != ""]
             frame = pd.DataFrame({"幼儿园": k["name"], "苏木乡镇": k["township"], "性质": k["ownership"],
-                                  "在园幼儿": k["children"].map(number), "超额班数": k["oversize_classes"].map(number),
-                                  "每名专任教师对应幼儿": k["children_per_teacher"].map(number),
-                                  "持证率": k["certified_share"].map(lambda v: number(v, "%"))})
-            slides += _table_slides(f"需关注的幼儿园（{year}年）：{len(k)}所", frame, [2.6, 1.5, 1.4, 1, 1, 1.8, 1],
-                                    f"班额超标、每名专任教师对应幼儿超过15人或有未持证专任教师的幼儿园。评估标准{s.CAVEAT}。")
+                                  "需关注": k["concern"]})
+            lacking = readiness.townships_without_centre(year, b.include_demo)
+            centres = f"没有公办中心园的乡镇苏木：{'、'.join(lacking)}。" if lacking else ""
+            slides += _table_slides(f"需关注的幼儿园（{year}年）：{len(k)}所", frame, [2.4, 1.3, 1.3, 6.2],
+                                    f"班额超标、每名专任教师对应幼儿超过15人、专任教师或园长未持证、园舍生均面积未达标的幼儿园。"
+                                    f"{centres}评估标准{s.CAVEAT}。")
     return slides
 
 
@@ -189,7 +192,14 @@ def workbook_sheets(b: Briefing) -> list[Sheet]:
         sheets.append(sheet("幼儿园", pd.DataFrame({
             "幼儿园": k["name"], "苏木乡镇": k["township"], "性质": k["ownership"], "在园幼儿": k["children"],
             "班数": k["classes"], "超额班数": k["oversize_classes"], "专任教师": k["teachers"],
-            "持证专任教师": k["certified_teachers"], "教职工": k["staff"], "幼儿园标识码": k["school_id"]})))
+            "持证专任教师": k["certified_teachers"], "教职工": k["staff"],
+            "乡镇中心园": k["is_centre"].map({True: "是", False: "否"}), "园长": k["heads"], "持证园长": k["certified_heads"],
+            "规划设计年份": k["design_year"], "生均室外游戏场地（㎡）": k["outdoor_per_child"],
+            "生均幼儿活动用房（㎡）": k["activity_per_child"], "生均园舍建筑面积（㎡）": k["building_per_child"],
+            "园舍": k["premises_status"].map(PREMISES_WORDS), "需关注": readiness.kindergarten_concerns(k),
+            "幼儿园标识码": k["school_id"]}),
+            formats={"规划设计年份": "0", "生均室外游戏场地（㎡）": "0.00", "生均幼儿活动用房（㎡）": "0.00",
+                     "生均园舍建筑面积（㎡）": "0.00"}, widths={"需关注": 30}))
     x = readiness.cross_checks(b.include_demo)
     x = x[x["year"] <= b.as_of]
     sheets.append(sheet("数据核对", pd.DataFrame({

@@ -127,6 +127,17 @@ elif scheme == "优质均衡":
         st.dataframe(failing, hide_index=True, width="stretch",
                      column_config={"需增加（按现有在校生）": st.column_config.TextColumn(width="large")})
         downloads(failing, f"未达标学校_{year}", "未达标学校", key="readiness_failing")
+
+    rooms = readiness.small_rooms(year, f.show_demo)  # a school's rooms, whatever the 学段 chosen
+    rooms = rooms[rooms["township"].isin(townships)] if townships else rooms
+    if len(rooms):
+        limits = rooms.iloc[0]
+        with st.expander(f"专用教室面积不足的学校：{len(rooms)} 所（每间音乐专用教室不小于{limits.music_min:g}㎡、"
+                         f"美术专用教室不小于{limits.art_min:g}㎡）"):
+            st.dataframe(tidy(pd.DataFrame({
+                "学校": rooms["name"], "苏木乡镇": rooms["township"],
+                "最小一间音乐专用教室（㎡）": rooms["music"], "最小一间美术专用教室（㎡）": rooms["art"]})),
+                hide_index=True, width="stretch")
 else:
     st.subheader("普及普惠水平")
     fig = figure("shares", f)
@@ -136,20 +147,23 @@ else:
         chart(fig, f"普及普惠_{f.as_of}", key="readiness_shares")
     kgs = readiness.kindergartens(year, f.show_demo)
     st.subheader(f"幼儿园（{year}年，{len(kgs)} 所）")
-    flags = kgs.assign(
-        师幼比=kgs["children_per_teacher"].map(lambda v: "—" if v != v else f"1:{v:.1f}"),
-        持证率=kgs["certified_share"].map(lambda v: number(v, "%")),
-        需关注=["；".join(x for x in (
-            "班额超标" if o and o > 0 else "",
-            "每名专任教师对应幼儿超过15人" if p == p and p > 15 else "",
-            "有未持证专任教师" if c == c and c < 100 else "",
-        ) if x) for o, p, c in zip(kgs["oversize_classes"], kgs["children_per_teacher"], kgs["certified_share"])],
-    )
+    lacking = readiness.townships_without_centre(year, f.show_demo)
+    if lacking:
+        st.warning(f"没有公办中心园的乡镇苏木（{len(lacking)}个）：{'、'.join(lacking)}。", icon=":material/warning:")
+    flags = pd.DataFrame({
+        "幼儿园": kgs["name"], "苏木乡镇": kgs["township"], "性质": kgs["ownership"],
+        "需关注": readiness.kindergarten_concerns(kgs), "在园幼儿": kgs["children"],
+        "班数": kgs["classes"], "超额班数": kgs["oversize_classes"],
+        "师幼比": kgs["children_per_teacher"].map(lambda v: "—" if v != v else f"1:{v:.1f}"),
+        "持证率": kgs["certified_share"].map(lambda v: number(v, "%")),
+        "中心园": kgs["is_centre"].map({True: "是", False: "否"}),
+        "园舍": [readiness.premises_text(r) for r in kgs.itertuples()]})
     flags = flags.sort_values("需关注", key=lambda c: c.eq(""), kind="stable")  # those to look at first
-    st.dataframe(tidy(flags[["name", "township", "ownership", "children", "classes", "oversize_classes", "师幼比", "持证率", "需关注"]]
-                      .rename(columns={"name": "幼儿园", "township": "苏木乡镇", "ownership": "性质", "children": "在园幼儿",
-                                       "classes": "班数", "oversize_classes": "超额班数"})),
-                 hide_index=True, width="stretch", height=320)
+    st.dataframe(tidy(flags), hide_index=True, width="stretch", height=320,
+                 column_config={"园舍": st.column_config.TextColumn(width="medium"),
+                                "需关注": st.column_config.TextColumn(width="medium")})
+    st.caption("园舍：规划设计年份与生均室外游戏场地、幼儿活动用房、园舍建筑面积（㎡）；"
+               "2017年及以后规划设计的幼儿园须全部达标，此前的须半数达标（见下方全部标准）。")
 
 changes = readiness.register_changes(year, f.show_demo) if year else None
 if changes is not None:
@@ -187,6 +201,8 @@ with st.expander("评估标准与出处"):
                                     "学段": sources["stage"],
                                     "要求": [readiness.standard(c, t, u) for c, t, u in
                                            zip(sources["comparator"], sources["threshold"], sources["unit"])],
-                                    "出处": sources["source"], "网址": sources["source_url"]})),
-                 hide_index=True, width="stretch", column_config={"网址": st.column_config.LinkColumn()})
+                                    "出处": sources["source"], "网址": sources["source_url"],
+                                    "说明": sources["caveat"]})),
+                 hide_index=True, width="stretch", column_config={"网址": st.column_config.LinkColumn(),
+                                                                 "说明": st.column_config.TextColumn(width="medium")})
 st.caption(f"{s.SOURCE_LINE}" + (f"；{config.DEMO_LABEL}" if readiness.has_demo(f.show_demo) else "") + f"；评估标准{s.CAVEAT}。")

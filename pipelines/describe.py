@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-SYMBOLS = {">=": "≥", "<=": "≤", "=": "＝"}
+SYMBOLS = {">=": "≥", "<=": "≤", "=": "＝", "<": "＜"}
 
 
 def present(value) -> bool:

@@ -192,7 +192,7 @@ def balance_schools(n: int = 37, seed: int = 7) -> list[BalanceSchool]:
     import random
 
     rng = random.Random(seed)
-    towns = ["四家子", "贝子府", "长胜", "下洼", "金厂沟梁", "四道湾子", "丰收", "宝国吐", "牛古吐", "木头营子", "玛尼罕",
+    towns = ["四家子", "贝子府", "长胜", "下洼", "金厂沟梁", "四道湾子", "丰收", "兴隆洼", "牛古吐", "木头营子", "玛尼罕",
              "萨力巴", "古鲁板蒿", "敖润苏莫"]
     schools = []
     for i in range(n):
@@ -294,7 +294,7 @@ def form_schools(n: int = 37, seed: int = 11) -> list[FormSchool]:
     import random
 
     rng = random.Random(seed)
-    towns = ["四家子镇", "贝子府镇", "长胜镇", "下洼镇", "金厂沟梁镇", "丰收乡", "宝国吐乡", "牛古吐乡", "玛尼罕乡", "新惠镇"]
+    towns = ["四家子镇", "贝子府镇", "长胜镇", "下洼镇", "金厂沟梁镇", "丰收乡", "兴隆洼镇", "牛古吐镇", "玛尼罕乡", "新惠镇"]
     schools = []
     for i in range(n):
         students = rng.randint(60, 1800)

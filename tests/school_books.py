@@ -35,13 +35,16 @@ def full(students, qualified, backbone, pe_art, teaching, sports, equipment, mul
 
 
 def kindergarten(kg_id, name, owner, children, classes=None, oversize=None, teachers=None, certified=None, staff=None,
-                 township="新惠镇", area="城区", change=None):
+                 township="新惠镇", area="城区", change=None, **typed):
+    """A 幼儿园 row; typed: any other count by its column (is_centre="是", heads=1, design_year=2019, outdoor_area=…)."""
     row = {s.KG_ID: kg_id, s.KG_NAME: name, s.TOWNSHIP: township, s.AREA: area, s.KG_OWNER: owner, s.CHANGE: change,
            "在园幼儿数": children}
     for header, value in (("班数", classes), ("超过规定班额的班数", oversize), ("专任教师数", teachers),
                           ("持证专任教师数", certified), ("教职工数", staff)):
         if value is not None:
             row[header] = value
+    headers = {column: header for _, column, header in s.KG_FIELDS}
+    row.update({headers[k]: v for k, v in typed.items()})
     return row
 
 

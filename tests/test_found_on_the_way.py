@@ -24,7 +24,7 @@ def test_county_sheet_standard_has_no_nan(plan_db):
 
     ws = school_template(plan_db, 2025)[s.SHEET_COUNTY]
     standards = {ws.cell(r, 1).value: ws.cell(r, 6).value for r in range(s.HEADER_ROW + 1, ws.max_row + 1)}
-    assert standards["YZ_Q04"] == "≤0.15"
+    assert standards["YZ_Q04"] == "＜0.15"  # 低于0.15 (issue 19: it was stored as ≤)
     assert not [code for code, text in standards.items() if text and "nan" in str(text)]
 
 

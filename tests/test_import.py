@@ -442,3 +442,14 @@ def test_a_per_kindergarten_table_loads_its_register_and_counts(wh, tmp_path, ca
     got = q(db, "select r.name, r.township, r.area_type, r.ownership, k.children, k.classes, k.teachers, k.staff "
                 "from kindergarten_counts k join school_register r using (submission_id, school_id)")
     assert {name: tuple(rest) for name, *rest in got} == export.expected
+
+
+def test_a_township_is_matched_to_a_current_name_and_a_former_one_left_for_the_check():
+    """Issue 19: 牛古吐 or 长胜镇人民政府 read as the current name; 牛古吐乡 (now 镇) and 宝国吐乡 (abolished) are left as
+    written, for the school check to read with a note or refuse."""
+    from pipelines.imports.apply import township
+
+    current = {"牛古吐镇", "长胜镇", "新惠镇", "黄羊洼镇", "新州街道"}
+    assert township("牛古吐", current) == "牛古吐镇" and township("长胜镇人民政府", current) == "长胜镇"
+    assert township("黄羊洼", current) == "黄羊洼镇" and township("新州", current) == "新州街道"
+    assert township("牛古吐乡", current) == "牛古吐乡" and township("宝国吐乡", current) == "宝国吐乡"

@@ -95,7 +95,7 @@ def test_the_kindergarten_view_and_the_scheme_chosen_by_link(demo_base, monkeypa
     kindergartens = at.dataframe[0].value
     assert len(kindergartens) == q(db, "select count(*) from schools where year = 2025 and kind = 'kindergarten'")[0][0]
     criteria = table_with(at, "标准")
-    assert len(criteria) == 13 and "学前三年毛入园率" in set(criteria["标准"])
+    assert len(criteria) == 15 and "学前三年毛入园率" in set(criteria["标准"])  # 13 before issue 19
 
 
 def test_without_demo_data_the_page_says_what_to_do(demo_base, tmp_path, monkeypatch):
@@ -222,3 +222,26 @@ def test_the_dispersion_chart_labels_an_indicator_above_its_limit_at_its_ends(de
     for trace in labelled:
         shown = [t for t in trace.text if t]
         assert shown == [f"{trace.y[0]:.2f}", f"{trace.y[-1]:.2f}"]  # first and latest: no pile-up on a phone
+
+
+def test_the_criteria_issue_19_added_are_counted_and_shown(demo_base, monkeypatch):
+    """共47项 and 共15项 (41 and 13 before): the rooms' areas, 教育质量's four items, 园舍条件; YZ_Q04 as 低于0.15."""
+    _, db = demo_base
+    at = open_app(db, monkeypatch)
+    captions = " ".join(c.value for c in at.caption)
+    assert "共47项标准" in captions and "共15项标准" in captions
+    criteria = table_with(at, "标准").set_index("标准")
+    assert len(criteria) == 47
+    music = criteria.loc["每间音乐专用教室面积不小于96平方米（全旗最小一间音乐专用教室的面积）"]
+    assert (music["要求"], music["最新"]) == ("≥96㎡", "72㎡")  # 热水汤小学's
+    q04 = criteria.loc["国家义务教育质量监测校际差异率（低于0.15）"]
+    assert (q04["要求"], q04["最新"]) == ("＜0.15", "0.15") and q04["状态"] != "已达成"  # 0.15 is not below it
+    assert {"所有学校德育工作、校园文化建设水平达到良好以上", "所有学校制定章程，实现学校管理与教学信息化"} <= set(criteria.index)
+    assert any("专用教室面积不足的学校：2 所" in e.label for e in at.expander)
+    at.segmented_control(key="readiness_scheme").set_value("普及普惠").run()
+    criteria = table_with(at, "标准").set_index("标准")
+    assert len(criteria) == 15
+    assert criteria.loc["每个乡镇（苏木）至少有一所公办中心园的达标比例", "最新"] == "93.8%"  # 15 of 16: not 黄羊洼镇
+    assert any("没有公办中心园的乡镇苏木（1个）：黄羊洼镇" in w.value for w in at.warning)
+    kindergartens = at.dataframe[0].value
+    assert "园舍生均面积未达标" in " ".join(kindergartens["需关注"]) and {"是", "否"} <= set(kindergartens["中心园"])

@@ -78,6 +78,13 @@ def _append(sheet, values: dict):
     return edit
 
 
+def _both(*edits):
+    def edit(wb):
+        for one in edits:
+            one(wb)
+    return edit
+
+
 REFUSALS = [
     ("unknown_school", _append(s.SHEET_SCHOOLS, {s.ID: "SL999", s.STAGE: "小学", "在校生数": 100}),
      s.SHEET_SCHOOLS, "A", "学校标识码“SL999”不在“学校名录”中"),
@@ -104,6 +111,10 @@ REFUSALS = [
      s.SHEET_SCHOOLS, "P", "只在初中学段填写"),
     ("unknown_township", _set(s.SHEET_REGISTER, "SL001", s.TOWNSHIP, "新惠"),
      s.SHEET_REGISTER, "C", "苏木乡镇“新惠”不是敖汉旗的苏木乡镇"),
+    ("abolished_township", _set(s.SHEET_REGISTER, "SL002", s.TOWNSHIP, "宝国吐乡"),
+     s.SHEET_REGISTER, "C", "苏木乡镇“宝国吐乡”已撤销，不在现行区划（国家统计局2023年统计用区划代码）中"),
+    ("abolished_township_of_a_kindergarten", _set(s.SHEET_KINDERGARTENS, "YE002", s.TOWNSHIP, "宝国吐乡"),
+     s.SHEET_KINDERGARTENS, "C", "苏木乡镇“宝国吐乡”已撤销"),
     ("unknown_school_type", _set(s.SHEET_REGISTER, "SL001", s.SCHOOL_TYPE, "小学校"),
      s.SHEET_REGISTER, "E", "办学类型“小学校”应为"),
     ("merged_school_still_listed", _set(s.SHEET_REGISTER, "SL001", s.MERGED_FROM, "SL004"),
@@ -116,6 +127,24 @@ REFUSALS = [
      s.SHEET_KINDERGARTENS, "K", "持证专任教师数（15）大于专任教师数（14）"),
     ("unknown_kindergarten_type", _set(s.SHEET_KINDERGARTENS, "YE003", s.KG_OWNER, "民办"),
      s.SHEET_KINDERGARTENS, "E", "性质“民办”应为"),
+    # issue 19's inputs
+    ("centre_not_yes_or_no", _set(s.SHEET_KINDERGARTENS, "YE001", "是否乡镇中心园", "中心"),
+     s.SHEET_KINDERGARTENS, "M", "无法识别“中心”：请填写“是”或“否”"),
+    ("certified_heads_above_heads", _both(_set(s.SHEET_KINDERGARTENS, "YE001", "园长数", 1),
+                                          _set(s.SHEET_KINDERGARTENS, "YE001", "持证园长数", 2)),
+     s.SHEET_KINDERGARTENS, "O", "持证园长数（2）大于园长数（1）"),
+    ("design_year_after_the_year", _set(s.SHEET_KINDERGARTENS, "YE002", "园舍规划设计年份", 2030),
+     s.SHEET_KINDERGARTENS, "P", "园舍规划设计年份“2030”应为1949年至填报年度之间的四位年份"),
+    ("design_year_as_a_date", _set(s.SHEET_KINDERGARTENS, "YE002", "园舍规划设计年份", "2017年9月"),
+     s.SHEET_KINDERGARTENS, "P", "无法识别为数字"),
+    ("activity_rooms_above_the_building", _both(_set(s.SHEET_KINDERGARTENS, "YE003", "幼儿活动用房建筑面积(平方米)", 900),
+                                                _set(s.SHEET_KINDERGARTENS, "YE003", "园舍建筑面积(平方米)", 800)),
+     s.SHEET_KINDERGARTENS, "R", "幼儿活动用房建筑面积(平方米)（900）大于园舍建筑面积(平方米)（800）"),
+    ("room_area_without_rooms", _both(_set(s.SHEET_SCHOOLS, "SL004", "音乐专用教室数", 0),
+                                      _set(s.SHEET_SCHOOLS, "SL004", "最小一间音乐专用教室面积(平方米)", 60)),
+     s.SHEET_SCHOOLS, "R", "音乐专用教室数为0，却填写了最小一间音乐专用教室面积(平方米)（60）"),
+    ("absurd_room_area", _set(s.SHEET_SCHOOLS, "SL001", "最小一间美术专用教室面积(平方米)", 9000),
+     s.SHEET_SCHOOLS, "S", "超出一所学校可能的范围"),
     ("share_above_100", _set(s.SHEET_COUNTY, "YZ_S01", "数值", 120),
      s.SHEET_COUNTY, "D", "不能超过100%"),
     ("unknown_county_code", _set(s.SHEET_COUNTY, "YZ_S01", "项目代码", "YZ_X99"),
@@ -137,11 +166,29 @@ def test_a_faulty_school_workbook_is_refused_with_sheet_row_and_column(wh, tmp_p
     assert q(db, "select count(*) from school_register") == [(0,)]
 
 
+def test_a_school_of_the_current_division_is_accepted_and_a_renamed_township_is_read_with_a_note(wh, tmp_path):
+    """Issue 19: 黄羊洼学校 (task 89) in 黄羊洼镇, a township of the 2023 division, is accepted; 牛古吐乡 (now 牛古吐镇)
+    is read as 牛古吐镇, and a located note says so; 宝国吐乡 (abolished) is refused (REFUSALS)."""
+    raw, db = wh
+    register = [*REGISTER, school("SL005", "黄羊洼学校", "九年一贯制", "黄羊洼镇", "乡村"),
+                school("SL006", "牛古吐中心小学", "小学", "牛古吐乡", "镇区"), school("SL007", "牛古吐村小学", "小学", "牛古吐乡", "乡村")]
+    rows = [*SCHOOLS, counts("SL005", "黄羊洼学校", "小学", 420), counts("SL005", "黄羊洼学校", "初中", 310),
+            counts("SL006", "牛古吐中心小学", "小学", 500), counts("SL007", "牛古吐村小学", "小学", 80)]
+    result = ingest_approved(school_book(db, tmp_path / "current.xlsx", register=register, schools=rows), raw, db)
+    assert result.outcome == "loaded", [str(p) for p in result.errors]
+    assert dict(q(db, "select name, township from schools where school_id in ('SL005', 'SL006', 'SL007')")) == {
+        "黄羊洼学校": "黄羊洼镇", "牛古吐中心小学": "牛古吐镇", "牛古吐村小学": "牛古吐镇"}
+    [note] = [p for p in result.warnings if "牛古吐乡" in p.reason]
+    assert note.sheet == s.SHEET_REGISTER and note.letter == "C" and note.row == s.HEADER_ROW + 6
+    assert "“牛古吐乡”已更名为“牛古吐镇”，按现名读取" in note.reason and "共2行：第9、10行" in note.reason
+
+
 def test_every_problem_of_a_workbook_is_listed_at_once(wh, tmp_path):
     raw, db = wh
 
     def three_faults(wb):
-        for edit in (REFUSALS[0][1], REFUSALS[3][1], REFUSALS[16][1]):
+        edits = {fault: edit for fault, edit, *_ in REFUSALS}
+        for edit in (edits["unknown_school"], edits["stage_not_taught"], edits["certified_above_teachers"]):
             edit(wb)
     result = ingest_file(school_book(db, tmp_path / "three.xlsx", edit=three_faults), raw, db)
     assert result.outcome == "rejected" and len(result.errors) == 3

@@ -8,7 +8,7 @@ import pytest
 from pipelines.build import build
 from pipelines.schools import settings as s
 from tests.books import filled, ingest_approved
-from tests.school_books import counts, full, school, school_book
+from tests.school_books import KINDERGARTENS, counts, full, school, school_book
 
 
 def q(db: Path, sql: str, params=()):
@@ -128,7 +128,11 @@ def test_a_threshold_corrected_in_the_csv_is_followed_after_a_rebuild(wh, tmp_pa
 def test_county_wide_figures_are_derived_from_the_rows(wh, tmp_path):
     raw, db = wh  # the 3—5 population is asked once, in 旗教育局's yearly workbook (KG_AGE_POP, issue 18)
     assert ingest_approved(filled(db, tmp_path / "edu.xlsx", values={"KG_AGE_POP": 400}), raw, db).outcome == "loaded"
-    _, db = load(wh, tmp_path)
+    # issue 19: PH_04 asks for a 公办中心园, PH_11 counts the 园长 too (the small county's kindergartens say both)
+    said = {"YE001": ("是", 1, 1), "YE002": ("否", 1, 0), "YE003": ("否", 1, 1)}  # 中心园, 园长, 持证园长
+    kgs = [{**k, "是否乡镇中心园": said[k[s.KG_ID]][0], "园长数": said[k[s.KG_ID]][1], "持证园长数": said[k[s.KG_ID]][2]}
+           for k in KINDERGARTENS]
+    _, db = load(wh, tmp_path, kindergartens=kgs)
     got = {code: round(value, 2) for code, value in q(db, "select criterion_id, value from county_criteria")}
     assert got == {
         "YZ_G01": 66.67,  # music and art rooms: SL003 has 13 classes and 1 room each (SL004 did not say)
@@ -137,10 +141,10 @@ def test_county_wide_figures_are_derived_from_the_rows(wh, tmp_path):
         "YZ_S01": 88,
         "PH_01": 87.5,  # 350 children / 400 aged 3—5
         "PH_02": 85.71, "PH_03": 57.14,
-        "PH_04": 6.67,  # one township of 15 has a public kindergarten
+        "PH_04": 6.25,  # one 乡镇苏木 of 16 (镇, 乡, 苏木 of the current division) has a 公办中心园
         "PH_09": 85.71,  # 2 of 14 classes over the limit
         "PH_10": 15.22,  # 350 children / 23 teachers
-        "PH_11": 95.65,
+        "PH_11": 92.31,  # (22 certified teachers + 2 certified heads) / (23 teachers + 3 heads)
     }
     met = dict(q(db, "select criterion_id, met from county_criteria"))
     assert met["YZ_G05"] and not met["YZ_G04"] and not met["PH_10"] and met["PH_01"]

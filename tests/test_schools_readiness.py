@@ -40,7 +40,7 @@ def years(wh, tmp_path):
 
 def test_every_criterion_is_judged_as_of_every_year_with_and_without_demo(years):
     (n_criteria,), = q(years, "select count(distinct criterion_id) from readiness")
-    assert n_criteria == 14 + 2 + 38  # 差异系数, the two rules, the county-wide criteria
+    assert n_criteria == 14 + 2 + 46  # 差异系数, the two rules, the county-wide criteria (38 before issue 19)
     assert q(years, "select count(*) from readiness") == [(n_criteria * 9 * 2,)]
     assert q(years, "select distinct scheme, acceptance_year from readiness order by 1") == [
         ("优质均衡", 2030), ("普及普惠", 2028)]
@@ -58,14 +58,15 @@ def test_readiness_follows_the_plans_method(years):
     expected = assess_progress(series, "<=", 0.5, 2030, as_of=2024)
     assert status(years, "YZ_PS_CV5", 2024)[:2] == (expected.status, series[-1][1])
     # An acceptance year that has passed without the criterion met: missed, whatever year the data are from.
-    assert status(years, "PH_04", 2028)[0] != "missed" and status(years, "PH_04", 2029)[0] == "missed"
+    # (PH_10, 15.22 children per teacher against ≤15; PH_04 before issue 19, which now needs 是否乡镇中心园)
+    assert status(years, "PH_10", 2028)[0] != "missed" and status(years, "PH_10", 2029)[0] == "missed"
 
 
 def test_readiness_groups_add_up(years):
     groups = dict(q(years, "select status_group, count(*) from readiness where as_of_year = 2024 and include_demo "
                            "group by all"))
     assert set(groups) <= {"met", "on_track", "behind", "unknown"}
-    assert sum(groups.values()) == 54
+    assert sum(groups.values()) == 62
 
 
 def test_the_demo_county_readiness(demo_base):

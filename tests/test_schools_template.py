@@ -72,3 +72,24 @@ def test_demo_data_never_fills_a_real_template(demo_base):
     wb = school_template(db, 2026)
     assert wb[s.SHEET_REGISTER].cell(s.HEADER_ROW + 1, 1).value is None
     assert wb[s.SHEET_KINDERGARTENS].cell(s.HEADER_ROW + 1, 1).value is None
+
+
+def test_the_workbook_asks_the_inputs_of_issue_19(plan_db):
+    """The current 苏木乡镇 in the drop-downs; 是否乡镇中心园 as 是/否, 园长 and 园舍 on 幼儿园; the smallest music and art
+    rooms on 学校; 教育质量's yes/no items and YZ_Q04's 低于0.15 on 全旗指标."""
+    wb = school_template(plan_db, 2025)
+    rules = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in wb[s.SHEET_KINDERGARTENS].data_validations.dataValidation}
+    assert "黄羊洼镇" in rules["C4"] and "新州街道" in rules["C4"] and "宝国吐乡" not in rules["C4"]
+    kg = [c.value for c in wb[s.SHEET_KINDERGARTENS][s.HEADER_ROW]]
+    assert kg[12:19] == ["是否乡镇中心园", "园长数", "持证园长数", "园舍规划设计年份", "室外游戏场地面积(平方米)",
+                         "幼儿活动用房建筑面积(平方米)", "园舍建筑面积(平方米)"]
+    assert rules["M4"] == '"是,否"'
+    schools = [c.value for c in wb[s.SHEET_SCHOOLS][s.HEADER_ROW]]
+    assert schools[17:19] == ["最小一间音乐专用教室面积(平方米)", "最小一间美术专用教室面积(平方米)"]
+    county = wb[s.SHEET_COUNTY]
+    codes = {county.cell(r, 1).value: (county.cell(r, 3).value, county.cell(r, 6).value)
+             for r in range(s.HEADER_ROW + 1, county.max_row + 1)}
+    assert {codes[c] for c in ("YZ_Q07", "YZ_Q08", "YZ_Q09", "YZ_Q10")} == {("是/否", "是")}
+    assert codes["YZ_Q04"][1] == "＜0.15"
+    guide = " ".join(str(c.value) for row in wb[config.SHEET_GUIDE].iter_rows() for c in row if c.value)
+    assert "是否乡镇中心园" in guide and "园舍规划设计年份" in guide and "最小一间音乐专用教室面积" in guide

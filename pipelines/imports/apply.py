@@ -110,15 +110,20 @@ class Reader:
 
 
 def township(text: str, townships: set[str]) -> str:
-    """A 苏木乡镇 as written (长胜, 长胜镇, 长胜镇人民政府) to its name in townships.csv."""
+    """A 苏木乡镇 as written (长胜, 长胜镇, 长胜镇人民政府) to its current name in townships.csv. A name with
+    another suffix (牛古吐乡, now 牛古吐镇) is left as written: the school check reads or refuses it, and says so."""
     bare = h.key(text)
     if bare in townships:
         return bare
     for name in sorted(townships, key=len, reverse=True):
-        stem = re.sub("(苏木|镇|乡)$", "", name)
-        if bare == stem or bare.startswith(name) or (len(stem) >= 2 and bare.startswith(stem)):
+        stem = re.sub(f"({TOWNSHIP_SUFFIXES})$", "", name)
+        other = re.match(f"({TOWNSHIP_SUFFIXES})", bare[len(stem):]) and not bare.startswith(name)
+        if bare == stem or bare.startswith(name) or (len(stem) >= 2 and bare.startswith(stem) and not other):
             return name
     return text
+
+
+TOWNSHIP_SUFFIXES = "苏木|镇|乡|街道"
 
 
 def _cells(book: Workbook, layout: Layout, rule: Rule) -> tuple[list[SourceCell], list[str]]:

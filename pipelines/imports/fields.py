@@ -142,6 +142,8 @@ SCHOOL_WORDS = {  # column: (words of the count, words of its per-student figure
     "art_rooms": (("美术专用教室数", "美术专用教室", "美术教室"), None),
     "graduates": (("初中毕业班学生数", "毕业班学生数", "毕业班人数"), None),
     "cohort_entrants": (("该届初一入学人数", "初一入学人数", "该届学生初一入学时人数"), None),
+    "music_room_area": (("最小一间音乐专用教室面积", "音乐专用教室最小面积", "最小音乐教室面积"), None),
+    "art_room_area": (("最小一间美术专用教室面积", "美术专用教室最小面积", "最小美术教室面积"), None),
 }
 
 
@@ -171,7 +173,12 @@ KG_REGISTER = (
 )
 KG_WORDS = {"children": ("在园幼儿数", "在园人数"), "classes": ("班数",), "oversize_classes": ("超过规定班额的班数", "超班额班数"),
             "teachers": ("专任教师数",), "certified_teachers": ("持证专任教师数", "持有教师资格证的专任教师数"),
-            "staff": ("教职工数", "教职工")}
+            "staff": ("教职工数", "教职工"), "is_centre": ("是否乡镇中心园", "乡镇中心园", "是否中心园"),
+            "heads": ("园长数", "园长"), "certified_heads": ("持证园长数", "持证园长"),
+            "design_year": ("园舍规划设计年份", "规划设计年份", "设计年份", "建成年份"),
+            "outdoor_area": ("室外游戏场地面积", "户外活动场地面积", "室外活动场地面积"),
+            "activity_area": ("幼儿活动用房建筑面积", "幼儿活动用房面积", "活动用房面积"),
+            "building_area": ("园舍建筑面积", "建筑面积", "校舍建筑面积")}
 KINDERGARTEN = tuple(Field(f"kg.{column}", header, "kindergarten", kind, (_one(*KG_WORDS[column]),), column)
                      for kind, column, header in ss.KG_FIELDS)
 SCHOOL_FIELDS = (*REGISTER, *SCHOOL)

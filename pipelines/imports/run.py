@@ -14,6 +14,7 @@ import duckdb
 from ..accounts import Account
 from ..problems import InputError, Problem
 from ..schools import settings as ss
+from ..schools.division import Division
 from ..template import check_request
 from . import mappings
 from .apply import Extract, Reader, form_record, summary_values, table_records
@@ -101,7 +102,7 @@ def prepare(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[tuple[str
     if not schools and not groups[0].fields:
         raise InputError([Problem(received.sent[0].name, f"{unit}没有需要填报的指标数值，不必导入统计报表")])
     fields = {f.code: f for g in groups for f in g.fields}
-    townships = {t for (t,) in con.execute("select township from townships").fetchall()}
+    townships = Division.from_warehouse(con).names  # the current ones (a former name is the check's to say)
     prepared = Prepared(unit, year, received, groups, fields, townships, schools)
     _mappings(prepared, raw_dir, given)
     return prepared

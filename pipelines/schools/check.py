@@ -17,6 +17,7 @@ from ..workbook_check import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, RECTIFICATIO
 from ..workbook_read import Book, find_table, unit_and_year
 from . import settings as s
 from .completeness import completeness
+from .division import Division
 from .register_check import read_kindergartens, read_register
 from .school_rows import read_schools
 from .sheet import Sheet
@@ -30,17 +31,18 @@ COUNTY_FRAME = ["year", "item_code", "value", "note", "sheet_row"]
 
 @dataclass
 class Context:
-    """What the check needs to know: the townships, the county-wide items (code -> (name, unit)), and the items
-    an older workbook may carry that are now asked in the unit's workbook (code -> why its value is not used)."""
+    """What the check needs to know: the division (the current 苏木乡镇 and the former names), the county-wide
+    items (code -> (name, unit)), and the items an older workbook may carry that are now asked in the unit's
+    workbook (code -> why its value is not used)."""
 
-    townships: set[str]
+    division: Division
     county_items: dict[str, tuple[str, str | None]]
     moved: dict[str, str] = field(default_factory=dict)
     measure_names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # measure -> (stage, name)
 
     @classmethod
     def from_warehouse(cls, con) -> "Context":
-        townships = {t for (t,) in con.execute("select township from townships").fetchall()}
+        division = Division.from_warehouse(con)
         items = {code: (name, unit) for code, name, unit in s.COUNTY_INPUTS}
         for code, name, unit in con.execute(
                 "select criterion_id, name, unit from criteria where scope = 'county' and measure = 'reported'").fetchall():
@@ -51,10 +53,10 @@ class Context:
                      "select c.criterion_id, c.name, c.indicator_code, i.name, i.reporter from criteria c "
                      "join indicators i using (indicator_code) where c.measure = 'indicator'").fetchall()}
         names: dict[str, list[tuple[str, str]]] = {}
-        for measure, stage, name in con.execute("select measure, stage, name from criteria "
-                                                "where scope in ('school', 'county') order by sort_order").fetchall():
+        for measure, stage, name in con.execute("select measure, stage, name from criteria where scope in "
+                                                "('school', 'county', 'kindergarten') order by sort_order").fetchall():
             names.setdefault(measure, []).append((stage, name))
-        return cls(townships, items, moved, names)
+        return cls(division, items, moved, names)
 
 
 @dataclass
@@ -117,9 +119,12 @@ def check_school_book(book: Book, ctx: Context) -> SchoolChecked:
         problems.append(Problem(book.file, f"填报年度 {year} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内",
                                 config.SHEET_GUIDE, column=config.GUIDE_YEAR_LABEL))
     tables = {}
-    for sheet, columns in ((s.SHEET_REGISTER, s.REGISTER_COLUMNS), (s.SHEET_SCHOOLS, s.SCHOOL_COLUMNS),
-                           (s.SHEET_KINDERGARTENS, s.KG_COLUMNS), (s.SHEET_COUNTY, s.COUNTY_COLUMNS)):
-        table, found = find_table(book, sheet, columns)
+    for sheet, columns, added in ((s.SHEET_REGISTER, s.REGISTER_COLUMNS, ()),
+                                  (s.SHEET_SCHOOLS, s.SCHOOL_COLUMNS, s.ADDED_SCHOOL_COLUMNS),
+                                  (s.SHEET_KINDERGARTENS, s.KG_COLUMNS, s.ADDED_KG_COLUMNS),
+                                  (s.SHEET_COUNTY, s.COUNTY_COLUMNS, ())):
+        # a workbook of an earlier template lacks the columns added since (read as blank: 暂无数据)
+        table, found = find_table(book, sheet, tuple(c for c in columns if c not in added), added)
         problems += found + unread(book, sheet, table)
         if table:
             tables[sheet] = Sheet(book.file, table, problems)

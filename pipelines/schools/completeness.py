@@ -23,14 +23,24 @@ SCHOOL_MEASURES = {
     "art_rooms": ("rooms_share",),
     "graduates": ("jh_retention",),
     "cohort_entrants": ("jh_retention",),
+    "music_room_area": ("min_music_room_area",),
+    "art_room_area": ("min_art_room_area",),
 }
+PREMISES = ("kg_premises_new", "kg_premises_old")
 KG_MEASURES = {
-    "children": ("kg_gross_enrolment", "kg_inclusive_share", "kg_public_share", "kg_children_per_teacher"),
+    "children": ("kg_gross_enrolment", "kg_inclusive_share", "kg_public_share", "kg_children_per_teacher", *PREMISES),
     "classes": ("kg_class_compliance",),
     "oversize_classes": ("kg_class_compliance",),
     "teachers": ("kg_children_per_teacher", "kg_certified_share"),
     "certified_teachers": ("kg_certified_share",),
     "staff": (),
+    "is_centre": ("kg_township_centre",),
+    "heads": ("kg_certified_share",),
+    "certified_heads": ("kg_certified_share",),
+    "design_year": PREMISES,
+    "outdoor_area": PREMISES,
+    "activity_area": PREMISES,
+    "building_area": PREMISES,
 }
 MOST_NAMED = 4  # criteria named in one sentence; more are counted
 
@@ -47,15 +57,18 @@ def _criteria(measures, names: dict[str, list[tuple[str, str]]], stages: set[str
 
 def _blank_school_fields(counts: list[dict]) -> dict[str, list[str]]:
     """Per field, the stages of the 小学 and 初中 rows that leave it blank (a facility typed on the school's
-    全校共用 row is given)."""
+    全校共用 row is given; the smallest room's area of a school without such rooms is not asked)."""
     shared = {r["school_id"]: r for r in counts if r["stage"] == s.SHARED_STAGE}
     blank: dict[str, list[str]] = {}
     for row in (r for r in counts if r["stage"] in s.JUDGED_STAGES):
+        whole = shared.get(row["school_id"], {})
         for _, column, _ in s.SCHOOL_FIELDS:
             if column in s.JUNIOR_ONLY_FIELDS and row["stage"] != "初中":
                 continue
-            if row[column] is None and (column not in s.SHARED_FIELDS
-                                        or shared.get(row["school_id"], {}).get(column) is None):
+            rooms = s.ROOM_AREA_FIELDS.get(column)
+            if rooms and 0 in (row[rooms], whole.get(rooms)):
+                continue
+            if row[column] is None and (column not in s.SHARED_ROW_FIELDS or whole.get(column) is None):
                 blank.setdefault(column, []).append(row["stage"])
     return blank
 

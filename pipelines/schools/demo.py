@@ -24,6 +24,7 @@ from ..build import build
 from ..warehouse import connect
 from ..writer_lock import writer_lock
 from . import settings as s
+from .demo_facilities import kindergarten_facilities, room_areas
 from .template import file_name, fill_school_book, make_school_template  # noqa: F401 (fill_school_book: used by tests)
 
 YEARS = (2022, 2023, 2024, 2025)
@@ -32,8 +33,9 @@ THRESHOLDS = {  # criteria.csv's thresholds when the demo was made: the demo is 
     "初中": (5.3, 1.0, 0.9, 5.8, 10.2, 2500, 2.4),
 }
 PER = (100, 100, 100, 1, 1, 1, 100)
-TOWNS = ("四家子镇", "贝子府镇", "长胜镇", "下洼镇", "金厂沟梁镇", "四道湾子镇", "丰收乡", "宝国吐乡", "牛古吐乡",
-         "木头营子乡", "玛尼罕乡", "萨力巴乡", "古鲁板蒿乡", "敖润苏莫苏木")
+# The 乡镇苏木 of the current division (townships.csv, 2023) but the seat and 黄羊洼镇 (its one school below).
+TOWNS = ("四家子镇", "贝子府镇", "长胜镇", "下洼镇", "金厂沟梁镇", "四道湾子镇", "丰收乡", "兴隆洼镇", "牛古吐镇",
+         "木头营子乡", "玛尼罕乡", "萨力巴乡", "古鲁板蒿镇", "敖润苏莫苏木")
 NINE_YEAR_TOWNS = ("丰收乡", "玛尼罕乡", "萨力巴乡", "敖润苏莫苏木")  # a 九年一贯制 school instead of two
 SEAT = "新惠镇"
 
@@ -107,7 +109,7 @@ def _schools() -> list[School]:
         names = "一二三"
         add(name=f"新惠第{names[i - 1]}中学", township=SEAT, area="城区", school_type="初中", profile="urban",
             students={"初中": students}, trend=0.0)
-    add(name="黄羊洼学校", township=SEAT, area="乡村", school_type="九年一贯制", profile="town",
+    add(name="黄羊洼学校", township="黄羊洼镇", area="镇区", school_type="九年一贯制", profile="town",
         students={"小学": 420, "初中": 310}, trend=-0.03)
     for town_name in TOWNS:
         short = town_name.removesuffix("苏木").removesuffix("镇").removesuffix("乡")
@@ -120,15 +122,15 @@ def _schools() -> list[School]:
             add(name=f"{short}初级中学", township=town_name, area="镇区", school_type="初中", profile="town",
                 students={"初中": rng.randint(520, 1180)}, trend=-0.02)
     villages = [("四家子镇", "热水汤"), ("四家子镇", "林家地"), ("贝子府镇", "大五家"), ("长胜镇", "乌兰召"),
-                ("下洼镇", "八家"), ("金厂沟梁镇", "二道沟"), ("四道湾子镇", "小河沿"), ("宝国吐乡", "兴隆洼"),
-                ("牛古吐乡", "千斤营子"), ("木头营子乡", "白塔子"), ("古鲁板蒿乡", "红山"), ("玛尼罕乡", "七道湾"),
-                ("长胜镇", "白音花"), ("牛古吐乡", "牛古吐"), ("古鲁板蒿乡", "西大营子"), ("四道湾子镇", "小敖包"),
+                ("下洼镇", "八家"), ("金厂沟梁镇", "二道沟"), ("四道湾子镇", "小河沿"), ("兴隆洼镇", "兴隆洼"),
+                ("牛古吐镇", "千斤营子"), ("木头营子乡", "白塔子"), ("古鲁板蒿镇", "红山"), ("玛尼罕乡", "七道湾"),
+                ("长胜镇", "白音花"), ("牛古吐镇", "牛古吐"), ("古鲁板蒿镇", "西大营子"), ("四道湾子镇", "小敖包"),
                 ("贝子府镇", "沙子沟")]
     for town_name, village_name in villages:
         add(name=f"{village_name}小学", township=town_name, area="乡村", school_type="小学", profile="village",
             students={"小学": rng.randint(70, 190)}, trend=-0.05)
     points = [("长胜镇", "双井"), ("丰收乡", "白斯朗营子"), ("萨力巴乡", "新地"), ("敖润苏莫苏木", "敖润苏莫"),
-              ("宝国吐乡", "三家"), ("贝子府镇", "官家地"), ("四道湾子镇", "四道湾"), ("新惠镇", "高家窝铺")]
+              ("兴隆洼镇", "三家"), ("贝子府镇", "官家地"), ("四道湾子镇", "四道湾"), ("新惠镇", "高家窝铺")]
     for town_name, village_name in points:
         add(name=f"{village_name}教学点", township=town_name, area="乡村", school_type="教学点", profile="point",
             students={"小学": rng.randint(24, 80)}, trend=-0.06)
@@ -189,8 +191,8 @@ def _kindergartens() -> list[Kindergarten]:
         short = town_name.removesuffix("苏木").removesuffix("镇").removesuffix("乡")
         add(name=f"{short}中心幼儿园", township=town_name, area="镇区", owner="公办", weight=rng.uniform(0.7, 1.2),
             oversize=rng.uniform(0.05, 0.25), per_teacher=rng.uniform(14, 18))
-    for town_name, village_name in (("四家子镇", "热水汤"), ("下洼镇", "八家"), ("宝国吐乡", "兴隆洼"),
-                                    ("古鲁板蒿乡", "红山")):
+    for town_name, village_name in (("四家子镇", "热水汤"), ("下洼镇", "八家"), ("兴隆洼镇", "兴隆洼"),
+                                    ("古鲁板蒿镇", "红山")):
         add(name=f"{village_name}村幼儿园", township=town_name, area="乡村", owner="公办",
             weight=rng.uniform(0.2, 0.35), oversize=0.0, per_teacher=rng.uniform(12, 16))
     add(name="新惠博雅幼儿园", township=SEAT, area="城区", owner="普惠性民办", weight=0.6, years=(2023, 2024, 2025),
@@ -199,14 +201,14 @@ def _kindergartens() -> list[Kindergarten]:
         oversize=0.0, per_teacher=13)
     rural_private = [("木头营子乡", "木头营子育英"), ("敖润苏莫苏木", "敖润苏莫希望"), ("四家子镇", "四家子博苑"),
                      ("长胜镇", "长胜春蕾"), ("下洼镇", "下洼晨光"), ("贝子府镇", "贝子府智慧树"),
-                     ("牛古吐乡", "牛古吐小博士")]
+                     ("牛古吐镇", "牛古吐小博士")]
     for town_name, name in rural_private:
         kg = add(name=f"{name}幼儿园", township=town_name, area="镇区" if "镇" in town_name else "乡村",
                  owner="普惠性民办", weight=rng.uniform(0.35, 0.6), oversize=rng.uniform(0.0, 0.2),
                  per_teacher=rng.uniform(16, 20), certified=rng.uniform(0.75, 0.9))
         if town_name == "敖润苏莫苏木":
             kg.owners = {2025: "公办"}  # taken over as the sumu's public kindergarten
-        if town_name == "牛古吐乡":
+        if town_name == "牛古吐镇":
             kg.owner = "非普惠民办"
             kg.years = (2022, 2023, 2024)
     return kgs
@@ -229,8 +231,13 @@ COUNTY = {  # 全旗指标 as typed (a string as a person would type it)
     "YZ_G12": {2022: 98.1, 2023: 98.6, 2024: 99.2, 2025: 99.5},
     "YZ_G17": {2023: "是", 2024: "是", 2025: "是"},
     "YZ_Q02": {2022: 94.6, 2023: 96.7, 2024: 97.9, 2025: 99.4},
+    "YZ_Q04": {2023: 0.18, 2025: 0.15},  # 校际差异率低于0.15: at 0.15, not yet
     "YZ_Q05": {2024: "是", 2025: "是"},
     "YZ_Q06": {2024: "是", 2025: "是"},
+    "YZ_Q07": {2024: "是", 2025: "是"},
+    "YZ_Q08": {2023: "否", 2024: "否", 2025: "是"},
+    "YZ_Q09": {2025: "否"},
+    "YZ_Q10": {2024: "是", 2025: "是"},
     "YZ_S01": {2024: 82.5, 2025: 86.3},
     "PH_05": {2022: 400, 2023: 450, 2024: 500, 2025: 500},
     "PH_06": {2022: 300, 2023: 350, 2024: 400, 2025: 450},
@@ -281,14 +288,17 @@ def school_rows(year: int) -> tuple[list[dict], list[dict]]:
             facilities = {"教学及辅助用房面积(平方米)": round(amounts[3]), "体育运动场馆面积(平方米)": round(amounts[4]),
                           "教学仪器设备值(万元)": round(amounts[5] / 10000, 1), "网络多媒体教室数": math.ceil(amounts[6])}
             rooms = max(1, math.ceil(classes / 12)) - (1 if school.name in ("新惠第三小学", "长胜初级中学") and t < 2 else 0)
+            music, art = room_areas(school.school_id, school.name, year)
+            smallest = {"最小一间音乐专用教室面积(平方米)": music, "最小一间美术专用教室面积(平方米)": art}
             if len(school.students) > 1:
                 for k, v in facilities.items():
                     shared[k] = shared.get(k, 0) + v
                 shared["音乐专用教室数"] = shared.get("音乐专用教室数", 0) + rooms
                 shared["美术专用教室数"] = shared.get("美术专用教室数", 0) + rooms
+                shared.update(smallest)
             else:
                 row.update(facilities)
-                row.update({"音乐专用教室数": rooms, "美术专用教室数": rooms})
+                row.update({"音乐专用教室数": rooms, "美术专用教室数": rooms, **smallest})
             if stage == "初中":
                 juniors.append(row)
             stage_rows.append(row)
@@ -303,7 +313,8 @@ def school_rows(year: int) -> tuple[list[dict], list[dict]]:
     return register, rows
 
 
-def kindergarten_rows(year: int) -> list[dict]:
+def _children(year: int) -> tuple[list[Kindergarten], dict[str, str], dict[str, int]]:
+    """The year's kindergartens, their owners, and their children (adding up to the county's totals)."""
     kgs = [kg for kg in _kindergartens() if year in kg.years]
     owners = {kg.school_id: kg.owners.get(year, kg.owner) for kg in kgs}
     total, public, inclusive = KG_TOTALS[year]
@@ -311,20 +322,29 @@ def kindergarten_rows(year: int) -> list[dict]:
     for owner, amount in (("公办", public), ("普惠性民办", inclusive - public), ("非普惠民办", total - inclusive)):
         group = [kg for kg in kgs if owners[kg.school_id] == owner]
         children.update(zip((kg.school_id for kg in group), _split(amount, [kg.weight for kg in group])))
+    return kgs, owners, children
+
+
+def kindergarten_rows(year: int) -> list[dict]:
+    kgs, owners, children = _children(year)
+    first = {kg.school_id: _children(kg.years[0])[2][kg.school_id] for kg in kgs}
     rows = []
     t = year - YEARS[0]
     for kg in kgs:
         n = children[kg.school_id]
         classes = max(1, math.ceil(n / 28))
         teachers = max(1, math.ceil(n / max(11.0, kg.per_teacher - 1.0 * t)))
+        certified = min(1.0, kg.certified + 0.03 * t)
         rows.append({
             s.KG_ID: kg.school_id, s.KG_NAME: kg.name, s.TOWNSHIP: kg.township, s.AREA: kg.area,
             s.KG_OWNER: owners[kg.school_id],
             s.CHANGE: "新设" if year == kg.years[0] and year > YEARS[0] else (
                 "改制" if owners[kg.school_id] != kg.owner and year == min(kg.owners) else None),
             "在园幼儿数": n, "班数": classes, "超过规定班额的班数": round(classes * max(0.0, kg.oversize - 0.06 * t)),
-            "专任教师数": teachers, "持证专任教师数": min(teachers, round(teachers * min(1.0, kg.certified + 0.03 * t))),
+            "专任教师数": teachers, "持证专任教师数": min(teachers, round(teachers * certified)),
             "教职工数": math.ceil(teachers * 1.7),
+            **kindergarten_facilities(kg.school_id, kg.name, kg.area, owners[kg.school_id], first[kg.school_id],
+                                      certified),
         })
     return rows
 

@@ -14,7 +14,7 @@ from . import settings as s
 from .check import Context, SchoolChecked, check_school_book
 
 CHANGE_COLUMNS = ["indicator_code", "name", "unit", "year", "current_value", "value", "change", "note"]
-UNITS = {"area": "㎡", "amount": "万元", "count": ""}
+UNITS = {"area": "㎡", "amount": "万元", "count": "", "flag": "是/否", "year": "年"}
 
 
 def check_school_file(con: duckdb.DuckDBPyConnection, book: Book, file: str, is_demo: bool = False):

@@ -15,6 +15,16 @@ from ..warehouse import insert_frame
 from . import settings as s
 
 Series = list[tuple[int, float]]
+# `<` (低于: YZ_Q04's 校际差异率低于0.15) is judged by status.assess_progress, which knows >=, <= and =, as `<=` the
+# threshold less this margin: a value at the threshold is not met (the values are given to 4 decimals at most).
+STRICT_MARGIN = 1e-6
+
+
+def judged_as(comparator: str, threshold: float) -> tuple[str, float]:
+    """The comparator and threshold a criterion's series is assessed by."""
+    if comparator == "<":
+        return "<=", threshold - STRICT_MARGIN
+    return comparator, threshold
 
 
 def readiness_criteria(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -54,8 +64,8 @@ def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, in
         for as_of in (y for y in config.YEARS if y >= first_year):
             known = [(y, v) for y, v in series.get(c.criterion_id, []) if y <= as_of]
             # 是/否 as 1/0: met once 是; a 否 repeated makes no progress toward 是.
-            a = assess_progress(known, ">=" if flag else c.comparator, float(c.threshold), int(c.acceptance_year),
-                                as_of=as_of)
+            comparator, threshold = judged_as(">=" if flag else c.comparator, float(c.threshold))
+            a = assess_progress(known, comparator, threshold, int(c.acceptance_year), as_of=as_of)
             row = dict(vars(a))
             row.update(
                 as_of_year=as_of, include_demo=include_demo, scheme=c.scheme, criterion_id=c.criterion_id,

@@ -17,15 +17,21 @@ from . import settings
 CRITERIA_COLUMNS = ("criterion_id", "scheme", "part", "code", "name", "stage", "scope", "measure", "comparator",
                     "threshold", "unit", "applies_to", "rule", "source", "source_url", "caveat")
 STAGES = ("小学", "初中", "幼儿园", "全旗")
-SCOPES = ("school", "dispersion", "rule", "county")
-COMPARATORS = (">=", "<=", "=")
+SCOPES = ("school", "dispersion", "rule", "county", "kindergarten")
+COMPARATORS = (">=", "<=", "=", "<")  # `<`: 低于 (YZ_Q04, 校际差异率低于0.15): the threshold itself is not met
 SCHOOL_MEASURES = ("qualified_per100", "backbone_per100", "pe_art_per100", "teaching_area_per_student",
                    "sports_area_per_student", "equipment_per_student", "multimedia_per100")
-COUNTY_MEASURES = ("reported", "indicator", "rooms_share", "max_school_size_single", "max_school_size_nine", "max_class_ps",
-                   "max_class_jh", "jh_retention", "kg_gross_enrolment", "kg_inclusive_share", "kg_public_share",
-                   "kg_township_public", "kg_class_compliance", "kg_children_per_teacher", "kg_certified_share")
+KINDERGARTEN_MEASURES = ("outdoor_area_per_child", "activity_room_per_child", "building_area_per_child")
+PREMISES_MEASURES = ("kg_premises_new", "kg_premises_old")  # the share of kindergartens meeting all three
+COUNTY_MEASURES = ("reported", "indicator", "rooms_share", "min_music_room_area", "min_art_room_area",
+                   "max_school_size_single", "max_school_size_nine", "max_class_ps", "max_class_jh", "jh_retention",
+                   "kg_gross_enrolment", "kg_inclusive_share", "kg_public_share", "kg_township_centre",
+                   "kg_class_compliance", "kg_children_per_teacher", "kg_certified_share", *PREMISES_MEASURES)
 RULE_MEASURES = ("min_met", "floor", "min_students")
-MEASURES = {"school": SCHOOL_MEASURES, "dispersion": ("cv",), "rule": RULE_MEASURES, "county": COUNTY_MEASURES}
+# PH_04 read a public kindergarten per township before issue 19; a criteria.csv of then (a backup) reads as now.
+MEASURE_ALIASES = {"kg_township_public": "kg_township_centre"}
+MEASURES = {"school": SCHOOL_MEASURES, "dispersion": ("cv",), "rule": RULE_MEASURES, "county": COUNTY_MEASURES,
+            "kindergarten": KINDERGARTEN_MEASURES}
 
 
 def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -46,6 +52,7 @@ def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd
     frame = _read(reference_dir / file, CRITERIA_COLUMNS)
     if "indicator_code" not in frame.columns:  # a criteria.csv written before issue 18
         frame["indicator_code"] = ""
+    frame["measure"] = frame["measure"].replace(MEASURE_ALIASES)  # one written before issue 19
     problems: list[Problem] = []
 
     def bad(i: int, column: str, reason: str) -> None:
@@ -70,8 +77,10 @@ def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd
             bad(i, "indicator_code", "只有全旗（county）标准可以取方案指标的数值")
         if r["indicator_code"] and indicators is not None and r["indicator_code"] not in indicators:
             bad(i, "indicator_code", f"指标“{r['indicator_code']}”不在指标目录（indicators.csv）中")
-        if r["scope"] == "school" and r["comparator"] != ">=":
-            bad(i, "comparator", "逐校指标的比较符应为 >=（每百名学生、生均指标越高越好）")
+        if r["scope"] in ("school", "kindergarten") and r["comparator"] != ">=":
+            bad(i, "comparator", "逐校、逐园指标的比较符应为 >=（每百名学生、生均指标越高越好）")
+        if r["scope"] == "kindergarten" and r["stage"] != "幼儿园":
+            bad(i, "stage", "逐园指标的学段应为“幼儿园”")
         try:
             value = float(r["threshold"])
             if value != value:
@@ -88,6 +97,10 @@ def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd
             bad(i, "applies_to", f"差异系数所属的逐校指标“{r['applies_to']}”不存在")
         elif target["stage"].iloc[0] != r["stage"]:
             bad(i, "applies_to", f"差异系数的学段（{r['stage']}）与指标“{r['applies_to']}”的学段不同")
+    kindergarten = set(frame.loc[frame["scope"] == "kindergarten", "measure"])
+    missing = [m for m in KINDERGARTEN_MEASURES if m not in kindergarten]
+    for i in frame.index[frame["measure"].isin(PREMISES_MEASURES)] if missing else ():
+        bad(i, "measure", f"园舍条件达标率需要 scope=kindergarten 的逐园指标：{'、'.join(missing)}")
     rules = frame[frame["scope"] == "rule"]
     for measure, stages in (("min_met", settings.JUDGED_STAGES), ("floor", ("全旗",)), ("min_students", ("全旗",))):
         for stage in stages:
@@ -106,13 +119,57 @@ def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd
     return out
 
 
+TOWNSHIP_COLUMNS = ("code", "township", "kind", "edition", "status", "now", "source", "source_url", "note")
+
+
 def read_townships(reference_dir: Path) -> pd.DataFrame:
-    frame = _read(reference_dir / settings.TOWNSHIPS_FILE, ("township", "kind", "note", "source", "source_url"))
-    dupes = frame[frame["township"].duplicated()]
-    if len(dupes):
-        raise InputError([Problem(settings.TOWNSHIPS_FILE, f"苏木乡镇“{t}”重复", row=i + 2, column="township")
-                          for i, t in dupes["township"].items()])
-    return frame.replace("", None)
+    """townships.csv, checked: the division with its edition; every problem at once, with its row and column.
+    A file of the earlier layout (township, kind, note, source, source_url) reads as all 现行."""
+    file = settings.TOWNSHIPS_FILE
+    frame = _read(reference_dir / file, ("township", "kind", "source"))
+    legacy = "code" not in frame.columns  # a raw folder (a backup) from before issue 19: names only, all current
+    for column in TOWNSHIP_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = settings.CURRENT if column == "status" else ""
+    problems = [Problem(file, reason, row=i + 2, column=column) for i, r in frame.iterrows()
+                for column, reason in _township_problems(r, frame, legacy)]
+    if not (frame["status"] == settings.CURRENT).any():
+        problems.append(Problem(file, f"没有状态为“{settings.CURRENT}”的苏木乡镇"))
+    if problems:
+        raise InputError(problems)
+    out = frame[list(TOWNSHIP_COLUMNS)].replace("", None)
+    out["edition"] = pd.array([int(e) if e else None for e in frame["edition"]], dtype="Int64")
+    out["centre_required"] = (frame["status"] == settings.CURRENT) & frame["kind"].isin(settings.CENTRE_KINDS)
+    return out
+
+
+def _township_problems(r: pd.Series, frame: pd.DataFrame, legacy: bool = False) -> list[tuple[str, str]]:
+    """(column, reason) for each thing wrong in a row of townships.csv."""
+    found = []
+    current = set(frame.loc[frame["status"] == settings.CURRENT, "township"])
+    if not r["township"]:
+        found.append(("township", "缺少名称"))
+    elif (frame["township"] == r["township"]).sum() > 1:
+        found.append(("township", f"苏木乡镇“{r['township']}”重复"))
+    for column, allowed in (("kind", settings.TOWNSHIP_KINDS), ("status", settings.TOWNSHIP_STATUSES)):
+        if r[column] not in allowed:
+            found.append((column, f"“{r[column]}”不是可选值（{'、'.join(allowed)}）"))
+    code = r["code"]
+    if code and not (len(code) == 9 and code.isdigit() and code.startswith(settings.TOWNSHIP_CODE_PREFIX)):
+        found.append(("code", f"区划代码“{code}”应为{settings.TOWNSHIP_CODE_PREFIX}开头的9位数字"))
+    elif code and (frame["code"] == code).sum() > 1:
+        found.append(("code", f"区划代码“{code}”重复"))
+    if not code and not legacy and r["status"] == settings.CURRENT and settings.UNVERIFIED_CODE not in r["note"]:
+        found.append(("code", f"现行苏木乡镇缺少区划代码：无法核实的，在 note 中注明“{settings.UNVERIFIED_CODE}”"))
+    if r["edition"] and not (r["edition"].isdigit() and 1949 <= int(r["edition"]) <= 2100):
+        found.append(("edition", f"区划版本年份“{r['edition']}”应为四位年份"))
+    if r["status"] == settings.RENAMED and r["now"] not in current:
+        found.append(("now", f"已更名的“{r['township']}”应在 now 列写明现行名称（现为“{r['now']}”，不是现行的苏木乡镇）"))
+    if r["status"] != settings.RENAMED and r["now"]:
+        found.append(("now", "只有已更名的苏木乡镇填写现行名称（now）"))
+    if not r["source"]:
+        found.append(("source", "不能为空（写明区划的出处）"))
+    return found
 
 
 def read_stage_split(reference_dir: Path) -> pd.DataFrame:

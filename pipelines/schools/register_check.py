@@ -25,11 +25,9 @@ def identity(sheet: Sheet, r: int, cells, id_column: str, name_column: str, owne
     if not name:
         sheet.error(r, name_column, f"缺少{name_column}")
         ok = False
-    township = sheet.text(cells, s.TOWNSHIP)
-    if township not in ctx.townships:
-        shown = "、".join(sorted(ctx.townships)) if len(ctx.townships) < 30 else "见参考数据 townships.csv"
-        sheet.error(r, s.TOWNSHIP, f"苏木乡镇“{township}”不是敖汉旗的苏木乡镇（{shown}）" if township
-                    else "缺少苏木乡镇")
+    township = sheet.township(r, cells, ctx.division)
+    if township not in ctx.division.names:
+        sheet.error(r, s.TOWNSHIP, ctx.division.refusal(township))
         ok = False
     area = sheet.word(r, cells, s.AREA, "area")
     if area not in s.AREA_TYPES:
@@ -95,21 +93,34 @@ def read_kindergartens(sheet: Sheet, year, ctx, register_ids: dict) -> tuple[lis
         values = read_counts(sheet, r, cells, s.KG_FIELDS)
         if row is None or values is None or not within_bounds(sheet, r, values, KG_LABELS):
             continue
-        if not kindergarten_consistent(sheet, r, values):
+        if not kindergarten_consistent(sheet, r, values, year):
             continue
+        if values["is_centre"] is not None:
+            values["is_centre"] = values["is_centre"] >= 1  # 是/否 read as 1/0, stored as a boolean
+        if values["is_centre"] and row["ownership"] != "公办":
+            sheet.warning(r, KG_LABELS["is_centre"], f"{row['name']}是{row['ownership']}幼儿园，不计入“每个乡镇至少一所公办中心园”")
         register.append({**row, "year": year, "kind": "kindergarten", "school_type": s.KINDERGARTEN_TYPE,
                          "stages": [s.KINDERGARTEN_TYPE], "merged_from": None})
         counts.append({"year": year, "school_id": row["school_id"], **values, "note": row["note"], "sheet_row": r})
     return register, counts
 
 
-def kindergarten_consistent(sheet: Sheet, r: int, v: dict) -> bool:
+NOT_RESOURCES = ("children", "is_centre", "design_year")  # what a kindergarten without children may still state
+
+
+def kindergarten_consistent(sheet: Sheet, r: int, v: dict, year: int | None) -> bool:
     ok = True
-    for part, whole in (("certified_teachers", "teachers"), ("oversize_classes", "classes"), ("teachers", "staff")):
+    for part, whole in (("certified_teachers", "teachers"), ("oversize_classes", "classes"), ("teachers", "staff"),
+                        ("certified_heads", "heads"), ("activity_area", "building_area")):
         if v[part] is not None and v[whole] is not None and v[part] > v[whole]:
             sheet.error(r, KG_LABELS[part], f"{KG_LABELS[part]}（{v[part]:g}）大于{KG_LABELS[whole]}（{v[whole]:g}）")
             ok = False
-    resources = [(c, x) for c, x in v.items() if c != "children" and x]
+    built = v["design_year"]
+    if built is not None and not s.FIRST_DESIGN_YEAR <= built <= (year or built):
+        sheet.error(r, KG_LABELS["design_year"], f"{KG_LABELS['design_year']}“{built:g}”应为{s.FIRST_DESIGN_YEAR}年至"
+                    f"填报年度之间的四位年份")
+        ok = False
+    resources = [(c, x) for c, x in v.items() if c not in NOT_RESOURCES and x]
     if v["children"] == 0 and resources:
         column, value = resources[0]
         sheet.error(r, KG_LABELS["children"], f"在园幼儿数为0，却填写了{KG_LABELS[column]}（{value:g}）：停办的幼儿园请删除该行")

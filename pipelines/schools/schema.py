@@ -12,6 +12,7 @@ DERIVED = (  # (school_books comes with the plan's views: latest_values counts s
     "school_indicators",
     "school_compliance",
     "criterion_dispersion",
+    "kindergarten_premises",
     "county_measures",
     "county_criteria",
     "plan_cross_checks",

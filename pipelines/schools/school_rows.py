@@ -88,7 +88,7 @@ MAX_SCHOOLS_NAMED_ONE_BY_ONE = 3  # more schools' knock-ons are said in one prob
 def applicable(sheet: Sheet, r: int, stage: str, values: dict) -> bool:
     """A 全校共用 row has shared facilities only; a 高中 row its students only; 巩固率 counts on 初中 rows."""
     if stage == s.SHARED_STAGE:
-        allowed, why = s.SHARED_FIELDS, f"“{s.SHARED_STAGE}”行只填各学段共用的校舍、场地、设备和专用教室"
+        allowed, why = s.SHARED_ROW_FIELDS, f"“{s.SHARED_STAGE}”行只填各学段共用的校舍、场地、设备和专用教室"
     elif stage == s.HIGH_STAGE:
         allowed, why = ("students",), "高中行只填在校生数（用于按学生数分摊共用设施）"
     elif stage != "初中":
@@ -104,8 +104,13 @@ def applicable(sheet: Sheet, r: int, stage: str, values: dict) -> bool:
 
 def consistent(sheet: Sheet, r: int, stage: str, values: dict) -> bool:
     """Counts that cannot all be true at once are refused; unlikely ones are loaded with a warning."""
+    rooms_ok = True
+    for area, rooms in s.ROOM_AREA_FIELDS.items():  # the smallest room of none
+        if values[area] is not None and values[rooms] == 0:
+            sheet.error(r, LABELS[area], f"{LABELS[rooms]}为0，却填写了{LABELS[area]}（{values[area]:g}）")
+            rooms_ok = False
     if stage in (s.SHARED_STAGE, s.HIGH_STAGE):
-        return True
+        return rooms_ok
     students = values["students"]
     resources = [(c, v) for c, v in values.items() if c != "students" and v]
     if students is None and resources:
@@ -115,7 +120,7 @@ def consistent(sheet: Sheet, r: int, stage: str, values: dict) -> bool:
         sheet.error(r, "在校生数", f"在校生数为0，却填写了{LABELS[column]}（{value:g}）：没有学生的学段不应有教师、班级或设施"
                     "（学校已停办的，请从学校名录中删除）")
         return False
-    ok = True
+    ok = rooms_ok
     if students is not None:
         for column in ("classes", "max_class"):
             if values[column] is not None and values[column] > students:

@@ -12,6 +12,18 @@ CRITERIA_FILE = "criteria.csv"
 TOWNSHIPS_FILE = "townships.csv"
 STAGE_SPLIT_FILE = "stage_split.csv"
 CAVEAT = "依据公开转载文本整理，以正式文件为准"
+# townships.csv: 敖汉旗's township-level division, kept with its edition (it changes). 现行 names are those a
+# school's 苏木乡镇 may take; a 已更名 name is read as its new one with a note, an 已撤销 one is refused.
+TOWNSHIP_KINDS = ("镇", "乡", "苏木", "街道", "园区")
+CURRENT = "现行"
+RENAMED = "已更名"
+ABOLISHED = "已撤销"
+TOWNSHIP_STATUSES = (CURRENT, RENAMED, ABOLISHED)
+TOWNSHIP_CODE_PREFIX = "150430"  # 敖汉旗's 统计用区划代码; a township's is 9 digits
+UNVERIFIED_CODE = "代码待核对"  # the note of a current township whose code could not be verified
+# PH_04 (每个乡镇原则上至少有一所公办中心园) counts the 乡镇苏木 — 镇, 乡, 苏木 —, not the 街道 of the town seat or
+# the industrial park (their children are the seat's, served by its kindergartens).
+CENTRE_KINDS = ("镇", "乡", "苏木")
 SCHEMES = ("优质均衡", "普及普惠")
 SCHEME_TITLES = {"优质均衡": "义务教育优质均衡", "普及普惠": "学前教育普及普惠"}
 # The plan's acceptance milestones (targets.csv): their year is the acceptance year of the scheme.
@@ -62,10 +74,16 @@ SCHOOL_FIELDS = (
     ("count", "art_rooms", "美术专用教室数"),
     ("count", "graduates", "初中毕业班学生数"),
     ("count", "cohort_entrants", "该届初一入学人数"),
+    # issue 19: 每间音乐专用教室不小于96㎡、美术专用教室不小于90㎡ (YZ_G01A, YZ_G01B): the school's smallest room
+    ("area", "music_room_area", "最小一间音乐专用教室面积(平方米)"),
+    ("area", "art_room_area", "最小一间美术专用教室面积(平方米)"),
 )
 SCHOOL_COLUMNS = (ID, NAME, STAGE, *(h for _, _, h in SCHOOL_FIELDS), NOTE)
 # Facilities a two-stage school may type once for the whole school (学段 全校共用), split by stage_split.csv.
 SHARED_FIELDS = ("teaching_area", "sports_area", "equipment_value", "multimedia_rooms", "music_rooms", "art_rooms")
+# The smallest room of each kind (a 全校共用 row may give it; never split between stages) and its room count.
+ROOM_AREA_FIELDS = {"music_room_area": "music_rooms", "art_room_area": "art_rooms"}
+SHARED_ROW_FIELDS = (*SHARED_FIELDS, *ROOM_AREA_FIELDS)
 TEACHER_FIELDS = ("qualified_teachers", "backbone_teachers", "pe_art_teachers")
 JUNIOR_ONLY_FIELDS = ("graduates", "cohort_entrants")
 
@@ -77,9 +95,22 @@ KG_FIELDS = (
     ("count", "teachers", "专任教师数"),
     ("count", "certified_teachers", "持证专任教师数"),
     ("count", "staff", "教职工数"),
+    # issue 19: PH_04 asks for a 公办中心园 per 乡镇苏木; PH_11 counts 园长 too; 园舍条件 (PH_14, PH_15)
+    ("flag", "is_centre", "是否乡镇中心园"),
+    ("count", "heads", "园长数"),
+    ("count", "certified_heads", "持证园长数"),
+    ("year", "design_year", "园舍规划设计年份"),
+    ("area", "outdoor_area", "室外游戏场地面积(平方米)"),
+    ("area", "activity_area", "幼儿活动用房建筑面积(平方米)"),
+    ("area", "building_area", "园舍建筑面积(平方米)"),
 )
 KG_COLUMNS = (KG_ID, KG_NAME, TOWNSHIP, AREA, KG_OWNER, CHANGE, *(h for _, _, h in KG_FIELDS), NOTE)
 KG_REQUIRED = (KG_ID, KG_NAME, TOWNSHIP, AREA, KG_OWNER)
+# Columns added in issue 19: a workbook made from an earlier template lacks them (read as blank).
+ADDED_SCHOOL_COLUMNS = tuple(h for _, c, h in SCHOOL_FIELDS if c in ROOM_AREA_FIELDS)
+ADDED_KG_COLUMNS = tuple(h for _, c, h in KG_FIELDS if c in ("is_centre", "heads", "certified_heads", "design_year",
+                                                            "outdoor_area", "activity_area", "building_area"))
+KG_PREMISES = ("outdoor_area", "activity_area", "building_area")  # divided by 在园幼儿数 for PH_P1–PH_P3
 
 # 全旗指标: the county-wide items typed as values or 是/否, and the inputs of derived criteria.
 COUNTY_COLUMNS = ("项目代码", "项目", "单位", "数值", NOTE)
@@ -126,6 +157,8 @@ ID_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z_-]{1,19}$"  # the 10-digit 学校标识码
 MAX_STUDENTS = 10_000
 MAX_AREA = 500_000.0  # m²
 MAX_EQUIPMENT = 100_000.0  # 万元
+MAX_ROOM_AREA = 1_000.0  # m², one classroom
+FIRST_DESIGN_YEAR = 1949  # a kindergarten's 规划设计年份 before this is a typing slip
 
 # Parameters of the derived judgments (copied into the warehouse's school_parameters table).
 PARAMETERS = {
@@ -134,6 +167,9 @@ PARAMETERS = {
     "cross_check_tolerance": 0.5,
     # 每12个班级配备音乐、美术专用教室1间以上 (教督〔2017〕6号, 政府保障程度).
     "classes_per_music_art_room": 12,
+    # 园舍条件 (教督〔2020〕1号, 普及普惠 item 6): kindergartens planned and designed in this year or later (when
+    # 《幼儿园建设标准》建标175-2016 took effect) must all meet the per-child areas (PH_14), earlier ones half (PH_15).
+    "kg_new_design_year": 2017,
 }
 # Readiness at a glance: the status codes of config.STATUS_LABELS in four groups.
 READINESS_GROUPS = {

@@ -28,6 +28,7 @@ class Sheet:
     def __init__(self, file: str, table: Table, problems: list[Problem]):
         self.file, self.table, self.problems = file, table, problems
         self.read_as: dict[tuple[str, str, str], list[int]] = {}  # (column, as typed, platform's word) -> rows
+        self.renamed: dict[tuple[str, str], list[int]] = {}  # (former 苏木乡镇, its current name) -> rows
 
     def word(self, r: int, cells, column: str, code_list: str) -> str:
         """The cell's text in the platform's words: the statistics system's 初级中学, 教育部门办, 全校 or 城乡代码
@@ -39,12 +40,25 @@ class Sheet:
             return word
         return text
 
+    def township(self, r: int, cells, division) -> str:
+        """The 苏木乡镇 as typed, or the current name of a renamed one (牛古吐乡 → 牛古吐镇: a note says so)."""
+        text = self.text(cells, s.TOWNSHIP)
+        now = division.renamed.get(text)
+        if now:
+            self.renamed.setdefault((text, now), []).append(r)
+            return now
+        return text
+
     def notes(self) -> None:
         """One note per word read as another: where, and how many rows."""
         for (column, typed, word), rows in self.read_as.items():
             self.problems.append(self.table.problem(
                 self.file, rows[0], column, f"“{typed}”按“{word}”读取（统计系统的写法，共{len(rows)}行：第{rows_text(rows)}行）",
                 "warning", kind="note"))
+        for (typed, now), rows in self.renamed.items():
+            self.problems.append(self.table.problem(
+                self.file, rows[0], s.TOWNSHIP, f"“{typed}”已更名为“{now}”，按现名读取（现行区划，共{len(rows)}行："
+                f"第{rows_text(rows)}行）：请改填“{now}”", "warning", kind="note"))
 
     def error(self, row: int, column: str, reason: str) -> None:
         self.problems.append(self.table.problem(self.file, row, column, reason))
@@ -57,7 +71,7 @@ class Sheet:
 
     def number(self, r: int, cells, header: str, kind: str) -> float | None:
         cell = cells[header]
-        parsed = parse_value(cell.value, kind, cell.percent)
+        parsed = parse_value(cell.value, "count" if kind == "year" else kind, cell.percent)  # a year: a whole number
         if parsed.error:
             self.error(r, header, parsed.error)
             return None
@@ -74,7 +88,8 @@ def read_counts(sheet: Sheet, r: int, cells, fields) -> dict | None:
 def within_bounds(sheet: Sheet, r: int, values: dict, labels: dict) -> bool:
     ok = True
     for column, limit in (("students", s.MAX_STUDENTS), ("children", s.MAX_STUDENTS), ("teaching_area", s.MAX_AREA),
-                          ("sports_area", s.MAX_AREA), ("equipment_value", s.MAX_EQUIPMENT)):
+                          ("sports_area", s.MAX_AREA), ("equipment_value", s.MAX_EQUIPMENT),
+                          *((c, s.MAX_ROOM_AREA) for c in s.ROOM_AREA_FIELDS), *((c, s.MAX_AREA) for c in s.KG_PREMISES)):
         value = values.get(column) if column in labels else None
         if value is not None and value > limit:
             sheet.error(r, labels[column], f"{value:,.0f}超出一所学校可能的范围（上限{limit:,.0f}），请检查是否多输了位数")

@@ -22,6 +22,7 @@ from ..describe import SYMBOLS, present
 from ..problems import InputError, Problem
 from ..template import BOX, INPUT_FILL, NUMBER_FORMATS, _font, _header, _title, guide_sheet
 from . import settings as s
+from .division import Division
 
 SPARE_ROWS = {s.SHEET_REGISTER: 30, s.SHEET_SCHOOLS: 60, s.SHEET_KINDERGARTENS: 30}
 
@@ -66,7 +67,7 @@ def known_rows(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, pd.DataFr
 def make_school_template(con: duckdb.DuckDBPyConnection, year: int, unit: str = s.SCHOOL_UNIT) -> openpyxl.Workbook:
     check_request(unit, year)
     rows = known_rows(con, year)
-    townships = [t for (t,) in con.execute("select township from townships order by rowid").fetchall()]
+    division = Division.from_warehouse(con)
     county = con.execute(
         "select criterion_id, name, unit, comparator, threshold, scheme from criteria "
         "where scope = 'county' and measure = 'reported' order by sort_order").df()
@@ -75,9 +76,9 @@ def make_school_template(con: duckdb.DuckDBPyConnection, year: int, unit: str = 
     register = rows["register"]
     schools = register[register["kind"] == "school"] if len(register) else register
     kindergartens = register[register["kind"] == "kindergarten"] if len(register) else register
-    _register(wb.create_sheet(s.SHEET_REGISTER), year, schools, townships)
+    _register(wb.create_sheet(s.SHEET_REGISTER), year, schools, division)
     _schools(wb.create_sheet(s.SHEET_SCHOOLS), year, schools, rows["counts"])
-    _kindergartens(wb.create_sheet(s.SHEET_KINDERGARTENS), year, kindergartens, rows["kindergartens"], townships)
+    _kindergartens(wb.create_sheet(s.SHEET_KINDERGARTENS), year, kindergartens, rows["kindergartens"], division)
     _county(wb.create_sheet(s.SHEET_COUNTY), year, county, rows["county"])
     wb.properties.title = f"{s.SCHOOL_UNIT}{year}年度学校与幼儿园填报"
     wb.properties.creator = "敖汉旗教育高质量发展监测平台"
@@ -109,8 +110,14 @@ GUIDE = (
     f"多学段学校不能分学段统计的校舍、场地、设备和音乐美术专用教室，填在学段为“{s.SHARED_STAGE}”的一行，平台按在校生数加权"
     "（九年一贯制小学1：初中1.1，完全中学初中1：高中1.2）分摊到各学段。",
     "“初中毕业班学生数”“该届初一入学人数”只在初中学段填写，用于计算初中三年巩固率。",
+    "“最小一间音乐专用教室面积”“最小一间美术专用教室面积”：该校面积最小的一间音乐（美术）专用教室的面积（平方米），"
+    "用于判断每间专用教室是否达到面积要求；没有该类专用教室的不填，多学段学校可填在“全校共用”行。",
     f"“{s.SHEET_KINDERGARTENS}”：每所幼儿园一行，性质为公办、普惠性民办或非普惠民办；“超过规定班额的班数”按小班25人、"
     "中班30人、大班35人（《幼儿园工作规程》）计。",
+    "“是否乡镇中心园”：乡镇（苏木）的公办中心幼儿园选“是”，其他选“否”（每个乡镇苏木至少应有一所公办中心园）；"
+    "“园长数”“持证园长数”与专任教师一起计算持证上岗率。",
+    "“园舍规划设计年份”：园舍规划设计的年份（2017年起按新的《幼儿园建设标准》，达标率要求不同；不清楚的填建成年份并在备注中"
+    "说明）；“室外游戏场地面积”“幼儿活动用房建筑面积”“园舍建筑面积”填平方米，生均面积由平台按在园幼儿数计算。",
     f"“{s.SHEET_COUNTY}”：填写全旗的数值（百分数填 95 或 95%）或从下拉列表选“是/否”；没有数据的留空。与年度工作簿"
     "“指标数据”相同的数量（3—5周岁常住人口数、残疾儿童少年入学率、交流轮岗比例、教师与公务员工资之比等）只在"
     "“指标数据”中填报一次，这里不再填写；验收准备直接取用。",
@@ -170,12 +177,23 @@ def _value(row, name):
     return value if present(value) else None
 
 
-def _register(ws, year, schools: pd.DataFrame, townships: list[str]) -> None:
-    rows = [[r.school_id, r.name, r.township, r.area_type, r.stage, r.ownership, None, None, None]
+def _township(name: str, division: Division) -> str:
+    """A register's 苏木乡镇 as the current division names it (a renamed one by its new name)."""
+    return division.renamed.get(name, name)
+
+
+def _typed(row, name, kind):
+    """A loaded value as a person types it (a 是/否 column as 是 or 否)."""
+    value = _value(row, name)
+    return ("是" if value else "否") if kind == "flag" and value is not None else value
+
+
+def _register(ws, year, schools: pd.DataFrame, division: Division) -> None:
+    rows = [[r.school_id, r.name, _township(r.township, division), r.area_type, r.stage, r.ownership, None, None, None]
             for r in schools.itertuples()]
     columns = s.REGISTER_COLUMNS
     _table(ws, year, "学校名录", columns, [14, 26, 14, 10, 14, 8, 10, 22, 24], rows, {},
-           {3: tuple(townships), 4: s.AREA_TYPES, 5: tuple(s.SCHOOL_TYPES), 6: s.SCHOOL_OWNERS, 7: s.CHANGES})
+           {3: division.current, 4: s.AREA_TYPES, 5: tuple(s.SCHOOL_TYPES), 6: s.SCHOOL_OWNERS, 7: s.CHANGES})
 
 
 def _schools(ws, year, schools: pd.DataFrame, counts: pd.DataFrame) -> None:
@@ -196,18 +214,19 @@ def _schools(ws, year, schools: pd.DataFrame, counts: pd.DataFrame) -> None:
     ws.freeze_panes = ws.cell(s.HEADER_ROW + 1, 4)
 
 
-def _kindergartens(ws, year, kindergartens: pd.DataFrame, counts: pd.DataFrame, townships: list[str]) -> None:
+def _kindergartens(ws, year, kindergartens: pd.DataFrame, counts: pd.DataFrame, division: Division) -> None:
     typed = {r["school_id"]: r for r in counts.to_dict("records")} if len(counts) else {}
     rows = []
     for r in kindergartens.itertuples():
         known = typed.get(r.school_id, {})
-        rows.append([r.school_id, r.name, r.township, r.area_type, r.ownership, None,
-                     *(_value(known, column) for _, column, _ in s.KG_FIELDS), _value(known, "note")])
+        rows.append([r.school_id, r.name, _township(r.township, division), r.area_type, r.ownership, None,
+                     *(_typed(known, column, kind) for kind, column, _ in s.KG_FIELDS), _value(known, "note")])
     first_count = len(s.KG_COLUMNS) - len(s.KG_FIELDS)  # the 1-based column before the first count
     inputs = {first_count + i: kind for i, (kind, _, _) in enumerate(s.KG_FIELDS)}
+    flags = {c: ("是", "否") for c, kind in inputs.items() if kind == "flag"}
     widths = [14, 26, 14, 10, 12, 10, *([12] * len(s.KG_FIELDS)), 20]
     _table(ws, year, "幼儿园（每园一行）", s.KG_COLUMNS, widths, rows, inputs,
-           {3: tuple(townships), 4: s.AREA_TYPES, 5: s.KG_OWNERS, 6: s.CHANGES})
+           {3: division.current, 4: s.AREA_TYPES, 5: s.KG_OWNERS, 6: s.CHANGES, **flags})
     ws.freeze_panes = ws.cell(s.HEADER_ROW + 1, 3)
 
 
@@ -267,9 +286,18 @@ def fill_school_book(wb: openpyxl.Workbook, register: list[dict], schools: list[
         _clear(wb[sheet])
         _write(wb[sheet], rows)
     ws = wb[s.SHEET_COUNTY]
+    listed = set()
     for r in range(s.HEADER_ROW + 1, ws.max_row + 1):
         code = ws.cell(r, 1).value
+        listed.add(code)
         ws.cell(r, 4).value = county.get(code)
+    # an input the template no longer asks (COUNTY_INPUTS: the demo's 3—5 population) as an older workbook carries it
+    last = max((r for r in range(s.HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value), default=s.HEADER_ROW)
+    for code, name, unit in s.COUNTY_INPUTS:
+        if code in county and code not in listed:
+            last += 1
+            for c, value in enumerate((code, name, unit, county[code]), start=1):
+                ws.cell(last, c).value = value
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

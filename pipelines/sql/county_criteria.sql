@@ -56,6 +56,7 @@ final as (
         case
             when c.comparator = '>=' then v.value >= c.threshold - 1e-9
             when c.comparator = '<=' then v.value <= c.threshold + 1e-9
+            when c.comparator = '<' then v.value < c.threshold - 1e-9  -- 低于: the threshold itself is not met
             else abs(v.value - c.threshold) < 1e-9
         end as met,
         v.source,

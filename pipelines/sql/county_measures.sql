@@ -32,7 +32,9 @@ school_totals as (
         sum(t.students) filter (where t.stage in ('小学', '初中')) as students,
         sum(t.classes) filter (where t.stage in ('小学', '初中', '高中')) as classes,
         sum(t.music_rooms) as music_rooms,
-        sum(t.art_rooms) as art_rooms
+        sum(t.art_rooms) as art_rooms,
+        min(t.music_room_area) as music_room_area,  -- the school's smallest music room, on any of its rows
+        min(t.art_room_area) as art_room_area
     from typed as t
     join register as r on r.school_id = t.school_id and r.year = t.year and r.kind = 'school'
     group by t.school_id, t.year
@@ -73,6 +75,19 @@ measures as (
     from school_totals
     where classes > 0 and music_rooms is not null and art_rooms is not null
     group by year
+
+    union all
+    -- 每间音乐专用教室不小于96㎡、美术专用教室不小于90㎡: every room is, when the county's smallest is
+    select year, 'min_music_room_area', min(music_room_area)
+    from school_totals
+    group by year
+    having count(music_room_area) > 0
+
+    union all
+    select year, 'min_art_room_area', min(art_room_area)
+    from school_totals
+    group by year
+    having count(art_room_area) > 0
 
     union all
     select year, 'max_school_size_single', max(students)
@@ -120,11 +135,15 @@ measures as (
     having sum(children) > 0
 
     union all
-    select y.year, 'kg_township_public',
-        100.0 * count(distinct k.township) filter (where k.ownership = '公办') / (select count(*) from townships)
-    from (select distinct year from kindergartens) as y
-    left join kindergartens as k using (year)
-    where (select count(*) from townships) > 0
+    -- the current 乡镇苏木 (镇, 乡, 苏木 of townships.csv; not the 街道 or the industrial park) with a 公办中心园; a
+    -- year whose rows never say 是否乡镇中心园 (an earlier template) has no value
+    select y.year, 'kg_township_centre',
+        100.0 * count(distinct k.township) filter (where k.ownership = '公办' and k.is_centre)
+            / (select count(*) from townships where centre_required)
+    from (select year from kindergartens group by year having count(is_centre) > 0) as y
+    left join kindergartens as k on k.year = y.year
+        and k.township in (select township from townships where centre_required)
+    where (select count(*) from townships where centre_required) > 0
     group by y.year
 
     union all
@@ -142,11 +161,22 @@ measures as (
     having sum(teachers) > 0
 
     union all
-    select year, 'kg_certified_share', 100.0 * sum(certified_teachers) / sum(teachers)
+    -- 园长、专任教师持证上岗率: the kindergartens that give all four counts
+    select year, 'kg_certified_share',
+        100.0 * (sum(certified_teachers) + sum(certified_heads)) / (sum(teachers) + sum(heads))
     from kindergartens
-    where teachers is not null and certified_teachers is not null
+    where teachers is not null and certified_teachers is not null and heads is not null and certified_heads is not null
     group by year
-    having sum(teachers) > 0
+    having sum(teachers) + sum(heads) > 0
+
+    union all
+    -- 园舍条件达标率: of the kindergartens designed from 2017 ('new') and before ('old'), those meeting all three
+    -- per-child areas; a kindergarten whose missing figures could still decide it is left out
+    select year, 'kg_premises_' || design_group,
+        100.0 * count(*) filter (where premises_status = 'pass') / count(*)
+    from kindergarten_premise_values(include_demo)
+    where design_group is not null and premises_status <> 'no_data'
+    group by year, design_group
 ),
 
 final as (

@@ -9,9 +9,9 @@ create table criteria (
     code varchar,
     name varchar not null,
     stage varchar not null check (stage in ('小学', '初中', '幼儿园', '全旗')),
-    scope varchar not null check (scope in ('school', 'dispersion', 'rule', 'county')),
+    scope varchar not null check (scope in ('school', 'dispersion', 'rule', 'county', 'kindergarten')),
     measure varchar not null,
-    comparator varchar not null check (comparator in ('>=', '<=', '=')),
+    comparator varchar not null check (comparator in ('>=', '<=', '=', '<')),
     threshold double not null,
     unit varchar,
     applies_to varchar,
@@ -26,12 +26,20 @@ create table criteria (
     indicator_code varchar
 );
 
+-- 敖汉旗's township-level division (data/raw/reference/townships.csv), with its edition: the 现行 names
+-- (统计用区划代码 2023) and the former ones (已更名: `now` is the current name; 已撤销).
 create table townships (
     township varchar primary key,
-    kind varchar not null,
+    kind varchar not null check (kind in ('镇', '乡', '苏木', '街道', '园区')),
     note varchar,
     source varchar,
-    source_url varchar
+    source_url varchar,
+    code varchar,
+    edition integer,
+    status varchar not null check (status in ('现行', '已更名', '已撤销')),
+    now varchar,
+    -- a current 镇, 乡 or 苏木: PH_04 asks each for a 公办中心园 (not the 街道 or the industrial park)
+    centre_required boolean not null
 );
 
 -- How a two-stage school's shared facilities are split between its stages (weights per student).
@@ -95,6 +103,8 @@ create table school_counts (
     art_rooms integer,
     graduates integer,
     cohort_entrants integer,
+    music_room_area double,  -- the school's smallest music room (issue 19)
+    art_room_area double,  -- its smallest art room
     note varchar,
     sheet_row integer
 );
@@ -110,6 +120,13 @@ create table kindergarten_counts (
     teachers integer,
     certified_teachers integer,
     staff integer,
+    is_centre boolean,  -- 乡镇中心园 (PH_04)
+    heads integer,  -- 园长 (PH_11)
+    certified_heads integer,
+    design_year integer,  -- the year its premises were planned and designed (PH_14, PH_15)
+    outdoor_area double,  -- 室外游戏场地 ㎡
+    activity_area double,  -- 幼儿活动用房 ㎡
+    building_area double,  -- 园舍建筑面积 ㎡
     note varchar,
     sheet_row integer
 );
