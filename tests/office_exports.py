@@ -420,3 +420,26 @@ def kindergarten_records(path: Path) -> Export:
     owners = {"教育部门办": "公办", "地方教育部门办": "公办", "普惠性民办园": "普惠性民办"}
     areas = {"111": "城区", "121": "镇区"}
     return Export(path, {r[0]: (r[1], areas[r[2]], owners[r[3]], *map(float, r[4:])) for r in rows})
+
+
+# -- 5. A plain per-school list with a 学段 column -----------------------------------------------------------------
+
+SCHOOL_LIST_ROWS = [  # 学校名称, 学段, 所在乡镇, 城乡分类, 办别, 在校生数, 教学班数, 最大班额, 音乐专用教室, 美术专用教室
+    ("长胜镇中心小学", "小学", "长胜镇", "乡村", "教育部门办", 293, 12, 31, 1, 1),
+    ("玛尼罕乡中学", "初中", "玛尼罕乡", "乡村", "教育部门办", 411, 9, 48, 1, 0),
+    ("金厂沟梁镇九年一贯制学校", "小学", "金厂沟梁镇", "乡村", "教育部门办", 355, 12, 35, 1, 1),
+    ("金厂沟梁镇九年一贯制学校", "初中", "金厂沟梁镇", "乡村", "教育部门办", 140, 3, 50, None, None),
+]
+
+
+def school_list(path: Path, year: int = 2025, rows=None) -> Export:
+    """学校明细: a title line, then one row per school and 学段 (a 九年一贯制 school on two rows), no 办学类型."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "学校明细"
+    ws.append([f"{year}年义务教育学校基本情况明细表"])
+    ws.append(["学校名称", "学段", "所在乡镇", "城乡分类", "办别", "在校生数", "教学班数", "最大班额", "音乐专用教室", "美术专用教室"])
+    for row in rows or SCHOOL_LIST_ROWS:
+        ws.append(list(row))
+    path.write_bytes(_saved(wb))
+    return Export(path, {(r[0], r[1]): r[5:] for r in rows or SCHOOL_LIST_ROWS})

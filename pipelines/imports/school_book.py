@@ -21,9 +21,14 @@ from ..schools import settings as ss
 from ..schools.template import fill_school_book, filled_rows, make_school_template
 from .apply import Extract, Record, Value, township
 from .book import Made, made_name, say_origin, source_rows, steady, typed
-from .fields import CRITERION_COUNTS, SCHOOL_FIELDS
+from .fields import CRITERION_COUNTS, SCHOOL
+from .settings import TYPE_IN_NAME
 
-SCHOOL_COLUMN = {f.code: f.column for f in SCHOOL_FIELDS}
+SCHOOL_COLUMN = {f.code: f.column for f in SCHOOL}  # the counts (学段 and the register columns are not counts)
+# A school's 办学类型 from the 学段 of its rows (小学 and 初中 → 九年一贯制), the first type teaching exactly them.
+TYPE_BY_STAGES = {}
+for _type, _stages in ss.SCHOOL_TYPES.items():
+    TYPE_BY_STAGES.setdefault(frozenset(_stages), _type)
 HEADERS = {c: h for _, c, h in ss.SCHOOL_FIELDS}
 KG_HEADERS = {c: h for _, c, h in ss.KG_FIELDS}
 REGISTER_CODES = {"name": ss.NAME, "township": ss.TOWNSHIP, "area": ss.AREA, "type": ss.SCHOOL_TYPE, "owner": ss.OWNER}
@@ -43,6 +48,7 @@ class SchoolRows:
     origin: dict = field(default_factory=dict)  # id(row) -> the Record it was written from
     new: list[tuple[dict, Record]] = field(default_factory=list)  # register rows the export added
     numbered: list[tuple[str, str, bool]] = field(default_factory=list)  # (name, code made from it, a kindergarten)
+    unplaced: list[tuple[dict, Record]] = field(default_factory=list)  # rows whose 学段 cannot be told
 
 
 def school_book(con: duckdb.DuckDBPyConnection, year: int, extract: Extract, files: str, townships: set[str]) -> Made:
@@ -52,6 +58,7 @@ def school_book(con: duckdb.DuckDBPyConnection, year: int, extract: Extract, fil
     for record in extract.records:
         (_kindergarten if record.kindergarten else _school)(rows, record)
     _numbered(rows)
+    _unplaced(rows)
     _complete(rows)
     _unlisted(rows)
     _unjudged(rows)
@@ -109,25 +116,31 @@ def _school(rows: SchoolRows, record: Record) -> None:
     _register_values(record, school, "school", REGISTER_CODES)
     rows.touched.add(school[ss.ID])
     rows.origin[id(school)] = record
-    stages = ss.SCHOOL_TYPES.get(school.get(ss.SCHOOL_TYPE), ())
+    stages = ss.SCHOOL_TYPES.get(school.get(ss.SCHOOL_TYPE) or type_from_name(school[ss.NAME]), ())
+    unplaced = False
     for code, value in record.values.items():
         column = SCHOOL_COLUMN.get(code)
-        if column in (None, "stage") or code.removeprefix("school.") in (*REGISTER_CODES, "id"):
+        if column is None or value.value is None:  # a blank neither makes a 学段 row nor erases a value
             continue
         stage = _stage_for(column, record, stages)
         if stage is None:
-            if value.value is not None:
-                rows.made.warnings.append(record.where.problem(
-                    f"{school[ss.NAME]}（{school.get(ss.SCHOOL_TYPE) or '办学类型不详'}）这一行没有注明学段，"
-                    f"{HEADERS[column]}未导入", "warning", subject=school[ss.NAME]))
+            unplaced = True
             continue
         _put(rows, school, stage, column, value, record)
+    if unplaced:
+        rows.unplaced.append((school, record))
+
+
+def type_from_name(name) -> str | None:
+    """The 办学类型 a school's name says (…九年一贯制学校, …教学点, …小学), or None (…中学 says too little)."""
+    text = str(name or "")
+    return next((kind for word, kind in TYPE_IN_NAME if word in text), None)
 
 
 def _stage_for(column: str, record: Record, stages: tuple) -> str | None:
-    """The 学段 row a count goes on: the row's own (a table by 学段); a one-stage school's; a multi-stage school's
-    shared facilities on 全校共用, its other counts on the 学段 its forms name."""
-    explicit = record.stage or record.get("school.stage")
+    """The 学段 row a count goes on: the row's own (a 学段 column, a table by 学段); a one-stage school's; a
+    multi-stage school's shared facilities on 全校共用, its other counts on the 学段 its forms name."""
+    explicit = record.get("school.stage") or record.stage
     if explicit or len(stages) == 1:
         return explicit or stages[0]
     if column in ss.SHARED_FIELDS and stages:
@@ -136,6 +149,7 @@ def _stage_for(column: str, record: Record, stages: tuple) -> str | None:
 
 
 def _put(rows: SchoolRows, school: dict, stage: str, column: str, value: Value, record: Record) -> None:
+    """The count on the school's 学段 row (made when the school has none yet)."""
     row = next((r for r in rows.schools if r.get(ss.ID) == school[ss.ID] and r.get(ss.STAGE) == stage), None)
     if row is None:
         row = {ss.ID: school[ss.ID], ss.NAME: school.get(ss.NAME), ss.STAGE: stage}
@@ -168,9 +182,36 @@ def _numbered(rows: SchoolRows) -> None:
                                               "有全国统一的10位学校标识码的，请在学校名录中改用", severity="warning"))
 
 
+def _unplaced(rows: SchoolRows) -> None:
+    """Rows of a school teaching several 学段 (or of an unknown type) that do not say their 学段: refused, all at
+    once (their counts cannot be put on 小学 or 初中, and leaving them out would lose them unseen)."""
+    if not rows.unplaced:
+        return
+    named: dict[str, list[str]] = {}
+    for school, record in rows.unplaced:
+        named.setdefault(str(school.get(ss.NAME)), []).append(f"第{record.row}行" if record.row else record.file)
+    listed = [f"{name}（{'、'.join(where)}）" for name, where in named.items()]
+    rows.made.errors.append(rows.unplaced[0][1].where.problem(
+        f"{len(named)} 所学校的办学类型有不止一个学段（或办学类型不详），文件中没有注明这些行的学段，数值无法分到小学或初中："
+        f"{_names(listed)}。请在对应关系中为“学段”指定文件中的列（如“学段”），或为“办学类型”指定列"))
+
+
 def _complete(rows: SchoolRows) -> None:
-    """Schools new to the register: 苏木乡镇 from the name where the export has none; what is still missing said
-    once for all of them (it refuses the workbook: the register needs it)."""
+    """Schools new to the register: 办学类型 from the name or the 学段 of their rows, 苏木乡镇 from the name, where the
+    export has none (each said once); what is still missing said once for all of them (it refuses the workbook:
+    the register needs it)."""
+    typed = []
+    for school, record in rows.new:
+        if record.kindergarten or school.get(ss.SCHOOL_TYPE):
+            continue
+        stages = {r.get(ss.STAGE) for r in rows.schools if r.get(ss.ID) == school.get(ss.ID)} - {ss.SHARED_STAGE}
+        found = type_from_name(school.get(ss.NAME)) or TYPE_BY_STAGES.get(frozenset(stages))
+        if found:
+            school[ss.SCHOOL_TYPE] = found
+            typed.append(f"{school.get(ss.NAME)}（{found}）")
+    if typed:
+        rows.made.warnings.append(Problem("", f"{len(typed)} 所学校的办学类型按名称和学段推定：{_names(typed)}，请核对",
+                                          severity="warning"))
     guessed = []
     for school, _ in rows.new:
         name = str(school.get(ss.NAME) or school.get(ss.KG_NAME) or "")

@@ -51,6 +51,11 @@ FORM_CODE = re.compile(r"(?:教基|[小中高幼特职]基)\s*\d[\d-]*")
 # Years in titles and sheet names: not part of a layout (next year's file has the same layout).
 YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*(?:[-—–至~]\s*(?:19|20)?\d{2,4})?\s*(?:学年度|学年|年度|年)?(?:初|末|秋季|春季)?")
 
+# A new school's 办学类型 as its name says it (the first word found), where the export has no 办学类型 column:
+# said once, to be checked. A name ending in 中学 says too little (初中 or 完全中学): its rows' 学段 decide.
+TYPE_IN_NAME = (("十二年一贯制", "十二年一贯制"), ("九年一贯制", "九年一贯制"), ("九年制", "九年一贯制"), ("教学点", "教学点"),
+                ("完全中学", "完全中学"), ("初级中学", "初中"), ("小学", "小学"))
+
 # Proposals.
 PROPOSE_AT = 0.75  # a source scoring below this is not proposed (the field is left for the person)
 WHOLE_NAME_AT = 0.85  # … nor a source only like the field's own name (no recipe of fields.py)
