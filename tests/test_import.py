@@ -378,7 +378,7 @@ def test_the_register_of_an_earlier_year_names_the_schools_of_a_balance_table(wh
     """With last year's register approved, the table's schools are found by name: no code made, nothing asked."""
     raw, db = wh
     schools = ox.balance_schools(12)
-    export = ox.balance_table(tmp_path / "优质均衡.xlsx", schools)
+    export = ox.balance_table(tmp_path / "优质均衡.xlsx", schools, year=2024)
     run(export.path, "--unit", "旗教育局", "--year", 2024, "--raw", raw, "--db", db)
     given = edited(proposal(capsys), {"school.area": "值：镇区", "school.owner": "值：公办"}, tmp_path / "改.csv")
     assert run(export.path, "--unit", "旗教育局", "--year", 2024, "--mapping", given, "--raw", raw, "--db", db) == 0

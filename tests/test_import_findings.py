@@ -51,3 +51,42 @@ def test_a_stage_given_as_a_value_for_forms_loads(wh, tmp_path, capsys):
     assert run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--mapping", path, "--raw", raw,
                "--db", db) == 0, capsys.readouterr()
     assert q(db, "select distinct stage from school_counts") == [("小学",)]
+
+
+# -- 2. an export of another year ---------------------------------------------------------------------------------
+
+
+def test_an_export_of_another_year_is_refused_where_it_says_its_year(wh, tmp_path, capsys):
+    raw, db = wh
+    export = ox.county_summary(tmp_path / "基本情况.xlsx", year=2026)
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 1
+    err = capsys.readouterr().err
+    assert "工作表名称“2026基本情况”" in err or "第1行，A列" in err
+    assert "文件写的是2026年" in err and "不是导入的2025年" in err
+    assert run(export.path, "--unit", "旗教育局", "--year", 2026, "--raw", raw, "--db", db) == 3
+
+
+def test_the_year_of_an_export_is_read_from_its_title_not_from_dates(tmp_path):
+    import openpyxl
+
+    from pipelines.imports.candidates import read_layout
+    from pipelines.imports.source import read_workbook
+    from pipelines.imports.years import wrong_year
+
+    def year_of(title, cover=None, sheet="基本情况"):
+        export = ox.county_summary(tmp_path / "a.xlsx")
+        wb = openpyxl.load_workbook(export.path)
+        wb.active.title = sheet
+        wb.active["A1"] = title
+        if cover:
+            wb.create_sheet("封面", 0)["B3"] = cover
+        wb.save(export.path)
+        book = read_workbook(export.path, "a.xlsx")
+        return wrong_year(book, read_layout(book), 2025)
+
+    assert year_of("敖汉旗2025年各级各类学校基本情况") is None
+    assert year_of("各级各类学校基本情况（2024-2025学年）") is None
+    assert year_of("各级各类学校基本情况", cover="报出日期：2026年1月20日") is None  # a date, not the year
+    assert year_of("各级各类学校基本情况") is None  # no year said: nothing to compare
+    found = year_of("各级各类学校基本情况", cover="敖汉旗2026年教育事业统计资料")
+    assert (found.sheet, found.row, found.letter) == ("封面", 3, "B") and "2026年" in found.reason

@@ -65,8 +65,16 @@ def test_a_saved_mapping_is_used_by_itself_and_said(page, wh, tmp_path):
     upload(page, export.path)
     button(page, "确认对应关系").click().run()
     button(page, "确认载入").click().run()
+    page.selectbox(key="upload_year").set_value(2026).run()
     upload(page, ox.county_summary(tmp_path / "2026.xlsx", year=2026, scale=1.02).path)
     assert any("保存的对应关系读取" in i.value for i in page.info)
+
+
+def test_an_export_of_another_year_is_refused_on_the_page(page, tmp_path):
+    upload(page, ox.county_summary(tmp_path / "2026.xlsx", year=2026).path)  # the page's year is 2025
+    assert any("统计报表未能读取" in e.value for e in page.error)
+    said = next(t.value for t in page.table)
+    assert said["原因"].str.contains("文件写的是2026年").any()
 
 
 def test_an_unreadable_upload_is_said_in_chinese(page, tmp_path):

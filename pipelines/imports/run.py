@@ -24,6 +24,7 @@ from .mappings import Mapping, Row
 from .propose import Rule, nearest, propose
 from .school_book import school_book
 from .source import Received, Workbook, receive
+from .years import wrong_year
 
 KIND_LABELS = {"summary": "统计汇总表", "records": "逐校表", "forms": "基层报表（每校一个工作簿）"}
 
@@ -92,6 +93,9 @@ def prepare(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[tuple[str
             f"，只能导入本单位（{actor.unit}）的" if actor.role == "填报" else ""))])
     received = receive(files)
     groups = _groups(received.workbooks)
+    other_year = [p for g in groups for book, layout in g.books if (p := wrong_year(book, layout, year))]
+    if other_year:
+        raise InputError(other_year)
     kinds = {g.layout.kind for g in groups}
     schools = bool(kinds - {"summary"})
     _check_target(received, groups, kinds, unit)
