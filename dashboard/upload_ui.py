@@ -43,8 +43,9 @@ def check(key: str, path: Path, name: str, data: bytes, account: Account) -> Ing
     return checked[key]
 
 
-def show_result(result: IngestResult, name: str) -> bool:
-    """Every error and warning of a checked file, and what it would change; True when it may be loaded."""
+def show_result(result: IngestResult, name: str, fix: str = "请修改后重新上传，本文件不会载入。") -> bool:
+    """Every error and warning of a checked file, and what it would change; True when it may be loaded. fix: what
+    to do about its errors."""
     with st.container(border=True):
         if result.outcome == "duplicate":
             st.info(result.message, icon=":material/recycling:")
@@ -54,7 +55,7 @@ def show_result(result: IngestResult, name: str) -> bool:
             return False
         errors, warnings = result.errors, result.warnings
         if errors:
-            st.error(f"**{name}**：{count_text(result.problems)}。请修改后重新上传，本文件不会载入。", icon=":material/block:")
+            st.error(f"**{name}**：{count_text(result.problems)}。{fix}", icon=":material/block:")
         else:
             st.success(f"**{name}**：{result.unit} {result.year}年度，数值 {result.n_values} 个，任务进展 "
                        f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告或说明（可载入，会保留）" if warnings else "")

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from pipelines.imports import mappings
 from tests import office_exports as ox
 from tests.test_import import edited, proposal, q, run
 
@@ -90,3 +91,47 @@ def test_the_year_of_an_export_is_read_from_its_title_not_from_dates(tmp_path):
     assert year_of("各级各类学校基本情况") is None  # no year said: nothing to compare
     found = year_of("各级各类学校基本情况", cover="敖汉旗2026年教育事业统计资料")
     assert (found.sheet, found.row, found.letter) == ("封面", 3, "B") and "2026年" in found.reason
+
+
+# -- 3. a wrong proposal removed on the page -----------------------------------------------------------------------
+
+
+def test_a_source_emptied_in_the_editor_means_not_in_this_file(wh, tmp_path):
+    import math
+
+    import pandas as pd
+
+    from dashboard import import_ui
+    from pipelines.imports import settings as s
+    from pipelines.imports.loading import check
+    from pipelines.imports.run import prepare
+    from pipelines.warehouse import connect
+
+    raw, db = wh
+    export = ox.county_summary(tmp_path / "基本情况.xlsx")
+    with connect(db, read_only=True) as con:
+        prepared = prepare(con, raw, [(export.path.name, export.path)], "旗教育局", 2025)
+    [group] = prepared.groups
+    shown = import_ui._frame(prepared, group)
+    assert not shown.isin(["None", "nan"]).any().any() and not shown.isna().any().any()
+    assert (shown.set_index("字段代码").loc["HS_AGE_POP", "来源"]) == s.NOT_IN_FILE  # offered as a choice
+    edited = shown.reset_index(drop=True)
+    codes = list(edited["字段代码"])
+    edited.loc[codes.index("JH_GRADUATES"), "来源"] = math.nan  # the cell deleted in the editor
+    edited.loc[codes.index("GH_ENROLLED"), "来源"] = None
+    edited.loc[codes.index("VE_ENROLLED"), "换算"] = None
+    import_ui._take(group, shown, pd.DataFrame(edited))
+    assert group.rules["JH_GRADUATES"].refs == [] and group.rules["GH_ENROLLED"].refs == []
+    assert group.rules["HS_AGE_POP"].refs == []
+    result = check(prepared, db).result
+    assert result.outcome == "checked", [str(p) for p in result.problems]
+    assert not any("nan" in p.reason or "None" in p.reason for p in result.problems)
+
+
+def test_the_mapping_file_reads_not_in_this_file_as_blank(plan_con):
+    from pipelines.imports import settings as s
+    from pipelines.imports.fields import indicator_fields
+
+    fields = {f.code: f for f in indicator_fields(plan_con, "旗教育局")}
+    data = f"版式,字段代码,来源\r\nx,GH_ENROLLED,{s.NOT_IN_FILE}\r\n".encode("utf-8-sig")
+    assert mappings.from_csv(data, "a.csv", fields)["x"].rules["GH_ENROLLED"].refs == []

@@ -116,8 +116,15 @@ def _rule(line: dict, name: str, number: int, fields: dict[str, Field], problems
         choices = "、".join(w for w in s.CONVERSION_BY_WORDS if w)
         problems.append(Problem(name, f"换算“{line['换算']}”无法识别（可填：{choices}，或留空）", row=number, column="换算"))
         return None
-    refs = [r.strip() for r in line.get("来源", "").lstrip("'").split("+") if r.strip()]
-    return Rule(code, refs, convert, None, line.get("说明", "").lstrip("'"))
+    return Rule(code, source_refs(line.get("来源", "")), convert, None, line.get("说明", "").lstrip("'"))
+
+
+def source_refs(text) -> list[str]:
+    """The sources a 来源 cell names (" + " between sources summed); none for a blank or 不从本文件读取."""
+    text = str(text or "").lstrip("'").strip()
+    if not text or text == s.NOT_IN_FILE:
+        return []
+    return [r.strip() for r in text.split("+") if r.strip()]
 
 
 # -- saved mappings ----------------------------------------------------------------------------------------------

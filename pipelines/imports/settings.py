@@ -87,3 +87,4 @@ MAPPING_COLUMNS = ("版式", "字段代码", "字段名称", "来源", "换算",
 SOURCE_SEPARATOR = " > "
 SUM_SEPARATOR = " + "
 CONSTANT_PREFIX = "值："
+NOT_IN_FILE = "（不从本文件读取）"  # the page's choice for a field this file does not give (a blank 来源 in the file)
