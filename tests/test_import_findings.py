@@ -3,6 +3,8 @@
 import csv
 import io
 
+import pytest
+
 from pipelines.imports import mappings
 from tests import office_exports as ox
 from tests.test_import import edited, proposal, q, run
@@ -135,3 +137,46 @@ def test_the_mapping_file_reads_not_in_this_file_as_blank(plan_con):
     fields = {f.code: f for f in indicator_fields(plan_con, "旗教育局")}
     data = f"版式,字段代码,来源\r\nx,GH_ENROLLED,{s.NOT_IN_FILE}\r\n".encode("utf-8-sig")
     assert mappings.from_csv(data, "a.csv", fields)["x"].rules["GH_ENROLLED"].refs == []
+
+
+# -- 4. 教基1001 of a school without a 标识码 ----------------------------------------------------------------------
+
+
+def _without_id(path, blank):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["教基1001"]
+    ws.unmerge_cells("B3:D3")
+    ws["B3"] = blank
+    ws["A9"], ws["B9"] = "所在地区划代码", "150430"  # a figure further down: the first number of the sheet
+    wb.save(path)
+
+
+@pytest.mark.parametrize("blank", [None, "无"])
+def test_forms_of_a_school_without_its_id_are_read_by_their_labels(tmp_path, blank):
+    from pipelines.imports.fields import SCHOOL_FIELDS
+    from pipelines.imports.propose import propose
+    from tests.test_import import layout_of
+
+    [path] = ox.form_folder(tmp_path / "forms", ox.form_schools(1))
+    _without_id(path, blank)
+    rules = propose(list(SCHOOL_FIELDS), layout_of(path))
+    assert {c: rules[c].refs for c in ("school.id", "school.name", "school.type", "school.area", "school.owner")} == {
+        "school.id": ["教基1001!B3"], "school.name": ["教基1001!B4"], "school.type": ["教基1001!B5"],
+        "school.area": ["教基1001!B7"], "school.owner": ["教基1001!B8"]}
+
+
+def test_forms_whose_first_school_has_no_id_load_every_school(wh, tmp_path, capsys):
+    raw, db = wh
+    schools = ox.form_schools(3)
+    paths = ox.form_folder(tmp_path / "基层报表", schools)
+    _without_id(paths[0], None)
+    run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    out = capsys.readouterr().out
+    assert f"读出 {schools[1].school_id}" in out  # the preview shows a school that gives it
+    path = next(line.split("：", 1)[1] for line in out.splitlines() if line.startswith("已写出建议的对应关系："))
+    assert run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--mapping", path, "--raw", raw,
+               "--db", db) == 0, capsys.readouterr()
+    names = dict(q(db, "select name, school_id from school_register"))
+    assert names[schools[1].name] == schools[1].school_id and names[schools[0].name].startswith("ZD")

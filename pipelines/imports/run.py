@@ -200,12 +200,14 @@ def preview(prepared: Prepared, group: Group) -> dict[str, str]:
         return {c: _shown(v.value) for c, v in summary_values(reader, book, layout, rules).items()}
     records = table_records(reader, book, layout, rules) if layout.kind == "records" else [
         form_record(reader, b, lay, rules) for b, lay in group.books]
-    if not records:
-        return {}
-    first = records[0]
-    named = first.get("school.name") or first.get("kg.name") or ""
-    more = f"（{named}；共 {len(records)} {'行' if layout.kind == 'records' else '所'}）"
-    return {c: _shown(v.value) + more for c, v in first.values.items()}
+    shown = {}
+    for code in rules:  # the first school that gives the field (one may have left it blank)
+        record = next((r for r in records if r.get(code) not in (None, "")), records[0] if records else None)
+        if record is not None and code in record.values:
+            named = record.get("school.name") or record.get("kg.name") or ""
+            more = f"（{named}；共 {len(records)} {'行' if layout.kind == 'records' else '所'}）"
+            shown[code] = _shown(record.get(code)) + more
+    return shown
 
 
 def extract(prepared: Prepared) -> Extract:
