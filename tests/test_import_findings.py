@@ -6,6 +6,7 @@ import io
 import pytest
 
 from pipelines.imports import mappings
+from pipelines.imports.fields import SCHOOL_FIELDS
 from tests import office_exports as ox
 from tests.test_import import edited, proposal, q, run
 
@@ -180,3 +181,35 @@ def test_forms_whose_first_school_has_no_id_load_every_school(wh, tmp_path, caps
                "--db", db) == 0, capsys.readouterr()
     names = dict(q(db, "select name, school_id from school_register"))
     assert names[schools[1].name] == schools[1].school_id and names[schools[0].name].startswith("ZD")
+
+
+# -- 5. 办学类型 with the statistics system's code -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written, read", [("211 小学", "小学"), ("241 九年一贯制学校", "九年一贯制"), ("311 初级中学", "初中"),
+                                           ("311-初级中学", "初中"), ("312", "九年一贯制"), ("218", "教学点"),
+                                           ("220 乡村", None), ("小学", "小学"), ("999", "999")])
+def test_a_school_type_written_with_its_code_is_read(written, read):
+    from pipelines.imports.apply import Reader
+    from pipelines.imports.fields import by_code
+
+    fields = by_code(SCHOOL_FIELDS)
+    reader = Reader(fields, set())
+    if read is None:  # a 城乡 word with its code
+        assert reader.word(fields["school.area"], written) == "乡村"
+    else:
+        assert reader.word(fields["school.type"], written) == read
+
+
+def test_forms_with_coded_school_types_load(wh, tmp_path, capsys):
+    raw, db = wh
+    schools = ox.form_schools(3)
+    for school, coded in zip(schools, ("211 小学", "211", "241 九年一贯制学校")):
+        school.school_type = coded
+    ox.form_folder(tmp_path / "基层报表", schools)
+    run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    path = proposal(capsys)
+    assert run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--mapping", path, "--raw", raw,
+               "--db", db) == 0, capsys.readouterr()
+    types = dict(q(db, "select name, school_type from school_register"))
+    assert [types[s.name] for s in schools] == ["小学", "小学", "九年一贯制"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from openpyxl.utils import column_index_from_string
 
 from ..problems import Problem
-from ..statistics_words import canonical
+from ..statistics_words import SCHOOL_TYPE_CODES, canonical
 from ..values import parse_value
 from . import headings as h
 from . import settings as s
@@ -105,8 +105,19 @@ class Reader:
         if f.words_list == "township":
             return township(text, self.townships)
         if f.words_list:
-            return canonical(f.words_list, text) or text
+            return canonical(f.words_list, text) or coded(f.words_list, text) or text
         return text
+
+
+def coded(words_list: str, text: str) -> str | None:
+    """A word written with its statistics code (211 小学, 241 九年一贯制学校, 220 乡村): the word without its code;
+    a 办学类型 code alone (311) by the code table."""
+    match = s.LEADING_CODE.match(h.display(text))
+    if not match:
+        return None
+    if match["rest"]:
+        return canonical(words_list, match["rest"])
+    return SCHOOL_TYPE_CODES.get(match["code"]) if words_list == "school_type" else None
 
 
 def township(text: str, townships: set[str]) -> str:

@@ -79,6 +79,9 @@ CONVERSION_BY_WORDS = {words: code for code, (words, _, _) in CONVERSIONS.items(
 # whole square metres, 万元 to two decimals.
 ROUNDING = {"count": 0, "area": 0, "amount": 2}
 
+# A statistics code written before its word (211 小学, 311-初级中学, 220：乡村), or alone.
+LEADING_CODE = re.compile(r"^(?P<code>\d{3})\s*[-—、.．:：]?\s*(?P<rest>\D.*)?$")
+
 # Values an export writes for "nothing": read as blank, never refused.
 BLANK_WORDS = ("-", "—", "－", "--", "——", "/", "／", "…", "\\", "x", "X", "×", "空", "无")
 
