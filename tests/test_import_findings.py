@@ -213,3 +213,27 @@ def test_forms_with_coded_school_types_load(wh, tmp_path, capsys):
                "--db", db) == 0, capsys.readouterr()
     types = dict(q(db, "select name, school_type from school_register"))
     assert [types[s.name] for s in schools] == ["小学", "小学", "九年一贯制"]
+
+
+# -- 6. 教学及辅助用房 from 教基5170 laid out by 产权 --------------------------------------------------------------------
+
+
+def test_teaching_area_is_proposed_from_a_5170_by_ownership(tmp_path):
+    import openpyxl
+
+    from pipelines.imports.propose import propose
+    from tests.test_import import layout_of
+
+    [path] = ox.form_folder(tmp_path / "forms", ox.form_schools(1))
+    wb = openpyxl.load_workbook(path)
+    del wb["教基5170"]
+    ws = wb.create_sheet("教基5170")
+    ws["A1"], ws["A2"], ws["E2"] = "校舍情况", "表号：教基5170", "单位：平方米"
+    ws.append([])
+    ws.append(["项目", "代码", "学校产权校舍建筑面积", "其中：危房", "非学校产权校舍建筑面积"])
+    for row in [("总计", "01", 9550, 0, 300), ("一、教学及辅助用房", "02", 8650, 0, 200), ("  其中：普通教室", "03", 5190, 0, 0),
+                ("二、行政办公用房", "05", 500, 0, 100)]:
+        ws.append(list(row))
+    wb.save(path)
+    rule = propose(list(SCHOOL_FIELDS), layout_of(path))["school.teaching_area"]
+    assert rule.refs == ["教基5170!C6"] and rule.confidence >= 0.9

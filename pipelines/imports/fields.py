@@ -125,6 +125,7 @@ REGISTER = (
           (_one("举办者", "举办者类型", "办别", "举办者性质", "学校性质", "办学性质"),), ss.OWNER, "school_owner"),
     Field("school.stage", "学段", "school", "text", (_one("学段", "学段名称"),), ss.STAGE, "stage"),
 )
+BUILDING_AREA = ("学校产权校舍建筑面积", "校舍建筑面积", "建筑面积", "校舍面积")
 TEACHERS_BY_DEGREE = {"小学": ("研究生", "本科", "专科"), "初中": ("研究生", "本科")}  # 高于规定学历 (教督〔2017〕6号)
 SCHOOL_WORDS = {  # column: (words of the count, words of its per-student figure and the conversion)
     "students": (("在校生数",), None),
@@ -153,6 +154,8 @@ def _school_recipes(column: str) -> tuple[Recipe, ...]:
     if column == "qualified_teachers":
         recipes += [recipe(*((("专任教师",), (d, f"{d}毕业")) for d in degrees), stage=stage)
                     for stage, degrees in TEACHERS_BY_DEGREE.items()]
+    if column == "teaching_area":  # 教基5170: the row 一、教学及辅助用房 × the column 学校产权校舍建筑面积
+        recipes.append(recipe((count, BUILDING_AREA)))
     if column == "pe_art_teachers":
         recipes.append(recipe(*((("专任教师",), (d,)) for d in ("体育", "音乐", "美术"))))
     return tuple(recipes)
