@@ -20,7 +20,7 @@ from pipelines.imports import mappings
 from pipelines.imports import settings as s
 from pipelines.imports.loading import Imported, check, load
 from pipelines.imports.propose import Rule
-from pipelines.imports.run import Group, Prepared, mapping_rows, prepare
+from pipelines.imports.run import Group, Prepared, mapping_rows, prepare, reuse_sentence
 from pipelines.ingest import IngestResult
 from pipelines.problems import InputError, Problem
 from pipelines.warehouse import WarehouseBusy, connect
@@ -107,14 +107,15 @@ def _group(prepared: Prepared, group: Group, key: str) -> None:
     with st.container(border=True):
         st.markdown(f"**版式 {group.fingerprint}**　{group.describe()}")
         if group.state == "saved":
-            st.info(f"按 {group.saved.saved_at:%Y-%m-%d} 保存的对应关系读取。如需修改，展开下表改正后确认。",
-                    icon=":material/bookmark:")
+            st.info(f"{reuse_sentence(group)}。如需修改，展开下表改正后确认。", icon=":material/bookmark:")
         elif group.seeded:
             st.warning("文件的版式与保存的对应关系不同（列的顺序或表头有变化）：已按仍能对上的表头沿用此前的对应关系，"
                        "其余重新建议。请核对后确认。", icon=":material/published_with_changes:")
         else:
             st.warning("第一次导入这种版式：请核对平台建议的对应关系（可信度低于 0.9 的请特别留意），改正后确认。",
                        icon=":material/rule:")
+        for sentence in group.said:
+            st.warning(sentence, icon=":material/push_pin:")
         frame = st.session_state.setdefault(f"{key}_frame", _frame(prepared, group))  # the same rows each run
         options = list(dict.fromkeys([s.NOT_IN_FILE, *frame["来源"], *(c.ref for c in group.layout.candidates)]))
         config_ = dict(COLUMNS, 来源=st.column_config.SelectboxColumn("来源（文件中的行、列或单元格）", options=options,

@@ -198,7 +198,7 @@ def test_next_years_export_of_the_same_layout_loads_with_no_question(wh, tmp_pat
     capsys.readouterr()
     later = ox.county_summary(tmp_path / "2026.xlsx", year=2026, scale=1.05)
     assert run(later.path, "--unit", "旗教育局", "--year", 2026, "--raw", raw, "--db", db) == 0
-    assert "保存的对应关系读取" in capsys.readouterr().out
+    assert "导入时确认的对应关系读取" in capsys.readouterr().out
     assert dict(q(db, "select indicator_code, value from observations where year = 2026 and indicator_code in "
                       "('GH_ENROLLED', 'KG_ENROLLED')")) == {c: float(later.expected[c]) for c in ("GH_ENROLLED", "KG_ENROLLED")}
 

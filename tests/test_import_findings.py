@@ -237,3 +237,57 @@ def test_teaching_area_is_proposed_from_a_5170_by_ownership(tmp_path):
     wb.save(path)
     rule = propose(list(SCHOOL_FIELDS), layout_of(path))["school.teaching_area"]
     assert rule.refs == ["教基5170!C6"] and rule.confidence >= 0.9
+
+
+# -- 7. a 值： constant of a figure, and the mapping of a returned import ---------------------------------------------
+
+
+def returned(raw, db, submission_id: int) -> None:
+    """A reviewer returns a workbook (a logged decision)."""
+    from datetime import datetime
+
+    from pipelines.collection.review import record_decision
+
+    record_decision(raw, db, submission_id, "returned", "审核员", datetime.now().replace(microsecond=0), "请改正")
+
+
+def test_a_constant_of_a_figure_is_for_one_import_and_a_returned_mapping_is_not_reused(wh, tmp_path, capsys):
+    raw, db = wh
+    from tests.books import approve_all
+
+    first = ox.county_summary(tmp_path / "2025.xlsx", year=2025)
+    run(first.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    path = proposal(capsys)
+    assert run(first.path, "--unit", "旗教育局", "--year", 2025, "--mapping", path, "--raw", raw, "--db", db) == 0
+    approve_all(raw, db)
+    capsys.readouterr()
+    # 2026: the person types 在园幼儿总数 as a value and blanks 普通高中; the reviewer returns the workbook
+    second = ox.county_summary(tmp_path / "2026.xlsx", year=2026, scale=1.05)
+    changed = edited(path, {"KG_ENROLLED": "值：5000", "GH_ENROLLED": ""}, tmp_path / "改.csv")
+    assert run(second.path, "--unit", "旗教育局", "--year", 2026, "--mapping", changed, "--raw", raw, "--db", db) == 0
+    assert "“在园幼儿总数”的固定值 5000 只用于本次导入" in capsys.readouterr().out
+    assert q(db, "select value from observations where indicator_code = 'KG_ENROLLED' and year = 2026") == [(5000.0,)]
+    saved = sorted((raw / "mappings").rglob("*.csv"))[-1].read_bytes().decode("utf-8-sig")
+    assert "值：5000" not in saved  # not saved for another year
+    returned(raw, db, 2)
+    # 2027: read with the mapping of the approved 2025 import, not the returned one's
+    third = ox.county_summary(tmp_path / "2027.xlsx", year=2027, scale=1.1)
+    assert run(third.path, "--unit", "旗教育局", "--year", 2027, "--raw", raw, "--db", db) == 0
+    out = capsys.readouterr().out
+    assert "填报 #1，已通过" in out
+    got = dict(q(db, "select indicator_code, value from observations where year = 2027"))
+    assert got["KG_ENROLLED"] == third.expected["KG_ENROLLED"] and got["GH_ENROLLED"] == third.expected["GH_ENROLLED"]
+
+
+def test_a_word_given_as_a_value_is_said_at_every_reuse(wh, tmp_path, capsys):
+    raw, db = wh
+    schools = ox.balance_schools(4)
+    export = ox.balance_table(tmp_path / "2024.xlsx", schools, year=2024)
+    run(export.path, "--unit", "旗教育局", "--year", 2024, "--raw", raw, "--db", db)
+    given = edited(proposal(capsys), {"school.area": "值：乡村", "school.owner": "值：公办"}, tmp_path / "改.csv")
+    assert run(export.path, "--unit", "旗教育局", "--year", 2024, "--mapping", given, "--raw", raw, "--db", db) == 0
+    capsys.readouterr()
+    again = ox.balance_table(tmp_path / "2025.xlsx", schools, year=2025)
+    assert run(again.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 0
+    out = capsys.readouterr().out
+    assert "沿用对应关系中填写的固定值：“城乡类型” = 乡村" in out and "“举办者（公办/民办）” = 公办" in out

@@ -67,7 +67,7 @@ def test_a_saved_mapping_is_used_by_itself_and_said(page, wh, tmp_path):
     button(page, "确认载入").click().run()
     page.selectbox(key="upload_year").set_value(2026).run()
     upload(page, ox.county_summary(tmp_path / "2026.xlsx", year=2026, scale=1.02).path)
-    assert any("保存的对应关系读取" in i.value for i in page.info)
+    assert any("导入时确认的对应关系读取" in i.value for i in page.info)
 
 
 def test_an_export_of_another_year_is_refused_on_the_page(page, tmp_path):

@@ -13,7 +13,7 @@ from ..accounts import AccountStore
 from ..warehouse import connect
 from . import mappings
 from .loading import load
-from .run import mapping_csv, mapping_rows, prepare
+from .run import mapping_csv, mapping_rows, prepare, reuse_sentence
 
 EXIT_OK, EXIT_REJECTED, EXIT_PROPOSED = 0, 1, 3
 
@@ -31,7 +31,9 @@ def run(args) -> int:
     for group in prepared.groups:
         print(f"版式 {group.fingerprint}：{group.describe()}")
         if group.state == "saved":
-            print(f"  按 {group.saved.saved_at:%Y-%m-%d} 保存的对应关系读取（{group.saved.path}）")
+            print(f"  {reuse_sentence(group)}")
+        for sentence in group.said:
+            print(f"  注意：{sentence}")
     if not prepared.ready:
         return _propose(prepared, args)
     imported = load(prepared, args.raw, args.db, actor=actor, account=None if actor else "（命令行）")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from .. import config
 from ..accounts import Account
 from ..problems import InputError, Problem
 from ..schools import settings as ss
@@ -23,6 +24,7 @@ from .fields import KINDERGARTEN_FIELDS, SCHOOL_FIELDS, Field, by_code, indicato
 from .mappings import Mapping, Row
 from .propose import Rule, nearest, propose
 from .school_book import school_book
+from .settings import CONSTANT_PREFIX
 from .source import Received, Workbook, receive
 from .years import wrong_year
 
@@ -40,6 +42,7 @@ class Group:
     state: str = "proposed"  # 'given' (a person's file), 'saved' (saved for the unit and layout), 'proposed'
     saved: Mapping | None = None
     seeded: bool = False
+    said: list[str] = field(default_factory=list)  # what the person must know of this layout's mapping
 
     @property
     def layout(self) -> Layout:
@@ -107,7 +110,7 @@ def prepare(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[tuple[str
     fields = {f.code: f for g in groups for f in g.fields}
     townships = {t for (t,) in con.execute("select township from townships").fetchall()}
     prepared = Prepared(unit, year, received, groups, fields, townships, schools)
-    _mappings(prepared, raw_dir, given)
+    _mappings(con, prepared, raw_dir, given)
     return prepared
 
 
@@ -135,7 +138,7 @@ def _check_target(received: Received, groups: list[Group], kinds: set[str], unit
                                                          f"不是{unit}")])
 
 
-def _mappings(prepared: Prepared, raw_dir: Path, given: tuple[str, bytes] | None) -> None:
+def _mappings(con: duckdb.DuckDBPyConnection, prepared: Prepared, raw_dir: Path, given: tuple[str, bytes] | None) -> None:
     person = mappings.from_csv(given[1], given[0], prepared.fields) if given else {}
     problems = []
     for group in prepared.groups:
@@ -145,17 +148,41 @@ def _mappings(prepared: Prepared, raw_dir: Path, given: tuple[str, bytes] | None
             group.rules = {f.code: chosen.rules.get(f.code, Rule(f.code, [])) for f in group.fields}
             group.state = "given"
             problems += _unresolved(given[0], group)
+            group.said = [f"“{f.name}”的固定值 {v} 只用于本次导入，不随对应关系保存（明年的文件须另行读取或填写）"
+                          for f, v in _year_constants(group)]
             continue
-        saved = mappings.latest(raw_dir, prepared.unit, group.fingerprint, codes)
+        saved = mappings.reused(con, raw_dir, prepared.unit, group.fingerprint, codes)
         if saved is not None:
             group.rules = {f.code: saved.rules.get(f.code, Rule(f.code, [])) for f in group.fields}
             group.state, group.saved = "saved", saved
+            group.said = [f"上次导入时“{f.name}”填的固定值 {v} 只用于那次导入，本次不沿用（留空：文件中没有）"
+                          for f, v in _year_constants(group)]
+            group.rules = mappings.standing(group.rules, codes)
+            group.said += [f"沿用对应关系中填写的固定值：“{f.name}” = {v}（不是从文件中读出的，所有行相同）"
+                           for f in group.fields for v in _constants(group.rules[f.code])]
             continue
         seed = nearest([m.rules for m in mappings.all_saved(raw_dir, prepared.unit, codes)], group.layout)
         group.rules = propose(group.fields, group.layout, seed)
         group.seeded = seed is not None
     if problems:
         raise InputError(problems)
+
+
+def reuse_sentence(group: Group) -> str:
+    """Which import's mapping reads this file (the last of its layout approved or awaiting review)."""
+    saved = group.saved
+    return (f"按 {saved.saved_at:%Y-%m-%d} 导入时确认的对应关系读取（填报 #{saved.submission}，"
+            f"{config.REVIEW_LABELS.get(saved.status, saved.status)}）")
+
+
+def _constants(rule: Rule) -> list[str]:
+    return [r.removeprefix(CONSTANT_PREFIX) for r in rule.refs if r.startswith(CONSTANT_PREFIX)]
+
+
+def _year_constants(group: Group) -> list[tuple[Field, str]]:
+    """The figures of the year a mapping gives as a value (值：5000): for one import only."""
+    found = [(f, mappings.year_constant(group.rules[f.code], f)) for f in group.fields]
+    return [(f, v) for f, v in found if v is not None]
 
 
 def _unresolved(name: str, group: Group) -> list[Problem]:
