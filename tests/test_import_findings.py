@@ -291,3 +291,29 @@ def test_a_word_given_as_a_value_is_said_at_every_reuse(wh, tmp_path, capsys):
     assert run(again.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 0
     out = capsys.readouterr().out
     assert "沿用对应关系中填写的固定值：“城乡类型” = 乡村" in out and "“举办者（公办/民办）” = 公办" in out
+
+
+# -- 8. a returned import sent again with its mapping corrected -----------------------------------------------------
+
+
+def test_the_same_export_through_a_corrected_mapping_is_a_new_workbook(wh, tmp_path, capsys):
+    import openpyxl
+
+    raw, db = wh
+    export = ox.county_summary(tmp_path / "基本情况.xlsx")
+    wb = openpyxl.load_workbook(export.path)
+    ws = wb.active
+    row = next(r for r in range(7, 20) if "初中" == str(ws.cell(r, 1).value).strip())
+    ws.cell(row, 9).value = "—"  # 初中 毕业生数: nothing in this export
+    wb.save(export.path)
+    run(export.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    path = proposal(capsys)
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--mapping", path, "--raw", raw, "--db", db) == 0
+    returned(raw, db, 1)
+    capsys.readouterr()
+    corrected = edited(path, {"JH_GRADUATES": ""}, tmp_path / "改.csv")  # the same values, another mapping
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--mapping", corrected, "--raw", raw, "--db", db) == 0
+    assert "内容完全相同" not in capsys.readouterr().out
+    assert q(db, "select submission_id, review_status from submissions order by 1") == [(1, "returned"), (2, "pending")]
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--mapping", corrected, "--raw", raw, "--db", db) == 0
+    assert "内容完全相同，未重复载入（填报 #2 待审核）" in capsys.readouterr().out  # the same pair: loaded once

@@ -6,6 +6,8 @@ nearest saved one). extract() and make(): the mapping applied and the standard w
 checks it or loads it.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -271,6 +273,16 @@ def _add_indicators(found: Extract, values: dict, file: str, reader: Reader) -> 
 
 
 def make(con: duckdb.DuckDBPyConnection, prepared: Prepared, found: Extract) -> Made:
+    """The standard workbook; its guide names the export and the mapping read (the same export read through
+    another mapping is another workbook: a returned import may be sent again with its mapping corrected)."""
+    origin = f"{prepared.files}（对应关系 {mapping_digest(prepared)}）"
     if prepared.schools:
-        return school_book(con, prepared.year, found, prepared.files, prepared.townships)
-    return indicator_book(con, prepared.unit, prepared.year, found, prepared.files)
+        return school_book(con, prepared.year, found, origin, prepared.townships)
+    return indicator_book(con, prepared.unit, prepared.year, found, origin)
+
+
+def mapping_digest(prepared: Prepared) -> str:
+    """A short digest of what the mappings read (sources and conversions), not of how the file shows them."""
+    rules = sorted((g.fingerprint, code, rule.refs, rule.convert) for g in prepared.groups for code, rule in g.rules.items()
+                   if rule.refs)
+    return hashlib.sha256(json.dumps(rules, ensure_ascii=False).encode()).hexdigest()[:8]
