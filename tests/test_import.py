@@ -203,7 +203,7 @@ def test_next_years_export_of_the_same_layout_loads_with_no_question(wh, tmp_pat
                       "('GH_ENROLLED', 'KG_ENROLLED')")) == {c: float(later.expected[c]) for c in ("GH_ENROLLED", "KG_ENROLLED")}
 
 
-def test_a_reordered_layout_is_proposed_again_from_the_mapping_saved(wh, tmp_path, capsys):
+def test_a_reordered_layout_is_proposed_again_from_the_mapping_saved_keeping_its_blanks(wh, tmp_path, capsys):
     raw, db = wh
     first = ox.county_summary(tmp_path / "2025.xlsx", year=2025)
     run(first.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
@@ -216,7 +216,8 @@ def test_a_reordered_layout_is_proposed_again_from_the_mapping_saved(wh, tmp_pat
     rows = {r[1]: r for r in csv.reader(io.StringIO(again.read_bytes().decode("utf-8-sig")))}
     assert rows["GH_ENROLLED"][3] == "2026基本情况 > 普通高中 > 在校生数/合计"
     assert rows["GH_ENROLLED"][7] == "沿用此前确认的对应关系"
-    assert rows["JH_GRADUATES"][3]  # proposed afresh where the saved mapping had nothing
+    assert rows["JH_GRADUATES"][3] == "" and rows["JH_GRADUATES"][7].startswith("此前确认文件中没有")  # kept blank
+    assert rows["HS_AGE_POP"][3] == ""
     assert q(db, "select count(*) from submissions where year = 2026") == [(0,)]
 
 
