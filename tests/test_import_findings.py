@@ -317,3 +317,19 @@ def test_the_same_export_through_a_corrected_mapping_is_a_new_workbook(wh, tmp_p
     assert q(db, "select submission_id, review_status from submissions order by 1") == [(1, "returned"), (2, "pending")]
     assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--mapping", corrected, "--raw", raw, "--db", db) == 0
     assert "内容完全相同，未重复载入（填报 #2 待审核）" in capsys.readouterr().out  # the same pair: loaded once
+
+
+# -- 10. near-synonyms that count something else ---------------------------------------------------------------------
+
+
+def test_graduates_are_not_proposed_as_the_graduating_class_without_a_word(wh, tmp_path, capsys):
+    raw, db = wh
+    export = ox.county_summary(tmp_path / "基本情况.xlsx")
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 3
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if "JH_GRADUATES" in line)
+    assert "可信度 0.80（请核对）" in line and "口径不同" in line
+    path = next(line.split("：", 1)[1] for line in out.splitlines() if line.startswith("已写出建议的对应关系："))
+    note = rows_of(tmp_path / path.rsplit("/", 1)[-1])["JH_GRADUATES"][7]
+    assert "口径不同" in note and "九年级" in note
+    assert rows_of(tmp_path / path.rsplit("/", 1)[-1])["GH_ENROLLED"][5] == "1.00"

@@ -55,7 +55,8 @@ def _propose(prepared, args) -> int:
     rows = mapping_rows(prepared, only_unconfirmed=True)
     for row in (r for r in rows if r.rule.refs):
         print(f"  {row.field.code}（{row.field.name}）← {mappings.refs_text(row.rule)}，可信度 "
-              f"{mappings.confidence_text(row.rule)}" + (f"，读出 {row.preview}" if row.preview else ""))
+              f"{mappings.confidence_text(row.rule)}" + (f"，读出 {row.preview}" if row.preview else "")
+              + (f"。{row.rule.note}" if row.rule.note not in ("", "相加") else ""))
     blank = [r.field.name for r in rows if not r.rule.refs]
     if blank:
         print(f"  文件中未找到的字段 {len(blank)} 个（留空，不导入）：{'、'.join(blank[:8])}" + ("等" if len(blank) > 8 else ""))

@@ -38,6 +38,16 @@ SYNONYMS = {
 }
 
 
+# Words that look like a field's but count something else (口径): (a word of the field's name, a word of the
+# source, what differs). A source of such a pair is proposed only as 请核对, with the difference said.
+NEAR_SYNONYMS = (
+    ("毕业班", "毕业生数", "“毕业生数”是上一学年已毕业的学生，“毕业班学生数”是本学年毕业年级（九年级）的在校生：口径不同，请核对口径"),
+    ("在园", "入园人数", "“入园人数”是本学年新入园的幼儿，不是在园幼儿总数：请核对口径"),
+    ("专任教师", "教职工", "“教职工数”含行政、教辅和工勤人员，不是专任教师数：请核对口径"),
+    ("在校生", "招生数", "“招生数”是本学年新招的学生，不是在校生数：请核对口径"),
+)
+
+
 def words(*names: str) -> tuple[str, ...]:
     """Each name with its synonyms, as one group of words: any of them names the same thing."""
     found = []

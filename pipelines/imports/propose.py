@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from . import headings as h
 from . import settings as s
 from .candidates import Candidate, Layout
-from .fields import Field, Part, Recipe
+from .fields import NEAR_SYNONYMS, Field, Part, Recipe
 
 
 @dataclass
@@ -106,7 +106,19 @@ def propose_field(field: Field, layout: Layout) -> Rule:
         return Rule(field.code, [], note="文件中未找到")
     refs = list(dict.fromkeys(c.ref for c in sources))
     note = "相加" if len(refs) > 1 else ""
+    caveat = near_synonym(field, sources)
+    if caveat:
+        score, note = min(score, s.NEAR_SYNONYM_AT), caveat
     return Rule(field.code, refs, conversion(field, recipe, sources), round(score, 2), note)
+
+
+def near_synonym(field: Field, sources: list[Candidate]) -> str:
+    """What differs when a source's words only look like the field's (毕业生数 for 初中毕业班学生数), or ''."""
+    name = h.key(field.name)
+    for own, other, differs in NEAR_SYNONYMS:
+        if own in name and other not in name and any(other in h.key(c.text) for c in sources):
+            return differs
+    return ""
 
 
 def propose(fields: list[Field], layout: Layout, seed: dict[str, Rule] | None = None) -> dict[str, Rule]:

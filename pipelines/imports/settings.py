@@ -60,6 +60,7 @@ TYPE_IN_NAME = (("十二年一贯制", "十二年一贯制"), ("九年一贯制"
 PROPOSE_AT = 0.75  # a source scoring below this is not proposed (the field is left for the person)
 WHOLE_NAME_AT = 0.85  # … nor a source only like the field's own name (no recipe of fields.py)
 CONFIRM_BELOW = 0.9  # a proposal scoring below this is marked 请核对
+NEAR_SYNONYM_AT = 0.8  # a source whose words only look like the field's (fields.NEAR_SYNONYMS): at most this
 FUZZY_WEIGHT = 0.9  # a heading only like a field's words never scores as high as one equal to them
 EXTRA_PART_PENALTY = 0.55  # a path part beyond the words matched (在校生数/其中：女 for 在校生数)
 SUB_PART_PENALTY = 0.5  # … when it is a 其中 part
