@@ -333,3 +333,28 @@ def test_graduates_are_not_proposed_as_the_graduating_class_without_a_word(wh, t
     note = rows_of(tmp_path / path.rsplit("/", 1)[-1])["JH_GRADUATES"][7]
     assert "口径不同" in note and "九年级" in note
     assert rows_of(tmp_path / path.rsplit("/", 1)[-1])["GH_ENROLLED"][5] == "1.00"
+
+
+# -- 11. .ods keeps its merged cells ---------------------------------------------------------------------------------
+
+
+def test_an_ods_export_reads_its_merged_headings_as_the_xlsx(tmp_path):
+    from tests.test_import import layout_of
+
+    export = ox.kindergarten_by_group(tmp_path / "学前.xlsx")
+    ods = ox.as_ods(export.path, tmp_path / "学前.ods")
+    xlsx, odf = layout_of(export.path), layout_of(ods)
+    assert [c.text for c in odf.tables[0].columns] == [c.text for c in xlsx.tables[0].columns]
+    assert [r.text for r in odf.tables[0].rows] == [r.text for r in xlsx.tables[0].rows]
+    assert len([r for r in odf.tables[0].rows if r.kind == "data"]) == 8  # 5 by 举办者, 3 by 城乡
+    assert odf.fingerprint == xlsx.fingerprint  # the same layout, next year in either format
+
+
+def test_an_ods_export_loads_value_by_value(wh, tmp_path, capsys):
+    raw, db = wh
+    export = ox.kindergarten_by_group(tmp_path / "学前.xlsx")
+    ods = ox.as_ods(export.path, tmp_path / "学前.ods")
+    run(ods, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    assert run(ods, "--unit", "旗教育局", "--year", 2025, "--mapping", proposal(capsys), "--raw", raw, "--db", db) == 0
+    assert dict(q(db, "select indicator_code, value from observations")) == {
+        c: float(v) for c, v in export.expected.items()}

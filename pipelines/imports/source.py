@@ -17,6 +17,7 @@ import python_calamine
 from .. import config
 from ..archive import sha256_of
 from ..problems import InputError, Problem
+from ..sheet_scan import scan_ods
 from ..workbook_read import DAMAGED, DAMAGED_ZIP_ERRORS, Cell, bomb_size, read_book
 from . import settings as s
 
@@ -165,7 +166,10 @@ def read_workbook(path: Path, name: str) -> Workbook:
 
 
 def _merged_ranges(path: Path, name: str) -> dict[str, list]:
+    """Each sheet's merged ranges: calamine's for .xlsx and .xls; content.xml's spans for .ods (calamine gives none)."""
     try:
+        if Path(name).suffix.lower() == ".ods" or Path(path).suffix.lower() == ".ods":
+            return {n: scan.merged for n, scan in scan_ods(path).items()}
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         return {n: list(book.get_sheet_by_name(n).merged_cell_ranges or []) for n in book.sheet_names}
     except Exception as exc:  # read_book has read it: a failure here is a damaged file all the same
