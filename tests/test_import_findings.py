@@ -358,3 +358,40 @@ def test_an_ods_export_loads_value_by_value(wh, tmp_path, capsys):
     assert run(ods, "--unit", "旗教育局", "--year", 2025, "--mapping", proposal(capsys), "--raw", raw, "--db", db) == 0
     assert dict(q(db, "select indicator_code, value from observations")) == {
         c: float(v) for c, v in export.expected.items()}
+
+
+# -- 12. every problem at once ----------------------------------------------------------------------------------------
+
+
+def test_every_problem_of_the_export_is_said_at_once(wh, tmp_path, capsys):
+    import openpyxl
+
+    raw, db = wh
+    export = ox.county_summary(tmp_path / "基本情况.xlsx")
+    run(export.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    path = proposal(capsys)
+    wb = openpyxl.load_workbook(export.path)
+    ws = wb.active
+    rows = {str(ws.cell(r, 1).value).strip(): r for r in range(7, 20)}
+    ws.cell(rows["普通高中"], 7).value = "89.7%"  # a percent in a count
+    ws.cell(rows["学前教育"], 7).value = 4862.5  # a fraction
+    ws.cell(rows["中等职业教育"], 7).value = 1e308  # absurd
+    wb.save(tmp_path / "坏.xlsx")
+    assert run(tmp_path / "坏.xlsx", "--unit", "旗教育局", "--year", 2025, "--mapping", path, "--raw", raw, "--db", db) == 1
+    err = capsys.readouterr().err
+    assert "是百分数" in err and "应为整数（4862.5）" in err and "超出合理范围" in err
+    assert f"第{rows['学前教育']}行，G列" in err  # at the export's own cell
+
+
+def test_every_problem_of_the_mapping_is_said_at_once(wh, tmp_path, capsys):
+    raw, db = wh
+    export = ox.county_summary(tmp_path / "基本情况.xlsx")
+    run(export.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    path = edited(proposal(capsys), {"GH_ENROLLED": "2025基本情况 > 普通高中 > 在校生", "KG_ENROLLED": "值：四千"},
+                  tmp_path / "改.csv")
+    path.write_bytes(path.read_bytes() + "x,NO_SUCH,名称,2025基本情况 > 小学 > 学校数,,,,\r\n".encode())
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--mapping", path, "--raw", raw, "--db", db) == 1
+    err = capsys.readouterr().err
+    assert "字段代码“NO_SUCH”不是本单位模板中的字段" in err
+    assert "来源“2025基本情况 > 普通高中 > 在校生”在“基本情况.xlsx”中找不到" in err
+    assert "文件“改.csv”，“来源”列，“在园幼儿总数”：“值：四千”：无法识别为数字" in err

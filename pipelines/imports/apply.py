@@ -85,6 +85,7 @@ class Reader:
 
     fields: dict[str, Field]
     townships: set[str]
+    mapping: str = "对应关系"  # where a value written in the mapping (值：…) is said to be wrong
     problems: list[Problem] = field(default_factory=list)
 
     def parse(self, f: Field, cell: SourceCell, percent: bool = False):
@@ -95,6 +96,10 @@ class Reader:
         if not text or text in s.BLANK_WORDS:
             return None
         parsed = parse_value(raw, "percent" if f.kind == "percent" else ("flag" if f.kind == "flag" else "amount"), percent)
+        if parsed.error and not cell.file:  # a value written in the mapping: said at the mapping's 来源 column
+            self.problems.append(Problem(self.mapping, f"“{s.CONSTANT_PREFIX}{text}”：{parsed.error}", column="来源",
+                                         subject=f.name))
+            return None
         if parsed.error:
             self.problems.append(cell.problem(f"{f.name}：{parsed.error}", subject=f.name))
             return None

@@ -81,6 +81,15 @@ def from_csv(data: bytes, name: str, fields: dict[str, Field], strict: bool = Tr
 
     strict: a field the template no longer has is an error (a person's file), else left out (a saved one).
     """
+    mappings, problems = read_csv(data, name, fields, strict)
+    if problems:
+        raise InputError(problems)
+    return mappings
+
+
+def read_csv(data: bytes, name: str, fields: dict[str, Field], strict: bool = True) -> tuple[dict[str, Mapping], list]:
+    """The mappings a file holds and the problems of its rows (a row in error left out, so that the export is
+    still read and every problem said at once); InputError when it is no mapping file at all."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -103,9 +112,7 @@ def from_csv(data: bytes, name: str, fields: dict[str, Field], strict: bool = Tr
         if rule is not None:
             fingerprint = line.get("版式", "")
             mappings.setdefault(fingerprint, Mapping(fingerprint)).rules[rule.field] = rule
-    if problems:
-        raise InputError(problems)
-    return mappings
+    return mappings, problems
 
 
 def _rule(line: dict, name: str, number: int, fields: dict[str, Field], problems: list) -> Rule | None:

@@ -78,6 +78,8 @@ class Prepared:
     fields: dict[str, Field]
     townships: set[str]
     schools: bool  # the target is the 学校与幼儿园 workbook
+    mapping_name: str = "对应关系"  # the mapping file a person gave (its problems are said at it)
+    problems: list[Problem] = field(default_factory=list)  # the given mapping's rows in error (the import refused)
 
     @property
     def ready(self) -> bool:
@@ -141,15 +143,16 @@ def _check_target(received: Received, groups: list[Group], kinds: set[str], unit
 
 
 def _mappings(con: duckdb.DuckDBPyConnection, prepared: Prepared, raw_dir: Path, given: tuple[str, bytes] | None) -> None:
-    person = mappings.from_csv(given[1], given[0], prepared.fields) if given else {}
-    problems = []
+    person = {}
+    if given:  # a row in error is said with the export's problems, all at once (the import is refused)
+        prepared.mapping_name = given[0]
+        person, prepared.problems = mappings.read_csv(given[1], given[0], prepared.fields)
     for group in prepared.groups:
         codes = by_code(group.fields)
         chosen = person.get(group.fingerprint) or (next(iter(person.values())) if len(person) == 1 else None)
         if chosen is not None:
             group.rules = {f.code: chosen.rules.get(f.code, Rule(f.code, [])) for f in group.fields}
             group.state = "given"
-            problems += _unresolved(given[0], group)
             group.said = [f"“{f.name}”的固定值 {v} 只用于本次导入，不随对应关系保存（明年的文件须另行读取或填写）"
                           for f, v in _year_constants(group)]
             continue
@@ -166,8 +169,6 @@ def _mappings(con: duckdb.DuckDBPyConnection, prepared: Prepared, raw_dir: Path,
         seed = nearest([m.rules for m in mappings.all_saved(raw_dir, prepared.unit, codes)], group.layout)
         group.rules = propose(group.fields, group.layout, seed)
         group.seeded = seed is not None
-    if problems:
-        raise InputError(problems)
 
 
 def reuse_sentence(group: Group) -> str:
@@ -187,15 +188,18 @@ def _year_constants(group: Group) -> list[tuple[Field, str]]:
     return [(f, v) for f, v in found if v is not None]
 
 
-def _unresolved(name: str, group: Group) -> list[Problem]:
-    """The sources a person's mapping names that the file lacks."""
-    found = []
+def _found_rules(prepared: Prepared, group: Group, problems: list[Problem]) -> dict[str, Rule]:
+    """The rules that name a source, without the sources the file lacks (each said once, at the mapping)."""
+    rules = {}
     for f in group.fields:
-        for ref in group.rules[f.code].refs:
-            if not ref.startswith("值：") and not group.layout.find(ref):
-                found.append(Problem(name, f"来源“{ref}”在“{group.books[0][0].name}”中找不到（请对照文件改正，或留空）",
-                                     column="来源", subject=f.name))
-    return found
+        rule = group.rules[f.code]
+        refs = [ref for ref in rule.refs if ref.startswith(CONSTANT_PREFIX) or group.layout.find(ref)]
+        for ref in (r for r in rule.refs if r not in refs):
+            problems.append(Problem(prepared.mapping_name, f"来源“{ref}”在“{group.books[0][0].name}”中找不到（请对照文件改正，"
+                                                           "或留空：文件中没有）", column="来源", subject=f.name))
+        if refs:
+            rules[f.code] = Rule(f.code, refs, rule.convert, rule.confidence, rule.note)
+    return rules
 
 
 def mapping_rows(prepared: Prepared, only_unconfirmed: bool = False) -> list[Row]:
@@ -241,10 +245,11 @@ def preview(prepared: Prepared, group: Group) -> dict[str, str]:
 
 def extract(prepared: Prepared) -> Extract:
     """Every value the mappings read, with its source cells; problems where a value cannot be read."""
-    reader = Reader(prepared.fields, prepared.townships)
+    reader = Reader(prepared.fields, prepared.townships, prepared.mapping_name)
+    reader.problems += prepared.problems
     found = Extract()
     for group in prepared.groups:
-        rules = {c: r for c, r in group.rules.items() if r.refs}
+        rules = _found_rules(prepared, group, reader.problems)
         if group.layout.kind != "summary" and not ({"school.name", "school.id", "kg.name", "kg.id"} & set(rules)):
             reader.problems.append(Problem(group.books[0][0].name, "对应关系中没有学校名称或学校标识码的来源，无法分清是哪所学校"))
             continue
