@@ -100,3 +100,18 @@ def test_the_indicator_page_says_which_file_sheet_and_cell_a_value_came_from(pag
     assert "公办幼儿园在园幼儿数：文件“学前.xlsx”，工作表“学前教育”，单元格 F6、F7、F8" in said
     assert "在园幼儿总数：文件“学前.xlsx”，工作表“学前教育”，单元格 F4" in said
     assert any("来源：" in m.value and "学前.xlsx" in m.value for m in page.markdown)
+
+
+def test_the_indicator_page_says_where_a_structures_parts_came_from(page, wh, tmp_path):
+    raw, db = wh
+    export = ox.county_summary(tmp_path / "基本情况.xlsx")
+    upload(page, export.path)
+    button(page, "确认对应关系").click().run()
+    button(page, "确认载入").click().run()
+    approve_all(raw, db)
+    page.switch_page("pages/indicators.py").run()
+    next(b for b in page.sidebar.selectbox if b.label == "评估年度").set_value(2025).run()
+    page.selectbox(key="indicator_target").set_value("T19-1").run()  # 职普比, from 中职 and 普通高中 在校生数
+    assert not page.exception, page.exception
+    said = " ".join(m.value for m in page.markdown)
+    assert "**2025年**" in said and "中等职业学校在校生数：文件“基本情况.xlsx”" in said and "普通高中在校生数：" in said
