@@ -395,3 +395,49 @@ def test_every_problem_of_the_mapping_is_said_at_once(wh, tmp_path, capsys):
     assert "字段代码“NO_SUCH”不是本单位模板中的字段" in err
     assert "来源“2025基本情况 > 普通高中 > 在校生”在“基本情况.xlsx”中找不到" in err
     assert "文件“改.csv”，“来源”列，“在园幼儿总数”：“值：四千”：无法识别为数字" in err
+
+
+# -- 14. a count turned back from a per-student figure never replaces an exact one ----------------------------------
+
+
+def test_an_exact_count_is_kept_over_one_turned_back_from_a_per_student_figure(wh, tmp_path, capsys):
+    from tests.books import approve_all
+
+    raw, db = wh
+    [school] = ox.form_schools(1)
+    school.students, school.teaching_area = 1850, 8650  # 4.68 m² a student in the 优质均衡 table: 8658 back
+    ox.form_folder(tmp_path / "基层报表", [school])
+    run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    assert run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--mapping", proposal(capsys), "--raw", raw,
+               "--db", db) == 0
+    approve_all(raw, db)
+    counts = {"students": 1850, "qualified_teachers": 80, "backbone_teachers": 20, "pe_art_teachers": 17,
+              "teaching_area": 8650, "sports_area": 14300, "equipment_value": 421.5, "multimedia_rooms": 45}
+    export = ox.balance_table(tmp_path / "优质均衡.xlsx", [ox.BalanceSchool(school.name, "小学", {"小学": counts})])
+    run(export.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--mapping", proposal(capsys), "--raw", raw,
+               "--db", db) == 0
+    out = capsys.readouterr().out
+    assert "保留准确数" in out and "教学及辅助用房面积(平方米) 8650（换算得 8658）" in out
+    assert q(db, "select c.teaching_area from school_counts c where c.submission_id = 2") == [(8650.0,)]
+    assert q(db, "select c.backbone_teachers from school_counts c where c.submission_id = 2") == [(20.0,)]  # new: taken
+
+
+def test_a_count_turned_back_earlier_is_replaced_by_a_corrected_table(wh, tmp_path, capsys):
+    from tests.books import approve_all
+
+    raw, db = wh
+    schools = ox.balance_schools(3)
+    export = ox.balance_table(tmp_path / "优质均衡.xlsx", schools)
+    run(export.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    given = edited(proposal(capsys), {"school.area": "值：乡村", "school.owner": "值：公办"}, tmp_path / "改.csv")
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--mapping", given, "--raw", raw, "--db", db) == 0
+    approve_all(raw, db)
+    first = schools[0].stages["小学"]
+    first["teaching_area"] = first["teaching_area"] + 500
+    again = ox.balance_table(tmp_path / "改正.xlsx", schools)
+    assert run(again.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 0
+    assert "保留准确数" not in capsys.readouterr().out
+    got = q(db, "select c.teaching_area from school_counts c join school_register r using (submission_id, school_id) "
+                "where c.submission_id = 2 and r.name = ? and c.stage = '小学'", [schools[0].name])
+    assert abs(got[0][0] - first["teaching_area"]) <= 0.005 * first["students"] + 0.5

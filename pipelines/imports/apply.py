@@ -47,6 +47,7 @@ class Value:
     value: object  # a number, a word, or None (blank)
     sources: list[SourceCell] = field(default_factory=list)
     note: str = ""
+    derived: bool = False  # a count turned back from a per-student figure (rounded): never over an exact one
 
 
 @dataclass
@@ -186,7 +187,7 @@ def convert(f: Field, rule: Rule, value: Value, students) -> Value:
     figure = f"{value.value:g}" + (f" × 在校生数 {students:g}" if per_student else "")
     divisor = {0.01: " ÷ 100", 0.0001: " ÷ 10000"}.get(factor, "")
     said = f"{figure}{divisor} = {exact:.4g}" + (f"，四舍五入为 {rounded:g}" if rounded != exact else "")
-    return Value(rounded, value.sources, f"按{words}换算：{said}")
+    return Value(rounded, value.sources, f"按{words}换算：{said}", derived=per_student)
 
 
 def _read(reader: Reader, book: Workbook, layout: Layout, code: str, rule: Rule, sheets: dict) -> Value | None:

@@ -19,10 +19,10 @@ import openpyxl
 from ..problems import Problem
 from ..schools import settings as ss
 from ..schools.template import fill_school_book, filled_rows, make_school_template
+from . import settings as s
 from .apply import Extract, Record, Value, township
 from .book import Made, made_name, say_origin, source_rows, steady, typed
 from .fields import CRITERION_COUNTS, SCHOOL
-from .settings import TYPE_IN_NAME
 
 SCHOOL_COLUMN = {f.code: f.column for f in SCHOOL}  # the counts (学段 and the register columns are not counts)
 # A school's 办学类型 from the 学段 of its rows (小学 and 初中 → 九年一贯制), the first type teaching exactly them.
@@ -49,15 +49,19 @@ class SchoolRows:
     new: list[tuple[dict, Record]] = field(default_factory=list)  # register rows the export added
     numbered: list[tuple[str, str, bool]] = field(default_factory=list)  # (name, code made from it, a kindergarten)
     unplaced: list[tuple[dict, Record]] = field(default_factory=list)  # rows whose 学段 cannot be told
+    derived_before: set = field(default_factory=set)  # (id, 学段, header) of the year's values that were derived
+    kept: list[str] = field(default_factory=list)  # exact counts kept over a figure turned back from a per-student one
 
 
 def school_book(con: duckdb.DuckDBPyConnection, year: int, extract: Extract, files: str, townships: set[str]) -> Made:
     wb = make_school_template(con, year)
     say_origin(wb, files)
     rows = SchoolRows(*filled_rows(wb), Made(made_name(ss.SCHOOL_UNIT, year, True)), townships)
+    rows.derived_before = _derived_before(con, year)
     for record in extract.records:
         (_kindergarten if record.kindergarten else _school)(rows, record)
     _numbered(rows)
+    _kept(rows)
     _unplaced(rows)
     _complete(rows)
     _unlisted(rows)
@@ -134,7 +138,7 @@ def _school(rows: SchoolRows, record: Record) -> None:
 def type_from_name(name) -> str | None:
     """The 办学类型 a school's name says (…九年一贯制学校, …教学点, …小学), or None (…中学 says too little)."""
     text = str(name or "")
-    return next((kind for word, kind in TYPE_IN_NAME if word in text), None)
+    return next((kind for word, kind in s.TYPE_IN_NAME if word in text), None)
 
 
 def _stage_for(column: str, record: Record, stages: tuple) -> str | None:
@@ -155,9 +159,33 @@ def _put(rows: SchoolRows, school: dict, stage: str, column: str, value: Value, 
         row = {ss.ID: school[ss.ID], ss.NAME: school.get(ss.NAME), ss.STAGE: stage}
         rows.schools.append(row)
     row[ss.NAME] = school.get(ss.NAME)
-    row[HEADERS[column]] = typed(value.value)
+    header = HEADERS[column]
+    exact = row.get(header)
+    if value.derived and exact is not None and (id(row), header) not in rows.made.placed \
+            and (school[ss.ID], stage, header) not in rows.derived_before:
+        if abs(float(exact) - float(value.value)) > 1e-9:  # the year's exact count stays: a rounded one never replaces it
+            rows.kept.append(f"{school.get(ss.NAME)}（{stage}）{header} {typed(exact)}（换算得 {typed(value.value)}）")
+        return
+    row[header] = typed(value.value)
     rows.made.placed[id(row), HEADERS[column]] = value
     rows.origin[id(row)] = record
+
+
+def _derived_before(con: duckdb.DuckDBPyConnection, year: int) -> set:
+    """The year's loaded values that were turned back from per-student figures (an earlier import of a 优质均衡
+    table): these, not exact counts, a later import may replace."""
+    words = [w for w, _, per_student in s.CONVERSIONS.values() if per_student]
+    found = con.execute(
+        "select i.school_id, i.stage, i.field, i.note from import_sources i join school_books(false) b using (submission_id) "
+        "where b.year = ? and i.target = 'school'", [year]).fetchall()
+    return {(sid, stage, header) for sid, stage, header, note in found if any(f"按{w}换算" in (note or "") for w in words)}
+
+
+def _kept(rows: SchoolRows) -> None:
+    if rows.kept:
+        rows.made.warnings.append(Problem("", f"{len(rows.kept)} 个数值由生均数（或每百名学生数）换算而来，与本年已载入的准确数不同："
+                                              f"保留准确数（如基层报表读出的），不用换算的数：{_names(rows.kept)}",
+                                          severity="warning"))
 
 
 def _kindergarten(rows: SchoolRows, record: Record) -> None:
