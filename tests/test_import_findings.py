@@ -441,3 +441,43 @@ def test_a_count_turned_back_earlier_is_replaced_by_a_corrected_table(wh, tmp_pa
     got = q(db, "select c.teaching_area from school_counts c join school_register r using (submission_id, school_id) "
                 "where c.submission_id = 2 and r.name = ? and c.stage = '小学'", [schools[0].name])
     assert abs(got[0][0] - first["teaching_area"]) <= 0.005 * first["students"] + 0.5
+
+
+# -- 15. what the messages say ---------------------------------------------------------------------------------------
+
+
+def test_schools_of_the_register_missing_from_the_file_keep_their_values(wh, tmp_path, capsys):
+    from tests.books import approve_all
+
+    raw, db = wh
+    schools = ox.balance_schools(4)
+    export = ox.balance_table(tmp_path / "优质均衡.xlsx", schools)
+    run(export.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    out = capsys.readouterr().out
+    assert "不在学校名录中" in out and "“城乡类型”、“举办者（公办/民办）”，文件中未找到" in out  # said with the proposal
+    path = out.split("已写出建议的对应关系：", 1)[1].splitlines()[0]
+    given = edited(tmp_path / path.rsplit("/", 1)[-1], {"school.area": "值：乡村", "school.owner": "值：公办"},
+                   tmp_path / "改.csv")
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--mapping", given, "--raw", raw, "--db", db) == 0
+    approve_all(raw, db)
+    capsys.readouterr()
+    fewer = ox.balance_table(tmp_path / "部分.xlsx", schools[1:])
+    assert run(fewer.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 0
+    out = capsys.readouterr().out
+    assert f"学校名录中的 1 所学校不在导入的文件中：{schools[0].name}。它们仍列在名录中，本年已载入的数值保持不变" in out
+    assert "没有本年数据" not in out
+    assert q(db, "select count(*) from school_counts c join school_register r using (submission_id, school_id) "
+                 "where c.submission_id = 2 and r.name = ?", [schools[0].name]) == [(len(schools[0].stages),)]
+
+
+def test_a_sentence_about_several_schools_names_their_folder_not_one_schools_file(wh, tmp_path, capsys):
+    raw, db = wh
+    schools = ox.form_schools(3)
+    for school in schools:
+        school.area_code = ""
+    paths = ox.form_folder(tmp_path / "基层报表", schools)
+    run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    assert run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--mapping", proposal(capsys), "--raw", raw,
+               "--db", db) == 1
+    line = next(x for x in capsys.readouterr().err.splitlines() if "“城乡类型”" in x)
+    assert line.startswith("  错误：文件“基层报表”：3 所学校不在学校名录中") and paths[0].name not in line

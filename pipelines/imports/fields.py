@@ -188,6 +188,10 @@ KG_WORDS = {"children": ("在园幼儿数", "在园人数"), "classes": ("班数
 KINDERGARTEN = tuple(Field(f"kg.{column}", header, "kindergarten", kind, (_one(*KG_WORDS[column]),), column)
                      for kind, column, header in ss.KG_FIELDS)
 SCHOOL_FIELDS = (*REGISTER, *SCHOOL)
+# The register columns a school (kindergarten) new to the register cannot do without, where its name says nothing
+# (苏木乡镇 and 办学类型 are read from a school's name when the export has none).
+NEEDED_FOR_NEW = ("school.area", "school.owner")
+NEEDED_FOR_NEW_KG = ("kg.township", "kg.area", "kg.owner")
 KINDERGARTEN_FIELDS = (*KG_REGISTER, *KINDERGARTEN)
 # The counts each criterion of the 7 is made of: a count missing for a school leaves its criterion unjudged.
 CRITERION_COUNTS = {column: per[0] for column, (_, per) in SCHOOL_WORDS.items() if per}

@@ -17,15 +17,24 @@ from .. import config
 from ..accounts import Account
 from ..problems import InputError, Problem
 from ..schools import settings as ss
+from ..schools.template import known_rows
 from ..template import check_request
 from . import mappings
 from .apply import Extract, Reader, form_record, summary_values, table_records
 from .book import Made, indicator_book
 from .candidates import Layout, read_layout
-from .fields import KINDERGARTEN_FIELDS, SCHOOL_FIELDS, Field, by_code, indicator_fields
+from .fields import (
+    KINDERGARTEN_FIELDS,
+    NEEDED_FOR_NEW,
+    NEEDED_FOR_NEW_KG,
+    SCHOOL_FIELDS,
+    Field,
+    by_code,
+    indicator_fields,
+)
 from .mappings import Mapping, Row
 from .propose import Rule, nearest, propose
-from .school_book import school_book
+from .school_book import school_book, school_key
 from .settings import CONSTANT_PREFIX
 from .source import Received, Workbook, receive
 from .years import wrong_year
@@ -115,7 +124,34 @@ def prepare(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[tuple[str
     townships = {t for (t,) in con.execute("select township from townships").fetchall()}
     prepared = Prepared(unit, year, received, groups, fields, townships, schools)
     _mappings(con, prepared, raw_dir, given)
+    for group in prepared.groups:
+        if not group.confirmed and group.layout.kind != "summary":
+            group.said += _register_needs(con, prepared, group)
     return prepared
+
+
+def _register_needs(con: duckdb.DuckDBPyConnection, prepared: Prepared, group: Group) -> list[str]:
+    """Said with a proposal: the register columns the file lacks that its schools new to the register need (the
+    import is refused without them, so the person should know before confirming)."""
+    kg = group.layout.kindergarten
+    needed = [f for f in group.fields if f.code in (NEEDED_FOR_NEW_KG if kg else NEEDED_FOR_NEW) and not group.rules[f.code].refs]
+    if not needed:
+        return []
+    register = known_rows(con, prepared.year)["register"]
+    ids = set(register["school_id"].astype(str)) if len(register) else set()
+    names = {school_key(n) for n in register["name"]} if len(register) else set()
+    prefix = "kg" if kg else "school"
+    rules = {c: r for c, r in group.rules.items() if c in (f"{prefix}.id", f"{prefix}.name") and r.refs}
+    reader = Reader(prepared.fields, prepared.townships)
+    records = (table_records(reader, *group.books[0], rules) if group.layout.kind == "records" else
+               [form_record(reader, b, lay, rules) for b, lay in group.books])
+    new = [r for r in records if str(r.get(f"{prefix}.id") or "") not in ids and school_key(r.get(f"{prefix}.name")) not in names]
+    if not new:
+        return []
+    named = "、".join(dict.fromkeys(str(r.get(f"{prefix}.name")) for r in new[:3]))
+    return [f"文件中有 {len(new)} 行的学校不在学校名录中（如 {named}）：新学校须有"
+            f"{'、'.join(f'“{f.name}”' for f in needed)}，文件中未找到。请在“来源”填文件中的列，或在全部相同时填“值：…”"
+            "（如“值：公办”），否则确认后会被拒绝（苏木乡镇、办学类型可按学校名称推定的，会自动填写并提示核对）"]
 
 
 def _groups(workbooks: list[Workbook]) -> list[Group]:

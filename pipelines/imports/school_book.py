@@ -10,6 +10,7 @@ any school (a criterion that therefore cannot be judged) is said, once per count
 """
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from ..problems import Problem
 from ..schools import settings as ss
 from ..schools.template import fill_school_book, filled_rows, make_school_template
 from . import settings as s
-from .apply import Extract, Record, Value, township
+from .apply import Extract, Record, SourceCell, Value, township
 from .book import Made, made_name, say_origin, source_rows, steady, typed
 from .fields import CRITERION_COUNTS, SCHOOL
 
@@ -75,19 +76,20 @@ def _names(names: list[str]) -> str:
     return "、".join(names[:SHOWN]) + (f" 等 {len(names)} 所" if len(names) > SHOWN else "")
 
 
-def _key(name) -> str:
+def school_key(name) -> str:
+    """A school's name as compared (spaces and brackets left out)."""
     return re.sub(r"[\s（）()·・]", "", str(name or ""))
 
 
 def made_id(name: str) -> str:
     """A fixed code for a school the export names but gives no 学校标识码 (the same name, the same code)."""
-    return "ZD" + hashlib.sha1(_key(name).encode()).hexdigest()[:8].upper()
+    return "ZD" + hashlib.sha1(school_key(name).encode()).hexdigest()[:8].upper()
 
 
 def _find(rows: list[dict], id_header: str, name_header: str, school_id, name) -> dict | None:
     if school_id:
         return next((r for r in rows if str(r.get(id_header) or "") == str(school_id)), None)
-    return next((r for r in rows if _key(r.get(name_header)) == _key(name)), None)
+    return next((r for r in rows if school_key(r.get(name_header)) == school_key(name)), None)
 
 
 def _identity(rows: SchoolRows, record: Record, prefix: str, id_header: str, name_header: str, listed: list[dict]):
@@ -210,6 +212,16 @@ def _numbered(rows: SchoolRows) -> None:
                                               "有全国统一的10位学校标识码的，请在学校名录中改用", severity="warning"))
 
 
+def _where(records: list[Record]):
+    """Where a sentence about several schools is said: their row when one, their file when they share it, else the
+    folder or zip they came in (never one school's own file for all of them)."""
+    files = {r.file for r in records}
+    if len(records) == 1 or len(files) == 1 and records[0].row:
+        return records[0].where
+    common = os.path.commonpath(sorted(files)) if len(files) > 1 and all("/" in f for f in files) else ""
+    return SourceCell(common if len(files) > 1 else records[0].file, None, None)
+
+
 def _unplaced(rows: SchoolRows) -> None:
     """Rows of a school teaching several 学段 (or of an unknown type) that do not say their 学段: refused, all at
     once (their counts cannot be put on 小学 or 初中, and leaving them out would lose them unseen)."""
@@ -219,7 +231,7 @@ def _unplaced(rows: SchoolRows) -> None:
     for school, record in rows.unplaced:
         named.setdefault(str(school.get(ss.NAME)), []).append(f"第{record.row}行" if record.row else record.file)
     listed = [f"{name}（{'、'.join(where)}）" for name, where in named.items()]
-    rows.made.errors.append(rows.unplaced[0][1].where.problem(
+    rows.made.errors.append(_where([r for _, r in rows.unplaced]).problem(
         f"{len(named)} 所学校的办学类型有不止一个学段（或办学类型不详），文件中没有注明这些行的学段，数值无法分到小学或初中："
         f"{_names(listed)}。请在对应关系中为“学段”指定文件中的列（如“学段”），或为“办学类型”指定列"))
 
@@ -256,7 +268,7 @@ def _complete(rows: SchoolRows) -> None:
                 lacking.setdefault(header, []).append(str(school.get(ss.NAME) or school.get(ss.KG_NAME)))
     for header, names in lacking.items():
         if names:
-            rows.made.errors.append(Problem(rows.new[0][1].file, (
+            rows.made.errors.append(Problem(_where([r for _, r in rows.new]).file, (
                 f"{len(names)} 所学校不在学校名录中，文件中也没有它们的“{header}”：{_names(names)}。请在对应关系中为“{header}”"
                 f"指定文件中的列（全部相同时可填“值：…”，如“值：公办”），或先导入这些学校的基层报表（教基1001），"
                 "或在学校与幼儿园工作簿的学校名录中登记")))
@@ -266,10 +278,14 @@ def _unlisted(rows: SchoolRows) -> None:
     """Schools of the register that the export does not list: kept (the register says they are open), said."""
     if not rows.touched:
         return
-    left = [str(r.get(ss.NAME)) for r in rows.register if r.get(ss.ID) not in rows.touched]
+    left = [r for r in rows.register if r.get(ss.ID) not in rows.touched]
     if left:
-        rows.made.warnings.append(Problem("", f"学校名录中的 {len(left)} 所学校不在导入的文件中：{_names(left)}。它们仍列在名录中"
-                                              "（没有本年数据）；已撤并的学校请在学校名录中删去", severity="warning"))
+        counted = {r.get(ss.ID) for r in rows.schools if any(r.get(h) is not None for h in HEADERS.values())}
+        without = sum(r.get(ss.ID) not in counted for r in left)
+        rows.made.warnings.append(Problem("", f"学校名录中的 {len(left)} 所学校不在导入的文件中：{_names([str(r.get(ss.NAME)) for r in left])}。"
+                                              "它们仍列在名录中，本年已载入的数值保持不变" + (
+                                                  f"（其中 {without} 所本年还没有数值）" if without else "")
+                                              + "；已撤并的学校请在学校名录中删去", severity="warning"))
 
 
 def _unjudged(rows: SchoolRows) -> None:
