@@ -481,3 +481,14 @@ def test_a_sentence_about_several_schools_names_their_folder_not_one_schools_fil
                "--db", db) == 1
     line = next(x for x in capsys.readouterr().err.splitlines() if "“城乡类型”" in x)
     assert line.startswith("  错误：文件“基层报表”：3 所学校不在学校名录中") and paths[0].name not in line
+
+
+def test_an_import_says_once_that_the_export_carries_no_rectification(wh, tmp_path, capsys):
+    raw, db = wh
+    export = ox.county_summary(tmp_path / "基本情况.xlsx")
+    run(export.path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--mapping", proposal(capsys), "--raw", raw,
+               "--db", db) == 0
+    out = capsys.readouterr().out
+    assert "工作表“整改说明”" not in out
+    assert out.count("统计报表中没有整改说明") == 1

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .. import config
 from ..accounts import Account
 from ..archive import Origin
 from ..ingest import IngestResult, check_file, ingest_file
@@ -24,6 +25,10 @@ def translate(problems: list[Problem], made: Made) -> list[Problem]:
     """The standard workbook's problems said at the export's cells (or rows) the value came from."""
     said = []
     for p in problems:
+        if p.sheet == config.SHEET_RECTIFICATION and p.severity == "warning":  # a sheet no export carries
+            said.append(Problem("", f"统计报表中没有整改说明（{p.reason.split('：')[0]}）：导入的数值不受影响；整改说明请在"
+                                    "“数据填报”页下载本单位工作簿填写后上传，或在线填报", severity="warning"))
+            continue
         sources = made.placed.get((p.sheet, p.row, p.column))
         record = made.rows.get((p.sheet, p.row))
         where = f"（写入标准工作簿“{p.sheet}”第{p.row}行“{p.column}”）" if p.sheet and p.row else ""
