@@ -492,3 +492,33 @@ def test_an_import_says_once_that_the_export_carries_no_rectification(wh, tmp_pa
     out = capsys.readouterr().out
     assert "工作表“整改说明”" not in out
     assert out.count("统计报表中没有整改说明") == 1
+
+
+def _in_ten_thousands(path, heading: bool):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "基本情况"
+    ws.append(["敖汉旗2025年各级各类学校在校生"])
+    ws.append(["填报单位：敖汉旗教育局", None, None if heading else "单位：万人"])
+    ws.append(["项目", "在校生数（万人）" if heading else "在校生数", "毕业生数"])
+    for row in [("学前教育", 0.4862, 0.1702), ("普通高中", 0.8972, 0.2901), ("中等职业教育", 0.2105, 0.064)]:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("heading", [False, True])
+def test_a_table_in_ten_thousands_is_read_as_persons(wh, tmp_path, capsys, heading):
+    raw, db = wh
+    path = _in_ten_thousands(tmp_path / "万人.xlsx", heading)
+    assert run(path, "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 3
+    out = capsys.readouterr().out
+    assert "GH_ENROLLED（普通高中在校生数）←" in out and "读出 8972" in out
+    mapping = out.split("已写出建议的对应关系：", 1)[1].splitlines()[0]
+    assert run(path, "--unit", "旗教育局", "--year", 2025, "--mapping", mapping, "--raw", raw, "--db", db) == 0, \
+        capsys.readouterr()
+    got = dict(q(db, "select indicator_code, value from observations"))
+    assert got["GH_ENROLLED"] == 8972 and got["KG_ENROLLED"] == 4862 and got["HS_ENROLLED"] == 11077
+    assert q(db, "select note from import_sources where indicator_code = 'GH_ENROLLED'") == [("单位为万人，已乘以10000",)]

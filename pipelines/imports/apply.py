@@ -32,6 +32,7 @@ class SourceCell:
     sheet: str | None
     cell: str | None  # "G14"
     raw: object = None
+    unit: str | None = None  # the unit its heading or table gives (万人: read as persons)
 
     def problem(self, reason: str, severity: str = "error", subject: str | None = None) -> Problem:
         match = CELL.match(self.cell or "")
@@ -151,7 +152,7 @@ def _cells(book: Workbook, layout: Layout, rule: Rule) -> tuple[list[SourceCell]
             missing.append(ref)
         for cand in found[:1]:
             r, c = cand.cell
-            cells.append(SourceCell(book.name, cand.sheet, cell_name(r, c), sheets[cand.sheet].shown(r, c)))
+            cells.append(SourceCell(book.name, cand.sheet, cell_name(r, c), sheets[cand.sheet].shown(r, c), cand.unit))
     return cells, missing
 
 
@@ -161,8 +162,21 @@ def read_rule(reader: Reader, f: Field, cells: list[SourceCell], sheets: dict) -
         texts = [reader.parse(f, cell) for cell in cells]
         return Value(next((t for t in texts if t), None), cells)
     numbers = [reader.parse(f, cell, _percent(sheets, cell)) for cell in cells]
-    found = [n for n in numbers if n is not None]
-    return Value(sum(found) if found else None, cells)
+    scaled = [(round(n * scale(f, c.unit), 6), c.unit) if n is not None and scale(f, c.unit) != 1 else (n, None)
+              for n, c in zip(numbers, cells)]
+    found = [n for n, _ in scaled if n is not None]
+    units = list(dict.fromkeys(u for n, u in scaled if u))
+    said = "；".join(f"单位为{u}，已乘以{scale(f, u):g}" for u in units)
+    return Value(sum(found) if found else None, cells, said)
+
+
+def scale(f: Field, unit: str | None) -> float:
+    """A count given in 万人 or 千人 is read as persons (× 10000, × 1000); 1 for any other unit."""
+    if not unit or len(unit) < 2 or f.kind not in ("count", "amount") or unit[1:] not in s.COUNT_UNITS:
+        return 1
+    if f.unit and f.unit.startswith(unit[0]):
+        return 1  # the field itself is in 万人
+    return s.SCALED_PREFIXES.get(unit[0], 1)
 
 
 def _percent(sheets: dict, cell: SourceCell) -> bool:
@@ -263,7 +277,8 @@ def _table_record(reader, book, table: Table, row, columns: dict[str, list[int]]
         f = reader.fields.get(code)
         if f is None:
             continue
-        cells = [SourceCell(book.name, sheet.name, cell_name(row.index, c), sheet.shown(row.index, c)) for c in indexes]
+        cells = [SourceCell(book.name, sheet.name, cell_name(row.index, c), sheet.shown(row.index, c),
+                            table.column(c).unit if table.column(c) else None) for c in indexes]
         value = read_rule(reader, f, cells, {sheet.name: sheet})
         if _per_student(rules[code]):
             later[code] = value

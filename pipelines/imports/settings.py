@@ -28,11 +28,14 @@ CODE_HEADERS = ("行次", "代码", "编号", "序号", "栏次", "行号", "栏
 UNIT_HEADERS = ("计量单位", "单位")
 REMARK_HEADERS = ("备注", "说明", "附注")
 # A cell that only gives a unit: "单位：人", "（人）", "万元", "平方米"… (under a heading, or a units row).
-UNIT_WORDS = ("人次", "万元", "千元", "元", "平方米", "㎡", "m2", "m²", "人", "所", "个", "班", "间", "台", "册", "亩", "套",
+UNIT_WORDS = ("万人", "千人", "人次", "万元", "千元", "元", "平方米", "㎡", "m2", "m²", "人", "所", "个", "班", "间", "台", "册", "亩", "套",
               "件", "%", "元/生", "平方米/生", "㎡/生", "生")
 UNIT_CELL = re.compile(r"^[（(]?(?:计量)?(?:单位[:：])?\s*(?:" + "|".join(re.escape(w) for w in UNIT_WORDS)
                        + r")(?:[、,，/](?:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r"))*[)）]?$")
 UNIT_IN_HEADING = re.compile(r"[（(]\s*(?:单位[:：])?\s*(" + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s*[)）]")
+# A count given in 万人 or 千人 (单位：万人, 在校生数（万人）): read as persons, × the prefix's factor, and said.
+SCALED_PREFIXES = {"万": 10000, "千": 1000}
+COUNT_UNITS = ("人", "人次", "所", "个", "班", "间")
 # Lines that are not part of the table: titles' companions, notes, signatures.
 META_PREFIXES = ("填报单位", "填表单位", "单位", "统计时点", "报告期", "统计范围", "表号", "制表机关", "批准机关", "批准文号",
                  "有效期")
