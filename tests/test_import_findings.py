@@ -522,3 +522,20 @@ def test_a_table_in_ten_thousands_is_read_as_persons(wh, tmp_path, capsys, headi
     got = dict(q(db, "select indicator_code, value from observations"))
     assert got["GH_ENROLLED"] == 8972 and got["KG_ENROLLED"] == 4862 and got["HS_ENROLLED"] == 11077
     assert q(db, "select note from import_sources where indicator_code = 'GH_ENROLLED'") == [("单位为万人，已乘以10000",)]
+
+
+def test_a_zip_member_named_outside_the_zip_is_refused_and_a_note_passed_over(wh, tmp_path, capsys):
+    import zipfile
+
+    raw, db = wh
+    [path] = ox.form_folder(tmp_path / "f", ox.form_schools(1))
+    with zipfile.ZipFile(tmp_path / "x.zip", "w") as z:
+        z.write(path, "../../evil.xlsx")
+    assert run(tmp_path / "x.zip", "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 1
+    err = capsys.readouterr().err
+    assert "x.zip/../../evil.xlsx" in err and "指向压缩包以外" in err and "没有工作簿" not in err
+    with zipfile.ZipFile(tmp_path / "y.zip", "w") as z:
+        z.write(path, f"基层报表/{path.name}")
+        z.writestr("基层报表/说明.txt", "各校报表，请查收")
+    assert run(tmp_path / "y.zip", "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 3
+    assert "y.zip/基层报表/说明.txt”：不是工作簿（.txt），已跳过" in capsys.readouterr().out

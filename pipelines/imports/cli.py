@@ -28,6 +28,8 @@ def run(args) -> int:
     given = (args.mapping.name, args.mapping.read_bytes()) if args.mapping else None
     with connect(args.db, read_only=True) as con:
         prepared = prepare(con, args.raw, [(p.name, p) for p in args.files], args.unit, args.year, given, actor)
+    for problem in prepared.received.warnings:
+        print(f"  {problem}")
     for group in prepared.groups:
         print(f"版式 {group.fingerprint}：{group.describe()}")
         if group.state == "saved":

@@ -282,7 +282,7 @@ def preview(prepared: Prepared, group: Group) -> dict[str, str]:
 def extract(prepared: Prepared) -> Extract:
     """Every value the mappings read, with its source cells; problems where a value cannot be read."""
     reader = Reader(prepared.fields, prepared.townships, prepared.mapping_name)
-    reader.problems += prepared.problems
+    reader.problems += [*prepared.received.warnings, *prepared.problems]
     found = Extract()
     for group in prepared.groups:
         rules = _found_rules(prepared, group, reader.problems)

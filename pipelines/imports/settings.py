@@ -15,6 +15,8 @@ MAPPING_SUFFIX = ".csv"
 # Files an import accepts: workbooks, or a .zip of them (a folder on the command line).
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
 ZIP_SUFFIX = ".zip"
+# Documents a person sends with the forms (a note, a scan): passed over with a word, never read.
+DOCUMENT_SUFFIXES = (".txt", ".doc", ".docx", ".wps", ".pdf", ".rtf", ".md", ".jpg", ".jpeg", ".png")
 MAX_FILES = 500  # per-school forms of a county: about 260 schools and kindergartens
 MAX_ZIP_MEMBER_BYTES = 5 * 1024 * 1024
 # Members of a zip that are not workbooks and not worth a word (what Windows and macOS add to a folder).
