@@ -377,6 +377,7 @@ COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command as typed (import says how to run it again)
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:

@@ -539,3 +539,13 @@ def test_a_zip_member_named_outside_the_zip_is_refused_and_a_note_passed_over(wh
         z.writestr("基层报表/说明.txt", "各校报表，请查收")
     assert run(tmp_path / "y.zip", "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db) == 3
     assert "y.zip/基层报表/说明.txt”：不是工作簿（.txt），已跳过" in capsys.readouterr().out
+
+
+def test_the_command_to_run_again_keeps_every_option(wh, tmp_path, capsys, accounts):
+    raw, db = wh
+    export = ox.county_summary(tmp_path / "基本情况.xlsx")
+    assert run(export.path, "--unit", "旗教育局", "--year", 2025, "--as", "edu", "--raw", raw, "--db", db) == 3
+    out = capsys.readouterr().out
+    command = out.split("后运行：\n", 1)[1].strip()
+    assert command.startswith(f"python -m pipelines import {export.path} --unit 旗教育局 --year 2025 --as edu "
+                              f"--raw {raw} --db {db} --mapping ")

@@ -5,6 +5,8 @@ nothing changed), 3 a mapping was proposed: written to a file whose path is prin
 --mapping (exit 3 means nothing else).
 """
 
+import re
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -63,9 +65,28 @@ def _propose(prepared, args) -> int:
     if blank:
         print(f"  文件中未找到的字段 {len(blank)} 个（留空，不导入）：{'、'.join(blank[:8])}" + ("等" if len(blank) > 8 else ""))
     print(f"已写出建议的对应关系：{path}\n请核对（可用 Excel 打开，改正“来源”列；留空表示文件中没有）后运行：\n"
-          f"  python -m pipelines import {' '.join(str(p) for p in args.files)} --unit {args.unit} --year {args.year} "
-          f"--mapping {path}")
+          f"  {again(args, path)}")
     return EXIT_PROPOSED
+
+
+def again(args, mapping: Path) -> str:
+    """The command the person ran (every option kept: --as, --raw, --db), with --mapping the file written."""
+    typed = list(getattr(args, "argv", None) or
+                 ["import", *map(str, args.files), "--unit", args.unit, "--year", str(args.year)])
+    kept, skip = [], False
+    for word in typed:
+        if skip or word.startswith("--mapping="):
+            skip = False
+            continue
+        if word == "--mapping":
+            skip = True
+            continue
+        kept.append(word)
+    return "python -m pipelines " + " ".join(_quoted(w) for w in [*kept, "--mapping", str(mapping)])
+
+
+def _quoted(word: str) -> str:
+    return shlex.quote(word) if re.search(r"[\s'\"$`\\|&;<>()*?!#~]", word) else word
 
 
 def proposal_path(first: Path) -> Path:
