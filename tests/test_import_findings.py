@@ -549,3 +549,19 @@ def test_the_command_to_run_again_keeps_every_option(wh, tmp_path, capsys, accou
     command = out.split("后运行：\n", 1)[1].strip()
     assert command.startswith(f"python -m pipelines import {export.path} --unit 旗教育局 --year 2025 --as edu "
                               f"--raw {raw} --db {db} --mapping ")
+
+
+def test_review_list_shows_a_value_as_read(wh, tmp_path, capsys):
+    raw, db = wh
+    [school] = ox.form_schools(1)
+    school.equipment_value = 61.25
+    ox.form_folder(tmp_path / "基层报表", [school])
+    run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--raw", raw, "--db", db)
+    assert run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--mapping", proposal(capsys), "--raw", raw,
+               "--db", db) == 0
+    capsys.readouterr()
+    from pipelines.__main__ import main
+
+    assert main(["review", "list", "1", "--raw", str(raw), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "61.25" in out
