@@ -38,6 +38,7 @@ COLUMNS = {
                                            width="small"),
     "可信度": st.column_config.TextColumn("可信度", disabled=True, width="small"),
     "读出的值": st.column_config.TextColumn("读出的值", disabled=True, width="medium"),
+    "说明": st.column_config.TextColumn("说明", disabled=True, width="large"),  # 请核对口径 …
 }
 
 
@@ -132,6 +133,7 @@ def _frame(prepared: Prepared, group: Group) -> pd.DataFrame:
     frame = pd.DataFrame([{
         "字段代码": r.field.code, "字段": r.field.name, "来源": mappings.refs_text(r.rule) or s.NOT_IN_FILE,
         "换算": s.CONVERSIONS[r.rule.convert][0] or s.NO_CONVERSION, "可信度": mappings.confidence_text(r.rule), "读出的值": r.preview,
+        "说明": r.rule.note,
     } for r in rows], columns=list(COLUMNS))
     return frame.sort_values("来源", key=lambda c: c == s.NOT_IN_FILE, kind="stable")  # what was found first
 

@@ -146,7 +146,9 @@ def history(show_demo: bool) -> pd.DataFrame:
         return frame
     table = pd.DataFrame({
         "编号": frame["submission_id"], "收到时间": frame["received_at"], "单位": frame["unit"], "年度": frame["year"],
-        "文件": frame["file_name"], "提交人": frame["account"].fillna(""),
+        "文件": [f"{name}（导入自“{origin}”）" if isinstance(origin, str) and origin else name
+               for name, origin in zip(frame["file_name"], frame["imported_from"])],
+        "提交人": frame["account"].fillna(""),
         "状态": [status_label(s, w) for s, w in zip(frame["review_status"], frame["withdrawn"])],
         "审核意见": frame["review_note"].fillna(""), "审核人": frame["reviewed_by"].fillna(""),
         "数值": frame["n_values"], "任务进展": frame["n_progress"], "警告": frame["n_warnings"],

@@ -565,3 +565,31 @@ def test_review_list_shows_a_value_as_read(wh, tmp_path, capsys):
     assert main(["review", "list", "1", "--raw", str(raw), "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "61.25" in out
+
+
+def test_a_township_is_read_from_an_address_and_a_short_name():
+    from pipelines.imports.apply import township
+
+    towns = {"新惠镇", "四家子镇", "玛尼罕乡", "敖润苏莫苏木"}
+    assert township("内蒙古自治区赤峰市敖汉旗新惠镇惠州路1号", towns) == "新惠镇"
+    assert township("新惠", towns) == "新惠镇" and township("敖润苏莫", towns) == "敖润苏莫苏木"
+
+
+def test_kindergarten_children_are_proposed_from_a_row_named_with_them(tmp_path, plan_con):
+    import openpyxl
+
+    from pipelines.imports.propose import propose
+    from tests.test_import import layout_of
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "综合"
+    ws.append(["2025年敖汉旗教育事业发展主要指标"])
+    ws.append(["序号", "项目", "计量单位", "在校生数", "其中：女"])
+    for row in [(1, "学前教育（在园）", "人", 4862, 2301), (2, "小学", "人", 16734, 7980)]:
+        ws.append(list(row))
+    wb.save(tmp_path / "F.xlsx")
+    from pipelines.imports.fields import indicator_fields
+
+    rules = propose(indicator_fields(plan_con, "旗教育局"), layout_of(tmp_path / "F.xlsx"))
+    assert rules["KG_ENROLLED"].refs == ["综合 > 学前教育(在园) > 在校生数"]

@@ -115,3 +115,15 @@ def test_the_indicator_page_says_where_a_structures_parts_came_from(page, wh, tm
     assert not page.exception, page.exception
     said = " ".join(m.value for m in page.markdown)
     assert "**2025年**" in said and "中等职业学校在校生数：文件“基本情况.xlsx”" in said and "普通高中在校生数：" in said
+
+
+def test_the_editor_says_why_a_proposal_needs_a_look_and_the_history_names_the_export(page, wh, tmp_path):
+    export = ox.county_summary(tmp_path / "基本情况.xlsx")
+    upload(page, export.path)
+    editor = next(d for d in page.dataframe if "来源" in d.value.columns).value.set_index("字段代码")
+    assert "口径不同" in editor.loc["JH_GRADUATES", "说明"] and editor.loc["JH_GRADUATES", "可信度"] == "0.80（请核对）"
+    button(page, "确认对应关系").click().run()
+    button(page, "确认载入").click().run()
+    assert not page.exception, page.exception
+    history = next(d.value for d in page.dataframe if "提交人" in d.value.columns)
+    assert history["文件"].iloc[0] == "旗教育局_2025年度监测填报_由统计报表导入.xlsx（导入自“基本情况.xlsx”）"

@@ -128,7 +128,7 @@ def coded(words_list: str, text: str) -> str | None:
 
 
 def township(text: str, townships: set[str]) -> str:
-    """A 苏木乡镇 as written (长胜, 长胜镇, 长胜镇人民政府) to its name in townships.csv."""
+    """A 苏木乡镇 as written (长胜, 长胜镇, 长胜镇人民政府, an address) to its name in townships.csv."""
     bare = h.key(text)
     if bare in townships:
         return bare
@@ -136,7 +136,9 @@ def township(text: str, townships: set[str]) -> str:
         stem = re.sub("(苏木|镇|乡)$", "", name)
         if bare == stem or bare.startswith(name) or (len(stem) >= 2 and bare.startswith(stem)):
             return name
-    return text
+    # an address (内蒙古自治区赤峰市敖汉旗新惠镇…): the township it names after the county
+    after = re.split("敖汉旗|旗|县", bare, maxsplit=1)[-1]
+    return next((name for name in sorted(townships, key=len, reverse=True) if after.startswith(name)), text)
 
 
 def _cells(book: Workbook, layout: Layout, rule: Rule) -> tuple[list[SourceCell], list[str]]:
