@@ -4,7 +4,9 @@ The file (UTF-8 with a BOM, which Excel opens): one row per layout and template 
 fingerprint), 字段代码, 字段名称, 来源 (" + " between sources summed; blank: not in this file; "值：公办" for a value
 the file does not hold), 换算, 可信度 (已确认 for a person's), 读出的值 (from the file the proposal was made on),
 说明. Saved mappings live under the raw folder, mappings/<unit>/<fingerprint>/<time>_<hash>.csv: a corrected
-mapping is a new file beside the old one, never written over it; the newest is used.
+mapping is a new file beside the old one, never written over it (they seed the proposals for a changed layout).
+The mapping reused for a layout is the one applied in its last import that is approved or awaiting review, as
+archived beside that import (reused()); a 值： for a figure of the year is kept for neither.
 """
 
 import csv

@@ -1,8 +1,8 @@
 """`import`, for the command line and 数据填报: the files read, mapped, and the standard workbook made.
 
-prepare(): the files read, their layouts grouped by fingerprint, and for each layout its mapping — the one a
-person gives (--mapping), else the one saved for the unit and layout, else a proposal (seeded from the
-nearest saved one). extract() and make(): the mapping applied and the standard workbook made. loading.py
+prepare(): the files read (an export of another year refused), their layouts grouped by fingerprint, and for
+each layout its mapping — the one a person gives (--mapping), else the one applied in the last import of the
+unit and layout that is approved or awaiting review, else a proposal (seeded from the nearest saved one). extract() and make(): the mapping applied and the standard workbook made. loading.py
 checks it or loads it.
 """
 
