@@ -18,9 +18,10 @@ from pipelines.accounts import Account
 from pipelines.archive import safe_file_name
 from pipelines.imports import mappings
 from pipelines.imports import settings as s
+from pipelines.imports.choose import reuse_sentence
 from pipelines.imports.loading import Imported, check, load
 from pipelines.imports.propose import Rule
-from pipelines.imports.run import Group, Prepared, mapping_rows, prepare, reuse_sentence
+from pipelines.imports.run import Group, Prepared, mapping_rows, prepare
 from pipelines.ingest import IngestResult
 from pipelines.problems import InputError, Problem
 from pipelines.warehouse import WarehouseBusy, connect

@@ -14,8 +14,9 @@ from pathlib import Path
 from ..accounts import AccountStore
 from ..warehouse import connect
 from . import mappings
+from .choose import reuse_sentence
 from .loading import load
-from .run import mapping_csv, mapping_rows, prepare, reuse_sentence
+from .run import mapping_csv, mapping_rows, prepare
 
 EXIT_OK, EXIT_REJECTED, EXIT_PROPOSED = 0, 1, 3
 
