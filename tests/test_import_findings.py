@@ -92,6 +92,7 @@ def test_the_year_of_an_export_is_read_from_its_title_not_from_dates(tmp_path):
     assert year_of("各级各类学校基本情况（2024-2025学年）") is None
     assert year_of("各级各类学校基本情况", cover="报出日期：2026年1月20日") is None  # a date, not the year
     assert year_of("各级各类学校基本情况") is None  # no year said: nothing to compare
+    assert year_of("各级各类学校基本情况", cover="教育统计报表制度（2020年版）") is None  # an edition, not the year
     found = year_of("各级各类学校基本情况", cover="敖汉旗2026年教育事业统计资料")
     assert (found.sheet, found.row, found.letter) == ("封面", 3, "B") and "2026年" in found.reason
 

@@ -12,8 +12,10 @@ from . import headings as h
 from .candidates import Layout, cell_name
 from .source import Workbook
 
-# A year said in a title: 2026年, 2026年度, 2025学年初, 2024-2025学年; not a date (2025年11月).
-TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-—–至~]\s*((?:19|20)?\d{2,4}))?\s*(?:学年度|学年|年度|年)(?!\s*\d{1,2}\s*月)")
+# A year said in a title: 2026年, 2026年度, 2025学年初, 2024-2025学年; not a date (2025年11月) nor the edition of a
+# form or a rule (2020年版, 2019年修订).
+TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-—–至~]\s*((?:19|20)?\d{2,4}))?\s*(?:学年度|学年|年度|年)"
+                        r"(?!\s*\d{1,2}\s*月)(?!\s*(?:版|修订|修正|制定|颁布|印发))")
 SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 COVER_ROWS = 10  # a sheet without a table: its first rows are its title and cover lines
 FORM_TITLE_ROWS = 3  # a form's title (its other lines are the school's own values, dates among them)
