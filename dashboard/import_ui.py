@@ -18,6 +18,7 @@ from pipelines.accounts import Account
 from pipelines.archive import safe_file_name
 from pipelines.imports import mappings
 from pipelines.imports import settings as s
+from pipelines.imports.choose import reuse_sentence
 from pipelines.imports.loading import Imported, check, load
 from pipelines.imports.propose import Rule
 from pipelines.imports.run import Group, Prepared, mapping_rows, prepare
@@ -38,6 +39,7 @@ COLUMNS = {
                                            width="small"),
     "可信度": st.column_config.TextColumn("可信度", disabled=True, width="small"),
     "读出的值": st.column_config.TextColumn("读出的值", disabled=True, width="medium"),
+    "说明": st.column_config.TextColumn("说明", disabled=True, width="large"),  # 请核对口径 …
 }
 
 
@@ -65,7 +67,8 @@ def import_section(unit: str, year: int, account: Account) -> None:
     if imported is None:
         return
     name = imported.made.name if imported.made else prepared.files
-    if upload_ui.show_result(imported.result, name) and imported.result.outcome == "checked":
+    fix = "请改正上表中的对应关系（或改正文件后重新上传）再点“确认对应关系”；本次不会载入。"
+    if upload_ui.show_result(imported.result, name, fix) and imported.result.outcome == "checked":
         _load(prepared, account, key)
 
 
@@ -106,19 +109,20 @@ def _group(prepared: Prepared, group: Group, key: str) -> None:
     with st.container(border=True):
         st.markdown(f"**版式 {group.fingerprint}**　{group.describe()}")
         if group.state == "saved":
-            st.info(f"按 {group.saved.saved_at:%Y-%m-%d} 保存的对应关系读取。如需修改，展开下表改正后确认。",
-                    icon=":material/bookmark:")
+            st.info(f"{reuse_sentence(group)}。如需修改，展开下表改正后确认。", icon=":material/bookmark:")
         elif group.seeded:
             st.warning("文件的版式与保存的对应关系不同（列的顺序或表头有变化）：已按仍能对上的表头沿用此前的对应关系，"
                        "其余重新建议。请核对后确认。", icon=":material/published_with_changes:")
         else:
             st.warning("第一次导入这种版式：请核对平台建议的对应关系（可信度低于 0.9 的请特别留意），改正后确认。",
                        icon=":material/rule:")
+        for sentence in group.said:
+            st.warning(sentence, icon=":material/push_pin:")
         frame = st.session_state.setdefault(f"{key}_frame", _frame(prepared, group))  # the same rows each run
-        options = [""] + list(dict.fromkeys([*frame["来源"], *(c.ref for c in group.layout.candidates)]))
+        options = list(dict.fromkeys([s.NOT_IN_FILE, *frame["来源"], *(c.ref for c in group.layout.candidates)]))
         config_ = dict(COLUMNS, 来源=st.column_config.SelectboxColumn("来源（文件中的行、列或单元格）", options=options,
                                                                    width="large"))
-        with st.expander(f"对应关系（已对应 {int((frame['来源'] != '').sum())} 个字段，共 {len(frame)} 个）",
+        with st.expander(f"对应关系（已对应 {int((frame['来源'] != s.NOT_IN_FILE).sum())} 个字段，共 {len(frame)} 个）",
                          expanded=group.state != "saved"):
             edited = st.data_editor(frame, column_config=config_, hide_index=True, width="stretch",
                                     key=f"{key}_editor", height=min(560, 40 + 35 * len(frame)))
@@ -128,10 +132,11 @@ def _group(prepared: Prepared, group: Group, key: str) -> None:
 def _frame(prepared: Prepared, group: Group) -> pd.DataFrame:
     rows = [r for r in mapping_rows(prepared) if r.fingerprint == group.fingerprint]
     frame = pd.DataFrame([{
-        "字段代码": r.field.code, "字段": r.field.name, "来源": mappings.refs_text(r.rule),
+        "字段代码": r.field.code, "字段": r.field.name, "来源": mappings.refs_text(r.rule) or s.NOT_IN_FILE,
         "换算": s.CONVERSIONS[r.rule.convert][0] or s.NO_CONVERSION, "可信度": mappings.confidence_text(r.rule), "读出的值": r.preview,
+        "说明": r.rule.note,
     } for r in rows], columns=list(COLUMNS))
-    return frame.sort_values("来源", key=lambda c: c == "", kind="stable")  # what was found first
+    return frame.sort_values("来源", key=lambda c: c == s.NOT_IN_FILE, kind="stable")  # what was found first
 
 
 def _take(group: Group, shown: pd.DataFrame, edited: pd.DataFrame) -> None:
@@ -140,10 +145,10 @@ def _take(group: Group, shown: pd.DataFrame, edited: pd.DataFrame) -> None:
     if group.state == "saved" and edited[["来源", "换算"]].equals(shown[["来源", "换算"]]):
         return
     rules = {}
-    for row in edited.itertuples(index=False):
-        refs = [r.strip() for r in str(row.来源 or "").split("+") if r.strip()]
-        rules[row.字段代码] = Rule(row.字段代码, refs, s.CONVERSION_BY_WORDS.get(row.换算 or "", ""), None,
-                                group.rules[row.字段代码].note)
+    for row in edited.itertuples(index=False):  # a cell emptied in the editor is None or NaN: not in this file
+        refs = mappings.source_refs(None if pd.isna(row.来源) else row.来源)
+        convert = s.CONVERSION_BY_WORDS.get(None if pd.isna(row.换算) else row.换算, "")
+        rules[row.字段代码] = Rule(row.字段代码, refs, convert, None, group.rules[row.字段代码].note)
     group.rules = rules
     group.state = "given"
 

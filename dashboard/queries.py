@@ -119,10 +119,14 @@ def ledger(f: Filters) -> pd.DataFrame:
 def submissions(show_demo: bool) -> pd.DataFrame:
     return query(
         """
-        select submission_id, unit, year, file_name, received_at, account, n_values, n_progress, n_warnings,
-            is_demo, withdrawn, withdrawn_at, withdrawn_by, sha256, review_status, reviewed_by, reviewed_at, review_note
-        from submissions where ? or not is_demo
-        order by submission_id desc
+        select s.submission_id, s.unit, s.year, s.file_name, s.received_at, s.account, s.n_values, s.n_progress,
+            s.n_warnings, s.is_demo, s.withdrawn, s.withdrawn_at, s.withdrawn_by, s.sha256, s.review_status, s.reviewed_by,
+            s.reviewed_at, s.review_note,
+            -- issue 18: a workbook made by import names the unit's own export(s) it was read from
+            (select string_agg(o.file_name, '、' order by o.file_name) from import_origins o
+             where o.submission_id = s.submission_id and o.role = 'original') as imported_from
+        from submissions s where ? or not s.is_demo
+        order by s.submission_id desc
         """,
         [show_demo],
     )

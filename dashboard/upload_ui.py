@@ -43,8 +43,9 @@ def check(key: str, path: Path, name: str, data: bytes, account: Account) -> Ing
     return checked[key]
 
 
-def show_result(result: IngestResult, name: str) -> bool:
-    """Every error and warning of a checked file, and what it would change; True when it may be loaded."""
+def show_result(result: IngestResult, name: str, fix: str = "请修改后重新上传，本文件不会载入。") -> bool:
+    """Every error and warning of a checked file, and what it would change; True when it may be loaded. fix: what
+    to do about its errors."""
     with st.container(border=True):
         if result.outcome == "duplicate":
             st.info(result.message, icon=":material/recycling:")
@@ -54,7 +55,7 @@ def show_result(result: IngestResult, name: str) -> bool:
             return False
         errors, warnings = result.errors, result.warnings
         if errors:
-            st.error(f"**{name}**：{count_text(result.problems)}。请修改后重新上传，本文件不会载入。", icon=":material/block:")
+            st.error(f"**{name}**：{count_text(result.problems)}。{fix}", icon=":material/block:")
         else:
             st.success(f"**{name}**：{result.unit} {result.year}年度，数值 {result.n_values} 个，任务进展 "
                        f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告或说明（可载入，会保留）" if warnings else "")
@@ -145,7 +146,9 @@ def history(show_demo: bool) -> pd.DataFrame:
         return frame
     table = pd.DataFrame({
         "编号": frame["submission_id"], "收到时间": frame["received_at"], "单位": frame["unit"], "年度": frame["year"],
-        "文件": frame["file_name"], "提交人": frame["account"].fillna(""),
+        "文件": [f"{name}（导入自“{origin}”）" if isinstance(origin, str) and origin else name
+               for name, origin in zip(frame["file_name"], frame["imported_from"])],
+        "提交人": frame["account"].fillna(""),
         "状态": [status_label(s, w) for s, w in zip(frame["review_status"], frame["withdrawn"])],
         "审核意见": frame["review_note"].fillna(""), "审核人": frame["reviewed_by"].fillna(""),
         "数值": frame["n_values"], "任务进展": frame["n_progress"], "警告": frame["n_warnings"],

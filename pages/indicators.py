@@ -116,6 +116,10 @@ for note in notes["note"]:
 st.subheader("数据")
 if said := queries.register_note(target.indicator_code, f.show_demo, f.as_of):  # issue 18: counted, not typed
     st.caption(said)
+# issue 18: each value says which file, sheet and cell it came from (an imported export's own cells; a rate's and a
+# structure's from their parts)
+sources = queries.value_sources(target.indicator_code, f.show_demo)
+from_cells = {year: queries.source_sentence(rows) for year, rows in sources.groupby("year")}
 if target.kind == "ratio" and shares is not None and not shares.empty:
     # A structure: each part's count, the shares of 10 and the largest distance from the target's shares.
     wide = shares.pivot(index="year", columns="part_name", values="count")
@@ -134,13 +138,10 @@ if target.kind == "ratio" and shares is not None and not shares.empty:
 elif values.empty:
     st.caption("暂无数据")
 else:
-    # issue 18: each value says which file, sheet and cell it came from (an imported export's own cells)
-    sources = queries.value_sources(target.indicator_code, f.show_demo)
-    said = {year: queries.source_sentence(rows) for year, rows in sources.groupby("year")}
     table = values.assign(is_demo=values["is_demo"].map({True: config.DEMO_LABEL, False: ""}),
                           derivation=values["derivation"].map({"reported": "填报", "derived": "由分子分母计算",
                                                                 "register": "由学校名录计数"}),
-                          cell=values["year"].map(lambda y: said.get(y, "").removeprefix("来源：")))
+                          cell=values["year"].map(lambda y: from_cells.get(y, "").removeprefix("来源：")))
     if target.kind == "milestone":
         table["value"] = table["value"].map(flag)
     # issue 18: where an input of another office came from (公安, 残联, 财政 …), beside the value
@@ -156,8 +157,8 @@ else:
         table = table.drop(columns="累计（2023年起）")
     st.dataframe(tidy(table), hide_index=True, width="stretch")
     downloads(table, f"{target.indicator_code}_{f.as_of}", "数据", key="indicator")
-    if said:
-        with st.expander("每个数值的来源（文件、工作表、单元格）"):
-            for year in sorted(said):
-                notes = [n for n in sources[sources["year"] == year]["note"].dropna().unique() if n]
-                st.markdown(f"**{year}年**　{said[year]}" + (f"（{'；'.join(notes)}）" if notes else ""))
+if from_cells:
+    with st.expander("每个数值的来源（文件、工作表、单元格）"):
+        for year in sorted(from_cells):
+            notes = [n for n in sources[sources["year"] == year]["note"].dropna().unique() if n]
+            st.markdown(f"**{year}年**　{from_cells[year]}" + (f"（{'；'.join(notes)}）" if notes else ""))

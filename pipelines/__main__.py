@@ -306,8 +306,9 @@ def read_password(from_stdin: bool) -> str:
 def run_user(args) -> int:
     from . import audit
     from .accounts import AccountStore
+    from .plan_inputs import read_units
     from .reporting import reporting_units
-    from .warehouse import connect
+    from .warehouse import connect, made_by_this_version
     from .writer_lock import writer_lock
 
     store = AccountStore()
@@ -318,13 +319,18 @@ def run_user(args) -> int:
         for a in accounts:
             print(f"{a.name}\t{a.role}\t{a.unit or '、'.join(a.units or [])}\t创建于 {a.created_at}")
         return EXIT_OK
+    # An account changes the accounts file and the audit trail, never a warehouse: none is built or opened to
+    # write (an operator who points MONITOR_ACCOUNTS elsewhere must not find the default warehouse built).
+    db = args.db if args.db.exists() and made_by_this_version(args.db) else None
     if args.action == "add":
-        ensure_warehouse(args.db, args.raw)
-        with connect(args.db, read_only=True) as con:
-            units = reporting_units(con)
+        if db is not None:
+            with connect(db, read_only=True) as con:
+                units = reporting_units(con)
+        else:  # the units of the raw folder's reference data
+            units = [u for u in read_units(args.raw / config.REFERENCE_DIR)["unit"] if u]
     password = read_password(args.password_stdin) if args.action in ("add", "passwd") else None
-    # The accounts file and the audit trail (which writes the warehouse) change under the writers' lock.
-    with writer_lock(args.db, args.raw, purpose="变更账号"):
+    # The accounts file and the audit trail change under the writers' lock (of the warehouse too, when there is one).
+    with writer_lock(db, args.raw, purpose="变更账号"):
         if args.action == "add":
             account = store.add(args.name, args.role, args.unit, password, units)
             message = f"已新建账号 {account.label()}"
@@ -336,7 +342,7 @@ def run_user(args) -> int:
                 raise AccountError(f"账号“{args.name}”不存在")
             store.set_password(args.name, password)
             message = f"已修改账号“{args.name}”的密码"
-        audit.record(args.raw, args.db, "account", args.name, message, source="命令行")
+        audit.record(args.raw, db, "account", args.name, message, source="命令行")
     print(message)
     return EXIT_OK
 
@@ -403,6 +409,7 @@ COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command as typed (import says how to run it again)
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:

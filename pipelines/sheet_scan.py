@@ -6,7 +6,8 @@ module streams each sheet once and returns, per sheet, every filled cell (with i
 one), the cells shown as a percent, and the formulas without a saved result:
 
 - .xlsx: the sheet XML (every <c>, never the declared <dimension>) against the styles' number formats;
-- .ods: content.xml, where a percent cell says office:value-type="percentage";
+- .ods: content.xml, where a percent cell says office:value-type="percentage" (and the merged ranges, which
+  calamine gives for .xlsx and .xls only);
 - .xls: xlrd's cells and their formats (a binary file: no XML).
 
 workbook_read compares the filled cells with what calamine read: a workbook whose filled cells were not
@@ -48,6 +49,9 @@ class SheetScan:
     percent: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # error values (#DIV/0!), which calamine reads as empty
     formulas_without_value: list[tuple[int, int]] = field(default_factory=list)
+    # .ods only: merged ranges ((r0, c0), (r1, c1)), which calamine does not give for .ods (an import reads its
+    # headings by them)
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
     def fill(self, row: int, col: int, number: float | None) -> None:
         self.within_bounds(row, col)
@@ -353,6 +357,11 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
             state.update(col=0, rows_repeat=_repeat(attrs.get(f"{ODS_TABLE} number-rows-repeated")))
             pending.clear()
         elif ns == ODS_TABLE and local in ("table-cell", "covered-table-cell"):
+            spans = (_repeat(attrs.get(f"{ODS_TABLE} number-rows-spanned")),
+                     _repeat(attrs.get(f"{ODS_TABLE} number-columns-spanned")))
+            if local == "table-cell" and spans != (1, 1):
+                r, c = state["row"] + 1, state["col"]
+                state["sheet"].merged.append(((r, c), (r + spans[0] - 1, c + spans[1] - 1)))
             state["cell"] = {
                 "type": attrs.get(f"{ODS_OFFICE} value-type"),
                 "value": attrs.get(f"{ODS_OFFICE} value"),

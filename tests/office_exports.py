@@ -166,6 +166,44 @@ def kindergarten_table(path: Path, year: int = 2025) -> Export:
                          "KG_INCLUSIVE_ENROLLED": public + KG_INCLUSIVE_PRIVATE[4][0]})
 
 
+def kindergarten_by_group(path: Path, year: int = 2025) -> Export:
+    """学前教育 with two label columns: the group (按举办者分, 按城乡分) merged down its rows beside each row's own label,
+    the heading 项目 merged over both and two heading rows, and the 全县合计 row merged across them."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "学前教育"
+    _merge(ws, 1, 1, 1, 8, f"{year}年敖汉旗学前教育基本情况（按举办者、城乡分）")
+    _merge(ws, 2, 1, 3, 2, "项      目")
+    _merge(ws, 2, 3, 2, 4, "园数（所）")
+    ws.cell(3, 3, "合计")
+    ws.cell(3, 4, "其中：少数民族园")
+    _merge(ws, 2, 5, 3, 5, "班数（个）")
+    _merge(ws, 2, 6, 2, 7, "在园人数")
+    ws.cell(3, 6, "合计")
+    ws.cell(3, 7, "3岁以下")
+    _merge(ws, 2, 8, 3, 8, "离园人数")
+    sponsors = [*KG_ROWS, ("　其中：普惠性民办", *KG_INCLUSIVE_PRIVATE)]
+    total = [sum(row[i] for row in KG_ROWS) for i in (1, 2, 3)]
+    enrolled = [sum(row[5][i] for row in KG_ROWS) for i in range(2)]
+    _merge(ws, 4, 1, 4, 2, "全县合计")
+    for c, value in enumerate([*total, *enrolled, sum(row[6] for row in KG_ROWS)], start=3):
+        ws.cell(4, c, value)
+    r = 5
+    for group, lines in (("按举办者分", sponsors), ("按城乡分", [(a, *(round(v * s) for v in total), None,
+                                                                    tuple(round(v * s) for v in enrolled), None)
+                                                                   for a, s in KG_AREAS])):
+        _merge(ws, r, 1, r + len(lines) - 1, 1, group)
+        for line in lines:
+            ws.cell(r, 2, line[0])
+            for c, value in enumerate([*line[1:4], *line[5][:2], line[6]], start=3):
+                ws.cell(r, c, value)
+            r += 1
+    path.write_bytes(_saved(wb))
+    public = sum(row[5][0] for row in KG_ROWS[:3])
+    return Export(path, {"KG_ENROLLED": enrolled[0], "KG_PUBLIC_ENROLLED": public,
+                         "KG_INCLUSIVE_ENROLLED": public + KG_INCLUSIVE_PRIVATE[4][0]})
+
+
 # -- 3. 优质均衡 per-school table --------------------------------------------------------------------------------
 
 INDICATORS = [  # heading, the count it is made of, per (100 students, 1 student), unit
@@ -420,3 +458,75 @@ def kindergarten_records(path: Path) -> Export:
     owners = {"教育部门办": "公办", "地方教育部门办": "公办", "普惠性民办园": "普惠性民办"}
     areas = {"111": "城区", "121": "镇区"}
     return Export(path, {r[0]: (r[1], areas[r[2]], owners[r[3]], *map(float, r[4:])) for r in rows})
+
+
+# -- 5. A plain per-school list with a 学段 column -----------------------------------------------------------------
+
+SCHOOL_LIST_ROWS = [  # 学校名称, 学段, 所在乡镇, 城乡分类, 办别, 在校生数, 教学班数, 最大班额, 音乐专用教室, 美术专用教室
+    ("长胜镇中心小学", "小学", "长胜镇", "乡村", "教育部门办", 293, 12, 31, 1, 1),
+    ("玛尼罕乡中学", "初中", "玛尼罕乡", "乡村", "教育部门办", 411, 9, 48, 1, 0),
+    ("金厂沟梁镇九年一贯制学校", "小学", "金厂沟梁镇", "乡村", "教育部门办", 355, 12, 35, 1, 1),
+    ("金厂沟梁镇九年一贯制学校", "初中", "金厂沟梁镇", "乡村", "教育部门办", 140, 3, 50, None, None),
+]
+
+
+def school_list(path: Path, year: int = 2025, rows=None) -> Export:
+    """学校明细: a title line, then one row per school and 学段 (a 九年一贯制 school on two rows), no 办学类型."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "学校明细"
+    ws.append([f"{year}年义务教育学校基本情况明细表"])
+    ws.append(["学校名称", "学段", "所在乡镇", "城乡分类", "办别", "在校生数", "教学班数", "最大班额", "音乐专用教室", "美术专用教室"])
+    for row in rows or SCHOOL_LIST_ROWS:
+        ws.append(list(row))
+    path.write_bytes(_saved(wb))
+    return Export(path, {(r[0], r[1]): r[5:] for r in rows or SCHOOL_LIST_ROWS})
+
+
+# -- 6. The same export saved by LibreOffice as .ods --------------------------------------------------------------
+
+ODS_NAMESPACES = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                  'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+                  'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+ODS_MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+
+
+def _ods_cell(value, spans: tuple[int, int] | None) -> str:
+    from xml.sax.saxutils import escape
+
+    attrs = f' table:number-rows-spanned="{spans[0]}" table:number-columns-spanned="{spans[1]}"' if spans else ""
+    if value is None:
+        return f"<table:table-cell{attrs}/>"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'<table:table-cell office:value-type="float" office:value="{value}"{attrs}><text:p>{value}</text:p></table:table-cell>'
+    return f'<table:table-cell office:value-type="string"{attrs}><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+
+def as_ods(source: Path, out: Path) -> Path:
+    """An .xlsx export as LibreOffice saves it in .ods: its values, and merged cells as spans over covered cells."""
+    from xml.sax.saxutils import quoteattr
+
+    wb = openpyxl.load_workbook(source)
+    tables = []
+    for ws in wb.worksheets:
+        spans, covered = {}, set()
+        for merged in ws.merged_cells.ranges:
+            spans[merged.min_row, merged.min_col] = (merged.max_row - merged.min_row + 1, merged.max_col - merged.min_col + 1)
+            covered |= {(r, c) for r in range(merged.min_row, merged.max_row + 1)
+                        for c in range(merged.min_col, merged.max_col + 1)} - {(merged.min_row, merged.min_col)}
+        rows = []
+        for r in range(1, ws.max_row + 1):
+            cells = ["<table:covered-table-cell/>" if (r, c) in covered else _ods_cell(ws.cell(r, c).value, spans.get((r, c)))
+                     for c in range(1, ws.max_column + 1)]
+            rows.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
+        tables.append(f"<table:table table:name={quoteattr(ws.title)}>" + "".join(rows) + "</table:table>")
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NAMESPACES} office:version="1.2">'
+               f'<office:body><office:spreadsheet>{"".join(tables)}</office:spreadsheet></office:body></office:document-content>')
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return out

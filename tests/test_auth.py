@@ -356,3 +356,24 @@ def test_file_names_are_sanitised_before_archiving(wh, accounts, tmp_path):
     assert ".." not in entry["path"] and "<" not in archived.name and "\x00" not in archived.name
     assert archived.name.endswith("旗教育局_2025_终稿.xlsx")
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_user_add_builds_no_warehouse(tmp_path, monkeypatch, plan_raw):
+    """An operator who only points MONITOR_ACCOUNTS elsewhere: the default warehouse is neither built nor touched;
+    the unit is checked against the raw folder's reference data, the change is in its audit trail."""
+    import io
+
+    from pipelines.__main__ import main
+
+    default_db = tmp_path / "default" / "warehouse.duckdb"
+    monkeypatch.setattr(config, "DB_PATH", default_db)
+    monkeypatch.setattr(config, "RAW_DIR", plan_raw)
+    monkeypatch.setattr("sys.stdin", io.StringIO("zhang-password-1\n"))
+    assert main(["user", "add", "zhang", "--role", "填报", "--unit", "旗财政局", "--password-stdin"]) == 0
+    assert not default_db.exists() and not default_db.parent.exists()
+    assert AccountStore().get("zhang").unit == "旗财政局"
+    assert [e for e, _ in audit_events(plan_raw)] == ["account"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("x-password-12\n"))
+    assert main(["user", "add", "wang", "--role", "填报", "--unit", "不存在的局", "--password-stdin",
+                 "--raw", str(plan_raw), "--db", str(tmp_path / "none.duckdb")]) == 1
+    assert not (tmp_path / "none.duckdb").exists()

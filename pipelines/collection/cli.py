@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .. import config
-from ..describe import number, present
+from ..describe import present
 from ..textable import render
 
 STATUS_WORDS = {"pending": "pending", "approved": "approved", "returned": "returned", "all": "all",
@@ -100,13 +100,17 @@ def _list(args, actor) -> int:
 
 
 def _preview(args) -> int:
+    from .history import shown
     from .preview import preview
 
     p = preview(args.db, args.id, args.as_of)
     s = p.submission
     print(f"填报 #{args.id}：{s['unit']} {s['year']}年度“{s['file_name']}”，{config.REVIEW_LABELS[s['review_status']]}")
     print(p.summary())
-    rows = [[r.name, r.unit or "", f"{r.year}", number(r.current_value), number(r.value), r.change]
+    def exact(value, unit) -> str:  # as typed or read (61.25 万元), never rounded for the reviewer
+        return shown(value, unit == "是/否") or "—"
+
+    rows = [[r.name, r.unit or "", f"{r.year}", exact(r.current_value, r.unit), exact(r.value, r.unit), r.change]
             for r in p.values.itertuples() if r.change != "不变"]
     if rows:
         print("\n将改变的数值：")

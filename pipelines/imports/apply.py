@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from openpyxl.utils import column_index_from_string
 
 from ..problems import Problem
-from ..statistics_words import canonical
+from ..statistics_words import SCHOOL_TYPE_CODES, canonical
 from ..values import parse_value
 from . import headings as h
 from . import settings as s
@@ -32,6 +32,7 @@ class SourceCell:
     sheet: str | None
     cell: str | None  # "G14"
     raw: object = None
+    unit: str | None = None  # the unit its heading or table gives (万人: read as persons)
 
     def problem(self, reason: str, severity: str = "error", subject: str | None = None) -> Problem:
         match = CELL.match(self.cell or "")
@@ -47,6 +48,7 @@ class Value:
     value: object  # a number, a word, or None (blank)
     sources: list[SourceCell] = field(default_factory=list)
     note: str = ""
+    derived: bool = False  # a count turned back from a per-student figure (rounded): never over an exact one
 
 
 @dataclass
@@ -85,6 +87,7 @@ class Reader:
 
     fields: dict[str, Field]
     townships: set[str]
+    mapping: str = "对应关系"  # where a value written in the mapping (值：…) is said to be wrong
     problems: list[Problem] = field(default_factory=list)
 
     def parse(self, f: Field, cell: SourceCell, percent: bool = False):
@@ -95,6 +98,10 @@ class Reader:
         if not text or text in s.BLANK_WORDS:
             return None
         parsed = parse_value(raw, "percent" if f.kind == "percent" else ("flag" if f.kind == "flag" else "amount"), percent)
+        if parsed.error and not cell.file:  # a value written in the mapping: said at the mapping's 来源 column
+            self.problems.append(Problem(self.mapping, f"“{s.CONSTANT_PREFIX}{text}”：{parsed.error}", column="来源",
+                                         subject=f.name))
+            return None
         if parsed.error:
             self.problems.append(cell.problem(f"{f.name}：{parsed.error}", subject=f.name))
             return None
@@ -105,13 +112,24 @@ class Reader:
         if f.words_list == "township":
             return township(text, self.townships)
         if f.words_list:
-            return canonical(f.words_list, text) or text
+            return canonical(f.words_list, text) or coded(f.words_list, text) or text
         return text
 
 
+def coded(words_list: str, text: str) -> str | None:
+    """A word written with its statistics code (211 小学, 241 九年一贯制学校, 220 乡村): the word without its code;
+    a 办学类型 code alone (311) by the code table."""
+    match = s.LEADING_CODE.match(h.display(text))
+    if not match:
+        return None
+    if match["rest"]:
+        return canonical(words_list, match["rest"])
+    return SCHOOL_TYPE_CODES.get(match["code"]) if words_list == "school_type" else None
+
+
 def township(text: str, townships: set[str]) -> str:
-    """A 苏木乡镇 as written (长胜, 长胜镇, 长胜镇人民政府) to its current name in townships.csv. A name with
-    another suffix (牛古吐乡, now 牛古吐镇) is left as written: the school check reads or refuses it, and says so."""
+    """A 苏木乡镇 as written (长胜, 长胜镇, 长胜镇人民政府, an address) to its current name in townships.csv. A name
+    with another suffix (牛古吐乡, now 牛古吐镇) is left as written: the school check reads or refuses it, and says so."""
     bare = h.key(text)
     if bare in townships:
         return bare
@@ -120,7 +138,9 @@ def township(text: str, townships: set[str]) -> str:
         other = re.match(f"({TOWNSHIP_SUFFIXES})", bare[len(stem):]) and not bare.startswith(name)
         if bare == stem or bare.startswith(name) or (len(stem) >= 2 and bare.startswith(stem) and not other):
             return name
-    return text
+    # an address (内蒙古自治区赤峰市敖汉旗新惠镇…): the township it names after the county
+    after = re.split("敖汉旗|旗|县", bare, maxsplit=1)[-1]
+    return next((name for name in sorted(townships, key=len, reverse=True) if after.startswith(name)), text)
 
 
 TOWNSHIP_SUFFIXES = "苏木|镇|乡|街道"
@@ -139,7 +159,7 @@ def _cells(book: Workbook, layout: Layout, rule: Rule) -> tuple[list[SourceCell]
             missing.append(ref)
         for cand in found[:1]:
             r, c = cand.cell
-            cells.append(SourceCell(book.name, cand.sheet, cell_name(r, c), sheets[cand.sheet].shown(r, c)))
+            cells.append(SourceCell(book.name, cand.sheet, cell_name(r, c), sheets[cand.sheet].shown(r, c), cand.unit))
     return cells, missing
 
 
@@ -149,8 +169,21 @@ def read_rule(reader: Reader, f: Field, cells: list[SourceCell], sheets: dict) -
         texts = [reader.parse(f, cell) for cell in cells]
         return Value(next((t for t in texts if t), None), cells)
     numbers = [reader.parse(f, cell, _percent(sheets, cell)) for cell in cells]
-    found = [n for n in numbers if n is not None]
-    return Value(sum(found) if found else None, cells)
+    scaled = [(round(n * scale(f, c.unit), 6), c.unit) if n is not None and scale(f, c.unit) != 1 else (n, None)
+              for n, c in zip(numbers, cells)]
+    found = [n for n, _ in scaled if n is not None]
+    units = list(dict.fromkeys(u for n, u in scaled if u))
+    said = "；".join(f"单位为{u}，已乘以{scale(f, u):g}" for u in units)
+    return Value(sum(found) if found else None, cells, said)
+
+
+def scale(f: Field, unit: str | None) -> float:
+    """A count given in 万人 or 千人 is read as persons (× 10000, × 1000); 1 for any other unit."""
+    if not unit or len(unit) < 2 or f.kind not in ("count", "amount") or unit[1:] not in s.COUNT_UNITS:
+        return 1
+    if f.unit and f.unit.startswith(unit[0]):
+        return 1  # the field itself is in 万人
+    return s.SCALED_PREFIXES.get(unit[0], 1)
 
 
 def _percent(sheets: dict, cell: SourceCell) -> bool:
@@ -175,7 +208,7 @@ def convert(f: Field, rule: Rule, value: Value, students) -> Value:
     figure = f"{value.value:g}" + (f" × 在校生数 {students:g}" if per_student else "")
     divisor = {0.01: " ÷ 100", 0.0001: " ÷ 10000"}.get(factor, "")
     said = f"{figure}{divisor} = {exact:.4g}" + (f"，四舍五入为 {rounded:g}" if rounded != exact else "")
-    return Value(rounded, value.sources, f"按{words}换算：{said}")
+    return Value(rounded, value.sources, f"按{words}换算：{said}", derived=per_student)
 
 
 def _read(reader: Reader, book: Workbook, layout: Layout, code: str, rule: Rule, sheets: dict) -> Value | None:
@@ -251,7 +284,8 @@ def _table_record(reader, book, table: Table, row, columns: dict[str, list[int]]
         f = reader.fields.get(code)
         if f is None:
             continue
-        cells = [SourceCell(book.name, sheet.name, cell_name(row.index, c), sheet.shown(row.index, c)) for c in indexes]
+        cells = [SourceCell(book.name, sheet.name, cell_name(row.index, c), sheet.shown(row.index, c),
+                            table.column(c).unit if table.column(c) else None) for c in indexes]
         value = read_rule(reader, f, cells, {sheet.name: sheet})
         if _per_student(rules[code]):
             later[code] = value

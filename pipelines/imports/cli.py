@@ -5,6 +5,8 @@ nothing changed), 3 a mapping was proposed: written to a file whose path is prin
 --mapping (exit 3 means nothing else).
 """
 
+import re
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 from ..accounts import AccountStore
 from ..warehouse import connect
 from . import mappings
+from .choose import reuse_sentence
 from .loading import load
 from .run import mapping_csv, mapping_rows, prepare
 
@@ -28,10 +31,14 @@ def run(args) -> int:
     given = (args.mapping.name, args.mapping.read_bytes()) if args.mapping else None
     with connect(args.db, read_only=True) as con:
         prepared = prepare(con, args.raw, [(p.name, p) for p in args.files], args.unit, args.year, given, actor)
+    for problem in prepared.received.warnings:
+        print(f"  {problem}")
     for group in prepared.groups:
         print(f"版式 {group.fingerprint}：{group.describe()}")
         if group.state == "saved":
-            print(f"  按 {group.saved.saved_at:%Y-%m-%d} 保存的对应关系读取（{group.saved.path}）")
+            print(f"  {reuse_sentence(group)}")
+        for sentence in group.said:
+            print(f"  注意：{sentence}")
     if not prepared.ready:
         return _propose(prepared, args)
     imported = load(prepared, args.raw, args.db, actor=actor, account=None if actor else "（命令行）")
@@ -53,14 +60,34 @@ def _propose(prepared, args) -> int:
     rows = mapping_rows(prepared, only_unconfirmed=True)
     for row in (r for r in rows if r.rule.refs):
         print(f"  {row.field.code}（{row.field.name}）← {mappings.refs_text(row.rule)}，可信度 "
-              f"{mappings.confidence_text(row.rule)}" + (f"，读出 {row.preview}" if row.preview else ""))
+              f"{mappings.confidence_text(row.rule)}" + (f"，读出 {row.preview}" if row.preview else "")
+              + (f"。{row.rule.note}" if row.rule.note not in ("", "相加") else ""))
     blank = [r.field.name for r in rows if not r.rule.refs]
     if blank:
         print(f"  文件中未找到的字段 {len(blank)} 个（留空，不导入）：{'、'.join(blank[:8])}" + ("等" if len(blank) > 8 else ""))
     print(f"已写出建议的对应关系：{path}\n请核对（可用 Excel 打开，改正“来源”列；留空表示文件中没有）后运行：\n"
-          f"  python -m pipelines import {' '.join(str(p) for p in args.files)} --unit {args.unit} --year {args.year} "
-          f"--mapping {path}")
+          f"  {again(args, path)}")
     return EXIT_PROPOSED
+
+
+def again(args, mapping: Path) -> str:
+    """The command the person ran (every option kept: --as, --raw, --db), with --mapping the file written."""
+    typed = list(getattr(args, "argv", None) or
+                 ["import", *map(str, args.files), "--unit", args.unit, "--year", str(args.year)])
+    kept, skip = [], False
+    for word in typed:
+        if skip or word.startswith("--mapping="):
+            skip = False
+            continue
+        if word == "--mapping":
+            skip = True
+            continue
+        kept.append(word)
+    return "python -m pipelines " + " ".join(_quoted(w) for w in [*kept, "--mapping", str(mapping)])
+
+
+def _quoted(word: str) -> str:
+    return shlex.quote(word) if re.search(r"[\s'\"$`\\|&;<>()*?!#~]", word) else word
 
 
 def proposal_path(first: Path) -> Path:

@@ -23,7 +23,7 @@ SYNONYMS = {
     "高中阶段": ("高中阶段教育", "高中阶段学校"),
     "初中": ("初级中学", "普通初中", "初中阶段", "初中学校", "初中教育"),
     "小学": ("普通小学", "小学阶段", "小学教育"),
-    "学前教育": ("幼儿园", "学前", "学前教育机构", "学前班", "幼儿教育"),
+    "学前教育": ("幼儿园", "学前", "学前教育机构", "学前班", "幼儿教育", "学前教育（在园）", "学前（在园）", "幼儿园（在园）"),
     "总计": ("合计", "总数", "全旗", "全县", "全旗合计", "全县合计"),
     "在校生数": ("在校生", "在校学生数", "在校生人数", "在校学生", "学生数", "在校生总数"),
     "在园人数": ("在园幼儿数", "在园", "在园幼儿", "在园儿童数", "在园幼儿人数", "在园生数"),
@@ -36,6 +36,16 @@ SYNONYMS = {
     "公办": ("公办园", "公办幼儿园"),
     "专任教师": ("专任教师数", "专任教师人数"),
 }
+
+
+# Words that look like a field's but count something else (口径): (a word of the field's name, a word of the
+# source, what differs). A source of such a pair is proposed only as 请核对, with the difference said.
+NEAR_SYNONYMS = (
+    ("毕业班", "毕业生数", "“毕业生数”是上一学年已毕业的学生，“毕业班学生数”是本学年毕业年级（九年级）的在校生：口径不同，请核对口径"),
+    ("在园", "入园人数", "“入园人数”是本学年新入园的幼儿，不是在园幼儿总数：请核对口径"),
+    ("专任教师", "教职工", "“教职工数”含行政、教辅和工勤人员，不是专任教师数：请核对口径"),
+    ("在校生", "招生数", "“招生数”是本学年新招的学生，不是在校生数：请核对口径"),
+)
 
 
 def words(*names: str) -> tuple[str, ...]:
@@ -115,7 +125,7 @@ REGISTER = (
           (_one("学校名称", "学校（机构）名称", "校名", "单位名称", "机构名称", "学校全称", "学校"),), ss.NAME),
     Field("school.township", "苏木乡镇", "register", "text",
           (_one("苏木乡镇", "所在乡镇", "乡镇", "所在地（乡镇）", "所在地乡镇", "乡镇苏木", "所属乡镇", "乡镇街道", "所在地",
-               "所在地区", "所在苏木乡镇"),), ss.TOWNSHIP,
+               "所在地区", "所在苏木乡镇"), _one("学校（机构）地址", "学校地址", "地址", "通讯地址", "详细地址")), ss.TOWNSHIP,
           "township"),
     Field("school.area", "城乡类型", "register", "text",
           (_one("城乡类型", "城乡分类", "城乡分类代码", "城乡", "城乡属性", "所在地城乡分类", "城乡分类代码名称"),), ss.AREA, "area"),
@@ -125,6 +135,7 @@ REGISTER = (
           (_one("举办者", "举办者类型", "办别", "举办者性质", "学校性质", "办学性质"),), ss.OWNER, "school_owner"),
     Field("school.stage", "学段", "school", "text", (_one("学段", "学段名称"),), ss.STAGE, "stage"),
 )
+BUILDING_AREA = ("学校产权校舍建筑面积", "校舍建筑面积", "建筑面积", "校舍面积")
 TEACHERS_BY_DEGREE = {"小学": ("研究生", "本科", "专科"), "初中": ("研究生", "本科")}  # 高于规定学历 (教督〔2017〕6号)
 SCHOOL_WORDS = {  # column: (words of the count, words of its per-student figure and the conversion)
     "students": (("在校生数",), None),
@@ -155,6 +166,8 @@ def _school_recipes(column: str) -> tuple[Recipe, ...]:
     if column == "qualified_teachers":
         recipes += [recipe(*((("专任教师",), (d, f"{d}毕业")) for d in degrees), stage=stage)
                     for stage, degrees in TEACHERS_BY_DEGREE.items()]
+    if column == "teaching_area":  # 教基5170: the row 一、教学及辅助用房 × the column 学校产权校舍建筑面积
+        recipes.append(recipe((count, BUILDING_AREA)))
     if column == "pe_art_teachers":
         recipes.append(recipe(*((("专任教师",), (d,)) for d in ("体育", "音乐", "美术"))))
     return tuple(recipes)
@@ -182,6 +195,10 @@ KG_WORDS = {"children": ("在园幼儿数", "在园人数"), "classes": ("班数
 KINDERGARTEN = tuple(Field(f"kg.{column}", header, "kindergarten", kind, (_one(*KG_WORDS[column]),), column)
                      for kind, column, header in ss.KG_FIELDS)
 SCHOOL_FIELDS = (*REGISTER, *SCHOOL)
+# The register columns a school (kindergarten) new to the register cannot do without, where its name says nothing
+# (苏木乡镇 and 办学类型 are read from a school's name when the export has none).
+NEEDED_FOR_NEW = ("school.area", "school.owner")
+NEEDED_FOR_NEW_KG = ("kg.township", "kg.area", "kg.owner")
 KINDERGARTEN_FIELDS = (*KG_REGISTER, *KINDERGARTEN)
 # The counts each criterion of the 7 is made of: a count missing for a school leaves its criterion unjudged.
 CRITERION_COUNTS = {column: per[0] for column, (_, per) in SCHOOL_WORDS.items() if per}

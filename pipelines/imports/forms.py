@@ -12,7 +12,7 @@ from ..statistics_words import canonical
 from ..text import fold
 from . import headings as h
 from . import settings as s
-from .layout import STAGES, Table, find_table, is_number
+from .layout import STAGES, Table, find_table, is_column_numbers, is_number
 from .source import Sheet, Workbook
 
 TITLE_ROWS = 3
@@ -58,6 +58,8 @@ def form_cells(book: Workbook):
     found, marks = [], {}
     for sheet in book.sheets:
         table = find_table(sheet)
+        if table is not None and _is_label_list(sheet, table):
+            table = None
         marked = _marked_columns(sheet, table)
         taken = set()
         if table is not None:
@@ -78,6 +80,16 @@ def form_cells(book: Workbook):
                     found.append(Candidate(f"{sheet.name}!{cell_name(r, value)}", sheet.name, (text,), heading,
                                            _row_unit(sheet, r, marked), (r, value)))
     return found, marks
+
+
+def _is_label_list(sheet: Sheet, table: Table) -> bool:
+    """A sheet of labels and values (教基1001) read as if it were a table: its "header" is labels stacked in one
+    column, each row a label and at most its value (a school without a 标识码 has its first figure lower down)."""
+    rows = [r for r in table.header_rows if not is_column_numbers(sheet, r)]
+    own = [[c for c in range(sheet.width) if (r, c) not in sheet.merged and h.display(sheet.value(r, c))] for r in rows]
+    first = min((cells[0] for cells in own if cells), default=None)
+    labels = [r for r, cells in zip(rows, own) if first in cells and not h.is_unit_cell(h.display(sheet.value(r, first)))]
+    return len(labels) >= 2 and all(len(cells) <= 2 for cells in own)
 
 
 def _pairs(sheet: Sheet, r: int, marked: set[int], header: bool) -> list[tuple[int, str, int | None]]:
@@ -112,14 +124,18 @@ def _label_cell(sheet: Sheet, r: int, marked: set[int], start: int = 0) -> tuple
 
 
 def _value_beside(sheet: Sheet, r: int, label: int, marked: set[int]) -> int | None:
-    """The column of the first value right of a label, passing over codes, units and merged copies."""
+    """The column of the first value right of a label, passing over codes, units and merged copies; where this
+    school left it blank, the first cell where it would be (the same cell as in the other schools' forms)."""
+    empty = None
     for c in range(label + 1, sheet.width):
         if (r, c) in sheet.merged or c in marked:
             continue
         text = h.display(sheet.value(r, c))
         if text and not h.is_unit_cell(text):
             return c
-    return None
+        if not text and empty is None:
+            empty = c
+    return empty
 
 
 def _row_unit(sheet: Sheet, r: int, marked: set[int]) -> str | None:

@@ -56,6 +56,7 @@ class Table:
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
     kind: str = "summary"  # 'summary' (a row per 学段, 办别 …) or 'records' (a row per school)
+    unit: str | None = None  # the unit a line above the headings gives for the whole table (单位：万人)
 
     def column(self, index: int) -> Column | None:
         return next((c for c in self.columns if c.index == index), None)
@@ -126,14 +127,15 @@ def find_table(sheet: Sheet) -> Table | None:
     while r >= 0 and len(block) < s.MAX_HEADER_ROWS + 2 and any(texts(sheet, r)):
         block.insert(0, r)
         r -= 1
+    unit = None
     while block and (len(_distinct(texts(sheet, block[0]))) <= 1 or _is_meta(texts(sheet, block[0]))):
-        block.pop(0)  # title lines and 填报单位 lines above the headings
+        unit = unit or _single_unit(texts(sheet, block.pop(0)))  # title and 填报单位 lines above the headings
     while block and not is_column_numbers(sheet, block[-1]) and len(
             [t for t in _distinct(texts(sheet, block[-1])) if not h.is_unit_cell(t)]) <= 1:
         first = block.pop()  # a section line (一、小学) above the first figures is the table's
     if not block:
         return None
-    table = Table(sheet, block, _columns(sheet, block))
+    table = Table(sheet, block, _columns(sheet, block, unit), unit=unit)
     _roles(table, first)
     title = " ".join(t for r in range(block[0]) for t in _distinct(texts(sheet, r)))
     table.rows = _rows(table, first, _stage(sheet.name) or _stage_in(title))
@@ -153,7 +155,13 @@ def _headings(sheet: Sheet, rows: list[int]) -> dict[tuple[int, int], str]:
     return found
 
 
-def _columns(sheet: Sheet, block: list[int]) -> list[Column]:
+def _single_unit(row: list[str]) -> str | None:
+    """The one unit a title's companion line gives for the whole table (单位：万人; not 单位：所、个、人)."""
+    units = [h.unit_of(t) for t in _distinct(row) if h.is_unit_cell(t)]
+    return units[0] if len(units) == 1 and units[0] and not re.search("[、,，/]", units[0]) else None
+
+
+def _columns(sheet: Sheet, block: list[int], table_unit: str | None = None) -> list[Column]:
     columns = []
     numbers = next((r for r in block if is_column_numbers(sheet, r)), None)
     rows = [r for r in block if r != numbers]
@@ -171,7 +179,7 @@ def _columns(sheet: Sheet, block: list[int]) -> list[Column]:
             if not parts or h.key(parts[-1]) != h.key(text):
                 parts.append(text)
         if parts:
-            unit = unit or next((h.unit_of(p) for p in reversed(parts) if h.unit_of(p)), None)
+            unit = unit or next((h.unit_of(p) for p in reversed(parts) if h.unit_of(p)), None) or table_unit
             number = h.display(sheet.value(numbers, c)) if numbers is not None else None
             columns.append(Column(c, tuple(parts), unit, number=number or None))
     return columns

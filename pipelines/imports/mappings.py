@@ -4,7 +4,9 @@ The file (UTF-8 with a BOM, which Excel opens): one row per layout and template 
 fingerprint), 字段代码, 字段名称, 来源 (" + " between sources summed; blank: not in this file; "值：公办" for a value
 the file does not hold), 换算, 可信度 (已确认 for a person's), 读出的值 (from the file the proposal was made on),
 说明. Saved mappings live under the raw folder, mappings/<unit>/<fingerprint>/<time>_<hash>.csv: a corrected
-mapping is a new file beside the old one, never written over it; the newest is used.
+mapping is a new file beside the old one, never written over it (they seed the proposals for a changed layout).
+The mapping reused for a layout is the one applied in its last import that is approved or awaiting review, as
+archived beside that import (reused()); a 值： for a figure of the year is kept for neither.
 """
 
 import csv
@@ -14,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..archive import safe_file_name
+import duckdb
+
+from ..archive import safe_file_name, submissions_dir
 from ..problems import InputError, Problem
 from . import settings as s
 from .fields import Field
@@ -30,7 +34,9 @@ class Mapping:
     rules: dict[str, Rule] = field(default_factory=dict)
     example: str = ""  # the file it was made on
     saved_at: datetime | None = None
-    path: str | None = None  # relative to the raw folder, once saved
+    path: str | None = None  # relative to the raw folder, once saved (a reused one: to the submissions folder)
+    submission: int | None = None  # a reused mapping: the import it was applied in, and its review state
+    status: str | None = None
 
 
 @dataclass
@@ -77,6 +83,15 @@ def from_csv(data: bytes, name: str, fields: dict[str, Field], strict: bool = Tr
 
     strict: a field the template no longer has is an error (a person's file), else left out (a saved one).
     """
+    mappings, problems = read_csv(data, name, fields, strict)
+    if problems:
+        raise InputError(problems)
+    return mappings
+
+
+def read_csv(data: bytes, name: str, fields: dict[str, Field], strict: bool = True) -> tuple[dict[str, Mapping], list]:
+    """The mappings a file holds and the problems of its rows (a row in error left out, so that the export is
+    still read and every problem said at once); InputError when it is no mapping file at all."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -99,9 +114,7 @@ def from_csv(data: bytes, name: str, fields: dict[str, Field], strict: bool = Tr
         if rule is not None:
             fingerprint = line.get("版式", "")
             mappings.setdefault(fingerprint, Mapping(fingerprint)).rules[rule.field] = rule
-    if problems:
-        raise InputError(problems)
-    return mappings
+    return mappings, problems
 
 
 def _rule(line: dict, name: str, number: int, fields: dict[str, Field], problems: list) -> Rule | None:
@@ -116,8 +129,15 @@ def _rule(line: dict, name: str, number: int, fields: dict[str, Field], problems
         choices = "、".join(w for w in s.CONVERSION_BY_WORDS if w)
         problems.append(Problem(name, f"换算“{line['换算']}”无法识别（可填：{choices}，或留空）", row=number, column="换算"))
         return None
-    refs = [r.strip() for r in line.get("来源", "").lstrip("'").split("+") if r.strip()]
-    return Rule(code, refs, convert, None, line.get("说明", "").lstrip("'"))
+    return Rule(code, source_refs(line.get("来源", "")), convert, None, line.get("说明", "").lstrip("'"))
+
+
+def source_refs(text) -> list[str]:
+    """The sources a 来源 cell names (" + " between sources summed); none for a blank or 不从本文件读取."""
+    text = str(text or "").lstrip("'").strip()
+    if not text or text == s.NOT_IN_FILE:
+        return []
+    return [r.strip() for r in text.split("+") if r.strip()]
 
 
 # -- saved mappings ----------------------------------------------------------------------------------------------
@@ -127,10 +147,30 @@ def folder(raw_dir: Path, unit: str) -> Path:
     return Path(raw_dir) / s.MAPPINGS_DIR / safe_file_name(unit)
 
 
+def year_constant(rule: Rule, f: Field) -> str | None:
+    """A value written in the mapping for a figure of the year (值：5000 for 在园幼儿总数): for one import only."""
+    if f.kind == "text":
+        return None  # 值：公办, 值：乡村: a standing fact of the schools, kept (and said at every reuse)
+    return next((r.removeprefix(s.CONSTANT_PREFIX) for r in rule.refs if r.startswith(s.CONSTANT_PREFIX)), None)
+
+
+def standing(rules: dict[str, Rule], fields: dict[str, Field]) -> dict[str, Rule]:
+    """The rules to keep for another import: without the constants of figures of the year."""
+    kept = {}
+    for code, rule in rules.items():
+        f = fields.get(code)
+        if f is not None and year_constant(rule, f) is not None:
+            rule = Rule(code, [r for r in rule.refs if not r.startswith(s.CONSTANT_PREFIX)], rule.convert, rule.confidence,
+                        rule.note)
+        kept[code] = rule
+    return kept
+
+
 def save(raw_dir: Path, unit: str, mapping: Mapping, fields: dict[str, Field], when: datetime) -> str:
-    """Write the mapping as confirmed for (unit, layout); the path relative to the raw folder. Never overwrites."""
+    """Write the mapping as confirmed for (unit, layout), without the constants of figures of the year; the path
+    relative to the raw folder. Never overwrites."""
     rows = [Row(mapping.fingerprint, fields[code], Rule(code, rule.refs, rule.convert, None, rule.note))
-            for code, rule in mapping.rules.items() if code in fields]
+            for code, rule in standing(mapping.rules, fields).items() if code in fields]
     data = to_csv(rows)
     digest = hashlib.sha256(data).hexdigest()[:8]
     same = sorted((folder(raw_dir, unit) / mapping.fingerprint).glob(f"*_{digest}{s.MAPPING_SUFFIX}"))
@@ -143,6 +183,28 @@ def save(raw_dir: Path, unit: str, mapping: Mapping, fields: dict[str, Field], w
         partial.write_bytes(data)
         partial.replace(path)
     return path.relative_to(raw_dir).as_posix()
+
+
+def reused(con: duckdb.DuckDBPyConnection, raw_dir: Path, unit: str, fingerprint: str,
+           fields: dict[str, Field]) -> Mapping | None:
+    """The mapping applied in the last import of this layout that is approved or awaiting review (a returned or
+    withdrawn import's mapping is not the one to read next year's file with), as archived beside it."""
+    found = con.execute("""
+        select o.archive_path, s.received_at, s.submission_id, s.review_status
+        from import_origins o join submissions s using (submission_id)
+        where o.role = 'mapping' and s.unit = ? and list_contains(o.fingerprints, ?)
+          and s.review_status in ('approved', 'pending') and not s.withdrawn
+        order by s.received_at desc, s.submission_id desc limit 1""", [unit, fingerprint]).fetchone()
+    if found is None:
+        return None
+    path = submissions_dir(raw_dir) / found[0]
+    try:
+        mapping = from_csv(path.read_bytes(), path.name, fields, strict=False).get(fingerprint)
+    except (OSError, InputError):
+        return None  # an archive the catalogue no longer fits: proposed again
+    if mapping is not None:
+        mapping.saved_at, mapping.path, mapping.submission, mapping.status = found[1], found[0], found[2], found[3]
+    return mapping
 
 
 def latest(raw_dir: Path, unit: str, fingerprint: str, fields: dict[str, Field]) -> Mapping | None:

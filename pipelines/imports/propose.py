@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from . import headings as h
 from . import settings as s
 from .candidates import Candidate, Layout
-from .fields import Field, Part, Recipe
+from .fields import NEAR_SYNONYMS, Field, Part, Recipe
 
 
 @dataclass
@@ -106,7 +106,19 @@ def propose_field(field: Field, layout: Layout) -> Rule:
         return Rule(field.code, [], note="文件中未找到")
     refs = list(dict.fromkeys(c.ref for c in sources))
     note = "相加" if len(refs) > 1 else ""
+    caveat = near_synonym(field, sources)
+    if caveat:
+        score, note = min(score, s.NEAR_SYNONYM_AT), caveat
     return Rule(field.code, refs, conversion(field, recipe, sources), round(score, 2), note)
+
+
+def near_synonym(field: Field, sources: list[Candidate]) -> str:
+    """What differs when a source's words only look like the field's (毕业生数 for 初中毕业班学生数), or ''."""
+    name = h.key(field.name)
+    for own, other, differs in NEAR_SYNONYMS:
+        if own in name and other not in name and any(other in h.key(c.text) for c in sources):
+            return differs
+    return ""
 
 
 def propose(fields: list[Field], layout: Layout, seed: dict[str, Rule] | None = None) -> dict[str, Rule]:
@@ -114,13 +126,22 @@ def propose(fields: list[Field], layout: Layout, seed: dict[str, Rule] | None = 
     rules = {}
     for field in fields:
         kept = (seed or {}).get(field.code)
-        if kept and kept.refs and all(layout.find(ref) for ref in kept.refs):
-            refs = [layout.find(ref)[0].ref for ref in kept.refs]  # as this file writes it (its sheet's year)
+        if kept and kept.refs and all(ref.startswith(s.CONSTANT_PREFIX) or layout.find(ref) for ref in kept.refs):
+            refs = [ref if ref.startswith(s.CONSTANT_PREFIX) else layout.find(ref)[0].ref  # as this file writes it
+                    for ref in kept.refs]
             rules[field.code] = Rule(field.code, refs, kept.convert, 1.0, "沿用此前确认的对应关系")
+        elif kept and not kept.refs:  # confirmed "not in this file": kept so, what a proposal would find only said
+            found = propose_field(field, layout)
+            rules[field.code] = Rule(field.code, [], note="此前确认文件中没有" + (
+                f"（新版式中也许是“{mappings_text(found)}”，可信度 {found.confidence:.2f}：如是，请填入来源）" if found.refs else ""))
         else:
             rules[field.code] = propose_field(field, layout)
     _sure_first(rules)
     return rules
+
+
+def mappings_text(rule: Rule) -> str:
+    return s.SUM_SEPARATOR.join(rule.refs)
 
 
 def _sure_first(rules: dict[str, Rule]) -> None:

@@ -1,11 +1,12 @@
 """`import`, for the command line and 数据填报: the files read, mapped, and the standard workbook made.
 
-prepare(): the files read, their layouts grouped by fingerprint, and for each layout its mapping — the one a
-person gives (--mapping), else the one saved for the unit and layout, else a proposal (seeded from the
-nearest saved one). extract() and make(): the mapping applied and the standard workbook made. loading.py
-checks it or loads it.
+prepare(): the files read (an export of another year refused), their layouts grouped by fingerprint, and for
+each layout its mapping (choose.py: a person's, the last approved or pending import's, or a proposal).
+extract() and make(): the mapping applied and the standard workbook made. loading.py checks it or loads it.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,11 +21,14 @@ from . import mappings
 from .apply import Extract, Reader, form_record, summary_values, table_records
 from .book import Made, indicator_book
 from .candidates import Layout, read_layout
-from .fields import KINDERGARTEN_FIELDS, SCHOOL_FIELDS, Field, by_code, indicator_fields
+from .choose import choose
+from .fields import KINDERGARTEN_FIELDS, SCHOOL_FIELDS, Field, indicator_fields
 from .mappings import Mapping, Row
-from .propose import Rule, nearest, propose
+from .propose import Rule
 from .school_book import school_book
+from .settings import CONSTANT_PREFIX
 from .source import Received, Workbook, receive
+from .years import wrong_year
 
 KIND_LABELS = {"summary": "统计汇总表", "records": "逐校表", "forms": "基层报表（每校一个工作簿）"}
 
@@ -40,6 +44,7 @@ class Group:
     state: str = "proposed"  # 'given' (a person's file), 'saved' (saved for the unit and layout), 'proposed'
     saved: Mapping | None = None
     seeded: bool = False
+    said: list[str] = field(default_factory=list)  # what the person must know of this layout's mapping
 
     @property
     def layout(self) -> Layout:
@@ -73,6 +78,8 @@ class Prepared:
     fields: dict[str, Field]
     townships: set[str]
     schools: bool  # the target is the 学校与幼儿园 workbook
+    mapping_name: str = "对应关系"  # the mapping file a person gave (its problems are said at it)
+    problems: list[Problem] = field(default_factory=list)  # the given mapping's rows in error (the import refused)
 
     @property
     def ready(self) -> bool:
@@ -93,6 +100,9 @@ def prepare(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[tuple[str
             f"，只能导入本单位（{actor.unit}）的" if actor.role == "填报" else ""))])
     received = receive(files)
     groups = _groups(received.workbooks)
+    other_year = [p for g in groups for book, layout in g.books if (p := wrong_year(book, layout, year))]
+    if other_year:
+        raise InputError(other_year)
     kinds = {g.layout.kind for g in groups}
     schools = bool(kinds - {"summary"})
     _check_target(received, groups, kinds, unit)
@@ -104,7 +114,7 @@ def prepare(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[tuple[str
     fields = {f.code: f for g in groups for f in g.fields}
     townships = Division.from_warehouse(con).names  # the current ones (a former name is the check's to say)
     prepared = Prepared(unit, year, received, groups, fields, townships, schools)
-    _mappings(prepared, raw_dir, given)
+    choose(con, prepared, raw_dir, given)
     return prepared
 
 
@@ -132,38 +142,18 @@ def _check_target(received: Received, groups: list[Group], kinds: set[str], unit
                                                          f"不是{unit}")])
 
 
-def _mappings(prepared: Prepared, raw_dir: Path, given: tuple[str, bytes] | None) -> None:
-    person = mappings.from_csv(given[1], given[0], prepared.fields) if given else {}
-    problems = []
-    for group in prepared.groups:
-        codes = by_code(group.fields)
-        chosen = person.get(group.fingerprint) or (next(iter(person.values())) if len(person) == 1 else None)
-        if chosen is not None:
-            group.rules = {f.code: chosen.rules.get(f.code, Rule(f.code, [])) for f in group.fields}
-            group.state = "given"
-            problems += _unresolved(given[0], group)
-            continue
-        saved = mappings.latest(raw_dir, prepared.unit, group.fingerprint, codes)
-        if saved is not None:
-            group.rules = {f.code: saved.rules.get(f.code, Rule(f.code, [])) for f in group.fields}
-            group.state, group.saved = "saved", saved
-            continue
-        seed = nearest([m.rules for m in mappings.all_saved(raw_dir, prepared.unit, codes)], group.layout)
-        group.rules = propose(group.fields, group.layout, seed)
-        group.seeded = seed is not None
-    if problems:
-        raise InputError(problems)
-
-
-def _unresolved(name: str, group: Group) -> list[Problem]:
-    """The sources a person's mapping names that the file lacks."""
-    found = []
+def _found_rules(prepared: Prepared, group: Group, problems: list[Problem]) -> dict[str, Rule]:
+    """The rules that name a source, without the sources the file lacks (each said once, at the mapping)."""
+    rules = {}
     for f in group.fields:
-        for ref in group.rules[f.code].refs:
-            if not ref.startswith("值：") and not group.layout.find(ref):
-                found.append(Problem(name, f"来源“{ref}”在“{group.books[0][0].name}”中找不到（请对照文件改正，或留空）",
-                                     column="来源", subject=f.name))
-    return found
+        rule = group.rules[f.code]
+        refs = [ref for ref in rule.refs if ref.startswith(CONSTANT_PREFIX) or group.layout.find(ref)]
+        for ref in (r for r in rule.refs if r not in refs):
+            problems.append(Problem(prepared.mapping_name, f"来源“{ref}”在“{group.books[0][0].name}”中找不到（请对照文件改正，"
+                                                           "或留空：文件中没有）", column="来源", subject=f.name))
+        if refs:
+            rules[f.code] = Rule(f.code, refs, rule.convert, rule.confidence, rule.note)
+    return rules
 
 
 def mapping_rows(prepared: Prepared, only_unconfirmed: bool = False) -> list[Row]:
@@ -197,20 +187,23 @@ def preview(prepared: Prepared, group: Group) -> dict[str, str]:
         return {c: _shown(v.value) for c, v in summary_values(reader, book, layout, rules).items()}
     records = table_records(reader, book, layout, rules) if layout.kind == "records" else [
         form_record(reader, b, lay, rules) for b, lay in group.books]
-    if not records:
-        return {}
-    first = records[0]
-    named = first.get("school.name") or first.get("kg.name") or ""
-    more = f"（{named}；共 {len(records)} {'行' if layout.kind == 'records' else '所'}）"
-    return {c: _shown(v.value) + more for c, v in first.values.items()}
+    shown = {}
+    for code in rules:  # the first school that gives the field (one may have left it blank)
+        record = next((r for r in records if r.get(code) not in (None, "")), records[0] if records else None)
+        if record is not None and code in record.values:
+            named = record.get("school.name") or record.get("kg.name") or ""
+            more = f"（{named}；共 {len(records)} {'行' if layout.kind == 'records' else '所'}）"
+            shown[code] = _shown(record.get(code)) + more
+    return shown
 
 
 def extract(prepared: Prepared) -> Extract:
     """Every value the mappings read, with its source cells; problems where a value cannot be read."""
-    reader = Reader(prepared.fields, prepared.townships)
+    reader = Reader(prepared.fields, prepared.townships, prepared.mapping_name)
+    reader.problems += [*prepared.received.warnings, *prepared.problems]
     found = Extract()
     for group in prepared.groups:
-        rules = {c: r for c, r in group.rules.items() if r.refs}
+        rules = _found_rules(prepared, group, reader.problems)
         if group.layout.kind != "summary" and not ({"school.name", "school.id", "kg.name", "kg.id"} & set(rules)):
             reader.problems.append(Problem(group.books[0][0].name, "对应关系中没有学校名称或学校标识码的来源，无法分清是哪所学校"))
             continue
@@ -239,6 +232,16 @@ def _add_indicators(found: Extract, values: dict, file: str, reader: Reader) -> 
 
 
 def make(con: duckdb.DuckDBPyConnection, prepared: Prepared, found: Extract) -> Made:
+    """The standard workbook; its guide names the export and the mapping read (the same export read through
+    another mapping is another workbook: a returned import may be sent again with its mapping corrected)."""
+    origin = f"{prepared.files}（对应关系 {mapping_digest(prepared)}）"
     if prepared.schools:
-        return school_book(con, prepared.year, found, prepared.files, prepared.townships)
-    return indicator_book(con, prepared.unit, prepared.year, found, prepared.files)
+        return school_book(con, prepared.year, found, origin, prepared.townships)
+    return indicator_book(con, prepared.unit, prepared.year, found, origin)
+
+
+def mapping_digest(prepared: Prepared) -> str:
+    """A short digest of what the mappings read (sources and conversions), not of how the file shows them."""
+    rules = sorted((g.fingerprint, code, rule.refs, rule.convert) for g in prepared.groups for code, rule in g.rules.items()
+                   if rule.refs)
+    return hashlib.sha256(json.dumps(rules, ensure_ascii=False).encode()).hexdigest()[:8]

@@ -17,6 +17,7 @@ import python_calamine
 from .. import config
 from ..archive import sha256_of
 from ..problems import InputError, Problem
+from ..sheet_scan import scan_ods
 from ..workbook_read import DAMAGED, DAMAGED_ZIP_ERRORS, Cell, bomb_size, read_book
 from . import settings as s
 
@@ -64,6 +65,7 @@ class Sent:
 class Received:
     sent: list[Sent]
     workbooks: list[Workbook]
+    warnings: list[Problem] = field(default_factory=list)  # what was passed over (a 说明.txt in a zip)
 
 
 def receive(files: list[tuple[str, Path]]) -> Received:
@@ -73,16 +75,22 @@ def receive(files: list[tuple[str, Path]]) -> Received:
         if Path(path).is_dir():
             members = sorted(p for p in Path(path).rglob("*") if p.is_file() and not s.JUNK_NAMES.search(p.name))
             for member in members:
-                _add(f"{Path(name).name}/{member.relative_to(path).as_posix()}", member, sent, workbooks, problems)
+                shown = f"{Path(name).name}/{member.relative_to(path).as_posix()}"
+                if member.suffix.lower() in s.DOCUMENT_SUFFIXES:
+                    problems.append(Problem(shown, f"不是工作簿（{member.suffix.lower()}），已跳过，未读取其内容", severity="warning"))
+                    continue
+                _add(shown, member, sent, workbooks, problems)
             if not members:
                 problems.append(Problem(name, "文件夹中没有工作簿（.xlsx、.xls、.ods）"))
             continue
         _add(name, Path(path), sent, workbooks, problems)
     if len(workbooks) > s.MAX_FILES:
         problems.append(Problem(files[0][0], f"一次最多导入 {s.MAX_FILES} 个工作簿（收到 {len(workbooks)} 个）"))
-    if problems:
+    if not workbooks and files and not [p for p in problems if p.severity == "error"]:
+        problems.append(Problem(files[0][0], "没有可读取的工作簿（.xlsx、.xls、.ods）"))
+    if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
-    return Received(sent, workbooks)
+    return Received(sent, workbooks, problems)
 
 
 def _add(name: str, path: Path, sent: list, workbooks: list, problems: list) -> None:
@@ -126,10 +134,18 @@ def _unzip(name: str, path: Path, problems: list) -> list[Workbook]:
         if bomb_size(archive, path.stat().st_size):
             problems.append(Problem(name, "压缩包解压后异常巨大，疑似压缩炸弹，已拒绝"))
             return []
-        members = [i for i in archive.infolist() if not i.is_dir() and not s.JUNK_NAMES.search(_member_name(i))]
+        unsafe = [i for i in archive.infolist() if _unsafe(_member_name(i))]
+        for info in unsafe:  # said before the junk filter (../x starts with a dot): never passed over in silence
+            problems.append(Problem(f"{name}/{_member_name(info)}", "压缩包中的这个文件路径指向压缩包以外（含“..”或以“/”开头），"
+                                                                   "已拒绝：请把文件直接放在压缩包内的文件夹中重新压缩"))
+        members = [i for i in archive.infolist() if not i.is_dir() and i not in unsafe
+                   and not s.JUNK_NAMES.search(_member_name(i))]
         for number, info in enumerate(members):
             member = f"{name}/{_member_name(info)}"
             suffix = Path(_member_name(info)).suffix.lower()
+            if suffix in s.DOCUMENT_SUFFIXES:  # a note sent with the forms (说明.txt): passed over, and said
+                problems.append(Problem(member, f"不是工作簿（{suffix}），已跳过，未读取其内容", severity="warning"))
+                continue
             if suffix not in s.WORKBOOK_SUFFIXES:
                 problems.append(Problem(member, f"压缩包中的文件不是工作簿（{suffix or '无扩展名'}）：压缩包中只应有 .xlsx、.xls、"
                                                 ".ods 文件"))
@@ -143,9 +159,15 @@ def _unzip(name: str, path: Path, problems: list) -> list[Workbook]:
                 workbooks.append(read_workbook(local, member))
             except InputError as exc:
                 problems += exc.problems
-    if not workbooks and not problems:
+    if not workbooks and not [p for p in problems if p.severity == "error"]:
         problems.append(Problem(name, "压缩包中没有工作簿（.xlsx、.xls、.ods）"))
     return workbooks
+
+
+def _unsafe(member: str) -> bool:
+    """A member named outside the zip's own folder: ../x, /x, C:\\x."""
+    parts = member.replace("\\", "/").split("/")
+    return member.startswith(("/", "\\")) or ".." in parts or (len(member) > 1 and member[1] == ":")
 
 
 def read_workbook(path: Path, name: str) -> Workbook:
@@ -165,7 +187,10 @@ def read_workbook(path: Path, name: str) -> Workbook:
 
 
 def _merged_ranges(path: Path, name: str) -> dict[str, list]:
+    """Each sheet's merged ranges: calamine's for .xlsx and .xls; content.xml's spans for .ods (calamine gives none)."""
     try:
+        if Path(name).suffix.lower() == ".ods" or Path(path).suffix.lower() == ".ods":
+            return {n: scan.merged for n, scan in scan_ods(path).items()}
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         return {n: list(book.get_sheet_by_name(n).merged_cell_ranges or []) for n in book.sheet_names}
     except Exception as exc:  # read_book has read it: a failure here is a damaged file all the same
