@@ -24,11 +24,10 @@ import plotly.graph_objects as go
 from pipelines import config, method
 from pipelines.describe import (
     describe_gap,
+    describe_goal,
     describe_latest,
-    describe_target,
     describe_year,
     number,
-    parts_of,
     present,
     shares_text,
 )
@@ -113,7 +112,7 @@ def risk_sentence(row) -> str:
 
 def _risk_sentence(row) -> str:
     name = row.indicator_name.replace("（当年新增）", "")
-    goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
+    goal = describe_goal(row)
     latest = describe_latest(row)
     when = f"{int(row.latest_year)}年" if present(row.latest_year) else "最新"
     now = f"{when}{latest}" if latest.startswith("累计") else f"{when}为{latest}"
@@ -360,7 +359,7 @@ def key_indicator_slides(b: Briefing) -> list[Slide]:
 def key_facts(t, shares: pd.DataFrame | None, scale: float = 1.0) -> list[Line]:
     """What a key indicator's slide says beside its chart (20 pt, the notes 16 pt, at `scale`, never under 14)."""
     big, small = 20 * scale, max(14.0, 16 * scale)
-    goal = describe_target(t.kind, t.comparator, t.target_value, t.unit, parts_of(t.ratio_parts), t.basis)
+    goal = describe_goal(t)
     facts = [Line(f"目标：{goal}", big), Line(f"目标年度：{describe_year(t)}", big),
              Line(f"最新：{describe_latest(t)}" + (f"（{int(t.latest_year)}年）" if present(t.latest_year) else ""), big),
              Line(f"状态：{t.status_label}", big, True, INK)]

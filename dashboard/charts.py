@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines import config
-from pipelines.describe import describe_latest, describe_target, describe_year, number, parts_of, present
+from pipelines.describe import describe_goal, describe_latest, describe_year, number, parts_of, present
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_SCALE = 1280, 720, 1.5  # the camera button saves 1920×1080
@@ -173,7 +173,7 @@ def short_name(row) -> str:
 
 def value_text(row) -> str:
     """What a bar says: the latest value and its year, then the target and its year."""
-    goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
+    goal = describe_goal(row)
     if row.status in NO_PROGRESS or not present(row.latest_value) and not present(row.latest_text):
         latest = row.status_label
     else:
@@ -289,7 +289,7 @@ def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: 
 
 
 def _hover(row) -> str:
-    target = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
+    target = describe_goal(row)
     lines = [
         f"<b>{row.target_id} {short_name(row)}</b>",
         f"目标：{target}（{describe_year(row)}）",
@@ -385,7 +385,7 @@ def _hover_points(values: pd.DataFrame, unit: str) -> list[str]:
 def indicator_chart(target, values: pd.DataFrame, as_of: int, demo: bool, shares: pd.DataFrame | None = None) -> go.Figure:
     """The right chart for the target's kind."""
     title = f"{target.indicator_name.replace('（当年新增）', '')}"
-    goal = describe_target(target.kind, target.comparator, target.target_value, target.unit, parts_of(target.ratio_parts), target.basis)
+    goal = describe_goal(target)
     T = int(target.target_year) if present(target.target_year) else config.PLAN_END_YEAR
     subtitle = f"目标：{goal}（{describe_year(target)}）；状态：{target.status_label}"
     kind = target.kind
@@ -409,7 +409,7 @@ def level_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
         shown.append(target.target_value)
         fig.add_trace(go.Scatter(x=[start - 0.5, config.PLAN_END_YEAR + 0.5], y=[target.target_value] * 2, mode="lines",
                                  line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
-                                 name=f"目标 {describe_target(target.kind, target.comparator, target.target_value, unit)}"))
+                                 name=f"目标 {describe_goal(target)}"))
     if present(target.baseline_value) and present(target.baseline_year) and present(target.target_value) and target.kind != "trend" and T > target.baseline_year:
         fig.add_trace(go.Scatter(x=[target.baseline_year, T], y=[target.baseline_value, target.target_value], mode="lines",
                                  line=dict(color=PATH_COLOUR, width=2, dash="dot"), name="按期所需路径"))
@@ -466,7 +466,7 @@ def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     else:
         fig.add_trace(go.Scatter(x=[start - 0.5, config.PLAN_END_YEAR + 0.5], y=[target.target_value] * 2, mode="lines",
                                  line=dict(color=TARGET_COLOUR, dash="dash", width=2),
-                                 name=f"每年目标 {describe_target(target.kind, target.comparator, target.target_value, unit, basis=target.basis)}"))
+                                 name=f"目标 {describe_goal(target)}"))
         end = config.PLAN_END_YEAR
     _year_axis(fig, start, end, T if cumulative else None, notes if cumulative else None)
     _value_axis(fig, [v * 1.1 for v in shown], unit, from_zero=True, integer=True)  # room above for the labels

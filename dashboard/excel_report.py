@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import config, method
-from pipelines.describe import describe_gap, describe_latest, describe_target, describe_year, parts_of
+from pipelines.describe import describe_gap, describe_goal, describe_latest, describe_year
 from pipelines.discrepancies import FIELD_LABELS, SEVERITY_LABELS
 from pipelines.exports import Sheet, excel_bytes
 
@@ -34,7 +34,7 @@ def _sheet(b: Briefing, title: str, frame: pd.DataFrame, **kwargs) -> Sheet:
 
 
 def _goal(r) -> str:
-    return describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)
+    return describe_goal(r)
 
 
 def status_sheets(b: Briefing) -> list[Sheet]:

@@ -62,7 +62,7 @@ def statuses(f: Filters) -> pd.DataFrame:
         """
         select t.target_id, t.indicator_code, i.name as indicator_name, i.reporter, t.task_no, t.key_task_no,
             t.section_no, s.title as section_title, t.kind, t.comparator, t.target_value, t.ratio_parts, t.unit,
-            t.target_year, t.recurring, t.basis, t.source, t.source_text, t.lead_unit, k.text as task_text, i.definition,
+            t.target_year, t.recurring, t.basis, t.goal, t.interpretation, t.source, t.source_text, t.lead_unit, k.text as task_text, i.definition,
             a.status, a.status_label, a.baseline_value, a.baseline_year, a.latest_value, a.latest_year,
             a.latest_text, a.gap, a.required_per_year, a.actual_per_year, a.progress_ratio, a.projected_value,
             a.detail, a.is_demo, r.unit as rectified_by, r.year as rectified_year, r.reason as rectify_reason,

@@ -28,7 +28,7 @@ from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
 from pipelines import config, method
-from pipelines.describe import describe_latest, describe_target, parts_of, present
+from pipelines.describe import describe_goal, describe_latest, present
 
 from . import charts, images, placement
 from .briefing import (
@@ -316,7 +316,7 @@ def summary_section(report: Report, b: Briefing) -> None:
         rows = s[s["target_id"] == target_id]
         if len(rows):
             t = next(rows.itertuples())
-            goal = describe_target(t.kind, t.comparator, t.target_value, t.unit, parts_of(t.ratio_parts), t.basis)
+            goal = describe_goal(t)
             when = f"{int(t.latest_year)}年" if present(t.latest_year) else ""
             keys.append(f"{t.indicator_name}{when}为{describe_latest(t)}（目标{goal}，{t.status_label}）")
     if keys:

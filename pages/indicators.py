@@ -9,7 +9,7 @@ from dashboard.search import search_targets
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
-from pipelines.describe import describe_gap, describe_latest, describe_target, describe_year, flag, parts_of, present
+from pipelines.describe import describe_gap, describe_goal, describe_latest, describe_year, flag, parts_of, present
 from pipelines.sources import source_text
 
 ensure_app_shell()
@@ -30,7 +30,7 @@ if search:
 
 labels = {
     r.target_id: f"{r.indicator_name.replace('（当年新增）', '')}（"
-    f"{describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)}）— {r.status_label}"
+    f"{describe_goal(r)}）— {r.status_label}"
     for r in targets.itertuples()
 }
 ids = list(labels)
@@ -62,8 +62,7 @@ a, b, c, d = st.columns(4)
 a.metric("状态", target.status_label, border=True)
 b.metric(f"最新值（{int(target.latest_year)}年）" if present(target.latest_year) else "最新值", latest, border=True)
 c.metric(f"目标（{describe_year(target)}）",
-         describe_target(target.kind, target.comparator, target.target_value, target.unit, parts_of(target.ratio_parts),
-                         target.basis), border=True)
+         describe_goal(target), border=True)
 d.metric("差距", gap, border=True, help="距达到目标还差多少（已达成为0）")
 if said := queries.rectification_sentence(target, lagging_only=False):  # the lead unit's latest 整改说明
     if target.status in config.LAGGING_STATUSES:

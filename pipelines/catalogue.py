@@ -25,6 +25,9 @@ METHODS = ("reported", "rate", "structure", "register")
 # external_source: the office that holds an input the statistics do not (公安, 残联, 财政 …): typed with its
 # 数据来源 and 来源日期. register_types: a count derived from the school register, the 办学类型 it counts.
 OPTIONAL_INDICATOR_COLUMNS = ("external_source", "register_types")
+# goal: the target in the notice's words where its kind's words do not fit (建成, 缺口补齐); interpretation:
+# how the platform reads a phrase that could be read otherwise, shown under the target (issue 19).
+OPTIONAL_TARGET_COLUMNS = ("goal", "interpretation")
 REGISTER_TYPES = (*SCHOOL_TYPES, KINDERGARTEN_TYPE)
 
 # A number-bearing mention: Arabic numbers (a ratio such as 3.5:6.5 is one mention), Chinese
@@ -82,6 +85,9 @@ def read_catalogue(reference_dir: Path) -> Catalogue:
         if column not in indicators.columns:
             indicators[column] = ""
     targets = _read_csv(reference_dir / config.TARGETS_FILE)
+    for column in OPTIONAL_TARGET_COLUMNS:
+        if column not in targets.columns:
+            targets[column] = ""
     not_targets = _read_csv(reference_dir / config.NOT_TARGETS_FILE)
     problems = check_catalogue(indicators, targets)
     if problems:
@@ -94,6 +100,8 @@ def read_catalogue(reference_dir: Path) -> Catalogue:
         recurring=targets["recurring"].str.lower().eq("true"),
         ratio_parts=targets["ratio_parts"].map(lambda s: [float(p) for p in s.split(":")] if s else None),
         basis=targets["basis"].replace("", None),
+        goal=targets["goal"].replace("", None),
+        interpretation=targets["interpretation"].replace("", None),
     )
     not_targets = not_targets.assign(
         number=pd.to_numeric(not_targets["number"].replace("", None)).astype("Int64"),

@@ -190,7 +190,29 @@ KIND_LABELS = {
     "relative": "对比",
     "milestone": "验收节点",
     "compliance": "逐校达标",
+    "project": "建设项目",
 }
+# A kind judged by a reported event (是/否 of an acceptance, the stage of a building project), not a number.
+EVENT_KINDS = ("milestone", "project")
+
+# The words of a trend as its rule judges it (describe.describe_target): 只增不减 is "not below the year
+# before" (T82-1/2), 大幅提升 "above the baseline by its year", a standing direction (task 48) "beyond the
+# baseline in the as-of year".
+TREND_WORDS = {
+    "increasing": "逐年增加",
+    "decreasing": "逐年减少（为0即达标）",
+    "overall": "大幅提升",
+    "not_decreasing": "不低于上年（只增不减）",
+    "above_baseline": "高于基线（进一步增加）",
+    "below_baseline": "低于基线（进一步缩减）",
+}
+
+# A building project (tasks 88–89) is reported each year by its stage at the year's end, typed from a
+# drop-down: 未开工, 在建 (开工 but not finished) or 已竣工; stored as 0, 1, 2. Its target asks a stage by a
+# year: 竣工 (新建) or 开工 (规划新建).
+PROJECT_STAGES = {"未开工": 0, "在建": 1, "已竣工": 2}
+PROJECT_STAGE_WORDS = {0: "未开工", 1: "在建", 2: "已竣工"}
+PROJECT_GOALS = {1: "开工", 2: "竣工"}
 
 SECTION_NUMERALS = "一二三四五"
 DEMO_LABEL = "示例数据"

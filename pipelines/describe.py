@@ -2,6 +2,8 @@
 
 import pandas as pd
 
+from . import config
+
 SYMBOLS = {">=": "≥", "<=": "≤", "=": "＝"}
 
 
@@ -31,27 +33,53 @@ def number(value, unit: str | None = None) -> str:
     return f"{text}{unit or ''}"
 
 
-def describe_target(kind: str, comparator: str, value, unit: str | None, ratio_parts=None, basis=None) -> str:
+def describe_target(kind: str, comparator: str, value, unit: str | None, ratio_parts=None, basis=None,
+                    recurring: bool = False, goal: str | None = None) -> str:
+    """The target in a few words, as its rule judges it (只增不减 is 不低于上年; 每次评选 is per round).
+
+    goal: the catalogue's own words for a target whose kind's words do not fit (建成, 缺口补齐 …).
+    """
+    if present(goal) and goal:
+        return goal
     unit = unit or ""
     if kind == "ratio":
         parts = ":".join(f"{p:.1f}" for p in ratio_parts)
         return f"{parts}{'以上' if comparator == '>=' else ''}"
     if kind == "trend":
-        return "大幅提升" if basis == "overall" else "逐年增加"
+        return _trend_words(comparator, basis, recurring)
     if kind == "milestone":
         return "通过验收"
+    if kind == "project":
+        return config.PROJECT_GOALS[int(value)]
     if kind == "rank":
         return f"全市前{value:g}位"
     if kind == "compliance":
         return "全部达标（100%）"
     if kind == "count_annual":
-        prefix = "年均" if basis == "mean" else "每年"
+        prefix = {"mean": "年均", "each_round": "每次评选"}.get(basis, "每年")
         return f"{prefix}{SYMBOLS.get(comparator, '')}{number(value, unit)}"
     if kind == "count_cumulative":
         return f"累计{SYMBOLS.get(comparator, '')}{number(value, unit)}"
     if kind == "level" and comparator == "<=" and value == 0:
         return "全部化解（0）"
     return f"{SYMBOLS.get(comparator, '')}{number(value, unit)}"
+
+
+def _trend_words(comparator: str, basis: str | None, recurring: bool) -> str:
+    """逐年增加; 大幅提升; 不低于上年（只增不减）; 低于基线（缩减） — the words of the rule that judges it."""
+    if comparator == "not_decreasing":
+        return config.TREND_WORDS["not_decreasing"]
+    if basis == "overall":
+        return config.TREND_WORDS[("below_baseline" if comparator == "decreasing" else "above_baseline") if recurring
+                                  else "overall"]
+    return config.TREND_WORDS["decreasing" if comparator == "decreasing" else "increasing"]
+
+
+def describe_goal(row) -> str:
+    """describe_target for a row of the targets or of statuses() (every page, slide, sheet and sentence)."""
+    return describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts),
+                           getattr(row, "basis", None), bool(getattr(row, "recurring", False)),
+                           getattr(row, "goal", None))
 
 
 def shares_text(shares, digits: int = 2) -> str:
@@ -78,13 +106,23 @@ def describe_latest(row) -> str:
         return row.latest_text
     if row.kind == "milestone":
         return flag(row.latest_value)
+    if row.kind == "project":
+        return stage(row.latest_value)
     return number(row.latest_value, row.unit)
+
+
+def stage(value) -> str:
+    """A building project's reported stage (0, 1, 2) as 未开工, 在建, 已竣工."""
+    return config.PROJECT_STAGE_WORDS[int(value)] if present(value) else "—"
 
 
 def describe_gap(row) -> str:
     """How far from the target, in the target's unit ('未通过' for an acceptance, — where no distance applies)."""
     if row.kind == "milestone":
         return "—" if not present(row.gap) else ("未通过" if row.gap > 0 else "已通过")
+    if row.kind == "project":
+        goal = config.PROJECT_GOALS[int(row.target_value)]
+        return "—" if not present(row.gap) else (f"未{goal}" if row.gap > 0 else f"已{goal}")
     if row.kind == "trend" or not present(row.gap):
         return "—"
     if row.kind == "ratio":
@@ -95,7 +133,7 @@ def describe_gap(row) -> str:
 def describe_year(row) -> str:
     """The target's year (2025年), or how a standing rule is judged (每年, 自2023年起每年, 每次评选)."""
     year = int(row.target_year) if present(row.target_year) else None
-    if row.kind != "milestone" and (row.recurring or year is None):
+    if row.kind not in config.EVENT_KINDS and (row.recurring or year is None):
         each = "每次评选" if row.basis == "each_round" else "每年"
         return f"自{year}年起{each}" if year else each
     return f"{year}年" if year else "—"

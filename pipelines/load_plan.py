@@ -47,7 +47,7 @@ def target_rows(inputs: PlanInputs) -> pd.DataFrame:
         [
             "target_id", "indicator_code", "task_no", "key_task_no", "section_no", "kind", "comparator",
             "target_value", "ratio_parts", "unit", "target_year", "recurring", "basis", "source", "source_text",
-            "lead_unit",
+            "lead_unit", "goal", "interpretation",
         ]
     ]
 

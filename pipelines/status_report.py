@@ -7,7 +7,7 @@ import duckdb
 from . import config
 from .collection.review import pending_count
 from .deadlines import ledger_date
-from .describe import describe_gap, describe_latest, describe_target, describe_year, parts_of, present
+from .describe import describe_gap, describe_goal, describe_latest, describe_year, present
 from .textable import render
 
 
@@ -20,7 +20,7 @@ def status_frame(con: duckdb.DuckDBPyConnection, as_of: int):
     return con.execute(
         """
         select a.*, t.indicator_code, i.name as indicator_name, t.kind, t.comparator, t.unit, t.ratio_parts, t.basis,
-            t.recurring, t.section_no, t.task_no, t.lead_unit, t.source
+            t.recurring, t.goal, t.section_no, t.task_no, t.lead_unit, t.source
         from target_assessments as a
         join targets as t using (target_id)
         join indicators as i using (indicator_code)
@@ -39,7 +39,7 @@ def status_text(con: duckdb.DuckDBPyConnection, as_of: int | None) -> tuple[str,
     frame = status_frame(con, as_of)
     rows = []
     for r in frame.itertuples():
-        target = describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)
+        target = describe_goal(r)
         latest = describe_latest(r)
         if present(r.latest_year):
             latest = f"{latest}（{int(r.latest_year)}）"

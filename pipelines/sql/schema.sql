@@ -111,7 +111,9 @@ create table targets (
     basis varchar,
     source varchar not null check (source in ('body', 'attachment')),
     source_text varchar not null,
-    lead_unit varchar
+    lead_unit varchar,
+    goal varchar,  -- the target in the notice's words where the kind's words do not fit (建成, 缺口补齐)
+    interpretation varchar  -- how the platform reads a phrase that could be read otherwise (shown under it)
 );
 
 create table not_targets (
