@@ -164,7 +164,8 @@ def overdue_table(ledger: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "牵头单位": rows["unit"],
         "任务": [task_name(r) for r in rows.itertuples()],
-        "应完成": [f"{pd.Timestamp(d).year}年{pd.Timestamp(d).month}月" for d in rows["overdue_since"]],
+        "应完成": [f"{pd.Timestamp(d).year}年{pd.Timestamp(d).month}月" + ("（正文）" if by == "body" else "")
+                for d, by in zip(rows["overdue_since"], rows["overdue_by"])],
         "最新进展": rows["latest_status"].fillna("未填报"),
     })
 

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import config, method
+from pipelines.deadlines import ledger_deadline, overdue_words
 from pipelines.describe import describe_gap, describe_goal, describe_latest, describe_year
 from pipelines.discrepancies import FIELD_LABELS, SEVERITY_LABELS
 from pipelines.exports import Sheet, excel_bytes
@@ -120,13 +121,14 @@ def ledger_sheets(b: Briefing) -> list[Sheet]:
         "任务编号": ledger["task_no"], "重点任务": ledger["section_title"],
         "任务目标": "（" + ledger["key_task_no"].astype(str) + "）" + ledger["key_task_title"],
         "任务内容": ledger["text"], "牵头单位": ledger["lead_units"], "责任单位": ledger["responsible_units"],
-        "完成时限": ledger["deadline_text"].str.replace("\n", "；"), "最新进展": ledger["latest_status"],
-        "进展说明": ledger["latest_note"], "逾期": ledger["overdue"].map({True: "逾期", False: ""}),
+        "完成时限": [ledger_deadline(t, d) for t, d in zip(ledger["deadline_text"], ledger["body_due_dates"])],
+        "最新进展": ledger["latest_status"], "进展说明": ledger["latest_note"],
+        "逾期": [overdue_words(o, by) for o, by in zip(ledger["overdue"], ledger["overdue_by"])],
         "应完成日期": ledger["overdue_since"], "正文与附件差异": ledger["discrepancy_notes"],
         "整改说明": ledger["rectification"],
     })
     widths = {"任务编号": 9, "重点任务": 12, "任务目标": 14, "任务内容": 36, "牵头单位": 12, "责任单位": 16,
-              "完成时限": 14, "最新进展": 10, "进展说明": 14, "逾期": 6, "应完成日期": 11, "正文与附件差异": 16,
+              "完成时限": 14, "最新进展": 10, "进展说明": 14, "逾期": 9, "应完成日期": 11, "正文与附件差异": 16,
               "整改说明": 24}
     return [_sheet(b, "任务台账", frame, formats={"应完成日期": "yyyy-mm-dd"}, widths=widths, repeat_columns=1)]
 

@@ -10,6 +10,7 @@ from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
 from pipelines.collection.review import status_label
+from pipelines.deadlines import ledger_deadline
 
 ensure_app_shell()
 require_warehouse()
@@ -59,8 +60,9 @@ table = pd.DataFrame({  # what a reader needs first comes first (a phone shows t
     "牵头单位": shown["lead_units"],
     "最新进展": shown["latest_status"].fillna("未填报"),
     "逾期": shown["overdue"],
+    "逾期依据": [("正文时限" if by == "body" else "附件时限") if o else "" for o, by in zip(shown["overdue"], shown["overdue_by"])],
     "已完成（含转入常态化）": shown["done"],
-    "完成时限": shown["deadline_text"].str.replace("\n", "；"),
+    "完成时限": [ledger_deadline(t, b) for t, b in zip(shown["deadline_text"], shown["body_due_dates"])],
     "进展说明": shown["latest_note"],
     "责任单位": shown["responsible_units"],
     "重点任务": shown["section_title"],

@@ -4,6 +4,7 @@ import duckdb
 import pandas as pd
 
 from . import config
+from .discrepancies import UNDATED_IN_ATTACHMENT
 from .plan_inputs import PlanInputs
 from .warehouse import insert_frame
 
@@ -52,6 +53,24 @@ def target_rows(inputs: PlanInputs) -> pd.DataFrame:
     ]
 
 
+def body_milestones(inputs: PlanInputs) -> pd.DataFrame:
+    """The body's dates for the tasks the attachment leaves undated (tasks 45, 90, 91): milestones of the ledger,
+    marked as the body's, so that a task is overdue by either document (issue 19)."""
+    rows = inputs.discrepancies[inputs.discrepancies["kind"] == UNDATED_IN_ATTACHMENT]
+    rows = rows.assign(due_date=pd.to_datetime(rows["body_value"]).dt.date)
+    body = inputs.body.deadlines
+    said = {(k, d): (text, precision) for k, d, text, precision in
+            zip(body["key_task_no"], body["due_date"], body["milestone"], body["precision"])}
+    found = [said[(k, d)] for k, d in zip(rows["key_task_no"], rows["due_date"])]
+    return pd.DataFrame({
+        "task_no": rows["task_no"].astype(int),
+        "due_date": rows["due_date"],
+        "milestone": [f"正文（重点任务{k}）：{text}" for k, (text, _) in zip(rows["key_task_no"], found)],
+        "precision": [precision for _, precision in found],
+        "source": "body",
+    }, columns=["task_no", "due_date", "milestone", "precision", "source"])
+
+
 def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None:
     """Insert the plan's tables into an empty warehouse (one transaction is the caller's)."""
     plan, body = inputs.plan, inputs.body
@@ -75,7 +94,7 @@ def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None
         ],
     )
     insert_frame(con, "task_units", plan.task_units)
-    insert_frame(con, "task_deadlines", plan.task_deadlines)
+    insert_frame(con, "task_deadlines", pd.concat([plan.task_deadlines, body_milestones(inputs)], ignore_index=True))
     insert_frame(con, "body_key_tasks", body.key_tasks)
     insert_frame(con, "body_key_task_units", body.units)
     insert_frame(con, "body_key_task_deadlines", body.deadlines)

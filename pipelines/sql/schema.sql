@@ -48,7 +48,9 @@ create table task_deadlines (
     task_no integer not null,
     due_date date not null,
     milestone varchar,
-    precision varchar
+    precision varchar,
+    -- 'attachment' (its 完成时限), or 'body': the body's 完成时限 for a task the attachment leaves undated (issue 19)
+    source varchar not null default 'attachment'
 );
 
 -- The notice's body: the 30 key tasks as the body states them.
