@@ -117,7 +117,7 @@ def _risk_sentence(row) -> str:
     when = f"{int(row.latest_year)}年" if present(row.latest_year) else "最新"
     now = f"{when}{latest}" if latest.startswith("累计") else f"{when}为{latest}"
     what = f"{name}（{row.lead_unit}牵头）"
-    if row.kind in ("milestone", "trend"):
+    if row.kind in (*config.EVENT_KINDS, "trend"):
         facts = str(row.detail) if present(row.detail) and row.detail else now
         return f"{what}：目标{goal}（{describe_year(row)}），{facts}，{row.status_label}。"
     gap = ""
@@ -364,7 +364,7 @@ def key_facts(t, shares: pd.DataFrame | None, scale: float = 1.0) -> list[Line]:
     facts = [Line(f"目标：{goal}", big), Line(f"目标年度：{describe_year(t)}", big),
              Line(f"最新：{describe_latest(t)}" + (f"（{int(t.latest_year)}年）" if present(t.latest_year) else ""), big),
              Line(f"状态：{t.status_label}", big, True, INK)]
-    if present(t.gap) and t.gap > 0 and t.kind not in ("milestone", "trend"):
+    if present(t.gap) and t.gap > 0 and t.kind not in (*config.EVENT_KINDS, "trend"):
         facts.append(Line(f"差距：{describe_gap(t)}", big))
     if present(t.baseline_value) and t.kind != "ratio":
         facts.append(Line(f"基线：{number(t.baseline_value, t.unit)}（{int(t.baseline_year)}年）", big))

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines import config
-from pipelines.describe import describe_goal, describe_latest, describe_year, number, parts_of, present
+from pipelines.describe import describe_goal, describe_latest, describe_year, number, parts_of, present, stage
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_SCALE = 1280, 720, 1.5  # the camera button saves 1920×1080
@@ -140,6 +140,8 @@ def progress_of(row) -> tuple[float | None, float | None]:
     kind = row.kind
     if kind == "milestone":
         return (100.0 if met else 0.0), None
+    if kind == "project":  # 在建 is half way to 竣工
+        return (100.0 if met else min(99.0, 100.0 * (v or 0.0) / x)), None
     if kind == "trend" or not present(v):
         return (100.0 if met or status in ("year_met", "on_track") else 0.0), None
     if status in ("year_met", "year_missed", "round_met", "round_missed"):
@@ -298,7 +300,7 @@ def _hover(row) -> str:
         f"牵头：{row.lead_unit}",
         "点击查看详情",
     ]
-    if present(row.baseline_value) and row.kind not in ("milestone", "ratio"):
+    if present(row.baseline_value) and row.kind not in (*config.EVENT_KINDS, "ratio"):
         lines.insert(2, f"基线：{number(row.baseline_value, row.unit)}（{int(row.baseline_year)}年）")
     return "<br>".join(lines)
 
@@ -366,10 +368,11 @@ def _year_axis(fig: go.Figure, start: int, end: int, target_year: int | None = N
                           layer="below")
 
 
-def _hover_points(values: pd.DataFrame, unit: str) -> list[str]:
+def _hover_points(values: pd.DataFrame, unit: str, words: list[str] | None = None) -> list[str]:
+    """Each point's value (or its words: 是/否, 在建), note, workbook and whether it is demo."""
     out = []
-    for r in values.itertuples():
-        parts = [f"<b>{r.year}年：{number(r.value, unit)}</b>"]
+    for i, r in enumerate(values.itertuples()):
+        parts = [f"<b>{r.year}年：{words[i] if words else number(r.value, unit)}</b>"]
         if present(r.note) and r.note:
             parts.append(f"备注：{r.note}")
         if present(r.file_name):
@@ -391,7 +394,7 @@ def indicator_chart(target, values: pd.DataFrame, as_of: int, demo: bool, shares
     kind = target.kind
     if kind == "ratio":
         return style(structure_chart(target, shares if shares is not None else pd.DataFrame()), title, as_of, demo, 560, subtitle)
-    if kind == "milestone":
+    if kind in config.EVENT_KINDS:
         return style(milestone_chart(target, values, T), title, as_of, demo, 420, subtitle)
     if kind in ("count_cumulative", "count_annual"):
         return style(count_chart(target, values, T), title, as_of, demo, 560, subtitle)
@@ -500,18 +503,23 @@ def structure_chart(target, shares: pd.DataFrame) -> go.Figure:
 
 
 def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
-    """An acceptance as a dated timeline: each year's report, the year it is due."""
+    """An acceptance (or a building project) as a dated timeline: each year's report, the year it is due."""
     fig = go.Figure()
-    passed = values[values["value"] >= 1]
+    project = target.kind == "project"
+    required = float(target.target_value) if project else 1.0
+    reached = values["value"] >= required
+    passed = values[reached]
+    words = [stage(v) if project else ("是（通过）" if v >= 1 else "否") for v in values["value"]]
     fig.add_trace(go.Scatter(
         x=values["year"], y=[1] * len(values), mode="markers+text",
-        marker=dict(size=22, symbol=["circle" if v >= 1 else "circle-open" for v in values["value"]],
-                    color=[config.STATUS_COLOURS["met"] if v >= 1 else "#999" for v in values["value"]], line=dict(width=3)),
-        text=["是（通过）" if v >= 1 else "否" for v in values["value"]], textposition="top center", name="填报情况",
-        customdata=_hover_points(values, ""), hovertemplate="%{customdata}<extra></extra>",
+        marker=dict(size=22, symbol=["circle" if r else "circle-open" for r in reached],
+                    color=[config.STATUS_COLOURS["met"] if r else "#999" for r in reached], line=dict(width=3)),
+        text=words, textposition="top center", name="填报情况",
+        customdata=_hover_points(values, "", words), hovertemplate="%{customdata}<extra></extra>",
     ))
+    due = f"{T}年底前{config.PROJECT_GOALS[int(required)]}" if project else f"{T}年验收"
     fig.add_trace(go.Scatter(x=[T], y=[1], mode="markers+text", marker=dict(size=26, symbol="star", color=TARGET_COLOUR),
-                             text=[f"{T}年验收"], textposition="bottom center", name="验收年份"))
+                             text=[due], textposition="bottom center", name="期限" if project else "验收年份"))
     start = min(values["year"].tolist() + [config.PLAN_START_YEAR])
     _year_axis(fig, start, max(T, config.PLAN_END_YEAR), T)
     fig.update_yaxes(visible=False, range=[0.5, 1.6])

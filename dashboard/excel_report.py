@@ -41,7 +41,7 @@ def _goal(r) -> str:
 def status_sheets(b: Briefing) -> list[Sheet]:
     """The printed status sheet: one row per target, in the plan's order, the columns a reader needs."""
     s = b.statuses
-    gap = [describe_gap(r) if r.kind not in ("milestone", "trend") and pd.notna(r.gap) and r.gap > 0 else ""
+    gap = [describe_gap(r) if r.kind not in (*config.EVENT_KINDS, "trend") and pd.notna(r.gap) and r.gap > 0 else ""
            for r in s.itertuples()]
     frame = pd.DataFrame({
         "部分": [f"{config.SECTION_NUMERALS[n - 1]}、{t}" for n, t in zip(s["section_no"], s["section_title"])],
@@ -76,10 +76,10 @@ def detail_sheets(b: Briefing) -> list[Sheet]:
         "目标年度": [describe_year(r) for r in s.itertuples()],
         "基线值": s["baseline_value"],
         "基线年度": s["baseline_year"],
-        "最新值": s["latest_value"].where(s["kind"] != "milestone"),  # an acceptance is said as 是/否 beside
+        "最新值": s["latest_value"].where(~s["kind"].isin(config.EVENT_KINDS)),  # an acceptance is said as 是/否 beside
         "最新年度": s["latest_year"],
         "最新情况": [describe_latest(r) for r in s.itertuples()],
-        "差距": s["gap"].where(~s["kind"].isin(["milestone", "trend"])),
+        "差距": s["gap"].where(~s["kind"].isin([*config.EVENT_KINDS, "trend"])),
         "需要年均变化": s["required_per_year"],
         "实际年均变化": s["actual_per_year"],
         "进展比": s["progress_ratio"],

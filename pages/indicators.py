@@ -9,7 +9,16 @@ from dashboard.search import search_targets
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
-from pipelines.describe import describe_gap, describe_goal, describe_latest, describe_year, flag, parts_of, present
+from pipelines.describe import (
+    describe_gap,
+    describe_goal,
+    describe_latest,
+    describe_year,
+    number,
+    parts_of,
+    present,
+    worded,
+)
 from pipelines.sources import source_text
 
 ensure_app_shell()
@@ -64,6 +73,8 @@ b.metric(f"最新值（{int(target.latest_year)}年）" if present(target.latest
 c.metric(f"目标（{describe_year(target)}）",
          describe_goal(target), border=True)
 d.metric("差距", gap, border=True, help="距达到目标还差多少（已达成为0）")
+if present(target.interpretation):  # issue 19: how the platform reads words that could be read otherwise
+    st.info(f"**口径解读**：{target.interpretation}", icon=":material/rule:")
 if said := queries.rectification_sentence(target, lagging_only=False):  # the lead unit's latest 整改说明
     if target.status in config.LAGGING_STATUSES:
         st.info(f"**整改说明**（{int(target.rectified_year)}年度工作簿）　{said}", icon=":material/build:")
@@ -140,8 +151,8 @@ else:
                           derivation=values["derivation"].map({"reported": "填报", "derived": "由分子分母计算",
                                                                 "register": "由学校名录计数"}),
                           cell=values["year"].map(lambda y: said.get(y, "").removeprefix("来源：")))
-    if target.kind == "milestone":
-        table["value"] = table["value"].map(flag)
+    if target.kind in config.EVENT_KINDS:  # 是/否, 未开工/在建/已竣工: the words typed
+        table["value"] = [worded(v, ind["unit"]) or number(v) for v in table["value"]]
     # issue 18: where an input of another office came from (公安, 残联, 财政 …), beside the value
     table["data_source"] = [source_text(s if present(s) else None, d if present(d) else None)
                             for s, d in zip(table["source"], table["source_date"])]

@@ -17,10 +17,11 @@ from .schools.settings import KINDERGARTEN_TYPE, SCHOOL_TYPES
 from .text import fold
 
 KINDS = tuple(config.KIND_LABELS)
-COMPARATORS = (">=", "<=", "=", "increasing", "not_decreasing")
+TREND_COMPARATORS = ("increasing", "decreasing", "not_decreasing")
+COMPARATORS = (">=", "<=", "=", "increasing", "decreasing", "not_decreasing")
 # How a target is judged beyond its kind: 逐年 (each_year), 大幅提升 (overall), 年均 (mean), 每次评选 (each_round).
 BASES = ("", "each_year", "overall", "mean", "each_round")
-VALUE_TYPES = ("percent", "count", "rank", "flag", "amount", "area", "structure")
+VALUE_TYPES = ("percent", "count", "rank", "flag", "amount", "area", "structure", "stage")
 METHODS = ("reported", "rate", "structure", "register")
 # external_source: the office that holds an input the statistics do not (公安, 残联, 财政 …): typed with its
 # 数据来源 and 来源日期. register_types: a count derived from the school register, the 办学类型 it counts.
@@ -92,6 +93,7 @@ def read_catalogue(reference_dir: Path) -> Catalogue:
     problems = check_catalogue(indicators, targets)
     if problems:
         raise InputError(problems)
+    indicators, targets = vocational_ratio_basis(indicators, targets)
 
     targets = targets.assign(
         task_no=targets["task_no"].astype(int),
@@ -110,10 +112,32 @@ def read_catalogue(reference_dir: Path) -> Catalogue:
     return Catalogue(indicators, targets, not_targets)
 
 
+def vocational_ratio_basis(indicators: pd.DataFrame, targets: pd.DataFrame,
+                           basis: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """职普比 on the basis config.py sets (在校生 by default, or 招生): the structure's parts and definition, and the
+    line under its targets saying which basis counts (issue 19)."""
+    basis = basis or config.VOCATIONAL_RATIO_BASIS
+    if basis not in config.VOCATIONAL_RATIO_BASES:
+        raise InputError([Problem("pipelines/config.py", f"职普比的计算口径“{basis}”无效，应为："
+                                                         f"{'、'.join(config.VOCATIONAL_RATIO_BASES)}")])
+    other = next(b for b in config.VOCATIONAL_RATIO_BASES if b != basis)
+    code = config.VOCATIONAL_RATIO_INDICATOR
+    indicators, targets = indicators.copy(), targets.copy()
+    at = indicators["indicator_code"] == code
+    indicators.loc[at, "parts"] = ";".join(config.VOCATIONAL_RATIO_BASES[basis])
+    indicators.loc[at, "definition"] = f"中等职业学校与普通高中{basis}数之比，按合计为10折算"
+    said = (f"职普比按{basis}数计算（中等职业学校{basis}数 : 普通高中{basis}数，合计折为10）；有的部门按{other}数计算，"
+            f"平台的口径在 pipelines/config.py 的 VOCATIONAL_RATIO_BASIS 中设置（改后重建数据仓库）")
+    mine = (targets["indicator_code"] == code) & (targets["interpretation"].fillna("") == "")
+    targets.loc[mine, "interpretation"] = said
+    return indicators, targets
+
+
 def check_catalogue(indicators: pd.DataFrame, targets: pd.DataFrame) -> list[Problem]:
     """The catalogue's own rules: known kinds and comparators, every reference resolves."""
     problems = []
     codes = set(indicators["indicator_code"])
+    value_types = dict(zip(indicators["indicator_code"], indicators["value_type"]))
 
     def bad(file, row, column, reason):
         problems.append(Problem(file, reason, row=row + 2, column=column))  # +2: header line, 1-based
@@ -150,8 +174,11 @@ def check_catalogue(indicators: pd.DataFrame, targets: pd.DataFrame) -> list[Pro
             bad(config.TARGETS_FILE, i, "comparator", f"未知的比较方式“{row['comparator']}”")
         if row["basis"] not in BASES:
             bad(config.TARGETS_FILE, i, "basis", f"未知的评估口径“{row['basis']}”（可选：{'、'.join(b for b in BASES if b)}）")
-        if row["kind"] == "trend" and row["comparator"] not in ("increasing", "not_decreasing"):
-            bad(config.TARGETS_FILE, i, "comparator", "趋势目标的比较方式应为 increasing（逐年增加）或 not_decreasing（只增不减）")
+        if row["kind"] == "trend" and row["comparator"] not in TREND_COMPARATORS:
+            bad(config.TARGETS_FILE, i, "comparator", "趋势目标的比较方式应为 increasing（增加）、decreasing（减少）"
+                                                      "或 not_decreasing（只增不减、保持）")
+        if row["kind"] == "project":
+            problems += _project_problems(row, i, value_types)
         if row["source"] not in ("body", "attachment"):
             bad(config.TARGETS_FILE, i, "source", "来源应为 body 或 attachment")
         if row["kind"] == "ratio" and not re.fullmatch(r"\d+(\.\d+)?(:\d+(\.\d+)?)+", row["ratio_parts"]):
@@ -159,6 +186,20 @@ def check_catalogue(indicators: pd.DataFrame, targets: pd.DataFrame) -> list[Pro
         if row["kind"] not in ("trend",) and not re.fullmatch(r"-?\d+(\.\d+)?", row["target_value"]):
             bad(config.TARGETS_FILE, i, "target_value", "目标值应为数字")
     return problems
+
+
+def _project_problems(row, i: int, types: dict[str, str]) -> list[Problem]:
+    """A building project asks a stage (开工 1, 竣工 2) by a year, of an indicator reported as a stage."""
+    found = []
+    if row["comparator"] != ">=" or row["target_value"] not in {str(v) for v in config.PROJECT_GOALS}:
+        found.append(Problem(config.TARGETS_FILE, "建设项目目标的比较方式应为 >=，目标值为 1（开工）或 2（竣工）",
+                             row=i + 2, column="target_value"))
+    if not row["target_year"]:
+        found.append(Problem(config.TARGETS_FILE, "建设项目目标须写明目标年份", row=i + 2, column="target_year"))
+    if types.get(row["indicator_code"], "stage") != "stage":
+        found.append(Problem(config.TARGETS_FILE, f"建设项目目标的指标“{row['indicator_code']}”应按进度（stage）填报",
+                             row=i + 2, column="indicator_code"))
+    return found
 
 
 def not_target_spans(not_targets: pd.DataFrame, scope: str, number: int, text: str) -> list[tuple[int, int]]:

@@ -213,6 +213,18 @@ TREND_WORDS = {
 PROJECT_STAGES = {"未开工": 0, "在建": 1, "已竣工": 2}
 PROJECT_STAGE_WORDS = {0: "未开工", 1: "在建", 2: "已竣工"}
 PROJECT_GOALS = {1: "开工", 2: "竣工"}
+PROJECT_UNIT = "进度"  # the unit of a project's indicator in indicators.csv
+
+# 职普比 (task 19, T19-1: 高中阶段职普比例达到3.5:6.5以上) is counted on 在校生 (the enrolment of 中等职业学校 and
+# 普通高中, the statistics' usual basis); some offices count it on 招生 (the year's new entrants). Set "招生" here
+# and rebuild (python -m pipelines build): VE_GEN_RATIO's parts, its definition, the workbook's rows and the
+# line under T19-1 on 指标 follow.
+VOCATIONAL_RATIO_BASIS = "在校生"
+VOCATIONAL_RATIO_INDICATOR = "VE_GEN_RATIO"
+VOCATIONAL_RATIO_BASES = {
+    "在校生": ("VE_ENROLLED", "GH_ENROLLED"),
+    "招生": ("VE_ADMITTED", "GH_ADMITTED"),
+}
 
 SECTION_NUMERALS = "一二三四五"
 DEMO_LABEL = "示例数据"

@@ -100,6 +100,15 @@ def flag(value) -> str:
     return "—" if not present(value) else ("是" if value >= 1 else "否")
 
 
+def worded(value, unit: str | None) -> str | None:
+    """A value said as a word where its unit makes it one (是/否 of an acceptance, a project's 进度); else None."""
+    if unit == "是/否":
+        return flag(value)
+    if unit == config.PROJECT_UNIT:
+        return stage(value)
+    return None
+
+
 def describe_latest(row) -> str:
     """The latest value as a reader expects it: its own text where the status made one, 是/否 for acceptances."""
     if present(getattr(row, "latest_text", None)):
