@@ -30,6 +30,7 @@ from pipelines.describe import (
     number,
     present,
     shares_text,
+    texts_sentence,
 )
 
 from . import charts, images, placement, queries
@@ -107,7 +108,8 @@ def risk_sentence(row) -> str:
     """What, how far, who leads: one sentence for a target that is missed or at risk, followed by the lead
     unit's 整改说明 where its workbook gave one (旗教育局：原因…；措施…；计划2026年6月)."""
     said = queries.rectification_sentence(row)
-    return _risk_sentence(row) + (f"{said}。" if said else "")
+    both = texts_sentence(row)  # issue 19: a target the two texts state differently, under each, and the ruling
+    return _risk_sentence(row) + (f"正文与附件目标值不同：{both}。" if both else "") + (f"{said}。" if said else "")
 
 
 def _risk_sentence(row) -> str:
@@ -403,9 +405,23 @@ def overdue_slides(b: Briefing) -> list[Slide]:
     return slides
 
 
+def texts_by_target(statuses: pd.DataFrame) -> dict[str, str]:
+    """Each target the two texts state differently: its status under each and the ruling (issue 19)."""
+    return {r.target_id: both for r in statuses.itertuples() if (both := texts_sentence(r))}
+
+
+def discrepancy_line(r, texts: dict[str, str], bullet: str = "• ") -> str:
+    """任务65：正文与附件的目标值不同…（正文：50%以上；附件：60%以上）；按附件…：…；尚未裁定，暂以附件为准."""
+    line = (f"{bullet}任务{int(r.task_no)}：{r.note}（正文：{r.body_value if present(r.body_value) else '无'}；"
+            f"附件：{r.attachment_value if present(r.attachment_value) else '无'}）")
+    both = texts.get(r.target_id) if isinstance(r.target_id, str) else None
+    return f"{line}；{both}" if both else line
+
+
 def notes_slides(b: Briefing) -> list[Slide]:
     kinds = b.discrepancies["field"]
     values = b.discrepancies[kinds.str.startswith("target")]
+    texts = texts_by_target(b.statuses)
 
     def notes(scale: float) -> list[Line]:
         head = dict(size=18 * scale, bold=True, colour=ACCENT, space_after=0.2, keep_with_next=True)
@@ -418,10 +434,10 @@ def notes_slides(b: Briefing) -> list[Slide]:
                  b.demo, RED if b.demo else INK),
             Line("正文与附件的差异", **head),
             Line(f"共{len(b.discrepancies)}处：目标{len(values)}处，完成时限{int((kinds == 'deadline').sum())}处，"
-                 f"单位{int(kinds.str.endswith('_units').sum())}处。目标以附件为准。", body),
+                 f"单位{int(kinds.str.endswith('_units').sum())}处。目标值不同的按两份文件分别评估，"
+                 "以附件为准，另有裁定的除外。", body),
         ]
-        lines += [Line(f"• 任务{int(r.task_no)}：{r.note}（正文：{r.body_value if present(r.body_value) else '无'}；"
-                       f"附件：{r.attachment_value if present(r.attachment_value) else '无'}）", item) for r in values.itertuples()]
+        lines += [Line(discrepancy_line(r, texts), item) for r in values.itertuples()]
         if len(b.missing):
             lines += [Line("缺报", **head),
                       Line(missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。"), body)]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries, readiness_ui, views
+from dashboard import queries, readiness_ui, ruling_ui, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.search import search_targets
@@ -68,13 +68,15 @@ if target.kind == "ratio":
     if target.comparator == "=" and present(target.latest_value):
         gap = f"最大偏差{target.latest_value:.2f}（允许{config.RATIO_TOLERANCE}）"
 a, b, c, d = st.columns(4)
-a.metric("状态", target.status_label, border=True)
+a.metric(f"状态（按{config.RULING_TEXTS[target.text_basis]}）" if present(target.text_basis) else "状态",
+         target.status_label, border=True)
 b.metric(f"最新值（{int(target.latest_year)}年）" if present(target.latest_year) else "最新值", latest, border=True)
 c.metric(f"目标（{describe_year(target)}）",
          describe_goal(target), border=True)
 d.metric("差距", gap, border=True, help="距达到目标还差多少（已达成为0）")
 if present(target.interpretation):  # issue 19: how the platform reads words that could be read otherwise
     st.info(f"**口径解读**：{target.interpretation}", icon=":material/rule:")
+ruling_ui.texts_box(target)  # issue 19: both texts, the status under each, the ruling
 if said := queries.rectification_sentence(target, lagging_only=False):  # the lead unit's latest 整改说明
     if target.status in config.LAGGING_STATUSES:
         st.info(f"**整改说明**（{int(target.rectified_year)}年度工作簿）　{said}", icon=":material/build:")

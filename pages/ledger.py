@@ -67,6 +67,7 @@ table = pd.DataFrame({  # what a reader needs first comes first (a phone shows t
     "责任单位": shown["responsible_units"],
     "重点任务": shown["section_title"],
     "任务目标": "（" + shown["key_task_no"].astype(str) + "）" + shown["key_task_title"],
+    "量化目标": shown["targets"],
     "正文与附件差异": shown["discrepancy_notes"].fillna(""),
     "整改说明": shown["rectification"].fillna(""),
 })
@@ -77,6 +78,7 @@ st.dataframe(
         "责任单位": st.column_config.TextColumn(width="medium"),
         "已完成（含转入常态化）": st.column_config.CheckboxColumn(),
         "逾期": st.column_config.CheckboxColumn(),
+        "量化目标": st.column_config.TextColumn(width="medium", help="本任务的量化目标及其状态；正文与附件目标值不同的，两种状态都列出"),
         "正文与附件差异": st.column_config.TextColumn(width="medium"),
         "整改说明": st.column_config.TextColumn(width="medium"),
     },

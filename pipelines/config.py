@@ -226,6 +226,11 @@ VOCATIONAL_RATIO_BASES = {
     "招生": ("VE_ADMITTED", "GH_ADMITTED"),
 }
 
+# Rulings (issue 19): where the body and the attachment give a target different values, the target is judged
+# under each text; the attachment's counts until a 管理 account rules otherwise (pipelines/rulings.py).
+RULING_TEXTS = {"attachment": "附件", "body": "正文"}
+DEFAULT_RULING_TEXT = "attachment"
+
 SECTION_NUMERALS = "一二三四五"
 DEMO_LABEL = "示例数据"
 SOURCE_LINE = "数据来源：各单位年度填报"

@@ -146,3 +146,31 @@ def describe_year(row) -> str:
         each = "每次评选" if row.basis == "each_round" else "每年"
         return f"自{year}年起{each}" if year else each
     return f"{year}年" if year else "—"
+
+
+def _gap_words(gap, unit: str | None) -> str:
+    """，差8.8个百分点 — how far a status under one text is from its target (nothing when met)."""
+    if not present(gap) or gap <= 0:
+        return ""
+    return f"，差{number(gap, '个百分点' if unit == '%' else unit)}"
+
+
+def ruling_words(row) -> str:
+    """已裁定以正文为准（admin，2026-11-02：理由…） or 尚未裁定，暂以附件为准 — the ruling of a target the two texts
+    state differently (issue 19)."""
+    if not bool(getattr(row, "ruled", False)) or not present(getattr(row, "ruled_by", None)):
+        return f"尚未裁定，暂以{config.RULING_TEXTS[config.DEFAULT_RULING_TEXT]}为准"
+    when = row.ruled_at.strftime("%Y-%m-%d") if present(row.ruled_at) else ""
+    return f"已裁定以{config.RULING_TEXTS[row.text_basis]}为准（{row.ruled_by}，{when}：{row.ruling_reason}）"
+
+
+def texts_sentence(row) -> str | None:
+    """按附件（60%以上）：逾期未达成，差8.8个百分点；按正文（50%以上）：已达成；尚未裁定，暂以附件为准 — a target the
+    body and the attachment state differently, its status under each text and the ruling; None for the others."""
+    if not present(getattr(row, "text_basis", None)):
+        return None
+    counts = config.RULING_TEXTS[row.text_basis]
+    other = config.RULING_TEXTS[row.alt_text]
+    return (f"按{counts}（{row.basis_words}）：{row.status_label}{_gap_words(row.gap, row.unit)}；"
+            f"按{other}（{row.alt_words}）：{row.alt_status_label}{_gap_words(row.alt_gap, row.unit)}；"
+            f"{ruling_words(row)}")

@@ -6,6 +6,7 @@ import pandas as pd
 from . import config
 from .discrepancies import UNDATED_IN_ATTACHMENT
 from .plan_inputs import PlanInputs
+from .rulings import target_texts
 from .warehouse import insert_frame
 
 
@@ -102,3 +103,4 @@ def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None
     insert_frame(con, "targets", target_rows(inputs))
     insert_frame(con, "not_targets", inputs.catalogue.not_targets)
     insert_frame(con, "discrepancies", inputs.discrepancies)
+    insert_frame(con, "target_texts", target_texts(inputs.catalogue.targets, inputs.discrepancies))

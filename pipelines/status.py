@@ -13,7 +13,7 @@ their report; 逐年增加 by its year-on-year changes; 每次评选 on the late
 """
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import duckdb
 import pandas as pd
@@ -442,9 +442,8 @@ def target_of(row) -> Target:
                   row.goal if present(getattr(row, "goal", None)) else None)
 
 
-def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = True) -> pd.DataFrame:
-    """Every target assessed as of every year of the plan, from the warehouse's current values."""
-    targets = con.execute("select * from targets order by target_id").df()
+def _series(con: duckdb.DuckDBPyConnection, include_demo: bool):
+    """Each indicator's yearly values, a structure's shares of 10 per year, and the years that hold demo values."""
     values: dict[str, Series] = {}
     demo_years: dict[str, set[int]] = {}
     for code, year, value, is_demo in con.execute(
@@ -461,9 +460,37 @@ def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = Tru
         shares.setdefault(code, {}).setdefault(year, []).append(share)
         if is_demo:
             demo_years.setdefault(code, set()).add(year)
+    return values, shares, demo_years
+
+
+def _texts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, dict[str, float]]]:
+    """For a target the body and the attachment state differently: (the text that counts, {text: value}) —
+    the ruling's text, else the attachment's (issue 19)."""
+    ruled = dict(con.execute("select target_id, text from current_rulings").fetchall())
+    texts: dict[str, dict[str, float]] = {}
+    for target_id, text, value in con.execute("select target_id, text, target_value from target_texts").fetchall():
+        texts.setdefault(target_id, {})[text] = value
+    return {t: (ruled.get(t, config.DEFAULT_RULING_TEXT), v) for t, v in texts.items()}
+
+
+def _under_both(target: Target, counts: str, by_text: dict[str, float]) -> tuple[Target, str, Target]:
+    """The target as the text that counts states it, and as the other text does."""
+    other = next(text for text in by_text if text != counts)
+    return replace(target, target_value=by_text[counts]), other, replace(target, target_value=by_text[other])
+
+
+def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = True) -> pd.DataFrame:
+    """Every target assessed as of every year of the plan, from the warehouse's current values; a target the two
+    texts state differently also under the other text (alt_*)."""
+    targets = con.execute("select * from targets order by target_id").df()
+    values, shares, demo_years = _series(con, include_demo)
+    texts = _texts(con)
+    ruled = {t for (t,) in con.execute("select target_id from current_rulings").fetchall()}
     rows = []
     for t in targets.itertuples():
-        target = target_of(t)
+        target, other, alt = target_of(t), None, None
+        if t.target_id in texts:
+            target, other, alt = _under_both(target, *texts[t.target_id])
         series = values.get(t.indicator_code, [])
         years = {y for y, _ in series} | set(shares.get(t.indicator_code, {}))
         for as_of in config.YEARS:
@@ -472,8 +499,19 @@ def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = Tru
             row.update(as_of_year=as_of, include_demo=include_demo, target_id=t.target_id, status_label=a.label,
                        target_value=target.target_value, target_year=target.target_year,
                        is_demo=any(y <= as_of for y in demo_years.get(t.indicator_code, set()) & years))
+            if alt is not None:
+                b = assess(alt, series, as_of, shares.get(t.indicator_code))
+                row.update(text_basis=texts[t.target_id][0], ruled=t.target_id in ruled, alt_text=other,
+                           alt_target_value=alt.target_value, alt_status=b.status, alt_status_label=b.label,
+                           alt_gap=b.gap, alt_detail=b.detail)
             rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*ASSESSMENT_COLUMNS, *ALT_COLUMNS])
+
+
+ALT_COLUMNS = ("text_basis", "ruled", "alt_text", "alt_target_value", "alt_status", "alt_status_label", "alt_gap",
+               "alt_detail")
+ASSESSMENT_COLUMNS = (*ASSESSMENT_FIELDS, "as_of_year", "include_demo", "target_id", "status_label", "target_value",
+                      "target_year", "is_demo")
 
 
 def refresh_assessments(con: duckdb.DuckDBPyConnection) -> int:

@@ -114,7 +114,7 @@ def _statuses(con: duckdb.DuckDBPyConnection, as_of: int, include_demo: bool) ->
         "status_label as label from readiness where as_of_year = ? and include_demo = ?", [as_of, include_demo]).df()
     frame = con.execute(
         """
-        select t.target_id as key, i.name as indicator_name, t.kind, t.comparator, t.target_value, t.unit, t.ratio_parts,
+        select t.target_id as key, i.name as indicator_name, t.kind, t.comparator, a.target_value, t.unit, t.ratio_parts,
             t.basis, t.recurring, t.goal, t.lead_unit, a.status, a.status_label as label
         from target_assessments a join targets t using (target_id) join indicators i using (indicator_code)
         where a.as_of_year = ? and a.include_demo = ?

@@ -34,7 +34,7 @@ def lagging_targets(con: duckdb.DuckDBPyConnection, unit: str, year: int, includ
         return pd.DataFrame(columns=["target_id", "label", "status_label"])
     frame = con.execute(
         """
-        select t.target_id, t.kind, t.comparator, t.target_value, t.unit, t.ratio_parts, t.basis, t.goal, t.target_year,
+        select t.target_id, t.kind, t.comparator, a.target_value, t.unit, t.ratio_parts, t.basis, t.goal, t.target_year,
             t.recurring, i.name as indicator_name, a.status_label
         from targets t
         join indicators i using (indicator_code)

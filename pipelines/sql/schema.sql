@@ -140,6 +140,25 @@ create table discrepancies (
     severity varchar  -- 'substantive' (the documents ask different things) or 'formal' (same, said differently)
 );
 
+-- Issue 19: a target the body and the attachment give different values, once per text (its value and words).
+create table target_texts (
+    target_id varchar not null,
+    text varchar not null check (text in ('body', 'attachment')),
+    target_value double not null,
+    source_text varchar,
+    words varchar  -- the value as the text writes it (50%以上)
+);
+
+-- Every ruling of which text counts for such a target, in the order of the log (the last one stands).
+create table target_rulings (
+    ruling_no integer not null,
+    target_id varchar not null,
+    text varchar not null check (text in ('body', 'attachment')),
+    ruled_at timestamp not null,
+    ruled_by varchar,
+    reason varchar
+);
+
 create table submissions (
     submission_id integer primary key,
     file_name varchar not null,
@@ -246,7 +265,17 @@ create table target_assessments (
     projected_value double,
     is_demo boolean,
     detail varchar,
-    method varchar
+    method varchar,
+    -- Issue 19: a target the two texts state differently is judged under each; the columns above follow the text
+    -- that counts (text_basis: the ruling's, else the attachment), the alt_ ones the other text.
+    text_basis varchar,
+    ruled boolean,
+    alt_text varchar,
+    alt_target_value double,
+    alt_status varchar,
+    alt_status_label varchar,
+    alt_gap double,
+    alt_detail varchar
 );
 
 create table status_labels (
