@@ -31,6 +31,9 @@ OPTIONAL_INDICATOR_COLUMNS = ("external_source", "register_types")
 OPTIONAL_TARGET_COLUMNS = ("goal", "interpretation")
 REGISTER_TYPES = (*SCHOOL_TYPES, KINDERGARTEN_TYPE)
 
+DIRECTION_WORDS = "提高|提升|缩减|增加|减少|缩小|扩大|补齐|保持"
+PROJECT_WORDS = ("新惠第[一二三四五六七八九十]+(?:小学|中学|幼儿园)|学生食堂|学生餐厅|综合楼|体育活动室|实训基地|心理辅导站"
+                 "|心理健康功能室|劳动教育基地|中心幼儿园")
 # A number-bearing mention: Arabic numbers (a ratio such as 3.5:6.5 is one mention), Chinese
 # numerals with a measure word (一次, 一届, 十项), and the words that make a phrase quantitative
 # without a digit (逐年增加, 全覆盖, 不低于 …).
@@ -39,6 +42,9 @@ MENTION = re.compile(
     r"|[一二两三四五六七八九十百]+(?:次|届|个|所|名|项|位)"
     r"|千兆"
     r"|逐年增加|大幅提升|只增不减|全覆盖|不低于|不少于|全部化解|全额|同工同酬|验收|达标"
+    # Issue 19: a direction a unit could be judged by (提高, 缩减, 增加, 补齐 …), and a named project (a building,
+    # a base) whose 开工/竣工 could be.
+    rf"|{DIRECTION_WORDS}|{PROJECT_WORDS}"
 )
 
 
@@ -56,6 +62,26 @@ def spans_of(text: str, phrase: str) -> list[tuple[int, int]]:
     """Every place the (normalized) phrase stands in the (normalized) text."""
     phrase = normalize(phrase)
     return [(m.start(), m.start() + len(phrase)) for m in re.finditer(re.escape(phrase), text)] if phrase else []
+
+
+# A date of the notice's text (到2025年, 2023年底前). It is covered when it is a target's own: the year of a target
+# whose phrase stands after it in the same sentence (到2025年，创建自治区优质高中1所 …), else it must be listed.
+DATE = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?底?前?")
+SENTENCE_END = "。;"  # normalized: ； is ;
+
+
+def target_date_spans(text: str, dated: list[tuple[int, int, int | None]]) -> list[tuple[int, int]]:
+    """The dates of the (normalized) text that are the years of targets standing after them in their sentence.
+
+    dated: (start, end, target year) of each target phrase found in the text.
+    """
+    spans = []
+    for m in DATE.finditer(text):
+        year = int(m.group()[:4])
+        end = min([text.find(ch, m.end()) for ch in SENTENCE_END if text.find(ch, m.end()) >= 0], default=len(text))
+        if any(not pd.isna(y) and int(y) == year and m.start() <= s and e <= end for s, e, y in dated):
+            spans.append((m.start(), m.end()))
+    return spans
 
 
 def uncovered(text: str, covering: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
