@@ -405,11 +405,6 @@ def overdue_slides(b: Briefing) -> list[Slide]:
     return slides
 
 
-def texts_by_target(statuses: pd.DataFrame) -> dict[str, str]:
-    """Each target the two texts state differently: its status under each and the ruling (issue 19)."""
-    return {r.target_id: both for r in statuses.itertuples() if (both := texts_sentence(r))}
-
-
 def discrepancy_line(r, texts: dict[str, str], bullet: str = "• ") -> str:
     """任务65：正文与附件的目标值不同…（正文：50%以上；附件：60%以上）；按附件…：…；尚未裁定，暂以附件为准."""
     line = (f"{bullet}任务{int(r.task_no)}：{r.note}（正文：{r.body_value if present(r.body_value) else '无'}；"
@@ -421,7 +416,7 @@ def discrepancy_line(r, texts: dict[str, str], bullet: str = "• ") -> str:
 def notes_slides(b: Briefing) -> list[Slide]:
     kinds = b.discrepancies["field"]
     values = b.discrepancies[kinds.str.startswith("target")]
-    texts = texts_by_target(b.statuses)
+    texts = queries.texts_by_target(b.statuses)
 
     def notes(scale: float) -> list[Line]:
         head = dict(size=18 * scale, bold=True, colour=ACCENT, space_after=0.2, keep_with_next=True)

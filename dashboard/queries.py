@@ -125,6 +125,11 @@ def ledger(f: Filters) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def texts_by_target(frame: pd.DataFrame) -> dict[str, str]:
+    """Each target (statuses() rows) the two texts state differently: its status under each and the ruling (issue 19)."""
+    return {r.target_id: both for r in frame.itertuples() if (both := texts_sentence(r))}
+
+
 def target_lines(frame: pd.DataFrame) -> dict[int, str]:
     """Each task's targets and their statuses (statuses() rows), one line per task for the ledger: T65-1 逾期未达成
     （按附件（60%以上）：…；按正文（50%以上）：…；尚未裁定，暂以附件为准）."""

@@ -30,7 +30,7 @@ from lxml import etree
 from pipelines import config, method
 from pipelines.describe import describe_goal, describe_latest, present
 
-from . import charts, images, placement
+from . import charts, images, placement, queries
 from .briefing import (
     CHART_MARGIN,
     KEY_TARGETS,
@@ -46,7 +46,6 @@ from .briefing import (
     rows_height,
     section_counts,
     status_groups,
-    texts_by_target,
 )
 from .placement import PRINT_MIN_FONT, Box
 
@@ -384,7 +383,7 @@ def notes_section(report: Report, b: Briefing) -> None:
     report.para(f"方案正文与附件工作任务清单不一致之处共{len(b.discrepancies)}处：目标{len(values)}处，"
                 f"完成时限{int((kinds == 'deadline').sum())}处，单位{int(kinds.str.endswith('_units').sum())}处。"
                 "目标值不同的按两份文件分别评估，以附件为准，另有裁定的除外。")
-    texts = texts_by_target(b.statuses)
+    texts = queries.texts_by_target(b.statuses)
     for r in values.itertuples():
         report.para(discrepancy_line(r, texts, bullet="") + "。")
     if len(b.missing):

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, readiness_ui
-from dashboard.briefing import texts_by_target
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
@@ -20,7 +19,7 @@ st.title("数据质量")
 st.subheader("通知正文与附件任务清单的差异")
 st.caption("由平台逐项比对正文30项重点任务与附件98项任务得出；正文的日期取自其完成时限和正文语句本身，附件只写“长期坚持”的任务"
            "按正文的时限判断逾期。目标值不同的，按两份文件分别评估，以附件为准，管理账号可在“指标”页裁定以正文为准。")
-texts = texts_by_target(queries.statuses(f))  # issue 19: the status under each text, and the ruling
+texts = queries.texts_by_target(queries.statuses(f))  # issue 19: the status under each text, and the ruling
 discrepancies = query("select * from discrepancies order by task_no, field")
 if f.section:
     discrepancies = discrepancies[discrepancies["task_no"].isin(query("select task_no from tasks where section_no = ?", [f.section])["task_no"])]

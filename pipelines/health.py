@@ -2,7 +2,7 @@
 
 Current means a rebuild would change nothing that the raw folder says: the plan inputs (notice, task
 list, reference data) give the same tables, every workbook of the archive's log is loaded (and every
-withdrawal, review decision and 佐证材料 applied), every audit line is in the `audit` table, and the archive holds no file that the log
+withdrawal, review decision, 佐证材料 and ruling applied), every audit line is in the `audit` table, and the archive holds no file that the log
 does not name (nor the log a file the archive lacks). Exit status 0 when current, 1 when not (the text
 says what differs and what to do) or when it cannot be checked.
 """

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from dashboard import briefing, excel_report
-from dashboard.queries import Filters, reading, statuses
+from dashboard.queries import Filters, reading, statuses, texts_by_target
 from pipelines import audit, config, jsonlog
 from pipelines.accounts import AccountStore
 from pipelines.archive import log_path, read_log
@@ -152,13 +152,13 @@ def test_both_statuses_are_said_wherever_the_target_is(green, accounts):
     sheet = excel_report.status_sheets(b)[0].frame.set_index("目标编号")
     assert both in sheet.loc["T65-1", "说明"]  # the printed Excel sheet
     assert both in b.ledger.set_index("task_no").loc[65, "targets"]  # 任务台账 (and its Excel sheet)
-    notes = briefing.texts_by_target(b.statuses)
+    notes = texts_by_target(b.statuses)
     assert notes == {"T65-1": both}
     record(raw, db, "T65-1", "body", admin(accounts), REASON)
     with duckdb.connect(str(db), read_only=True) as con, reading(con):
         after = next(statuses(Filters(2025, None, None, False)).query("target_id == 'T65-1'").itertuples())
     assert after.status_label == "已达成" and after.target_value == 50.0
-    said = briefing.texts_by_target(statuses_frame(db))["T65-1"]
+    said = texts_by_target(statuses_frame(db))["T65-1"]
     assert said.startswith("按正文（50%以上）：已达成；按附件（60%以上）：逾期未达成，差8.8个百分点；已裁定以正文为准（admin，")
     assert said.endswith(f"：{REASON}）")
 

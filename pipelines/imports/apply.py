@@ -94,7 +94,7 @@ class Reader:
             return self.word(f, text) if text else None
         if not text or text in s.BLANK_WORDS:
             return None
-        parsed = parse_value(raw, "percent" if f.kind == "percent" else ("flag" if f.kind == "flag" else "amount"), percent)
+        parsed = parse_value(raw, f.kind if f.kind in ("percent", "flag", "stage") else "amount", percent)
         if parsed.error:
             self.problems.append(cell.problem(f"{f.name}：{parsed.error}", subject=f.name))
             return None
