@@ -7,7 +7,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines import config
-from pipelines.describe import describe_goal, describe_latest, describe_year, number, parts_of, present, stage
+from pipelines.describe import (
+    describe_goal,
+    describe_latest,
+    describe_year,
+    number,
+    parts_of,
+    present,
+    stage,
+    texts_sentence,
+)
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_SCALE = 1280, 720, 1.5  # the camera button saves 1920×1080
@@ -300,6 +309,8 @@ def _hover(row) -> str:
         f"牵头：{row.lead_unit}",
         "点击查看详情",
     ]
+    if both := texts_sentence(row):  # issue 19: a target the body and the attachment state differently
+        lines.insert(-2, f"正文与附件：{both}")
     if present(row.baseline_value) and row.kind not in (*config.EVENT_KINDS, "ratio"):
         lines.insert(2, f"基线：{number(row.baseline_value, row.unit)}（{int(row.baseline_year)}年）")
     return "<br>".join(lines)
