@@ -33,6 +33,10 @@ def number(value, unit: str | None = None) -> str:
     return f"{text}{unit or ''}"
 
 
+# Kinds said in the same words whatever their value.
+FIXED_WORDS = {"milestone": "通过验收", "compliance": "全部达标（100%）"}
+
+
 def describe_target(kind: str, comparator: str, value, unit: str | None, ratio_parts=None, basis=None,
                     recurring: bool = False, goal: str | None = None) -> str:
     """The target in a few words, as its rule judges it (只增不减 is 不低于上年; 每次评选 is per round).
@@ -41,28 +45,25 @@ def describe_target(kind: str, comparator: str, value, unit: str | None, ratio_p
     """
     if present(goal) and goal:
         return goal
+    if kind in FIXED_WORDS:
+        return FIXED_WORDS[kind]
     unit = unit or ""
     if kind == "ratio":
         parts = ":".join(f"{p:.1f}" for p in ratio_parts)
         return f"{parts}{'以上' if comparator == '>=' else ''}"
     if kind == "trend":
         return _trend_words(comparator, basis, recurring)
-    if kind == "milestone":
-        return "通过验收"
     if kind == "project":
         return config.PROJECT_GOALS[int(value)]
     if kind == "rank":
         return f"全市前{value:g}位"
-    if kind == "compliance":
-        return "全部达标（100%）"
     if kind == "count_annual":
         prefix = {"mean": "年均", "each_round": "每次评选"}.get(basis, "每年")
         return f"{prefix}{SYMBOLS.get(comparator, '')}{number(value, unit)}"
-    if kind == "count_cumulative":
-        return f"累计{SYMBOLS.get(comparator, '')}{number(value, unit)}"
     if kind == "level" and comparator == "<=" and value == 0:
         return "全部化解（0）"
-    return f"{SYMBOLS.get(comparator, '')}{number(value, unit)}"
+    prefix = "累计" if kind == "count_cumulative" else ""
+    return f"{prefix}{SYMBOLS.get(comparator, '')}{number(value, unit)}"
 
 
 def _trend_words(comparator: str, basis: str | None, recurring: bool) -> str:
