@@ -14,8 +14,9 @@ of the platform adds its slides by adding a builder.
 import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 
 import duckdb
 import pandas as pd
@@ -50,7 +51,6 @@ from .slides import (
     Text,
     fitted_pages,
     numbered,
-    pages_of,
     table_rows,
     text_height,
     write_deck,
@@ -62,6 +62,9 @@ BARS_PER_SLIDE = charts.MAX_BARS  # at most, on one projected gap chart; fewer w
 CHART_MARGIN = 40.0  # pt above and below a gap chart's rows (its axis labels are at the top)
 MAX_STRETCH = 1.6  # a gap chart's rows may be spread this much to fill a slide, no more
 SENTENCE = 18.0
+# The sizes a page of sentences may take (× SENTENCE: 16.2 pt at the least, above the slides' 14 pt floor): the
+# largest that needs the fewest pages.
+SENTENCE_SCALES = (0.9, 1.0, 1.1, 1.25)
 GAP = 8.0
 PLAN_SOURCE = "《敖汉旗推动教育高质量发展实施方案》及附件工作任务清单（2023年4月7日印发）"
 
@@ -303,24 +306,44 @@ def section_slides(b: Briefing) -> list[Slide]:
                 said = sentence_lines(rows, size)
                 return [Line(section_counts(part), size, True, ACCENT, 0.6), *said] if said else []
 
-            queue = lines(1.0) if later else own
             room = CONTENT.height - natural - GAP
-            n = 0
-            while n < len(queue) and text_height(queue[:n + 1], CONTENT.width) <= room * FILL:
-                n += 1
-            if n < (2 if later else 1):
-                n = 0
+            own_lines = partial(scaled_sentences, chunk)
+            queue, n = under_last_chart(lines if later else own_lines, room, bool(later))
             slides.append(chart_with_text(title, fig, natural, queue[:n]) if n else chart_alone(title, fig, natural))
             rest = queue[n:]
             if rest:
                 if n == 0 and later:
-                    pages = fitted_pages(lines, CONTENT.width, CONTENT.height)
+                    pages = fitted_pages(lines, CONTENT.width, CONTENT.height, SENTENCE_SCALES)
                 else:
                     head = [] if later else [Line(section_counts(part), SENTENCE, True, ACCENT, 0.6)]
-                    pages = pages_of(head + rest, CONTENT.width, CONTENT.height)
+                    pages = fitted_pages(partial(scaled, head + rest), CONTENT.width, CONTENT.height, SENTENCE_SCALES)
                 for page_title, page in numbered(f"{section}：需要关注的目标", pages):
                     slides.append(Slide(page_title, [Text(CONTENT, page)]))
     return slides
+
+
+def scaled_sentences(frame: pd.DataFrame, scale: float) -> list[Line]:
+    return sentence_lines(frame, SENTENCE * scale)
+
+
+def under_last_chart(make, room: float, later: bool) -> tuple[list[Line], int]:
+    """The part's remaining sentences (made at a scale) and how many of them go under its last chart: all of them
+    a little smaller (down to SENTENCE_SCALES' least) rather than a page of one sentence, else as many as fit at
+    full size (with the part's counts first when there are earlier ones: at least one sentence besides)."""
+    for scale in sorted((x for x in SENTENCE_SCALES if x <= 1.0), reverse=True):
+        queue = make(scale)
+        if queue and text_height(queue, CONTENT.width) <= room * FILL:
+            return queue, len(queue)
+    queue = make(1.0)
+    n = 0
+    while n < len(queue) and text_height(queue[:n + 1], CONTENT.width) <= room * FILL:
+        n += 1
+    return queue, (0 if n < (2 if later else 1) else n)
+
+
+def scaled(lines: list[Line], scale: float) -> list[Line]:
+    """The same lines set at another size (a page of sentences a little smaller rather than two half-empty ones)."""
+    return [replace(line, size=line.size * scale) for line in lines]
 
 
 def chart_alone(title: str, fig: go.Figure, natural: float) -> Slide:

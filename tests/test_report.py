@@ -77,19 +77,15 @@ def test_deck_has_the_slides_in_order(deck_path):
         charts = [t for t in mine if "需要关注" not in t]
         assert charts and mine[:len(charts)] == charts, part  # the charts first
         assert len(set(charts)) == len(charts)
-    # Issue 19's typed targets make parts 一 (T15-3), 二 (T34-2, T35-1 widen its charts) and 五 (the eleven building
-    # projects, T88-1 missed) longer: their sentences go on to the parts' own slides.
-    assert [t for t in parts if "需要关注" in t] == [
-        "一、构建高质量发展体系：需要关注的目标（1/2）", "一、构建高质量发展体系：需要关注的目标（2/2）",
-        "二、优化管理体制机制：需要关注的目标", "四、全面提高育人质量：需要关注的目标",
-        "五、提升教育保障水平：需要关注的目标（1/2）", "五、提升教育保障水平：需要关注的目标（2/2）"]
+    assert [t for t in parts if "需要关注" in t] == ["一、构建高质量发展体系：需要关注的目标", "四、全面提高育人质量：需要关注的目标",
+                                                   "五、提升教育保障水平：需要关注的目标"]
     key = titles.index(KEY_TITLES[0])
     assert titles[key:key + 5] == KEY_TITLES
     overdue = titles[key + 5:-2 - len(READINESS_TITLES)]
     assert overdue and all(t.startswith("逾期任务8项：截至") for t in overdue)
     assert titles[-2 - len(READINESS_TITLES):-2] == READINESS_TITLES
     assert titles[-2:] == ["数据说明", "评估方法"]
-    assert len(titles) == 37 + len(READINESS_TITLES)  # 31, and (issue 19) six more chart and 需要关注 slides of the longer parts
+    assert len(titles) == 34 + len(READINESS_TITLES)  # 31, and (issue 19) three more chart slides
 
 
 def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan):
@@ -274,7 +270,7 @@ def test_deck_renders_through_libreoffice(deck_path, tmp_path):
     subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
     prs = Presentation(str(deck_path))
-    assert len(pages) == len(prs.slides) == 37 + len(READINESS_TITLES)
+    assert len(pages) == len(prs.slides) == 34 + len(READINESS_TITLES)
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     for n, (page, slide) in enumerate(zip(pages, prs.slides), start=1):
