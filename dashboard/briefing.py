@@ -14,8 +14,9 @@ of the platform adds its slides by adding a builder.
 import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 
 import duckdb
 import pandas as pd
@@ -24,13 +25,13 @@ import plotly.graph_objects as go
 from pipelines import config, method
 from pipelines.describe import (
     describe_gap,
+    describe_goal,
     describe_latest,
-    describe_target,
     describe_year,
     number,
-    parts_of,
     present,
     shares_text,
+    texts_sentence,
 )
 
 from . import charts, images, placement, queries
@@ -50,7 +51,6 @@ from .slides import (
     Text,
     fitted_pages,
     numbered,
-    pages_of,
     table_rows,
     text_height,
     write_deck,
@@ -62,6 +62,9 @@ BARS_PER_SLIDE = charts.MAX_BARS  # at most, on one projected gap chart; fewer w
 CHART_MARGIN = 40.0  # pt above and below a gap chart's rows (its axis labels are at the top)
 MAX_STRETCH = 1.6  # a gap chart's rows may be spread this much to fill a slide, no more
 SENTENCE = 18.0
+# The sizes a page of sentences may take (× SENTENCE: 16.2 pt at the least, above the slides' 14 pt floor): the
+# largest that needs the fewest pages.
+SENTENCE_SCALES = (0.9, 1.0, 1.1, 1.25)
 GAP = 8.0
 PLAN_SOURCE = "《敖汉旗推动教育高质量发展实施方案》及附件工作任务清单（2023年4月7日印发）"
 
@@ -108,17 +111,18 @@ def risk_sentence(row) -> str:
     """What, how far, who leads: one sentence for a target that is missed or at risk, followed by the lead
     unit's 整改说明 where its workbook gave one (旗教育局：原因…；措施…；计划2026年6月)."""
     said = queries.rectification_sentence(row)
-    return _risk_sentence(row) + (f"{said}。" if said else "")
+    both = texts_sentence(row)  # issue 19: a target the two texts state differently, under each, and the ruling
+    return _risk_sentence(row) + (f"正文与附件目标值不同：{both}。" if both else "") + (f"{said}。" if said else "")
 
 
 def _risk_sentence(row) -> str:
     name = row.indicator_name.replace("（当年新增）", "")
-    goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
+    goal = describe_goal(row)
     latest = describe_latest(row)
     when = f"{int(row.latest_year)}年" if present(row.latest_year) else "最新"
     now = f"{when}{latest}" if latest.startswith("累计") else f"{when}为{latest}"
     what = f"{name}（{row.lead_unit}牵头）"
-    if row.kind in ("milestone", "trend"):
+    if row.kind in (*config.EVENT_KINDS, "trend"):
         facts = str(row.detail) if present(row.detail) and row.detail else now
         return f"{what}：目标{goal}（{describe_year(row)}），{facts}，{row.status_label}。"
     gap = ""
@@ -165,7 +169,8 @@ def overdue_table(ledger: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "牵头单位": rows["unit"],
         "任务": [task_name(r) for r in rows.itertuples()],
-        "应完成": [f"{pd.Timestamp(d).year}年{pd.Timestamp(d).month}月" for d in rows["overdue_since"]],
+        "应完成": [f"{pd.Timestamp(d).year}年{pd.Timestamp(d).month}月" + ("（正文）" if by == "body" else "")
+                for d, by in zip(rows["overdue_since"], rows["overdue_by"])],
         "最新进展": rows["latest_status"].fillna("未填报"),
     })
 
@@ -301,24 +306,44 @@ def section_slides(b: Briefing) -> list[Slide]:
                 said = sentence_lines(rows, size)
                 return [Line(section_counts(part), size, True, ACCENT, 0.6), *said] if said else []
 
-            queue = lines(1.0) if later else own
             room = CONTENT.height - natural - GAP
-            n = 0
-            while n < len(queue) and text_height(queue[:n + 1], CONTENT.width) <= room * FILL:
-                n += 1
-            if n < (2 if later else 1):
-                n = 0
+            own_lines = partial(scaled_sentences, chunk)
+            queue, n = under_last_chart(lines if later else own_lines, room, bool(later))
             slides.append(chart_with_text(title, fig, natural, queue[:n]) if n else chart_alone(title, fig, natural))
             rest = queue[n:]
             if rest:
                 if n == 0 and later:
-                    pages = fitted_pages(lines, CONTENT.width, CONTENT.height)
+                    pages = fitted_pages(lines, CONTENT.width, CONTENT.height, SENTENCE_SCALES)
                 else:
                     head = [] if later else [Line(section_counts(part), SENTENCE, True, ACCENT, 0.6)]
-                    pages = pages_of(head + rest, CONTENT.width, CONTENT.height)
+                    pages = fitted_pages(partial(scaled, head + rest), CONTENT.width, CONTENT.height, SENTENCE_SCALES)
                 for page_title, page in numbered(f"{section}：需要关注的目标", pages):
                     slides.append(Slide(page_title, [Text(CONTENT, page)]))
     return slides
+
+
+def scaled_sentences(frame: pd.DataFrame, scale: float) -> list[Line]:
+    return sentence_lines(frame, SENTENCE * scale)
+
+
+def under_last_chart(make, room: float, later: bool) -> tuple[list[Line], int]:
+    """The part's remaining sentences (made at a scale) and how many of them go under its last chart: all of them
+    a little smaller (down to SENTENCE_SCALES' least) rather than a page of one sentence, else as many as fit at
+    full size (with the part's counts first when there are earlier ones: at least one sentence besides)."""
+    for scale in sorted((x for x in SENTENCE_SCALES if x <= 1.0), reverse=True):
+        queue = make(scale)
+        if queue and text_height(queue, CONTENT.width) <= room * FILL:
+            return queue, len(queue)
+    queue = make(1.0)
+    n = 0
+    while n < len(queue) and text_height(queue[:n + 1], CONTENT.width) <= room * FILL:
+        n += 1
+    return queue, (0 if n < (2 if later else 1) else n)
+
+
+def scaled(lines: list[Line], scale: float) -> list[Line]:
+    """The same lines set at another size (a page of sentences a little smaller rather than two half-empty ones)."""
+    return [replace(line, size=line.size * scale) for line in lines]
 
 
 def chart_alone(title: str, fig: go.Figure, natural: float) -> Slide:
@@ -360,11 +385,11 @@ def key_indicator_slides(b: Briefing) -> list[Slide]:
 def key_facts(t, shares: pd.DataFrame | None, scale: float = 1.0) -> list[Line]:
     """What a key indicator's slide says beside its chart (20 pt, the notes 16 pt, at `scale`, never under 14)."""
     big, small = 20 * scale, max(14.0, 16 * scale)
-    goal = describe_target(t.kind, t.comparator, t.target_value, t.unit, parts_of(t.ratio_parts), t.basis)
+    goal = describe_goal(t)
     facts = [Line(f"目标：{goal}", big), Line(f"目标年度：{describe_year(t)}", big),
              Line(f"最新：{describe_latest(t)}" + (f"（{int(t.latest_year)}年）" if present(t.latest_year) else ""), big),
              Line(f"状态：{t.status_label}", big, True, INK)]
-    if present(t.gap) and t.gap > 0 and t.kind not in ("milestone", "trend"):
+    if present(t.gap) and t.gap > 0 and t.kind not in (*config.EVENT_KINDS, "trend"):
         facts.append(Line(f"差距：{describe_gap(t)}", big))
     if present(t.baseline_value) and t.kind != "ratio":
         facts.append(Line(f"基线：{number(t.baseline_value, t.unit)}（{int(t.baseline_year)}年）", big))
@@ -403,9 +428,18 @@ def overdue_slides(b: Briefing) -> list[Slide]:
     return slides
 
 
+def discrepancy_line(r, texts: dict[str, str], bullet: str = "• ") -> str:
+    """任务65：正文与附件的目标值不同…（正文：50%以上；附件：60%以上）；按附件…：…；尚未裁定，暂以附件为准."""
+    line = (f"{bullet}任务{int(r.task_no)}：{r.note}（正文：{r.body_value if present(r.body_value) else '无'}；"
+            f"附件：{r.attachment_value if present(r.attachment_value) else '无'}）")
+    both = texts.get(r.target_id) if isinstance(r.target_id, str) else None
+    return f"{line}；{both}" if both else line
+
+
 def notes_slides(b: Briefing) -> list[Slide]:
     kinds = b.discrepancies["field"]
     values = b.discrepancies[kinds.str.startswith("target")]
+    texts = queries.texts_by_target(b.statuses)
 
     def notes(scale: float) -> list[Line]:
         head = dict(size=18 * scale, bold=True, colour=ACCENT, space_after=0.2, keep_with_next=True)
@@ -418,10 +452,10 @@ def notes_slides(b: Briefing) -> list[Slide]:
                  b.demo, RED if b.demo else INK),
             Line("正文与附件的差异", **head),
             Line(f"共{len(b.discrepancies)}处：目标{len(values)}处，完成时限{int((kinds == 'deadline').sum())}处，"
-                 f"单位{int(kinds.str.endswith('_units').sum())}处。目标以附件为准。", body),
+                 f"单位{int(kinds.str.endswith('_units').sum())}处。目标值不同的按两份文件分别评估，"
+                 "以附件为准，另有裁定的除外。", body),
         ]
-        lines += [Line(f"• 任务{int(r.task_no)}：{r.note}（正文：{r.body_value if present(r.body_value) else '无'}；"
-                       f"附件：{r.attachment_value if present(r.attachment_value) else '无'}）", item) for r in values.itertuples()]
+        lines += [Line(discrepancy_line(r, texts), item) for r in values.itertuples()]
         if len(b.missing):
             lines += [Line("缺报", **head),
                       Line(missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。"), body)]

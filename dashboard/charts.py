@@ -7,7 +7,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines import config
-from pipelines.describe import describe_latest, describe_target, describe_year, number, parts_of, present
+from pipelines.describe import (
+    describe_goal,
+    describe_latest,
+    describe_year,
+    number,
+    parts_of,
+    present,
+    stage,
+    texts_sentence,
+)
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_SCALE = 1280, 720, 1.5  # the camera button saves 1920×1080
@@ -140,6 +149,8 @@ def progress_of(row) -> tuple[float | None, float | None]:
     kind = row.kind
     if kind == "milestone":
         return (100.0 if met else 0.0), None
+    if kind == "project":  # 在建 is half way to 竣工
+        return (100.0 if met else min(99.0, 100.0 * (v or 0.0) / x)), None
     if kind == "trend" or not present(v):
         return (100.0 if met or status in ("year_met", "on_track") else 0.0), None
     if status in ("year_met", "year_missed", "round_met", "round_missed"):
@@ -173,7 +184,7 @@ def short_name(row) -> str:
 
 def value_text(row) -> str:
     """What a bar says: the latest value and its year, then the target and its year."""
-    goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
+    goal = describe_goal(row)
     if row.status in NO_PROGRESS or not present(row.latest_value) and not present(row.latest_text):
         latest = row.status_label
     else:
@@ -289,7 +300,7 @@ def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: 
 
 
 def _hover(row) -> str:
-    target = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
+    target = describe_goal(row)
     lines = [
         f"<b>{row.target_id} {short_name(row)}</b>",
         f"目标：{target}（{describe_year(row)}）",
@@ -298,7 +309,9 @@ def _hover(row) -> str:
         f"牵头：{row.lead_unit}",
         "点击查看详情",
     ]
-    if present(row.baseline_value) and row.kind not in ("milestone", "ratio"):
+    if both := texts_sentence(row):  # issue 19: a target the body and the attachment state differently
+        lines.insert(-2, f"正文与附件：{both}")
+    if present(row.baseline_value) and row.kind not in (*config.EVENT_KINDS, "ratio"):
         lines.insert(2, f"基线：{number(row.baseline_value, row.unit)}（{int(row.baseline_year)}年）")
     return "<br>".join(lines)
 
@@ -366,10 +379,11 @@ def _year_axis(fig: go.Figure, start: int, end: int, target_year: int | None = N
                           layer="below")
 
 
-def _hover_points(values: pd.DataFrame, unit: str) -> list[str]:
+def _hover_points(values: pd.DataFrame, unit: str, words: list[str] | None = None) -> list[str]:
+    """Each point's value (or its words: 是/否, 在建), note, workbook and whether it is demo."""
     out = []
-    for r in values.itertuples():
-        parts = [f"<b>{r.year}年：{number(r.value, unit)}</b>"]
+    for i, r in enumerate(values.itertuples()):
+        parts = [f"<b>{r.year}年：{words[i] if words else number(r.value, unit)}</b>"]
         if present(r.note) and r.note:
             parts.append(f"备注：{r.note}")
         if present(r.file_name):
@@ -385,13 +399,13 @@ def _hover_points(values: pd.DataFrame, unit: str) -> list[str]:
 def indicator_chart(target, values: pd.DataFrame, as_of: int, demo: bool, shares: pd.DataFrame | None = None) -> go.Figure:
     """The right chart for the target's kind."""
     title = f"{target.indicator_name.replace('（当年新增）', '')}"
-    goal = describe_target(target.kind, target.comparator, target.target_value, target.unit, parts_of(target.ratio_parts), target.basis)
+    goal = describe_goal(target)
     T = int(target.target_year) if present(target.target_year) else config.PLAN_END_YEAR
     subtitle = f"目标：{goal}（{describe_year(target)}）；状态：{target.status_label}"
     kind = target.kind
     if kind == "ratio":
         return style(structure_chart(target, shares if shares is not None else pd.DataFrame()), title, as_of, demo, 560, subtitle)
-    if kind == "milestone":
+    if kind in config.EVENT_KINDS:
         return style(milestone_chart(target, values, T), title, as_of, demo, 420, subtitle)
     if kind in ("count_cumulative", "count_annual"):
         return style(count_chart(target, values, T), title, as_of, demo, 560, subtitle)
@@ -409,7 +423,7 @@ def level_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
         shown.append(target.target_value)
         fig.add_trace(go.Scatter(x=[start - 0.5, config.PLAN_END_YEAR + 0.5], y=[target.target_value] * 2, mode="lines",
                                  line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
-                                 name=f"目标 {describe_target(target.kind, target.comparator, target.target_value, unit)}"))
+                                 name=f"目标 {describe_goal(target)}"))
     if present(target.baseline_value) and present(target.baseline_year) and present(target.target_value) and target.kind != "trend" and T > target.baseline_year:
         fig.add_trace(go.Scatter(x=[target.baseline_year, T], y=[target.baseline_value, target.target_value], mode="lines",
                                  line=dict(color=PATH_COLOUR, width=2, dash="dot"), name="按期所需路径"))
@@ -466,7 +480,7 @@ def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     else:
         fig.add_trace(go.Scatter(x=[start - 0.5, config.PLAN_END_YEAR + 0.5], y=[target.target_value] * 2, mode="lines",
                                  line=dict(color=TARGET_COLOUR, dash="dash", width=2),
-                                 name=f"每年目标 {describe_target(target.kind, target.comparator, target.target_value, unit, basis=target.basis)}"))
+                                 name=f"目标 {describe_goal(target)}"))
         end = config.PLAN_END_YEAR
     _year_axis(fig, start, end, T if cumulative else None, notes if cumulative else None)
     _value_axis(fig, [v * 1.1 for v in shown], unit, from_zero=True, integer=True)  # room above for the labels
@@ -500,18 +514,23 @@ def structure_chart(target, shares: pd.DataFrame) -> go.Figure:
 
 
 def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
-    """An acceptance as a dated timeline: each year's report, the year it is due."""
+    """An acceptance (or a building project) as a dated timeline: each year's report, the year it is due."""
     fig = go.Figure()
-    passed = values[values["value"] >= 1]
+    project = target.kind == "project"
+    required = float(target.target_value) if project else 1.0
+    reached = values["value"] >= required
+    passed = values[reached]
+    words = [stage(v) if project else ("是（通过）" if v >= 1 else "否") for v in values["value"]]
     fig.add_trace(go.Scatter(
         x=values["year"], y=[1] * len(values), mode="markers+text",
-        marker=dict(size=22, symbol=["circle" if v >= 1 else "circle-open" for v in values["value"]],
-                    color=[config.STATUS_COLOURS["met"] if v >= 1 else "#999" for v in values["value"]], line=dict(width=3)),
-        text=["是（通过）" if v >= 1 else "否" for v in values["value"]], textposition="top center", name="填报情况",
-        customdata=_hover_points(values, ""), hovertemplate="%{customdata}<extra></extra>",
+        marker=dict(size=22, symbol=["circle" if r else "circle-open" for r in reached],
+                    color=[config.STATUS_COLOURS["met"] if r else "#999" for r in reached], line=dict(width=3)),
+        text=words, textposition="top center", name="填报情况",
+        customdata=_hover_points(values, "", words), hovertemplate="%{customdata}<extra></extra>",
     ))
+    due = f"{T}年底前{config.PROJECT_GOALS[int(required)]}" if project else f"{T}年验收"
     fig.add_trace(go.Scatter(x=[T], y=[1], mode="markers+text", marker=dict(size=26, symbol="star", color=TARGET_COLOUR),
-                             text=[f"{T}年验收"], textposition="bottom center", name="验收年份"))
+                             text=[due], textposition="bottom center", name="期限" if project else "验收年份"))
     start = min(values["year"].tolist() + [config.PLAN_START_YEAR])
     _year_axis(fig, start, max(T, config.PLAN_END_YEAR), T)
     fig.update_yaxes(visible=False, range=[0.5, 1.6])

@@ -10,7 +10,7 @@ from html import escape
 import pandas as pd
 
 from pipelines import config
-from pipelines.describe import describe_latest, describe_target, describe_year, parts_of, present, shares_text
+from pipelines.describe import describe_goal, describe_latest, describe_year, parts_of, present, shares_text
 
 # The headline indicators a leader asks for first (issue 11): 高中阶段毛入学率, 在园幼儿入公办园率,
 # 普惠性幼儿园覆盖率, 高:中:初 岗位结构, 职普比, and the 2028 / 2030 acceptances.
@@ -118,7 +118,7 @@ def tile(row, series: list[tuple[int, float]], as_of: int, readiness: dict | Non
     """One headline indicator: name, latest value and year, target, status, and its line over the years."""
     colour = config.STATUS_COLOURS[row.status]
     name = SHORT_NAMES.get(row.target_id, row.indicator_name.replace("（当年新增）", ""))
-    goal = describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts), row.basis)
+    goal = describe_goal(row)
     if row.kind == "milestone":
         year = int(row.target_year)
         left = year - as_of

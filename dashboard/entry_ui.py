@@ -17,7 +17,7 @@ VALUE_COLUMNS = {
     "指标代码": None,  # the key of the row, kept out of sight (the name says which indicator)
     "指标名称": st.column_config.TextColumn("指标", disabled=True, width="large"),
     "单位": st.column_config.TextColumn("单位", disabled=True, width="small"),
-    "数值": st.column_config.TextColumn("数值", help="如 95.3 或 95.3%、12所、是/否；没有的留空"),
+    "数值": st.column_config.TextColumn("数值", help="如 95.3 或 95.3%、12所、是/否；建设项目填未开工、在建或已竣工；没有的留空"),
     "备注": st.column_config.TextColumn("备注"),
     "数据来源": st.column_config.TextColumn("数据来源", help="外部数据（公安、残联、财政等提供）注明取自哪份数据、哪个部门"),
     "来源日期": st.column_config.TextColumn("来源日期", help="如 2025-12-31 或 2025年12月"),

@@ -17,7 +17,8 @@ import duckdb
 import pandas as pd
 
 from pipelines import config, method
-from pipelines.describe import describe_gap, describe_latest, describe_target, describe_year, parts_of
+from pipelines.deadlines import ledger_deadline, overdue_words
+from pipelines.describe import describe_gap, describe_goal, describe_latest, describe_year, texts_sentence
 from pipelines.discrepancies import FIELD_LABELS, SEVERITY_LABELS
 from pipelines.exports import Sheet, excel_bytes
 
@@ -34,13 +35,20 @@ def _sheet(b: Briefing, title: str, frame: pd.DataFrame, **kwargs) -> Sheet:
 
 
 def _goal(r) -> str:
-    return describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)
+    return describe_goal(r)
+
+
+def _why(r) -> str:
+    """The status's detail, and for a target the two texts state differently its status under each (issue 19)."""
+    detail = r.detail if isinstance(r.detail, str) else ""
+    both = texts_sentence(r)
+    return f"{detail}；{both}" if both and detail else (both or detail)
 
 
 def status_sheets(b: Briefing) -> list[Sheet]:
     """The printed status sheet: one row per target, in the plan's order, the columns a reader needs."""
     s = b.statuses
-    gap = [describe_gap(r) if r.kind not in ("milestone", "trend") and pd.notna(r.gap) and r.gap > 0 else ""
+    gap = [describe_gap(r) if r.kind not in (*config.EVENT_KINDS, "trend") and pd.notna(r.gap) and r.gap > 0 else ""
            for r in s.itertuples()]
     frame = pd.DataFrame({
         "部分": [f"{config.SECTION_NUMERALS[n - 1]}、{t}" for n, t in zip(s["section_no"], s["section_title"])],
@@ -53,7 +61,7 @@ def status_sheets(b: Briefing) -> list[Sheet]:
         "差距": gap,
         "状态": s["status_label"],
         "牵头单位": s["lead_unit"],
-        "说明": s["detail"].fillna(""),
+        "说明": [_why(r) for r in s.itertuples()],
     })
     widths = {"部分": 10, "目标编号": 9, "指标": 22, "目标": 14, "目标年度": 11, "最新情况": 19, "差距": 12,
               "状态": 10, "牵头单位": 10, "说明": 24}
@@ -75,16 +83,17 @@ def detail_sheets(b: Briefing) -> list[Sheet]:
         "目标年度": [describe_year(r) for r in s.itertuples()],
         "基线值": s["baseline_value"],
         "基线年度": s["baseline_year"],
-        "最新值": s["latest_value"].where(s["kind"] != "milestone"),  # an acceptance is said as 是/否 beside
+        "最新值": s["latest_value"].where(~s["kind"].isin(config.EVENT_KINDS)),  # an acceptance is said as 是/否 beside
         "最新年度": s["latest_year"],
         "最新情况": [describe_latest(r) for r in s.itertuples()],
-        "差距": s["gap"].where(~s["kind"].isin(["milestone", "trend"])),
+        "差距": s["gap"].where(~s["kind"].isin([*config.EVENT_KINDS, "trend"])),
         "需要年均变化": s["required_per_year"],
         "实际年均变化": s["actual_per_year"],
         "进展比": s["progress_ratio"],
         "推算目标年值": s["projected_value"],
         "状态": s["status_label"],
         "评估说明": s["detail"],
+        "正文与附件": [texts_sentence(r) or "" for r in s.itertuples()],
         "牵头单位": s["lead_unit"],
         "原文": s["source_text"],
         "来源": s["source"].map({"attachment": "附件", "body": "正文"}),
@@ -120,13 +129,15 @@ def ledger_sheets(b: Briefing) -> list[Sheet]:
         "任务编号": ledger["task_no"], "重点任务": ledger["section_title"],
         "任务目标": "（" + ledger["key_task_no"].astype(str) + "）" + ledger["key_task_title"],
         "任务内容": ledger["text"], "牵头单位": ledger["lead_units"], "责任单位": ledger["responsible_units"],
-        "完成时限": ledger["deadline_text"].str.replace("\n", "；"), "最新进展": ledger["latest_status"],
-        "进展说明": ledger["latest_note"], "逾期": ledger["overdue"].map({True: "逾期", False: ""}),
-        "应完成日期": ledger["overdue_since"], "正文与附件差异": ledger["discrepancy_notes"],
+        "完成时限": [ledger_deadline(t, d) for t, d in zip(ledger["deadline_text"], ledger["body_due_dates"])],
+        "最新进展": ledger["latest_status"], "进展说明": ledger["latest_note"],
+        "逾期": [overdue_words(o, by) for o, by in zip(ledger["overdue"], ledger["overdue_by"])],
+        "应完成日期": ledger["overdue_since"], "量化目标": ledger["targets"],
+        "正文与附件差异": ledger["discrepancy_notes"],
         "整改说明": ledger["rectification"],
     })
     widths = {"任务编号": 9, "重点任务": 12, "任务目标": 14, "任务内容": 36, "牵头单位": 12, "责任单位": 16,
-              "完成时限": 14, "最新进展": 10, "进展说明": 14, "逾期": 6, "应完成日期": 11, "正文与附件差异": 16,
+              "完成时限": 14, "最新进展": 10, "进展说明": 14, "逾期": 9, "应完成日期": 11, "量化目标": 20, "正文与附件差异": 16,
               "整改说明": 24}
     return [_sheet(b, "任务台账", frame, formats={"应完成日期": "yyyy-mm-dd"}, widths=widths, repeat_columns=1)]
 

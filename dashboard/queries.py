@@ -17,6 +17,7 @@ from pipelines import config
 from pipelines.collection.rectify import sentence
 from pipelines.collection.review import PENDING_COUNT
 from pipelines.deadlines import ledger_date  # noqa: F401 (the pages read it from here)
+from pipelines.describe import texts_sentence
 
 
 @dataclass(frozen=True)
@@ -61,18 +62,24 @@ def statuses(f: Filters) -> pd.DataFrame:
     frame = query(
         """
         select t.target_id, t.indicator_code, i.name as indicator_name, i.reporter, t.task_no, t.key_task_no,
-            t.section_no, s.title as section_title, t.kind, t.comparator, t.target_value, t.ratio_parts, t.unit,
-            t.target_year, t.recurring, t.basis, t.source, t.source_text, t.lead_unit, k.text as task_text, i.definition,
+            t.section_no, s.title as section_title, t.kind, t.comparator, a.target_value, t.ratio_parts, t.unit,
+            t.target_year, t.recurring, t.basis, t.goal, t.interpretation, t.source, t.source_text, t.lead_unit, k.text as task_text, i.definition,
             a.status, a.status_label, a.baseline_value, a.baseline_year, a.latest_value, a.latest_year,
             a.latest_text, a.gap, a.required_per_year, a.actual_per_year, a.progress_ratio, a.projected_value,
             a.detail, a.is_demo, r.unit as rectified_by, r.year as rectified_year, r.reason as rectify_reason,
-            r.measures as rectify_measures, r.planned_text as rectify_planned
+            r.measures as rectify_measures, r.planned_text as rectify_planned,
+            a.text_basis, a.ruled, a.alt_text, a.alt_target_value, a.alt_status, a.alt_status_label, a.alt_gap,
+            a.alt_detail, w.words as basis_words, w.source_text as basis_source_text, o.words as alt_words,
+            o.source_text as alt_source_text, c.ruled_by, c.ruled_at, c.reason as ruling_reason
         from targets t
         join indicators i using (indicator_code)
         join sections s using (section_no)
         join tasks k on k.task_no = t.task_no
         join target_assessments a on a.target_id = t.target_id and a.as_of_year = ? and a.include_demo = ?
         left join rectification_latest(?, ?) r on r.target_id = t.target_id
+        left join target_texts w on w.target_id = t.target_id and w.text = a.text_basis
+        left join target_texts o on o.target_id = t.target_id and o.text = a.alt_text
+        left join current_rulings c on c.target_id = t.target_id
         order by t.section_no, t.task_no, t.target_id
         """,
         [f.as_of, f.show_demo, f.show_demo, f.as_of],
@@ -108,12 +115,29 @@ def ledger(f: Filters) -> pd.DataFrame:
     said = answers.assign(text=[f"{r.target_id} {sentence(r.unit, r.reason, r.measures, r.planned_text)}"
                                 for r in answers.itertuples()]).groupby("task_no")["text"].agg(" ｜ ".join)
     frame["rectification"] = [said.get(n, "") for n in frame["task_no"]]
+    targets = target_lines(statuses(Filters(f.as_of, None, None, f.show_demo)))
+    frame["targets"] = [targets.get(n, "") for n in frame["task_no"]]
     if f.section:
         frame = frame[frame["section_no"] == f.section]
     if f.unit:
         involved = query("select task_no from task_units where unit = ?", [f.unit])["task_no"]
         frame = frame[frame["task_no"].isin(involved)]
     return frame.reset_index(drop=True)
+
+
+def texts_by_target(frame: pd.DataFrame) -> dict[str, str]:
+    """Each target (statuses() rows) the two texts state differently: its status under each and the ruling (issue 19)."""
+    return {r.target_id: both for r in frame.itertuples() if (both := texts_sentence(r))}
+
+
+def target_lines(frame: pd.DataFrame) -> dict[int, str]:
+    """Each task's targets and their statuses (statuses() rows), one line per task for the ledger: T65-1 逾期未达成
+    （按附件（60%以上）：…；按正文（50%以上）：…；尚未裁定，暂以附件为准）."""
+    said: dict[int, list[str]] = {}
+    for r in frame.itertuples():
+        both = texts_sentence(r)
+        said.setdefault(int(r.task_no), []).append(f"{r.target_id} {r.status_label}" + (f"（{both}）" if both else ""))
+    return {n: "；".join(lines) for n, lines in said.items()}
 
 
 def submissions(show_demo: bool) -> pd.DataFrame:

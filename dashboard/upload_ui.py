@@ -10,7 +10,7 @@ import streamlit as st
 from pipelines import audit, config
 from pipelines.accounts import Account
 from pipelines.archive import sha256_of
-from pipelines.collection.history import shown, submission_changes
+from pipelines.collection.history import WORD_UNITS, shown, submission_changes
 from pipelines.collection.review import status_label
 from pipelines.ingest import IngestResult, check_file, ingest_file
 from pipelines.problems import InputError, count_text
@@ -89,10 +89,10 @@ def changes_table(changes: pd.DataFrame, heading: str, expanded: bool = False) -
         "note": "备注"})
     for column in ("现有值", "新值"):  # a rate derived from its parts is 64.1584…: shown as people write it
         table[column] = pd.to_numeric(table[column], errors="coerce").round(2)
-    flags = table["单位"].eq("是/否")
-    if flags.any():  # 是/否 as the words typed, not 1/0
+    flags = table["单位"].isin(WORD_UNITS)
+    if flags.any():  # 是/否 and a project's 进度 as the words typed, not 1/0
         for column in ("现有值", "新值"):
-            table[column] = [shown(v, f) if f else v for v, f in zip(table[column], flags)]
+            table[column] = [shown(v, u) if f else v for v, u, f in zip(table[column], table["单位"], flags)]
         table.loc[flags, "单位"] = ""
     counts = table["变化"].value_counts()
     summary = "，".join(f"{label} {int(n)}" for label, n in counts.items())

@@ -28,15 +28,16 @@ from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
 from pipelines import config, method
-from pipelines.describe import describe_latest, describe_target, parts_of, present
+from pipelines.describe import describe_goal, describe_latest, present
 
-from . import charts, images, placement
+from . import charts, images, placement, queries
 from .briefing import (
     CHART_MARGIN,
     KEY_TARGETS,
     OVERDUE_RULE,
     PLAN_SOURCE,
     Briefing,
+    discrepancy_line,
     gather,
     lagging,
     missing_text,
@@ -316,7 +317,7 @@ def summary_section(report: Report, b: Briefing) -> None:
         rows = s[s["target_id"] == target_id]
         if len(rows):
             t = next(rows.itertuples())
-            goal = describe_target(t.kind, t.comparator, t.target_value, t.unit, parts_of(t.ratio_parts), t.basis)
+            goal = describe_goal(t)
             when = f"{int(t.latest_year)}年" if present(t.latest_year) else ""
             keys.append(f"{t.indicator_name}{when}为{describe_latest(t)}（目标{goal}，{t.status_label}）")
     if keys:
@@ -380,10 +381,11 @@ def notes_section(report: Report, b: Briefing) -> None:
     values = b.discrepancies[kinds.str.startswith("target")]
     report.heading2("正文与附件的差异")
     report.para(f"方案正文与附件工作任务清单不一致之处共{len(b.discrepancies)}处：目标{len(values)}处，"
-                f"完成时限{int((kinds == 'deadline').sum())}处，单位{int(kinds.str.endswith('_units').sum())}处。目标以附件为准。")
+                f"完成时限{int((kinds == 'deadline').sum())}处，单位{int(kinds.str.endswith('_units').sum())}处。"
+                "目标值不同的按两份文件分别评估，以附件为准，另有裁定的除外。")
+    texts = queries.texts_by_target(b.statuses)
     for r in values.itertuples():
-        report.para(f"任务{int(r.task_no)}：{r.note}（正文：{r.body_value if present(r.body_value) else '无'}；"
-                    f"附件：{r.attachment_value if present(r.attachment_value) else '无'}）。")
+        report.para(discrepancy_line(r, texts, bullet="") + "。")
     if len(b.missing):
         report.heading2("缺报")
         report.para(missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。"))

@@ -2,14 +2,23 @@
 
 import streamlit as st
 
-from dashboard import queries, readiness_ui, views
+from dashboard import queries, readiness_ui, ruling_ui, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.search import search_targets
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
-from pipelines.describe import describe_gap, describe_latest, describe_target, describe_year, flag, parts_of, present
+from pipelines.describe import (
+    describe_gap,
+    describe_goal,
+    describe_latest,
+    describe_year,
+    number,
+    parts_of,
+    present,
+    worded,
+)
 from pipelines.sources import source_text
 
 ensure_app_shell()
@@ -30,7 +39,7 @@ if search:
 
 labels = {
     r.target_id: f"{r.indicator_name.replace('（当年新增）', '')}（"
-    f"{describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)}）— {r.status_label}"
+    f"{describe_goal(r)}）— {r.status_label}"
     for r in targets.itertuples()
 }
 ids = list(labels)
@@ -59,12 +68,15 @@ if target.kind == "ratio":
     if target.comparator == "=" and present(target.latest_value):
         gap = f"最大偏差{target.latest_value:.2f}（允许{config.RATIO_TOLERANCE}）"
 a, b, c, d = st.columns(4)
-a.metric("状态", target.status_label, border=True)
+a.metric(f"状态（按{config.RULING_TEXTS[target.text_basis]}）" if present(target.text_basis) else "状态",
+         target.status_label, border=True)
 b.metric(f"最新值（{int(target.latest_year)}年）" if present(target.latest_year) else "最新值", latest, border=True)
 c.metric(f"目标（{describe_year(target)}）",
-         describe_target(target.kind, target.comparator, target.target_value, target.unit, parts_of(target.ratio_parts),
-                         target.basis), border=True)
+         describe_goal(target), border=True)
 d.metric("差距", gap, border=True, help="距达到目标还差多少（已达成为0）")
+if present(target.interpretation):  # issue 19: how the platform reads words that could be read otherwise
+    st.info(f"**口径解读**：{target.interpretation}", icon=":material/rule:")
+ruling_ui.texts_box(target)  # issue 19: both texts, the status under each, the ruling
 if said := queries.rectification_sentence(target, lagging_only=False):  # the lead unit's latest 整改说明
     if target.status in config.LAGGING_STATUSES:
         st.info(f"**整改说明**（{int(target.rectified_year)}年度工作簿）　{said}", icon=":material/build:")
@@ -142,8 +154,8 @@ else:
                           derivation=values["derivation"].map({"reported": "填报", "derived": "由分子分母计算",
                                                                 "register": "由学校名录计数"}),
                           cell=values["year"].map(lambda y: from_cells.get(y, "").removeprefix("来源：")))
-    if target.kind == "milestone":
-        table["value"] = table["value"].map(flag)
+    if target.kind in config.EVENT_KINDS:  # 是/否, 未开工/在建/已竣工: the words typed
+        table["value"] = [worded(v, ind["unit"]) or number(v) for v in table["value"]]
     # issue 18: where an input of another office came from (公安, 残联, 财政 …), beside the value
     table["data_source"] = [source_text(s if present(s) else None, d if present(d) else None)
                             for s, d in zip(table["source"], table["source_date"])]

@@ -10,6 +10,7 @@ from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
 from pipelines.collection.review import status_label
+from pipelines.deadlines import ledger_deadline
 
 ensure_app_shell()
 require_warehouse()
@@ -59,12 +60,14 @@ table = pd.DataFrame({  # what a reader needs first comes first (a phone shows t
     "牵头单位": shown["lead_units"],
     "最新进展": shown["latest_status"].fillna("未填报"),
     "逾期": shown["overdue"],
+    "逾期依据": [("正文时限" if by == "body" else "附件时限") if o else "" for o, by in zip(shown["overdue"], shown["overdue_by"])],
     "已完成（含转入常态化）": shown["done"],
-    "完成时限": shown["deadline_text"].str.replace("\n", "；"),
+    "完成时限": [ledger_deadline(t, b) for t, b in zip(shown["deadline_text"], shown["body_due_dates"])],
     "进展说明": shown["latest_note"],
     "责任单位": shown["responsible_units"],
     "重点任务": shown["section_title"],
     "任务目标": "（" + shown["key_task_no"].astype(str) + "）" + shown["key_task_title"],
+    "量化目标": shown["targets"],
     "正文与附件差异": shown["discrepancy_notes"].fillna(""),
     "整改说明": shown["rectification"].fillna(""),
 })
@@ -75,6 +78,7 @@ st.dataframe(
         "责任单位": st.column_config.TextColumn(width="medium"),
         "已完成（含转入常态化）": st.column_config.CheckboxColumn(),
         "逾期": st.column_config.CheckboxColumn(),
+        "量化目标": st.column_config.TextColumn(width="medium", help="本任务的量化目标及其状态；正文与附件目标值不同的，两种状态都列出"),
         "正文与附件差异": st.column_config.TextColumn(width="medium"),
         "整改说明": st.column_config.TextColumn(width="medium"),
     },

@@ -17,7 +17,9 @@ f = current()
 st.title("数据质量")
 
 st.subheader("通知正文与附件任务清单的差异")
-st.caption("由平台逐项比对正文30项重点任务与附件98项任务得出；正文的日期取自其完成时限和正文语句本身。目标以附件为准，除非另有决定。")
+st.caption("由平台逐项比对正文30项重点任务与附件98项任务得出；正文的日期取自其完成时限和正文语句本身，附件只写“长期坚持”的任务"
+           "按正文的时限判断逾期。目标值不同的，按两份文件分别评估，以附件为准，管理账号可在“指标”页裁定以正文为准。")
+texts = queries.texts_by_target(queries.statuses(f))  # issue 19: the status under each text, and the ruling
 discrepancies = query("select * from discrepancies order by task_no, field")
 if f.section:
     discrepancies = discrepancies[discrepancies["task_no"].isin(query("select task_no from tasks where section_no = ?", [f.section])["task_no"])]
@@ -32,14 +34,19 @@ for severity, heading in ((SUBSTANTIVE, "实质差异：需要确定以哪份文
     table = pd.DataFrame({
         "任务": rows["task_no"], "重点任务": rows["key_task_no"], "方面": rows["field"].map(FIELD_LABELS),
         "正文": rows["body_value"].fillna("（无）"), "附件": rows["attachment_value"].fillna("（无）"), "说明": rows["note"],
+        "按两份文件的状态与裁定": [texts.get(t, "") if isinstance(t, str) else "" for t in rows["target_id"]],
     })
+    if not table["按两份文件的状态与裁定"].astype(bool).any():
+        table = table.drop(columns="按两份文件的状态与裁定")
     show_table(table, "没有这一类差异。", key=f"discrepancies_{severity}",
-               column_config={"说明": st.column_config.TextColumn(width="large")})
+               column_config={"说明": st.column_config.TextColumn(width="large"),
+                              "按两份文件的状态与裁定": st.column_config.TextColumn(width="large")})
 table = pd.DataFrame({
     "类别": discrepancies["severity"].map(SEVERITY_LABELS), "任务": discrepancies["task_no"],
     "重点任务": discrepancies["key_task_no"], "方面": discrepancies["field"].map(FIELD_LABELS),
     "正文": discrepancies["body_value"].fillna("（无）"), "附件": discrepancies["attachment_value"].fillna("（无）"),
     "说明": discrepancies["note"],
+    "按两份文件的状态与裁定": [texts.get(t, "") if isinstance(t, str) else "" for t in discrepancies["target_id"]],
 })
 downloads(table, "正文与附件差异", "差异", key="discrepancies")
 

@@ -10,6 +10,7 @@ from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, show_table, tidy
+from pipelines.deadlines import ledger_deadline
 
 ensure_app_shell()
 require_warehouse()
@@ -59,6 +60,7 @@ if figure is not None:
 if f.unit:
     st.subheader(f"{f.unit}牵头的任务")
     mine = ledger[ledger["task_no"].isin(lead.loc[lead["unit"] == f.unit, "task_no"])]
+    mine = mine.assign(deadline_text=[ledger_deadline(t, b) for t, b in zip(mine["deadline_text"], mine["body_due_dates"])])
     show_table(mine[["task_no", "text", "deadline_text", "latest_status", "overdue"]].rename(columns={
         "task_no": "编号", "text": "任务内容", "deadline_text": "完成时限", "latest_status": "最新进展", "overdue": "逾期"}),
         f"{f.unit}不牵头任何任务。")

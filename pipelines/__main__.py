@@ -1,4 +1,4 @@
-"""Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo
+"""Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling
 (DESIGN.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage, and 3 only when `import` has written a
@@ -119,6 +119,13 @@ def parser() -> argparse.ArgumentParser:
     dm_remove.add_argument("--db", type=Path, default=config.DB_PATH)
     dm_remove.add_argument("--as", dest="account", metavar="ACCOUNT", help="以哪个账号的名义记入审计日志")
     dm_remove.add_argument("--source", default="命令行", help=argparse.SUPPRESS)  # deploy.sh: 部署
+    ru = sub.add_parser("ruling", help="裁定正文与附件目标值不同的目标以哪份文件为准（只限管理账号，须写明理由）")
+    ru.add_argument("target", metavar="TARGET", help="目标编号，如 T65-1")
+    ru.add_argument("--text", required=True, choices=["body", "attachment"], help="body：以正文为准；attachment：以附件为准")
+    ru.add_argument("--as", dest="account", required=True, metavar="ACCOUNT", help="以哪个管理账号的名义裁定")
+    ru.add_argument("--reason", required=True, help="裁定的理由（如依据哪次会议或哪份文件）")
+    ru.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    ru.add_argument("--db", type=Path, default=config.DB_PATH)
     hc = sub.add_parser("health", help="数据仓库是否与原始数据一致（退出码 0 一致，1 不一致或无法检查）")
     hc.add_argument("--raw", type=Path, default=config.RAW_DIR)
     hc.add_argument("--db", type=Path, default=config.DB_PATH)
@@ -396,6 +403,21 @@ def run_demo(args) -> int:
     return EXIT_OK
 
 
+def run_ruling(args) -> int:
+    from .accounts import AccountStore
+    from .rulings import RulingError, record
+
+    actor = AccountStore().named(args.account)
+    ensure_warehouse(args.db, args.raw, build_if_missing=True)
+    try:
+        result = record(args.raw, args.db, args.target, args.text, actor, args.reason, source="命令行")
+    except RulingError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(result.message)
+    return EXIT_OK
+
+
 def run_review(args) -> int:
     from .collection import cli as review_cli
 
@@ -404,7 +426,7 @@ def run_review(args) -> int:
 
 COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "import": run_import, "status": run_status,
             "report": run_report, "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health,
-            "review": run_review, "demo": run_demo}
+            "review": run_review, "demo": run_demo, "ruling": run_ruling}
 
 
 def main(argv: list[str] | None = None) -> int:

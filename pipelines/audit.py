@@ -1,4 +1,4 @@
-"""The audit trail: every sign-in, upload, load, refusal, withdrawal, review decision, 佐证材料 and 催报,
+"""The audit trail: every sign-in, upload, load, refusal, withdrawal, review decision, 佐证材料, 催报 and ruling,
 append-only under data/raw/audit/.
 
 Each event is one JSON line in data/raw/audit/audit.jsonl (the record that counts) and one row of the
@@ -29,6 +29,7 @@ EVENTS = {
     "evidence": "佐证材料",
     "reminder": "催报",
     "demo_ended": "结束示例数据",
+    "ruling": "目标口径裁定",
 }
 COLUMNS = ["occurred_at", "event", "account", "result", "file_name", "sha256", "submission_id", "source", "detail"]
 

@@ -11,6 +11,7 @@ from .load_plan import load_plan_tables
 from .load_submissions import replay
 from .plan_inputs import read_plan_inputs
 from .recovery import tidy_after_crash
+from .rulings import apply_logged
 from .schools.readiness import refresh_readiness
 from .schools.reference import load_reference
 from .schools.schema import create_school_schema
@@ -61,6 +62,7 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callable
                 done = replay(con, raw_dir, events, include_demo, Context.from_warehouse(con, replay=True))
                 report.submissions, report.skipped_demo = len(done.loaded), done.skipped_demo
                 report.demo_ended = demo_state.ended_in_log(events) is not None
+                apply_logged(con, events)  # issue 19: which text counts, before the judgments
                 refresh_assessments(con)
                 refresh_readiness(con)
                 load_log(con, raw_dir)

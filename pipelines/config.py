@@ -190,7 +190,46 @@ KIND_LABELS = {
     "relative": "对比",
     "milestone": "验收节点",
     "compliance": "逐校达标",
+    "project": "建设项目",
 }
+# A kind judged by a reported event (是/否 of an acceptance, the stage of a building project), not a number.
+EVENT_KINDS = ("milestone", "project")
+
+# The words of a trend as its rule judges it (describe.describe_target): 只增不减 is "not below the year
+# before" (T82-1/2), 大幅提升 "above the baseline by its year", a standing direction (task 48) "beyond the
+# baseline in the as-of year".
+TREND_WORDS = {
+    "increasing": "逐年增加",
+    "decreasing": "逐年减少（为0即达标）",
+    "overall": "大幅提升",
+    "not_decreasing": "不低于上年（只增不减）",
+    "above_baseline": "高于基线（进一步增加）",
+    "below_baseline": "低于基线（进一步缩减）",
+}
+
+# A building project (tasks 88–89) is reported each year by its stage at the year's end, typed from a
+# drop-down: 未开工, 在建 (开工 but not finished) or 已竣工; stored as 0, 1, 2. Its target asks a stage by a
+# year: 竣工 (新建) or 开工 (规划新建).
+PROJECT_STAGES = {"未开工": 0, "在建": 1, "已竣工": 2}
+PROJECT_STAGE_WORDS = {0: "未开工", 1: "在建", 2: "已竣工"}
+PROJECT_GOALS = {1: "开工", 2: "竣工"}
+PROJECT_UNIT = "进度"  # the unit of a project's indicator in indicators.csv
+
+# 职普比 (task 19, T19-1: 高中阶段职普比例达到3.5:6.5以上) is counted on 在校生 (the enrolment of 中等职业学校 and
+# 普通高中, the statistics' usual basis); some offices count it on 招生 (the year's new entrants). Set "招生" here
+# and rebuild (python -m pipelines build): VE_GEN_RATIO's parts, its definition, the workbook's rows and the
+# line under T19-1 on 指标 follow.
+VOCATIONAL_RATIO_BASIS = "在校生"
+VOCATIONAL_RATIO_INDICATOR = "VE_GEN_RATIO"
+VOCATIONAL_RATIO_BASES = {
+    "在校生": ("VE_ENROLLED", "GH_ENROLLED"),
+    "招生": ("VE_ADMITTED", "GH_ADMITTED"),
+}
+
+# Rulings (issue 19): where the body and the attachment give a target different values, the target is judged
+# under each text; the attachment's counts until a 管理 account rules otherwise (pipelines/rulings.py).
+RULING_TEXTS = {"attachment": "附件", "body": "正文"}
+DEFAULT_RULING_TEXT = "attachment"
 
 SECTION_NUMERALS = "一二三四五"
 DEMO_LABEL = "示例数据"

@@ -84,3 +84,19 @@ def ledger_date(as_of: int, today: date | None = None) -> date:
     chosen year (the pages, the exports and `status` alike)."""
     today = today or date.today()
     return today if as_of >= today.year - 1 else date(as_of + 1, 1, 1)
+
+
+def ledger_deadline(deadline_text: str | None, body_due_dates: str | None) -> str:
+    """A task's 完成时限 as the ledger shows it: the attachment's words, and the body's date where the body gives
+    one for a task the attachment leaves undated (长期坚持；正文：2025-08-31前完成)."""
+    said = str(deadline_text or "").replace("\n", "；")
+    if isinstance(body_due_dates, str) and body_due_dates:
+        said += f"；正文：{body_due_dates}前完成"
+    return said
+
+
+def overdue_words(overdue: bool, overdue_by: str | None) -> str:
+    """逾期, or 逾期（按正文时限） when only the body's date for the task has passed; '' when not overdue."""
+    if not overdue:
+        return ""
+    return "逾期（按正文时限）" if overdue_by == "body" else "逾期"

@@ -2,6 +2,8 @@
 
 import pandas as pd
 
+from . import config
+
 SYMBOLS = {">=": "≥", "<=": "≤", "=": "＝", "<": "＜"}
 
 
@@ -31,27 +33,54 @@ def number(value, unit: str | None = None) -> str:
     return f"{text}{unit or ''}"
 
 
-def describe_target(kind: str, comparator: str, value, unit: str | None, ratio_parts=None, basis=None) -> str:
+# Kinds said in the same words whatever their value.
+FIXED_WORDS = {"milestone": "通过验收", "compliance": "全部达标（100%）"}
+
+
+def describe_target(kind: str, comparator: str, value, unit: str | None, ratio_parts=None, basis=None,
+                    recurring: bool = False, goal: str | None = None) -> str:
+    """The target in a few words, as its rule judges it (只增不减 is 不低于上年; 每次评选 is per round).
+
+    goal: the catalogue's own words for a target whose kind's words do not fit (建成, 缺口补齐 …).
+    """
+    if present(goal) and goal:
+        return goal
+    if kind in FIXED_WORDS:
+        return FIXED_WORDS[kind]
     unit = unit or ""
     if kind == "ratio":
         parts = ":".join(f"{p:.1f}" for p in ratio_parts)
         return f"{parts}{'以上' if comparator == '>=' else ''}"
     if kind == "trend":
-        return "大幅提升" if basis == "overall" else "逐年增加"
-    if kind == "milestone":
-        return "通过验收"
+        return _trend_words(comparator, basis, recurring)
+    if kind == "project":
+        return config.PROJECT_GOALS[int(value)]
     if kind == "rank":
         return f"全市前{value:g}位"
-    if kind == "compliance":
-        return "全部达标（100%）"
     if kind == "count_annual":
-        prefix = "年均" if basis == "mean" else "每年"
+        prefix = {"mean": "年均", "each_round": "每次评选"}.get(basis, "每年")
         return f"{prefix}{SYMBOLS.get(comparator, '')}{number(value, unit)}"
-    if kind == "count_cumulative":
-        return f"累计{SYMBOLS.get(comparator, '')}{number(value, unit)}"
     if kind == "level" and comparator == "<=" and value == 0:
         return "全部化解（0）"
-    return f"{SYMBOLS.get(comparator, '')}{number(value, unit)}"
+    prefix = "累计" if kind == "count_cumulative" else ""
+    return f"{prefix}{SYMBOLS.get(comparator, '')}{number(value, unit)}"
+
+
+def _trend_words(comparator: str, basis: str | None, recurring: bool) -> str:
+    """逐年增加; 大幅提升; 不低于上年（只增不减）; 低于基线（缩减） — the words of the rule that judges it."""
+    if comparator == "not_decreasing":
+        return config.TREND_WORDS["not_decreasing"]
+    if basis == "overall":
+        return config.TREND_WORDS[("below_baseline" if comparator == "decreasing" else "above_baseline") if recurring
+                                  else "overall"]
+    return config.TREND_WORDS["decreasing" if comparator == "decreasing" else "increasing"]
+
+
+def describe_goal(row) -> str:
+    """describe_target for a row of the targets or of statuses() (every page, slide, sheet and sentence)."""
+    return describe_target(row.kind, row.comparator, row.target_value, row.unit, parts_of(row.ratio_parts),
+                           getattr(row, "basis", None), bool(getattr(row, "recurring", False)),
+                           getattr(row, "goal", None))
 
 
 def shares_text(shares, digits: int = 2) -> str:
@@ -72,19 +101,38 @@ def flag(value) -> str:
     return "—" if not present(value) else ("是" if value >= 1 else "否")
 
 
+def worded(value, unit: str | None) -> str | None:
+    """A value said as a word where its unit makes it one (是/否 of an acceptance, a project's 进度); else None."""
+    if unit == "是/否":
+        return flag(value)
+    if unit == config.PROJECT_UNIT:
+        return stage(value)
+    return None
+
+
 def describe_latest(row) -> str:
     """The latest value as a reader expects it: its own text where the status made one, 是/否 for acceptances."""
     if present(getattr(row, "latest_text", None)):
         return row.latest_text
     if row.kind == "milestone":
         return flag(row.latest_value)
+    if row.kind == "project":
+        return stage(row.latest_value)
     return number(row.latest_value, row.unit)
+
+
+def stage(value) -> str:
+    """A building project's reported stage (0, 1, 2) as 未开工, 在建, 已竣工."""
+    return config.PROJECT_STAGE_WORDS[int(value)] if present(value) else "—"
 
 
 def describe_gap(row) -> str:
     """How far from the target, in the target's unit ('未通过' for an acceptance, — where no distance applies)."""
     if row.kind == "milestone":
         return "—" if not present(row.gap) else ("未通过" if row.gap > 0 else "已通过")
+    if row.kind == "project":
+        goal = config.PROJECT_GOALS[int(row.target_value)]
+        return "—" if not present(row.gap) else (f"未{goal}" if row.gap > 0 else f"已{goal}")
     if row.kind == "trend" or not present(row.gap):
         return "—"
     if row.kind == "ratio":
@@ -95,7 +143,35 @@ def describe_gap(row) -> str:
 def describe_year(row) -> str:
     """The target's year (2025年), or how a standing rule is judged (每年, 自2023年起每年, 每次评选)."""
     year = int(row.target_year) if present(row.target_year) else None
-    if row.kind != "milestone" and (row.recurring or year is None):
+    if row.kind not in config.EVENT_KINDS and (row.recurring or year is None):
         each = "每次评选" if row.basis == "each_round" else "每年"
         return f"自{year}年起{each}" if year else each
     return f"{year}年" if year else "—"
+
+
+def _gap_words(gap, unit: str | None) -> str:
+    """，差8.8个百分点 — how far a status under one text is from its target (nothing when met)."""
+    if not present(gap) or gap <= 0:
+        return ""
+    return f"，差{number(gap, '个百分点' if unit == '%' else unit)}"
+
+
+def ruling_words(row) -> str:
+    """已裁定以正文为准（admin，2026-11-02：理由…） or 尚未裁定，暂以附件为准 — the ruling of a target the two texts
+    state differently (issue 19)."""
+    if not bool(getattr(row, "ruled", False)) or not present(getattr(row, "ruled_by", None)):
+        return f"尚未裁定，暂以{config.RULING_TEXTS[config.DEFAULT_RULING_TEXT]}为准"
+    when = row.ruled_at.strftime("%Y-%m-%d") if present(row.ruled_at) else ""
+    return f"已裁定以{config.RULING_TEXTS[row.text_basis]}为准（{row.ruled_by}，{when}：{row.ruling_reason}）"
+
+
+def texts_sentence(row) -> str | None:
+    """按附件（60%以上）：逾期未达成，差8.8个百分点；按正文（50%以上）：已达成；尚未裁定，暂以附件为准 — a target the
+    body and the attachment state differently, its status under each text and the ruling; None for the others."""
+    if not present(getattr(row, "text_basis", None)):
+        return None
+    counts = config.RULING_TEXTS[row.text_basis]
+    other = config.RULING_TEXTS[row.alt_text]
+    return (f"按{counts}（{row.basis_words}）：{row.status_label}{_gap_words(row.gap, row.unit)}；"
+            f"按{other}（{row.alt_words}）：{row.alt_status_label}{_gap_words(row.alt_gap, row.unit)}；"
+            f"{ruling_words(row)}")

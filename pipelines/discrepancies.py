@@ -171,6 +171,37 @@ def sentence_dates(body_text: str, task_text: str) -> set:
 
 
 def deadline_discrepancies(plan: Plan, body: Body) -> pd.DataFrame:
+    """Dated milestones of the attachment's tasks that the body gives neither in its 完成时限 nor in its text,
+    and the other way: a date of the body's 完成时限 for a task the attachment dates not at all (issue 19)."""
+    return pd.concat([_attachment_dates(plan, body), _undated_tasks(plan, body)], ignore_index=True)
+
+
+def _undated_tasks(plan: Plan, body: Body) -> pd.DataFrame:
+    """The body's 完成时限 dates a key task (2025年8月31日前完成并长期坚持) and a task of it says only 长期坚持 in the
+    attachment (tasks 45, 90, 91): the body's date is a deadline the attachment does not give that task."""
+    rows = []
+    body_text = dict(zip(body.key_tasks["key_task_no"], body.key_tasks["deadline_text"]))
+    body_dates = _sets(body.deadlines, ["key_task_no"], "due_date")
+    dated = set(plan.task_deadlines["task_no"])
+    for task in plan.tasks.itertuples():
+        if task.task_no in dated:
+            continue
+        for due in sorted(body_dates.get(task.key_task_no, ())):
+            said = task.deadline_text.replace("\n", "、") if task.deadline_text else "未写"
+            rows.append(dict(task_no=task.task_no, key_task_no=task.key_task_no, field="deadline",
+                             body_value=due.isoformat(), attachment_value=None, kind=UNDATED_IN_ATTACHMENT,
+                             target_id=None, body_text=body_text[task.key_task_no], attachment_text=task.deadline_text,
+                             note=f"正文要求{format_month(due)}前完成（重点任务{task.key_task_no}），附件本项任务的完成时限"
+                                  f"只写“{said}”：台账按正文的时限判断是否逾期", severity=SUBSTANTIVE))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+# A deadline row whose body date stands for a task that the attachment leaves undated: the ledger takes it as
+# that task's milestone (load_plan.body_milestones), marked as the body's.
+UNDATED_IN_ATTACHMENT = "undated_in_attachment"
+
+
+def _attachment_dates(plan: Plan, body: Body) -> pd.DataFrame:
     """Dated milestones of the attachment's tasks that the body gives neither in its 完成时限 nor in its text."""
     rows = []
     body_text = dict(zip(body.key_tasks["key_task_no"], body.key_tasks["deadline_text"]))

@@ -2,7 +2,7 @@
 
 Current means a rebuild would change nothing that the raw folder says: the plan inputs (notice, task
 list, reference data) give the same tables, every workbook of the archive's log is loaded (and every
-withdrawal, review decision and 佐证材料 applied), every audit line is in the `audit` table, and the archive holds no file that the log
+withdrawal, review decision, 佐证材料 and ruling applied), every audit line is in the `audit` table, and the archive holds no file that the log
 does not name (nor the log a file the archive lacks). Exit status 0 when current, 1 when not (the text
 says what differs and what to do) or when it cannot be checked.
 """
@@ -68,11 +68,12 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
     withdrawn = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
     decided = {e["sha256"]: e["decision"] for e in events if e.get("event") == "review"}  # the last decision counts
     attached = [e for e in events if e.get("event") == "evidence"]
+    rulings = [e for e in events if e.get("event") == "ruling"]
     real = [e for e in accepted if not e.get("is_demo")]
     ended = "（已结束，不再载入）" if demo_state.ended_in_log(events) else ""
     report.lines.append(f"原始数据：{raw_dir}（归档工作簿 {len(accepted)} 个，其中示例数据 {len(accepted) - len(real)} 个{ended}；"
                         f"撤回 {len(withdrawn)} 次；审核决定 {sum(e.get('event') == 'review' for e in events)} 次；"
-                        f"佐证材料 {len(attached)} 个；审计记录 {audit_lines} 条）")
+                        f"佐证材料 {len(attached)} 个；目标口径裁定 {len(rulings)} 项；审计记录 {audit_lines} 条）")
     if real:
         last = real[-1]  # the log is in the order loaded (received_at has whole seconds: several may share one)
         who = (last.get("account") or "命令行").strip("（）")
@@ -101,6 +102,7 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
             _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report,
                              demo_state.ended_in_log(events) is not None)
             _check_collection(con, accepted, decided, attached, report)
+            _check_rulings(con, rulings, report)
     except WarehouseBusy:
         report.findings.append(f"数据仓库正被其他程序写入（已等待 {CHECK_WAIT_SECONDS:.0f} 秒），无法检查")
         report.advice = "稍后再运行 health；若一直如此，查看是哪个程序占用数据仓库"
@@ -159,6 +161,13 @@ def _check_collection(con, accepted: list[dict], decided: dict[str, str], attach
     have = con.execute("select count(*) from evidence").fetchall()[0][0]
     if have != expected:
         report.findings.append(f"日志记载的佐证材料 {expected} 个，数据仓库中有 {have} 个")
+
+
+def _check_rulings(con, rulings: list[dict], report: HealthReport) -> None:
+    """Rulings of which text counts (issue 19): as many in the warehouse as in the log."""
+    have = con.execute("select count(*) from target_rulings").fetchall()[0][0]
+    if have != len(rulings):
+        report.findings.append(f"日志记载的目标口径裁定 {len(rulings)} 项，数据仓库中有 {have} 项")
 
 
 def _changed_plan_tables(con: duckdb.DuckDBPyConnection, inputs) -> list[str]:

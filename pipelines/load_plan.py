@@ -4,7 +4,9 @@ import duckdb
 import pandas as pd
 
 from . import config
+from .discrepancies import UNDATED_IN_ATTACHMENT
 from .plan_inputs import PlanInputs
+from .rulings import target_texts
 from .warehouse import insert_frame
 
 
@@ -47,9 +49,27 @@ def target_rows(inputs: PlanInputs) -> pd.DataFrame:
         [
             "target_id", "indicator_code", "task_no", "key_task_no", "section_no", "kind", "comparator",
             "target_value", "ratio_parts", "unit", "target_year", "recurring", "basis", "source", "source_text",
-            "lead_unit",
+            "lead_unit", "goal", "interpretation",
         ]
     ]
+
+
+def body_milestones(inputs: PlanInputs) -> pd.DataFrame:
+    """The body's dates for the tasks the attachment leaves undated (tasks 45, 90, 91): milestones of the ledger,
+    marked as the body's, so that a task is overdue by either document (issue 19)."""
+    rows = inputs.discrepancies[inputs.discrepancies["kind"] == UNDATED_IN_ATTACHMENT]
+    rows = rows.assign(due_date=pd.to_datetime(rows["body_value"]).dt.date)
+    body = inputs.body.deadlines
+    said = {(k, d): (text, precision) for k, d, text, precision in
+            zip(body["key_task_no"], body["due_date"], body["milestone"], body["precision"])}
+    found = [said[(k, d)] for k, d in zip(rows["key_task_no"], rows["due_date"])]
+    return pd.DataFrame({
+        "task_no": rows["task_no"].astype(int),
+        "due_date": rows["due_date"],
+        "milestone": [f"正文（重点任务{k}）：{text}" for k, (text, _) in zip(rows["key_task_no"], found)],
+        "precision": [precision for _, precision in found],
+        "source": "body",
+    }, columns=["task_no", "due_date", "milestone", "precision", "source"])
 
 
 def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None:
@@ -75,7 +95,7 @@ def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None
         ],
     )
     insert_frame(con, "task_units", plan.task_units)
-    insert_frame(con, "task_deadlines", plan.task_deadlines)
+    insert_frame(con, "task_deadlines", pd.concat([plan.task_deadlines, body_milestones(inputs)], ignore_index=True))
     insert_frame(con, "body_key_tasks", body.key_tasks)
     insert_frame(con, "body_key_task_units", body.units)
     insert_frame(con, "body_key_task_deadlines", body.deadlines)
@@ -83,3 +103,4 @@ def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None
     insert_frame(con, "targets", target_rows(inputs))
     insert_frame(con, "not_targets", inputs.catalogue.not_targets)
     insert_frame(con, "discrepancies", inputs.discrepancies)
+    insert_frame(con, "target_texts", target_texts(inputs.catalogue.targets, inputs.discrepancies))

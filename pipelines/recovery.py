@@ -5,8 +5,8 @@ does about it (holding the writers' lock, so that no writer is running):
 - an unfinished last line in submissions/log.jsonl or audit/audit.jsonl: moved aside (jsonlog.repair_tail);
 - `*.partial` in the archive, or a stored workbook that no log line names: it was never accepted: removed;
 - `.warehouse.duckdb.<pid>.building` beside the warehouse: a build that never swapped its file in: removed;
-- a workbook logged as accepted whose load never committed, a withdrawal, review decision or 佐证材料 logged
-  but not applied, audit lines not yet in the `audit` table: the warehouse is brought up to the log (catch_up), since the log is
+- a workbook logged as accepted whose load never committed, a withdrawal, review decision, 佐证材料 or ruling
+  (裁定) logged but not applied, audit lines not yet in the `audit` table: the warehouse is brought up to the log (catch_up), since the log is
   the record and a rebuild would load them.
 """
 
@@ -79,6 +79,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
     the submissions. Returns a sentence for each thing done.
     """
     from .load_submissions import replay
+    from .rulings import apply_logged
     from .schools.readiness import refresh_readiness
     from .status import refresh_assessments
 
@@ -101,7 +102,10 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
             notes.append(f"已补记上次中断前登记的审核决定 {done.decided} 项")
         if done.evidence:
             notes.append(f"已补记上次中断前保存的佐证材料 {done.evidence} 个")
-        if done.loaded or done.withdrawn or done.decided or removed:
+        ruled = apply_logged(con, events)
+        if ruled:
+            notes.append(f"已补记上次中断前登记的目标口径裁定 {ruled} 项")
+        if done.loaded or done.withdrawn or done.decided or removed or ruled:
             refresh_assessments(con)
             refresh_readiness(con)  # issue 12: the acceptances' judgments
         logged = jsonlog.count(audit.log_path(raw_dir))

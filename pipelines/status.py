@@ -13,13 +13,13 @@ their report; 逐年增加 by its year-on-year changes; 每次评选 on the late
 """
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import duckdb
 import pandas as pd
 
 from . import config
-from .describe import parts_of, present, shares_text
+from .describe import number, parts_of, present, shares_text
 
 
 @dataclass
@@ -52,6 +52,7 @@ class Target:
     recurring: bool = False
     basis: str | None = None
     ratio_parts: list[float] | None = None
+    goal: str | None = None  # the catalogue's own words (建成): a milestone that is not an acceptance
 
     @property
     def standing(self) -> bool:
@@ -173,7 +174,9 @@ def assess(target: Target, values: Series, as_of: int, shares: dict[int, list[fl
     shares = {y: s for y, s in (shares or {}).items() if y <= as_of}
     kind = target.kind
     if kind == "milestone":
-        return _milestone(values, target.target_year or config.PLAN_END_YEAR, as_of)
+        return _milestone(values, target.target_year or config.PLAN_END_YEAR, as_of, target.goal)
+    if kind == "project":
+        return _project(values, target.target_year, int(target.target_value), as_of)
     if target.basis == "each_round":
         return _round(target, values, as_of)
     if target.standing:
@@ -223,18 +226,35 @@ def _yearly_value(target: Target, values: Series, shares: dict[int, list[float]]
     if year not in own:
         return "unreported"
     if target.kind == "trend":
-        before = own.get(year - 1)
-        if before is None:
-            return "no_previous"
-        change = own[year] - before
-        # 只增不减: not below the year before; 逐年增加: above it.
-        ok = change >= -1e-9 if target.comparator == "not_decreasing" else change > 1e-9
-        return own[year], f"{own[year]:,.0f}（上年{before:,.0f}，{change:+,.0f}）", ok
+        return _direction_value(target, values, own, year)
     if target.basis == "mean":
         due = [v for y, v in values if target.first_year <= y <= year]
         mean = sum(due) / len(due)
         return mean, f"{target.first_year}—{year}年年均{mean:,.0f}", meets(mean, target.comparator, target.target_value)
     return own[year], None, meets(own[year], target.comparator, target.target_value)
+
+
+def _direction_value(target: Target, values: Series, own: dict[int, float], year: int):
+    """A standing direction's value for one year: against the year before (只增不减, 逐年减少), or against the
+    baseline for 进一步缩减 / 增加 / 保持 (basis overall, task 48); 'no_previous' or 'no_baseline' without it."""
+    value = own[year]
+    if target.basis == "overall":
+        earlier = [p for p in values if p[0] < year]
+        if not earlier:
+            return "no_baseline"
+        base_year, before = _baseline(earlier)
+        change = value - before
+        text = f"{number(value)}（基线{base_year}年{number(before)}，{change:+.1f}）"
+    else:
+        before = own.get(year - 1)
+        if before is None:
+            return "no_previous"
+        change = value - before
+        text = f"{value:,.0f}（上年{before:,.0f}，{change:+,.0f}）"
+    # 只增不减 / 保持: not below; 增加: above; 减少 / 缩减: below, or already 0 (a gap closed stays closed).
+    ok = {"not_decreasing": change >= -1e-9, "increasing": change > 1e-9,
+          "decreasing": change < -1e-9 or abs(value) < 1e-9}[target.comparator]
+    return value, text, ok
 
 
 def _yearly(target: Target, values: Series, shares: dict[int, list[float]], as_of: int) -> Assessment:
@@ -250,9 +270,11 @@ def _yearly(target: Target, values: Series, shares: dict[int, list[float]], as_o
     if found == "unreported":
         missing = "未报送，或结构的各部分不全" if target.kind == "ratio" else "未报送（或分母为0，无法计算）"
         return Assessment("year_no_data", method="yearly", detail=f"{as_of}年没有可用数值：{missing}；{record}")
-    if found == "no_previous":
+    if found in ("no_previous", "no_baseline"):
+        why = (f"缺少{as_of - 1}年的数据，无法与上年比较" if found == "no_previous"
+               else f"{as_of}年之前没有数据，没有可比较的基线")
         return Assessment("not_assessable", latest_value=dict(values)[as_of], latest_year=as_of, method="yearly",
-                          detail=f"缺少{as_of - 1}年的数据，无法与上年比较；{record}")
+                          detail=f"{why}；{record}")
     value, text, ok = found
     gap = None if target.kind in ("trend", "ratio") else shortfall(value, target.comparator, target.target_value)
     if target.kind == "ratio" and target.comparator != ">=":
@@ -339,27 +361,55 @@ def _rise(values: Series, T: int, as_of: int) -> Assessment:
     return result
 
 
-def _milestone(values: Series, T: int, as_of: int) -> Assessment:
-    """An acceptance: met once reported passed (late if after T); after T without a pass: missed."""
+def _milestone(values: Series, T: int, as_of: int, goal: str | None = None) -> Assessment:
+    """An acceptance: met once reported passed (late if after T); after T without a pass: missed. goal: the
+    words of a milestone that is not an acceptance (建成): said as reported 是/否 by its year."""
+    done, year_word = (f"报告“是”（{goal}）", "目标年份") if goal else ("通过", "验收年份")
     passed = [y for y, v in values if v >= 1]
     if passed:
         first = passed[0]
         later_no = [y for y, v in values if y > first and v < 1]
         return Assessment("met" if first <= T else "met_late", latest_value=1.0, latest_year=first,
-                          latest_text=f"{first}年通过", gap=0.0, method="milestone",
-                          detail=f"{first}年通过" + (f"（验收年份为{T}年）" if first > T else "")
-                          + (f"；{'、'.join(map(str, later_no))}年又报告为“否”，以首次通过为准，请核实" if later_no else ""))
-    reported = f"{values[-1][0]}年报告未通过" if values else "未报告验收结果"
+                          latest_text=f"{first}年{done}", gap=0.0, method="milestone",
+                          detail=f"{first}年{done}" + (f"（{year_word}为{T}年）" if first > T else "")
+                          + (f"；{'、'.join(map(str, later_no))}年又报告为“否”，以首次{done}为准，请核实" if later_no else ""))
+    reported = (f"{values[-1][0]}年报告{'为“否”' if goal else '未通过'}" if values
+                else ("尚未报告" if goal else "未报告验收结果"))
     last = values[-1] if values else (None, None)
     result = Assessment("not_due", latest_value=last[1], latest_year=last[0], gap=1.0 if values else None,
                         method="milestone")
     if as_of > T or (values and last[0] >= T):
         result.status, result.gap = "missed", 1.0
-        result.detail = f"验收年份{T}年已到，{reported}"
+        result.detail = f"{year_word}{T}年已到，{reported}"
     elif as_of == T:
-        result.status, result.detail = "no_data", f"验收年份为{T}年，尚无该年度的报告"
+        result.status, result.detail = "no_data", f"{year_word}为{T}年，尚无该年度的报告"
     else:
-        result.detail = f"{T}年验收，尚未到期" + (f"；{reported}" if values else "")
+        result.detail = f"{T}年{goal or '验收'}，尚未到期" + (f"；{reported}" if values else "")
+    return result
+
+
+def _project(values: Series, T: int, required: int, as_of: int) -> Assessment:
+    """A building project (tasks 88–89): met once reported at its stage (开工 1, 竣工 2) by the end of its year,
+    late if only after; after its year (or in its year's own report) not there: missed; before: 在建 is on
+    track, 未开工 for a project to finish is behind, for a project to start not yet due."""
+    goal = config.PROJECT_GOALS[required]
+    reached = [y for y, v in values if v >= required]
+    if reached:
+        first, (t, v) = reached[0], values[-1]
+        return Assessment("met" if first <= T else "met_late", latest_value=v, latest_year=t,
+                          latest_text=f"{first}年已{goal}", gap=0.0, method="project",
+                          detail=f"{first}年末报告已{goal}" + (f"（期限为{T}年底）" if first > T else ""))
+    if not values:
+        status = "missed" if as_of > T else "no_data"
+        return Assessment(status, method="project", detail=f"期限{T}年底前{goal}，尚未报告进度")
+    t, v = values[-1]
+    result = Assessment("not_due", latest_value=v, latest_year=t, gap=float(required - v), method="project",
+                        detail=f"{t}年末{config.PROJECT_STAGE_WORDS[int(v)]}，期限{T}年底前{goal}"
+                        + (f"（最新数据为{t}年）" if t < as_of else ""))
+    if as_of > T or t >= T:
+        result.status = "missed"
+    elif required == 2:
+        result.status = "on_track" if v >= 1 else "insufficient"
     return result
 
 
@@ -388,12 +438,12 @@ def target_of(row) -> Target:
     """A Target from a row of the warehouse's targets table."""
     return Target(row.kind, row.comparator, row.target_value if present(row.target_value) else None,
                   int(row.target_year) if present(row.target_year) else None, bool(row.recurring),
-                  row.basis if present(row.basis) else None, parts_of(row.ratio_parts))
+                  row.basis if present(row.basis) else None, parts_of(row.ratio_parts),
+                  row.goal if present(getattr(row, "goal", None)) else None)
 
 
-def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = True) -> pd.DataFrame:
-    """Every target assessed as of every year of the plan, from the warehouse's current values."""
-    targets = con.execute("select * from targets order by target_id").df()
+def _series(con: duckdb.DuckDBPyConnection, include_demo: bool):
+    """Each indicator's yearly values, a structure's shares of 10 per year, and the years that hold demo values."""
     values: dict[str, Series] = {}
     demo_years: dict[str, set[int]] = {}
     for code, year, value, is_demo in con.execute(
@@ -410,9 +460,37 @@ def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = Tru
         shares.setdefault(code, {}).setdefault(year, []).append(share)
         if is_demo:
             demo_years.setdefault(code, set()).add(year)
+    return values, shares, demo_years
+
+
+def _texts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, dict[str, float]]]:
+    """For a target the body and the attachment state differently: (the text that counts, {text: value}) —
+    the ruling's text, else the attachment's (issue 19)."""
+    ruled = dict(con.execute("select target_id, text from current_rulings").fetchall())
+    texts: dict[str, dict[str, float]] = {}
+    for target_id, text, value in con.execute("select target_id, text, target_value from target_texts").fetchall():
+        texts.setdefault(target_id, {})[text] = value
+    return {t: (ruled.get(t, config.DEFAULT_RULING_TEXT), v) for t, v in texts.items()}
+
+
+def _under_both(target: Target, counts: str, by_text: dict[str, float]) -> tuple[Target, str, Target]:
+    """The target as the text that counts states it, and as the other text does."""
+    other = next(text for text in by_text if text != counts)
+    return replace(target, target_value=by_text[counts]), other, replace(target, target_value=by_text[other])
+
+
+def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = True) -> pd.DataFrame:
+    """Every target assessed as of every year of the plan, from the warehouse's current values; a target the two
+    texts state differently also under the other text (alt_*)."""
+    targets = con.execute("select * from targets order by target_id").df()
+    values, shares, demo_years = _series(con, include_demo)
+    texts = _texts(con)
+    ruled = {t for (t,) in con.execute("select target_id from current_rulings").fetchall()}
     rows = []
     for t in targets.itertuples():
-        target = target_of(t)
+        target, other, alt = target_of(t), None, None
+        if t.target_id in texts:
+            target, other, alt = _under_both(target, *texts[t.target_id])
         series = values.get(t.indicator_code, [])
         years = {y for y, _ in series} | set(shares.get(t.indicator_code, {}))
         for as_of in config.YEARS:
@@ -421,8 +499,19 @@ def compute_assessments(con: duckdb.DuckDBPyConnection, include_demo: bool = Tru
             row.update(as_of_year=as_of, include_demo=include_demo, target_id=t.target_id, status_label=a.label,
                        target_value=target.target_value, target_year=target.target_year,
                        is_demo=any(y <= as_of for y in demo_years.get(t.indicator_code, set()) & years))
+            if alt is not None:
+                b = assess(alt, series, as_of, shares.get(t.indicator_code))
+                row.update(text_basis=texts[t.target_id][0], ruled=t.target_id in ruled, alt_text=other,
+                           alt_target_value=alt.target_value, alt_status=b.status, alt_status_label=b.label,
+                           alt_gap=b.gap, alt_detail=b.detail)
             rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*ASSESSMENT_COLUMNS, *ALT_COLUMNS])
+
+
+ALT_COLUMNS = ("text_basis", "ruled", "alt_text", "alt_target_value", "alt_status", "alt_status_label", "alt_gap",
+               "alt_detail")
+ASSESSMENT_COLUMNS = (*ASSESSMENT_FIELDS, "as_of_year", "include_demo", "target_id", "status_label", "target_value",
+                      "target_year", "is_demo")
 
 
 def refresh_assessments(con: duckdb.DuckDBPyConnection) -> int:

@@ -7,7 +7,7 @@ import duckdb
 from . import config
 from .collection.review import pending_count
 from .deadlines import ledger_date
-from .describe import describe_gap, describe_latest, describe_target, describe_year, parts_of, present
+from .describe import describe_gap, describe_goal, describe_latest, describe_year, present, texts_sentence
 from .textable import render
 
 
@@ -20,10 +20,14 @@ def status_frame(con: duckdb.DuckDBPyConnection, as_of: int):
     return con.execute(
         """
         select a.*, t.indicator_code, i.name as indicator_name, t.kind, t.comparator, t.unit, t.ratio_parts, t.basis,
-            t.recurring, t.section_no, t.task_no, t.lead_unit, t.source
+            t.recurring, t.goal, t.section_no, t.task_no, t.lead_unit, t.source,
+            w.words as basis_words, o.words as alt_words, c.ruled_by, c.ruled_at, c.reason as ruling_reason
         from target_assessments as a
         join targets as t using (target_id)
         join indicators as i using (indicator_code)
+        left join target_texts as w on w.target_id = a.target_id and w.text = a.text_basis
+        left join target_texts as o on o.target_id = a.target_id and o.text = a.alt_text
+        left join current_rulings as c on c.target_id = a.target_id
         where a.as_of_year = ? and a.include_demo
         order by t.section_no, t.task_no, a.target_id
         """,
@@ -39,7 +43,7 @@ def status_text(con: duckdb.DuckDBPyConnection, as_of: int | None) -> tuple[str,
     frame = status_frame(con, as_of)
     rows = []
     for r in frame.itertuples():
-        target = describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)
+        target = describe_goal(r)
         latest = describe_latest(r)
         if present(r.latest_year):
             latest = f"{latest}（{int(r.latest_year)}）"
@@ -57,6 +61,9 @@ def status_text(con: duckdb.DuckDBPyConnection, as_of: int | None) -> tuple[str,
             f"共 {len(frame)} 个目标：{summary}")
     when = "今天" if today == date.today() else f"{as_of}年底"
     tail = f"截至{when}（{today:%Y-%m-%d}）已过完成时限而未报告完成的任务：{overdue} 项（明细见仪表盘“任务台账”）"
+    texts = [f"{r.target_id} {texts_sentence(r)}" for r in frame.itertuples() if texts_sentence(r)]
+    if texts:  # issue 19: a target the body and the attachment state differently, under each text
+        tail += "\n正文与附件目标值不同的目标：" + "；".join(texts)
     pending = pending_count(con)
     if pending:  # approved data only are counted above (collection.review)
         tail += (f"\n另有 {pending} 个工作簿待审核，未计入上表"

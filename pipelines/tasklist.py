@@ -204,7 +204,8 @@ def tidy_tasklist(raw: pd.DataFrame, unit_names: dict[str, str]) -> Plan:
             }
         )
         for m in deadline.milestones if deadline else []:
-            deadlines.append({"task_no": number, "due_date": m.due_date, "milestone": m.text, "precision": m.precision})
+            deadlines.append({"task_no": number, "due_date": m.due_date, "milestone": m.text, "precision": m.precision,
+                              "source": "attachment"})
 
     numbers = pd.Series([t["task_no"] for t in tasks], dtype="int64")
     rows = pd.Series([t["source_row"] for t in tasks], dtype="int64")
@@ -221,7 +222,7 @@ def tidy_tasklist(raw: pd.DataFrame, unit_names: dict[str, str]) -> Plan:
     return Plan(
         tasks=pd.DataFrame(tasks).sort_values("task_no", ignore_index=True),
         task_units=task_units.reset_index(drop=True),
-        task_deadlines=pd.DataFrame(deadlines, columns=["task_no", "due_date", "milestone", "precision"]),
+        task_deadlines=pd.DataFrame(deadlines, columns=["task_no", "due_date", "milestone", "precision", "source"]),
         sections=pd.DataFrame([{"section_no": k, "title": v} for k, v in sorted(sections.items())]),
         key_tasks=pd.DataFrame(
             [{"key_task_no": k, "section_no": s, "title": t} for k, (s, t) in sorted(key_tasks.items())]

@@ -108,7 +108,8 @@ def _guide(ws, unit: str, year: int, n_values: int, n_tasks: int, n_lagging: int
         ("", ""),
         ("怎样填写", f"1. 在“{config.SHEET_VALUES}”的黄色“数值”列填写{year}年度的数据；没有数据的留空，不要填 0 或“无”。"),
         ("", "2. 比率可直接填百分数（如 95.3 或 95.3%），也可只填其下方的分子、分母，平台自动计算。"),
-        ("", "3. 数量只填阿拉伯数字（可带单位，如“12所”）；“是/否”类指标从下拉列表中选择。"),
+        ("", "3. 数量只填阿拉伯数字（可带单位，如“12所”）；“是/否”类指标和建设项目的进度（未开工、在建、已竣工，按年末情况）"
+             "从下拉列表中选择。"),
         ("", "4. 标有“当年新增”的指标只填本年度新增的数量，累计数由平台逐年相加。"),
         ("", "5. 位次填写在赤峰市各旗县区中的名次，1 为第一名。"),
         ("", f"6. 在“{config.SHEET_PROGRESS}”为本单位牵头的每项任务选择进展状态（未启动、推进中、已完成、常态化推进），并简要说明。"),
@@ -170,6 +171,10 @@ def _values(ws, unit: str, year: int, rows) -> None:
     flags = DataValidation(type="list", formula1='"是,否"', allow_blank=True, showErrorMessage=True,
                            errorTitle="请从列表中选择", error="该指标只能填写“是”或“否”")
     ws.add_data_validation(flags)
+    stages = DataValidation(type="list", formula1='"' + ",".join(config.PROJECT_STAGES) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="请从列表中选择",
+                            error="建设项目的进度只能是：" + "、".join(config.PROJECT_STAGES))
+    ws.add_data_validation(stages)
     for i, row in enumerate(rows.itertuples(), start=VALUE_HEADER_ROW + 1):
         name = ("　　其中：" if row.level else "") + row.name
         values = [row.indicator_code, name, row.unit, year, None, None, None, None, hint(row)]
@@ -189,6 +194,8 @@ def _values(ws, unit: str, year: int, rows) -> None:
                 ws.cell(i, c).fill = INPUT_FILL
         if row.value_type == "flag":
             flags.add(number)
+        if row.value_type == "stage":
+            stages.add(number)
     if rows.empty:
         ws.cell(2, 1).value += "　　（本单位没有需要填报的指标，只需填写“任务进展”）"
     ws.protection.sheet = True

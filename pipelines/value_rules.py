@@ -45,7 +45,7 @@ def other_year_rows(file, table, year, other: list[tuple[int, str]], error, prob
 def jump_warning(ctx, code, ind, year, value, row, warning) -> None:
     """A change of more than half from last year is possible but worth a second look."""
     before = ctx.values.value(code, year - 1)
-    if before is None or ind["value_type"] in ("flag", "rank") or before == 0:
+    if before is None or ind["value_type"] in ("flag", "rank", "stage") or before == 0:
         return
     if ind["value_type"] == "count" and abs(before) < 10:
         return  # small counts (2 → 4) jump by nature

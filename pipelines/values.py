@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from . import config
 from .text import fold
 
 # ㎡ and m² fold (NFKC) to m2; the area example offers 4500平方米, so 平方米 must be read too.
@@ -13,6 +14,11 @@ THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # 9.53E1 too, as Excel reads it when typed
 YES = ("是", "已通过", "通过", "已完成", "完成", "1", "yes", "y")
 NO = ("否", "未通过", "未完成", "0", "no", "n")
+# A building project's stage (config.PROJECT_STAGES), as people write it.
+STAGE_WORDS = {**{word: 0 for word in ("未开工", "未动工", "尚未开工", "0")},
+               **{word: 1 for word in ("在建", "已开工", "开工", "施工中", "在施工", "1")},
+               **{word: 2 for word in ("已竣工", "竣工", "已完工", "完工", "已建成", "建成", "已完成", "竣工验收", "2")}}
+STAGE_CHOICES = "、".join(config.PROJECT_STAGES)
 
 
 @dataclass
@@ -22,7 +28,7 @@ class Parsed:
     was_percent: bool = False
 
 
-EXAMPLES = {"percent": "95.3 或 95.3%", "count": "12", "rank": "5", "amount": "1234.5", "area": "4500"}
+EXAMPLES = {"percent": "95.3 或 95.3%", "count": "12", "rank": "5", "amount": "1234.5", "area": "4500", "stage": "在建"}
 
 
 def example(value_type: str, unit: str | None = None) -> str:
@@ -42,7 +48,11 @@ def parse_value(raw, value_type: str, percent_cell: bool = False, unit: str | No
     if raw is None:
         return Parsed(None)
     if isinstance(raw, bool):  # TRUE / FALSE typed in Excel: for a 是/否 item, ask for the word
-        return Parsed(None, "请从下拉列表选择“是”或“否”，不要填写 TRUE/FALSE" if value_type == "flag" else "应填写数字，不是逻辑值")
+        words = {"flag": "请从下拉列表选择“是”或“否”，不要填写 TRUE/FALSE",
+                 "stage": f"请从下拉列表选择{STAGE_CHOICES}，不要填写 TRUE/FALSE"}
+        return Parsed(None, words.get(value_type, "应填写数字，不是逻辑值"))
+    if value_type == "stage" and isinstance(raw, (datetime, date)):
+        return Parsed(None, f"请从下拉列表选择{STAGE_CHOICES}（本项填写年末进度，不填日期）")
     if isinstance(raw, (datetime, date, time)):
         return Parsed(None, f"应填写数字，单元格中是日期或时间（{raw}）")
     if isinstance(raw, (int, float)):
@@ -60,6 +70,10 @@ def parse_value(raw, value_type: str, percent_cell: bool = False, unit: str | No
         if text.lower() in NO:
             return Parsed(0.0)
         return Parsed(None, f"无法识别“{raw}”：请填写“是”或“否”")
+    if value_type == "stage":
+        if text in STAGE_WORDS:
+            return Parsed(float(STAGE_WORDS[text]))
+        return Parsed(None, f"无法识别“{raw}”：请从下拉列表选择{STAGE_CHOICES}")
 
     was_percent = text.endswith("%")
     if was_percent:
@@ -85,6 +99,10 @@ def _check(value: float, value_type: str, was_percent: bool) -> Parsed:
         if value in (0.0, 1.0):
             return Parsed(value)
         return Parsed(None, "请填写“是”或“否”")
+    if value_type == "stage":
+        if value in (0.0, 1.0, 2.0):
+            return Parsed(value)
+        return Parsed(None, f"请从下拉列表选择{STAGE_CHOICES}")
     if value < 0:
         return Parsed(None, f"不能为负数（{value:g}）")
     if value_type in ("count", "rank") and not float(value).is_integer():

@@ -19,6 +19,7 @@ DERIVED = (
     "latest_observations",
     "indicator_series",
     "reporting_coverage",
+    "current_rulings",
     "target_status",
     "latest_task_progress",
     "task_ledger",

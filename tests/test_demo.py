@@ -28,7 +28,7 @@ def test_default_build_loads_the_demo_and_gives_a_mix_of_statuses(demo_base):
     assert q(db, "select bool_and(is_demo), count(*) > 20 from submissions") == [(True, True)]
     statuses = dict(q(db, "select status, count(*) from target_status group by status"))
     assert {"met", "missed", "year_met", "year_missed", "round_met", "not_due", "no_data"} <= set(statuses)
-    assert sum(statuses.values()) == 80
+    assert sum(statuses.values()) == 98  # 80, and the 18 typed by issue 19
     assert q(db, "select bool_and(is_demo) from target_status where latest_value is not null") == [(True,)]
     as_of_2024 = dict(q(db, "select status, count(*) from target_assessments where as_of_year = 2024 and include_demo group by status"))
     assert {"on_track", "moderate", "insufficient", "moving_away"} <= set(as_of_2024)
@@ -61,7 +61,7 @@ def test_status_command_prints_every_target(demo_base):
     assert result.returncode == 0, result.stderr
     assert "评估年度 2025（含示例数据）" in result.stdout
     lines = [line for line in result.stdout.splitlines() if line[:1] in ("T", "B") and "-" in line[:6]]
-    assert len(lines) == 80
+    assert len(lines) == 98
     assert any("T65-1" in line and "逾期未达成" in line and "missed" in line for line in lines)
     earlier = run_cli("status", "--db", db, "--as-of", "2024")
     assert "评估年度 2024" in earlier.stdout and "进展偏慢" in earlier.stdout
@@ -73,6 +73,7 @@ def test_assessments_without_demo_have_no_data(demo_base):
     rows = q(db, """select distinct a.status, t.kind from target_assessments a join targets t using (target_id)
                     where not a.include_demo""")
     assert {status for status, _ in rows} == {"no_data", "year_no_data", "not_due", "missed"}
-    # An acceptance not reported after its year is missed (rule 2); nothing else is judged without data.
-    assert {kind for status, kind in rows if status == "missed"} == {"milestone"}
+    # An acceptance not reported after its year is missed (rule 2), and (issue 19) a building project not reported
+    # after its year; nothing else is judged without data.
+    assert {kind for status, kind in rows if status == "missed"} == {"milestone", "project"}
     assert q(db, "select count(*) from target_assessments where not include_demo and latest_value is not null") == [(0,)]

@@ -100,10 +100,11 @@ def test_the_first_real_approval_ends_the_demo_for_every_reader(both, tmp_path, 
         text, _ = status_text(con, 2025)
         assert config.DEMO_LABEL not in text
         # 整改说明 of the 2026 workbook: the targets lagging on real data — T03-5 (90.9% < 95%) and the 2023
-        # milestone T15-2 that no real workbook reported — none of the 23 the demo's figures lag on (T03-2 …).
+        # milestone T15-2 that no real workbook reported (and, issue 19, T15-3 and the T88-1 project, also due in 2023)
+        # — none of the 23 the demo's figures lag on (T03-2 …).
         wb = make_template(con, "旗教育局", 2026)
         asked = [c.value for c in wb[config.SHEET_RECTIFICATION]["A"] if c.value and str(c.value).startswith("T")]
-        assert asked == ["T03-5", "T15-2"]
+        assert asked == ["T03-5", "T15-2", "T15-3", "T88-1"]
         # 催报: only the real workbook counts as sent.
         sent = reminders.receipts(con, date(2026, 12, 5), {}, 2025)
         states = dict(((r.unit, r.year), r.state) for r in sent.itertuples())
@@ -204,7 +205,7 @@ def test_a_units_template_asks_for_explanations_of_real_statuses_only(both):
     def asked(wb):
         return [c.value for c in wb[config.SHEET_RECTIFICATION]["A"] if c.value and str(c.value).startswith("T")]
 
-    assert asked(real) == ["T15-2"]
+    assert asked(real) == ["T15-2", "T15-3", "T88-1"]  # issue 19: two more targets due in 2023
     assert "T15-2" not in asked(demo) and len(asked(demo)) > 10
 
 

@@ -112,7 +112,8 @@ def test_blank_answers_are_a_warning_not_a_refusal(wh, tmp_path):
     result = ingest_file(filled(db, tmp_path / "blank.xlsx", values={"HS_GER": 95.9}), raw, db)
     assert result.outcome == "loaded"
     (warning,) = [w for w in result.warnings if w.sheet == config.SHEET_RECTIFICATION]
-    assert "1个进展滞后的目标未填写整改说明（T15-2）" in warning.reason
+    # T15-2, and (issue 19) T15-3 and T88-1: the targets due in 2023 that nothing reported
+    assert "3个进展滞后的目标未填写整改说明（T15-2、T15-3、T88-1）" in warning.reason
 
 
 def test_the_demo_explains_its_lagging_targets(demo_base):

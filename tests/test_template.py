@@ -14,12 +14,15 @@ def test_template_command_writes_the_sheets(plan_db, tmp_path):
     assert result.returncode == 0, result.stderr
     wb = openpyxl.load_workbook(out)
     # A fourth sheet, 整改说明, for the targets it leads that lag as of 2024: with no data at all, only the
-    # acceptance due in 2023 and never reported (职业学校办学条件达标, 逾期未达成).
+    # acceptance due in 2023 and never reported (职业学校办学条件达标, 逾期未达成), and (issue 19) the two other
+    # targets due in 2023 and never reported: the 共享型实训基地 and the 新惠第十小学 project.
     assert wb.sheetnames == [config.SHEET_GUIDE, config.SHEET_VALUES, config.SHEET_PROGRESS, config.SHEET_RECTIFICATION]
     rectify = wb[config.SHEET_RECTIFICATION]
     assert [c.value for c in rectify[3]] == list(config.RECTIFICATION_COLUMNS)
     assert [[c.value for c in row] for row in rectify.iter_rows(min_row=4)] == [
-        ["T15-2", "敖汉旗职业学校办学条件达标：通过验收（2023年）", "逾期未达成", None, None, None]]
+        ["T15-2", "敖汉旗职业学校办学条件达标：通过验收（2023年）", "逾期未达成", None, None, None],
+        ["T15-3", "职业中学共享型实训基地建成：建成（2023年）", "逾期未达成", None, None, None],
+        ["T88-1", "新惠第十小学建设项目进度：竣工（2023年）", "逾期未达成", None, None, None]]
     assert rectify.protection.sheet and rectify.cell(4, 1).protection.locked
     assert not any(rectify.cell(4, c).protection.locked for c in (4, 5, 6))  # the three answers are typed
 
@@ -59,7 +62,8 @@ def test_template_command_writes_the_sheets(plan_db, tmp_path):
     assert "C4" in str(status_rules[0].sqref)
 
 
-@pytest.mark.parametrize(("unit", "rows", "tasks"), [("旗人社局", 3, 4), ("旗财政局", 12, 6), ("旗委编办", 0, 3)])
+# Issue 19: 旗人社局 also reports the 教研中心 posts (task 48: three shares and their four counts).
+@pytest.mark.parametrize(("unit", "rows", "tasks"), [("旗人社局", 10, 4), ("旗财政局", 12, 6), ("旗委编办", 0, 3)])
 def test_template_rows_per_unit(plan_db, unit, rows, tasks):
     with duckdb.connect(str(plan_db), read_only=True) as con:
         wb = make_template(con, unit, 2024)

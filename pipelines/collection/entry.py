@@ -88,6 +88,8 @@ def typed(value: float, value_type: str | None) -> str:
     """A stored value as a person would type it again: 95.9, 18500, 是."""
     if value_type == "flag":
         return "是" if value >= 1 else "否"
+    if value_type == "stage":
+        return config.PROJECT_STAGE_WORDS[int(value)]
     return format(value, ".10g")
 
 

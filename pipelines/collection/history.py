@@ -8,19 +8,23 @@ restates its year whole, is compared with the approved school workbook of the ye
 import duckdb
 import pandas as pd
 
-from ..describe import present
+from .. import config
+from ..describe import present, worded
 from ..schools.ingest import _keyed, county_item_names
 
 COLUMNS = ["指标", "单位", "此前的值", "本次的值", "变化", "备注"]
 ORDER = {"更正": 0, "新增": 1, "不变": 2}
+WORD_UNITS = ("是/否", config.PROJECT_UNIT)  # values said as words (describe.worded)
 
 
-def shown(value, flag: bool) -> str:
-    """A stored value as a reader writes it: 95.3, 18,500, 是."""
+def shown(value, unit) -> str:
+    """A stored value as a reader writes it: 95.3, 18,500, 是, 在建 (unit: the indicator's; True for 是/否)."""
     if not present(value):
         return ""
-    if flag:
-        return "是" if value >= 1 else "否"
+    if unit is True:
+        unit = "是/否"
+    if isinstance(unit, str) and (said := worded(value, unit)):
+        return said
     return f"{value:,.10g}" if abs(value) >= 1000 else format(value, ".10g")
 
 
@@ -34,11 +38,11 @@ def submission_changes(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd
     frame = _school(con, submission_id) if school else _unit(con, submission_id)
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
-    flag = frame["unit"].eq("是/否")
+    flag = frame["unit"].isin(WORD_UNITS)
     out = pd.DataFrame({
         "指标": frame["name"], "单位": frame["unit"].where(~flag, "").fillna(""),
-        "此前的值": [shown(v, f) for v, f in zip(frame["before"], flag)],
-        "本次的值": [shown(v, f) for v, f in zip(frame["value"], flag)],
+        "此前的值": [shown(v, u) for v, u in zip(frame["before"], frame["unit"])],
+        "本次的值": [shown(v, u) for v, u in zip(frame["value"], frame["unit"])],
         "变化": [change(b, a) for b, a in zip(frame["before"], frame["value"])],
         "备注": frame["note"].fillna(""),
     })

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ..describe import describe_target, parts_of
+from ..describe import describe_goal
 from ..ingest import CHANGE_COLUMNS, change_of
 from ..schools.ingest import _keyed, county_item_names
 from ..schools.ingest import current_values as school_values
@@ -114,12 +114,12 @@ def _statuses(con: duckdb.DuckDBPyConnection, as_of: int, include_demo: bool) ->
         "status_label as label from readiness where as_of_year = ? and include_demo = ?", [as_of, include_demo]).df()
     frame = con.execute(
         """
-        select t.target_id as key, i.name as indicator_name, t.kind, t.comparator, t.target_value, t.unit, t.ratio_parts,
-            t.basis, t.lead_unit, a.status, a.status_label as label
+        select t.target_id as key, i.name as indicator_name, t.kind, t.comparator, a.target_value, t.unit, t.ratio_parts,
+            t.basis, t.recurring, t.goal, t.lead_unit, a.status, a.status_label as label
         from target_assessments a join targets t using (target_id) join indicators i using (indicator_code)
         where a.as_of_year = ? and a.include_demo = ?
         """, [as_of, include_demo]).df()
     frame["name"] = [f"{r.key} {r.indicator_name.replace('（当年新增）', '')}（"
-                     f"{describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)}）"
+                     f"{describe_goal(r)}）"
                      for r in frame.itertuples()]
     return pd.concat([frame[["key", "name", "lead_unit", "status", "label"]], criteria], ignore_index=True)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import config
 from ..deadlines import month_end
-from ..describe import describe_target, describe_year, parts_of
+from ..describe import describe_goal, describe_year
 from ..problems import Problem
 from ..text import cell_text
 from ..workbook_read import Book, find_table
@@ -34,7 +34,7 @@ def lagging_targets(con: duckdb.DuckDBPyConnection, unit: str, year: int, includ
         return pd.DataFrame(columns=["target_id", "label", "status_label"])
     frame = con.execute(
         """
-        select t.target_id, t.kind, t.comparator, t.target_value, t.unit, t.ratio_parts, t.basis, t.target_year,
+        select t.target_id, t.kind, t.comparator, a.target_value, t.unit, t.ratio_parts, t.basis, t.goal, t.target_year,
             t.recurring, i.name as indicator_name, a.status_label
         from targets t
         join indicators i using (indicator_code)
@@ -46,7 +46,7 @@ def lagging_targets(con: duckdb.DuckDBPyConnection, unit: str, year: int, includ
     ).df()
     frame["label"] = [
         f"{r.indicator_name.replace('（当年新增）', '')}："
-        f"{describe_target(r.kind, r.comparator, r.target_value, r.unit, parts_of(r.ratio_parts), r.basis)}"
+        f"{describe_goal(r)}"
         f"（{describe_year(r)}）"
         for r in frame.itertuples()]
     return frame[["target_id", "label", "status_label"]]

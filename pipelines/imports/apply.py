@@ -97,7 +97,7 @@ class Reader:
             return self.word(f, text) if text else None
         if not text or text in s.BLANK_WORDS:
             return None
-        parsed = parse_value(raw, "percent" if f.kind == "percent" else ("flag" if f.kind == "flag" else "amount"), percent)
+        parsed = parse_value(raw, f.kind if f.kind in ("percent", "flag", "stage") else "amount", percent)
         if parsed.error and not cell.file:  # a value written in the mapping: said at the mapping's 来源 column
             self.problems.append(Problem(self.mapping, f"“{s.CONSTANT_PREFIX}{text}”：{parsed.error}", column="来源",
                                          subject=f.name))

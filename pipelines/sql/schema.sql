@@ -48,7 +48,9 @@ create table task_deadlines (
     task_no integer not null,
     due_date date not null,
     milestone varchar,
-    precision varchar
+    precision varchar,
+    -- 'attachment' (its 完成时限), or 'body': the body's 完成时限 for a task the attachment leaves undated (issue 19)
+    source varchar not null default 'attachment'
 );
 
 -- The notice's body: the 30 key tasks as the body states them.
@@ -111,7 +113,9 @@ create table targets (
     basis varchar,
     source varchar not null check (source in ('body', 'attachment')),
     source_text varchar not null,
-    lead_unit varchar
+    lead_unit varchar,
+    goal varchar,  -- the target in the notice's words where the kind's words do not fit (建成, 缺口补齐)
+    interpretation varchar  -- how the platform reads a phrase that could be read otherwise (shown under it)
 );
 
 create table not_targets (
@@ -134,6 +138,25 @@ create table discrepancies (
     attachment_text varchar,
     note varchar,
     severity varchar  -- 'substantive' (the documents ask different things) or 'formal' (same, said differently)
+);
+
+-- Issue 19: a target the body and the attachment give different values, once per text (its value and words).
+create table target_texts (
+    target_id varchar not null,
+    text varchar not null check (text in ('body', 'attachment')),
+    target_value double not null,
+    source_text varchar,
+    words varchar  -- the value as the text writes it (50%以上)
+);
+
+-- Every ruling of which text counts for such a target, in the order of the log (the last one stands).
+create table target_rulings (
+    ruling_no integer not null,
+    target_id varchar not null,
+    text varchar not null check (text in ('body', 'attachment')),
+    ruled_at timestamp not null,
+    ruled_by varchar,
+    reason varchar
 );
 
 create table submissions (
@@ -249,7 +272,17 @@ create table target_assessments (
     projected_value double,
     is_demo boolean,
     detail varchar,
-    method varchar
+    method varchar,
+    -- Issue 19: a target the two texts state differently is judged under each; the columns above follow the text
+    -- that counts (text_basis: the ruling's, else the attachment), the alt_ ones the other text.
+    text_basis varchar,
+    ruled boolean,
+    alt_text varchar,
+    alt_target_value double,
+    alt_status varchar,
+    alt_status_label varchar,
+    alt_gap double,
+    alt_detail varchar
 );
 
 create table status_labels (

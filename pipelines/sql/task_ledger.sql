@@ -2,7 +2,8 @@
 -- Done (the one rule every page counts by): reported 已完成, or 常态化推进 for a task that is also
 -- 长期坚持 (its dated part is finished and it has become routine). Overdue: a dated milestone passed
 -- and the task not done. Only reports for years up to report_year count (a ledger for 2024 shows
--- nothing sent for 2025).
+-- nothing sent for 2025). A milestone may be the body's (source 'body': its 完成时限 for a task the attachment
+-- leaves 长期坚持, issue 19): it counts for overdue like the attachment's, and the ledger says so.
 create or replace macro task_ledger(as_of, include_demo := true, report_year := 9999) as table
 with
 
@@ -22,7 +23,10 @@ milestones as (
         max(due_date) as last_due,
         min(due_date) filter (where due_date < as_of) as first_passed,
         count(*) filter (where due_date < as_of) as n_passed,
-        string_agg(strftime(due_date, '%Y-%m-%d'), '；' order by due_date) as due_dates
+        string_agg(strftime(due_date, '%Y-%m-%d') || case when source = 'body' then '（正文）' else '' end, '；'
+            order by due_date) as due_dates,
+        string_agg(strftime(due_date, '%Y-%m-%d'), '；' order by due_date) filter (where source = 'body') as body_due_dates,
+        count(*) filter (where due_date < as_of and source = 'attachment') as n_passed_attachment
     from task_deadlines
     group by task_no
 ),
@@ -62,6 +66,9 @@ final as (
         d.done,
         coalesce(m.n_passed, 0) > 0 and not d.done as overdue,
         m.first_passed as overdue_since,
+        m.body_due_dates,
+        case when coalesce(m.n_passed, 0) > 0 and not d.done
+            then (case when m.n_passed_attachment > 0 then 'attachment' else 'body' end) end as overdue_by,
         coalesce(f.n_discrepancies, 0) > 0 as has_discrepancy,
         coalesce(f.n_substantive, 0) > 0 as has_substantive_discrepancy,
         f.discrepancy_notes
