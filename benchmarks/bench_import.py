@@ -20,12 +20,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import report, timed  # noqa: E402
-from pipelines import config  # noqa: E402
-from pipelines.build import build  # noqa: E402
-from pipelines.imports import loading  # noqa: E402
+from pipelines.core import config  # noqa: E402
 from pipelines.imports import run as imports  # noqa: E402
 from pipelines.imports.headings import display  # noqa: E402
-from pipelines.warehouse import connect  # noqa: E402
+from pipelines.operations import import_loading as loading  # noqa: E402
+from pipelines.operations.build import build  # noqa: E402
+from pipelines.warehouse.connection import connect  # noqa: E402
 from tests import office_exports as ox  # noqa: E402
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
@@ -112,7 +112,7 @@ def _register_cells(made, ready) -> dict[str, int]:
 
     import openpyxl
 
-    from pipelines.schools import settings as ss
+    from pipelines.core import school_settings as ss
 
     found = {"pasted": 0, "words": 0, "typed": 0}
     ws = openpyxl.load_workbook(io.BytesIO(made.data))[ss.SHEET_REGISTER]

@@ -8,8 +8,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import cli, default_site, report, timed  # noqa: E402
-from pipelines.build import build  # noqa: E402
-from pipelines.ingest import ingest_file  # noqa: E402
+from pipelines.operations.build import build  # noqa: E402
+from pipelines.operations.ingest import ingest_file  # noqa: E402
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 

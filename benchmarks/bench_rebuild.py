@@ -24,14 +24,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT  # noqa: E402
-from pipelines import config  # noqa: E402
-from pipelines.archive import archive  # noqa: E402
-from pipelines.build import build  # noqa: E402
-from pipelines.demo import VALUES, fill  # noqa: E402
-from pipelines.ingest import ingest_file  # noqa: E402
-from pipelines.reporting import workbook_rows  # noqa: E402
-from pipelines.template import make_template  # noqa: E402
-from pipelines.warehouse import connect  # noqa: E402
+from pipelines.core import config  # noqa: E402
+from pipelines.operations.build import build  # noqa: E402
+from pipelines.operations.demo import VALUES, fill  # noqa: E402
+from pipelines.operations.ingest import ingest_file  # noqa: E402
+from pipelines.records.archive import archive  # noqa: E402
+from pipelines.warehouse.connection import connect  # noqa: E402
+from pipelines.workbooks.reporting import workbook_rows  # noqa: E402
+from pipelines.workbooks.template import make_template  # noqa: E402
 
 SIZES = [int(a) for a in sys.argv[1:]] or [100, 300, 1000]
 RUNS = 3  # the command's figure is the median of these

@@ -19,8 +19,8 @@ from dashboard import charts, images, queries  # noqa: E402
 from dashboard.briefing import build_deck  # noqa: E402
 from dashboard.excel_report import build_workbook  # noqa: E402
 from dashboard.word_report import build_document  # noqa: E402
-from pipelines import config  # noqa: E402
-from pipelines.build import build  # noqa: E402
+from pipelines.core import config  # noqa: E402
+from pipelines.operations.build import build  # noqa: E402
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 

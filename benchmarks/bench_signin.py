@@ -7,7 +7,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import report, timed  # noqa: E402
-from pipelines.accounts import HASHER, AccountStore, SignInGuard  # noqa: E402
+from pipelines.records.accounts import HASHER, AccountStore, SignInGuard  # noqa: E402
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 

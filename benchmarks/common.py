@@ -33,12 +33,12 @@ def default_site(tmp: Path) -> tuple[Path, Path, Path, int]:
     (one changed, so that it is new bytes and moves a rate): (raw, warehouse, workbook, how many values)."""
     import shutil
 
-    from pipelines import config
-    from pipelines.build import build
-    from pipelines.demo import VALUES
-    from pipelines.reporting import workbook_rows
-    from pipelines.template import fill, make_template
-    from pipelines.warehouse import connect
+    from pipelines.core import config
+    from pipelines.operations.build import build
+    from pipelines.operations.demo import VALUES
+    from pipelines.warehouse.connection import connect
+    from pipelines.workbooks.reporting import workbook_rows
+    from pipelines.workbooks.template import fill, make_template
 
     raw, db = tmp / "raw", tmp / "base.duckdb"
     shutil.copytree(config.RAW_DIR, raw)

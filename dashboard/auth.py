@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from pipelines import audit
-from pipelines.accounts import Account, AccountStore, SignInGuard
+from pipelines.records import audit
+from pipelines.records.accounts import Account, AccountStore, SignInGuard
 
 from .data import db_path, raw_dir
 

@@ -22,8 +22,8 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines import config, method
-from pipelines.describe import (
+from pipelines.core import config
+from pipelines.core.describe import (
     describe_gap,
     describe_goal,
     describe_latest,
@@ -33,6 +33,7 @@ from pipelines.describe import (
     shares_text,
     texts_sentence,
 )
+from pipelines.plan import method
 
 from . import charts, images, placement, queries
 from .placement import SLIDE_MIN_FONT, Box

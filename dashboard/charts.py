@@ -6,8 +6,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines import config
-from pipelines.describe import (
+from pipelines.core import config
+from pipelines.core.describe import (
     describe_goal,
     describe_latest,
     describe_year,

@@ -9,8 +9,8 @@ from html import escape
 
 import pandas as pd
 
-from pipelines import config
-from pipelines.describe import describe_goal, describe_latest, describe_year, parts_of, present, shares_text
+from pipelines.core import config
+from pipelines.core.describe import describe_goal, describe_latest, describe_year, parts_of, present, shares_text
 
 # The headline indicators a leader asks for first (issue 11): 高中阶段毛入学率, 在园幼儿入公办园率,
 # 普惠性幼儿园覆盖率, 高:中:初 岗位结构, 职普比, and the 2028 / 2030 acceptances.

@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pipelines import config
-from pipelines.warehouse import WarehouseBusy, connect
+from pipelines.core import config
+from pipelines.warehouse.connection import WarehouseBusy, connect
 
 READ_WAIT_SECONDS = 10.0
 
@@ -72,7 +72,7 @@ def require_warehouse() -> None:
 
 
 def _log_version() -> tuple:
-    from pipelines.archive import log_path
+    from pipelines.records.archive import log_path
 
     try:
         stat = log_path(raw_dir()).stat()
@@ -83,8 +83,8 @@ def _log_version() -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _behind(db: str, version: tuple, raw: str, log_version: tuple) -> str | None:
-    from pipelines.archive import read_log
-    from pipelines.recovery import behind
+    from pipelines.records.archive import read_log
+    from pipelines.records.recovery import behind
 
     with connect(Path(db), read_only=True, wait=READ_WAIT_SECONDS) as con:
         return behind(con, read_log(Path(raw)))
@@ -99,8 +99,8 @@ def _caught_up_with_the_log() -> None:
         return  # a writer is at work: it catches up itself
     if not lacking:
         return
-    from pipelines.recovery import catch_up
-    from pipelines.writer_lock import writer_lock
+    from pipelines.records.recovery import catch_up
+    from pipelines.warehouse.lock import writer_lock
 
     try:
         with writer_lock(db_path(), raw_dir(), purpose="按归档日志补齐数据仓库", wait=READ_WAIT_SECONDS), \
@@ -116,6 +116,6 @@ def _caught_up_with_the_log() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _current_version(db: str, version: tuple) -> bool:
-    from pipelines.warehouse import made_by_this_version
+    from pipelines.warehouse.connection import made_by_this_version
 
     return made_by_this_version(Path(db))

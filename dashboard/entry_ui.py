@@ -5,10 +5,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pipelines import config
-from pipelines.accounts import Account
-from pipelines.collection import entry
-from pipelines.warehouse import connect
+from pipelines.core import config
+from pipelines.records.accounts import Account
+from pipelines.warehouse.connection import connect
+from pipelines.workbooks import online_entry as entry
 
 from . import upload_ui
 from .data import data_version, db_path

@@ -4,13 +4,13 @@
 import pandas as pd
 import streamlit as st
 
-from pipelines import config
-from pipelines.accounts import Account
-from pipelines.archive import submissions_dir
-from pipelines.collection.evidence import attach
-from pipelines.collection.review import status_label
-from pipelines.problems import InputError
-from pipelines.warehouse import WarehouseBusy
+from pipelines.core import config
+from pipelines.core.problems import InputError
+from pipelines.operations.evidence import attach
+from pipelines.records.accounts import Account
+from pipelines.records.archive import submissions_dir
+from pipelines.records.review_state import status_label
+from pipelines.warehouse.connection import WarehouseBusy
 
 from . import upload_ui
 from .data import clear_cache, db_path, query, raw_dir

@@ -16,11 +16,12 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from pipelines import config, method
-from pipelines.deadlines import ledger_deadline, overdue_words
-from pipelines.describe import describe_gap, describe_goal, describe_latest, describe_year, texts_sentence
-from pipelines.discrepancies import FIELD_LABELS, SEVERITY_LABELS
-from pipelines.exports import Sheet, excel_bytes
+from pipelines.core import config
+from pipelines.core.deadlines import ledger_deadline, overdue_words
+from pipelines.core.describe import describe_gap, describe_goal, describe_latest, describe_year, texts_sentence
+from pipelines.core.table_files import Sheet, excel_bytes
+from pipelines.plan import method
+from pipelines.plan.discrepancies import FIELD_LABELS, SEVERITY_LABELS
 
 from .briefing import Briefing, gather
 from .queries import query, reading, rectification_sentence

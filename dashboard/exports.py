@@ -5,7 +5,7 @@ from .queries import Filters
 
 
 def briefing_pptx(f: Filters) -> bytes:
-    from pipelines.warehouse import connect
+    from pipelines.warehouse.connection import connect
 
     from .briefing import build_deck
 
@@ -14,7 +14,7 @@ def briefing_pptx(f: Filters) -> bytes:
 
 
 def briefing_xlsx(f: Filters) -> bytes:
-    from pipelines.warehouse import connect
+    from pipelines.warehouse.connection import connect
 
     from .excel_report import build_workbook
 
@@ -23,7 +23,7 @@ def briefing_xlsx(f: Filters) -> bytes:
 
 
 def briefing_docx(f: Filters) -> bytes:
-    from pipelines.warehouse import connect
+    from pipelines.warehouse.connection import connect
 
     from .word_report import build_document
 

@@ -7,7 +7,7 @@ that there are none to show.
 
 import streamlit as st
 
-from pipelines import config
+from pipelines.core import config
 
 from .data import query, warehouse_ready
 from .queries import Filters, coverage, default_year, pending_reviews

@@ -13,18 +13,19 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from pipelines import audit, config
-from pipelines.accounts import Account
-from pipelines.archive import safe_file_name
+from pipelines.core import config
+from pipelines.core.problems import InputError, Problem
 from pipelines.imports import mappings
 from pipelines.imports import settings as s
 from pipelines.imports.choose import reuse_sentence
-from pipelines.imports.loading import Imported, check, load
 from pipelines.imports.propose import Rule
 from pipelines.imports.run import Group, Prepared, mapping_rows, prepare
-from pipelines.ingest import IngestResult
-from pipelines.problems import InputError, Problem
-from pipelines.warehouse import WarehouseBusy, connect
+from pipelines.operations.import_loading import Imported, check, load
+from pipelines.operations.ingest import IngestResult
+from pipelines.records import audit
+from pipelines.records.accounts import Account
+from pipelines.records.archive import safe_file_name
+from pipelines.warehouse.connection import WarehouseBusy, connect
 
 from . import upload_ui
 from .data import clear_cache, db_path, raw_dir

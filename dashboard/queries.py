@@ -13,11 +13,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from pipelines import config
-from pipelines.collection.rectify import sentence
-from pipelines.collection.review import PENDING_COUNT
-from pipelines.deadlines import ledger_date  # noqa: F401 (the pages read it from here)
-from pipelines.describe import texts_sentence
+from pipelines.core import config
+from pipelines.core.deadlines import ledger_date  # noqa: F401 (the pages read it from here)
+from pipelines.core.describe import texts_sentence
+from pipelines.records.review_state import PENDING_COUNT
+from pipelines.workbooks.rectify import sentence
 
 
 @dataclass(frozen=True)

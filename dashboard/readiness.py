@@ -7,9 +7,9 @@ exports and the command line).
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines import config
-from pipelines.describe import SYMBOLS, number, present
-from pipelines.schools import settings as s
+from pipelines.core import config
+from pipelines.core import school_settings as s
+from pipelines.core.describe import SYMBOLS, number, present
 
 from . import readiness_charts
 from .queries import query

@@ -4,9 +4,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pipelines import config
-from pipelines.describe import number
-from pipelines.schools import settings as s
+from pipelines.core import config
+from pipelines.core import school_settings as s
+from pipelines.core.describe import number
 
 from .charts import GRID, SLIDE_HEIGHT, TARGET_COLOUR, style
 

@@ -8,9 +8,9 @@ import re
 
 import pandas as pd
 
-from pipelines.describe import number
-from pipelines.exports import Sheet
-from pipelines.schools import settings as s
+from pipelines.core import school_settings as s
+from pipelines.core.describe import number
+from pipelines.core.table_files import Sheet
 
 from . import readiness
 from .briefing import GAP, Briefing, slide_chart

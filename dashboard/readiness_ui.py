@@ -4,7 +4,7 @@ the data-quality section of the school-derived cross-checks."""
 import plotly.graph_objects as go
 import streamlit as st
 
-from pipelines.schools import settings as s
+from pipelines.core import school_settings as s
 
 from . import readiness
 from .data import db_path
@@ -28,8 +28,8 @@ def _figure(kind: str, scheme: str | None, as_of: int, show_demo: bool, stamp: t
 def _school_workbook(year: int, stamp: tuple, db: str) -> bytes:
     from pathlib import Path
 
-    from pipelines.schools.template import school_template_bytes
-    from pipelines.warehouse import connect
+    from pipelines.schools.school_template import school_template_bytes
+    from pipelines.warehouse.connection import connect
 
     with connect(Path(db), read_only=True) as con:
         return school_template_bytes(con, year)
@@ -37,7 +37,7 @@ def _school_workbook(year: int, stamp: tuple, db: str) -> bytes:
 
 def school_workbook_button(container, year: int) -> None:
     """数据填报: 旗教育局's school and kindergarten workbook (the `template --schools` code)."""
-    from pipelines.schools.template import file_name
+    from pipelines.schools.school_template import file_name
 
     container.download_button("下载学校与幼儿园工作簿", _school_workbook(year, version(), str(db_path())),
                               file_name=file_name(year), key="school_template_download",

@@ -11,7 +11,7 @@ import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from pipelines.collection.reminders import STATE_LABELS, chinese_date, days_to_send
+from pipelines.records.reminders import STATE_LABELS, chinese_date, days_to_send
 
 from .word_report import FANGSONG, SANHAO, Report
 

@@ -6,9 +6,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pipelines import audit, config
-from pipelines.collection import reminders, webhook
-from pipelines.warehouse import connect
+from pipelines.core import config
+from pipelines.operations import webhook
+from pipelines.records import audit, reminders
+from pipelines.warehouse.connection import connect
 
 from . import auth, queries
 from .data import data_version, db_path, query, raw_dir

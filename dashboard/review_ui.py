@@ -5,12 +5,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pipelines import config
-from pipelines.accounts import Account
-from pipelines.archive import submissions_dir
-from pipelines.collection.preview import STATUS_KIND, Preview, preview
-from pipelines.collection.review import REVIEW_LIST, ReviewError, decide, status_label
-from pipelines.warehouse import WarehouseBusy
+from pipelines.core import config
+from pipelines.records.accounts import Account
+from pipelines.records.archive import submissions_dir
+from pipelines.records.review_preview import STATUS_KIND, Preview, preview
+from pipelines.records.review_state import REVIEW_LIST, ReviewError, decide, status_label
+from pipelines.warehouse.connection import WarehouseBusy
 
 from .data import clear_cache, data_version, db_path, query, raw_dir
 from .ui import tidy

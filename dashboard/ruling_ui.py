@@ -4,10 +4,10 @@ under each, the ruling (or that there is none yet), and for a 管理 account the
 import pandas as pd
 import streamlit as st
 
-from pipelines import config
-from pipelines.describe import describe_gap, ruling_words
-from pipelines.rulings import RulingError, record
-from pipelines.warehouse import WarehouseBusy
+from pipelines.core import config
+from pipelines.core.describe import describe_gap, ruling_words
+from pipelines.records.ruling_state import RulingError, record
+from pipelines.warehouse.connection import WarehouseBusy
 
 from . import auth
 from .data import clear_cache, db_path, raw_dir

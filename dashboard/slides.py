@@ -24,8 +24,8 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from pipelines import config
-from pipelines.describe import present
+from pipelines.core import config
+from pipelines.core.describe import present
 
 from .placement import Box
 

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from pipelines import config, method
-from pipelines.describe import number
-from pipelines.exports import csv_bytes, excel_bytes
+from pipelines.core import config
+from pipelines.core.describe import number
+from pipelines.core.table_files import csv_bytes, excel_bytes
+from pipelines.plan import method
 
 from . import images
 from .charts import chart_config, page_figure

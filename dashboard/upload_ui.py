@@ -7,14 +7,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pipelines import audit, config
-from pipelines.accounts import Account
-from pipelines.archive import sha256_of
-from pipelines.collection.history import WORD_UNITS, shown, submission_changes
-from pipelines.collection.review import status_label
-from pipelines.ingest import IngestResult, check_file, ingest_file
-from pipelines.problems import InputError, count_text
-from pipelines.warehouse import WarehouseBusy, connect
+from pipelines.core import config
+from pipelines.core.problems import InputError, count_text
+from pipelines.operations.ingest import IngestResult, check_file, ingest_file
+from pipelines.records import audit
+from pipelines.records.accounts import Account
+from pipelines.records.archive import sha256_of
+from pipelines.records.history import WORD_UNITS, shown, submission_changes
+from pipelines.records.review_state import status_label
+from pipelines.warehouse.connection import WarehouseBusy, connect
 
 from . import queries
 from .data import clear_cache, db_path, query, raw_dir

@@ -117,8 +117,8 @@ def completeness_figure(f: Filters) -> go.Figure | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _blank_workbook(unit: str, year: int, stamp: tuple, db: str) -> bytes:
-    from pipelines.template import template_bytes
-    from pipelines.warehouse import connect
+    from pipelines.warehouse.connection import connect
+    from pipelines.workbooks.template import template_bytes
 
     with connect(Path(db), read_only=True) as con:
         return template_bytes(con, unit, year)

@@ -27,8 +27,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from pipelines import config, method
-from pipelines.describe import describe_goal, describe_latest, present
+from pipelines.core import config
+from pipelines.core.describe import describe_goal, describe_latest, present
+from pipelines.plan import method
 
 from . import charts, images, placement, queries
 from .briefing import (

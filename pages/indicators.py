@@ -8,8 +8,8 @@ from dashboard.filters import current
 from dashboard.search import search_targets
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
-from pipelines import config
-from pipelines.describe import (
+from pipelines.core import config
+from pipelines.core.describe import (
     describe_gap,
     describe_goal,
     describe_latest,
@@ -19,7 +19,7 @@ from pipelines.describe import (
     present,
     worded,
 )
-from pipelines.sources import source_text
+from pipelines.workbooks.sources import source_text
 
 ensure_app_shell()
 require_warehouse()

@@ -8,9 +8,9 @@ from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
-from pipelines import config
-from pipelines.collection.review import status_label
-from pipelines.deadlines import ledger_deadline
+from pipelines.core import config
+from pipelines.core.deadlines import ledger_deadline
+from pipelines.records.review_state import status_label
 
 ensure_app_shell()
 require_warehouse()

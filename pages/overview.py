@@ -10,7 +10,7 @@ from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, show_table, status_legend
-from pipelines import config
+from pipelines.core import config
 
 ensure_app_shell()
 require_warehouse()

@@ -8,8 +8,8 @@ from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import demo_banner, downloads, show_table, tidy
-from pipelines import config
-from pipelines.discrepancies import FIELD_LABELS, FORMAL, SEVERITY_LABELS, SUBSTANTIVE
+from pipelines.core import config
+from pipelines.plan.discrepancies import FIELD_LABELS, FORMAL, SEVERITY_LABELS, SUBSTANTIVE
 
 ensure_app_shell()
 require_warehouse()

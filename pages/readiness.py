@@ -13,9 +13,9 @@ from dashboard.filters import current
 from dashboard.readiness_ui import figure
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
-from pipelines import config
-from pipelines.describe import number
-from pipelines.schools import settings as s
+from pipelines.core import config
+from pipelines.core import school_settings as s
+from pipelines.core.describe import number
 
 ensure_app_shell()
 require_warehouse()

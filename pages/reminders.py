@@ -7,8 +7,8 @@ from dashboard import auth, reminders_ui
 from dashboard.data import require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
-from pipelines import config
-from pipelines.collection.reminders import SettingsError
+from pipelines.core import config
+from pipelines.records.reminders import SettingsError
 
 ensure_app_shell()
 require_warehouse()

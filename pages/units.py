@@ -10,7 +10,7 @@ from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, show_table, tidy
-from pipelines.deadlines import ledger_deadline
+from pipelines.core.deadlines import ledger_deadline
 
 ensure_app_shell()
 require_warehouse()

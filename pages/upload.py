@@ -11,12 +11,13 @@ from dashboard.filters import current
 from dashboard.readiness_ui import school_workbook_button
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import localise_uploader, tidy
-from pipelines import audit, config
-from pipelines.ingest import withdraw
-from pipelines.reporting import reporting_units
-from pipelines.schools.settings import SCHOOL_UNIT
-from pipelines.template import template_file_name
-from pipelines.warehouse import WarehouseBusy, connect
+from pipelines.core import config
+from pipelines.core.school_settings import SCHOOL_UNIT
+from pipelines.operations.ingest import withdraw
+from pipelines.records import audit
+from pipelines.warehouse.connection import WarehouseBusy, connect
+from pipelines.workbooks.reporting import reporting_units
+from pipelines.workbooks.template import template_file_name
 
 ensure_app_shell()
 require_warehouse()

@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import openpyxl
 
-from pipelines import config
-from pipelines.template import VALUE_HEADER_ROW, fill, make_template
+from pipelines.core import config
+from pipelines.workbooks.template import VALUE_HEADER_ROW, fill, make_template
 
 
 def template(db: Path, unit: str, year: int) -> openpyxl.Workbook:
@@ -60,8 +60,8 @@ def ingest_approved(path: Path, raw: Path, db: Path, **kwargs):
     """Ingest a workbook and approve it at once (a reviewer's logged decision), so that its values count."""
     from datetime import datetime
 
-    from pipelines.collection.review import record_decision
-    from pipelines.ingest import ingest_file
+    from pipelines.operations.ingest import ingest_file
+    from pipelines.records.review_state import record_decision
 
     result = ingest_file(path, raw, db, **kwargs)
     if result.outcome == "loaded":
@@ -71,6 +71,6 @@ def ingest_approved(path: Path, raw: Path, db: Path, **kwargs):
 
 def approve_all(raw: Path, db: Path) -> int:
     """Approve every pending workbook (a reviewer's decision, logged), so that what was loaded counts."""
-    from pipelines.collection.review import approve_pending
+    from pipelines.records.review_state import approve_pending
 
     return approve_pending(raw, db, "审核员")

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from pipelines import config
+from pipelines.core import config
 
 
 def run_cli(*args, timeout=120):

@@ -4,9 +4,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.plan_inputs import read_units
-from pipelines.unit_names import canonical_names
+from pipelines.core import config
+from pipelines.plan.inputs import read_units
+from pipelines.plan.unit_names import canonical_names
 
 SEED_RAW = config.RAW_DIR
 
@@ -40,7 +40,7 @@ def plan_raw(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def plan_db(tmp_path_factory) -> Path:
     """The seed's plan built once into a warehouse, for read-only checks."""
-    from pipelines.build import build
+    from pipelines.operations.build import build
 
     base = tmp_path_factory.mktemp("plan")
     raw = copy_plan_raw(base / "raw")
@@ -59,7 +59,7 @@ def plan_con(plan_db):
 @pytest.fixture(scope="session")
 def empty_base(tmp_path_factory) -> tuple[Path, Path]:
     """A raw folder (plan only) and its warehouse, built once; tests copy it."""
-    from pipelines.build import build
+    from pipelines.operations.build import build
 
     base = tmp_path_factory.mktemp("base")
     raw = copy_plan_raw(base / "raw")
@@ -79,7 +79,7 @@ def wh(empty_base, tmp_path):
 @pytest.fixture(scope="session")
 def demo_base(tmp_path_factory) -> tuple[Path, Path]:
     """The embedded default (plan and demo archive) built once."""
-    from pipelines.build import build
+    from pipelines.operations.build import build
 
     base = tmp_path_factory.mktemp("demo")
     raw = base / "raw"
@@ -96,7 +96,7 @@ PASSWORDS = {"admin": "admin-pass-1", "edu": "edu-pass-123", "finance": "fin-pas
 @pytest.fixture(scope="session")
 def accounts_file(tmp_path_factory) -> Path:
     """An accounts file with one account of each kind (hashing is slow: made once)."""
-    from pipelines.accounts import AccountStore
+    from pipelines.records.accounts import AccountStore
 
     path = tmp_path_factory.mktemp("accounts") / "accounts.json"
     store = AccountStore(path)

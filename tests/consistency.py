@@ -4,10 +4,11 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config, demo_state
-from pipelines.archive import named_paths, read_log
-from pipelines.build import build
-from pipelines.jsonlog import count
+from pipelines.core import config
+from pipelines.core.jsonlog import count
+from pipelines.operations.build import build
+from pipelines.records import demo_state
+from pipelines.records.archive import named_paths, read_log
 
 
 def tables(db: Path) -> dict[str, list]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from pipelines import config
+from pipelines.core import config
 from tests.books import filled, row_of, saved, template
 
 VALUES_SHEET = "xl/worksheets/sheet2.xml"  # 指标数据 in the template (填报说明, 指标数据, 任务进展)

@@ -41,7 +41,7 @@ def main() -> None:
         first.setdefault(name, calls)
 
     sys.setprofile(profile)
-    from pipelines.__main__ import main as command
+    from pipelines.cli.main import main as command
 
     code = command(argv)
     sys.setprofile(None)

@@ -15,7 +15,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipelines import config
+from pipelines.core import config
 from tests.browser_support import free_port, stop
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

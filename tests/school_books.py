@@ -5,9 +5,9 @@ from pathlib import Path
 import duckdb
 import openpyxl
 
-from pipelines.schools import settings as s
-from pipelines.schools.demo import fill_school_book
-from pipelines.schools.template import make_school_template
+from pipelines.core import school_settings as s
+from pipelines.operations.school_demo import fill_school_book
+from pipelines.schools.school_template import make_school_template
 
 ID, NAME, STAGE = s.ID, s.NAME, s.STAGE
 

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import config
+from pipelines.core import config
 from tests.books import filled, ingest_approved
 
 APP = str(config.ROOT / "app.py")
@@ -135,7 +135,7 @@ def test_overview_counts_targets_by_status(app):
 def test_the_demo_is_marked_until_it_ends_and_then_gone_from_the_page(demo_base, tmp_path, monkeypatch):
     """No switch hides or shows demo data: while the warehouse holds it every page says so; `demo remove` (or a
     first real approval) ends it, and the same page then counts real data only."""
-    from pipelines.demo_removal import end_demo
+    from pipelines.operations.demo_removal import end_demo
     from tests.books import copy_warehouse
 
     raw, db = copy_warehouse(*demo_base, tmp_path / "demo")

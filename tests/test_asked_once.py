@@ -8,7 +8,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from pipelines.schools import settings as s
+from pipelines.core import school_settings as s
 from tests.books import filled, ingest_approved, template
 from tests.school_books import school_book, school_template
 
@@ -276,7 +276,7 @@ def test_an_older_workbook_without_the_source_columns_still_loads(wh, tmp_path):
 def test_a_source_date_people_write_is_read(wh, tmp_path):
     from datetime import datetime
 
-    from pipelines.sources import source_date
+    from pipelines.workbooks.sources import source_date
 
     assert source_date("2025年12月") == ("2025-12", None)
     assert source_date("2025/6/30") == ("2025-06-30", None)
@@ -312,8 +312,8 @@ def test_an_online_entry_carries_the_source_and_date(wh, tmp_path):
 
 
 def test_the_review_preview_of_a_unit_workbook_shows_the_criteria_it_moves(wh, tmp_path):
-    from pipelines.collection.preview import preview
-    from pipelines.ingest import ingest_file
+    from pipelines.operations.ingest import ingest_file
+    from pipelines.records.review_preview import preview
 
     raw, db = wh
     result = ingest_file(filled(db, tmp_path / "e.xlsx", values={"JH_RETENTION": 98.1}), raw, db)

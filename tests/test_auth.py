@@ -10,11 +10,12 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import audit, config
-from pipelines.accounts import AccountError, AccountStore, SignInGuard
-from pipelines.archive import read_log
-from pipelines.build import build
-from pipelines.ingest import ingest_file, withdraw
+from pipelines.core import config
+from pipelines.operations.build import build
+from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.records import audit
+from pipelines.records.accounts import AccountError, AccountStore, SignInGuard
+from pipelines.records.archive import read_log
 from tests.books import filled, saved, template
 from tests.cli import run_cli
 from tests.test_app import APP, metrics, navigation_only, shows_the_cockpit, sign_in, status_counts  # noqa: F401 (navigation_only is a fixture)
@@ -363,7 +364,7 @@ def test_user_add_builds_no_warehouse(tmp_path, monkeypatch, plan_raw):
     the unit is checked against the raw folder's reference data, the change is in its audit trail."""
     import io
 
-    from pipelines.__main__ import main
+    from pipelines.cli.main import main
 
     default_db = tmp_path / "default" / "warehouse.duckdb"
     monkeypatch.setattr(config, "DB_PATH", default_db)

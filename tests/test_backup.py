@@ -11,12 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.__main__ import main
-from pipelines.accounts import AccountStore
-from pipelines.backup import FORMAT, FORMAT_VERSION, MANIFEST, backup
-from pipelines.collection.review import decide
-from pipelines.ingest import ingest_file, withdraw
+from pipelines.cli.main import main
+from pipelines.core import config
+from pipelines.operations.backup import FORMAT, FORMAT_VERSION, MANIFEST, backup
+from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.records.accounts import AccountStore
+from pipelines.records.review_state import decide
 from tests.books import copy_warehouse, filled
 from tests.cli import run_cli
 

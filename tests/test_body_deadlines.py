@@ -5,11 +5,11 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.deadlines import ledger_deadline, overdue_words
-from pipelines.discrepancies import UNDATED_IN_ATTACHMENT, find_discrepancies
-from pipelines.notice import read_body
-from pipelines.plan_inputs import read_plan_inputs
+from pipelines.core import config
+from pipelines.core.deadlines import ledger_deadline, overdue_words
+from pipelines.plan.discrepancies import UNDATED_IN_ATTACHMENT, find_discrepancies
+from pipelines.plan.inputs import read_plan_inputs
+from pipelines.plan.notice import read_body
 from tests.books import filled, ingest_approved
 
 BODY_DATES = {(45, "2025-08-31"), (90, "2025-12-31"), (91, "2025-12-31")}

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pipelines import config
+from pipelines.core import config
 from tests.books import filled
 from tests.browser_support import (
     PAGES,

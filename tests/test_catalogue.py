@@ -5,8 +5,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import config
-from pipelines.catalogue import (
+from pipelines.core import config
+from pipelines.core.problems import InputError
+from pipelines.core.text import chinese_number
+from pipelines.plan.catalogue import (
     mentions,
     normalize,
     not_target_spans,
@@ -15,11 +17,9 @@ from pipelines.catalogue import (
     target_date_spans,
     uncovered,
 )
-from pipelines.discrepancies import find_discrepancies
-from pipelines.notice import read_body
-from pipelines.problems import InputError
-from pipelines.tasklist import load_plan
-from pipelines.text import chinese_number
+from pipelines.plan.discrepancies import find_discrepancies
+from pipelines.plan.notice import read_body
+from pipelines.plan.tasklist import load_plan
 
 REFERENCE = config.RAW_DIR / config.REFERENCE_DIR
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipelines.deadlines import format_month, parse_deadline
+from pipelines.core.deadlines import format_month, parse_deadline
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 import duckdb
 
-from pipelines import config
-from pipelines.archive import read_log
-from pipelines.build import build
+from pipelines.core import config
+from pipelines.operations.build import build
+from pipelines.records.archive import read_log
 from tests.cli import run_cli
 
 

@@ -8,18 +8,18 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipelines import config, demo_state
-from pipelines.__main__ import main
-from pipelines.accounts import AccountStore
-from pipelines.archive import read_log
-from pipelines.build import build
-from pipelines.collection import reminders
-from pipelines.collection.preview import preview
-from pipelines.collection.review import decide
-from pipelines.health import check
-from pipelines.ingest import ingest_file
-from pipelines.status_report import status_text
-from pipelines.template import make_template
+from pipelines.cli.main import main
+from pipelines.cli.status_report import status_text
+from pipelines.core import config
+from pipelines.operations.build import build
+from pipelines.operations.health import check
+from pipelines.operations.ingest import ingest_file
+from pipelines.records import demo_state, reminders
+from pipelines.records.accounts import AccountStore
+from pipelines.records.archive import read_log
+from pipelines.records.review_preview import preview
+from pipelines.records.review_state import decide
+from pipelines.workbooks.template import make_template
 from tests.books import copy_warehouse, filled
 from tests.school_books import school_book
 
@@ -161,8 +161,8 @@ def test_a_real_workbook_keeps_its_number_with_or_without_the_demo(both, tmp_pat
 
 
 def test_the_demo_cannot_be_regenerated_once_real_workbooks_exist(both, tmp_path):
-    from pipelines.demo import generate
-    from pipelines.schools.demo import add_to_archive
+    from pipelines.operations.demo import generate
+    from pipelines.operations.school_demo import add_to_archive
 
     raw, db = both
     ingest_file(real_2025(db, tmp_path, {"HS_ENROLLED": 12772}), raw, db)
@@ -172,7 +172,7 @@ def test_the_demo_cannot_be_regenerated_once_real_workbooks_exist(both, tmp_path
 
 
 def test_the_service_deploy_and_restore_never_load_demo_data(both, tmp_path):
-    from pipelines.backup import backup, restore
+    from pipelines.operations.backup import backup, restore
 
     service = (config.ROOT / "deploy" / "aohan-monitor.service").read_text(encoding="utf-8")
     assert "-m pipelines build --if-needed --no-demo" in service
@@ -243,7 +243,7 @@ def test_after_the_demo_ends_the_pages_and_the_excel_report_show_the_real_figure
 # ---- Found by the outside check of the demo's isolation ----------------------------------------------------
 
 def test_online_entry_is_never_filled_with_a_demo_workbook(both):
-    from pipelines.collection.entry import form
+    from pipelines.workbooks.online_entry import form
 
     _, db = both
     with duckdb.connect(str(db), read_only=True) as con:
@@ -269,8 +269,8 @@ def test_a_byte_copy_of_a_demo_workbook_is_refused_as_a_units_report(both, tmp_p
 
 
 def test_evidence_is_never_attached_to_a_demo_workbook(both, tmp_path, accounts):
-    from pipelines.collection.evidence import attach
-    from pipelines.problems import InputError
+    from pipelines.core.problems import InputError
+    from pipelines.operations.evidence import attach
     from tests.evidence_files import pdf
 
     raw, db = both
@@ -288,7 +288,7 @@ def test_a_reader_catches_up_a_demo_ending_approval_killed_before_its_commit(bot
     brings it up to the log before it reads, and says so."""
     from datetime import datetime
 
-    from pipelines.archive import log_review
+    from pipelines.records.archive import log_review
 
     raw, db = both
     loaded = ingest_file(real_2025(db, tmp_path, {"HS_ENROLLED": 12772, "HS_AGE_POP": 14050}), raw, db)
@@ -329,7 +329,7 @@ def test_review_list_of_a_number_that_is_no_workbook_says_so(both, capsys):
 
 
 def test_a_restored_installation_ends_the_demo_in_its_log(both, tmp_path):
-    from pipelines.backup import backup, restore
+    from pipelines.operations.backup import backup, restore
 
     raw, _ = both
     backup(raw, tmp_path / "b.tar.gz")

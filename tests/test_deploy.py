@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from deploy.render import render
-from pipelines import config
+from pipelines.core import config
 
 DEPLOY = config.ROOT / "deploy"
 

@@ -3,11 +3,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from pipelines import config
-from pipelines.catalogue import read_catalogue
-from pipelines.discrepancies import find_discrepancies
-from pipelines.notice import read_body
-from pipelines.tasklist import load_plan
+from pipelines.core import config
+from pipelines.plan.catalogue import read_catalogue
+from pipelines.plan.discrepancies import find_discrepancies
+from pipelines.plan.notice import read_body
+from pipelines.plan.tasklist import load_plan
 
 
 def text(value):

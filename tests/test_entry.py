@@ -7,11 +7,11 @@ import duckdb
 import openpyxl
 import pytest
 
-from pipelines import config
-from pipelines.archive import read_log
-from pipelines.collection import entry
-from pipelines.ingest import check_file, ingest_file
-from pipelines.warehouse import connect
+from pipelines.core import config
+from pipelines.operations.ingest import check_file, ingest_file
+from pipelines.records.archive import read_log
+from pipelines.warehouse.connection import connect
+from pipelines.workbooks import online_entry as entry
 from tests.books import filled, ingest_approved, template
 from tests.test_app import app, fixture_wh, navigation_only  # noqa: F401, F811 (fixtures: the app on a small warehouse)
 
@@ -100,8 +100,8 @@ def test_a_bad_value_typed_online_gets_the_same_message_as_in_excel(wh, tmp_path
 
 
 def test_the_form_starts_from_the_last_workbook_sent_even_a_returned_one(wh, tmp_path, accounts):
-    from pipelines.accounts import AccountStore
-    from pipelines.collection.review import decide
+    from pipelines.records.accounts import AccountStore
+    from pipelines.records.review_state import decide
 
     raw, db = wh
     result = ingest_file(filled(db, tmp_path / "a.xlsx", values={"HS_GER": 93, "SE_ENROLLED": 478},
@@ -128,7 +128,7 @@ def test_a_unit_without_indicators_gets_a_form_of_text_columns(wh):
 
 
 def test_the_upload_page_opens_for_a_unit_without_indicators(app, accounts):  # noqa: F811 (the fixture)
-    from pipelines.accounts import AccountStore
+    from pipelines.records.accounts import AccountStore
     from tests.test_app import sign_in
 
     AccountStore().add("bb", "填报", "旗委编办", "bb-pass-123", ["旗委编办"])

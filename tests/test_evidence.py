@@ -8,14 +8,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.accounts import Account
-from pipelines.archive import read_log
-from pipelines.collection.evidence import attach
-from pipelines.collection.review import decide
-from pipelines.ingest import ingest_file, withdraw
-from pipelines.jsonlog import read as read_jsonl
-from pipelines.problems import InputError
+from pipelines.core import config
+from pipelines.core.jsonlog import read as read_jsonl
+from pipelines.core.problems import InputError
+from pipelines.operations.evidence import attach
+from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.records.accounts import Account
+from pipelines.records.archive import read_log
+from pipelines.records.review_state import decide
 from tests import evidence_files as files
 from tests.books import filled
 from tests.cli import run_cli

@@ -14,9 +14,9 @@ import sys
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.accounts import Account
-from pipelines.ingest import ingest_file, withdraw
+from pipelines.core import config
+from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.records.accounts import Account
 from tests.books import filled
 from tests.consistency import archived_files, assert_agrees_with_archive, assert_rebuild_equals, loaded, logged, tables
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipelines.values import example, parse_value
+from pipelines.core.values import example, parse_value
 from tests.test_app import app, fixture_wh, navigation_only  # noqa: F401 (fixtures)
 
 
@@ -19,7 +19,7 @@ def test_area_example_is_itself_readable():
 
 
 def test_county_sheet_standard_has_no_nan(plan_db):
-    from pipelines.schools import settings as s
+    from pipelines.core import school_settings as s
     from tests.school_books import school_template
 
     ws = school_template(plan_db, 2025)[s.SHEET_COUNTY]
@@ -32,7 +32,7 @@ def test_county_sheet_standard_has_no_nan(plan_db):
 def test_school_sheet_drop_downs_reach_far_below_the_spare_rows(plan_db, sheet):
     from openpyxl.worksheet.cell_range import CellRange
 
-    from pipelines.schools import settings as s
+    from pipelines.core import school_settings as s
     from tests.school_books import school_template
 
     ws = school_template(plan_db, 2025)[sheet]
@@ -43,8 +43,8 @@ def test_school_sheet_drop_downs_reach_far_below_the_spare_rows(plan_db, sheet):
 
 
 def test_review_preview_names_county_items_in_words(wh, tmp_path, accounts):
-    from pipelines.collection.preview import preview
-    from pipelines.ingest import ingest_file
+    from pipelines.operations.ingest import ingest_file
+    from pipelines.records.review_preview import preview
     from tests.school_books import school_book
 
     raw, db = wh
@@ -62,7 +62,7 @@ def test_review_preview_names_county_items_in_words(wh, tmp_path, accounts):
 def test_history_of_a_unit_workbook_shows_yes_no_as_words(wh, tmp_path):
     import duckdb
 
-    from pipelines.collection.history import submission_changes
+    from pipelines.records.history import submission_changes
     from tests.books import filled, ingest_approved
 
     raw, db = wh
@@ -80,7 +80,7 @@ def test_history_of_a_unit_workbook_shows_yes_no_as_words(wh, tmp_path):
 def test_history_of_a_school_workbook_shows_its_values(wh, tmp_path):
     import duckdb
 
-    from pipelines.collection.history import submission_changes
+    from pipelines.records.history import submission_changes
     from tests.books import ingest_approved
     from tests.school_books import school_book
 
@@ -112,9 +112,9 @@ def test_online_grid_shows_empty_cells_empty_not_none(app, accounts):  # noqa: F
 def test_an_unchanged_online_resubmission_is_not_sent_again(wh, tmp_path):
     import openpyxl
 
-    from pipelines.collection import entry
-    from pipelines.ingest import check_file, ingest_file
-    from pipelines.warehouse import connect
+    from pipelines.operations.ingest import check_file, ingest_file
+    from pipelines.warehouse.connection import connect
+    from pipelines.workbooks import online_entry as entry
     from tests.test_entry import form, online_book
 
     raw, db = wh

@@ -8,11 +8,12 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from pipelines import audit, config, jsonlog
-from pipelines.__main__ import main
-from pipelines.archive import archive, log_path, log_withdrawal
-from pipelines.build import build
-from pipelines.ingest import ingest_file
+from pipelines.cli.main import main
+from pipelines.core import config, jsonlog
+from pipelines.operations.build import build
+from pipelines.operations.ingest import ingest_file
+from pipelines.records import audit
+from pipelines.records.archive import archive, log_path, log_withdrawal
 from tests.books import filled
 from tests.cli import run_cli
 
@@ -146,7 +147,7 @@ def test_a_no_demo_build_is_current_without_the_demo_workbooks(demo_base, tmp_pa
 
 
 def test_a_busy_warehouse_is_reported_as_not_checked(loaded, monkeypatch):
-    from pipelines import health as module
+    from pipelines.operations import health as module
 
     raw, db, _ = loaded
     monkeypatch.setattr(module, "CHECK_WAIT_SECONDS", 0.2)

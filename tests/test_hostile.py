@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.__main__ import main
-from pipelines.archive import read_log
-from pipelines.audit import read_events
+from pipelines.cli.main import main
+from pipelines.core import config
+from pipelines.records.archive import read_log
+from pipelines.records.audit import read_events
 from tests import hostile_books as hb
 from tests.books import copy_warehouse, filled, row_of
 from tests.consistency import assert_rebuild_equals

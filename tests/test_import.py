@@ -7,16 +7,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.__main__ import main
-from pipelines.archive import read_log
-from pipelines.build import build
-from pipelines.health import check as health
+from pipelines.cli.main import main
+from pipelines.core import config
 from pipelines.imports import mappings
 from pipelines.imports.candidates import read_layout
 from pipelines.imports.fields import SCHOOL_FIELDS, indicator_fields
 from pipelines.imports.propose import propose
 from pipelines.imports.source import read_workbook
+from pipelines.operations.build import build
+from pipelines.operations.health import check as health
+from pipelines.records.archive import read_log
 from tests import office_exports as ox
 from tests.books import approve_all
 

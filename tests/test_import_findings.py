@@ -107,9 +107,9 @@ def test_a_source_emptied_in_the_editor_means_not_in_this_file(wh, tmp_path):
 
     from dashboard import import_ui
     from pipelines.imports import settings as s
-    from pipelines.imports.loading import check
     from pipelines.imports.run import prepare
-    from pipelines.warehouse import connect
+    from pipelines.operations.import_loading import check
+    from pipelines.warehouse.connection import connect
 
     raw, db = wh
     export = ox.county_summary(tmp_path / "基本情况.xlsx")
@@ -247,7 +247,7 @@ def returned(raw, db, submission_id: int) -> None:
     """A reviewer returns a workbook (a logged decision)."""
     from datetime import datetime
 
-    from pipelines.collection.review import record_decision
+    from pipelines.records.review_state import record_decision
 
     record_decision(raw, db, submission_id, "returned", "审核员", datetime.now().replace(microsecond=0), "请改正")
 
@@ -561,7 +561,7 @@ def test_review_list_shows_a_value_as_read(wh, tmp_path, capsys):
     assert run(tmp_path / "基层报表", "--unit", "旗教育局", "--year", 2025, "--mapping", proposal(capsys), "--raw", raw,
                "--db", db) == 0
     capsys.readouterr()
-    from pipelines.__main__ import main
+    from pipelines.cli.main import main
 
     assert main(["review", "list", "1", "--raw", str(raw), "--db", str(db)]) == 0
     out = capsys.readouterr().out

@@ -15,10 +15,10 @@ import openpyxl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from pipelines import config
-from pipelines.archive import read_log
-from pipelines.build import build
-from pipelines.ingest import ingest_file
+from pipelines.core import config
+from pipelines.operations.build import build
+from pipelines.operations.ingest import ingest_file
+from pipelines.records.archive import read_log
 from tests.books import filled, ingest_approved, progress_row_of, row_of, saved, template
 from tests.cli import run_cli
 
@@ -228,9 +228,9 @@ def test_refuses_progress_for_a_task_the_unit_does_not_lead(wh, tmp_path):
 
 
 def test_another_units_workbook_under_a_changed_unit_is_said_once(wh, tmp_path, accounts):
-    from pipelines.accounts import AccountStore
-    from pipelines.ingest import check_file
-    from pipelines.warehouse import connect
+    from pipelines.operations.ingest import check_file
+    from pipelines.records.accounts import AccountStore
+    from pipelines.warehouse.connection import connect
 
     raw, db = wh
 
@@ -390,7 +390,7 @@ def test_a_jump_of_more_than_half_is_a_warning_that_stays(wh, tmp_path):
 
 def test_a_failure_inside_the_load_leaves_the_warehouse_as_it_was(wh, tmp_path, monkeypatch):
     raw, db = wh
-    import pipelines.ingest as ingest_module
+    import pipelines.operations.ingest as ingest_module
 
     load_one = ingest_module.load_one
 

@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from pipelines import config
-from pipelines.notice import read_body
-from pipelines.problems import InputError
+from pipelines.core import config
+from pipelines.core.problems import InputError
+from pipelines.plan.notice import read_body
 
 
 @pytest.fixture(scope="module")

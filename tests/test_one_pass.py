@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.schools import settings as s
+from pipelines.core import config
+from pipelines.core import school_settings as s
 from tests.books import filled, ingest_approved
 from tests.cli import run_cli
 from tests.school_books import KINDERGARTENS, REGISTER, SCHOOLS, counts, full, kindergarten, school, school_book
@@ -222,7 +222,7 @@ def test_a_years_blank_county_items_are_listed(plan_db):
 
 @pytest.mark.parametrize("typed", ["初级中学", "九年一贯制学校", "小学教学点", "普通高级中学", "中职"])
 def test_a_register_type_in_the_statistics_words_is_in_the_drop_down_or_read(plan_db, typed):
-    from pipelines.statistics_words import canonical
+    from pipelines.workbooks.statistics_words import canonical
 
     assert canonical("school_type", typed) in s.SCHOOL_TYPES
 

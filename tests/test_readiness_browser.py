@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from pipelines import config
-from pipelines.schools import settings as s
+from pipelines.core import config
+from pipelines.core import school_settings as s
 from tests.browser_support import CHART, chromium, open_page, shoot, streamlit_server
 
 pytestmark = pytest.mark.browser

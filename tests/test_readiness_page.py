@@ -8,9 +8,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import config
-from pipelines.build import build
-from pipelines.schools import settings as s
+from pipelines.core import config
+from pipelines.core import school_settings as s
+from pipelines.operations.build import build
 from tests.test_app import APP, metrics, navigation_only  # noqa: F401  (the fixture keeps app.py's navigation)
 
 PAGE = "pages/readiness.py"
@@ -99,7 +99,7 @@ def test_the_kindergarten_view_and_the_scheme_chosen_by_link(demo_base, monkeypa
 
 
 def test_without_demo_data_the_page_says_what_to_do(demo_base, tmp_path, monkeypatch):
-    from pipelines.demo_removal import end_demo
+    from pipelines.operations.demo_removal import end_demo
     from tests.books import copy_warehouse
 
     raw, db = copy_warehouse(*demo_base, tmp_path / "ended")

@@ -6,8 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import sign_in_required
-from pipelines import config
-from pipelines.accounts import DEFAULT_SETTINGS, AccountStore
+from pipelines.core import config
+from pipelines.records.accounts import DEFAULT_SETTINGS, AccountStore
 from tests.test_app import navigation_only, shows_the_cockpit  # noqa: F401 (navigation_only is a fixture)
 
 BROWSER = {"Host": "127.0.0.1:8501", "User-Agent": "Mozilla/5.0"}

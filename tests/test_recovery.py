@@ -2,8 +2,8 @@
 
 import json
 
-from pipelines import config
-from pipelines.archive import read_log
+from pipelines.core import config
+from pipelines.records.archive import read_log
 from tests.books import filled
 from tests.cli import run_cli
 from tests.consistency import assert_agrees_with_archive, assert_rebuild_equals
@@ -113,7 +113,7 @@ def test_a_workbook_accepted_before_the_bounds_stops_the_build_until_it_is_withd
     which cell and what to do; once the workbook is withdrawn, the build keeps its record without values."""
     from datetime import datetime
 
-    from pipelines.archive import archive, log_withdrawal
+    from pipelines.records.archive import archive, log_withdrawal
     from tests import hostile_books
 
     raw, db = loaded_once(wh, tmp_path)

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from dashboard.briefing import gather, risk_sentence
-from pipelines import config
-from pipelines.collection.rectify import parse_planned
-from pipelines.ingest import ingest_file
+from pipelines.core import config
+from pipelines.operations.ingest import ingest_file
+from pipelines.workbooks.rectify import parse_planned
 from tests.books import approve_all, filled, ingest_approved
 
 ANSWER = ("职业学校实训基地建设资金未到位", "申请自治区专项资金，完成实训楼改造", "2026年6月")

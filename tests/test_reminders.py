@@ -13,12 +13,12 @@ import pytest
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
-from pipelines import config
-from pipelines.accounts import DEFAULT_SETTINGS, Account
-from pipelines.collection import reminders
-from pipelines.collection.reminders import SettingsError, due_date
-from pipelines.collection.review import decide
-from pipelines.ingest import ingest_file, withdraw
+from pipelines.core import config
+from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.records import reminders
+from pipelines.records.accounts import DEFAULT_SETTINGS, Account
+from pipelines.records.reminders import SettingsError, due_date
+from pipelines.records.review_state import decide
 from tests.books import approve_all, filled, ingest_approved
 from tests.test_app import navigation_only  # noqa: F401 (autouse: app.py runs on every AppTest rerun, as served)
 

@@ -13,8 +13,8 @@ from PIL import Image
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from pipelines import config
-from pipelines.exports import csv_bytes, excel_bytes
+from pipelines.core import config
+from pipelines.core.table_files import csv_bytes, excel_bytes
 from tests.books import filled, ingest_approved, row_of
 from tests.cli import made_report, run_cli
 
@@ -314,7 +314,7 @@ def test_excel_report_prints_legibly(demo_base, tmp_path):
     """Landscape A4, header row on every page, page numbers; a sheet is fitted to the page width only where
     its text stays at 9 pt or more, else its first columns repeat on every page across. The status sheet
     prints at full size, one page wide."""
-    from pipelines.exports import MIN_PRINT_SCALE, print_scale
+    from pipelines.core.table_files import MIN_PRINT_SCALE, print_scale
 
     out = tmp_path / "report.xlsx"
     assert run_cli("report", "--out", out, "--db", demo_base[1]).returncode == 0
@@ -562,7 +562,7 @@ def test_a_workbook_awaiting_review_is_still_missing_in_the_exports_and_said_so(
     import duckdb
 
     from dashboard.briefing import gather, missing_text
-    from pipelines.ingest import ingest_file
+    from pipelines.operations.ingest import ingest_file
 
     raw, db = wh
     assert ingest_approved(filled(db, tmp_path / "a.xlsx", year=2025, values={"HS_GER": 95}), raw, db).outcome == "loaded"

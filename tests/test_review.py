@@ -7,12 +7,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import audit
-from pipelines.accounts import AccountStore
-from pipelines.archive import read_log
-from pipelines.collection.preview import preview
-from pipelines.collection.review import ReviewError, decide, pending_count
-from pipelines.ingest import ingest_file, withdraw
+from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.records import audit
+from pipelines.records.accounts import AccountStore
+from pipelines.records.archive import read_log
+from pipelines.records.review_preview import preview
+from pipelines.records.review_state import ReviewError, decide, pending_count
 from tests.books import filled
 from tests.cli import run_cli
 from tests.consistency import assert_agrees_with_archive, assert_rebuild_equals
@@ -156,7 +156,7 @@ def test_a_withdrawn_workbook_is_not_reviewed(wh, tmp_path, accounts):
 
 
 def test_a_reviewer_account_needs_its_units(accounts):
-    from pipelines.accounts import AccountError
+    from pipelines.records.accounts import AccountError
 
     store = AccountStore()
     with pytest.raises(AccountError, match="审核账号须指定所审核的单位"):
@@ -251,8 +251,8 @@ def test_approving_a_superseded_workbook_says_its_values_do_not_count(wh, tmp_pa
 
 
 def test_a_copy_of_another_units_loaded_file_is_refused_before_saying_what_became_of_it(wh, tmp_path, accounts):
-    from pipelines.ingest import check_file
-    from pipelines.warehouse import connect
+    from pipelines.operations.ingest import check_file
+    from pipelines.warehouse.connection import connect
 
     raw, db = wh
     book = filled(db, tmp_path / "fin.xlsx", unit="旗财政局", values={"FI_HS_DEBT": 2900})

@@ -10,15 +10,16 @@ import pytest
 
 from dashboard import briefing, excel_report
 from dashboard.queries import Filters, reading, statuses, texts_by_target
-from pipelines import audit, config, jsonlog
-from pipelines.accounts import AccountStore
-from pipelines.archive import log_path, read_log
-from pipelines.build import build
-from pipelines.health import check
-from pipelines.recovery import catch_up
-from pipelines.rulings import RulingError, record
-from pipelines.status_report import status_text
-from pipelines.warehouse import connect
+from pipelines.cli.status_report import status_text
+from pipelines.core import config, jsonlog
+from pipelines.operations.build import build
+from pipelines.operations.health import check
+from pipelines.records import audit
+from pipelines.records.accounts import AccountStore
+from pipelines.records.archive import log_path, read_log
+from pipelines.records.recovery import catch_up
+from pipelines.records.ruling_state import RulingError, record
+from pipelines.warehouse.connection import connect
 from tests.books import filled, ingest_approved
 from tests.cli import run_cli
 

@@ -2,9 +2,9 @@
 
 import shutil
 
-from pipelines import config
-from pipelines.archive import read_log, submissions_dir
-from pipelines.schools.demo import add_to_archive, kindergarten_rows, school_rows
+from pipelines.core import config
+from pipelines.operations.school_demo import add_to_archive, kindergarten_rows, school_rows
+from pipelines.records.archive import read_log, submissions_dir
 
 
 def test_the_demo_register_is_about_60_schools_and_40_kindergartens_across_real_townships():

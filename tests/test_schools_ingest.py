@@ -5,11 +5,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.archive import read_log
-from pipelines.build import build
-from pipelines.ingest import ingest_file, withdraw
-from pipelines.schools import settings as s
+from pipelines.core import config
+from pipelines.core import school_settings as s
+from pipelines.operations.build import build
+from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.records.archive import read_log
 from tests.books import approve_all, filled, ingest_approved
 from tests.cli import run_cli
 from tests.school_books import COUNTY, REGISTER, SCHOOLS, column_of, counts, full, row_with, school, school_book
@@ -223,7 +223,7 @@ def test_warnings_are_kept_and_the_workbook_loads(wh, tmp_path):
 
 
 def test_a_later_workbook_restates_the_year_and_a_withdrawal_restores_the_earlier(wh, tmp_path, accounts):
-    from pipelines.accounts import AccountStore
+    from pipelines.records.accounts import AccountStore
 
     raw, db = wh
     ingest_approved(school_book(db, tmp_path / "first.xlsx"), raw, db)
@@ -242,8 +242,8 @@ def test_a_later_workbook_restates_the_year_and_a_withdrawal_restores_the_earlie
 
 
 def test_what_a_school_workbook_would_change_is_shown_before_loading(wh, tmp_path):
-    from pipelines.ingest import check_file
-    from pipelines.warehouse import connect
+    from pipelines.operations.ingest import check_file
+    from pipelines.warehouse.connection import connect
 
     raw, db = wh
     ingest_approved(school_book(db, tmp_path / "first.xlsx"), raw, db)
@@ -264,7 +264,7 @@ def test_a_school_workbook_logged_before_a_crash_is_loaded_by_the_next_writer(wh
     """An ingest killed after archiving and logging, before its load committed: the next ingest catches up."""
     from datetime import datetime
 
-    from pipelines.archive import archive
+    from pipelines.records.archive import archive
     from tests.books import filled
 
     raw, db = wh

@@ -5,8 +5,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.build import build
-from pipelines.schools import settings as s
+from pipelines.core import school_settings as s
+from pipelines.operations.build import build
 from tests.books import filled, ingest_approved
 from tests.school_books import KINDERGARTENS, counts, full, school, school_book
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.schools import settings as s
+from pipelines.core import config
+from pipelines.core import school_settings as s
 from pipelines.schools.reference import read_townships
 from tests.books import ingest_approved
 from tests.school_books import KINDERGARTENS, REGISTER, SCHOOLS, column_of, kindergarten, school_book

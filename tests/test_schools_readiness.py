@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.status import assess_progress
+from pipelines.warehouse.status import assess_progress
 from tests.books import filled, ingest_approved
 from tests.school_books import COUNTY, SCHOOLS, counts, full, school_book
 
@@ -91,7 +91,7 @@ def test_the_demo_county_readiness(demo_base):
 
 
 def test_a_rebuild_gives_the_same_judgments_to_the_last_bit(demo_base, tmp_path):
-    from pipelines.build import build
+    from pipelines.operations.build import build
 
     raw, db = demo_base
     again = tmp_path / "again.duckdb"
@@ -105,7 +105,7 @@ def test_a_load_restates_only_what_its_year_changes_and_agrees_with_a_full_refre
     import shutil
 
     from pipelines.schools.readiness import refresh_readiness
-    from pipelines.warehouse import connect
+    from pipelines.warehouse.connection import connect
 
     copy = tmp_path / "full.duckdb"
     shutil.copy(years, copy)

@@ -5,10 +5,10 @@ import shutil
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.build import build
-from pipelines.problems import InputError
-from pipelines.schools import settings as s
+from pipelines.core import config
+from pipelines.core import school_settings as s
+from pipelines.core.problems import InputError
+from pipelines.operations.build import build
 from pipelines.schools.reference import read_criteria, read_stage_split, read_townships
 
 REFERENCE = config.RAW_DIR / config.REFERENCE_DIR

@@ -2,8 +2,8 @@
 
 import openpyxl
 
-from pipelines import config
-from pipelines.schools import settings as s
+from pipelines.core import config
+from pipelines.core import school_settings as s
 from tests.books import ingest_approved
 from tests.cli import run_cli
 from tests.school_books import school_book, school_template

@@ -5,9 +5,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from pipelines.problems import InputError
-from pipelines.sheet_scan import ScanError, is_percent_format, scan_ods, scan_xlsx
-from pipelines.workbook_read import read_book
+from pipelines.core.problems import InputError
+from pipelines.workbooks.read import read_book
+from pipelines.workbooks.sheet_scan import ScanError, is_percent_format, scan_ods, scan_xlsx
 
 
 @pytest.mark.parametrize("code, percent", [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipelines.status import Target, assess
+from pipelines.warehouse.status import Target, assess
 
 
 def level(x=95.0, year=2025, comparator=">="):
@@ -272,7 +272,7 @@ def test_a_structure_just_outside_its_tolerance_reads_differently_from_one_insid
     ([3.27, 6.73], 1, "3.3:6.7"),
 ])
 def test_a_structure_is_shown_with_parts_that_add_up_to_ten(shares, digits, text):
-    from pipelines.describe import shares_text
+    from pipelines.core.describe import shares_text
 
     assert shares_text(shares, digits) == text
     assert round(sum(float(p) for p in text.split(":")), 6) == 10

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.archive import read_log
+from pipelines.records.archive import read_log
 from tests.books import filled, ingest_approved
 from tests.test_app import APP, navigation_only, sign_in  # noqa: F401 (navigation_only is an autouse fixture)
 

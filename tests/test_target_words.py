@@ -3,8 +3,8 @@
 import pytest
 
 from dashboard import briefing, charts, excel_report
-from pipelines.describe import describe_goal, describe_year
-from pipelines.status_report import status_text
+from pipelines.cli.status_report import status_text
+from pipelines.core.describe import describe_goal, describe_year
 
 NOT_BELOW = "不低于上年（只增不减）"
 

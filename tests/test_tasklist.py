@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from pipelines import config
-from pipelines.problems import InputError
-from pipelines.tasklist import load_plan, read_tasklist
+from pipelines.core import config
+from pipelines.core.problems import InputError
+from pipelines.plan.tasklist import load_plan, read_tasklist
 from tests.tasklist_books import TASKS, flat_layout, merged_layout
 
 

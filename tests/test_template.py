@@ -2,9 +2,9 @@ import duckdb
 import openpyxl
 import pytest
 
-from pipelines import config
-from pipelines.problems import InputError
-from pipelines.template import make_template
+from pipelines.core import config
+from pipelines.core.problems import InputError
+from pipelines.workbooks.template import make_template
 from tests.cli import run_cli
 
 

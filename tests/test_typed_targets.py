@@ -4,10 +4,10 @@ then through the public path (template → ingest → status)."""
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.catalogue import read_catalogue
-from pipelines.describe import describe_gap, describe_goal, describe_latest
-from pipelines.status import assess, target_of
+from pipelines.core import config
+from pipelines.core.describe import describe_gap, describe_goal, describe_latest
+from pipelines.plan.catalogue import read_catalogue
+from pipelines.warehouse.status import assess, target_of
 from tests.books import filled, ingest_approved, row_of, template
 
 CATALOGUE = read_catalogue(config.RAW_DIR / config.REFERENCE_DIR)
@@ -145,7 +145,7 @@ def test_new_targets_through_the_public_path(wh, tmp_path):
 
 
 def test_a_stage_typed_otherwise_is_refused_with_its_cell(wh, tmp_path):
-    from pipelines.ingest import ingest_file
+    from pipelines.operations.ingest import ingest_file
 
     raw, db = wh
     path = filled(db, tmp_path / "bad.xlsx", values={"FAC_MS4": "快完工了"})

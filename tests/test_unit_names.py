@@ -1,6 +1,6 @@
 import pytest
 
-from pipelines.unit_names import split_units
+from pipelines.plan.unit_names import split_units
 
 
 @pytest.mark.parametrize(

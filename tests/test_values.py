@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from pipelines.values import parse_value
+from pipelines.core.values import parse_value
 
 
 @pytest.mark.parametrize(

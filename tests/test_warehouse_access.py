@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from pipelines import config
-from pipelines.warehouse import WarehouseBusy, connect
+from pipelines.core import config
+from pipelines.warehouse.connection import WarehouseBusy, connect
 
 HOLD = """
 import sys, time, duckdb

@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 
-from pipelines.accounts import DEFAULT_SETTINGS, AccountStore
-from pipelines.collection import webhook
+from pipelines.operations import webhook
+from pipelines.records.accounts import DEFAULT_SETTINGS, AccountStore
 
 TODAY = date(2026, 4, 1)
 SECRET = "SEC0123456789abcdef+/="  # characters base64 and URLs treat specially

@@ -11,7 +11,7 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
-from pipelines import config
+from pipelines.core import config
 from tests.cli import made_report, run_cli
 
 ARTIFACTS = config.ROOT / "artifacts" / "word"

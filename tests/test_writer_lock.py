@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config
-from pipelines.writer_lock import WriterBusy, lock_files, writer_lock
+from pipelines.core import config
+from pipelines.warehouse.lock import WriterBusy, lock_files, writer_lock
 from tests.books import filled
 
 ENV = {**os.environ, "PYTHONPATH": str(config.ROOT)}
@@ -113,7 +113,7 @@ def test_a_build_and_an_ingest_started_together_both_complete(wh, tmp_path):
 
 def test_a_restore_waits_for_another_writer(wh, tmp_path):
     """restore swaps the raw folder and rebuilds: never under a writer that still appends to the old one."""
-    from pipelines.backup import backup
+    from pipelines.operations.backup import backup
 
     raw, db = wh
     archive_file = tmp_path / "b.tar.gz"

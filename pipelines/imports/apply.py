@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import column_index_from_string
 
-from ..problems import Problem
-from ..statistics_words import SCHOOL_TYPE_CODES, canonical
-from ..values import parse_value
+from ..core.problems import Problem
+from ..core.values import parse_value
+from ..workbooks.statistics_words import SCHOOL_TYPE_CODES, canonical
 from . import headings as h
 from . import settings as s
 from .candidates import Layout, cell_name

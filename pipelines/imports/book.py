@@ -17,13 +17,13 @@ from datetime import datetime
 import duckdb
 import openpyxl
 
-from .. import config
-from ..problems import Problem
-from ..schools import settings as ss
-from ..template import VALUE_HEADER_ROW, fill, make_template, template_file_name
+from ..core import config
+from ..core import school_settings as ss
+from ..core.problems import Problem
+from ..records.import_origin import SOURCE_COLUMNS
+from ..workbooks.template import VALUE_HEADER_ROW, fill, make_template, template_file_name
 from .apply import Extract, Value
 from .headings import display
-from .provenance import SOURCE_COLUMNS
 
 
 @dataclass

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from .. import config
-from ..schools.template import known_rows
+from ..core import config
+from ..schools.school_template import known_rows
 from . import mappings
 from .apply import Reader, form_record, table_records
 from .fields import NEEDED_FOR_NEW, NEEDED_FOR_NEW_KG, Field, by_code

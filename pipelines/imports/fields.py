@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ..reporting import workbook_rows
-from ..schools import settings as ss
+from ..core import school_settings as ss
+from ..workbooks.reporting import workbook_rows
 
 # A word and the other ways exports write it.
 SYNONYMS = {

@@ -9,7 +9,7 @@ reworded make another fingerprint: the mapping is proposed again.
 import hashlib
 import json
 
-from ..text import squeeze
+from ..core.text import squeeze
 from . import headings as h
 from .layout import Table
 from .source import Workbook

@@ -8,8 +8,8 @@ keeps the labels, never a school's own values (its name is beside its label, nev
 
 import re
 
-from ..statistics_words import canonical
-from ..text import fold
+from ..core.text import fold
+from ..workbooks.statistics_words import canonical
 from . import headings as h
 from . import settings as s
 from .layout import STAGES, Table, find_table, is_column_numbers, is_number

@@ -4,8 +4,8 @@ import re
 
 from rapidfuzz import fuzz
 
-from ..statistics_words import SUB_ROW_PREFIX
-from ..text import fold
+from ..core.text import fold
+from ..workbooks.statistics_words import SUB_ROW_PREFIX
 from . import settings as s
 
 NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")

@@ -12,9 +12,9 @@ Hidden rows and columns are read like the others.
 import re
 from dataclasses import dataclass, field
 
-from ..statistics_words import SUB_ROW_PREFIX, canonical, is_summary_statistic, is_total
-from ..text import fold
-from ..values import parse_value
+from ..core.text import fold
+from ..core.values import parse_value
+from ..workbooks.statistics_words import SUB_ROW_PREFIX, canonical, is_summary_statistic, is_total
 from . import headings as h
 from . import settings as s
 from .source import Sheet

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..archive import safe_file_name, submissions_dir
-from ..problems import InputError, Problem
+from ..core.problems import InputError, Problem
+from ..records.archive import safe_file_name, submissions_dir
 from . import settings as s
 from .fields import Field
 from .propose import Rule

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import duckdb
 
-from ..accounts import Account
-from ..problems import InputError, Problem
-from ..schools import settings as ss
+from ..core import school_settings as ss
+from ..core.problems import InputError, Problem
+from ..records.accounts import Account
 from ..schools.division import Division
-from ..template import check_request
+from ..workbooks.template import check_request
 from . import mappings
 from .apply import Extract, Reader, form_record, summary_values, table_records
 from .book import Made, indicator_book

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import duckdb
 import openpyxl
 
-from ..problems import Problem
-from ..schools import settings as ss
-from ..schools.template import fill_school_book, filled_rows, make_school_template
+from ..core import school_settings as ss
+from ..core.problems import Problem
+from ..schools.school_template import fill_school_book, filled_rows, make_school_template
 from . import settings as s
 from .apply import Extract, Record, SourceCell, Value, township
 from .book import Made, made_name, say_origin, source_rows, steady, typed

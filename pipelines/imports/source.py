@@ -14,11 +14,11 @@ from pathlib import Path
 
 import python_calamine
 
-from .. import config
-from ..archive import sha256_of
-from ..problems import InputError, Problem
-from ..sheet_scan import scan_ods
-from ..workbook_read import DAMAGED, DAMAGED_ZIP_ERRORS, Cell, bomb_size, read_book
+from ..core import config
+from ..core.problems import InputError, Problem
+from ..records.archive import sha256_of
+from ..workbooks.read import DAMAGED, DAMAGED_ZIP_ERRORS, Cell, bomb_size, read_book
+from ..workbooks.sheet_scan import scan_ods
 from . import settings as s
 
 

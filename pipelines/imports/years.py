@@ -7,7 +7,7 @@ as 2025 would restate 2025 with the wrong figures and nobody would see it. Dates
 
 import re
 
-from ..problems import Problem
+from ..core.problems import Problem
 from . import headings as h
 from .candidates import Layout, cell_name
 from .source import Workbook

@@ -2,8 +2,8 @@
 with no warning that a criterion therefore cannot be judged"): one warning per field (kind 'completeness'),
 shown with the check before loading, printed by `ingest`, kept with the loaded workbook (ingest_warnings)."""
 
-from ..problems import Problem
-from . import settings as s
+from ..core import school_settings as s
+from ..core.problems import Problem
 
 # A field of 学校 or 幼儿园 -> the measures of criteria.csv computed from it (settings' header words name it).
 SCHOOL_MEASURES = {

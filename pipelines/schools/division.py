@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from . import settings as s
+from ..core import school_settings as s
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ plan's milestone, tasks 6 and 10): met now, on track at the pace so far (按期�
 import duckdb
 import pandas as pd
 
-from .. import config
-from ..status import assess_progress
-from ..warehouse import insert_frame
-from . import settings as s
+from ..core import config
+from ..core import school_settings as s
+from ..warehouse.connection import insert_frame
+from ..warehouse.status import assess_progress
 
 Series = list[tuple[int, float]]
 # `<` (低于: YZ_Q04's 校际差异率低于0.15) is judged by status.assess_progress, which knows >=, <= and =, as `<=` the

@@ -9,10 +9,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .. import config
-from ..problems import InputError, Problem
-from ..warehouse import insert_frame
-from . import settings
+from ..core import config
+from ..core import school_settings as settings
+from ..core.problems import InputError, Problem
+from ..warehouse.connection import insert_frame
 
 CRITERIA_COLUMNS = ("criterion_id", "scheme", "part", "code", "name", "stage", "scope", "measure", "comparator",
                     "threshold", "unit", "applies_to", "rule", "source", "source_url", "caveat")

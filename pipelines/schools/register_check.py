@@ -2,7 +2,7 @@
 columns of 幼儿园. A refused register row is remembered, so that the school's rows on 学校 are said once as
 not checked (a knock-on), not each as an unknown school."""
 
-from . import settings as s
+from ..core import school_settings as s
 from .sheet import ID_RE, KG_LABELS, SEPARATORS, Sheet, read_counts, within_bounds
 
 

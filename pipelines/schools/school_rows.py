@@ -1,6 +1,6 @@
 """The school workbook's 学校 sheet: one row per school and stage, counts only, checked against the register."""
 
-from . import settings as s
+from ..core import school_settings as s
 from .sheet import LABELS, Sheet, read_counts, rows_text, within_bounds
 
 

@@ -3,12 +3,12 @@ statistics system's words, notes), in one place for the register and the counts.
 
 import re
 
-from ..problems import Problem
-from ..statistics_words import canonical
-from ..text import cell_text, fold
-from ..values import parse_value
-from ..workbook_read import Table
-from . import settings as s
+from ..core import school_settings as s
+from ..core.problems import Problem
+from ..core.text import cell_text, fold
+from ..core.values import parse_value
+from ..workbooks.read import Table
+from ..workbooks.statistics_words import canonical
 
 ID_RE = re.compile(s.ID_PATTERN)
 SEPARATORS = re.compile(r"[、,，;；\s]+")

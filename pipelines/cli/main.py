@@ -1,0 +1,482 @@
+"""Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling
+(DESIGN.md).
+
+Exit status 0 on success, 1 when an input is rejected, 2 on bad usage, and 3 only when `import` has written a
+proposed mapping for a person to confirm. Messages are Chinese; a traceback is never the message (set
+PIPELINES_DEBUG=1 to see one).
+"""
+
+import argparse
+import errno
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from ..core import config
+from ..core.problems import InputError
+from ..records.accounts import AccountError
+from ..warehouse import buildinfo
+from ..warehouse.connection import WarehouseBusy
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PROPOSED = 0, 1, 2, 3
+
+ARGPARSE_WORDS = {
+    "the following arguments are required": "缺少必需的参数",
+    "unrecognized arguments": "无法识别的参数",
+    "invalid choice": "无效的选择",
+    "invalid int value": "不是有效的整数",
+    "expected one argument": "需要一个值",
+    "choose from": "可选",
+    "argument": "参数",
+}
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """argparse with its usage errors said in Chinese, exit status 2."""
+
+    def error(self, message: str):
+        for english, chinese in ARGPARSE_WORDS.items():
+            message = message.replace(english, chinese)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"用法错误：{message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = ChineseParser(prog="python -m pipelines", description="敖汉旗教育高质量发展监测平台：数据管道")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=ChineseParser)
+
+    b = sub.add_parser("build", help="从原始数据目录重建数据仓库")
+    b.add_argument("--raw", type=Path, default=config.RAW_DIR, help="原始数据目录（默认 data/raw）")
+    b.add_argument("--db", type=Path, default=config.DB_PATH, help="数据仓库文件（默认 data/warehouse.duckdb）")
+    b.add_argument("--no-demo", action="store_true", help="不载入示例数据")
+    b.add_argument("--if-needed", action="store_true", dest="if_needed",
+                   help="只在数据仓库不存在或由其他版本的程序建立时重建（启动应用前用）")
+
+    t = sub.add_parser("template", help="生成某单位某年度的填报工作簿")
+    t.add_argument("--unit", required=True, help="填报单位，如 旗教育局")
+    t.add_argument("--year", required=True, type=int, help="填报年度，如 2025")
+    t.add_argument("--out", required=True, type=Path, help="输出文件（.xlsx）")
+    t.add_argument("--db", type=Path, default=config.DB_PATH)
+    t.add_argument("--schools", action="store_true", help="学校与幼儿园办学条件工作簿（旗教育局，验收准备）")
+
+    i = sub.add_parser("ingest", help="检查、归档并载入填报工作簿")
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    i.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    i.add_argument("--db", type=Path, default=config.DB_PATH)
+    i.add_argument("--as", dest="account", metavar="ACCOUNT", help="代表哪个账号载入（按该账号的角色检查单位）")
+
+    im = sub.add_parser("import", help="导入本单位的统计报表（汇总表、逐校表，或基层报表的文件夹、压缩包）")
+    im.add_argument("files", nargs="+", type=Path, metavar="FILE", help="统计系统导出的工作簿、文件夹或 .zip")
+    im.add_argument("--unit", required=True, help="填报单位，如 旗教育局")
+    im.add_argument("--year", required=True, type=int, help="填报年度，如 2025")
+    im.add_argument("--mapping", type=Path, metavar="FILE", help="核对、改正后的对应关系文件（.csv），按它读取并保存")
+    im.add_argument("--as", dest="account", metavar="ACCOUNT", help="代表哪个账号导入（按该账号的角色检查单位）")
+    im.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    im.add_argument("--db", type=Path, default=config.DB_PATH)
+
+    s = sub.add_parser("status", help="列出各量化目标的达成状态")
+    s.add_argument("--db", type=Path, default=config.DB_PATH)
+    s.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
+    s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
+
+    r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）")
+    r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx、.xlsx 或 .docx")
+    r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
+    r.add_argument("--db", type=Path, default=config.DB_PATH)
+    r.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
+
+    u = sub.add_parser("user", help="管理填报账号（账号文件 data/accounts.json）")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--raw", type=Path, default=config.RAW_DIR, help="审计日志写在其中的 audit/ 下")
+    common.add_argument("--db", type=Path, default=config.DB_PATH)
+    actions = u.add_subparsers(dest="action", required=True, parser_class=ChineseParser)
+    add = actions.add_parser("add", parents=[common], help="新建账号（密码在提示时输入，或用 --password-stdin 从标准输入读取）")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["浏览", "填报", "审核", "管理"])
+    add.add_argument("--unit", action="append", help="填报账号所属单位；审核账号所审核的单位（可写多次）")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（不出现在命令行上）")
+    remove = actions.add_parser("remove", parents=[common], help="删除账号")
+    remove.add_argument("name")
+    passwd = actions.add_parser("passwd", parents=[common], help="修改密码")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true")
+    actions.add_parser("list", parents=[common], help="列出账号")
+
+    bk = sub.add_parser("backup", help="把整个原始数据目录和账号文件备份为一个压缩文件（附 sha256 清单）")
+    bk.add_argument("--out", required=True, type=Path, help="备份文件，如 备份_20261129.tar.gz")
+    bk.add_argument("--raw", type=Path, default=config.RAW_DIR, help="原始数据目录（默认 data/raw）")
+    rs = sub.add_parser("restore", help="检查备份文件、恢复原始数据和账号文件，并重建数据仓库")
+    rs.add_argument("file", type=Path, metavar="FILE")
+    rs.add_argument("--raw", type=Path, default=config.RAW_DIR, help="恢复到哪个原始数据目录（默认 data/raw）")
+    rs.add_argument("--db", type=Path, default=config.DB_PATH)
+    from . import review_command as review_cli
+
+    review_cli.add_parser(sub, ChineseParser)
+    dm = sub.add_parser("demo", help="示例数据：remove 结束示例数据（此后任何页面、报表、检查都不再读取示例数据）")
+    dm_actions = dm.add_subparsers(dest="action", required=True, parser_class=ChineseParser)
+    dm_remove = dm_actions.add_parser("remove", help="结束示例数据（记入归档日志和审计日志；示例工作簿留在归档中）")
+    dm_remove.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    dm_remove.add_argument("--db", type=Path, default=config.DB_PATH)
+    dm_remove.add_argument("--as", dest="account", metavar="ACCOUNT", help="以哪个账号的名义记入审计日志")
+    dm_remove.add_argument("--source", default="命令行", help=argparse.SUPPRESS)  # deploy.sh: 部署
+    ru = sub.add_parser("ruling", help="裁定正文与附件目标值不同的目标以哪份文件为准（只限管理账号，须写明理由）")
+    ru.add_argument("target", metavar="TARGET", help="目标编号，如 T65-1")
+    ru.add_argument("--text", required=True, choices=["body", "attachment"], help="body：以正文为准；attachment：以附件为准")
+    ru.add_argument("--as", dest="account", required=True, metavar="ACCOUNT", help="以哪个管理账号的名义裁定")
+    ru.add_argument("--reason", required=True, help="裁定的理由（如依据哪次会议或哪份文件）")
+    ru.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    ru.add_argument("--db", type=Path, default=config.DB_PATH)
+    hc = sub.add_parser("health", help="数据仓库是否与原始数据一致（退出码 0 一致，1 不一致或无法检查）")
+    hc.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    hc.add_argument("--db", type=Path, default=config.DB_PATH)
+    return p
+
+
+def run_build(args) -> int:
+    from ..operations.build import build
+    from ..warehouse.connection import holds_demo, made_by_this_version
+
+    if args.if_needed and args.db.exists():
+        if made_by_this_version(args.db) and not (args.no_demo and holds_demo(args.db)):
+            print(f"数据仓库 {args.db} 已是当前版本建立的，无需重建")
+            return EXIT_OK
+        if made_by_this_version(args.db):
+            print(f"数据仓库 {args.db} 含示例数据，按 --no-demo 重建……", file=sys.stderr)
+        else:
+            print(f"数据仓库 {args.db} 由其他版本的程序建立（表、视图与当前版本不同），按当前版本重建……", file=sys.stderr)
+    report = build(args.raw, args.db, include_demo=not args.no_demo)
+    buildinfo.record(args.db, args.raw, not args.no_demo and not report.demo_ended, report.submissions)
+    print(
+        f"已重建数据仓库 {args.db}：任务 {report.tasks} 项，单位 {report.units} 个，"
+        f"量化目标 {report.targets} 个，正文与附件差异 {report.discrepancies} 处；"
+        f"载入填报工作簿 {report.submissions} 个" + (f"（未载入示例数据 {report.skipped_demo} 个"
+                                                  + ("，示例数据已结束" if report.demo_ended else "") + "）"
+                                                  if report.skipped_demo else "")
+    )
+    return EXIT_OK
+
+
+def ensure_warehouse(db: Path, raw: Path | None = None, build_if_missing: bool | None = None) -> None:
+    """The default warehouse is built when missing; a warehouse named with --db must exist (a typo in a
+    path should not quietly build a new one) unless the command also names its raw folder. A warehouse built
+    by another version of the code (after an update) is rebuilt the same way, or refused when named. A
+    warehouse behind its raw folder's log (a writer killed after logging) is caught up before it is read,
+    when the raw folder is known (the default one, or named with --raw)."""
+    from ..core.problems import InputError, Problem
+    from ..warehouse.connection import made_by_this_version
+
+    if raw is None and db.resolve() == config.DB_PATH.resolve():
+        raw = config.RAW_DIR
+    if db.exists() and made_by_this_version(db):
+        if raw is not None:
+            _catch_up_if_behind(db, raw)
+        return
+    raw = raw or config.RAW_DIR
+    if build_if_missing is None:
+        build_if_missing = db.resolve() == config.DB_PATH.resolve()
+    if not build_if_missing:
+        reason = ("数据仓库由其他版本的程序建立（表、视图与当前版本不同），请先运行 python -m pipelines build 重建"
+                  if db.exists() else "数据仓库文件不存在（请检查 --db 的路径，或先运行 python -m pipelines build）")
+        raise InputError([Problem(str(db), reason)])
+    from ..operations.build import build
+    from ..warehouse.lock import writer_lock
+
+    with writer_lock(db, raw, purpose="建立数据仓库"):
+        if db.exists() and made_by_this_version(db):  # another process built it while this one waited
+            return
+        print(f"数据仓库 {db} {'由其他版本的程序建立' if db.exists() else '不存在'}，先从 {raw} 重建……", file=sys.stderr)
+        report = build(raw, db)
+        buildinfo.record(db, raw, True, report.submissions)
+
+
+def _catch_up_if_behind(db: Path, raw: Path) -> None:
+    """A command that reads the warehouse first brings it up to the log, if it is behind (recovery.behind)."""
+    from ..records.archive import read_log
+    from ..records.recovery import behind, catch_up
+    from ..warehouse.connection import connect
+    from ..warehouse.lock import writer_lock
+
+    events = read_log(raw)
+    with connect(db, read_only=True) as con:
+        if not behind(con, events):
+            return
+    with writer_lock(db, raw, purpose="按归档日志补齐数据仓库"), connect(db) as con:
+        for note in catch_up(con, raw):
+            print(f"恢复：{note}", file=sys.stderr)
+
+
+def run_template(args) -> int:
+    from ..warehouse.connection import connect
+    from ..workbooks.template import write_template
+
+    ensure_warehouse(args.db)
+    if args.out.suffix.lower() != ".xlsx":
+        print("用法错误：--out 应为 .xlsx 文件", file=sys.stderr)
+        return EXIT_USAGE
+    if args.schools:  # issue 12: the school and kindergarten workbook
+        from ..schools.school_template import write_school_template as write_template
+    with connect(args.db, read_only=True) as con:
+        write_template(con, args.unit, args.year, args.out)
+    print(f"已生成 {args.out}（{args.unit} {args.year}年度" + ("学校与幼儿园" if args.schools else "") + "）")
+    return EXIT_OK
+
+
+def run_ingest(args) -> int:
+    from ..core.problems import ordered
+    from ..operations.ingest import ingest_file
+    from ..records.accounts import AccountStore
+
+    ensure_warehouse(args.db, args.raw, build_if_missing=True)
+    actor = AccountStore().named(args.account)
+    rejected = 0
+    for path in args.files:
+        if not path.is_file():
+            print(f"错误：文件“{path}”不存在", file=sys.stderr)
+            rejected += 1
+            continue
+        result = ingest_file(path, args.raw, args.db, actor=actor, account=None if actor else "（命令行）")
+        stream = sys.stderr if result.outcome == "rejected" else sys.stdout
+        print(result.message, file=stream)
+        for problem in ordered(result.problems):  # root errors, what they hid, warnings, notes, what is missing
+            print(f"  {problem}", file=stream)
+        rejected += result.outcome == "rejected"
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def run_import(args) -> int:
+    from . import import_command as import_cli
+
+    ensure_warehouse(args.db, args.raw, build_if_missing=True)
+    return import_cli.run(args)
+
+
+def run_status(args) -> int:
+    from ..warehouse.connection import connect
+    from .status_report import status_text
+
+    ensure_warehouse(args.db, args.raw)
+    with connect(args.db, read_only=True) as con:
+        text, ok = status_text(con, args.as_of)
+    print(text)
+    return EXIT_OK if ok else EXIT_USAGE
+
+
+def run_report(args) -> int:
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pptx", ".xlsx", ".docx"):
+        print("用法错误：--out 应为 .pptx（汇报幻灯片）、.xlsx（Excel 报表）或 .docx（Word 监测报告）文件", file=sys.stderr)
+        return EXIT_USAGE
+    if args.as_of is not None and args.as_of not in config.YEARS:
+        print(f"用法错误：--as-of {args.as_of} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", file=sys.stderr)
+        return EXIT_USAGE
+    ensure_warehouse(args.db, args.raw)
+    from dashboard import images
+    from pipelines.warehouse.connection import connect
+
+    try:
+        with connect(args.db, read_only=True) as con:
+            if suffix == ".pptx":
+                from dashboard.briefing import build_deck
+
+                data = build_deck(con, args.as_of)
+            elif suffix == ".docx":
+                from dashboard.word_report import build_document
+
+                data = build_document(con, args.as_of)
+            else:
+                from dashboard.excel_report import build_workbook
+
+                data = build_workbook(con, args.as_of)
+    except images.ImageExportUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REJECTED
+    finally:
+        images.stop()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"已生成 {args.out}（{len(data) / 1024:.0f} KB）")
+    return EXIT_OK
+
+
+def read_password(from_stdin: bool) -> str:
+    """A new password, never from the command line: prompted twice, or one line of standard input."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("密码：")
+    if getpass.getpass("再输入一次：") != first:
+        raise AccountError("两次输入的密码不一致")
+    return first
+
+
+def run_user(args) -> int:
+    from ..plan.inputs import read_units
+    from ..records import audit
+    from ..records.accounts import AccountStore
+    from ..warehouse.connection import connect, made_by_this_version
+    from ..warehouse.lock import writer_lock
+    from ..workbooks.reporting import reporting_units
+
+    store = AccountStore()
+    if args.action == "list":
+        accounts = store.all()
+        if not accounts:
+            print(f"还没有账号（{store.path}）。新建第一个管理账号：python -m pipelines user add 账号名 --role 管理")
+        for a in accounts:
+            print(f"{a.name}\t{a.role}\t{a.unit or '、'.join(a.units or [])}\t创建于 {a.created_at}")
+        return EXIT_OK
+    # An account changes the accounts file and the audit trail, never a warehouse: none is built or opened to
+    # write (an operator who points MONITOR_ACCOUNTS elsewhere must not find the default warehouse built).
+    db = args.db if args.db.exists() and made_by_this_version(args.db) else None
+    if args.action == "add":
+        if db is not None:
+            with connect(db, read_only=True) as con:
+                units = reporting_units(con)
+        else:  # the units of the raw folder's reference data
+            units = [u for u in read_units(args.raw / config.REFERENCE_DIR)["unit"] if u]
+    password = read_password(args.password_stdin) if args.action in ("add", "passwd") else None
+    # The accounts file and the audit trail change under the writers' lock (of the warehouse too, when there is one).
+    with writer_lock(db, args.raw, purpose="变更账号"):
+        if args.action == "add":
+            account = store.add(args.name, args.role, args.unit, password, units)
+            message = f"已新建账号 {account.label()}"
+        elif args.action == "remove":
+            store.remove(args.name)
+            message = f"已删除账号“{args.name}”"
+        else:
+            if store.get(args.name) is None:
+                raise AccountError(f"账号“{args.name}”不存在")
+            store.set_password(args.name, password)
+            message = f"已修改账号“{args.name}”的密码"
+        audit.record(args.raw, db, "account", args.name, message, source="命令行")
+    print(message)
+    return EXIT_OK
+
+
+def run_backup(args) -> int:
+    from ..operations.backup import backup
+
+    r = backup(args.raw, args.out)
+    print(f"已备份 {r.files} 个文件（原始数据{'和账号文件' if r.accounts else ''}，共 {r.raw_bytes / 1e6:.1f} MB，"
+          f"压缩后 {r.size / 1e6:.1f} MB）到 {r.path}\nsha256 {r.sha256}")
+    return EXIT_OK
+
+
+def run_restore(args) -> int:
+    from ..operations.backup import RebuildFailed, restore
+
+    try:
+        r = restore(args.file, args.raw, args.db)
+    except RebuildFailed as exc:
+        print(str(exc), file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"已从 {args.file}（备份于 {r.created_at}）恢复 {r.files} 个文件（{r.raw_bytes / 1e6:.1f} MB）到 {args.raw}")
+    if r.raw_aside:
+        print(f"原来的原始数据目录另存为 {r.raw_aside}")
+    if r.accounts_restored:
+        print(f"账号文件已恢复到 {r.accounts_file}" + (f"，原来的账号文件另存为 {r.accounts_aside}" if r.accounts_aside else ""))
+    print(f"已重建数据仓库 {args.db}：载入填报工作簿 {r.build.submissions} 个")
+    return EXIT_OK
+
+
+def run_health(args) -> int:
+    from ..operations.health import check
+
+    report = check(args.raw, args.db)
+    print(report.text())
+    return EXIT_OK if report.current else EXIT_REJECTED
+
+
+def run_demo(args) -> int:
+    from ..operations.demo_removal import end_demo
+    from ..records.accounts import AccountStore
+
+    actor = AccountStore().named(args.account)
+    if actor is not None and not actor.is_admin:
+        raise AccountError(f"账号{actor.label()}不是管理账号：只有管理账号可以结束示例数据")
+    ensure_warehouse(args.db, args.raw, build_if_missing=True)
+    ended = end_demo(args.raw, args.db, args.account or "（命令行）", source=args.source)
+    print(ended.message)
+    return EXIT_OK
+
+
+def run_ruling(args) -> int:
+    from ..records.accounts import AccountStore
+    from ..records.ruling_state import RulingError, record
+
+    actor = AccountStore().named(args.account)
+    ensure_warehouse(args.db, args.raw, build_if_missing=True)
+    try:
+        result = record(args.raw, args.db, args.target, args.text, actor, args.reason, source="命令行")
+    except RulingError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(result.message)
+    return EXIT_OK
+
+
+def run_review(args) -> int:
+    from . import review_command as review_cli
+
+    return review_cli.run(args, ensure_warehouse)
+
+
+COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "import": run_import, "status": run_status,
+            "report": run_report, "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health,
+            "review": run_review, "demo": run_demo, "ruling": run_ruling}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command as typed (import says how to run it again)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as exc:
+        print(f"输入被拒绝，未做任何更改。共 {len(exc.problems)} 个问题：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_REJECTED
+    except AccountError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    except WarehouseBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REJECTED
+    except KeyboardInterrupt:
+        print("已中断，未做任何更改。", file=sys.stderr)
+        return EXIT_REJECTED
+    except BrokenPipeError:  # the output was piped into `head` and closed: nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as exc:  # a file that cannot be read or written: say which, in Chinese
+        if os.environ.get("PIPELINES_DEBUG"):
+            traceback.print_exc()
+        where = f"文件“{exc.filename}”" if exc.filename else "文件"
+        print(f"处理失败，未做任何更改：无法读写{where}（{os_reason(exc)}）", file=sys.stderr)
+        return EXIT_REJECTED
+    except Exception:  # the last guard: a person gets a sentence, not a traceback or an exception's name
+        if os.environ.get("PIPELINES_DEBUG"):
+            traceback.print_exc()
+        print("处理失败（程序内部错误），未做任何更改。请把命令和这条消息告诉管理员；"
+              "设置环境变量 PIPELINES_DEBUG=1 重新运行可看到技术细节。", file=sys.stderr)
+        return EXIT_REJECTED
+
+
+OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘已满",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EROFS: "磁盘只读",
+    errno.EISDIR: "这是一个文件夹",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    return OS_REASONS.get(exc.errno, "系统错误")
+

@@ -1,0 +1,236 @@
+"""Paths, sheet names, header words and thresholds: the one place for them."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# MONITOR_RAW and MONITOR_DB point the app (and the command line's defaults) at another raw folder or
+# warehouse, as the tests and a second installation do.
+RAW_DIR = Path(os.environ.get("MONITOR_RAW", ROOT / "data" / "raw"))
+DB_PATH = Path(os.environ.get("MONITOR_DB", ROOT / "data" / "warehouse.duckdb"))
+# Accounts live outside git and outside data/raw (data/accounts.json, from the example on first use).
+ACCOUNTS_FILE = ROOT / "data" / "accounts.json"
+ACCOUNTS_EXAMPLE = ROOT / "data" / "accounts.example.json"
+
+# Files inside a raw folder.
+PLAN_FILE = "plan.txt"
+TASKLIST_FILE = "tasklist.xlsx"
+REFERENCE_DIR = "reference"
+UNITS_FILE = "units.csv"
+INDICATORS_FILE = "indicators.csv"
+TARGETS_FILE = "targets.csv"
+NOT_TARGETS_FILE = "not_targets.csv"
+SUBMISSIONS_DIR = "submissions"
+SUBMISSIONS_LOG = "log.jsonl"
+AUDIT_DIR = "audit"
+AUDIT_LOG = "audit.jsonl"
+DEMO_DIR = "demo"
+
+# The plan's years: 2022 is the baseline (the last year before the plan), the plan runs to 2030.
+BASELINE_YEAR = 2022
+PLAN_START_YEAR = 2023
+PLAN_END_YEAR = 2030
+MILESTONE_YEARS = (2025, 2028, 2030)
+YEARS = tuple(range(BASELINE_YEAR, PLAN_END_YEAR + 1))
+
+# Header words of the task list, as offices write them (DESIGN.md, "Reading the task list").
+TASKLIST_COLUMNS = {
+    "section": ("重点任务",),
+    "key_task": ("任务目标",),
+    "task": ("量化指标", "具体任务", "工作任务"),
+    "lead": ("牵头单位", "牵头部门"),
+    "responsible": ("责任单位", "责任部门", "配合单位"),
+    "deadline": ("完成时限", "完成时间"),
+    "number": ("序号",),
+}
+TASKLIST_REQUIRED = ("section", "key_task", "task", "lead", "responsible", "deadline")
+TASKLIST_COLUMN_LABELS = {
+    "section": "重点任务",
+    "key_task": "任务目标",
+    "task": "量化指标",
+    "lead": "牵头单位",
+    "responsible": "责任单位",
+    "deadline": "完成时限",
+    "number": "序号",
+}
+HEADER_SEARCH_ROWS = 30
+
+# The departments' workbook (DESIGN.md, "The departments' workbook").
+SHEET_GUIDE = "填报说明"
+SHEET_VALUES = "指标数据"
+SHEET_PROGRESS = "任务进展"
+VALUE_COLUMNS = ("指标代码", "指标名称", "单位", "年份", "数值", "备注")
+# After 备注 (issue 18): where an input the statistics do not hold came from (公安, 残联, 财政 …) and its date.
+# Optional on reading: a workbook of an older template has the six columns only.
+VALUE_SOURCE_COLUMNS = ("数据来源", "来源日期")
+PROGRESS_COLUMNS = ("任务编号", "任务内容", "进展状态", "进展说明")
+GUIDE_UNIT_LABEL = "填报单位"
+GUIDE_YEAR_LABEL = "填报年度"
+PROGRESS_STATUSES = {
+    "未启动": "not_started",
+    "推进中": "in_progress",
+    "已完成": "done",
+    "常态化推进": "ongoing",
+}
+
+# 整改说明 (issue 13): the workbook's third sheet, for the targets the unit leads that were lagging as of
+# the year before the workbook's (config.LAGGING_STATUSES); the three answers are typed by the unit.
+SHEET_RECTIFICATION = "整改说明"
+RECTIFICATION_COLUMNS = ("目标编号", "目标", "状态", "原因分析", "整改措施", "计划完成时间")
+RECTIFICATION_ANSWERS = ("原因分析", "整改措施", "计划完成时间")
+RECTIFICATION_LATEST_YEAR = 2035  # a planned date after this is not a plan
+
+# Review (审核): a loaded workbook counts once a reviewer approves it (DESIGN.md, "Review").
+REVIEW_LABELS = {"pending": "待审核", "approved": "已通过", "returned": "已退回"}
+WITHDRAWN_LABEL = "已撤回"
+
+# 佐证材料 (evidence) attached to a task-progress report: these kinds, checked by content, at most this size
+# (the proxy's request limit of 6 MB holds a 5 MB file with its framing, as for a workbook).
+EVIDENCE_KINDS = {"pdf": (".pdf",), "jpg": (".jpg", ".jpeg"), "png": (".png",), "docx": (".docx",)}
+EVIDENCE_KIND_LABELS = {"pdf": "PDF 文件", "jpg": "JPG 图片", "png": "PNG 图片", "docx": "Word 文档（.docx）"}
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+EVIDENCE_DIR = "佐证材料"  # beside the workbook: submissions/<year>/<unit>/佐证材料/
+
+# 催报: a year's workbook is due on this day of the next year (settings may change it, and set single years).
+REPORT_DUE_MONTH_DAY = "03-31"
+
+# Ingest checks.
+JUMP_WARNING_SHARE = 0.5  # a change of more than half from last year is worth a second look
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_RATIO = 100  # unpacked size / file size above this is a zip bomb
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A unit's workbook has about a hundred rows; a sheet filled far beyond these is not one (and a reader
+# would build a grid of that size in memory), so it is refused before the values are read.
+MAX_SHEET_ROWS = 20_000
+MAX_SHEET_COLUMNS = 200
+MAX_SHEETS = 50
+# An archived file's name, cut to this many bytes of UTF-8 (the file system allows 255 for the whole
+# name, which also carries the time, a fingerprint and, while it is written, `.partial`).
+MAX_NAME_BYTES = 150
+
+# What a reported value may be (a value beyond is refused with its cell named). The ceilings fit a
+# banner of about 600,000 people, 8,300 km² and a budget of a few billion yuan, with room to spare; a
+# value above one is a typing slip (an extra digit run, 1e308), never a real count.
+SHARE_CEILING = 100.0  # a share of a whole (入园率, 覆盖率, 占比): at most 100%
+GROSS_RATE_CEILING = 150.0  # a gross rate (毛入学率) may pass 100% (over-age pupils), not this
+GROSS_RATE_WARNING = 100.0  # above this a gross rate loads with a warning
+PERCENT_CEILING = 1000.0  # any other percent (a ratio of two series such as 教师与公务员工资之比)
+RANK_CEILING = 100  # a rank among the 赤峰 banners and counties (12) or any wider list
+# Counts by their unit word: people (and person-times) in the banner; schools, bases, posts, events.
+COUNT_CEILINGS = {"人": 1_000_000, "名": 1_000_000, "人次": 5_000_000}
+COUNT_CEILING = 100_000  # 所, 个, 次, 项 …: there are about 260 schools and 10,000 teachers' posts
+AMOUNT_CEILINGS = {"元": 10_000_000, "万元": 10_000_000}  # a yearly wage in 元; a debt or budget in 万元
+AREA_CEILINGS = {"亩": 1_000_000, "平方米": 1_000_000}  # land for a school in 亩 (the banner has about 12 million); a building in 平方米
+
+# The writers' lock (pipelines/writer_lock.py): how long a writer waits for another before giving up.
+WRITER_WAIT_SECONDS = 300.0
+
+# Status of a target (DESIGN.md, "Status of a target"; the rules are written out in the README).
+# Cut-offs of the progress ratio r, as in the SDG progress assessments (Eurostat; Open SDG).
+ON_TRACK_RATIO = 0.95
+MODERATE_RATIO = 0.6
+# A structure (高:中:初) is met when every share is within this many points of a total of 10.
+RATIO_TOLERANCE = 0.2
+# The default as-of year: the latest year that at least this share of the reporting units has covered.
+DEFAULT_YEAR_COVERAGE = 0.5
+
+STATUS_LABELS = {
+    "met": "已达成",
+    "met_late": "逾期达成",
+    "on_track": "按期可达",
+    "moderate": "进展偏慢",
+    "insufficient": "进展不足",
+    "moving_away": "偏离目标",
+    "fell_back": "达成后回落",
+    "unreachable": "未达成，已无法达成",
+    "missed": "逾期未达成",
+    "year_met": "当年达标",
+    "year_missed": "当年未达标",
+    "year_no_data": "当年暂无数据",
+    "round_met": "最近一次评选达标",
+    "round_missed": "最近一次评选未达标",
+    "not_due": "未到期",
+    "no_data": "暂无数据",
+    "not_assessable": "无法评估",
+}
+# One colour per status on every page, chart and slide (Okabe–Ito based, safe for colour-blind
+# readers): met-like greens, the progress scale blue → yellow → orange → red, missed-like purples,
+# the no-judgement greys.
+STATUS_COLOURS = {
+    "met": "#009E73",
+    "met_late": "#7FC9B0",
+    "on_track": "#56B4E9",
+    "moderate": "#F0E442",
+    "insufficient": "#E69F00",
+    "moving_away": "#D55E00",
+    "fell_back": "#B35C8A",
+    "unreachable": "#8E2C00",
+    "missed": "#CC79A7",
+    "year_met": "#009E73",
+    "year_missed": "#CC79A7",
+    "year_no_data": "#BBBBBB",
+    "round_met": "#009E73",
+    "round_missed": "#CC79A7",
+    "not_due": "#A8C6E0",
+    "no_data": "#BBBBBB",
+    "not_assessable": "#888888",
+}
+# Statuses a leader must act on (the deck's sentences, the lagging lists), and the ones that are met.
+LAGGING_STATUSES = ("missed", "unreachable", "fell_back", "moving_away", "insufficient", "moderate", "year_missed",
+                    "round_missed")
+MET_STATUSES = ("met", "met_late", "year_met", "round_met")
+
+KIND_LABELS = {
+    "level": "水平值",
+    "count_cumulative": "累计数量",
+    "count_annual": "年度数量",
+    "ratio": "结构比例",
+    "rank": "位次",
+    "trend": "趋势",
+    "relative": "对比",
+    "milestone": "验收节点",
+    "compliance": "逐校达标",
+    "project": "建设项目",
+}
+# A kind judged by a reported event (是/否 of an acceptance, the stage of a building project), not a number.
+EVENT_KINDS = ("milestone", "project")
+
+# The words of a trend as its rule judges it (describe.describe_target): 只增不减 is "not below the year
+# before" (T82-1/2), 大幅提升 "above the baseline by its year", a standing direction (task 48) "beyond the
+# baseline in the as-of year".
+TREND_WORDS = {
+    "increasing": "逐年增加",
+    "decreasing": "逐年减少（为0即达标）",
+    "overall": "大幅提升",
+    "not_decreasing": "不低于上年（只增不减）",
+    "above_baseline": "高于基线（进一步增加）",
+    "below_baseline": "低于基线（进一步缩减）",
+}
+
+# A building project (tasks 88–89) is reported each year by its stage at the year's end, typed from a
+# drop-down: 未开工, 在建 (开工 but not finished) or 已竣工; stored as 0, 1, 2. Its target asks a stage by a
+# year: 竣工 (新建) or 开工 (规划新建).
+PROJECT_STAGES = {"未开工": 0, "在建": 1, "已竣工": 2}
+PROJECT_STAGE_WORDS = {0: "未开工", 1: "在建", 2: "已竣工"}
+PROJECT_GOALS = {1: "开工", 2: "竣工"}
+PROJECT_UNIT = "进度"  # the unit of a project's indicator in indicators.csv
+
+# 职普比 (task 19, T19-1: 高中阶段职普比例达到3.5:6.5以上) is counted on 在校生 (the enrolment of 中等职业学校 and
+# 普通高中, the statistics' usual basis); some offices count it on 招生 (the year's new entrants). Set "招生" here
+# and rebuild (python -m pipelines build): VE_GEN_RATIO's parts, its definition, the workbook's rows and the
+# line under T19-1 on 指标 follow.
+VOCATIONAL_RATIO_BASIS = "在校生"
+VOCATIONAL_RATIO_INDICATOR = "VE_GEN_RATIO"
+VOCATIONAL_RATIO_BASES = {
+    "在校生": ("VE_ENROLLED", "GH_ENROLLED"),
+    "招生": ("VE_ADMITTED", "GH_ADMITTED"),
+}
+
+# Rulings (issue 19): where the body and the attachment give a target different values, the target is judged
+# under each text; the attachment's counts until a 管理 account rules otherwise (pipelines/rulings.py).
+RULING_TEXTS = {"attachment": "附件", "body": "正文"}
+DEFAULT_RULING_TEXT = "attachment"
+
+SECTION_NUMERALS = "一二三四五"
+DEMO_LABEL = "示例数据"
+SOURCE_LINE = "数据来源：各单位年度填报"

@@ -1,0 +1,374 @@
+"""`backup` and `restore`: the whole raw folder and the accounts file in one .tar.gz with a sha256 manifest.
+
+The backup is a gzip-compressed tar whose first member, MANIFEST.json, names the format and lists every
+other member with its size and sha256; the raw folder's files follow under `raw/`, the accounts file
+(password hashes and settings, outside data/raw) as `accounts.json`. Restore reads the manifest first, then
+writes each member itself into a staging folder beside the target (never `extract`: no member can land
+outside it, and links, devices and odd names are refused), checks every size and hash, and only then
+moves the previous raw folder aside, puts the restored one in its place and rebuilds the warehouse.
+"""
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import socket
+import tarfile
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from ..core import config
+from ..core.problems import InputError, Problem
+from ..records import audit
+from ..warehouse import buildinfo
+
+FORMAT = "aohan-education-monitor-backup"
+FORMAT_VERSION = 1
+MANIFEST = "MANIFEST.json"
+RAW_PREFIX = "raw"
+DAMAGED = "备份文件已损坏或不完整（压缩数据校验失败或文件被截断），无法读完"
+ACCOUNTS_MEMBER = "accounts.json"
+MAX_MANIFEST_BYTES = 50 * 1024 * 1024
+FREE_SPACE_MARGIN = 100 * 1024 * 1024  # a restore stops before it would leave less than this on the disk
+CHUNK = 1024 * 1024
+ASIDE_SUFFIX = ".before-restore-"
+
+
+@dataclass
+class BackupReport:
+    path: Path
+    files: int
+    raw_bytes: int
+    size: int
+    sha256: str
+    accounts: bool
+
+
+@dataclass
+class RestoreReport:
+    files: int
+    raw_bytes: int
+    created_at: str
+    raw_aside: Path | None
+    accounts_restored: bool
+    accounts_aside: Path | None
+    build: object  # pipelines.build.BuildReport
+    accounts_file: Path | None = None  # where the accounts file was restored
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _raw_files(raw_dir: Path) -> list[Path]:
+    """Every file of the raw folder, the logs first (see backup), without half-written `.partial` files."""
+    files = [p for p in raw_dir.rglob("*") if p.is_file() and not p.name.endswith(".partial")]
+    # A log line is written after the file it names, so reading the logs before the files means every
+    # workbook a stored log line names is in the backup too, even while an upload is being archived.
+    return sorted(files, key=lambda p: (p.suffix != ".jsonl", p.relative_to(raw_dir).as_posix()))
+
+
+def _tar_info(name: str, size: int, mtime: float, mode: int = 0o644) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode = size, int(mtime), mode
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    return info
+
+
+def backup(raw_dir: Path, out: Path, accounts_file: Path | None = None) -> BackupReport:
+    """Write raw_dir (and the accounts file, if there is one) into out, atomically; out is mode 600."""
+    from ..records.accounts import accounts_path
+
+    raw_dir, out = Path(raw_dir), Path(out)
+    accounts_file = Path(accounts_file) if accounts_file else accounts_path()
+    if not raw_dir.is_dir():
+        raise InputError([Problem(str(raw_dir), "原始数据目录不存在，无法备份")])
+    if out.resolve().is_relative_to(raw_dir.resolve()):
+        raise InputError([Problem(str(out), f"备份文件不能放在原始数据目录 {raw_dir} 之内，请换一个位置")])
+    if out.is_dir():
+        raise InputError([Problem(str(out), "这是一个目录，请给出备份文件名（如 备份.tar.gz）")])
+
+    # First pass: hash every file. The logs grow while the app runs, so their bytes are kept as read;
+    # any other file is read again when written and must still have the same hash.
+    members = []  # (name, source path, bytes kept or None, mode)
+    for path in _raw_files(raw_dir):
+        data = path.read_bytes() if path.suffix == ".jsonl" else None
+        members.append((f"{RAW_PREFIX}/{path.relative_to(raw_dir).as_posix()}", path, data, 0o644))
+    if accounts_file.is_file():
+        members.append((ACCOUNTS_MEMBER, accounts_file, accounts_file.read_bytes(), 0o600))
+    files = []
+    for name, path, data, _ in members:
+        sha = hashlib.sha256(data).hexdigest() if data is not None else _sha256_file(path)
+        files.append({"path": name, "size": len(data) if data is not None else path.stat().st_size, "sha256": sha})
+    manifest = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "created_at": datetime.now().isoformat(timespec="seconds"),
+        "host": socket.gethostname(),
+        "raw_dir": str(raw_dir.resolve()),
+        "files": files,
+    }
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw_out:
+            with tarfile.open(fileobj=raw_out, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar:
+                body = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+                tar.addfile(_tar_info(MANIFEST, len(body), datetime.now().timestamp()), io.BytesIO(body))
+                for (name, path, data, mode), entry in zip(members, files):
+                    if data is None:
+                        try:
+                            data = path.read_bytes()
+                        except FileNotFoundError:
+                            raise InputError([Problem(name, "备份过程中文件被删除，请重新备份")]) from None
+                        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                            raise InputError([Problem(name, "备份过程中文件被修改，请重新备份")])
+                    tar.addfile(_tar_info(name, len(data), path.stat().st_mtime, mode), io.BytesIO(data))
+            raw_out.flush()
+            os.fsync(raw_out.fileno())
+        os.replace(partial, out)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return BackupReport(out, len(files), sum(f["size"] for f in files), out.stat().st_size, _sha256_file(out),
+                        accounts_file.is_file())
+
+
+# ---- restore ------------------------------------------------------------------------------------------
+
+
+def _refuse(backup_file: Path, reason: str) -> InputError:
+    return InputError([Problem(backup_file.name, reason)])
+
+
+def member_path(name: str) -> PurePosixPath | None:
+    """The member's path if it is a plain relative one under raw/ (or the accounts file), else None."""
+    if not name or "\\" in name or "\x00" in name or name.startswith("/"):
+        return None
+    path = PurePosixPath(name)
+    parts = path.parts
+    if any(part in ("", ".", "..") for part in parts) or path.as_posix() != name:
+        return None
+    if name == ACCOUNTS_MEMBER or (len(parts) >= 2 and parts[0] == RAW_PREFIX):
+        return path
+    return None
+
+
+def _read_manifest(tar: tarfile.TarFile, backup_file: Path) -> dict:
+    first = tar.next()
+    if first is None or first.name != MANIFEST or not first.isreg():
+        raise _refuse(backup_file, "不是本平台的备份文件：第一项不是清单 MANIFEST.json")
+    if first.size > MAX_MANIFEST_BYTES:
+        raise _refuse(backup_file, "不是本平台的备份文件：清单过大")
+    try:
+        manifest = json.loads(tar.extractfile(first).read().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _refuse(backup_file, "备份文件的清单 MANIFEST.json 无法读取（已损坏或不是本平台的备份）") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _refuse(backup_file, f"不是本平台的备份文件：清单中的格式不是“{FORMAT}”")
+    if manifest.get("version") != FORMAT_VERSION:
+        raise _refuse(backup_file, f"备份格式版本 {manifest.get('version')} 不受支持（本程序读取版本 {FORMAT_VERSION}）")
+    files = manifest.get("files")
+    if not isinstance(files, list) or not all(isinstance(f, dict) and {"path", "size", "sha256"} <= f.keys() for f in files):
+        raise _refuse(backup_file, "备份文件的清单不完整（缺少文件列表）")
+    bad = [f["path"] for f in files if not isinstance(f["path"], str) or member_path(f["path"]) is None]
+    if bad:
+        raise _refuse(backup_file, f"清单中有不允许的路径（只允许 raw/ 之下的相对路径）：{'、'.join(map(str, bad[:5]))}")
+    if not any(f["path"] == f"{RAW_PREFIX}/{config.PLAN_FILE}" for f in files):
+        raise _refuse(backup_file, f"备份中没有方案文本 {RAW_PREFIX}/{config.PLAN_FILE}，不是完整的原始数据备份")
+    return manifest
+
+
+def _unpack(backup_file: Path, staging: Path) -> tuple[dict, bytes | None]:
+    """Check and write every member into staging; (manifest, accounts bytes). Raises InputError on any fault."""
+    try:
+        tar = tarfile.open(backup_file, mode="r:gz")
+    except (tarfile.ReadError, gzip.BadGzipFile, EOFError, zlib.error):
+        with open(backup_file, "rb") as f:
+            gzipped = f.read(2) == b"\x1f\x8b"
+        if gzipped:  # a compressed file whose start no longer reads: damaged, not foreign
+            raise _refuse(backup_file, DAMAGED) from None
+        raise _refuse(backup_file, "不是本平台的备份文件（不是 gzip 压缩的 tar 文件）") from None
+    accounts = None
+    with tar:
+        try:
+            manifest = _read_manifest(tar, backup_file)
+            expected = {f["path"]: f for f in manifest["files"]}
+            seen: set[str] = set()
+            problems = []
+            while (member := tar.next()) is not None:
+                path = member_path(member.name)
+                if path is None:
+                    raise _refuse(backup_file, f"备份中有不允许的路径“{member.name}”（可能试图写到目标目录之外），已拒绝")
+                if not member.isreg():
+                    raise _refuse(backup_file, f"备份中的“{member.name}”不是普通文件（链接、目录或设备），已拒绝")
+                if member.name in seen:
+                    raise _refuse(backup_file, f"备份中“{member.name}”出现了两次，已拒绝")
+                if member.name not in expected:
+                    raise _refuse(backup_file, f"备份中的“{member.name}”不在清单中，已拒绝")
+                seen.add(member.name)
+                want = expected[member.name]
+                if member.size != want["size"]:
+                    problems.append(Problem(member.name, f"大小为 {member.size} 字节，清单记载 {want['size']} 字节"))
+                    continue
+                source = tar.extractfile(member)
+                if member.name == ACCOUNTS_MEMBER:
+                    data = source.read()
+                    sha = hashlib.sha256(data).hexdigest()
+                    accounts = data
+                else:
+                    sha = _write_member(source, member, staging, path, backup_file)
+                if sha != want["sha256"]:
+                    problems.append(Problem(member.name, "sha256 与清单不符（文件内容已损坏或被改动）"))
+        except (EOFError, tarfile.ReadError, zlib.error, gzip.BadGzipFile):
+            # gzip's checksum, or the tar structure, does not hold: bytes were changed or cut off.
+            raise _refuse(backup_file, DAMAGED) from None
+    missing = sorted(set(expected) - seen)
+    problems += [Problem(name, "清单中有此文件，但备份中没有") for name in missing]
+    if problems:
+        raise InputError([Problem(backup_file.name, "备份文件已损坏：以下文件与清单不符，未做任何更改"), *problems])
+    return manifest, accounts
+
+
+def _write_member(source, member: tarfile.TarInfo, staging: Path, path: PurePosixPath, backup_file: Path) -> str:
+    """Write one member's bytes under staging (only there), hashing as it goes; returns the sha256."""
+    target = staging.joinpath(*path.parts[1:])
+    if not target.resolve().is_relative_to(staging.resolve()):
+        raise _refuse(backup_file, f"备份中的“{member.name}”会写到目标目录之外，已拒绝")
+    free = shutil.disk_usage(staging).free
+    if member.size > free - FREE_SPACE_MARGIN:
+        raise _refuse(backup_file, f"磁盘空间不足：“{member.name}”需要 {member.size} 字节，剩余 {free} 字节")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with open(target, "xb") as out:
+        while block := source.read(CHUNK):
+            digest.update(block)
+            out.write(block)
+    os.utime(target, (member.mtime, member.mtime))
+    return digest.hexdigest()
+
+
+def _aside_name(path: Path, stamp: str) -> Path:
+    candidate = path.with_name(f"{path.name}{ASIDE_SUFFIX}{stamp}")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}{ASIDE_SUFFIX}{stamp}-{n}")
+    return candidate
+
+
+class RebuildFailed(Exception):
+    """The raw folder was restored but the warehouse could not be rebuilt from it; says where things are."""
+
+    def __init__(self, message: str, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(message)
+
+
+def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path | None = None) -> RestoreReport:
+    """Check backup_file, put its raw folder (and accounts file) in place, rebuild the warehouse.
+
+    Nothing changes unless every member matches the manifest. The previous raw folder and accounts file
+    are kept beside the new ones (`….before-restore-<time>`), never deleted. Restored into another raw folder
+    than the platform's own (to look at a backup, or to try one), the accounts go beside that folder
+    (accounts_beside), never over the running platform's accounts file.
+    """
+    from ..records.accounts import accounts_path
+    from ..warehouse.lock import writer_lock
+    from .build import build
+
+    backup_file, raw_dir, db_path = Path(backup_file), Path(raw_dir), Path(db_path)
+    if accounts_file is None:
+        own = raw_dir.resolve() == config.RAW_DIR.resolve()
+        accounts_file = accounts_path() if own else accounts_beside(raw_dir)
+    accounts_file = Path(accounts_file)
+    if not backup_file.is_file():
+        raise InputError([Problem(str(backup_file), "备份文件不存在")])
+    if raw_dir.is_symlink():  # data/raw linked to a larger disk: restore there, keep the link
+        raw_dir = raw_dir.resolve()
+    # The writers' lock: no ingest appends to the old raw folder's log, and no build reads it, while it is
+    # swapped for the restored one and the warehouse rebuilt (pipelines/writer_lock.py).
+    with writer_lock(db_path, raw_dir, purpose="从备份恢复原始数据"):
+        raw_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = raw_dir.with_name(f".{raw_dir.name}.restoring-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(mode=0o750)
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        raw_aside = None
+        try:
+            manifest, accounts = _unpack(backup_file, staging)
+            if raw_dir.is_dir() and not any(raw_dir.iterdir()):
+                raw_dir.rmdir()
+            elif raw_dir.exists():
+                raw_aside = _aside_name(raw_dir, stamp)
+                os.replace(raw_dir, raw_aside)
+            try:
+                os.replace(staging, raw_dir)
+            except OSError:
+                if raw_aside:
+                    os.replace(raw_aside, raw_dir)  # as it was
+                raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+        accounts_aside = None
+        if accounts is not None:
+            accounts_file.parent.mkdir(parents=True, exist_ok=True)
+            if accounts_file.exists() and accounts_file.read_bytes() != accounts:
+                accounts_aside = _aside_name(accounts_file, stamp)
+                shutil.copy2(accounts_file, accounts_aside)
+            partial = accounts_file.with_name(accounts_file.name + ".partial")
+            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+                out.write(accounts)
+            os.replace(partial, accounts_file)
+
+        ended = _end_the_demo(raw_dir)
+        try:
+            # A restored installation is a real one: demo data are never loaded (DESIGN.md, "Demo data").
+            report = build(raw_dir, db_path, include_demo=False)
+            if ended:
+                audit.record(raw_dir, db_path, "demo_ended", "（恢复）", ended, source="命令行")
+            buildinfo.record(db_path, raw_dir, False, report.submissions)
+        except Exception as exc:  # whatever stops the build, the operator must learn what was already restored
+            kept = f"（原目录另存为 {raw_aside}）" if raw_aside else ""
+            problems = exc.problems if isinstance(exc, InputError) else [Problem("", f"{type(exc).__name__}: {exc}")]
+            raise RebuildFailed(f"原始数据已从备份恢复到 {raw_dir}{kept}，但重建数据仓库失败，数据仓库 {db_path} 保持原样：",
+                                problems) from exc
+    raw_files = [f for f in manifest["files"] if f["path"] != ACCOUNTS_MEMBER]
+    return RestoreReport(len(raw_files), sum(f["size"] for f in raw_files), manifest.get("created_at", ""), raw_aside,
+                         accounts is not None, accounts_aside, report, accounts_file if accounts is not None else None)
+
+
+def _end_the_demo(raw_dir: Path) -> str | None:
+    """A restored installation is a real one: if its log holds demo workbooks and has not ended the demo, it
+    is ended there (logged), so that no later build loads them either. The sentence said, or None."""
+    from ..records import demo_state
+    from ..records.archive import read_log
+
+    events = read_log(raw_dir)
+    if demo_state.ended_in_log(events) or not any(e.get("is_demo") for e in events if e.get("event") == "accepted"):
+        return None
+    reason = "从备份恢复：恢复后的安装只载入真实数据"
+    demo_state.log_end(raw_dir, "（恢复）", reason, datetime.now().replace(microsecond=0))
+    return f"{reason}，示例数据已结束"
+
+
+def accounts_beside(raw_dir: Path) -> Path:
+    """The accounts file that goes with a raw folder other than the platform's: <parent>/accounts.json, as
+    data/ holds data/raw and data/accounts.json — unless that is the platform's own accounts file."""
+    from ..records.accounts import accounts_path
+
+    beside = raw_dir.resolve().parent / "accounts.json"
+    if beside.resolve() == accounts_path().resolve():
+        beside = beside.with_name(f"accounts_{raw_dir.name}.json")
+    return beside

@@ -1,0 +1,258 @@
+"""Accounts for uploading: a local file outside git, passwords only as argon2id hashes, roles per unit.
+
+The intranet has no identity provider, so accounts live in data/accounts.json (created on first use from
+data/accounts.example.json, which also holds the settings). Roles:
+  浏览 reads everything and changes nothing;
+  填报 downloads and uploads the workbooks of its own unit, and attaches 佐证材料 to its reports;
+  审核 reviews (approves or returns) the workbooks of the units it is given, one or more; it uploads nothing;
+  管理 works for every unit: uploads, reviews, withdraws a submission.
+"""
+
+import functools
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ..core import config
+
+ROLES = {"浏览": "viewer", "填报": "reporter", "审核": "reviewer", "管理": "admin"}
+HASHER = PasswordHasher()  # argon2id, 64 MiB, t=3: about 0.2 s a check on this machine
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check against when the name is unknown, so that a wrong name costs as long as a wrong
+    password (made on first use: hashing costs about 0.2 s, which every command would pay at import)."""
+    return HASHER.hash("no such account")
+
+
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(Exception):
+    """A request about accounts cannot be done; the message says why, in Chinese."""
+
+
+@dataclass
+class Account:
+    name: str
+    role: str  # 浏览, 填报, 管理
+    unit: str | None = None  # the unit a 填报 account works for
+    password_hash: str = ""
+    created_at: str = ""
+    units: list[str] | None = None  # the units a 审核 account reviews
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "管理"
+
+    @property
+    def is_reviewer(self) -> bool:
+        """May review the workbooks of some unit (管理: of every unit)."""
+        return self.is_admin or (self.role == "审核" and bool(self.units))
+
+    def may_report_for(self, unit: str | None) -> bool:
+        return self.is_admin or (self.role == "填报" and unit is not None and unit == self.unit)
+
+    def may_review(self, unit: str | None) -> bool:
+        """Whether this account may approve or return a workbook of the unit."""
+        return self.is_admin or (self.role == "审核" and unit is not None and unit in (self.units or []))
+
+    def label(self) -> str:
+        scope = self.unit or "、".join(self.units or [])
+        return f"{self.name}（{self.role}{'，' + scope if scope else ''}）"
+
+
+def accounts_path() -> Path:
+    return Path(os.environ.get("MONITOR_ACCOUNTS", config.ACCOUNTS_FILE))
+
+
+class AccountStore:
+    """The accounts file: read on each use (another process may have changed it), written atomically."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else accounts_path()
+
+    def _load(self) -> dict:
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            example = config.ACCOUNTS_EXAMPLE
+            if example.exists():
+                shutil.copy(example, self.path)
+            else:
+                self.path.write_text(json.dumps({"settings": {}, "accounts": []}, ensure_ascii=False, indent=2), "utf-8")
+            os.chmod(self.path, 0o600)
+        return json.loads(self.path.read_text(encoding="utf-8"))
+
+    def _save(self, data: dict) -> None:
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.chmod(partial, 0o600)
+        os.replace(partial, self.path)
+
+    def settings(self) -> dict:
+        return {**DEFAULT_SETTINGS, **self._load().get("settings", {})}
+
+    def all(self) -> list[Account]:
+        return [Account(**a) for a in self._load().get("accounts", [])]
+
+    def get(self, name: str) -> Account | None:
+        return next((a for a in self.all() if a.name == name), None)
+
+    def named(self, name: str | None) -> Account | None:
+        """The account a command acts as (`--as NAME`), None without one; AccountError when there is none so named."""
+        if not name:
+            return None
+        account = self.get(name)
+        if account is None:
+            raise AccountError(f"账号“{name}”不存在（python -m pipelines user list 查看）")
+        return account
+
+    def add(self, name: str, role: str, unit: str | list[str] | None, password: str, units: list[str]) -> Account:
+        """unit: the 填报 account's unit, or the 审核 account's units (a list, or names split by ，、,)."""
+        name = name.strip()
+        if not name:
+            raise AccountError("账号名不能为空")
+        if self.get(name):
+            raise AccountError(f"账号“{name}”已存在")
+        if role not in ROLES:
+            raise AccountError(f"角色“{role}”无效，应为：{'、'.join(ROLES)}")
+        given = unit_names(unit)
+        for one in given:
+            if one not in units:
+                raise AccountError(f"单位“{one}”不需要填报或不存在，可选：{'、'.join(units)}")
+        reviewed = None
+        if role == "填报":
+            if len(given) != 1:
+                raise AccountError("填报账号须指定单位（--unit），且只能指定一个")
+            unit = given[0]
+        elif role == "审核":
+            if not given:
+                raise AccountError("审核账号须指定所审核的单位（--unit，可以写多次）")
+            unit, reviewed = None, given
+        elif given:
+            raise AccountError(f"{role}账号不属于某个单位，不要指定 --unit")
+        else:
+            unit = None
+        check_password(password)
+        account = Account(name, role, unit, HASHER.hash(password), datetime.now().isoformat(timespec="seconds"), reviewed)
+        data = self._load()
+        data.setdefault("accounts", []).append(asdict(account))
+        self._save(data)
+        return account
+
+    def remove(self, name: str) -> None:
+        data = self._load()
+        kept = [a for a in data.get("accounts", []) if a["name"] != name]
+        if len(kept) == len(data.get("accounts", [])):
+            raise AccountError(f"账号“{name}”不存在")
+        data["accounts"] = kept
+        self._save(data)
+
+    def set_password(self, name: str, password: str) -> None:
+        check_password(password)
+        data = self._load()
+        for a in data.get("accounts", []):
+            if a["name"] == name:
+                a["password_hash"] = HASHER.hash(password)
+                self._save(data)
+                return
+        raise AccountError(f"账号“{name}”不存在")
+
+    def verify(self, name: str, password: str) -> Account | None:
+        """The account if the password is right (checked in constant-ish time whether or not it exists)."""
+        account = self.get(name)
+        try:
+            HASHER.verify(account.password_hash if account else _dummy_hash(), password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return account
+
+
+def unit_names(unit: str | list[str] | None) -> list[str]:
+    """Unit names as given: one, several (a list, or one string split by ，、,), none; each once, in order."""
+    parts = unit if isinstance(unit, list) else [unit or ""]
+    names = [n.strip() for part in parts for n in re.split(r"[，、,]", part or "")]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+
+
+DEFAULT_SETTINGS = {
+    # Reading any page needs a sign-in: true always; false never (reading opened on purpose); the default
+    # "beyond_loopback" whenever the app is reachable beyond this machine (dashboard/auth.sign_in_required).
+    "sign_in_required_for_all_pages": "beyond_loopback",
+    # Sign-in lock-out: after this many failures in a row, wait; each further failure doubles the wait.
+    "failures_before_lockout": 3,
+    "first_lockout_seconds": 30,
+    "max_lockout_seconds": 3600,
+    # A session ends after this many minutes without activity.
+    "session_timeout_minutes": 30,
+    # 催报 (collection.reminders): a year's workbook is due on this day (MM-DD) of the next year; single years
+    # may have their own day ({"2025": "2026-04-30"}); a notice asks for the workbook within this many days.
+    "report_due": "03-31",
+    "report_due_by_year": {},
+    "reminder_days_to_send": 7,
+    "notice_issuer": "旗委教育工作领导小组办公室",
+    # The group robot told of overdue units (collection.webhook): off unless enabled, with its address;
+    # kind "dingtalk" (钉钉, with its 加签 secret if the robot has one) or "wecom" (企业微信).
+    "reminder_webhook": {"enabled": False, "kind": "dingtalk", "url": "", "secret": ""},
+}
+
+
+class SignInGuard:
+    """Failed sign-ins per account name, kept in a small file so that a new browser session does not reset them."""
+
+    def __init__(self, path: Path | None = None, settings: dict | None = None, clock=time.time):
+        self.path = Path(path) if path else accounts_path().with_name("signin_state.json")
+        self.settings = {**DEFAULT_SETTINGS, **(settings or {})}
+        self.clock = clock
+
+    def _load(self) -> dict:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def _save(self, state: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, self.path)
+
+    def wait_seconds(self, name: str) -> int:
+        """How long this name must wait before the next try (0: may try now)."""
+        entry = self._load().get(name)
+        if not entry:
+            return 0
+        return max(0, int(entry.get("locked_until", 0) - self.clock() + 0.999))
+
+    def failed(self, name: str) -> int:
+        """Record a failure; returns the wait it now imposes (0 while under the threshold)."""
+        state = self._load()
+        entry = state.get(name, {"failures": 0, "locked_until": 0})
+        entry["failures"] += 1
+        over = entry["failures"] - self.settings["failures_before_lockout"]
+        wait = 0
+        if over >= 0:
+            wait = min(self.settings["first_lockout_seconds"] * 2**over, self.settings["max_lockout_seconds"])
+            entry["locked_until"] = self.clock() + wait
+        state[name] = entry
+        self._save(state)
+        return wait
+
+    def succeeded(self, name: str) -> None:
+        state = self._load()
+        if state.pop(name, None) is not None:
+            self._save(state)

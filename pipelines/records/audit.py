@@ -1,0 +1,92 @@
+"""The audit trail: every sign-in, upload, load, refusal, withdrawal, review decision, 佐证材料, 催报 and ruling,
+append-only under data/raw/audit/.
+
+Each event is one JSON line in data/raw/audit/audit.jsonl (the record that counts) and one row of the
+warehouse's `audit` table (so that 管理 can read it at once); `build` reloads the table from the log.
+"""
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..core import config, jsonlog
+
+EVENTS = {
+    "sign_in": "登录成功",
+    "sign_in_failed": "登录失败",
+    "sign_out": "退出登录",
+    "session_expired": "会话超时",
+    "upload_checked": "上传检查",
+    "load": "载入",
+    "refusal": "拒绝",
+    "duplicate": "重复文件",
+    "withdrawal": "撤回",
+    "account": "账号变更",
+    "review_approved": "审核通过",
+    "review_returned": "退回",
+    "evidence": "佐证材料",
+    "reminder": "催报",
+    "demo_ended": "结束示例数据",
+    "ruling": "目标口径裁定",
+}
+COLUMNS = ["occurred_at", "event", "account", "result", "file_name", "sha256", "submission_id", "source", "detail"]
+
+
+def log_path(raw_dir: Path) -> Path:
+    return raw_dir / config.AUDIT_DIR / config.AUDIT_LOG
+
+
+def read_events(raw_dir: Path) -> pd.DataFrame:
+    frame = pd.DataFrame(jsonlog.read(log_path(raw_dir)), columns=COLUMNS)
+    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"])
+    return frame
+
+
+def record(raw_dir: Path, db_path: Path | None, event: str, account: str | None, result: str, *,
+           file_name: str | None = None, sha256: str | None = None, submission_id: int | None = None,
+           source: str = "网页", detail: str | None = None, con: duckdb.DuckDBPyConnection | None = None) -> dict:
+    """Append one event to the log, then to the warehouse.
+
+    With con, the caller holds the writers' lock and the connection (inside its transaction); without,
+    this takes the lock itself and opens the warehouse briefly (if there is one).
+    """
+    if event not in EVENTS:
+        raise ValueError(f"unknown audit event {event}")
+    row = {"occurred_at": datetime.now().isoformat(timespec="seconds"), "event": event, "account": account, "result": result,
+           "file_name": file_name, "sha256": sha256, "submission_id": submission_id, "source": source,
+           "detail": detail}
+    if con is not None:
+        jsonlog.append(log_path(raw_dir), row)
+        insert(con, row)
+        return row
+    from ..warehouse.connection import WarehouseBusy, connect
+    from ..warehouse.lock import writer_lock
+
+    db = Path(db_path) if db_path is not None and Path(db_path).exists() else None
+    with writer_lock(db, raw_dir, purpose="记录审计日志"):
+        jsonlog.append(log_path(raw_dir), row)
+        if db is not None:
+            try:
+                with connect(db, wait=5) as own:
+                    insert(own, row)
+            except (duckdb.Error, WarehouseBusy):
+                pass  # the log line above is the record; the next writer or build copies it into the warehouse
+    return row
+
+
+def insert(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+    con.execute(
+        f"insert into audit ({', '.join(COLUMNS)}) values ({', '.join('?' for _ in COLUMNS)})",  # noqa: S608 (names are ours)
+        [datetime.fromisoformat(row["occurred_at"]), *[row[c] for c in COLUMNS[1:]]],
+    )
+
+
+def load_log(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
+    """The whole log into the (empty) audit table, at build."""
+    from ..warehouse.connection import insert_frame
+
+    frame = read_events(raw_dir)
+    insert_frame(con, "audit", frame)
+    return len(frame)
