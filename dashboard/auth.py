@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from pipelines.records import audit
+from pipelines.operations import audit_trail
 from pipelines.records.accounts import Account, AccountStore, SignInGuard
 
 from .data import db_path, raw_dir
@@ -63,7 +63,7 @@ def reading_requires_sign_in() -> bool:
 
 
 def _record(event: str, account: str | None, result: str) -> None:
-    audit.record(raw_dir(), db_path(), event, account, result, source="网页")
+    audit_trail.record(raw_dir(), db_path(), event, account, result, source="网页")
 
 
 def current() -> Account | None:

@@ -9,8 +9,6 @@ import streamlit as st
 from pipelines.core import config
 from pipelines.warehouse.connection import WarehouseBusy, connect
 
-READ_WAIT_SECONDS = 10.0
-
 
 def db_path() -> Path:
     return Path(os.environ.get("MONITOR_DB", config.DB_PATH))
@@ -34,7 +32,7 @@ def data_version(db: Path) -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _query(sql: str, params: tuple, db: str, version: tuple) -> pd.DataFrame:
-    with connect(Path(db), read_only=True, wait=READ_WAIT_SECONDS) as con:
+    with connect(Path(db), read_only=True, wait=config.PAGE_READ_WAIT_SECONDS) as con:
         return con.execute(sql, list(params)).df()
 
 
@@ -86,7 +84,7 @@ def _behind(db: str, version: tuple, raw: str, log_version: tuple) -> str | None
     from pipelines.records.archive import read_log
     from pipelines.records.recovery import behind
 
-    with connect(Path(db), read_only=True, wait=READ_WAIT_SECONDS) as con:
+    with connect(Path(db), read_only=True, wait=config.PAGE_READ_WAIT_SECONDS) as con:
         return behind(con, read_log(Path(raw)))
 
 
@@ -99,11 +97,11 @@ def _caught_up_with_the_log() -> None:
         return  # a writer is at work: it catches up itself
     if not lacking:
         return
+    from pipelines.operations.locking import writer_lock
     from pipelines.records.recovery import catch_up
-    from pipelines.warehouse.lock import writer_lock
 
     try:
-        with writer_lock(db_path(), raw_dir(), purpose="按归档日志补齐数据仓库", wait=READ_WAIT_SECONDS), \
+        with writer_lock(db_path(), raw_dir(), purpose="按归档日志补齐数据仓库", wait=config.PAGE_READ_WAIT_SECONDS), \
                 connect(db_path()) as con:
             notes = catch_up(con, raw_dir())
     except WarehouseBusy:
@@ -116,6 +114,6 @@ def _caught_up_with_the_log() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _current_version(db: str, version: tuple) -> bool:
-    from pipelines.warehouse.connection import made_by_this_version
+    from pipelines.warehouse.schema import made_by_this_version
 
     return made_by_this_version(Path(db))

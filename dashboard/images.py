@@ -10,6 +10,8 @@ import threading
 
 import plotly.graph_objects as go
 
+from pipelines.core import config
+
 from .charts import SLIDE_HEIGHT, SLIDE_SCALE, SLIDE_WIDTH
 
 _lock = threading.Lock()
@@ -52,7 +54,7 @@ def start() -> None:
             raise ImageExportUnavailable(MISSING_BROWSER)
         import kaleido
 
-        kaleido.start_sync_server(n=1, timeout=60, mathjax=False, silence_warnings=True)
+        kaleido.start_sync_server(n=1, timeout=config.IMAGE_RENDERER_START_SECONDS, mathjax=False, silence_warnings=True)
         _started = True
 
 

@@ -18,14 +18,15 @@ from pipelines.core.problems import InputError, Problem
 from pipelines.imports import mappings
 from pipelines.imports import settings as s
 from pipelines.imports.choose import reuse_sentence
+from pipelines.imports.prepared import Group, Prepared
 from pipelines.imports.propose import Rule
-from pipelines.imports.run import Group, Prepared, mapping_rows, prepare
+from pipelines.imports.run import mapping_rows, prepare
+from pipelines.operations import audit_trail
 from pipelines.operations.import_loading import Imported, check, load
-from pipelines.operations.ingest import IngestResult
-from pipelines.records import audit
 from pipelines.records.accounts import Account
 from pipelines.records.archive import safe_file_name
 from pipelines.warehouse.connection import WarehouseBusy, connect
+from pipelines.workbooks.results import IngestResult
 
 from . import upload_ui
 from .data import clear_cache, db_path, raw_dir
@@ -92,7 +93,7 @@ def _prepared(key: str, files, unit: str, year: int, account: Account) -> Prepar
             logging.getLogger(__name__).exception("import: reading %s", [f.name for f in files])
             st.session_state[key] = InputError([Problem("、".join(f.name for f in files), INTERNAL)])
         outcome = st.session_state[key]
-        audit.record(raw_dir(), db_path(), "upload_checked", account.name,
+        audit_trail.record(raw_dir(), db_path(), "upload_checked", account.name,
                      "统计报表读取：" + ("；".join(p.reason for p in outcome.problems[:3]) if isinstance(outcome, InputError)
                                   else f"{len(outcome.groups)} 种版式"), file_name="、".join(f.name for f in files))
     found = st.session_state[key]

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.core import config
-from pipelines.operations import webhook
-from pipelines.records import audit, reminders
+from pipelines.operations import audit_trail, webhook
+from pipelines.records import reminders
 from pipelines.warehouse.connection import connect
 
 from . import auth, queries
@@ -98,7 +98,7 @@ def robot(frame: pd.DataFrame, settings: dict) -> None:
                  icon=":material/campaign:"):
         sent = webhook.send(settings, late, today())
         (st.success if sent.ok else st.warning)(sent.message)
-        audit.record(raw_dir(), db_path(), "reminder", account.name, sent.message, source="网页")
+        audit_trail.record(raw_dir(), db_path(), "reminder", account.name, sent.message, source="网页")
 
 
 def settings_caption(settings: dict) -> str:

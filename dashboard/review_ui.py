@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.core import config
+from pipelines.operations.review import decide
 from pipelines.records.accounts import Account
 from pipelines.records.archive import submissions_dir
 from pipelines.records.review_preview import STATUS_KIND, Preview, preview
-from pipelines.records.review_state import REVIEW_LIST, ReviewError, decide, status_label
+from pipelines.records.review_state import REVIEW_LIST, ReviewError, status_label
 from pipelines.warehouse.connection import WarehouseBusy
 
 from .data import clear_cache, data_version, db_path, query, raw_dir

@@ -6,7 +6,8 @@ import streamlit as st
 
 from pipelines.core import config
 from pipelines.core.describe import describe_gap, ruling_words
-from pipelines.records.ruling_state import RulingError, record
+from pipelines.operations.rulings import record
+from pipelines.records.ruling_state import RulingError
 from pipelines.warehouse.connection import WarehouseBusy
 
 from . import auth

@@ -9,13 +9,14 @@ import streamlit as st
 
 from pipelines.core import config
 from pipelines.core.problems import InputError, count_text
-from pipelines.operations.ingest import IngestResult, check_file, ingest_file
-from pipelines.records import audit
+from pipelines.operations import audit_trail
+from pipelines.operations.ingest import check_file, ingest_file
 from pipelines.records.accounts import Account
 from pipelines.records.archive import sha256_of
 from pipelines.records.history import WORD_UNITS, shown, submission_changes
 from pipelines.records.review_state import status_label
 from pipelines.warehouse.connection import WarehouseBusy, connect
+from pipelines.workbooks.results import IngestResult
 
 from . import queries
 from .data import clear_cache, db_path, query, raw_dir
@@ -40,7 +41,7 @@ def check(key: str, path: Path, name: str, data: bytes, account: Account) -> Ing
         result = checked[key]
         outcome = "检查通过" if result.outcome == "checked" else (
             "重复文件" if result.outcome == "duplicate" else "未通过：" + "；".join(p.reason for p in result.errors[:3]))
-        audit.record(raw_dir(), db_path(), "upload_checked", account.name, outcome, file_name=name, sha256=sha256_of(data))
+        audit_trail.record(raw_dir(), db_path(), "upload_checked", account.name, outcome, file_name=name, sha256=sha256_of(data))
     return checked[key]
 
 

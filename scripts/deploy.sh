@@ -159,7 +159,7 @@ CLI=/usr/local/bin/aohan-monitor
 "$CLI" build --no-demo
 "$CLI" health | sed 's/^/  /' || true
 rule=$(runuser -u "$APP_USER" -- "$APP_DIR/.venv/bin/python" -c \
-  "from pipelines.accounts import AccountStore; print(repr(AccountStore().settings()['sign_in_required_for_all_pages']))")
+  "from pipelines.records.accounts import AccountStore; print(repr(AccountStore().settings()['sign_in_required_for_all_pages']))")
 case "$rule" in
   "'beyond_loopback'") echo "阅读须登录：从其他电脑经 HTTPS 访问时，每个页面都要先登录（data/accounts.json 的默认设置）" ;;
   True) echo "阅读须登录：每个页面都要先登录（data/accounts.json：true）" ;;

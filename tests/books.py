@@ -61,7 +61,7 @@ def ingest_approved(path: Path, raw: Path, db: Path, **kwargs):
     from datetime import datetime
 
     from pipelines.operations.ingest import ingest_file
-    from pipelines.records.review_state import record_decision
+    from pipelines.operations.review import record_decision
 
     result = ingest_file(path, raw, db, **kwargs)
     if result.outcome == "loaded":
@@ -71,6 +71,6 @@ def ingest_approved(path: Path, raw: Path, db: Path, **kwargs):
 
 def approve_all(raw: Path, db: Path) -> int:
     """Approve every pending workbook (a reviewer's decision, logged), so that what was loaded counts."""
-    from pipelines.records.review_state import approve_pending
+    from pipelines.operations.review import approve_pending
 
     return approve_pending(raw, db, "审核员")

@@ -15,8 +15,8 @@ from pipelines.cli.main import main
 from pipelines.core import config
 from pipelines.operations.backup import FORMAT, FORMAT_VERSION, MANIFEST, backup
 from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.operations.review import decide
 from pipelines.records.accounts import AccountStore
-from pipelines.records.review_state import decide
 from tests.books import copy_warehouse, filled
 from tests.cli import run_cli
 

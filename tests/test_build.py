@@ -78,7 +78,7 @@ def test_bad_usage_exits_2_in_chinese(tmp_path):
 def test_a_warehouse_built_by_another_version_is_rebuilt_when_needed(wh, tmp_path, monkeypatch):
     import shutil
 
-    from pipelines.warehouse import connection as warehouse
+    from pipelines.warehouse import schema as warehouse
 
     raw, db = wh
     assert warehouse.made_by_this_version(db)

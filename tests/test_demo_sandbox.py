@@ -14,11 +14,11 @@ from pipelines.core import config
 from pipelines.operations.build import build
 from pipelines.operations.health import check
 from pipelines.operations.ingest import ingest_file
+from pipelines.operations.review import decide
 from pipelines.records import demo_state, reminders
 from pipelines.records.accounts import AccountStore
 from pipelines.records.archive import read_log
 from pipelines.records.review_preview import preview
-from pipelines.records.review_state import decide
 from pipelines.workbooks.template import make_template
 from tests.books import copy_warehouse, filled
 from tests.school_books import school_book

@@ -100,8 +100,8 @@ def test_a_bad_value_typed_online_gets_the_same_message_as_in_excel(wh, tmp_path
 
 
 def test_the_form_starts_from_the_last_workbook_sent_even_a_returned_one(wh, tmp_path, accounts):
+    from pipelines.operations.review import decide
     from pipelines.records.accounts import AccountStore
-    from pipelines.records.review_state import decide
 
     raw, db = wh
     result = ingest_file(filled(db, tmp_path / "a.xlsx", values={"HS_GER": 93, "SE_ENROLLED": 478},

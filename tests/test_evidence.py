@@ -13,9 +13,9 @@ from pipelines.core.jsonlog import read as read_jsonl
 from pipelines.core.problems import InputError
 from pipelines.operations.evidence import attach
 from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.operations.review import decide
 from pipelines.records.accounts import Account
 from pipelines.records.archive import read_log
-from pipelines.records.review_state import decide
 from tests import evidence_files as files
 from tests.books import filled
 from tests.cli import run_cli

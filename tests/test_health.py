@@ -147,10 +147,8 @@ def test_a_no_demo_build_is_current_without_the_demo_workbooks(demo_base, tmp_pa
 
 
 def test_a_busy_warehouse_is_reported_as_not_checked(loaded, monkeypatch):
-    from pipelines.operations import health as module
-
     raw, db, _ = loaded
-    monkeypatch.setattr(module, "CHECK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(config, "HEALTH_WAIT_SECONDS", 0.2)
     with duckdb.connect(str(db)):  # another process's writer, as far as the check can tell
         code, text = health(raw, db)
     assert code == 1 and "数据仓库正被其他程序写入" in text and "稍后再运行 health" in text

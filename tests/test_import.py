@@ -398,7 +398,8 @@ def test_the_register_of_an_earlier_year_names_the_schools_of_a_balance_table(wh
 def test_figures_are_read_as_people_store_them(tmp_path, plan_con, typed, read):
     import openpyxl
 
-    from pipelines.imports.run import Group, Prepared, extract
+    from pipelines.imports.prepared import Group, Prepared
+    from pipelines.imports.run import extract
     from pipelines.imports.source import Received
 
     export = ox.county_summary(tmp_path / "a.xlsx")

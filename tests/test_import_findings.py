@@ -247,7 +247,7 @@ def returned(raw, db, submission_id: int) -> None:
     """A reviewer returns a workbook (a logged decision)."""
     from datetime import datetime
 
-    from pipelines.records.review_state import record_decision
+    from pipelines.operations.review import record_decision
 
     record_decision(raw, db, submission_id, "returned", "审核员", datetime.now().replace(microsecond=0), "请改正")
 

@@ -411,7 +411,7 @@ def test_a_kill_in_the_middle_of_an_ingest_leaves_the_warehouse_as_it_was(wh, tm
     path = filled(db, tmp_path / "a.xlsx", values={"HS_GER": 95})
     marker = tmp_path / "inside"
     script = f"""
-import time, pathlib, pipelines.ingest as m
+import time, pathlib, pipelines.operations.ingest as m
 load_one = m.load_one
 def slow(*args):
     load_one(*args)

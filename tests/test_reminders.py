@@ -15,10 +15,10 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.core import config
 from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.operations.review import decide
 from pipelines.records import reminders
 from pipelines.records.accounts import DEFAULT_SETTINGS, Account
 from pipelines.records.reminders import SettingsError, due_date
-from pipelines.records.review_state import decide
 from tests.books import approve_all, filled, ingest_approved
 from tests.test_app import navigation_only  # noqa: F401 (autouse: app.py runs on every AppTest rerun, as served)
 

@@ -8,11 +8,12 @@ import duckdb
 import pytest
 
 from pipelines.operations.ingest import ingest_file, withdraw
+from pipelines.operations.review import decide
 from pipelines.records import audit
 from pipelines.records.accounts import AccountStore
 from pipelines.records.archive import read_log
 from pipelines.records.review_preview import preview
-from pipelines.records.review_state import ReviewError, decide, pending_count
+from pipelines.records.review_state import ReviewError, pending_count
 from tests.books import filled
 from tests.cli import run_cli
 from tests.consistency import assert_agrees_with_archive, assert_rebuild_equals

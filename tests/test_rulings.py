@@ -14,11 +14,12 @@ from pipelines.cli.status_report import status_text
 from pipelines.core import config, jsonlog
 from pipelines.operations.build import build
 from pipelines.operations.health import check
+from pipelines.operations.rulings import record
 from pipelines.records import audit
 from pipelines.records.accounts import AccountStore
 from pipelines.records.archive import log_path, read_log
 from pipelines.records.recovery import catch_up
-from pipelines.records.ruling_state import RulingError, record
+from pipelines.records.ruling_state import RulingError
 from pipelines.warehouse.connection import connect
 from tests.books import filled, ingest_approved
 from tests.cli import run_cli

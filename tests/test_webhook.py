@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 
+from pipelines.core import config
 from pipelines.operations import webhook
 from pipelines.records.accounts import DEFAULT_SETTINGS, AccountStore
 
@@ -176,7 +177,7 @@ def test_a_closed_port_is_said():
 
 
 def test_a_slow_robot_times_out(robot, monkeypatch):
-    monkeypatch.setattr(webhook, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(config, "WEBHOOK_TIMEOUT_SECONDS", 0.5)
     robot.delay = 3
     started = time.monotonic()
     sent = webhook.send(settings(robot.url), late_rows(), TODAY)

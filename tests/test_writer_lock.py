@@ -13,7 +13,8 @@ import duckdb
 import pytest
 
 from pipelines.core import config
-from pipelines.warehouse.lock import WriterBusy, lock_files, writer_lock
+from pipelines.operations.locking import writer_lock
+from pipelines.warehouse.lock import WriterBusy, lock_files
 from tests.books import filled
 
 ENV = {**os.environ, "PYTHONPATH": str(config.ROOT)}
@@ -23,7 +24,7 @@ def hold_lock_in_another_process(db: Path, raw: Path, release: Path) -> subproce
     """A process that takes the lock, says so on stdout, and keeps it until `release` exists."""
     script = f"""
 import pathlib, time
-from pipelines.writer_lock import writer_lock
+from pipelines.operations.locking import writer_lock
 with writer_lock(pathlib.Path({str(db)!r}), pathlib.Path({str(raw)!r}), purpose="测试占用"):
     print("held", flush=True)
     while not pathlib.Path({str(release)!r}).exists():

@@ -135,7 +135,7 @@ def parser() -> argparse.ArgumentParser:
 
 def run_build(args) -> int:
     from ..operations.build import build
-    from ..warehouse.connection import holds_demo, made_by_this_version
+    from ..warehouse.schema import holds_demo, made_by_this_version
 
     if args.if_needed and args.db.exists():
         if made_by_this_version(args.db) and not (args.no_demo and holds_demo(args.db)):
@@ -164,7 +164,7 @@ def ensure_warehouse(db: Path, raw: Path | None = None, build_if_missing: bool |
     warehouse behind its raw folder's log (a writer killed after logging) is caught up before it is read,
     when the raw folder is known (the default one, or named with --raw)."""
     from ..core.problems import InputError, Problem
-    from ..warehouse.connection import made_by_this_version
+    from ..warehouse.schema import made_by_this_version
 
     if raw is None and db.resolve() == config.DB_PATH.resolve():
         raw = config.RAW_DIR
@@ -180,7 +180,7 @@ def ensure_warehouse(db: Path, raw: Path | None = None, build_if_missing: bool |
                   if db.exists() else "数据仓库文件不存在（请检查 --db 的路径，或先运行 python -m pipelines build）")
         raise InputError([Problem(str(db), reason)])
     from ..operations.build import build
-    from ..warehouse.lock import writer_lock
+    from ..operations.locking import writer_lock
 
     with writer_lock(db, raw, purpose="建立数据仓库"):
         if db.exists() and made_by_this_version(db):  # another process built it while this one waited
@@ -192,10 +192,10 @@ def ensure_warehouse(db: Path, raw: Path | None = None, build_if_missing: bool |
 
 def _catch_up_if_behind(db: Path, raw: Path) -> None:
     """A command that reads the warehouse first brings it up to the log, if it is behind (recovery.behind)."""
+    from ..operations.locking import writer_lock
     from ..records.archive import read_log
     from ..records.recovery import behind, catch_up
     from ..warehouse.connection import connect
-    from ..warehouse.lock import writer_lock
 
     events = read_log(raw)
     with connect(db, read_only=True) as con:
@@ -312,11 +312,12 @@ def read_password(from_stdin: bool) -> str:
 
 
 def run_user(args) -> int:
+    from ..operations import audit_trail
+    from ..operations.locking import writer_lock
     from ..plan.inputs import read_units
-    from ..records import audit
     from ..records.accounts import AccountStore
-    from ..warehouse.connection import connect, made_by_this_version
-    from ..warehouse.lock import writer_lock
+    from ..warehouse.connection import connect
+    from ..warehouse.schema import made_by_this_version
     from ..workbooks.reporting import reporting_units
 
     store = AccountStore()
@@ -350,7 +351,7 @@ def run_user(args) -> int:
                 raise AccountError(f"账号“{args.name}”不存在")
             store.set_password(args.name, password)
             message = f"已修改账号“{args.name}”的密码"
-        audit.record(args.raw, db, "account", args.name, message, source="命令行")
+        audit_trail.record(args.raw, db, "account", args.name, message, source="命令行")
     print(message)
     return EXIT_OK
 
@@ -405,8 +406,9 @@ def run_demo(args) -> int:
 
 
 def run_ruling(args) -> int:
+    from ..operations.rulings import record
     from ..records.accounts import AccountStore
-    from ..records.ruling_state import RulingError, record
+    from ..records.ruling_state import RulingError
 
     actor = AccountStore().named(args.account)
     ensure_warehouse(args.db, args.raw, build_if_missing=True)

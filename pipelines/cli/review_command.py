@@ -43,8 +43,9 @@ def add_parser(sub, parser_class) -> None:
 
 
 def run(args, ensure_warehouse) -> int:
+    from ..operations.review import decide
     from ..records.accounts import AccountStore
-    from ..records.review_state import ReviewError, decide, refusals
+    from ..records.review_state import ReviewError, refusals
 
     ensure_warehouse(args.db, args.raw)
     actor = AccountStore().named(args.account)

@@ -1,6 +1,7 @@
 """Paths, sheet names, header words and thresholds: the one place for them."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,8 +123,22 @@ COUNT_CEILING = 100_000  # 所, 个, 次, 项 …: there are about 260 schools a
 AMOUNT_CEILINGS = {"元": 10_000_000, "万元": 10_000_000}  # a yearly wage in 元; a debt or budget in 万元
 AREA_CEILINGS = {"亩": 1_000_000, "平方米": 1_000_000}  # land for a school in 亩 (the banner has about 12 million); a building in 平方米
 
-# The writers' lock (pipelines/writer_lock.py): how long a writer waits for another before giving up.
+# Waits and time-outs, in seconds.
+# The writers' lock (pipelines/warehouse/lock.py): how long a writer waits for another before giving up.
 WRITER_WAIT_SECONDS = 300.0
+# Opening the warehouse while another process holds it (DuckDB lets one process write a file at a time): the
+# command line and the writers retry this long (warehouse/connection.py) …
+WAREHOUSE_WAIT_SECONDS = 30.0
+# … a page's read this long before it says the data are being updated (dashboard/data.py) …
+PAGE_READ_WAIT_SECONDS = 10.0
+# … `health` this long before it says it could not look (operations/health.py) …
+HEALTH_WAIT_SECONDS = 10.0
+# … and an audit line's row this long (the log line is written first and is the record; operations/audit_trail.py).
+AUDIT_WAIT_SECONDS = 5.0
+# The group robot's answer to a 催报 message (operations/webhook.py).
+WEBHOOK_TIMEOUT_SECONDS = 5.0
+# The headless browser that draws the report's charts as PNGs, to start (reports/images.py).
+IMAGE_RENDERER_START_SECONDS = 60
 
 # Status of a target (DESIGN.md, "Status of a target"; the rules are written out in the README).
 # Cut-offs of the progress ratio r, as in the SDG progress assessments (Eurostat; Open SDG).
@@ -233,4 +248,7 @@ DEFAULT_RULING_TEXT = "attachment"
 
 SECTION_NUMERALS = "一二三四五"
 DEMO_LABEL = "示例数据"
+# A demo workbook is approved this long after it arrives (its reviewer, two days later; the units' and the school
+# workbooks alike: operations/demo.py, operations/school_demo.py).
+DEMO_APPROVAL_DELAY = timedelta(days=2, hours=-1)
 SOURCE_LINE = "数据来源：各单位年度填报"

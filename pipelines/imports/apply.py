@@ -17,7 +17,8 @@ from ..core.values import parse_value
 from ..workbooks.statistics_words import SCHOOL_TYPE_CODES, canonical
 from . import headings as h
 from . import settings as s
-from .candidates import Layout, cell_name
+from .candidate import cell_name
+from .candidates import Layout
 from .fields import Field
 from .layout import Table
 from .propose import Rule

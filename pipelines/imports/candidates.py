@@ -11,31 +11,17 @@ A source is written the way a person reads it in the mapping file:
 import re
 from dataclasses import dataclass, field
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string
 
 from . import headings as h
 from . import settings as s
+from .candidate import Candidate
 from .fingerprint import form_fingerprint, table_fingerprint
 from .forms import form_cells, is_form_book, stage_of_forms
 from .layout import Table, find_table
 from .source import Workbook
 
 CELL_REF = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Za-z]{1,3})(?P<row>\d{1,6})$")
-
-
-@dataclass
-class Candidate:
-    ref: str  # the source as the mapping file writes it
-    sheet: str
-    rows: tuple[str, ...]  # the row's label path ('' for a per-school column)
-    cols: tuple[str, ...]  # the column's headings
-    unit: str | None = None
-    cell: tuple[int, int] | None = None  # 0-based (row, column) of a fixed cell
-    column: int | None = None  # a per-school table's column
-
-    @property
-    def text(self) -> str:
-        return "/".join(p for p in (*self.rows, *self.cols) if not h.is_neutral(p))
 
 
 @dataclass
@@ -115,7 +101,3 @@ def column_sources(table: Table) -> list[Candidate]:
     """Every column of a per-school table that may hold a field (its name, its type, its figures)."""
     return [Candidate(c.text, table.sheet.name, (), c.path, c.unit, column=c.index)
             for c in table.columns if c.role in ("key", "label", "value")]
-
-
-def cell_name(r: int, c: int) -> str:
-    return f"{get_column_letter(c + 1)}{r + 1}"

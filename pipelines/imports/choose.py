@@ -6,10 +6,7 @@ Said with it: a value written for a figure of the year (值：5000, for one impo
 (值：公办, at every reuse), and with a per-school proposal the register columns its new schools need.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -18,12 +15,10 @@ from ..schools.school_template import known_rows
 from . import mappings
 from .apply import Reader, form_record, table_records
 from .fields import NEEDED_FOR_NEW, NEEDED_FOR_NEW_KG, Field, by_code
+from .prepared import Group, Prepared
 from .propose import Rule, nearest, propose
 from .school_book import school_key
 from .settings import CONSTANT_PREFIX
-
-if TYPE_CHECKING:
-    from .run import Group, Prepared
 
 
 def register_needs(con: duckdb.DuckDBPyConnection, prepared: Prepared, group: Group) -> list[str]:

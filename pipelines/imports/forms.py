@@ -12,6 +12,7 @@ from ..core.text import fold
 from ..workbooks.statistics_words import canonical
 from . import headings as h
 from . import settings as s
+from .candidate import Candidate, cell_name
 from .layout import STAGES, Table, find_table, is_column_numbers, is_number
 from .source import Sheet, Workbook
 
@@ -53,8 +54,6 @@ def _marked_columns(sheet: Sheet, table: Table | None) -> set[int]:
 
 def form_cells(book: Workbook):
     """(the sources of every sheet, the label cells of every sheet for the fingerprint)."""
-    from .candidates import Candidate, cell_name
-
     found, marks = [], {}
     for sheet in book.sheets:
         table = find_table(sheet)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from . import headings as h
 from . import settings as s
-from .candidates import Candidate, Layout
+from .candidate import Candidate
+from .candidates import Layout
 from .fields import NEAR_SYNONYMS, Field, Part, Recipe
 
 

@@ -7,7 +7,6 @@ extract() and make(): the mapping applied and the standard workbook made. loadin
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -20,75 +19,16 @@ from ..workbooks.template import check_request
 from . import mappings
 from .apply import Extract, Reader, form_record, summary_values, table_records
 from .book import Made, indicator_book
-from .candidates import Layout, read_layout
+from .candidates import read_layout
 from .choose import choose
-from .fields import KINDERGARTEN_FIELDS, SCHOOL_FIELDS, Field, indicator_fields
-from .mappings import Mapping, Row
+from .fields import KINDERGARTEN_FIELDS, SCHOOL_FIELDS, indicator_fields
+from .mappings import Row
+from .prepared import Group, Prepared
 from .propose import Rule
 from .school_book import school_book
 from .settings import CONSTANT_PREFIX
 from .source import Received, Workbook, receive
 from .years import wrong_year
-
-KIND_LABELS = {"summary": "统计汇总表", "records": "逐校表", "forms": "基层报表（每校一个工作簿）"}
-
-
-@dataclass
-class Group:
-    """The workbooks of one layout and the mapping they are read through."""
-
-    fingerprint: str
-    books: list[tuple[Workbook, Layout]]
-    fields: list[Field]
-    rules: dict[str, Rule] = field(default_factory=dict)
-    state: str = "proposed"  # 'given' (a person's file), 'saved' (saved for the unit and layout), 'proposed'
-    saved: Mapping | None = None
-    seeded: bool = False
-    said: list[str] = field(default_factory=list)  # what the person must know of this layout's mapping
-
-    @property
-    def layout(self) -> Layout:
-        return self.books[0][1]
-
-    @property
-    def confirmed(self) -> bool:
-        return self.state in ("given", "saved")
-
-    def describe(self) -> str:
-        """The layout found, in words: kind, sheets and header rows, rows read, rows left out."""
-        layout = self.layout
-        if layout.kind == "forms":
-            return f"{KIND_LABELS['forms']}：{len(self.books)} 所学校，工作表 {'、'.join(layout.sheets)}"
-        parts = []
-        for table in layout.tables:
-            data = sum(r.kind == "data" for r in table.rows)
-            skipped = [r.text for r in table.rows if r.kind in ("total", "statistic")]
-            parts.append(f"工作表“{table.sheet.name}”表头第{table.header_rows[0] + 1}—{table.header_rows[-1] + 1}行，"
-                         f"{len(table.value_columns)} 列数据，{data} 行" + (f"（另有合计、统计行 {len(skipped)} 行不作为数据："
-                                                                          f"{'、'.join(dict.fromkeys(skipped))}）" if skipped else ""))
-        return f"{KIND_LABELS[layout.kind]}：" + "；".join(parts)
-
-
-@dataclass
-class Prepared:
-    unit: str
-    year: int
-    received: Received
-    groups: list[Group]
-    fields: dict[str, Field]
-    townships: set[str]
-    schools: bool  # the target is the 学校与幼儿园 workbook
-    mapping_name: str = "对应关系"  # the mapping file a person gave (its problems are said at it)
-    problems: list[Problem] = field(default_factory=list)  # the given mapping's rows in error (the import refused)
-
-    @property
-    def ready(self) -> bool:
-        return all(g.confirmed for g in self.groups)
-
-    @property
-    def files(self) -> str:
-        names = [f"“{s.name}”" for s in self.received.sent]
-        return "、".join(names) if len(names) <= 3 else f"{names[0]}等 {len(names)} 个文件"
 
 
 def prepare(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[tuple[str, Path]], unit: str, year: int,

@@ -9,7 +9,8 @@ import re
 
 from ..core.problems import Problem
 from . import headings as h
-from .candidates import Layout, cell_name
+from .candidate import cell_name
+from .candidates import Layout
 from .source import Workbook
 
 # A year said in a title: 2026年, 2026年度, 2025学年初, 2024-2025学年; not a date (2025年11月) nor the edition of a

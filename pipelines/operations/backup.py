@@ -23,8 +23,8 @@ from pathlib import Path, PurePosixPath
 
 from ..core import config
 from ..core.problems import InputError, Problem
-from ..records import audit
 from ..warehouse import buildinfo
+from . import audit_trail
 
 FORMAT = "aohan-education-monitor-backup"
 FORMAT_VERSION = 1
@@ -284,8 +284,8 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
     (accounts_beside), never over the running platform's accounts file.
     """
     from ..records.accounts import accounts_path
-    from ..warehouse.lock import writer_lock
     from .build import build
+    from .locking import writer_lock
 
     backup_file, raw_dir, db_path = Path(backup_file), Path(raw_dir), Path(db_path)
     if accounts_file is None:
@@ -337,7 +337,7 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
             # A restored installation is a real one: demo data are never loaded (DESIGN.md, "Demo data").
             report = build(raw_dir, db_path, include_demo=False)
             if ended:
-                audit.record(raw_dir, db_path, "demo_ended", "（恢复）", ended, source="命令行")
+                audit_trail.record(raw_dir, db_path, "demo_ended", "（恢复）", ended, source="命令行")
             buildinfo.record(db_path, raw_dir, False, report.submissions)
         except Exception as exc:  # whatever stops the build, the operator must learn what was already restored
             kept = f"（原目录另存为 {raw_aside}）" if raw_aside else ""

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -25,12 +25,12 @@ import duckdb
 from ..core import config
 from ..records import demo_state
 from ..records.archive import log_path, read_log, submissions_dir
-from ..records.review_state import record_decision
 from ..warehouse.connection import connect
-from ..warehouse.lock import writer_lock
 from ..workbooks.template import fill, make_template, template_file_name
 from .build import build
 from .ingest import ingest_file
+from .locking import writer_lock
+from .review import record_decision
 from .school_demo import demo_school_books
 
 # Yearly values by indicator: {year: value}. Counts of "当年新增" indicators are the year's new ones.
@@ -197,7 +197,6 @@ RECTIFY: dict[tuple[str, int], dict[str, tuple[str, str, str]]] = {
         "T36-1": ("高级岗位总量受编制结构限制，年度核增有限", "会同编办、教育局分年度调整岗位结构，2026年核增高级岗位80个", "2026年12月"),
     },
 }
-APPROVAL_DELAY = timedelta(days=2, hours=-1)  # the reviewer's approval, two days after a demo workbook arrives
 
 
 @dataclass
@@ -278,7 +277,7 @@ def _generate(raw_dir: Path) -> int:
         build(raw_dir, db, include_demo=False)
         with connect(db, read_only=True) as con:
             books = demo_books(con)
-        timeline = sorted([(b.received_at, 0, b) for b in books] + [(b.received_at + APPROVAL_DELAY, 1, b) for b in books],
+        timeline = sorted([(b.received_at, 0, b) for b in books] + [(b.received_at + config.DEMO_APPROVAL_DELAY, 1, b) for b in books],
                           key=lambda t: (t[0], t[1]))
         loaded: dict[int, int] = {}
         for when, is_approval, book in timeline:

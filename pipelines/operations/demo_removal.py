@@ -10,8 +10,9 @@ from ..records.archive import read_log
 from ..records.recovery import catch_up
 from ..schools.readiness import refresh_readiness
 from ..warehouse.connection import connect, transaction
-from ..warehouse.lock import say_on_stderr, writer_lock
+from ..warehouse.lock import say_on_stderr
 from ..warehouse.status import refresh_assessments
+from .locking import writer_lock
 
 
 @dataclass
@@ -40,7 +41,7 @@ def end_demo(raw_dir: Path, db_path: Path, by: str | None, source: str = "命令
                 refresh_assessments(con)
                 refresh_readiness(con)
             if earlier is None:
-                audit.record(raw_dir, None, "demo_ended", by, f"{reason}：示例数据工作簿 {removed} 个不再计入",
+                audit.record(raw_dir, "demo_ended", by, f"{reason}：示例数据工作簿 {removed} 个不再计入",
                              source=source, con=con)
     if earlier is not None:
         when = str(earlier.get("at") or "").replace("T", " ")

@@ -23,10 +23,12 @@ from ..core.problems import InputError, Problem
 from ..records import audit
 from ..records.accounts import Account
 from ..records.archive import archive_evidence, safe_file_name, sha256_of
+from ..records.evidence_state import record_logged
 from ..records.recovery import catch_up
 from ..warehouse.connection import connect, transaction
-from ..warehouse.lock import say_on_stderr, writer_lock
+from ..warehouse.lock import say_on_stderr
 from ..workbooks.read import DAMAGED_ZIP_ERRORS, OLE_MAGIC, ZIP_MAGIC, bomb_size, entity_part
+from .locking import writer_lock
 
 MAGIC = {"pdf": b"%PDF-", "png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "docx": ZIP_MAGIC}
 # Content that is none of the accepted kinds, said by name (a renamed program is the case to catch).
@@ -160,7 +162,7 @@ def attach(raw_dir: Path, db_path: Path, submission_id: int, task_no: int, path:
         data = b"" if problems and kind is None else Path(path).read_bytes()
         sha = sha256_of(data) if data else None
         if problems:
-            audit.record(raw_dir, None, "refusal", actor.name, "佐证材料：" + "；".join(p.reason for p in problems),
+            audit.record(raw_dir, "refusal", actor.name, "佐证材料：" + "；".join(p.reason for p in problems),
                          file_name=file_name, sha256=sha, submission_id=submission_id, source=source, con=con)
             raise InputError(problems)
         workbook = con.execute("select unit, year, is_demo, sha256 from submissions where submission_id = ?",
@@ -172,7 +174,7 @@ def attach(raw_dir: Path, db_path: Path, submission_id: int, task_no: int, path:
                                  datetime.now().replace(microsecond=0))
         with transaction(con):
             record_logged(con, [(submission_id, event)])
-            audit.record(raw_dir, None, "evidence", actor.name,
+            audit.record(raw_dir, "evidence", actor.name,
                          f"已附佐证材料：任务{task_no}，{config.EVIDENCE_KIND_LABELS[kind]}，{len(data) / 1024:.0f} KB",
                          file_name=file_name, sha256=sha, submission_id=submission_id, source=source, con=con)
     return f"已保存佐证材料“{file_name}”（任务{task_no}，{config.EVIDENCE_KIND_LABELS[kind]}）"
@@ -199,19 +201,3 @@ def _refusals(con: duckdb.DuckDBPyConnection, submission_id: int, task_no: int, 
     if not reported:
         return [Problem(file, f"{unit} {year}年度的这个工作簿没有填报任务{task_no}的进展，佐证材料只能附在填报过的任务进展上")]
     return []
-
-
-def record_logged(con: duckdb.DuckDBPyConnection, attached: list[tuple[int, dict]]) -> int:
-    """The logged 佐证材料 (submission id, event) the warehouse lacks, inserted; how many."""
-    have = set(con.execute("select submission_id, task_no, sha256 from evidence").fetchall())
-    added = 0
-    for submission_id, e in attached:
-        key = (submission_id, int(e["task_no"]), e["sha256"])
-        if key in have:
-            continue
-        have.add(key)
-        con.execute("insert into evidence values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [submission_id, int(e["task_no"]), e["file_name"], e["path"], e["sha256"], e["kind"], int(e["size"]),
-                     datetime.fromisoformat(e["at"]), e.get("by")])
-        added += 1
-    return added

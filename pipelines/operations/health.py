@@ -17,9 +17,9 @@ from ..core.problems import InputError
 from ..records import audit, demo_state
 from ..records.archive import PARTIAL, STORING, log_path, named_paths, submissions_dir
 from ..warehouse import buildinfo
-from ..warehouse.connection import WarehouseBusy, connect, create_schema
+from ..warehouse.connection import WarehouseBusy, connect
+from ..warehouse.schema import create_schema
 
-CHECK_WAIT_SECONDS = 10.0
 SHOW = 5  # names listed per finding
 
 
@@ -100,13 +100,13 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
                                + "；".join(str(p) for p in exc.problems[:SHOW]))
         inputs = None
     try:
-        with connect(db_path, read_only=True, wait=CHECK_WAIT_SECONDS) as con:
+        with connect(db_path, read_only=True, wait=config.HEALTH_WAIT_SECONDS) as con:
             _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report,
                              demo_state.ended_in_log(events) is not None)
             _check_collection(con, accepted, decided, attached, report)
             _check_rulings(con, rulings, report)
     except WarehouseBusy:
-        report.findings.append(f"数据仓库正被其他程序写入（已等待 {CHECK_WAIT_SECONDS:.0f} 秒），无法检查")
+        report.findings.append(f"数据仓库正被其他程序写入（已等待 {config.HEALTH_WAIT_SECONDS:.0f} 秒），无法检查")
         report.advice = "稍后再运行 health；若一直如此，查看是哪个程序占用数据仓库"
     except duckdb.Error:
         report.findings.append("数据仓库文件无法读取（可能已损坏），需要重建")

@@ -13,12 +13,14 @@ from ..imports import mappings
 from ..imports.apply import Extract
 from ..imports.book import Made
 from ..imports.mappings import Mapping
-from ..imports.run import Prepared, extract, make, mapping_csv
+from ..imports.prepared import Prepared
+from ..imports.run import extract, make, mapping_csv
 from ..records.accounts import Account
 from ..records.archive import Origin
 from ..records.import_origin import sources_csv
 from ..warehouse.connection import connect
-from .ingest import IngestResult, check_file, ingest_file
+from ..workbooks.results import IngestResult
+from .ingest import check_file, ingest_file
 
 
 def translate(problems: list[Problem], made: Made) -> list[Problem]:

@@ -1,7 +1,7 @@
 """`ingest`: check a unit's workbook, archive it, load it — or refuse it whole, with every reason."""
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from ..core import config
-from ..core.problems import HasProblems, InputError, Problem, count_text
+from ..core.problems import InputError, Problem, count_text
 from ..records import audit, demo_state
 from ..records.accounts import Account
 from ..records.archive import Origin, archive, log_withdrawal, read_log, sha256_of_file
@@ -20,25 +20,12 @@ from ..schools.readiness import refresh_readiness
 from ..schools.school_check import SchoolChecked, is_school_book
 from ..schools.school_ingest import check_school_file
 from ..warehouse.connection import connect, transaction
-from ..warehouse.lock import say_on_stderr, writer_lock
+from ..warehouse.lock import say_on_stderr
 from ..warehouse.status import refresh_assessments
 from ..workbooks.check import Checked, Context, check_book
 from ..workbooks.read import read_book, too_large
-
-
-@dataclass
-class IngestResult(HasProblems):
-    file: str
-    outcome: str  # 'loaded', 'duplicate', 'rejected', 'checked'
-    problems: list[Problem] = field(default_factory=list)
-    unit: str | None = None
-    year: int | None = None
-    submission_id: int | None = None
-    n_values: int = 0
-    n_progress: int = 0
-    changes: pd.DataFrame | None = None  # what this workbook changes against the current values
-    message: str = ""
-    checked: Checked | None = None
+from ..workbooks.results import CHANGE_COLUMNS, IngestResult, change_of
+from .locking import writer_lock
 
 
 def check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, actor: Account | None = None,
@@ -110,14 +97,6 @@ def review_state_sentence(submission_id: int, status: str, note: str | None, wit
     return f"填报 #{submission_id} {config.REVIEW_LABELS[status]}" + (f"：{note}" if status == "returned" and note else "")
 
 
-CHANGE_COLUMNS = ["indicator_code", "name", "unit", "year", "current_value", "value", "change", "note"]
-
-
-def change_of(value: float, current: float | None) -> str:
-    """新增, 更正 or 不变: a typed value against the one that counts now."""
-    return "新增" if current is None or pd.isna(current) else ("不变" if abs(value - current) < 1e-9 else "更正")
-
-
 def changes_against_current(checked: Checked, ctx: Context) -> pd.DataFrame:
     """Each reported value beside the reported value it would replace (for showing before loading): the value
     that counts now, from approved workbooks (what a reviewer's approval of this one would change)."""
@@ -170,7 +149,7 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
             event = "duplicate" if result.outcome == "duplicate" else "refusal"
             summary = result.message if event == "duplicate" else "；".join(p.reason for p in result.errors[:3])
             sha = None if too_large(path, file) else sha256_of_file(path)
-            audit.record(raw_dir, None, event, who, summary, file_name=file, sha256=sha, source=source, con=con)
+            audit.record(raw_dir, event, who, summary, file_name=file, sha256=sha, source=source, con=con)
         return result
     checked = result.checked
     entry = archive(raw_dir, Path(path).read_bytes(), file, checked.unit, checked.year,
@@ -186,7 +165,7 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
         if is_demo:
             demo_state.remember_fingerprints(con, [asdict(entry)])
         else:
-            audit.record(raw_dir, None, "load", who, f"已载入：{loaded}", file_name=file, sha256=entry.sha256,
+            audit.record(raw_dir, "load", who, f"已载入：{loaded}", file_name=file, sha256=entry.sha256,
                          submission_id=result.submission_id, source=source, con=con)
     result.outcome = "loaded"
     answers = len(checked.rectifications)
@@ -221,6 +200,6 @@ def withdraw(raw_dir: Path, db_path: Path, submission_id: int, actor: Account, r
                         [now, actor.name, submission_id])
             refresh_assessments(con)
             refresh_readiness(con)
-            audit.record(raw_dir, None, "withdrawal", actor.name, f"已撤回填报 #{submission_id}：{reason}",
+            audit.record(raw_dir, "withdrawal", actor.name, f"已撤回填报 #{submission_id}：{reason}",
                          file_name=name, sha256=sha, submission_id=submission_id, source=source, con=con)
     return f"已撤回填报 #{submission_id}（{name}），其数值不再计入"

@@ -25,8 +25,8 @@ from ..records.archive import archive, log_path, log_review, read_log, submissio
 from ..schools.demo_facilities import kindergarten_facilities, room_areas
 from ..schools.school_template import file_name, fill_school_book, make_school_template  # noqa: F401 (fill_school_book: used by tests)
 from ..warehouse.connection import connect
-from ..warehouse.lock import writer_lock
 from .build import build
+from .locking import writer_lock
 
 YEARS = (2022, 2023, 2024, 2025)
 THRESHOLDS = {  # criteria.csv's thresholds when the demo was made: the demo is spread around them
@@ -386,8 +386,6 @@ def add_to_archive(raw_dir: Path) -> int:
 
 
 def _add_to_archive(raw_dir: Path) -> int:
-    from .demo import APPROVAL_DELAY
-
     events = read_log(raw_dir)
     refused = demo_state.regeneration_refused(events)
     if refused:
@@ -404,7 +402,7 @@ def _add_to_archive(raw_dir: Path) -> int:
             books = demo_school_books(con)
     for unit, year, when, name, data in books:
         entry = archive(raw_dir, data, name, unit, year, when, is_demo=True, account=config.DEMO_LABEL)
-        log_review(raw_dir, entry.sha256, "approved", config.DEMO_LABEL, None, when + APPROVAL_DELAY)
+        log_review(raw_dir, entry.sha256, "approved", config.DEMO_LABEL, None, when + config.DEMO_APPROVAL_DELAY)
     events = read_log(raw_dir)
     demo_shas = {e["sha256"] for e in events if e.get("event") == "accepted" and e.get("is_demo")}
     is_demo = [bool(e.get("is_demo")) or e.get("sha256") in demo_shas for e in events]  # a demo approval too

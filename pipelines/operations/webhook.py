@@ -19,12 +19,12 @@ from datetime import date
 
 import pandas as pd
 
+from ..core import config
 from ..records.reminders import STATE_LABELS, chinese_date
 
 KINDS = {"dingtalk": "钉钉", "wecom": "企业微信"}
 # The most a robot's markdown text may hold, in UTF-8 bytes (企业微信: 4096; 钉钉 takes more, kept readable).
 MAX_TEXT_BYTES = {"dingtalk": 20000, "wecom": 4096}
-TIMEOUT_SECONDS = 5.0
 PLATFORM = "敖汉旗教育高质量发展监测平台"
 
 
@@ -121,7 +121,7 @@ def send(settings: dict, late: pd.DataFrame, today: date) -> Sent:
         body = json.dumps(payload(kind, late, today), ensure_ascii=False).encode()
         request = urllib.request.Request(url, data=body, method="POST",
                                          headers={"Content-Type": "application/json; charset=utf-8"})
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (the operator's address)
+        with urllib.request.urlopen(request, timeout=config.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310 (the operator's address)
             answer = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
         return Sent(False, f"{name}群机器人催报发送失败：对方返回 HTTP {exc.code}")

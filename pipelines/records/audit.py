@@ -44,35 +44,23 @@ def read_events(raw_dir: Path) -> pd.DataFrame:
     return frame
 
 
-def record(raw_dir: Path, db_path: Path | None, event: str, account: str | None, result: str, *,
-           file_name: str | None = None, sha256: str | None = None, submission_id: int | None = None,
-           source: str = "网页", detail: str | None = None, con: duckdb.DuckDBPyConnection | None = None) -> dict:
-    """Append one event to the log, then to the warehouse.
-
-    With con, the caller holds the writers' lock and the connection (inside its transaction); without,
-    this takes the lock itself and opens the warehouse briefly (if there is one).
-    """
+def event_row(event: str, account: str | None, result: str, *, file_name: str | None = None, sha256: str | None = None,
+              submission_id: int | None = None, source: str = "网页", detail: str | None = None) -> dict:
+    """One event as it is logged and stored; ValueError for an event the trail does not know."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event}")
-    row = {"occurred_at": datetime.now().isoformat(timespec="seconds"), "event": event, "account": account, "result": result,
-           "file_name": file_name, "sha256": sha256, "submission_id": submission_id, "source": source,
-           "detail": detail}
-    if con is not None:
-        jsonlog.append(log_path(raw_dir), row)
-        insert(con, row)
-        return row
-    from ..warehouse.connection import WarehouseBusy, connect
-    from ..warehouse.lock import writer_lock
+    return {"occurred_at": datetime.now().isoformat(timespec="seconds"), "event": event, "account": account,
+            "result": result, "file_name": file_name, "sha256": sha256, "submission_id": submission_id, "source": source,
+            "detail": detail}
 
-    db = Path(db_path) if db_path is not None and Path(db_path).exists() else None
-    with writer_lock(db, raw_dir, purpose="记录审计日志"):
-        jsonlog.append(log_path(raw_dir), row)
-        if db is not None:
-            try:
-                with connect(db, wait=5) as own:
-                    insert(own, row)
-            except (duckdb.Error, WarehouseBusy):
-                pass  # the log line above is the record; the next writer or build copies it into the warehouse
+
+def record(raw_dir: Path, event: str, account: str | None, result: str, *, con: duckdb.DuckDBPyConnection,
+           **fields) -> dict:
+    """Append one event to the log, then to the warehouse: the caller holds the writers' lock and con, inside its
+    transaction (operations.audit_trail.record takes the lock itself, for a writer that holds neither)."""
+    row = event_row(event, account, result, **fields)
+    jsonlog.append(log_path(raw_dir), row)
+    insert(con, row)
     return row
 
 

@@ -15,15 +15,13 @@ import duckdb
 import pandas as pd
 
 from ..core.problems import InputError, Problem
-from ..operations import evidence
 from ..schools.school_check import Context as SchoolContext
 from ..schools.school_check import SchoolChecked, check_school_book, is_school_book
 from ..schools.school_ingest import load_school_rows
 from ..warehouse.connection import insert_frame
 from ..workbooks.check import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, Checked, Context, check_book
 from ..workbooks.read import read_book
-from . import demo_state
-from . import review_state as review
+from . import demo_state, evidence_state, review_state
 from .archive import Entry, entry_of, submissions_dir
 from .import_origin import load_origin
 
@@ -181,8 +179,8 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
             [datetime.fromisoformat(event["at"]), event.get("by"), event["sha256"]],
         )
     done.withdrawn = len(withdrawals)
-    done.decided = review.apply_logged(con, decisions)
-    done.evidence = evidence.record_logged(con, attached)
+    done.decided = review_state.apply_logged(con, decisions)
+    done.evidence = evidence_state.record_logged(con, attached)
     return done
 
 

@@ -95,7 +95,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
         for entry in done.loaded:
             note = f"“{entry.file_name}”已记入归档日志，但上次载入在完成前中断：现已补载（{entry.unit} {entry.year}年度）"
             notes.append(note)
-            audit.record(raw_dir, None, "load", entry.account, note, file_name=entry.file_name, sha256=entry.sha256,
+            audit.record(raw_dir, "load", entry.account, note, file_name=entry.file_name, sha256=entry.sha256,
                          source="恢复", con=con)
         if done.withdrawn:
             notes.append(f"已补记上次中断前登记的撤回 {done.withdrawn} 项")

@@ -2,7 +2,7 @@
 acceptance criteria whose status would change (either workbook may move both since issue 18).
 
 The warehouse is copied into memory and the approval is made there by the same code as a real one
-(review.apply and the same refresh), then thrown away: the preview is exactly what approving does.
+(review_state.apply_and_refresh), then thrown away: the preview is exactly what approving does.
 """
 
 from dataclasses import dataclass
@@ -12,11 +12,11 @@ import duckdb
 import pandas as pd
 
 from ..core.describe import describe_goal
-from ..operations.ingest import CHANGE_COLUMNS, change_of
 from ..schools.school_ingest import _keyed, county_item_names
 from ..schools.school_ingest import current_values as school_values
 from ..warehouse.connection import memory_copy
-from . import review_state as review
+from ..workbooks.results import CHANGE_COLUMNS, change_of
+from . import review_state
 
 SUPERSEDED = "不计入（有较晚收到并已通过的工作簿）"
 # Either workbook may move both: a unit's indicator is what an acceptance criterion takes (asked once), a school
@@ -46,11 +46,11 @@ def preview(db_path: Path, submission_id: int, as_of: int | None = None) -> Prev
     and the workbook's year). A real workbook is set beside real values only (before and after: its
     approval ends the demo), a demo one beside the demo's. Reads the warehouse only."""
     with memory_copy(db_path) as con:
-        row = review.submission(con, submission_id)
+        row = review_state.submission(con, submission_id)
         if row["withdrawn"]:
-            raise review.ReviewError(f"填报 #{submission_id} 已撤回，不会再计入")
+            raise review_state.ReviewError(f"填报 #{submission_id} 已撤回，不会再计入")
         include_demo = bool(row["is_demo"])
-        ends_demo = review.ends_demo(con, row, "approved") and row["review_status"] != "approved"
+        ends_demo = review_state.ends_demo(con, row, "approved") and row["review_status"] != "approved"
         year = int(row["year"])
         if as_of is None:
             as_of = max(con.execute("select default_as_of_year(?)", [include_demo]).fetchall()[0][0], year)
@@ -60,7 +60,7 @@ def preview(db_path: Path, submission_id: int, as_of: int | None = None) -> Prev
         before = _statuses(con, as_of, include_demo)
         if row["review_status"] != "approved":
             con.execute("begin")
-            review.apply_and_refresh(con, row, "approved", None, pd.Timestamp.now().to_pydatetime(), None)
+            review_state.apply_and_refresh(con, row, "approved", None, pd.Timestamp.now().to_pydatetime(), None)
             con.execute("commit")
         values = _school_values(con, row, before_values) if school else _unit_values(con, submission_id, before_values)
         after = _statuses(con, as_of, include_demo)

@@ -5,9 +5,10 @@ decide: a 管理 account for every unit, a 审核 account for the units it is gi
 待审核 → 已通过 or 已退回; 已退回 → 已通过 (on a second look); 已通过 → 已退回 (an error found later). A
 withdrawn workbook is not reviewed. Every decision is appended to the archive's log (then applied to the
 warehouse in one transaction, with the audit line), under the writers' lock, and `build` replays it.
+
+This module applies decisions to a connection it is given; operations/review.py takes the lock and decides.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,12 +18,10 @@ import duckdb
 from ..core import config
 from ..schools.readiness import refresh_readiness
 from ..warehouse.connection import connect, transaction
-from ..warehouse.lock import say_on_stderr, writer_lock
 from ..warehouse.status import refresh_assessments
 from . import audit, demo_state
 from .accounts import Account
 from .archive import log_review
-from .recovery import catch_up
 
 DECISIONS = {"approved": "审核通过", "returned": "退回"}
 AUDIT_EVENTS = {"approved": "review_approved", "returned": "review_returned"}
@@ -40,19 +39,7 @@ class Decision:
     changed: bool  # False when the workbook already had this decision (nothing logged)
 
 
-def decide(raw_dir: Path, db_path: Path, submission_id: int, decision: str, actor: Account, note: str | None = None,
-           source: str = "网页", say: Callable[[str], None] | None = None) -> Decision:
-    """Approve or return one workbook in the actor's name (its role decides which units it may review)."""
-    note = _allowed(decision, actor, note)
-    with writer_lock(db_path, raw_dir, purpose=f"记录审核决定 #{submission_id}", say=say), connect(db_path) as con:
-        for line in catch_up(con, raw_dir):
-            (say or say_on_stderr)(f"恢复：{line}")
-        row = reviewable(con, submission_id, actor)
-        return _decide_locked(con, raw_dir, row, decision, actor.name, note, datetime.now().replace(microsecond=0),
-                              source)
-
-
-def _allowed(decision: str, actor: Account, note: str | None) -> str | None:
+def allowed(decision: str, actor: Account, note: str | None) -> str | None:
     """The note as kept; ReviewError when the account may not decide or a return has no reason."""
     if decision not in DECISIONS:
         raise ValueError(decision)
@@ -78,7 +65,7 @@ def reviewable(con: duckdb.DuckDBPyConnection, submission_id: int, actor: Accoun
 def refusals(db_path: Path, ids: list[int], decision: str, actor: Account, note: str | None) -> list[str]:
     """Why any of these decisions would be refused (all are checked before one is made: all or none)."""
     try:
-        _allowed(decision, actor, note)
+        allowed(decision, actor, note)
     except ReviewError as exc:
         return [str(exc)]
     said = []
@@ -91,37 +78,6 @@ def refusals(db_path: Path, ids: list[int], decision: str, actor: Account, note:
     return said
 
 
-def record_decision(raw_dir: Path, db_path: Path, submission_id: int, decision: str, by: str, at: datetime,
-                    note: str | None = None) -> Decision:
-    """A decision made by the platform itself (the demo data's approvals), without an account's role."""
-    with writer_lock(db_path, raw_dir, purpose=f"记录审核决定 #{submission_id}"), connect(db_path) as con:
-        return _decide_locked(con, raw_dir, submission(con, submission_id), decision, by, note, at, None)
-
-
-def approve_pending(raw_dir: Path, db_path: Path, by: str, at: datetime | None = None) -> int:
-    """Approve every pending workbook at once, in the platform's name (tests and scripted set-ups that load
-    data known to be right); one refresh of the judgments. How many were approved."""
-    at = at or datetime.now().replace(microsecond=0)
-    with writer_lock(db_path, raw_dir, purpose="批量审核通过"), connect(db_path) as con:
-        catch_up(con, raw_dir)
-        pending = con.execute("select submission_id, sha256, is_demo from submissions where review_status = 'pending' "
-                              "and not withdrawn order by submission_id").fetchall()
-        ending = any(not is_demo for _, _, is_demo in pending) and demo_state.in_warehouse(con)
-        for _, sha, _ in pending:
-            log_review(raw_dir, sha, "approved", by, None, at)
-        if ending:
-            demo_state.log_end(raw_dir, by, demo_state.REASON_REAL_APPROVED, at)
-        with transaction(con):
-            for submission_id, _, _ in pending:
-                apply(con, submission_id, "approved", by, at, None)
-            if ending:
-                demo_state.purge(con)
-            if pending:
-                refresh_assessments(con)
-                refresh_readiness(con)
-    return len(pending)
-
-
 def submission(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict:
     rows = con.execute(
         """select submission_id, sha256, file_name, unit, year, is_demo, withdrawn, review_status, review_note,
@@ -132,7 +88,7 @@ def submission(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict:
     return rows.iloc[0].to_dict()
 
 
-def _decide_locked(con, raw_dir: Path, row: dict, decision: str, by: str, note: str | None, at: datetime,
+def decide_locked(con, raw_dir: Path, row: dict, decision: str, by: str, note: str | None, at: datetime,
                    source: str | None) -> Decision:
     number, name = int(row["submission_id"]), row["file_name"]
     what = f"填报 #{number}（{row['unit']} {row['year']}年度“{name}”）"
@@ -148,10 +104,10 @@ def _decide_locked(con, raw_dir: Path, row: dict, decision: str, by: str, note: 
         removed = apply_and_refresh(con, row, decision, by, at, note)
         message = f"已{DECISIONS[decision]}{what}" + (f"：{note}" if note else "")
         if source is not None:  # the demo's approvals are not people's actions
-            audit.record(raw_dir, None, AUDIT_EVENTS[decision], by, message, file_name=name, sha256=row["sha256"],
+            audit.record(raw_dir, AUDIT_EVENTS[decision], by, message, file_name=name, sha256=row["sha256"],
                          submission_id=number, source=source, con=con)
         if removed:
-            audit.record(raw_dir, None, "demo_ended", by, f"{demo_state.REASON_REAL_APPROVED}（填报 #{number}），"
+            audit.record(raw_dir, "demo_ended", by, f"{demo_state.REASON_REAL_APPROVED}（填报 #{number}），"
                          f"示例数据工作簿 {removed} 个不再计入", submission_id=number, source=source or "平台", con=con)
     ended = f"；示例数据已结束（{removed} 个示例工作簿不再计入任何页面和报表）" if removed else ""
     return Decision(number, decision, message + _what_counts(con, row, decision) + ended, True)

@@ -10,29 +10,19 @@ transaction; `build` replays it, so the warehouse is still rebuilt from data/raw
 target stands; every one stays in `target_rulings`.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from ..core import config, jsonlog
-from ..plan.discrepancies import SUBSTANTIVE, values
-from ..warehouse.connection import connect, transaction
-from ..warehouse.lock import say_on_stderr, writer_lock
-from . import audit
+from ..core import config
 from .accounts import Account
-from .archive import log_path, read_log
-from .recovery import catch_up
+from .archive import read_log
 
 TEXTS = config.RULING_TEXTS
 DEFAULT_TEXT = config.DEFAULT_RULING_TEXT  # DESIGN.md: the attachment's value counts unless the office decides otherwise
 EVENT = "ruling"
-# Kinds whose target is one number a text may state otherwise (a structure, a trend, an event are not ruled).
-RULED_KINDS = ("level", "count_cumulative", "count_annual", "rank", "compliance", "relative")
-TEXT_COLUMNS = ["target_id", "text", "target_value", "source_text", "words"]
 
 
 class RulingError(Exception):
@@ -47,63 +37,12 @@ class Ruling:
     changed: bool  # False when the target already followed this text by a ruling (nothing logged)
 
 
-def target_texts(targets: pd.DataFrame, discrepancies: pd.DataFrame) -> pd.DataFrame:
-    """Each target the body and the attachment give different values, once per text: its value and words there.
-
-    From the substantive discrepancies of field target_value where both texts state one number (a target only
-    one text states is not ruled here: it is the other's only version).
-    """
-    rows = []
-    wanted = discrepancies[(discrepancies["field"] == "target_value") & (discrepancies["severity"] == SUBSTANTIVE)
-                           & discrepancies["target_id"].notna()]
-    by_id = targets.set_index("target_id")
-    for d in wanted.itertuples():
-        said = {text: getattr(d, f"{text}_value") for text in TEXTS}
-        numbers = {text: values(words) if isinstance(words, str) else [] for text, words in said.items()}
-        if d.target_id not in by_id.index or any(len(found) != 1 for found in numbers.values()):
-            continue
-        target = by_id.loc[d.target_id]
-        if target["kind"] not in RULED_KINDS:
-            continue
-        for text in TEXTS:
-            value = target["target_value"] if text == target["source"] else float(numbers[text][0])
-            phrase = target["source_text"] if text == target["source"] else getattr(d, f"{text}_text")
-            rows.append({"target_id": d.target_id, "text": text, "target_value": float(value), "source_text": phrase,
-                         "words": said[text]})
-    return pd.DataFrame(rows, columns=TEXT_COLUMNS)
-
-
 def current(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The text each ruled target follows (the last ruling stands)."""
     return dict(con.execute("select target_id, text from current_rulings").fetchall())
 
 
-def record(raw_dir: Path, db_path: Path, target_id: str, text: str, actor: Account | None, reason: str | None,
-           source: str = "网页", say: Callable[[str], None] | None = None) -> Ruling:
-    """Record a 管理 account's ruling: logged, applied with the judgments it changes, audited."""
-    reason = _allowed(text, actor, reason)
-    from ..warehouse.status import refresh_assessments
-
-    with writer_lock(db_path, raw_dir, purpose=f"记录目标{target_id}的口径裁定", say=say), connect(db_path) as con:
-        for line in catch_up(con, raw_dir):
-            (say or say_on_stderr)(f"恢复：{line}")
-        before = _rulable(con, target_id)
-        if before.get("ruled") and before["text"] == text:
-            return Ruling(target_id, text, f"目标{target_id}已裁定以{TEXTS[text]}为准，未做更改", False)
-        at = datetime.now().replace(microsecond=0)
-        event = {"event": EVENT, "target_id": target_id, "text": text, "at": at.isoformat(timespec="seconds"),
-                 "by": actor.name, "reason": reason}
-        jsonlog.append(log_path(raw_dir), event)  # the log line is the record; applied next, or by catch_up
-        message = (f"已裁定目标{target_id}以{TEXTS[text]}为准（{before['words'][text]}）：{reason}；"
-                   f"按{TEXTS[text]}的状态为{before['status_under'][text]}")
-        with transaction(con):
-            apply(con, [event])
-            refresh_assessments(con)
-            audit.record(raw_dir, None, EVENT, actor.name, message, source=source, con=con)
-    return Ruling(target_id, text, message, True)
-
-
-def _allowed(text: str, actor: Account | None, reason: str | None) -> str:
+def allowed(text: str, actor: Account | None, reason: str | None) -> str:
     """The reason as kept; RulingError unless a 管理 account rules with a reason for a known text."""
     if text not in TEXTS:
         raise RulingError(f"裁定的文本应为 body（正文）或 attachment（附件），不是“{text}”")
@@ -116,7 +55,7 @@ def _allowed(text: str, actor: Account | None, reason: str | None) -> str:
     return reason
 
 
-def _rulable(con: duckdb.DuckDBPyConnection, target_id: str) -> dict:
+def rulable(con: duckdb.DuckDBPyConnection, target_id: str) -> dict:
     """The target's texts and its current ruling, or RulingError when its texts do not differ."""
     texts = con.execute("select text, words from target_texts where target_id = ?", [target_id]).fetchall()
     if not texts:

@@ -2,7 +2,7 @@
 
 import duckdb
 
-from ..warehouse.connection import run_sql
+from ..warehouse.schema import run_sql
 
 # Views and macros, in the order they depend on each other.
 DERIVED = (  # (school_books comes with the plan's views: latest_values counts schools in the register)

@@ -1,6 +1,6 @@
 """The school workbook on the common ingest path: check against the warehouse, show what would change, load.
 
-pipelines.ingest and pipelines.build call these (a small dispatch on the kind of workbook); the archive,
+operations/ingest.py and records/load_submissions.py call these (a small dispatch on the kind of workbook); the archive,
 the log, the audit trail, the transaction and the refusal rules are the common ones.
 """
 
@@ -11,17 +11,15 @@ from ..core import school_settings as s
 from ..core.problems import count_text
 from ..warehouse.connection import insert_frame
 from ..workbooks.read import Book
+from ..workbooks.results import CHANGE_COLUMNS, IngestResult
 from .school_check import Context, SchoolChecked, check_school_book
 
-CHANGE_COLUMNS = ["indicator_code", "name", "unit", "year", "current_value", "value", "change", "note"]
 UNITS = {"area": "㎡", "amount": "万元", "count": "", "flag": "是/否", "year": "年"}
 
 
-def check_school_file(con: duckdb.DuckDBPyConnection, book: Book, file: str, is_demo: bool = False):
+def check_school_file(con: duckdb.DuckDBPyConnection, book: Book, file: str, is_demo: bool = False) -> IngestResult:
     """An IngestResult for a school workbook, checked against the warehouse (nothing is changed); a real one is
     compared with real values only."""
-    from ..operations.ingest import IngestResult  # the common result; imported here, as pipelines.ingest imports us
-
     checked = check_school_book(book, Context.from_warehouse(con))
     result = IngestResult(file, "checked", checked.problems, checked.unit, checked.year, n_values=checked.n_values,
                           checked=checked)

@@ -6,7 +6,7 @@ import pandas as pd
 from ..core import config
 from ..plan.discrepancies import UNDATED_IN_ATTACHMENT
 from ..plan.inputs import PlanInputs
-from ..records.ruling_state import target_texts
+from ..plan.target_texts import target_texts
 from .connection import insert_frame
 
 

@@ -1,6 +1,6 @@
 """The one lock that every writer of the warehouse or the raw folder takes, so that writers wait their turn.
 
-    from pipelines.writer_lock import writer_lock
+    from pipelines.operations.locking import writer_lock
 
     with writer_lock(db_path, raw_dir, purpose="记录审核决定"):
         ...  # read the log, append to it, write the warehouse or swap a new one in
@@ -19,8 +19,10 @@ of the log to the last write.
   threads (the app's sessions) and other processes wait.
 - A writer that has to wait says so, in Chinese, once (on stderr, or through `say`), naming who holds it;
   after `wait` seconds (config.WRITER_WAIT_SECONDS) it gives up with WriterBusy, having changed nothing.
-- On taking it, what a killed writer left is tidied first (recovery.tidy_after_crash): an unfinished last
-  log line, `*.partial` and unlogged files in the archive, `.*.building` files beside the warehouse.
+- On taking it, what a killed writer left is tidied first by the `tidy` the writer passes (every writer passes
+  records.recovery.tidy_after_crash, through operations.locking.writer_lock): an unfinished last log line,
+  `*.partial` and unlogged files in the archive, `.*.building` files beside the warehouse. The lock itself
+  knows nothing of the archive: it sits below the records that know how to tidy them.
 """
 
 import fcntl
@@ -77,10 +79,13 @@ def _held_for(path: Path) -> _Held:
 
 @contextmanager
 def writer_lock(db_path: Path | None, raw_dir: Path | None, *, purpose: str = "写入",
-                say: Callable[[str], None] | None = None, wait: float | None = None):
+                say: Callable[[str], None] | None = None, wait: float | None = None,
+                tidy: Callable[[Path | None, Path | None], list[str]] | None = None):
     """Hold the writers' lock of a warehouse and a raw folder (either may be None) for the with-block.
 
     purpose: what this writer does, in Chinese (“载入工作簿”), shown to a writer that waits for it.
+    tidy: called once this process takes the lock afresh (not when it already held it), with the folder and
+    the warehouse; a sentence for each thing it tidied.
     """
     say = say or say_on_stderr
     deadline = time.monotonic() + (config.WRITER_WAIT_SECONDS if wait is None else wait)
@@ -93,10 +98,8 @@ def writer_lock(db_path: Path | None, raw_dir: Path | None, *, purpose: str = "�
             taken.append(path)
         if waited["since"] is not None:
             say(f"已等到（等待 {time.monotonic() - waited['since']:.1f} 秒），开始{purpose}。")
-        if fresh:
-            from ..records.recovery import tidy_after_crash
-
-            for note in tidy_after_crash(db_path, raw_dir):
+        if fresh and tidy is not None:
+            for note in tidy(db_path, raw_dir):
                 say(f"恢复：{note}")
         yield
     finally:
