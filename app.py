@@ -1,8 +1,10 @@
-"""敖汉旗教育高质量发展监测平台: the entry point — navigation over pages/ and the shared sidebar."""
+"""敖汉旗教育高质量发展监测平台: the entry point — navigation over pages/, the shared sidebar, and what every page
+needs before it runs: the filters, and a warehouse that exists, is of this version and is up to the archive's log."""
 
 import streamlit as st
 
 from dashboard import auth
+from dashboard.data import require_warehouse
 from dashboard.filters import sidebar
 
 # An emoji favicon is drawn in the browser; a :material/…: one is fetched from fonts.gstatic.com, which the
@@ -29,4 +31,6 @@ st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监
 if not locked:
     sidebar()
 auth.sidebar_status()
+if not locked:
+    require_warehouse()  # the guard every page used to start with: no data to show says so, then stops
 navigation.run()

@@ -15,12 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import duckdb  # noqa: E402
 
 from benchmarks.common import cli, report, timed  # noqa: E402
-from dashboard import charts, images, queries  # noqa: E402
-from dashboard.briefing import build_deck  # noqa: E402
-from dashboard.excel_report import build_workbook  # noqa: E402
-from dashboard.word_report import build_document  # noqa: E402
 from pipelines.core import config  # noqa: E402
 from pipelines.operations.build import build  # noqa: E402
+from reports import charts, images, queries  # noqa: E402
+from reports.deck import build_deck  # noqa: E402
+from reports.excel_report import build_workbook  # noqa: E402
+from reports.word_report import build_document  # noqa: E402
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 

@@ -12,9 +12,6 @@ import pandas as pd
 from pipelines.core import config
 from pipelines.core.describe import describe_goal, describe_latest, describe_year, parts_of, present, shares_text
 
-# The headline indicators a leader asks for first (issue 11): 高中阶段毛入学率, 在园幼儿入公办园率,
-# 普惠性幼儿园覆盖率, 高:中:初 岗位结构, 职普比, and the 2028 / 2030 acceptances.
-HEADLINE_TARGETS = ("T03-5", "T10-5", "T10-6", "T36-1", "T19-1", "T10-7", "T06-9")
 SHORT_NAMES = {"T36-1": "高、中、初级岗位结构", "T19-1": "高中阶段职普比", "T10-7": "学前教育普及普惠验收",
                "T06-9": "义务教育优质均衡验收"}
 # The status groups of the counts bar, in reading order.
@@ -151,12 +148,12 @@ ACCEPTANCE_SCHEMES = {"T10-7": "普及普惠", "T06-9": "优质均衡"}
 
 
 def tiles(statuses: pd.DataFrame, series: pd.DataFrame, as_of: int, readiness: pd.DataFrame | None = None) -> str:
-    """The headline tiles, in the order of HEADLINE_TARGETS (those within the filters); the acceptances with
+    """The headline tiles, in the order of config.HEADLINE_TARGETS (those within the filters); the acceptances with
     their readiness (a frame of scheme × met, on_track, behind, unknown, total) where it is known."""
     ready = {} if readiness is None else {r["scheme"]: r for r in readiness.to_dict("records")}
     by_id = statuses.set_index("target_id")
     out = []
-    for target_id in HEADLINE_TARGETS:
+    for target_id in config.HEADLINE_TARGETS:
         if target_id not in by_id.index:
             continue
         row = next(statuses[statuses["target_id"] == target_id].itertuples())

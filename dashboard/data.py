@@ -1,6 +1,5 @@
 """Warehouse access for the pages: brief read-only connections, cached until the data changes."""
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -8,14 +7,9 @@ import streamlit as st
 
 from pipelines.core import config
 from pipelines.warehouse.connection import WarehouseBusy, connect
+from reports import queries
 
-
-def db_path() -> Path:
-    return Path(os.environ.get("MONITOR_DB", config.DB_PATH))
-
-
-def raw_dir() -> Path:
-    return Path(os.environ.get("MONITOR_RAW", config.RAW_DIR))
+db_path, raw_dir = config.db_path, config.raw_dir  # the pages' warehouse and raw folder (MONITOR_DB, MONITOR_RAW)
 
 
 def data_version(db: Path) -> tuple:
@@ -117,3 +111,6 @@ def _current_version(db: str, version: tuple) -> bool:
     from pipelines.warehouse.schema import made_by_this_version
 
     return made_by_this_version(Path(db))
+
+
+queries.read_through(query)  # the reports' queries, made on a page, read through this cache

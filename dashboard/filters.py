@@ -8,9 +8,10 @@ that there are none to show.
 import streamlit as st
 
 from pipelines.core import config
+from reports.queries import Filters, coverage, default_year, pending_reviews
 
 from .data import query, warehouse_ready
-from .queries import Filters, coverage, default_year, pending_reviews
+from .shell import ensure_app_shell
 
 ALL = "全部"
 
@@ -58,4 +59,8 @@ def year_note(as_of: int, show_demo: bool) -> str:
 
 
 def current() -> Filters:
+    """The filters app.py's sidebar chose for this run: the first line of every page. A page that Streamlit ran
+    without app.py (its legacy pages/ mechanism, on a fresh server's first request: shell.py) is run again
+    through app.py first."""
+    ensure_app_shell()
     return st.session_state.get("filters") or Filters(config.BASELINE_YEAR, None, None, True)

@@ -5,10 +5,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pipelines.core import school_settings as s
+from reports import readiness
+from reports.queries import Filters
 
-from . import readiness
 from .data import db_path
-from .queries import Filters
 from .ui import tidy
 from .views import version
 

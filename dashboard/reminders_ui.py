@@ -10,10 +10,11 @@ from pipelines.core import config
 from pipelines.operations import audit_trail, webhook
 from pipelines.records import reminders
 from pipelines.warehouse.connection import connect
+from reports import queries
+from reports.reminder_notice import notice_docx
 
-from . import auth, queries
+from . import auth
 from .data import data_version, db_path, query, raw_dir
-from .reminder_notice import notice_docx
 
 today = date.today  # the day overdue is counted on (tests move it)
 CELL_COLOURS = {"已通过": "#E2F0D9", "待审核": "#FFF2CC", "已退回": "#FBE5D6", "未报送": "#FBE5D6", "—": "#FFFFFF"}

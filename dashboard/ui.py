@@ -7,9 +7,8 @@ from pipelines.core import config
 from pipelines.core.describe import number
 from pipelines.core.table_files import csv_bytes, excel_bytes
 from pipelines.plan import method
-
-from . import images
-from .charts import chart_config, page_figure
+from reports import images
+from reports.charts import chart_config, page_figure
 
 
 def demo_banner(shown: bool) -> None:

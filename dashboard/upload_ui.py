@@ -17,8 +17,8 @@ from pipelines.records.history import WORD_UNITS, shown, submission_changes
 from pipelines.records.review_state import status_label
 from pipelines.warehouse.connection import WarehouseBusy, connect
 from pipelines.workbooks.results import IngestResult
+from reports import queries
 
-from . import queries
 from .data import clear_cache, db_path, query, raw_dir
 from .ui import show_table, tidy
 

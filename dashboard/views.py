@@ -10,9 +10,10 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import charts, queries
+from reports import charts, queries
+from reports.queries import Filters
+
 from .data import data_version, db_path
-from .queries import Filters
 
 
 def version() -> tuple:

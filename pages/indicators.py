@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from dashboard import queries, readiness_ui, ruling_ui, views
-from dashboard.data import query, require_warehouse
+from dashboard import readiness_ui, ruling_ui, views
+from dashboard.data import query
 from dashboard.filters import current
 from dashboard.search import search_targets
-from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines.core import config
 from pipelines.core.describe import (
@@ -20,9 +19,8 @@ from pipelines.core.describe import (
     worded,
 )
 from pipelines.workbooks.sources import source_text
+from reports import queries
 
-ensure_app_shell()
-require_warehouse()
 f = current()
 st.title("指标")
 

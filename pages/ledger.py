@@ -3,17 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import evidence_ui, queries, views
-from dashboard.data import query, require_warehouse
+from dashboard import evidence_ui, views
+from dashboard.data import query
 from dashboard.filters import current
-from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines.core import config
 from pipelines.core.deadlines import ledger_deadline
 from pipelines.records.review_state import status_label
+from reports import queries
 
-ensure_app_shell()
-require_warehouse()
 f = current()
 st.title("任务台账")
 today = queries.ledger_date(f.as_of)

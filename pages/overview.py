@@ -3,17 +3,14 @@ target-gap charts, overdue tasks, the latest workbooks and the method."""
 
 import streamlit as st
 
-from dashboard import cockpit, images, queries, readiness, readiness_ui, views
-from dashboard.briefing import report_file_name
-from dashboard.data import require_warehouse
-from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
+from dashboard import cockpit, readiness_ui, views
 from dashboard.filters import current
-from dashboard.shell import ensure_app_shell
+from dashboard.report_downloads import briefing_docx, briefing_pptx, briefing_xlsx
 from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, show_table, status_legend
 from pipelines.core import config
+from reports import images, queries, readiness
+from reports.briefing import report_file_name
 
-ensure_app_shell()
-require_warehouse()
 f = current()
 st.markdown(unsafe_allow_html=True, body=cockpit.CSS)
 st.title("总览")
@@ -49,7 +46,7 @@ ledger = queries.ledger(f)
 overdue = ledger[ledger["overdue"]]
 with st.container(key="cockpit"):
     acceptances = readiness.summary(readiness.readiness(f.as_of, f.show_demo)) if readiness.available() else None
-    headline = cockpit.tiles(targets, queries.headline_series(f, cockpit.HEADLINE_TARGETS), f.as_of, acceptances)
+    headline = cockpit.tiles(targets, queries.headline_series(f, config.HEADLINE_TARGETS), f.as_of, acceptances)
     if headline:  # none within a section or a unit that has no headline indicator
         st.markdown(unsafe_allow_html=True, body=headline)
     st.markdown(f"**{len(targets)}个量化目标的状态**")

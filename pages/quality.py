@@ -3,16 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, readiness_ui
-from dashboard.data import query, require_warehouse
+from dashboard import readiness_ui
+from dashboard.data import query
 from dashboard.filters import current
-from dashboard.shell import ensure_app_shell
 from dashboard.ui import demo_banner, downloads, show_table, tidy
 from pipelines.core import config
 from pipelines.plan.discrepancies import FIELD_LABELS, FORMAL, SEVERITY_LABELS, SUBSTANTIVE
+from reports import queries
 
-ensure_app_shell()
-require_warehouse()
 f = current()
 st.title("数据质量")
 

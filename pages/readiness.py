@@ -6,19 +6,15 @@ import re
 import pandas as pd
 import streamlit as st
 
-from dashboard import readiness
 from dashboard.cockpit import ink_on
-from dashboard.data import require_warehouse
 from dashboard.filters import current
 from dashboard.readiness_ui import figure
-from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines.core import config
 from pipelines.core import school_settings as s
 from pipelines.core.describe import number
+from reports import readiness
 
-ensure_app_shell()
-require_warehouse()
 f = current()
 st.title("验收准备")
 st.caption(f"2028年学前教育普及普惠、2030年义务教育优质均衡国家督导评估 · 评估年度 {f.as_of} 年 · "

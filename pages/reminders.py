@@ -4,14 +4,10 @@ list, a notice for each late unit and, when enabled, the group robot's message."
 import streamlit as st
 
 from dashboard import auth, reminders_ui
-from dashboard.data import require_warehouse
 from dashboard.filters import current
-from dashboard.shell import ensure_app_shell
 from pipelines.core import config
 from pipelines.records.reminders import SettingsError
 
-ensure_app_shell()
-require_warehouse()
 f = current()
 st.title("报送与催报")
 settings = auth.settings()

@@ -3,12 +3,8 @@
 import streamlit as st
 
 from dashboard import auth, review_ui
-from dashboard.data import require_warehouse
 from dashboard.filters import current
-from dashboard.shell import ensure_app_shell
 
-ensure_app_shell()
-require_warehouse()
 f = current()
 st.title("数据审核")
 st.caption("各单位上传的工作簿经审核通过后才计入各页面、报表和导出；退回须写明原因，填报单位在“数据填报”页可以看到。")

@@ -5,15 +5,13 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, views
-from dashboard.data import query, require_warehouse
+from dashboard import views
+from dashboard.data import query
 from dashboard.filters import current
-from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, show_table, tidy
 from pipelines.core.deadlines import ledger_deadline
+from reports import queries
 
-ensure_app_shell()
-require_warehouse()
 f = current()
 st.title("责任单位")
 st.caption("各单位在30项重点任务中牵头或负责的情况，以及各单位的任务、指标与报送情况")

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, entry_ui, evidence_ui, import_ui, queries, readiness, upload_ui, views
-from dashboard.data import clear_cache, db_path, query, raw_dir, require_warehouse
+from dashboard import auth, evidence_ui, import_ui, upload_ui, views
+from dashboard import online_entry_ui as entry_ui
+from dashboard.data import clear_cache, db_path, query, raw_dir
 from dashboard.filters import current
 from dashboard.readiness_ui import school_workbook_button
-from dashboard.shell import ensure_app_shell
 from dashboard.ui import localise_uploader, tidy
 from pipelines.core import config
 from pipelines.core.school_settings import SCHOOL_UNIT
@@ -18,9 +18,8 @@ from pipelines.records import audit
 from pipelines.warehouse.connection import WarehouseBusy, connect
 from pipelines.workbooks.reporting import reporting_units
 from pipelines.workbooks.template import template_file_name
+from reports import queries, readiness
 
-ensure_app_shell()
-require_warehouse()
 f = current()
 st.title("数据填报")
 st.caption("下载本单位的年度工作簿，填写后上传（或在线填报）；平台先检查并列出全部问题，确认后才载入；审核通过后计入。")

@@ -160,7 +160,7 @@ def test_section_and_unit_filters_narrow_the_targets(app):
     app.sidebar.selectbox(key="section").set_value("全部").run()
     app.sidebar.selectbox(key="unit").set_value("旗人社局").run()
     # 牵头或负责: 旗人社局 leads task 36 (T36-1) and is responsible for tasks 15–19, 31, 34, 44, 47, 52 ….
-    shown = set(app.session_state["filters"].unit and __import__("dashboard.queries").queries.statuses(
+    shown = set(app.session_state["filters"].unit and __import__("reports.queries").queries.statuses(
         app.session_state["filters"])["target_id"])
     assert {"T36-1", "T31-1", "T44-1", "T47-1", "T52-1"} <= shown
 

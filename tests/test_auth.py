@@ -367,8 +367,8 @@ def test_user_add_builds_no_warehouse(tmp_path, monkeypatch, plan_raw):
     from pipelines.cli.main import main
 
     default_db = tmp_path / "default" / "warehouse.duckdb"
-    monkeypatch.setattr(config, "DB_PATH", default_db)
-    monkeypatch.setattr(config, "RAW_DIR", plan_raw)
+    monkeypatch.setenv("MONITOR_DB", str(default_db))
+    monkeypatch.setenv("MONITOR_RAW", str(plan_raw))
     monkeypatch.setattr("sys.stdin", io.StringIO("zhang-password-1\n"))
     assert main(["user", "add", "zhang", "--role", "填报", "--unit", "旗财政局", "--password-stdin"]) == 0
     assert not default_db.exists() and not default_db.parent.exists()

@@ -212,7 +212,7 @@ def test_a_units_template_asks_for_explanations_of_real_statuses_only(both):
 def test_after_the_demo_ends_the_pages_and_the_excel_report_show_the_real_figure(both, tmp_path, accounts, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.excel_report import build_workbook
+    from reports.excel_report import build_workbook
     from tests.test_app import APP, cockpit_tiles, navigation_only  # noqa: F401 (autouse fixture)
 
     raw, db = both

@@ -44,7 +44,7 @@ def test_status_counts_overdue_tasks_as_the_pages_do_for_its_year(wh, tmp_path):
     count and `status`'s agree), whatever the later year says."""
     import re
 
-    from dashboard import queries
+    from reports import queries
     from tests.cli import run_cli
 
     raw, db = wh

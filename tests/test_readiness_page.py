@@ -210,7 +210,7 @@ def test_the_register_changes_of_the_year(demo_base, monkeypatch):
 def test_the_dispersion_chart_labels_an_indicator_above_its_limit_at_its_ends(demo_base):
     import duckdb
 
-    from dashboard.readiness_charts import dispersion_chart
+    from reports.readiness_charts import dispersion_chart
 
     with duckdb.connect(str(demo_base[1]), read_only=True) as con:
         frame = con.execute(

@@ -8,10 +8,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.briefing import gather, risk_sentence
 from pipelines.core import config
 from pipelines.operations.ingest import ingest_file
 from pipelines.workbooks.rectify import parse_planned
+from reports.briefing import gather, risk_sentence
 from tests.books import approve_all, filled, ingest_approved
 
 ANSWER = ("职业学校实训基地建设资金未到位", "申请自治区专项资金，完成实训楼改造", "2026年6月")
@@ -142,7 +142,7 @@ def test_an_answer_for_a_target_that_is_not_lagging_is_not_shown_as_news(wh, tmp
         b = gather(con, 2025)
     rows = b.statuses.set_index("target_id")
     assert rows.loc["T03-1", "status"] == "met"
-    from dashboard.queries import rectification_sentence
+    from reports.queries import rectification_sentence
 
     met = next(r for r in b.statuses.itertuples() if r.target_id == "T03-1")
     assert rectification_sentence(met) is None and rectification_sentence(met, lagging_only=False)

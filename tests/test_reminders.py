@@ -211,7 +211,7 @@ def docx_text(data: bytes) -> tuple[str, list[list[str]], str]:
 
 
 def test_the_notice_to_a_late_unit(reminder_wh):
-    from dashboard.reminder_notice import notice_docx
+    from reports.reminder_notice import notice_docx
 
     late = reminders.overdue(receipts(reminder_wh[1]))
     body, tables, header = docx_text(notice_docx("旗教育局", late, TODAY, DEFAULT_SETTINGS))
@@ -228,7 +228,7 @@ def test_the_notice_to_a_late_unit(reminder_wh):
 
 
 def test_the_notice_counts_the_days_for_another_unit(reminder_wh):
-    from dashboard.reminder_notice import notice_docx
+    from reports.reminder_notice import notice_docx
 
     late = reminders.overdue(receipts(reminder_wh[1]))
     body, tables, header = docx_text(notice_docx("旗财政局", late, TODAY, {**DEFAULT_SETTINGS,

@@ -35,7 +35,8 @@ def deck_plan(demo_base):
     """The demo deck's slides as built, before they are drawn: figures, boxes and text."""
     import duckdb
 
-    from dashboard.briefing import deck_slides, gather
+    from reports.briefing import gather
+    from reports.deck import deck_slides
 
     with duckdb.connect(str(demo_base[1]), read_only=True) as con:
         briefing = gather(con, None)
@@ -89,7 +90,7 @@ def test_deck_has_the_slides_in_order(deck_path):
 
 
 def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan):
-    from dashboard.briefing import risk_sentence
+    from reports.briefing import risk_sentence
 
     briefing, _ = deck_plan
     prs = Presentation(str(deck_path))
@@ -105,8 +106,8 @@ def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan)
 
 def test_chart_text_is_at_least_14_pt_on_the_slide(deck_plan):
     """Each chart is laid out at its box's size (1 px = 1 pt), so its smallest font is its smallest point size."""
-    from dashboard.placement import effective_min_pt, font_sizes
-    from dashboard.slides import Chart
+    from reports.placement import effective_min_pt, font_sizes
+    from reports.slides import Chart
 
     _, slides = deck_plan
     charts = [(s.title, item) for s in slides for item in s.items if isinstance(item, Chart)]
@@ -123,7 +124,7 @@ def test_chart_text_is_at_least_14_pt_on_the_slide(deck_plan):
 def test_key_indicator_slides_say_every_fact(deck_plan):
     """Target, year, latest, status, lead unit and the notice's words beside each key chart, none dropped for
     room (smaller, never under 14 pt); a structure's every share, which its narrow parts cannot show."""
-    from dashboard.slides import Text, text_height
+    from reports.slides import Text, text_height
 
     _, slides = deck_plan
     keys = [s for s in slides if s.title in KEY_TITLES]
@@ -144,7 +145,7 @@ def test_the_font_measure_sees_a_shrunk_chart():
     """The measure that guards the slides: a 1280 px chart with 14 px labels placed 640 pt wide has 7 pt text."""
     import plotly.graph_objects as go
 
-    from dashboard.placement import Box, effective_min_pt, placed
+    from reports.placement import Box, effective_min_pt, placed
 
     fig = go.Figure(go.Bar(x=[1, 2], y=["甲", "乙"], orientation="h", text=["1", "2"], textposition="inside",
                            textfont=dict(size=20)))
@@ -159,8 +160,8 @@ def test_the_font_measure_sees_a_shrunk_chart():
 
 
 def test_one_title_per_slide(deck_path, deck_plan):
-    from dashboard.charts import FRAME_ANNOTATIONS
-    from dashboard.slides import Chart
+    from reports.charts import FRAME_ANNOTATIONS
+    from reports.slides import Chart
 
     _, slides = deck_plan
     for slide in slides:
@@ -182,7 +183,7 @@ def test_one_title_per_slide(deck_path, deck_plan):
 
 
 def test_every_picture_is_rendered_at_the_size_it_is_placed(deck_path):
-    from dashboard.placement import PIXELS_PER_POINT
+    from reports.placement import PIXELS_PER_POINT
 
     prs = Presentation(str(deck_path))
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
@@ -261,7 +262,7 @@ def test_deck_renders_through_libreoffice(deck_path, tmp_path):
     """The visual check: PDF by LibreOffice, pages by pdftoppm, every page kept in artifacts/deck/ to look at.
     No text runs into the footer; no chart slide has a blank band of more than an eighth of its height, no
     other slide (but the cover) one of more than a third."""
-    from dashboard.slides import FOOTER_TOP
+    from reports.slides import FOOTER_TOP
 
     subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck_path)],
                    check=True, capture_output=True, timeout=240)
@@ -462,7 +463,7 @@ def test_report_refuses_other_file_types(demo_base, tmp_path):
 def test_png_and_zip_of_charts(demo_base):
     import duckdb
 
-    from dashboard import charts, images, queries
+    from reports import charts, images, queries
 
     with duckdb.connect(str(demo_base[1]), read_only=True) as con, queries.reading(con):
         statuses = queries.statuses(queries.Filters(2025, None, None, True))
@@ -512,7 +513,7 @@ def test_a_report_for_a_year_holds_nothing_after_it(demo_base, tmp_path):
 
 
 def test_the_acceptance_slides_say_what_is_behind_and_what_each_school_must_add(deck_path, deck_plan):
-    from dashboard.slides import Table, Text, text_height
+    from reports.slides import Table, Text, text_height
 
     _, slides = deck_plan
     mine = [s for s in slides if s.title in READINESS_TITLES]
@@ -537,7 +538,7 @@ def test_the_acceptance_slides_say_what_is_behind_and_what_each_school_must_add(
 def test_the_target_mark_stays_at_each_bar_and_never_crosses_the_words(demo_base, stacked):
     import duckdb
 
-    from dashboard import charts, queries
+    from reports import charts, queries
 
     with duckdb.connect(str(demo_base[1]), read_only=True) as con, queries.reading(con):
         statuses = queries.statuses(queries.Filters(2025, None, None, True))
@@ -561,8 +562,8 @@ def test_a_workbook_awaiting_review_is_still_missing_in_the_exports_and_said_so(
     """`status`, the deck and the Word report agree: a unit whose workbook awaits review has not yet reported."""
     import duckdb
 
-    from dashboard.briefing import gather, missing_text
     from pipelines.operations.ingest import ingest_file
+    from reports.briefing import gather, missing_text
 
     raw, db = wh
     assert ingest_approved(filled(db, tmp_path / "a.xlsx", year=2025, values={"HS_GER": 95}), raw, db).outcome == "loaded"

@@ -8,8 +8,6 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from dashboard import briefing, excel_report
-from dashboard.queries import Filters, reading, statuses, texts_by_target
 from pipelines.cli.status_report import status_text
 from pipelines.core import config, jsonlog
 from pipelines.operations.build import build
@@ -21,6 +19,8 @@ from pipelines.records.archive import log_path, read_log
 from pipelines.records.recovery import catch_up
 from pipelines.records.ruling_state import RulingError
 from pipelines.warehouse.connection import connect
+from reports import briefing, excel_report
+from reports.queries import Filters, reading, statuses, texts_by_target
 from tests.books import filled, ingest_approved
 from tests.cli import run_cli
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from dashboard import briefing, charts, excel_report
 from pipelines.cli.status_report import status_text
 from pipelines.core.describe import describe_goal, describe_year
+from reports import briefing, charts, excel_report
 
 NOT_BELOW = "不低于上年（只增不减）"
 

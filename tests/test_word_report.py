@@ -37,9 +37,9 @@ def written(demo_base):
     """The demo report as written, before its charts are drawn."""
     import duckdb
 
-    from dashboard.briefing import gather
-    from dashboard.queries import reading
-    from dashboard.word_report import REPORT_SECTIONS, Report
+    from reports.briefing import gather
+    from reports.queries import reading
+    from reports.word_report import REPORT_SECTIONS, Report
 
     with duckdb.connect(str(demo_base[1]), read_only=True) as con:
         b = gather(con, None)
@@ -55,7 +55,7 @@ def paragraphs(document) -> list[tuple[str, str]]:
 
 
 def test_report_has_title_year_summary_parts_overdue_and_notes(report_path, written):
-    from dashboard.briefing import risk_sentence
+    from reports.briefing import risk_sentence
 
     b, _ = written
     document = docx.Document(str(report_path))
@@ -75,7 +75,7 @@ def test_report_has_title_year_summary_parts_overdue_and_notes(report_path, writ
         assert risk_sentence(row) in body, row.target_id
     assert "1. 市级特色高中创建数（旗教育局牵头）：目标累计≥2所（2025年），2025年累计1，差1所，逾期未达成。" in body
     # Each part's charts, captioned in order.
-    from dashboard.charts import gap_chunks
+    from reports.charts import gap_chunks
 
     chunks = gap_chunks(b.statuses)
     captions = [t for s, t in texts if s == "Caption" and t.startswith("图")]
@@ -138,9 +138,9 @@ def test_a4_with_gbt_9704_margins_page_numbers_and_the_demo_mark(report_path):
 
 
 def test_figures_are_printed_at_their_size_with_no_text_under_9_pt(report_path, written):
-    from dashboard.charts import gap_chunks
-    from dashboard.placement import effective_min_pt
-    from dashboard.word_report import CHART_PIXELS_PER_POINT, TEXT_WIDTH
+    from reports.charts import gap_chunks
+    from reports.placement import effective_min_pt
+    from reports.word_report import CHART_PIXELS_PER_POINT, TEXT_WIDTH
 
     b, report = written
     assert len(report.pictures) == len(gap_chunks(b.statuses))

@@ -47,8 +47,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=ChineseParser)
 
     b = sub.add_parser("build", help="从原始数据目录重建数据仓库")
-    b.add_argument("--raw", type=Path, default=config.RAW_DIR, help="原始数据目录（默认 data/raw）")
-    b.add_argument("--db", type=Path, default=config.DB_PATH, help="数据仓库文件（默认 data/warehouse.duckdb）")
+    b.add_argument("--raw", type=Path, default=config.raw_dir(), help="原始数据目录（默认 data/raw）")
+    b.add_argument("--db", type=Path, default=config.db_path(), help="数据仓库文件（默认 data/warehouse.duckdb）")
     b.add_argument("--no-demo", action="store_true", help="不载入示例数据")
     b.add_argument("--if-needed", action="store_true", dest="if_needed",
                    help="只在数据仓库不存在或由其他版本的程序建立时重建（启动应用前用）")
@@ -57,13 +57,13 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--unit", required=True, help="填报单位，如 旗教育局")
     t.add_argument("--year", required=True, type=int, help="填报年度，如 2025")
     t.add_argument("--out", required=True, type=Path, help="输出文件（.xlsx）")
-    t.add_argument("--db", type=Path, default=config.DB_PATH)
+    t.add_argument("--db", type=Path, default=config.db_path())
     t.add_argument("--schools", action="store_true", help="学校与幼儿园办学条件工作簿（旗教育局，验收准备）")
 
     i = sub.add_parser("ingest", help="检查、归档并载入填报工作簿")
     i.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    i.add_argument("--raw", type=Path, default=config.RAW_DIR)
-    i.add_argument("--db", type=Path, default=config.DB_PATH)
+    i.add_argument("--raw", type=Path, default=config.raw_dir())
+    i.add_argument("--db", type=Path, default=config.db_path())
     i.add_argument("--as", dest="account", metavar="ACCOUNT", help="代表哪个账号载入（按该账号的角色检查单位）")
 
     im = sub.add_parser("import", help="导入本单位的统计报表（汇总表、逐校表，或基层报表的文件夹、压缩包）")
@@ -72,24 +72,24 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("--year", required=True, type=int, help="填报年度，如 2025")
     im.add_argument("--mapping", type=Path, metavar="FILE", help="核对、改正后的对应关系文件（.csv），按它读取并保存")
     im.add_argument("--as", dest="account", metavar="ACCOUNT", help="代表哪个账号导入（按该账号的角色检查单位）")
-    im.add_argument("--raw", type=Path, default=config.RAW_DIR)
-    im.add_argument("--db", type=Path, default=config.DB_PATH)
+    im.add_argument("--raw", type=Path, default=config.raw_dir())
+    im.add_argument("--db", type=Path, default=config.db_path())
 
     s = sub.add_parser("status", help="列出各量化目标的达成状态")
-    s.add_argument("--db", type=Path, default=config.DB_PATH)
+    s.add_argument("--db", type=Path, default=config.db_path())
     s.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
     s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
 
     r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）")
     r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx、.xlsx 或 .docx")
     r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
-    r.add_argument("--db", type=Path, default=config.DB_PATH)
+    r.add_argument("--db", type=Path, default=config.db_path())
     r.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
 
     u = sub.add_parser("user", help="管理填报账号（账号文件 data/accounts.json）")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--raw", type=Path, default=config.RAW_DIR, help="审计日志写在其中的 audit/ 下")
-    common.add_argument("--db", type=Path, default=config.DB_PATH)
+    common.add_argument("--raw", type=Path, default=config.raw_dir(), help="审计日志写在其中的 audit/ 下")
+    common.add_argument("--db", type=Path, default=config.db_path())
     actions = u.add_subparsers(dest="action", required=True, parser_class=ChineseParser)
     add = actions.add_parser("add", parents=[common], help="新建账号（密码在提示时输入，或用 --password-stdin 从标准输入读取）")
     add.add_argument("name")
@@ -105,19 +105,19 @@ def parser() -> argparse.ArgumentParser:
 
     bk = sub.add_parser("backup", help="把整个原始数据目录和账号文件备份为一个压缩文件（附 sha256 清单）")
     bk.add_argument("--out", required=True, type=Path, help="备份文件，如 备份_20261129.tar.gz")
-    bk.add_argument("--raw", type=Path, default=config.RAW_DIR, help="原始数据目录（默认 data/raw）")
+    bk.add_argument("--raw", type=Path, default=config.raw_dir(), help="原始数据目录（默认 data/raw）")
     rs = sub.add_parser("restore", help="检查备份文件、恢复原始数据和账号文件，并重建数据仓库")
     rs.add_argument("file", type=Path, metavar="FILE")
-    rs.add_argument("--raw", type=Path, default=config.RAW_DIR, help="恢复到哪个原始数据目录（默认 data/raw）")
-    rs.add_argument("--db", type=Path, default=config.DB_PATH)
+    rs.add_argument("--raw", type=Path, default=config.raw_dir(), help="恢复到哪个原始数据目录（默认 data/raw）")
+    rs.add_argument("--db", type=Path, default=config.db_path())
     from . import review_command as review_cli
 
     review_cli.add_parser(sub, ChineseParser)
     dm = sub.add_parser("demo", help="示例数据：remove 结束示例数据（此后任何页面、报表、检查都不再读取示例数据）")
     dm_actions = dm.add_subparsers(dest="action", required=True, parser_class=ChineseParser)
     dm_remove = dm_actions.add_parser("remove", help="结束示例数据（记入归档日志和审计日志；示例工作簿留在归档中）")
-    dm_remove.add_argument("--raw", type=Path, default=config.RAW_DIR)
-    dm_remove.add_argument("--db", type=Path, default=config.DB_PATH)
+    dm_remove.add_argument("--raw", type=Path, default=config.raw_dir())
+    dm_remove.add_argument("--db", type=Path, default=config.db_path())
     dm_remove.add_argument("--as", dest="account", metavar="ACCOUNT", help="以哪个账号的名义记入审计日志")
     dm_remove.add_argument("--source", default="命令行", help=argparse.SUPPRESS)  # deploy.sh: 部署
     ru = sub.add_parser("ruling", help="裁定正文与附件目标值不同的目标以哪份文件为准（只限管理账号，须写明理由）")
@@ -125,11 +125,11 @@ def parser() -> argparse.ArgumentParser:
     ru.add_argument("--text", required=True, choices=["body", "attachment"], help="body：以正文为准；attachment：以附件为准")
     ru.add_argument("--as", dest="account", required=True, metavar="ACCOUNT", help="以哪个管理账号的名义裁定")
     ru.add_argument("--reason", required=True, help="裁定的理由（如依据哪次会议或哪份文件）")
-    ru.add_argument("--raw", type=Path, default=config.RAW_DIR)
-    ru.add_argument("--db", type=Path, default=config.DB_PATH)
+    ru.add_argument("--raw", type=Path, default=config.raw_dir())
+    ru.add_argument("--db", type=Path, default=config.db_path())
     hc = sub.add_parser("health", help="数据仓库是否与原始数据一致（退出码 0 一致，1 不一致或无法检查）")
-    hc.add_argument("--raw", type=Path, default=config.RAW_DIR)
-    hc.add_argument("--db", type=Path, default=config.DB_PATH)
+    hc.add_argument("--raw", type=Path, default=config.raw_dir())
+    hc.add_argument("--db", type=Path, default=config.db_path())
     return p
 
 
@@ -166,15 +166,15 @@ def ensure_warehouse(db: Path, raw: Path | None = None, build_if_missing: bool |
     from ..core.problems import InputError, Problem
     from ..warehouse.schema import made_by_this_version
 
-    if raw is None and db.resolve() == config.DB_PATH.resolve():
-        raw = config.RAW_DIR
+    if raw is None and db.resolve() == config.db_path().resolve():
+        raw = config.raw_dir()
     if db.exists() and made_by_this_version(db):
         if raw is not None:
             _catch_up_if_behind(db, raw)
         return
-    raw = raw or config.RAW_DIR
+    raw = raw or config.raw_dir()
     if build_if_missing is None:
-        build_if_missing = db.resolve() == config.DB_PATH.resolve()
+        build_if_missing = db.resolve() == config.db_path().resolve()
     if not build_if_missing:
         reason = ("数据仓库由其他版本的程序建立（表、视图与当前版本不同），请先运行 python -m pipelines build 重建"
                   if db.exists() else "数据仓库文件不存在（请检查 --db 的路径，或先运行 python -m pipelines build）")
@@ -271,21 +271,21 @@ def run_report(args) -> int:
         print(f"用法错误：--as-of {args.as_of} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", file=sys.stderr)
         return EXIT_USAGE
     ensure_warehouse(args.db, args.raw)
-    from dashboard import images
     from pipelines.warehouse.connection import connect
+    from reports import images
 
     try:
         with connect(args.db, read_only=True) as con:
             if suffix == ".pptx":
-                from dashboard.briefing import build_deck
+                from reports.deck import build_deck
 
                 data = build_deck(con, args.as_of)
             elif suffix == ".docx":
-                from dashboard.word_report import build_document
+                from reports.word_report import build_document
 
                 data = build_document(con, args.as_of)
             else:
-                from dashboard.excel_report import build_workbook
+                from reports.excel_report import build_workbook
 
                 data = build_workbook(con, args.as_of)
     except images.ImageExportUnavailable as exc:

@@ -24,8 +24,8 @@ STATUS_WORDS = {"pending": "pending", "approved": "approved", "returned": "retur
 def add_parser(sub, parser_class) -> None:
     r = sub.add_parser("review", help="审核已载入的工作簿：列出待审核的，审核通过或退回")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--raw", type=Path, default=config.RAW_DIR)
-    common.add_argument("--db", type=Path, default=config.DB_PATH)
+    common.add_argument("--raw", type=Path, default=config.raw_dir())
+    common.add_argument("--db", type=Path, default=config.db_path())
     actions = r.add_subparsers(dest="action", required=True, parser_class=parser_class)
     listing = actions.add_parser("list", parents=[common], help="列出工作簿的审核状态；给出编号时显示审核通过将改变什么")
     listing.add_argument("id", nargs="?", type=int, metavar="ID", help="填报编号：显示审核通过后将改变的数值和目标状态")

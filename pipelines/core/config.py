@@ -5,13 +5,28 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# MONITOR_RAW and MONITOR_DB point the app (and the command line's defaults) at another raw folder or
-# warehouse, as the tests and a second installation do.
-RAW_DIR = Path(os.environ.get("MONITOR_RAW", ROOT / "data" / "raw"))
-DB_PATH = Path(os.environ.get("MONITOR_DB", ROOT / "data" / "warehouse.duckdb"))
-# Accounts live outside git and outside data/raw (data/accounts.json, from the example on first use).
+# The installation's own raw folder and warehouse, and its accounts (outside git and outside data/raw:
+# data/accounts.json, from the example on first use).
+RAW_DIR = ROOT / "data" / "raw"
+DB_PATH = ROOT / "data" / "warehouse.duckdb"
 ACCOUNTS_FILE = ROOT / "data" / "accounts.json"
 ACCOUNTS_EXAMPLE = ROOT / "data" / "accounts.example.json"
+
+
+# MONITOR_RAW, MONITOR_DB and MONITOR_ACCOUNTS point the app and the command line's defaults elsewhere, as the
+# tests and a second installation do. The environment is read here only, at each use: the app, the command
+# line and a test that points the app in its own process at a warehouse of its own all see the same place.
+def raw_dir() -> Path:
+    return Path(os.environ.get("MONITOR_RAW", RAW_DIR))
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("MONITOR_DB", DB_PATH))
+
+
+def accounts_path() -> Path:
+    return Path(os.environ.get("MONITOR_ACCOUNTS", ACCOUNTS_FILE))
+
 
 # Files inside a raw folder.
 PLAN_FILE = "plan.txt"
@@ -248,6 +263,11 @@ DEFAULT_RULING_TEXT = "attachment"
 
 SECTION_NUMERALS = "一二三四五"
 DEMO_LABEL = "示例数据"
+# The key indicators, one slide each in the deck and one paragraph each in the Word report: 高中阶段毛入学率,
+# 在园幼儿入公办园率, 普惠性幼儿园覆盖率, 高:中:初 岗位结构, 职普比.
+KEY_TARGETS = ("T03-5", "T10-5", "T10-6", "T36-1", "T19-1")
+# The headline tiles a leader asks for first on 总览 (issue 11): the key indicators and the 2028 / 2030 acceptances.
+HEADLINE_TARGETS = (*KEY_TARGETS, "T10-7", "T06-9")
 # A demo workbook is approved this long after it arrives (its reviewer, two days later; the units' and the school
 # workbooks alike: operations/demo.py, operations/school_demo.py).
 DEMO_APPROVAL_DELAY = timedelta(days=2, hours=-1)

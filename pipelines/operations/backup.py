@@ -289,7 +289,7 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
 
     backup_file, raw_dir, db_path = Path(backup_file), Path(raw_dir), Path(db_path)
     if accounts_file is None:
-        own = raw_dir.resolve() == config.RAW_DIR.resolve()
+        own = raw_dir.resolve() == config.raw_dir().resolve()
         accounts_file = accounts_path() if own else accounts_beside(raw_dir)
     accounts_file = Path(accounts_file)
     if not backup_file.is_file():

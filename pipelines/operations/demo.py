@@ -298,7 +298,7 @@ def _generate(raw_dir: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m pipelines.demo", description="重新生成示例数据（示例数据）")
-    parser.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    parser.add_argument("--raw", type=Path, default=config.raw_dir())
     args = parser.parse_args()
     n = generate(args.raw)
     print(f"已生成并归档示例数据工作簿 {n} 个（{submissions_dir(args.raw) / config.DEMO_DIR}）")

@@ -419,7 +419,7 @@ def _write_log(raw_dir: Path, events: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m pipelines.schools.demo",
                                      description="重新生成学校与幼儿园的示例数据工作簿（示例数据）")
-    parser.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    parser.add_argument("--raw", type=Path, default=config.raw_dir())
     args = parser.parse_args()
     n = add_to_archive(args.raw)
     print(f"已生成并归档学校与幼儿园示例数据工作簿 {n} 个（{submissions_dir(args.raw) / config.DEMO_DIR}）")

@@ -72,7 +72,7 @@ class Account:
 
 
 def accounts_path() -> Path:
-    return Path(os.environ.get("MONITOR_ACCOUNTS", config.ACCOUNTS_FILE))
+    return config.accounts_path()
 
 
 class AccountStore:

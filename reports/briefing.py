@@ -5,15 +5,14 @@ for every target that is missed or at risk (under its chart where it fits, else 
 and on the part's own slides); the key indicators one slide each; overdue tasks by lead unit, named; data
 notes and the method.
 One title per slide: the charts carry none of their own, nor a source line or 示例数据 mark (the slide
-has them once). Chart text is at least 14 pt on the slide (dashboard.placement).
+has them once). Chart text is at least 14 pt on the slide (reports.placement).
 
-The deck is the list SLIDE_BUILDERS: each builder takes the Briefing and returns its slides; a new part
-of the platform adds its slides by adding a builder.
+The slides of each part are built here; the deck itself is the list of builders in reports/deck.py (each
+builder takes the Briefing and returns its slides; a new part of the platform adds its slides by adding a
+builder there, as the acceptances' readiness_exports.py does).
 """
 
 import math
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -35,7 +34,7 @@ from pipelines.core.describe import (
 )
 from pipelines.plan import method
 
-from . import charts, images, placement, queries
+from . import charts, placement, queries
 from .placement import SLIDE_MIN_FONT, Box
 from .queries import Filters, reading
 from .slides import (
@@ -54,10 +53,8 @@ from .slides import (
     numbered,
     table_rows,
     text_height,
-    write_deck,
 )
 
-KEY_TARGETS = ("T03-5", "T10-5", "T10-6", "T36-1", "T19-1")  # 毛入学率, 入公办园率, 普惠覆盖率, 高中初结构, 职普比
 AT_RISK = config.LAGGING_STATUSES
 BARS_PER_SLIDE = charts.MAX_BARS  # at most, on one projected gap chart; fewer where their rows do not fit
 CHART_MARGIN = 40.0  # pt above and below a gap chart's rows (its axis labels are at the top)
@@ -367,7 +364,7 @@ def key_indicator_slides(b: Briefing) -> list[Slide]:
     text_box = Box(chart_box.left + chart_box.width + 16, CONTENT.top + 10, CONTENT.width - chart_box.width - 16,
                    CONTENT.height - 10)
     f = Filters(b.as_of, None, None, b.include_demo)
-    for target_id in KEY_TARGETS:
+    for target_id in config.KEY_TARGETS:
         rows = b.statuses[b.statuses["target_id"] == target_id]
         if rows.empty:
             continue
@@ -470,44 +467,6 @@ def notes_slides(b: Briefing) -> list[Slide]:
     slides += [Slide(t, [Text(CONTENT, page)])
                for t, page in numbered("评估方法", fitted_pages(rules, CONTENT.width, CONTENT.height))]
     return slides
-
-
-def readiness_slides(b: Briefing) -> list[Slide]:
-    """Issue 12: the 2028 and 2030 acceptances (dashboard.readiness_exports, which imports this module)."""
-    from .readiness_exports import deck_slides
-
-    return deck_slides(b)
-
-
-# The deck, in order. Another part of the platform adds its slides by adding its builder here.
-SLIDE_BUILDERS: list[Callable[[Briefing], list[Slide]]] = [
-    cover_slides, summary_slides, section_slides, key_indicator_slides, overdue_slides, readiness_slides, notes_slides,
-]
-
-
-def deck_slides(con: duckdb.DuckDBPyConnection, b: Briefing, on_chart: Callable[[Chart], None] | None = None) -> Iterator[Slide]:
-    """Every slide of the deck, in order; on_chart sees each chart as soon as its slide is built."""
-    with reading(con):
-        for builder in SLIDE_BUILDERS:
-            for slide in builder(b):
-                for item in slide.items:
-                    if on_chart and isinstance(item, Chart):
-                        on_chart(item)
-                yield slide
-
-
-def build_deck(con: duckdb.DuckDBPyConnection, as_of: int | None = None, include_demo: bool = True) -> bytes:
-    """The whole deck as .pptx bytes (charts rendered once each by the shared kaleido browser)."""
-    images.start()  # the browser starts in the background while the data are read and the figures built
-    b = gather(con, as_of, include_demo)
-    # Each chart goes to the renderer as soon as it is built, so that Chromium draws one while Python
-    # builds the next.
-    with ThreadPoolExecutor(max_workers=1) as renderer:
-        def render(chart: Chart) -> None:
-            chart.png = renderer.submit(placement.render, chart.figure, chart.box.width)
-
-        slides = list(deck_slides(con, b, render))
-        return write_deck(slides, b.demo, config.SOURCE_LINE)
 
 
 def report_file_name(as_of: int | None, suffix: str, kind: str = "汇报") -> str:

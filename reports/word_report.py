@@ -34,7 +34,6 @@ from pipelines.plan import method
 from . import charts, images, placement, queries
 from .briefing import (
     CHART_MARGIN,
-    KEY_TARGETS,
     OVERDUE_RULE,
     PLAN_SOURCE,
     Briefing,
@@ -314,7 +313,7 @@ def summary_section(report: Report, b: Briefing) -> None:
         text += missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。")
     report.para(text)
     keys = []
-    for target_id in KEY_TARGETS:
+    for target_id in config.KEY_TARGETS:
         rows = s[s["target_id"] == target_id]
         if len(rows):
             t = next(rows.itertuples())

@@ -1,10 +1,11 @@
 """The queries the pages and the briefing exports share, each a function of plain values.
 
-In the app they go through the cached, retrying reader of dashboard.data; the command line and the
-export threads read through a connection of their own (`with reading(con): …`).
+In the app they go through the cached, retrying reader the app hands over once (dashboard.data calls
+read_through); the command line and the export threads read through a connection of their own
+(`with reading(con): …`). Nothing here imports Streamlit.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -31,15 +32,21 @@ class Filters:
 
 
 _connection: ContextVar[duckdb.DuckDBPyConnection | None] = ContextVar("connection", default=None)
+_reader: list[Callable[[str, tuple], pd.DataFrame]] = []  # the app's cached reader (read_through)
+
+
+def read_through(reader: Callable[[str, tuple], pd.DataFrame]) -> None:
+    """The reader for queries made outside `reading(con)`: the app's cached one (dashboard.data)."""
+    _reader[:] = [reader]
 
 
 def query(sql: str, params=()) -> pd.DataFrame:
     con = _connection.get()
     if con is not None:
         return con.execute(sql, list(params)).df()
-    from .data import query as cached
-
-    return cached(sql, params)
+    if not _reader:
+        raise RuntimeError("reports.queries: no connection (`with reading(con)`) and no reader (read_through)")
+    return _reader[0](sql, params)
 
 
 @contextmanager

@@ -161,7 +161,7 @@ def notes_sheets(b: Briefing) -> list[Sheet]:
 
 
 def readiness_sheets(b: Briefing) -> list[Sheet]:
-    """Issue 12: the 2028 and 2030 acceptances (dashboard.readiness_exports)."""
+    """Issue 12: the 2028 and 2030 acceptances (reports.readiness_exports)."""
     from .readiness_exports import workbook_sheets
 
     return workbook_sheets(b)

@@ -1,6 +1,6 @@
 """Acceptance readiness for the pages and the exports: queries of plain values, figures built once per data.
 
-Read through dashboard.queries.query (the app's cached reader, or a connection of one's own in the
+Read through reports.queries.query (the app's cached reader, or a connection of one's own in the
 exports and the command line).
 """
 

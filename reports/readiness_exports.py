@@ -1,6 +1,6 @@
 """Acceptance readiness in the briefing deck (three slides per acceptance) and the Excel report (its sheets).
 
-Both are builders of the lists dashboard.briefing.SLIDE_BUILDERS and dashboard.excel_report.SHEET_BUILDERS:
+Both are builders of the lists reports.deck.SLIDE_BUILDERS and reports.excel_report.SHEET_BUILDERS:
 they take the Briefing and read through its connection (queries.reading).
 """
 

@@ -72,7 +72,7 @@ class Text:
 
 @dataclass
 class Chart:
-    """A figure laid out at its box's size (dashboard.placement.placed); png is filled in when rendered."""
+    """A figure laid out at its box's size (reports.placement.placed); png is filled in when rendered."""
 
     figure: go.Figure
     box: Box
