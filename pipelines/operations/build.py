@@ -13,11 +13,11 @@ from ..records.recovery import tidy_after_crash
 from ..records.ruling_state import apply_logged
 from ..schools.readiness import refresh_readiness
 from ..schools.reference import load_reference
-from ..schools.schema import create_school_schema
 from ..warehouse.connection import connect
 from ..warehouse.load_plan import load_plan_tables
 from ..warehouse.lock import say_on_stderr
 from ..warehouse.schema import create_schema, discard, swap_in, temporary_path
+from ..warehouse.school_views import create_school_schema
 from ..warehouse.status import refresh_assessments
 from ..workbooks.check import Context
 from .locking import writer_lock

@@ -1,8 +1,8 @@
-"""The warehouse's school tables and their derived views (pipelines/sql/school*.sql and friends)."""
+"""The warehouse's school views and macros (sql/school*.sql and friends; their tables come with schema.py)."""
 
 import duckdb
 
-from ..warehouse.schema import run_sql
+from .schema import run_sql
 
 # Views and macros, in the order they depend on each other.
 DERIVED = (  # (school_books comes with the plan's views: latest_values counts schools in the register)
