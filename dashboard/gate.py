@@ -33,7 +33,7 @@ import secrets
 from urllib.parse import unquote
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from pipelines import config
@@ -49,7 +49,17 @@ OWN_HEADERS = {BROWSER_HEADER.encode(), CLIENT_HEADER.encode(), GATE_HEADER.enco
 GATE_MARK = secrets.token_hex(16)
 SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 UPLOAD = re.compile(r"^/_stcore/upload_file/([^/]+)(/|$)")
-SIGNED_IN_ONLY = ("/_stcore/metrics", "/_stcore/agent")
+# What the front end fetches before a session exists: the page and its static files, these, and the
+# websocket. Files of a session (media, components) wait for a session that may read; every other /_stcore/
+# endpoint (metrics, the agent API, the script health check, any Streamlit adds) for a sign-in.
+OPEN = ("/_stcore/health", "/_stcore/host-config", "/_stcore/stream")
+READERS_ONLY = ("/media", "/component", "/_stcore/bidi-components", "/app/static")
+HOST_CONFIG = "/_stcore/host-config"
+# Streamlit's own answer lists streamlit.app origins allowed to send the page messages from a parent
+# frame, and the settings of its hosting; this intranet app is framed by nobody: the same fields, empty.
+HOST_CONFIG_ANSWER = {"allowedOrigins": [], "useExternalAuthToken": False, "enableCustomParentMessages": False,
+                      "enforceDownloadInNewTab": False, "metricsUrl": "", "blockErrorDialogs": False,
+                      "resourceCrossOriginMode": None}
 REFUSED = "请先登录。"
 
 
@@ -93,7 +103,7 @@ def client_address(peer: str | None, headers: list[tuple[bytes, bytes]]) -> str:
 
 def clean_path(path: str) -> str:
     """The path as routing will see it, for the checks (//_stcore/./metrics is /_stcore/metrics)."""
-    return posixpath.normpath("/" + re.sub(r"/+", "/", path)) if path else "/"
+    return posixpath.normpath(re.sub(r"/+", "/", "/" + path))
 
 
 def allowed(path: str, browser: str) -> bool:
@@ -101,11 +111,17 @@ def allowed(path: str, browser: str) -> bool:
     path = clean_path(path)
     if upload := UPLOAD.match(path):
         return sessions.signed_in(upload.group(1), browser)
-    if path.startswith("/media/"):
+    if path in OPEN:
+        return True
+    if _under(path, READERS_ONLY):
         return sessions.browser_reading(browser)
-    if any(path == p or path.startswith(p + "/") for p in SIGNED_IN_ONLY):
+    if _under(path, ("/_stcore",)):
         return sessions.browser_signed_in(browser)
     return True
+
+
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in prefixes)
 
 
 def secure_request(scope: dict, headers: list[tuple[bytes, bytes]]) -> bool:
@@ -143,8 +159,13 @@ class SessionGate:
             await self.app(scope, receive, send)
             return
         cookie = set_cookie_header(fresh, secure_request(scope, headers)) if fresh else None
-        if not allowed(scope.get("path", "/"), browser):
+        path = scope.get("path", "/")
+        response = None
+        if clean_path(path) == HOST_CONFIG:
+            response = JSONResponse(HOST_CONFIG_ANSWER, headers={"Cache-Control": "no-cache"})
+        elif not allowed(path, browser):
             response = PlainTextResponse(REFUSED, status_code=403, headers={"Cache-Control": "no-store"})
+        if response is not None:
             if cookie:
                 response.raw_headers.append(cookie)
             await response(scope, receive, send)

@@ -316,8 +316,8 @@ def run_user(args) -> int:
     from . import audit
     from .accounts import AccountStore, name_problem
     from .plan_inputs import read_units
-    from .signin_state import SignInGuard
     from .reporting import reporting_units
+    from .signin_state import SignInGuard
     from .warehouse import connect, made_by_this_version
     from .writer_lock import writer_lock
 

@@ -53,8 +53,9 @@ def stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Path | None = None,
-                     app: Path = config.ROOT / "app.py"):
-    """`streamlit run app.py` against the given warehouse (and accounts file); yields the base URL."""
+                     app: Path = config.ROOT / "serve.py"):
+    """`streamlit run serve.py` (app.py behind the session gate, as the service runs it) against the given
+    warehouse (and accounts file); yields the base URL."""
     port = free_port()
     env = {**os.environ, "MONITOR_DB": str(db), "MONITOR_RAW": str(raw), "PYTHONPATH": str(config.ROOT)}
     if accounts:

@@ -11,13 +11,13 @@ from pipelines.unit_names import canonical_names
 SEED_RAW = config.RAW_DIR
 
 
-def open_reading(path: Path) -> Path:
+def open_reading(path: Path, opened: bool = True) -> Path:
     """Reading without sign-in opened on purpose in an accounts file, as an operator may (the tests of the pages
-    read so; the tests of sign-in and of the served site set it back or use a file of their own)."""
+    read so; the tests of sign-in and of the served site close it again with opened=False)."""
     import json
 
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"settings": {}, "accounts": []}
-    data["settings"]["sign_in_required_for_all_pages"] = False
+    data["settings"]["sign_in_required_for_all_pages"] = not opened
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
 
