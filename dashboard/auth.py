@@ -13,8 +13,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pipelines import audit, config
-from pipelines.accounts import Account, AccountStore, PasswordChecksBusy, name_problem, shown_name
-from pipelines.signin_state import Refusal, SignInGuard
+from pipelines.accounts import Account, AccountStore, name_problem
+from pipelines.signin import try_sign_in
+from pipelines.signin_state import SignInGuard
 
 from . import gate, sessions
 from .data import db_path, raw_dir
@@ -128,49 +129,19 @@ def may_read() -> bool:
     return True
 
 
-REFUSALS = {
-    "locked": "该账号从您所在的地址尝试次数过多，请 {wait} 秒后再试。",
-    "busy": "登录尝试过于频繁，请稍后再试。",
-}
-
-
 def sign_in(name: str, password: str) -> tuple[Account | None, str]:
-    """Check a name and password against the accounts file and the lock-out; (account, message)."""
-    name = name.strip()
+    """Check a name and password (pipelines/signin.py) and, if right, sign this session in; (account, message)."""
     here, where = browser(), address()
-    if problem := name_problem(name):  # never stored: not in the sign-in state, the audit trail only cut short
-        _record("sign_in_failed", None, f"失败：{problem}（{shown_name(name)}，地址 {where}）")
-        return None, problem + "。"
-    if len(password) > config.MAX_PASSWORD_CHARS:  # no account has one this long: not worth a check
-        _record("sign_in_failed", name, f"失败：密码超过 {config.MAX_PASSWORD_CHARS} 个字符，未校验（地址 {where}）")
-        return None, "账号或密码错误。"
-    if here == "":
-        _record("sign_in_failed", name, f"失败：连接不经会话保护或浏览器未保存 Cookie（地址 {where}）")
+    if here == "" and not name_problem(name.strip()):
+        _record("sign_in_failed", name.strip(), f"失败：连接不经会话保护或浏览器未保存 Cookie（地址 {where}）")
         return None, "无法在此连接上登录：请允许本站的 Cookie 并刷新页面（管理员：应用须以 serve.py 启动）。"
-    guard = SignInGuard(settings=settings(), clock=now)
-    attempt = guard.begin(name, where)
-    if isinstance(attempt, Refusal):
-        message = REFUSALS[attempt.reason].format(wait=attempt.wait)
-        _record("sign_in_failed", name, f"失败：{message}（地址 {where}，未校验密码）")
-        return None, message
-    try:
-        account = store().verify(name, password)
-    except PasswordChecksBusy:
-        guard.cancel(attempt)
-        _record("sign_in_failed", name, f"失败：同时登录的人过多，未校验密码（地址 {where}）")
-        return None, "同时登录的人较多，请稍后再试。"
-    except BaseException:
-        guard.cancel(attempt)
-        raise
-    wait = guard.finish(attempt, account is not None)
-    if account is None:
-        _record("sign_in_failed", name, f"失败：账号或密码错误（地址 {where}）" + (f"，锁定 {wait} 秒" if wait else ""))
-        return None, "账号或密码错误。" + (f"尝试次数过多，已锁定 {wait} 秒。" if wait else "")
-    st.session_state[SESSION_KEY] = {"name": account.name, "last_seen": now(), "signed_in_at": now(), "browser": here or ""}
-    if sid := _session_id():
-        sessions.mark(sid, here or "", account.name, _timeout_seconds(), now())
-    _record("sign_in", account.name, f"成功：{account.label()}（地址 {where}）")
-    return account, f"已登录：{account.label()}"
+    outcome = try_sign_in(name, password, where, store(), SignInGuard(settings=settings(), clock=now), _record)
+    if outcome.account is not None:
+        st.session_state[SESSION_KEY] = {"name": outcome.account.name, "last_seen": now(), "signed_in_at": now(),
+                                         "browser": here or ""}
+        if sid := _session_id():
+            sessions.mark(sid, here or "", outcome.account.name, _timeout_seconds(), now())
+    return outcome.account, outcome.message
 
 
 def sign_out() -> None:

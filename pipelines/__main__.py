@@ -322,7 +322,7 @@ def run_user(args) -> int:
     from .writer_lock import writer_lock
 
     store = AccountStore()
-    if args.action in ("remove", "passwd", "unlock") and (problem := name_problem(args.name)):
+    if args.action != "list" and (problem := name_problem(args.name.strip())):
         raise AccountError(f"{problem}；这不是一个账号名")  # not echoed: a name this long or strange is no account's
     if args.action == "list":
         accounts = store.all()

@@ -195,14 +195,14 @@ class AccountStore:
                 return
         raise AccountError(f"账号“{name}”不存在")
 
-    def verify(self, name: str, password: str, wait: float = config.PASSWORD_CHECK_WAIT_SECONDS) -> Account | None:
+    def verify(self, name: str, password: str, wait: float | None = None) -> Account | None:
         """The account if the password is right (checked in constant-ish time whether or not it exists).
 
         At most config.CONCURRENT_PASSWORD_CHECKS checks run at once in this process; PasswordChecksBusy
         when no slot frees within wait seconds.
         """
         account = self.get(name)
-        if not PASSWORD_CHECKS.acquire(timeout=wait):
+        if not PASSWORD_CHECKS.acquire(timeout=config.PASSWORD_CHECK_WAIT_SECONDS if wait is None else wait):
             raise PasswordChecksBusy
         try:
             HASHER.verify(account.password_hash if account else _dummy_hash(), password)

@@ -147,8 +147,9 @@ class SignInGuard:
                     continue
                 if wait := self._wait(entry, now):
                     return Refusal(wait, "locked")
-                if entry["failures"] + len(entry["pending"]) >= self._threshold(key):
-                    return Refusal(0, "busy")  # the checks in flight may reach the limit: wait for them
+                # Checks in flight count as failures until they end; once a lock has passed, one try at a time.
+                if entry["failures"] + len(entry["pending"]) >= max(self._threshold(key), entry["failures"] + 1):
+                    return Refusal(0, "busy")
             if not fits:
                 return Refusal(0, "busy")
             for key in keys:
