@@ -135,7 +135,7 @@ MAX_SIGNIN_ENTRIES = 5000
 # argon2id needs 64 MiB per check: at most this many checks at once in the app; a further sign-in waits
 # this long for a turn and is then asked to try again later (请稍后再试).
 CONCURRENT_PASSWORD_CHECKS = 2
-PASSWORD_CHECK_WAIT_SECONDS = 3.0
+PASSWORD_CHECK_WAIT_SECONDS = 10.0
 # The browser's own secret (dashboard/gate.py): an HttpOnly cookie that binds a signed-in session to the
 # browser that signed in.
 BROWSER_COOKIE = "aohan_browser"
