@@ -16,7 +16,7 @@ import time
 import pytest
 
 from tests.books import filled
-from tests.browser_support import WORKBOOK_UPLOAD, chromium, copy_site, go, sign_in, streamlit_server
+from tests.browser_support import WORKBOOK_UPLOAD, chromium, copy_site, go, shoot, sign_in, streamlit_server
 from tests.conftest import PASSWORDS, open_reading
 from tests.proxy_support import HOST, nginx_proxy, unverified
 
@@ -107,6 +107,7 @@ def test_a_session_id_offered_by_another_browser_gives_it_the_sign_in_page_only(
         assert session_id in {offered[2] for offered in attacker.evaluate("window.__offered")}
         assert attacker.get_by_text("请登录 · 本平台须先登录").count() == 1
         assert attacker.get_by_text("已登录：admin").count() == 0
+        shoot(attacker, f"session_taken_over_{route}_attacker_sees_sign_in", height=1000)
         assert attacker.get_by_role("link", name="数据填报").count() == 0 and attacker.get_by_text("审计日志").count() == 0
         # The attacker's browser cannot upload into the victim's session either (its cookie is not the victim's).
         cookie = "; ".join(f"{c['name']}={c['value']}" for c in attacker_context.cookies())
