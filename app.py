@@ -22,9 +22,9 @@ pages = [
     st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
     st.Page("pages/readiness.py", title="验收准备", icon=":material/fact_check:"),
 ]
-locked = auth.reading_requires_sign_in() and auth.current() is None
+locked = not auth.may_read()
 if locked:
-    # data/accounts.json's settings (by default: whenever the app is reachable beyond this machine).
+    # Signed in, or reading opened on purpose in data/accounts.json (dashboard/auth.may_read).
     pages = [st.Page(auth.sign_in_page, title="登录", icon=":material/login:")]
 navigation = st.navigation(pages)
 st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台")

@@ -12,6 +12,10 @@ if ! [[ "$BACKUP_KEEP" =~ ^[1-9][0-9]*$ ]]; then
 fi
 umask 077
 mkdir -p "$BACKUP_DIR"
+# A backup killed while it was written leaves its `.partial`: nobody finishes it, so it goes (only ours,
+# only one older than an hour, so that a backup being written by hand right now is left alone).
+find "$BACKUP_DIR" -maxdepth 1 -type f -name 'aohan-monitor-*.tar.gz.partial' -mmin +60 -print -delete |
+  sed 's|^|已删除未写完的备份 |'
 name="aohan-monitor-$(date +%Y%m%dT%H%M%S).tar.gz"
 "$PYTHON" -m pipelines backup --out "$BACKUP_DIR/$name" "$@"
 (cd "$BACKUP_DIR" && sha256sum "$name" > "$name.sha256")

@@ -39,7 +39,7 @@ DEMO_RED = "#B00020"
 DEMO_STAMP = "demo_stamp"  # the boxed 示例数据 of an exported chart (the page marks demo data its own way)
 SOURCE_NOTE = "source_line"
 # What frames a chart on its own (its source line, its 示例数据 stamp): a slide or a report page that carries
-# its own leaves them out (dashboard/placement.py).
+# its own leaves them out (reports/placement.py).
 FRAME_ANNOTATIONS = (SOURCE_NOTE, DEMO_STAMP)
 
 

@@ -282,7 +282,7 @@ def criteria_sources() -> pd.DataFrame:
                  "caveat from criteria order by sort_order")
 
 
-# Figures (the callers cache them; see pages/readiness.py and dashboard/readiness_exports.py).
+# Figures (the callers cache them; see pages/readiness.py and reports/readiness_exports.py).
 
 
 def dispersion_figure(as_of: int, show_demo: bool) -> go.Figure | None:

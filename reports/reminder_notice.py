@@ -19,10 +19,10 @@ PLATFORM = "敖汉旗教育高质量发展监测平台"
 
 
 def notice_docx(unit: str, late: pd.DataFrame, today: date, settings: dict) -> bytes:
-    """The notice to one unit, for its overdue rows of collection.reminders.receipts."""
+    """The notice to one unit, for its overdue rows of records.reminders.receipts."""
     rows = late[late["unit"] == unit].sort_values("year")
     by = today + timedelta(days=days_to_send(settings))
-    report = Report(False, renderer=None)  # real receipts only (collection.reminders.receipts)
+    report = Report(False, renderer=None)  # real receipts only (records.reminders.receipts)
     report.title(["关于报送监测填报工作簿的催报通知"])
     addressed = report.para(f"{unit}：")
     addressed.paragraph_format.first_line_indent = Pt(0)

@@ -24,14 +24,14 @@ LAYERS = (
     ("reports",),  # the deck, the Word and Excel reports, charts, PNGs and their queries: no Streamlit
     ("pipelines.cli", "pipelines.__main__"),  # the command line
     ("dashboard",),  # Streamlit: shared widgets and each page's parts
-    ("pages", "app"),  # the app's entry and its pages
+    ("pages", "app", "serve"),  # the app's entry, its pages, and the service's entry (app.py behind the session gate)
 )
 PACKAGES = ("pipelines", "reports", "dashboard", "pages")
 NO_STREAMLIT = ("pipelines", "reports")
 
 
 def modules() -> dict[str, Path]:
-    found = {"app": ROOT / "app.py"}
+    found = {"app": ROOT / "app.py", "serve": ROOT / "serve.py"}
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             name = ".".join(path.relative_to(ROOT).with_suffix("").parts)

@@ -25,7 +25,7 @@ SECRET = "SEC0123456789abcdef+/="  # characters base64 and URLs treat specially
 
 
 def late_rows() -> pd.DataFrame:
-    """Two overdue workbooks, as collection.reminders.overdue gives them."""
+    """Two overdue workbooks, as records.reminders.overdue gives them."""
     return pd.DataFrame({
         "unit": ["旗教育局", "旗财政局"], "year": [2024, 2025], "state": ["returned", "missing"],
         "overdue_days": [366, 1], "due_date": [date(2025, 3, 31), date(2026, 3, 31)],

@@ -102,6 +102,8 @@ def parser() -> argparse.ArgumentParser:
     passwd.add_argument("name")
     passwd.add_argument("--password-stdin", action="store_true")
     actions.add_parser("list", parents=[common], help="列出账号")
+    unlock = actions.add_parser("unlock", parents=[common], help="解除账号的登录锁定（各地址的失败计数一并清零）")
+    unlock.add_argument("name")
 
     bk = sub.add_parser("backup", help="把整个原始数据目录和账号文件备份为一个压缩文件（附 sha256 清单）")
     bk.add_argument("--out", required=True, type=Path, help="备份文件，如 备份_20261129.tar.gz")
@@ -315,12 +317,15 @@ def run_user(args) -> int:
     from ..operations import audit_trail
     from ..operations.locking import writer_lock
     from ..plan.inputs import read_units
-    from ..records.accounts import AccountStore
+    from ..records.accounts import AccountStore, name_problem
+    from ..records.signin_state import SignInGuard
     from ..warehouse.connection import connect
     from ..warehouse.schema import made_by_this_version
     from ..workbooks.reporting import reporting_units
 
     store = AccountStore()
+    if args.action != "list" and (problem := name_problem(args.name.strip())):
+        raise AccountError(f"{problem}；这不是一个账号名")  # not echoed: a name this long or strange is no account's
     if args.action == "list":
         accounts = store.all()
         if not accounts:
@@ -346,11 +351,18 @@ def run_user(args) -> int:
         elif args.action == "remove":
             store.remove(args.name)
             message = f"已删除账号“{args.name}”"
+        elif args.action == "unlock":
+            if store.get(args.name) is None:
+                raise AccountError(f"账号“{args.name}”不存在")
+            held = SignInGuard(settings=store.settings()).unlock(args.name)
+            message = (f"已解除账号“{args.name}”的登录锁定（{held} 个地址曾被锁定）" if held
+                       else f"账号“{args.name}”没有被锁定；失败计数已清零")
         else:
             if store.get(args.name) is None:
                 raise AccountError(f"账号“{args.name}”不存在")
             store.set_password(args.name, password)
-            message = f"已修改账号“{args.name}”的密码"
+            SignInGuard(settings=store.settings()).unlock(args.name)  # a new password starts a clean count
+            message = f"已修改账号“{args.name}”的密码（该账号已登录的会话随之结束，锁定解除）"
         audit_trail.record(args.raw, db, "account", args.name, message, source="命令行")
     print(message)
     return EXIT_OK

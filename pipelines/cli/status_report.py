@@ -65,7 +65,7 @@ def status_text(con: duckdb.DuckDBPyConnection, as_of: int | None) -> tuple[str,
     if texts:  # issue 19: a target the body and the attachment state differently, under each text
         tail += "\n正文与附件目标值不同的目标：" + "；".join(texts)
     pending = pending_count(con)
-    if pending:  # approved data only are counted above (collection.review)
+    if pending:  # approved data only are counted above (records/review_state.py)
         tail += (f"\n另有 {pending} 个工作簿待审核，未计入上表"
                  "（python -m pipelines review list 查看，review approve 或 review return 审核）")
     return f"{head}\n\n{table}\n\n{tail}", True

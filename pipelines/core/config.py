@@ -138,6 +138,27 @@ COUNT_CEILING = 100_000  # 所, 个, 次, 项 …: there are about 260 schools a
 AMOUNT_CEILINGS = {"元": 10_000_000, "万元": 10_000_000}  # a yearly wage in 元; a debt or budget in 万元
 AREA_CEILINGS = {"亩": 1_000_000, "平方米": 1_000_000}  # land for a school in 亩 (the banner has about 12 million); a building in 平方米
 
+# Sign-in and sessions (pipelines/records/accounts.py, pipelines/records/signin_state.py, dashboard/auth.py, dashboard/gate.py;
+# issue 20). The operator's settings (lock-out, idle time, anonymous reading) are in data/accounts.json and
+# take their defaults from accounts.DEFAULT_SETTINGS; these are the fixed limits.
+# An account name: 1 to 32 letters (Chinese too), digits, "_", "." or "-" — checked wherever a name comes in
+# (the sign-in form, `user add`), so that no longer one reaches the audit trail, the sign-in state or a backup.
+MAX_ACCOUNT_NAME_CHARS = 32
+ACCOUNT_NAME_PATTERN = r"[\w.\-]+"
+MAX_PASSWORD_CHARS = 256
+# The sign-in state keeps at most this many (name, address) and address entries (about 100 bytes each).
+MAX_SIGNIN_ENTRIES = 5000
+# argon2id needs 64 MiB per check: at most this many checks at once in the app; a further sign-in waits
+# this long for a turn and is then asked to try again later (请稍后再试).
+CONCURRENT_PASSWORD_CHECKS = 2
+PASSWORD_CHECK_WAIT_SECONDS = 10.0
+# The browser's own secret (dashboard/gate.py): an HttpOnly cookie that binds a signed-in session to the
+# browser that signed in.
+BROWSER_COOKIE = "aohan_browser"
+# The addresses whose X-Real-IP / X-Forwarded-For is believed (nginx on this machine); any other peer's
+# address is its own.
+TRUSTED_PROXIES = ("127.0.0.1", "::1")
+
 # Waits and time-outs, in seconds.
 # The writers' lock (pipelines/warehouse/lock.py): how long a writer waits for another before giving up.
 WRITER_WAIT_SECONDS = 300.0
@@ -257,7 +278,7 @@ VOCATIONAL_RATIO_BASES = {
 }
 
 # Rulings (issue 19): where the body and the attachment give a target different values, the target is judged
-# under each text; the attachment's counts until a 管理 account rules otherwise (pipelines/rulings.py).
+# under each text; the attachment's counts until a 管理 account rules otherwise (pipelines/records/ruling_state.py).
 RULING_TEXTS = {"attachment": "附件", "body": "正文"}
 DEFAULT_RULING_TEXT = "attachment"
 

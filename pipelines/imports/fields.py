@@ -1,7 +1,7 @@
 """The template fields an export can fill, and the words that name them: the field-synonym table, in one place.
 
 Two targets: a unit's standard workbook (指标数据: the indicator codes of indicators.csv that the unit reports)
-and 旗教育局's 学校与幼儿园 workbook (the register columns and the counts of schools/settings.py). A field is read
+and 旗教育局's 学校与幼儿园 workbook (the register columns and the counts of core/school_settings.py). A field is read
 by a recipe: the words each part of a source's path must say (a row's label, a column's headings), summed
 where a recipe has several parts (HS_ENROLLED = 普通高中 + 中等职业教育 在校生数), converted where it says so (a
 per-student 实际值 back to the count). The statistics system's own words (初级中学, 教育部门办 …) are synonyms

@@ -56,7 +56,7 @@ class RestoreReport:
     raw_aside: Path | None
     accounts_restored: bool
     accounts_aside: Path | None
-    build: object  # pipelines.build.BuildReport
+    build: object  # operations.build.BuildReport
     accounts_file: Path | None = None  # where the accounts file was restored
 
 
@@ -297,7 +297,7 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
     if raw_dir.is_symlink():  # data/raw linked to a larger disk: restore there, keep the link
         raw_dir = raw_dir.resolve()
     # The writers' lock: no ingest appends to the old raw folder's log, and no build reads it, while it is
-    # swapped for the restored one and the warehouse rebuilt (pipelines/writer_lock.py).
+    # swapped for the restored one and the warehouse rebuilt (pipelines/operations/locking.py).
     with writer_lock(db_path, raw_dir, purpose="从备份恢复原始数据"):
         raw_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = raw_dir.with_name(f".{raw_dir.name}.restoring-{os.getpid()}")

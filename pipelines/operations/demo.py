@@ -7,7 +7,7 @@ reported, and one workbook is corrected by a later one; the 2025 workbooks expla
 data/raw/submissions/demo/ as demo, each approved by the reviewer (示例数据) two days after it arrives, and
 loaded by the default build.
 
-    python -m pipelines.demo [--raw DIR]     regenerate (replaces the demo part of the archive)
+    python -m pipelines.operations.demo [--raw DIR]     regenerate (replaces the demo part of the archive)
 """
 
 import argparse
@@ -297,7 +297,7 @@ def _generate(raw_dir: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.demo", description="重新生成示例数据（示例数据）")
+    parser = argparse.ArgumentParser(prog="python -m pipelines.operations.demo", description="重新生成示例数据（示例数据）")
     parser.add_argument("--raw", type=Path, default=config.raw_dir())
     args = parser.parse_args()
     n = generate(args.raw)

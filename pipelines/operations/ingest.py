@@ -155,7 +155,7 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
     entry = archive(raw_dir, Path(path).read_bytes(), file, checked.unit, checked.year,
                     received_at or datetime.now().replace(microsecond=0), is_demo, who, events, origin)
     with transaction(con):
-        # Loaded as 待审核: nothing counts (no judgment changes) until a reviewer approves it (collection.review).
+        # Loaded as 待审核: nothing counts (no judgment changes) until a reviewer approves it (operations/review.py).
         logged = events if any(e.get("sha256") == entry.sha256 for e in events) else [*events, asdict(entry)]
         result.submission_id = load_one(con, checked, entry, logged)
         if entry.origin:  # issue 18: the export, mapping and source cells an import read

@@ -215,7 +215,7 @@ def _kindergartens() -> list[Kindergarten]:
     return kgs
 
 
-# The demo county's own 旗教育局 figures (pipelines/demo.py VALUES), which the kindergarten rows add up to:
+# The demo county's own 旗教育局 figures (operations/demo.py VALUES), which the kindergarten rows add up to:
 # (在园幼儿总数, 公办, 普惠性 (公办+普惠性民办)). 2024's 普惠 rows are set 140 short of the reported figure on
 # purpose: the data-quality page shows the disagreement.
 KG_TOTALS = {2022: (11800, 6950, 9960), 2023: (11300, 6900, 9830), 2024: (10700, 6790, 9370), 2025: (10100, 6480, 9160)}
@@ -379,7 +379,7 @@ def add_to_archive(raw_dir: Path) -> int:
     """Replace the demo school workbooks in the archive, leaving the units' demo workbooks byte for byte.
 
     The log keeps the demo workbooks first, in the order received, then the real ones in their order.
-    `python -m pipelines.demo` regenerates everything, these included.
+    `python -m pipelines.operations.demo` regenerates everything, these included.
     """
     with writer_lock(None, raw_dir, purpose="重新生成学校与幼儿园示例数据"):
         return _add_to_archive(raw_dir)
@@ -417,7 +417,7 @@ def _write_log(raw_dir: Path, events: list[dict]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.schools.demo",
+    parser = argparse.ArgumentParser(prog="python -m pipelines.operations.school_demo",
                                      description="重新生成学校与幼儿园的示例数据工作簿（示例数据）")
     parser.add_argument("--raw", type=Path, default=config.raw_dir())
     args = parser.parse_args()

@@ -18,6 +18,7 @@ EVENTS = {
     "sign_in_failed": "登录失败",
     "sign_out": "退出登录",
     "session_expired": "会话超时",
+    "session_ended": "会话结束",  # its password changed, or another browser offered its id (dashboard/auth.py)
     "upload_checked": "上传检查",
     "load": "载入",
     "refusal": "拒绝",

@@ -1,4 +1,4 @@
-"""Readiness toward 2028 普及普惠 and 2030 优质均衡, judged as the plan's targets are (pipelines.status).
+"""Readiness toward 2028 普及普惠 and 2030 优质均衡, judged as the plan's targets are (pipelines.warehouse.status).
 
 For every criterion that decides the acceptance — each indicator's 校际差异系数, the share of schools
 meeting the ≥6-of-7 rule, every county-wide item — the yearly values from the school-level workbooks go

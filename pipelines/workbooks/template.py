@@ -44,7 +44,7 @@ def check_request(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> None:
 
 def make_template(con: duckdb.DuckDBPyConnection, unit: str, year: int, include_demo: bool = False) -> openpyxl.Workbook:
     """The workbook for one unit and year: 填报说明, 指标数据, 任务进展, and 整改说明 when the unit leads targets
-    that were lagging as of the year before, on real data (collection.rectify; include_demo: the demo
+    that were lagging as of the year before, on real data (workbooks/rectify.py; include_demo: the demo
     generator's own workbooks)."""
     from .rectify import lagging_targets
 
