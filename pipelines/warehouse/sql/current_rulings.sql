@@ -1,5 +1,5 @@
 -- The ruling that stands for each ruled target: the last of the log (target_rulings.ruling_no), with who made
--- it, when and why (issue 19; pipelines/records/ruling_state.py).
+-- it, when and why (issue 19; pipelines/rulings.py).
 create or replace view current_rulings as
 with
 
