@@ -1,4 +1,5 @@
-"""Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling
+"""Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling|
+quarantine
 (DESIGN.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage, and 3 only when `import` has written a
@@ -126,6 +127,23 @@ def parser() -> argparse.ArgumentParser:
     ru.add_argument("--reason", required=True, help="裁定的理由（如依据哪次会议或哪份文件）")
     ru.add_argument("--raw", type=Path, default=config.RAW_DIR)
     ru.add_argument("--db", type=Path, default=config.DB_PATH)
+    qu = sub.add_parser("quarantine", help="隔离区：归档日志未记载的文件和日志中损坏的行（保留，不删除）：查看、重新载入、丢弃")
+    qu_actions = qu.add_subparsers(dest="action", required=True, parser_class=ChineseParser)
+    qu_common = argparse.ArgumentParser(add_help=False)
+    qu_common.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    qu_common.add_argument("--db", type=Path, default=config.DB_PATH)
+    qu_actions.add_parser("list", parents=[qu_common], help="列出隔离区中的文件（原位置、隔离时间和原因）")
+    qu_admit = qu_actions.add_parser("admit", parents=[qu_common],
+                                     help="把隔离区中的工作簿按上传时的全部检查重新载入（重新归档、记入日志，待审核）")
+    qu_admit.add_argument("file", metavar="FILE", help="quarantine list 列出的路径，或文件名")
+    qu_admit.add_argument("--as", dest="account", metavar="ACCOUNT", help="代表哪个账号载入（按该账号的角色检查单位）")
+    qu_discard = qu_actions.add_parser("discard", parents=[qu_common], help="丢弃隔离区中的一个文件（只限管理账号，记入审计日志）")
+    qu_discard.add_argument("file", metavar="FILE", help="quarantine list 列出的路径，或文件名")
+    qu_discard.add_argument("--as", dest="account", required=True, metavar="ACCOUNT", help="以哪个管理账号的名义丢弃")
+    qu_discard.add_argument("--reason", help="为什么丢弃（记入审计日志）")
+    qu_repair = qu_actions.add_parser("repair-log", parents=[qu_common],
+                                      help="把日志中损坏的行原样移到隔离区，再重建数据仓库（它记载的文件随之移入隔离区）")
+    qu_repair.add_argument("--as", dest="account", metavar="ACCOUNT", help="以哪个账号的名义记入审计日志")
     hc = sub.add_parser("health", help="数据仓库是否与原始数据一致（退出码 0 一致，1 不一致或无法检查）")
     hc.add_argument("--raw", type=Path, default=config.RAW_DIR)
     hc.add_argument("--db", type=Path, default=config.DB_PATH)
@@ -390,6 +408,48 @@ def run_health(args) -> int:
     return EXIT_OK if report.current else EXIT_REJECTED
 
 
+def run_quarantine(args) -> int:
+    from . import quarantine
+    from .accounts import AccountStore
+    from .quarantine_actions import admit, describe, discard, repair_log
+
+    try:
+        if args.action == "list":
+            listed = quarantine.items(args.raw)
+            if not listed:
+                print(f"隔离区（{quarantine.folder(args.raw)}）中没有文件")
+                return EXIT_OK
+            print(f"隔离区（{quarantine.folder(args.raw)}）中有 {len(listed)} 个文件：")
+            print("\n".join(describe(args.raw, listed)))
+            print("核对后：python -m pipelines quarantine admit FILE（重新检查并载入，待审核），"
+                  "或 quarantine discard FILE --as 管理账号 --reason 原因（丢弃，记入审计日志）")
+            return EXIT_OK
+        actor = AccountStore().named(args.account)
+        if args.action == "discard":
+            print(discard(args.raw, args.db, args.file, actor, args.reason))
+            return EXIT_OK
+        if args.action == "repair-log":
+            for note in repair_log(args.raw, args.db, args.account):
+                print(note)
+            return EXIT_OK
+        ensure_warehouse(args.db, args.raw, build_if_missing=True)
+        done = admit(args.raw, args.db, args.file, actor)
+    except quarantine.QuarantineError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    from .problems import ordered
+
+    stream = sys.stderr if done.result.outcome == "rejected" else sys.stdout
+    print(done.result.message, file=stream)
+    for problem in ordered(done.result.problems):
+        print(f"  {problem}", file=stream)
+    if done.result.outcome == "rejected":
+        print(f"{done.item.key} 仍在隔离区中，未做其他更改", file=stream)
+        return EXIT_REJECTED
+    print(f"已移出隔离区：{done.item.key}")
+    return EXIT_OK
+
+
 def run_demo(args) -> int:
     from .accounts import AccountStore
     from .demo_removal import end_demo
@@ -426,7 +486,7 @@ def run_review(args) -> int:
 
 COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "import": run_import, "status": run_status,
             "report": run_report, "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health,
-            "review": run_review, "demo": run_demo, "ruling": run_ruling}
+            "review": run_review, "demo": run_demo, "ruling": run_ruling, "quarantine": run_quarantine}
 
 
 def main(argv: list[str] | None = None) -> int:

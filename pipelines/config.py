@@ -25,6 +25,7 @@ SUBMISSIONS_LOG = "log.jsonl"
 AUDIT_DIR = "audit"
 AUDIT_LOG = "audit.jsonl"
 DEMO_DIR = "demo"
+QUARANTINE_DIR = "quarantine"  # files the archive cannot account for, kept (pipelines/quarantine.py)
 
 # The plan's years: 2022 is the baseline (the last year before the plan), the plan runs to 2030.
 BASELINE_YEAR = 2022

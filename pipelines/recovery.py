@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from . import audit, demo_state, jsonlog
-from .archive import log_path, read_log, tidy_archive
+from .archive import in_order, log_path, read_log, tidy_archive
 from .warehouse import transaction
 
 
@@ -60,6 +60,7 @@ def behind(con: duckdb.DuckDBPyConnection, events: list[dict]) -> str | None:
     accepted = {e["sha256"] for e in events if e.get("event") == "accepted" and (demo_loaded or not e.get("is_demo"))}
     if accepted - set(loaded):
         return "有已记入归档日志的工作簿尚未载入"
+    events = in_order(events)  # as a rebuild applies them
     if {e["sha256"] for e in events if e.get("event") == "withdrawn" and e["sha256"] in loaded} != {
             sha for sha, gone in loaded.items() if gone}:
         return "有已记入归档日志的撤回尚未生效"
