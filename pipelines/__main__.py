@@ -110,6 +110,11 @@ def parser() -> argparse.ArgumentParser:
     rs.add_argument("file", type=Path, metavar="FILE")
     rs.add_argument("--raw", type=Path, default=config.RAW_DIR, help="恢复到哪个原始数据目录（默认 data/raw）")
     rs.add_argument("--db", type=Path, default=config.DB_PATH)
+    rs.add_argument("--yes", action="store_true",
+                    help="确认恢复：当前数据中有备份之后的工作簿、决定、审计记录或账号变更时，丢弃它们（原目录另存，不删除）")
+    rs.add_argument("--accounts", action="store_true", help="也恢复备份中的账号文件（默认保留当前账号；没有账号文件时总是恢复）")
+    rs.add_argument("--unsigned-ok", action="store_true", dest="unsigned_ok",
+                    help="本机配置了备份签名密钥时，也接受没有签名或签名不符的备份（只用于确知来源可靠的备份）")
     from .collection import cli as review_cli
 
     review_cli.add_parser(sub, ChineseParser)
@@ -373,29 +378,49 @@ def run_user(args) -> int:
 
 
 def run_backup(args) -> int:
-    from .backup import backup
+    import signal
 
+    from .backup import backup
+    from .backup_signing import key_path
+
+    # Stopped (systemctl stop, a timeout): end as an interrupt does, so that the half-written file is removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_REJECTED))
     r = backup(args.raw, args.out)
+    for path in r.stale_partials or []:
+        print(f"已删除此前中断的备份留下的未完成文件 {path}")
     print(f"已备份 {r.files} 个文件（原始数据{'和账号文件' if r.accounts else ''}，共 {r.raw_bytes / 1e6:.1f} MB，"
           f"压缩后 {r.size / 1e6:.1f} MB）到 {r.path}\nsha256 {r.sha256}")
+    print(f"已用签名密钥 {key_path()} 签名" if r.signed else f"未签名（没有签名密钥 {key_path()}）")
     return EXIT_OK
 
 
 def run_restore(args) -> int:
-    from .backup import RebuildFailed, restore
+    from .backup import NewerDataWouldBeLost, RebuildFailed, restore
 
     try:
-        r = restore(args.file, args.raw, args.db)
+        r = restore(args.file, args.raw, args.db, yes=args.yes, accounts=args.accounts, unsigned_ok=args.unsigned_ok)
+    except NewerDataWouldBeLost as exc:
+        print(str(exc), file=sys.stderr)
+        for line in exc.lines:
+            print(f"  - {line}", file=sys.stderr)
+        print("未做任何更改。确认要恢复，请加 --yes 重新运行" + ("" if args.accounts else "（账号文件保持不变；也要恢复账号时加 --accounts）"),
+              file=sys.stderr)
+        return EXIT_REJECTED
     except RebuildFailed as exc:
         print(str(exc), file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_REJECTED
     print(f"已从 {args.file}（备份于 {r.created_at}）恢复 {r.files} 个文件（{r.raw_bytes / 1e6:.1f} MB）到 {args.raw}")
+    print(r.signature + "；" + ("已核对旁边的 .sha256 校验文件" if r.sha256_checked else "旁边没有 .sha256 校验文件"))
+    if r.dropped:
+        print("按 --yes 不再计入的备份之后的数据：\n" + "\n".join(f"  - {line}" for line in r.dropped))
     if r.raw_aside:
         print(f"原来的原始数据目录另存为 {r.raw_aside}")
     if r.accounts_restored:
         print(f"账号文件已恢复到 {r.accounts_file}" + (f"，原来的账号文件另存为 {r.accounts_aside}" if r.accounts_aside else ""))
+    elif r.accounts_kept:
+        print(r.accounts_kept)
     print(f"已重建数据仓库 {args.db}：载入填报工作簿 {r.build.submissions} 个")
     return EXIT_OK
 

@@ -31,6 +31,7 @@ EVENTS = {
     "demo_ended": "结束示例数据",
     "ruling": "目标口径裁定",
     "quarantine": "隔离区",
+    "restore": "从备份恢复",
 }
 COLUMNS = ["occurred_at", "event", "account", "result", "file_name", "sha256", "submission_id", "source", "detail"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import audit, buildinfo, config, demo_state, jsonlog
+from . import audit, buildinfo, config, demo_state, jsonlog, restore_state
 from .archive import PARTIAL, STORING, in_order, log_path, named_paths, read_log, submissions_dir
 from .problems import InputError
 from .warehouse import WarehouseBusy, connect, create_schema
@@ -50,6 +50,11 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
     report = HealthReport(raw_dir, db_path)
     report.advice = (f"按上面所说处理后运行 python -m pipelines build --raw {raw_dir} --db {db_path}，"
                      "再运行 health 确认")
+    if (restoring := restore_state.read(raw_dir)) is not None:  # raw and warehouse differ for that reason alone
+        report.findings.append(restore_state.explain(restoring))
+        report.advice = ("恢复正在进行时稍后再运行 health；已中断的，运行 python -m pipelines build "
+                         f"--raw {raw_dir} --db {db_path}（或重启服务）完成恢复，再运行 health 确认")
+        return report
     if not (raw_dir / config.PLAN_FILE).is_file():
         report.findings.append(f"原始数据目录 {raw_dir} 不存在或缺少 {config.PLAN_FILE}")
         return report

@@ -3,8 +3,11 @@
 A writer can die at any moment (kill -9, power loss, a full disk). What it leaves, and what the next one
 does about it (holding the writers' lock, so that no writer is running):
 - an unfinished last line in submissions/log.jsonl or audit/audit.jsonl: moved aside (jsonlog.repair_tail);
-- `*.partial` in the archive, or a stored workbook that no log line names: it was never accepted: removed;
+- `*.partial` in the archive: half a copy, removed; a stored file that no log line names: it was never
+  accepted: moved to the quarantine (never deleted: pipelines/quarantine.py);
 - `.warehouse.duckdb.<pid>.building` beside the warehouse: a build that never swapped its file in: removed;
+- `data/.raw.restore.json`, a restore's marker (restore_state): killed before its raw folder was in place, the
+  raw folder stays as it was; after, the restore is finished (accounts, the demo's end, the rebuild);
 - a workbook logged as accepted whose load never committed, a withdrawal, review decision, 佐证材料 or ruling
   (裁定) logged but not applied, audit lines not yet in the `audit` table: the warehouse is brought up to the log (catch_up), since the log is
   the record and a rebuild would load them.
@@ -19,13 +22,19 @@ from .archive import in_order, log_path, read_log, tidy_archive
 from .warehouse import transaction
 
 
-def tidy_after_crash(db_path: Path | None, raw_dir: Path | None, everything: bool = False) -> list[str]:
+def tidy_after_crash(db_path: Path | None, raw_dir: Path | None, everything: bool = False,
+                     restores: bool = True) -> list[str]:
     """Tidy the files a killed writer left; a sentence for each thing done.
 
     everything: look at every file of the archive, not only the one a killed ingest was storing (build).
+    restores: finish or undo a killed restore (build, which took the writers' lock, has had that done).
     """
     notes = []
     if raw_dir is not None:
+        from .backup import finish_interrupted
+
+        if restores:
+            notes += finish_interrupted(raw_dir)  # first: a restore killed half-way may have the raw folder aside
         for path, what in ((log_path(raw_dir), "载入、撤回、审核或佐证材料保存"), (audit.log_path(raw_dir), "审计记录")):
             note = jsonlog.repair_tail(path, what)
             if note:
