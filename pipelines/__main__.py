@@ -161,7 +161,14 @@ def run_build(args) -> int:
 
     if args.if_needed and args.db.exists():
         if made_by_this_version(args.db) and not (args.no_demo and holds_demo(args.db)):
-            print(f"数据仓库 {args.db} 已是当前版本建立的，无需重建")
+            # The service starts here: what a crash left (a restore killed in its rebuild, a decision logged but
+            # not applied) is finished before the app serves the warehouse.
+            from .recovery import bring_up_to_date
+
+            notes = bring_up_to_date(args.db, args.raw)
+            for note in notes:
+                print(f"恢复：{note}", file=sys.stderr)
+            print(f"数据仓库 {args.db} 已是当前版本建立的，无需重建" + ("；已按原始数据补齐（见上）" if notes else ""))
             return EXIT_OK
         if made_by_this_version(args.db):
             print(f"数据仓库 {args.db} 含示例数据，按 --no-demo 重建……", file=sys.stderr)
@@ -213,18 +220,12 @@ def ensure_warehouse(db: Path, raw: Path | None = None, build_if_missing: bool |
 
 
 def _catch_up_if_behind(db: Path, raw: Path) -> None:
-    """A command that reads the warehouse first brings it up to the log, if it is behind (recovery.behind)."""
-    from .archive import read_log
-    from .recovery import behind, catch_up
-    from .warehouse import connect
-    from .writer_lock import writer_lock
+    """A command that reads the warehouse first brings it up to date: a restore left unfinished is finished,
+    a warehouse behind the log caught up (recovery.stale)."""
+    from .recovery import bring_up_to_date, stale
 
-    events = read_log(raw)
-    with connect(db, read_only=True) as con:
-        if not behind(con, events):
-            return
-    with writer_lock(db, raw, purpose="按归档日志补齐数据仓库"), connect(db) as con:
-        for note in catch_up(con, raw):
+    if stale(db, raw):
+        for note in bring_up_to_date(db, raw):
             print(f"恢复：{note}", file=sys.stderr)
 
 

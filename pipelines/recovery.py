@@ -13,6 +13,7 @@ does about it (holding the writers' lock, so that no writer is running):
   the record and a rebuild would load them.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -122,4 +123,41 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
         if con.execute("select count(*) from audit").fetchall()[0][0] < logged:
             con.execute("delete from audit")
             audit.load_log(con, raw_dir)
+    return notes
+
+
+def stale(db_path: Path, raw_dir: Path) -> str | None:
+    """Why the warehouse must be brought up to date before it is read, in a word, or None: a restore left
+    unfinished (restore_state), or the warehouse behind the archive's log (behind). No lock: cheap enough
+    for the service start, every command that reads and the app's pages to ask first."""
+    from . import restore_state
+    from .warehouse import connect
+
+    state = restore_state.read(raw_dir)
+    if state is not None and not state.get("failed"):
+        return "上次从备份恢复没有完成"
+    with connect(Path(db_path), read_only=True) as con:
+        return behind(con, read_log(raw_dir))
+
+
+def bring_up_to_date(db_path: Path, raw_dir: Path, say: Callable[[str], None] | None = None,
+                     wait: float | None = None) -> list[str]:
+    """Take the writers' lock (which finishes a killed restore and tidies what killed writers left) and catch
+    the warehouse up with the log; a sentence for each thing done. say: where waiting for another writer is
+    said (stderr by default); wait: how long to wait for it (WriterBusy after)."""
+    from .warehouse import connect
+    from .writer_lock import RECOVERED, say_on_stderr, writer_lock
+
+    notes = []
+
+    def hear(message: str) -> None:
+        if message.startswith(RECOVERED):
+            notes.append(message.removeprefix(RECOVERED))
+        else:
+            (say or say_on_stderr)(message)
+
+    with writer_lock(db_path, raw_dir, purpose="按归档日志补齐数据仓库", say=hear, wait=wait):
+        if Path(db_path).exists():
+            with connect(Path(db_path)) as con:
+                notes += catch_up(con, raw_dir)
     return notes

@@ -121,5 +121,6 @@ def undo_before_swap(state: dict) -> str:
     if not raw.exists() and aside is not None and aside.exists():
         os.replace(aside, raw)  # moved aside, the restored one not yet in: as it was
     shutil.rmtree(staging, ignore_errors=True)
+    clear(raw)
     return (f"上次从备份“{Path(state['backup']).name}”恢复在{STAGES[state['stage']]}时中断，原始数据目录没有替换，"
             "已清理未完成的临时目录；需要时请重新运行 restore")
