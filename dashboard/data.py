@@ -22,8 +22,13 @@ def raw_dir() -> Path:
 
 def data_version(db: Path) -> tuple:
     """Changes whenever the warehouse is written (its file or its write-ahead log), to key the cache."""
+    return _stamps(db, Path(str(db) + ".wal"))
+
+
+def _stamps(*paths: Path) -> tuple:
+    """Each file's modification time and size (None for a missing one): changes whenever one is written."""
     stamps = []
-    for path in (db, Path(str(db) + ".wal")):
+    for path in paths:
         try:
             stat = path.stat()
             stamps.append((stat.st_mtime_ns, stat.st_size))
@@ -76,14 +81,7 @@ def _log_version() -> tuple:
     from pipelines.archive import log_path
     from pipelines.restore_state import marker_path
 
-    stamps = []
-    for path in (log_path(raw_dir()), marker_path(raw_dir())):
-        try:
-            stat = path.stat()
-            stamps.append((stat.st_mtime_ns, stat.st_size))
-        except FileNotFoundError:
-            stamps.append(None)
-    return tuple(stamps)
+    return _stamps(log_path(raw_dir()), marker_path(raw_dir()))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -126,8 +124,8 @@ def say_caught_up() -> None:
     said = st.session_state.pop(CAUGHT_UP, None)
     if said:
         lacking, *notes = said
-        st.info(f"数据已按归档日志补齐后显示：上次写入在完成前中断（{lacking}），现已补上。"
-                + ("；".join(notes[:3]) if notes else ""), icon=":material/history:")
+        done = f"（{'；'.join(notes[:3])}）" if notes else ""
+        st.info(f"数据已按归档日志补齐后显示：上次写入在完成前中断（{lacking}），现已补上{done}。", icon=":material/history:")
 
 
 def _caught_up_with_the_log() -> None:

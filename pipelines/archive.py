@@ -125,11 +125,12 @@ def repair_advice(raw_dir: Path) -> str:
             "核对后可用 quarantine admit 重新载入（重新检查，待审核）")
 
 
-def _write_durably(path: Path, data: bytes) -> None:
-    """Write beside the name, then rename: the archive never holds half a file under a real name."""
+def _write_durably(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write beside the name, then rename: the archive never holds half a file under a real name (nor a log
+    or a marker: quarantine, jsonlog.drop_lines and restore_state write theirs the same way)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + PARTIAL)
-    with open(partial, "wb") as out:
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())

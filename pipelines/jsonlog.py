@@ -77,19 +77,10 @@ def damaged_lines(path: Path, check: Callable[[dict], str | None] | None = None)
 def drop_lines(path: Path, numbers: set[int]) -> None:
     """Rewrite the log without the lines numbered (call with the writers' lock held, once they are kept
     elsewhere): written beside it, then renamed over it, so that a crash leaves the old log or the new one."""
+    from .archive import _write_durably
+
     lines = path.read_bytes().split(b"\n")  # the last piece: an unfinished line, or b"" after the last newline
-    kept = b"\n".join(line for number, line in enumerate(lines, start=1) if number not in numbers)
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as out:
-        out.write(kept)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(partial, path)
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _write_durably(path, b"\n".join(line for number, line in enumerate(lines, start=1) if number not in numbers))
 
 
 def count(path: Path) -> int:

@@ -51,18 +51,9 @@ def accounts_of(state: dict) -> bytes | None:
 
 
 def _write(raw_dir: Path, state: dict) -> None:
-    path = marker_path(raw_dir)
-    partial = path.with_name(path.name + ".partial")
-    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
-        json.dump(state, out, ensure_ascii=False)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(partial, path)
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    from .archive import _write_durably
+
+    _write_durably(marker_path(raw_dir), json.dumps(state, ensure_ascii=False).encode("utf-8"), mode=0o600)
 
 
 def read(raw_dir: Path) -> dict | None:

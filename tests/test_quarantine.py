@@ -4,6 +4,7 @@ upload's checks again (待审核), `quarantine discard` deletes it on purpose (�
 line is set aside into the quarantine, never dropped."""
 
 import json
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -119,12 +120,18 @@ def test_repair_log_keeps_the_damaged_line_and_the_file_it_named(three, tmp_path
     assert_agrees_with_archive(raw, db)
 
 
-def test_discarding_needs_a_managing_account_and_is_audited(three):
-    raw, db, _, _ = three
-    stray = raw / config.SUBMISSIONS_DIR / "2024" / "旗教育局" / "20240101T000000_0123abcd_手工放入.xlsx"
+def stray_quarantined_by_build(raw, db, name: str) -> tuple[Path, str]:
+    """A file put into the archive by hand, named as the archive names its files, then `build`: (it, its key)."""
+    stray = raw / config.SUBMISSIONS_DIR / "2024" / "旗教育局" / f"20240101T000000_0123abcd_{name}"
     stray.write_bytes(b"PK\x03\x04 a file nobody logged")
     assert run_cli("build", "--raw", raw, "--db", db).returncode == 0
     [key] = quarantined(raw)
+    return stray, key
+
+
+def test_discarding_needs_a_managing_account_and_is_audited(three):
+    raw, db, _, _ = three
+    stray, key = stray_quarantined_by_build(raw, db, "手工放入.xlsx")
     refused = run_cli("quarantine", "discard", stray.name, "--as", "edu", "--raw", raw, "--db", db)
     assert refused.returncode == 1 and "只有管理账号可以" in refused.stderr
     assert list(quarantined(raw)) == [key]
@@ -139,10 +146,7 @@ def test_discarding_needs_a_managing_account_and_is_audited(three):
 
 def test_admitting_a_file_the_checks_refuse_keeps_it_in_quarantine(three):
     raw, db, _, _ = three
-    stray = raw / config.SUBMISSIONS_DIR / "2025" / "旗教育局" / "20250101T000000_0123abcd_不是工作簿.xlsx"
-    stray.write_bytes(b"PK\x03\x04 not a workbook")
-    assert run_cli("build", "--raw", raw, "--db", db).returncode == 0
-    [key] = quarantined(raw)
+    _, key = stray_quarantined_by_build(raw, db, "不是工作簿.xlsx")
     done = run_cli("quarantine", "admit", key, "--raw", raw, "--db", db)
     assert done.returncode == 1 and "未载入" in done.stderr and "仍在隔离区中" in done.stderr
     assert list(quarantined(raw)) == [key]
