@@ -31,6 +31,8 @@ EVENTS = {
     "reminder": "催报",
     "demo_ended": "结束示例数据",
     "ruling": "目标口径裁定",
+    "quarantine": "隔离区",
+    "restore": "从备份恢复",
 }
 COLUMNS = ["occurred_at", "event", "account", "result", "file_name", "sha256", "submission_id", "source", "detail"]
 
@@ -39,8 +41,14 @@ def log_path(raw_dir: Path) -> Path:
     return raw_dir / config.AUDIT_DIR / config.AUDIT_LOG
 
 
+def read_log(raw_dir: Path) -> list[dict]:
+    from .archive import repair_advice
+
+    return jsonlog.read(log_path(raw_dir), advice=repair_advice(raw_dir))
+
+
 def read_events(raw_dir: Path) -> pd.DataFrame:
-    frame = pd.DataFrame(jsonlog.read(log_path(raw_dir)), columns=COLUMNS)
+    frame = pd.DataFrame(read_log(raw_dir), columns=COLUMNS)
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"])
     return frame
 

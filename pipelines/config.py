@@ -11,6 +11,9 @@ DB_PATH = Path(os.environ.get("MONITOR_DB", ROOT / "data" / "warehouse.duckdb"))
 # Accounts live outside git and outside data/raw (data/accounts.json, from the example on first use).
 ACCOUNTS_FILE = ROOT / "data" / "accounts.json"
 ACCOUNTS_EXAMPLE = ROOT / "data" / "accounts.example.json"
+# The key that signs backups (HMAC-SHA256 over the manifest): outside data/raw and outside every backup, made
+# by scripts/deploy.sh; MONITOR_BACKUP_KEY names another file. No file: backups are not signed.
+BACKUP_KEY_FILE = Path("/etc/aohan-monitor/backup.key")
 
 # Files inside a raw folder.
 PLAN_FILE = "plan.txt"
@@ -25,6 +28,7 @@ SUBMISSIONS_LOG = "log.jsonl"
 AUDIT_DIR = "audit"
 AUDIT_LOG = "audit.jsonl"
 DEMO_DIR = "demo"
+QUARANTINE_DIR = "quarantine"  # files the archive cannot account for, kept (pipelines/quarantine.py)
 
 # The plan's years: 2022 is the baseline (the last year before the plan), the plan runs to 2030.
 BASELINE_YEAR = 2022
