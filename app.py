@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import auth
+from dashboard.failure import guarded
 from dashboard.filters import sidebar
 
 # An emoji favicon is drawn in the browser; a :material/…: one is fetched from fonts.gstatic.com, which the
@@ -26,7 +27,8 @@ if locked:
     pages = [st.Page(auth.sign_in_page, title="登录", icon=":material/login:")]
 navigation = st.navigation(pages)
 st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台")
-if not locked:
-    sidebar()
-auth.sidebar_status()
-navigation.run()
+with guarded():  # a failure is said in Chinese with a reference to the log, never Streamlit's English
+    if not locked:
+        sidebar()
+    auth.sidebar_status()
+    navigation.run()

@@ -9,6 +9,8 @@ import streamlit as st
 from pipelines import config
 from pipelines.warehouse import WarehouseBusy, connect
 
+from .plain import plain
+
 READ_WAIT_SECONDS = 10.0
 
 
@@ -107,10 +109,10 @@ def _caught_up_with_the_log() -> None:
                 connect(db_path()) as con:
             notes = catch_up(con, raw_dir())
     except WarehouseBusy:
-        st.warning(f"数据仓库尚未与归档日志一致（{lacking}），正在等待另一程序写完，请稍候刷新页面。")
+        st.warning(f"数据仓库尚未与归档日志一致（{plain(lacking)}），正在等待另一程序写完，请稍候刷新页面。")
         st.stop()
     clear_cache()
-    st.info(f"数据仓库已按归档日志补齐（上次写入在完成前中断：{lacking}）。" + ("；".join(notes[:3]) if notes else ""),
+    st.info(f"数据仓库已按归档日志补齐（上次写入在完成前中断：{plain(lacking)}）。" + (plain("；".join(notes[:3])) if notes else ""),
             icon=":material/history:")
 
 

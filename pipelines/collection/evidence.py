@@ -53,8 +53,8 @@ def check_evidence(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     """The file's kind ('pdf', 'jpg', 'png', 'docx') and the problems that refuse it (none: accepted)."""
     size = Path(path).stat().st_size
     if size > config.MAX_EVIDENCE_BYTES:
-        return None, [Problem(file, f"文件过大（{size / 1024 / 1024:.1f} MB），佐证材料上限为 "
-                                    f"{config.MAX_EVIDENCE_BYTES // 1024 // 1024} MB：请压缩或分成几个文件")]
+        return None, [Problem(file, f"文件过大（{size / 1e6:.1f} MB），佐证材料上限为 {config.MAX_UPLOAD_MB} MB"
+                                    f"（{config.MAX_EVIDENCE_BYTES:,} 字节）：请压缩或分成几个文件")]
     if size == 0:
         return None, [Problem(file, "文件为空（0 字节）")]
     named = kind_of_name(file)
