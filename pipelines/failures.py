@@ -11,6 +11,8 @@ import errno
 
 import duckdb
 
+from .problems import InputError
+
 # DuckDB and SQLite-like libraries say a full disk in words, not with an errno.
 NO_SPACE_WORDS = ("no space left on device", "not enough space on the disk", "disk is full", "disk full",
                   "disk quota exceeded")
@@ -56,6 +58,9 @@ def sentence(exc: BaseException) -> str | None:
     file); None when it is the program's own fault (the caller says so, with a reference to the log)."""
     if is_disk_full(exc):
         return DISK_FULL
+    for e in causes(exc):
+        if isinstance(e, InputError):  # an input of ours that cannot be read (a damaged log line): its own words
+            return "；".join(str(p) for p in e.problems)
     for e in causes(exc):
         if isinstance(e, OSError):
             where = f"文件“{e.filename}”" if e.filename else "文件"

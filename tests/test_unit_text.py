@@ -133,3 +133,43 @@ def test_a_terminals_escape_sequences_in_a_note_are_not_printed():
     p = SimpleNamespace(progress=pd.DataFrame({"task_no": [1], "status": ["推进中"], "note": ["正常\x1b[2J\x1b]0;标题\x07说明"]}),
                         rectifications=pd.DataFrame())
     assert written_lines(p) == ["\n任务进展与进展说明（1 项）：", "  任务1（推进中）：正常[2J]0;标题说明"]
+
+
+# A formula typed by a unit (issue 20, item 6): no table offers Streamlit's own CSV download, and what a table
+# shows starts with an apostrophe, as the exports write it, should it leave the page by copy.
+
+
+def test_streamlits_own_table_export_is_off_where_the_app_is_served():
+    import tomllib
+
+    settings = tomllib.loads((config.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["client"]["disableDataExport"] is True
+    service = (config.ROOT / "deploy" / "aohan-monitor.service").read_text(encoding="utf-8")
+    assert "WorkingDirectory=@APP_DIR@" in service and "disableDataExport" not in service  # read from there, not undone
+
+
+def test_a_formula_in_a_note_is_shown_as_text(wh, tmp_path, monkeypatch):
+    from tests.books import ingest_approved, row_of
+
+    raw, db = wh
+    formula = '=HYPERLINK("https://evil.example/f","点此")'
+    def typed_as_text(wb):  # as a unit types it in WPS with a leading apostrophe: text, not a formula
+        cell = wb[config.SHEET_VALUES].cell(row_of(wb, "KG_PUBLIC_RATE"), config.VALUE_COLUMNS.index("备注") + 1)
+        cell.value, cell.data_type = formula, "s"
+
+    result = ingest_approved(filled(db, tmp_path / "edu.xlsx", values={"KG_PUBLIC_RATE": 61, "HS_GER": 95.9},
+                                    notes={"HS_GER": "-1.5"}, edit=typed_as_text), raw, db)
+    assert result.outcome == "loaded", [str(p) for p in result.problems]
+    monkeypatch.setenv("MONITOR_DB", str(db))
+    monkeypatch.setenv("MONITOR_RAW", str(raw))
+    at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("pages/indicators.py").run()
+    at.selectbox(key="indicator_target").set_value("T10-5").run()
+    assert not at.exception, at.exception
+    table = next((d.value for d in at.dataframe if "备注" in d.value.columns), None)
+    assert table is not None, [d.value.columns for d in at.dataframe] + [c.value for c in at.caption]
+    assert list(table["备注"]) == ["'" + formula]
+    at.selectbox(key="indicator_target").set_value("T03-5").run()
+    table = next(d.value for d in at.dataframe if "备注" in d.value.columns)
+    assert list(table["备注"]) == ["-1.5"]  # a number typed as text is no formula: shown as typed
