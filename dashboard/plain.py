@@ -4,9 +4,9 @@
 message of the pipelines that quotes them reach the page through Streamlit, which reads Markdown in
 st.markdown, st.info/warning/error/success, st.caption, widget and expander labels and st.table's cells:
 `[点此](https://…)` becomes a live link, `![](https://…)` an outside picture, `:red[…]` red text, `$…$` a
-formula, `:material/…:` an icon. plain() escapes every ASCII punctuation character (CommonMark lets each be
-escaped) and breaks the three bare-address forms GitHub's Markdown links by itself after escaping
-(`https://`, `www.`, `name@host`) with an invisible word joiner. Plotly reads HTML in hover text and labels:
+formula, `:material/…:` an icon. plain() escapes each character that makes Markdown (CommonMark lets any ASCII
+punctuation be escaped) and breaks the three bare-address forms GitHub's Markdown links by itself even
+after escaping (`https://`, `www.`, `name@host`) with an invisible word joiner. Plotly reads HTML in hover text and labels:
 plain_html() for those. st.dataframe draws text as it is and needs neither.
 """
 
@@ -15,21 +15,27 @@ import re
 
 import pandas as pd
 
-PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+# The characters Markdown, GitHub's extensions and Streamlit's own (:red[…], :material/…:, $…$, -> and --) are made
+# of, escaped wherever they stand; `_` only where it could start or end emphasis (not inside a word, as in a
+# file or setting name); `.` only where it would make a line a numbered list (`1.`). The rest (. , ; ? % / ' "
+# @ ^) means nothing there and stays as typed, so that a file name reads `2025年度.xlsx` in the page's source too.
+SPECIAL = re.compile(r"([\\`*\[\]()!<>&~|$:#{}+\-=])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])", re.M)
 JOINER = "\u2060"  # WORD JOINER: invisible, and no address pattern runs across it
-SCHEME = re.compile(r"(?<=[A-Za-z0-9])\\:(?=\\/)")  # https:// → https:⁠//
-WWW = re.compile(r"(?i)\b(w)(?=ww\\\.)")  # www. → w⁠ww.
-AT = re.compile(r"\\@")  # a@b.cn → a@⁠b.cn
+SCHEME = re.compile(r"(?<=[A-Za-z0-9])\\:(?=//)")  # https:// → https:⁠//
+WWW = re.compile(r"(?i)\b(w)(?=ww\.)")  # www. → w⁠ww.
+AT = re.compile(r"@(?=[0-9A-Za-z])")  # a@b.cn → a@⁠b.cn
 
 
 def plain(text) -> str:
     """text (any value; None is empty) as Markdown that shows exactly these characters, one line per line."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    escaped = PUNCTUATION.sub(r"\\\1", str(text))
+    escaped = SPECIAL.sub(lambda m: "\\" + m.group(0), str(text))
+    escaped = LIST_NUMBER.sub(lambda m: m.group(1) + "\\" + m.group(2) if m.group(2) == "." else m.group(0), escaped)
     escaped = SCHEME.sub(lambda m: "\\:" + JOINER, escaped)
     escaped = WWW.sub(lambda m: m.group(1) + JOINER, escaped)
-    escaped = AT.sub(lambda m: "\\@" + JOINER, escaped)
+    escaped = AT.sub("@" + JOINER, escaped)
     # Lines as typed, each a hard break; leading spaces dropped so no line turns into a code block.
     return "  \n".join(line.strip() for line in escaped.splitlines())
 
