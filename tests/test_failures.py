@@ -198,7 +198,7 @@ def test_the_proxy_says_in_chinese_that_the_app_is_restarting():
             conn = http.client.HTTPSConnection("127.0.0.1", https_port, context=unverified(), timeout=30)
             conn.request("GET", path, headers={"Host": f"{HOST}:{https_port}"})
             response = conn.getresponse()
-            body = response.read().decode("utf-8")
+            body = json.loads(response.read().decode("utf-8"))  # one JSON string: Streamlit's page shows it
             conn.close()
             assert response.status == 503, (path, response.status)
             assert response.getheader("Content-Type").startswith("text/plain; charset=utf-8")
@@ -206,3 +206,26 @@ def test_the_proxy_says_in_chinese_that_the_app_is_restarting():
             assert "Bad Gateway" not in body and "nginx" not in body
             assert response.getheader("Strict-Transport-Security")  # the site's headers stay on this answer
 
+
+
+@pytest.mark.browser
+def test_a_page_whose_app_restarts_behind_the_proxy_says_so_in_chinese(wh, accounts, tmp_path):
+    """The outside check's "Connection failed with status 502": the app stopped under an open page. Streamlit's
+    own reconnect notice stays English, but it now carries nginx's Chinese sentence, which it shows verbatim."""
+    from tests.browser_support import chromium, shoot, stop, streamlit_process
+
+    raw, db = wh
+    with streamlit_process(db, raw, log=tmp_path / "streamlit.log", accounts=accounts) as (url, proc), \
+            nginx_proxy(int(url.rsplit(":", 1)[1])) as (https_port, _, folder), \
+            chromium(f"--host-resolver-rules=MAP {HOST} 127.0.0.1") as browser:
+        context = browser.new_context(ignore_https_errors=True, locale="zh-CN", viewport={"width": 1440, "height": 1000})
+        page = context.new_page()
+        page.goto(f"https://{HOST}:{https_port}/")
+        page.get_by_label("账号").wait_for(timeout=45_000)  # the page drawn whole (its scripts loaded)
+        page.wait_for_timeout(1000)
+        stop(proc)  # the service restarting under the open page
+        page.get_by_text("监测平台正在重新启动").first.wait_for(timeout=60_000)
+        shown = page.locator("body").inner_text()
+        assert "页面会自动重新连接" in shown and "不会留下只保存了一半的内容" in shown
+        assert "Bad Gateway" not in shown
+        shoot(page, "23_restart_behind_the_proxy", height=1000)
