@@ -17,10 +17,11 @@ import pandas as pd
 
 # The characters Markdown, GitHub's extensions and Streamlit's own (:red[…], :material/…:, $…$, -> and --) are made
 # of, escaped wherever they stand; `_` only where it could start or end emphasis (not inside a word, as in a
-# file or setting name); `.` only where it would make a line a numbered list (`1.`). The rest (. , ; ? % / ' "
-# @ ^) means nothing there and stays as typed, so that a file name reads `2025年度.xlsx` in the page's source too.
-SPECIAL = re.compile(r"([\\`*\[\]()!<>&~|$:#{}+\-=])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
-LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])", re.M)
+# file or setting name); `.` and `#` only where they would make a line a numbered list (`1.`) or a heading.
+# The rest (. # , ; ? % / ' " @ ^) means nothing there and stays as typed, so that a file name reads
+# `2025年度.xlsx` and a number `#12` in the page's source too.
+SPECIAL = re.compile(r"([\\`*\[\]()!<>&~|$:{}+\-=])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+LINE_START = re.compile(r"^(\s*)(\d+\.|#)", re.M)  # a numbered list (1.) or a heading (#) only where a line starts
 JOINER = "\u2060"  # WORD JOINER: invisible, and no address pattern runs across it
 SCHEME = re.compile(r"(?<=[A-Za-z0-9])\\:(?=//)")  # https:// → https:⁠//
 WWW = re.compile(r"(?i)\b(w)(?=ww\.)")  # www. → w⁠ww.
@@ -32,7 +33,7 @@ def plain(text) -> str:
     if text is None or (isinstance(text, float) and text != text):
         return ""
     escaped = SPECIAL.sub(lambda m: "\\" + m.group(0), str(text))
-    escaped = LIST_NUMBER.sub(lambda m: m.group(1) + "\\" + m.group(2) if m.group(2) == "." else m.group(0), escaped)
+    escaped = LINE_START.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\." if m.group(2) != "#" else "\\#"), escaped)
     escaped = SCHEME.sub(lambda m: "\\:" + JOINER, escaped)
     escaped = WWW.sub(lambda m: m.group(1) + JOINER, escaped)
     escaped = AT.sub("@" + JOINER, escaped)

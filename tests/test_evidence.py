@@ -20,7 +20,7 @@ from tests import evidence_files as files
 from tests.books import filled
 from tests.cli import run_cli
 from tests.consistency import tables
-from tests.test_app import navigation_only  # noqa: F401 (autouse: app.py runs on every AppTest rerun, as served)
+from tests.test_app import navigation_only, sign_in  # noqa: F401 (autouse: app.py runs on every AppTest rerun, as served)
 
 ADMIN = Account("admin", "管理")
 EDU = Account("edu", "填报", "旗教育局")
@@ -292,6 +292,13 @@ def test_the_ledger_shows_a_tasks_evidence_with_its_workbooks_state(wh, tmp_path
     at.run()
     at.switch_page("pages/ledger.py").run()
     assert not at.exception, at.exception
+    # Both workbooks are unreviewed (pending, returned): a reader not signed in sees neither's evidence (issue 20)
+    for task_no in (1, 82):
+        at.selectbox(key="ledger_history_task").set_value(task_no).run()
+        assert not any("文件指纹（sha256）" in d.value.columns for d in at.dataframe)
+    at.switch_page("pages/upload.py").run()
+    sign_in(at, "admin")  # 管理 sees every unit's
+    at.switch_page("pages/ledger.py").run()
 
     def evidence_shown(task_no: int):
         at.selectbox(key="ledger_history_task").set_value(task_no).run()

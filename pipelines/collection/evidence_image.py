@@ -34,7 +34,7 @@ def check_image(fmt: str, data: bytes) -> str | None:
     if data[end:].strip(b"\x00"):
         return (f"{name} 图片末尾附带了其他文件（图片结束后还有 {len(data) - end} 字节，可能是程序或压缩包），不予接受："
                 "请重新保存图片后上传")
-    if any(sig in part for part in metadata for sig in HIDDEN) or _opens_as_zip(data):
+    if any(sig in part for part in metadata for sig in HIDDEN) or opens_as_zip(data):
         return f"{name} 图片中夹带了压缩包或其他文件，不予接受：请重新保存图片（或截图）后上传"
     from PIL import Image
 
@@ -110,7 +110,8 @@ def _png_end(data: bytes) -> tuple[int, list[bytes]]:
     raise _Damaged
 
 
-def _opens_as_zip(data: bytes) -> bool:
+def opens_as_zip(data: bytes) -> bool:
+    """Whether an archive tool would open the file as a zip (its end record within the last 64 KB)."""
     try:
         return zipfile.is_zipfile(BytesIO(data))
     except Exception:  # a reader's failure means it is no zip

@@ -12,8 +12,9 @@ behind or inside a PDF that an archive tool would open).
 """
 
 import re
-import zipfile
 from io import BytesIO
+
+from .evidence_image import opens_as_zip
 
 # What a PDF may not carry as evidence (ISO 32000-1): scripts (12.6.4.16), launched programs (12.6.4.5),
 # links out and to other files (12.6.4.7, 12.6.4.3), actions on opening or on events (12.3.1, 12.6.3), files
@@ -50,7 +51,7 @@ def check_pdf(data: bytes, size: int) -> str | None:
     if b" obj" not in data or b"endobj" not in data:
         return "不是有效的 PDF 文件（没有任何 PDF 对象，可能是改了扩展名的其他文件）：请重新导出后上传"
     outside_streams = STREAM_BODY.sub(b"stream endstream", data)
-    if any(sig in outside_streams for sig in ZIP_SIGNATURES) or _is_zip(data):
+    if any(sig in outside_streams for sig in ZIP_SIGNATURES) or opens_as_zip(data):
         return f"PDF 文件中夹带了压缩包，不予接受：{REPRINT}"
     found = _refused(names_in(outside_streams))
     if found is None:
@@ -122,9 +123,3 @@ def _inspect(obj, seen: set[int]) -> str | None:
             return item[1:]
     return None
 
-
-def _is_zip(data: bytes) -> bool:
-    try:
-        return zipfile.is_zipfile(BytesIO(data))
-    except Exception:  # a reader's failure means it is no zip
-        return False
