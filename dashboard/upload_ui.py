@@ -112,9 +112,11 @@ def load(ready: list[tuple[str, Path, str]], account: Account, label: str, key: 
             result = ingest_file(path, raw_dir(), db_path(), file=name, actor=account, source="网页", say=say)
         except (WarehouseBusy, InputError) as exc:  # another writer; the archive's log unreadable (a damaged line)
             st.error(f"“{plain(name)}”未载入：{plain(str(exc))}")
+            clear_cache()  # what loaded before it shows on the next run; the message stays on this one
             return
         except Exception as exc:  # a full disk, a file that cannot be written: said, with a reference to the log
             failure.show(exc)
+            clear_cache()
             return
         checked[key] = result
         (st.success if result.outcome == "loaded" else st.error)(plain(result.message))
