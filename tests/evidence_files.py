@@ -196,6 +196,19 @@ def pdf_object_stream(catalog: bytes = b"/OpenAction 4 0 R",
     return bytes(out)
 
 
+def pdf_with_unlisted_script() -> bytes:
+    """A script object between two streams that the cross-reference table does not list: a viewer repairing the
+    file reads it; only the file's own text (outside its streams) shows it."""
+    import re
+
+    body = pdf()
+    cut = body.index(b"xref")
+    extra = (b"4 0 obj\n<< /Length 3 >>\nstream\nabc\nendstream\nendobj\n6 0 obj\n<< /S /J#61vaScript /JS (x) >>\n"
+             b"endobj\n7 0 obj\n<< /Length 3 >>\nstream\ndef\nendstream\nendobj\n")
+    out = body[:cut] + extra + body[cut:]
+    return re.sub(rb"startxref\n\d+", b"startxref\n%d" % out.index(b"xref"), out)
+
+
 def program_zip(comment: bytes = b"") -> bytes:
     """A zip holding a program, with an optional archive comment (where a fake end-of-image can go)."""
     buffer = BytesIO()

@@ -169,6 +169,7 @@ REFUSED = [
      ["对象流名称树.pdf", "/JavaScript"]),
     ("对象流孤立脚本.pdf", lambda: files.pdf_object_stream(b"/OpenAction [3 0 R /Fit]"), ["对象流孤立脚本.pdf", "/JS"]),
     ("打开网址.pdf", files.pdf_open_action_uri, ["打开网址.pdf", "/URI"]),
+    ("未列出的脚本.pdf", files.pdf_with_unlisted_script, ["未列出的脚本.pdf", "/JavaScript"]),
     ("附带压缩包.pdf", files.pdf_with_zip_after_eof, ["附带压缩包.pdf", "%%EOF）之后还附带了其他数据"]),
     ("两个文件尾.pdf", files.pdf_with_zip_and_a_second_eof, ["两个文件尾.pdf", "夹带了压缩包"]),
     ("带压缩包.jpg", files.jpg_with_zip, ["带压缩包.jpg", "末尾附带了其他文件"]),

@@ -25,7 +25,7 @@ ACTIVE_NAMES = ("JavaScript", "JS", "Launch", "URI", "AA", "EmbeddedFile", "Embe
 OPEN_ACTION = "OpenAction"
 WHITESPACE = b" \t\r\n\f\x00"  # PDF's white-space characters (7.2.2)
 NAME = re.compile(rb"/([^\x00\t\n\f\r ()<>\[\]{}/%]*)")
-STREAM_BODY = re.compile(rb"stream\r?\n.*?endstream", re.S)
+STREAM_BODY = re.compile(rb"(?<!end)stream\r?\n.*?endstream", re.S)  # not from an endstream to the next stream
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x01\x02")
 
 DAMAGED = "PDF 文件已损坏或结构无法读取（可能下载不完整，或不是 PDF）：请重新导出后上传"
