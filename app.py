@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import auth, data
+from dashboard.failure import guarded
 from dashboard.filters import sidebar
 
 # An emoji favicon is drawn in the browser; a :material/…: one is fetched from fonts.gstatic.com, which the
@@ -20,15 +21,16 @@ pages = [
     st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
     st.Page("pages/readiness.py", title="验收准备", icon=":material/fact_check:"),
 ]
-data.catch_up_before_reading()  # after a crash: the warehouse is brought up to date before anything reads it
 locked = not auth.may_read()
 if locked:
     # Signed in, or reading opened on purpose in data/accounts.json (dashboard/auth.may_read).
     pages = [st.Page(auth.sign_in_page, title="登录", icon=":material/login:")]
 navigation = st.navigation(pages)
 st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台")
-if not locked:
-    data.say_caught_up()
-    sidebar()
-auth.sidebar_status()
-navigation.run()
+with guarded():  # a failure is said in Chinese with a reference to the log, never Streamlit's English
+    data.catch_up_before_reading()  # after a crash: the warehouse is brought up to date before anything reads it
+    if not locked:
+        data.say_caught_up()
+        sidebar()
+    auth.sidebar_status()
+    navigation.run()

@@ -9,6 +9,8 @@ import streamlit as st
 from pipelines import config
 from pipelines.warehouse import WarehouseBusy, connect
 
+from .plain import plain
+
 READ_WAIT_SECONDS = 10.0
 
 
@@ -113,7 +115,7 @@ def catch_up_before_reading() -> None:
     try:
         notes = bring_up_to_date(db_path(), raw_dir(), say=lambda _: None, wait=READ_WAIT_SECONDS)
     except WarehouseBusy:
-        st.warning(f"数据仓库尚未与原始数据一致（{lacking}），正在等待另一程序写完，请稍候刷新页面。")
+        st.warning(f"数据仓库尚未与原始数据一致（{plain(lacking)}），正在等待另一程序写完，请稍候刷新页面。")
         st.stop()
     clear_cache()
     st.session_state[CAUGHT_UP] = [lacking, *notes]
@@ -124,8 +126,8 @@ def say_caught_up() -> None:
     said = st.session_state.pop(CAUGHT_UP, None)
     if said:
         lacking, *notes = said
-        done = f"（{'；'.join(notes[:3])}）" if notes else ""
-        st.info(f"数据已按归档日志补齐后显示：上次写入在完成前中断（{lacking}），现已补上{done}。", icon=":material/history:")
+        done = f"（{plain('；'.join(notes[:3]))}）" if notes else ""
+        st.info(f"数据已按归档日志补齐后显示：上次写入在完成前中断（{plain(lacking)}），现已补上{done}。", icon=":material/history:")
 
 
 def _caught_up_with_the_log() -> None:

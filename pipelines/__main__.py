@@ -8,13 +8,12 @@ PIPELINES_DEBUG=1 to see one).
 """
 
 import argparse
-import errno
 import os
 import sys
 import traceback
 from pathlib import Path
 
-from . import buildinfo, config
+from . import buildinfo, config, failures
 from .accounts import AccountError
 from .problems import InputError
 from .warehouse import WarehouseBusy
@@ -549,33 +548,18 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output was piped into `head` and closed: nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except OSError as exc:  # a file that cannot be read or written: say which, in Chinese
+    except Exception as exc:  # the last guard: a person gets a sentence, not a traceback or an exception's name
         if os.environ.get("PIPELINES_DEBUG"):
             traceback.print_exc()
-        where = f"文件“{exc.filename}”" if exc.filename else "文件"
-        print(f"处理失败，未做任何更改：无法读写{where}（{os_reason(exc)}）", file=sys.stderr)
+        # A full disk (OSError ENOSPC, or DuckDB's "No space left on device"), a file that cannot be read or
+        # written, the warehouse file's I/O: said as such (failures.sentence); else the program's own fault.
+        said = failures.sentence(exc)
+        if said:
+            print(f"处理失败：{said}。已保存的数据不受影响。", file=sys.stderr)
+        else:
+            print("处理失败（程序内部错误），未做任何更改。请把命令和这条消息告诉管理员；"
+                  "设置环境变量 PIPELINES_DEBUG=1 重新运行可看到技术细节。", file=sys.stderr)
         return EXIT_REJECTED
-    except Exception:  # the last guard: a person gets a sentence, not a traceback or an exception's name
-        if os.environ.get("PIPELINES_DEBUG"):
-            traceback.print_exc()
-        print("处理失败（程序内部错误），未做任何更改。请把命令和这条消息告诉管理员；"
-              "设置环境变量 PIPELINES_DEBUG=1 重新运行可看到技术细节。", file=sys.stderr)
-        return EXIT_REJECTED
-
-
-OS_REASONS = {
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    errno.ENOSPC: "磁盘已满",
-    errno.ENAMETOOLONG: "文件名过长",
-    errno.EROFS: "磁盘只读",
-    errno.EISDIR: "这是一个文件夹",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    return OS_REASONS.get(exc.errno, "系统错误")
 
 
 if __name__ == "__main__":
