@@ -3,8 +3,8 @@ needs before it runs: the filters, and a warehouse that exists, is of this versi
 
 import streamlit as st
 
-from dashboard import auth
-from dashboard.data import require_warehouse
+from dashboard import auth, data
+from dashboard.failure import guarded
 from dashboard.filters import sidebar
 
 # An emoji favicon is drawn in the browser; a :material/…: one is fetched from fonts.gstatic.com, which the
@@ -28,9 +28,12 @@ if locked:
     pages = [st.Page(auth.sign_in_page, title="登录", icon=":material/login:")]
 navigation = st.navigation(pages)
 st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台")
-if not locked:
-    sidebar()
-auth.sidebar_status()
-if not locked:
-    require_warehouse()  # the guard every page used to start with: no data to show says so, then stops
-navigation.run()
+with guarded():  # a failure is said in Chinese with a reference to the log, never Streamlit's English
+    data.catch_up_before_reading()  # after a crash: the warehouse is brought up to date before anything reads it
+    if not locked:
+        data.say_caught_up()
+        sidebar()
+    auth.sidebar_status()
+    if not locked:
+        data.require_warehouse()  # the guard every page used to start with: no data to show says so, then stops
+    navigation.run()

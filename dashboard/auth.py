@@ -20,6 +20,7 @@ from pipelines.records.signin_state import SignInGuard
 
 from . import gate, sessions
 from .data import db_path, raw_dir
+from .plain import plain
 
 SESSION_KEY = "auth"
 now = time.time  # the clock (tests move it)
@@ -188,7 +189,7 @@ def sidebar_status() -> None:
     if account is None:
         return
     with st.sidebar:
-        st.caption(f":material/person: 已登录：{account.label()}")
+        st.caption(f":material/person: 已登录：{plain(account.label())}")
         if st.button("退出登录", key="sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()

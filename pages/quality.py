@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import readiness_ui
+from dashboard import auth, readiness_ui
 from dashboard.data import query
 from dashboard.filters import current
 from dashboard.ui import demo_banner, downloads, show_table, tidy
 from pipelines.core import config
 from pipelines.plan.discrepancies import FIELD_LABELS, FORMAL, SEVERITY_LABELS, SUBSTANTIVE
+from pipelines.records.visibility import visible_rows
 from reports import queries
 
 f = current()
@@ -70,6 +71,8 @@ warnings = query(
     """,
     [f.show_demo],
 )
+# a workbook awaiting review, or returned, only to its unit, its reviewers and 管理
+warnings = visible_rows(warnings.assign(unit=warnings["单位"]), auth.current()).drop(columns="unit")
 demo_banner(f.show_demo and bool(warnings["is_demo"].any()))
 if warnings.empty:
     st.caption("没有警告。")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import auth, reminders_ui
 from dashboard.filters import current
+from dashboard.plain import plain
 from pipelines.core import config
 from pipelines.records.reminders import SettingsError
 
@@ -15,7 +16,7 @@ try:
     frame = reminders_ui.receipts(settings)  # real workbooks only: a demo one never counts as sent
     st.caption(reminders_ui.settings_caption(settings))
 except SettingsError as exc:
-    st.error(str(exc))
+    st.error(plain(str(exc)))
     st.stop()
 if f.unit:
     frame = frame[frame["unit"] == f.unit]

@@ -1,5 +1,6 @@
 """Plotly figures fit for a briefing slide: Chinese title with the as-of year, a source line, 16:9."""
 
+import html
 import math
 from datetime import date
 
@@ -17,6 +18,13 @@ from pipelines.core.describe import (
     stage,
     texts_sentence,
 )
+
+
+def plain_html(text) -> str:
+    """A unit's words (a note, a file name) for Plotly's hover text and labels, which read <a>, <b>, <span style>
+    and entities: shown as typed, never as HTML (dashboard/plain.py does the same for Markdown)."""
+    return "" if text is None else html.escape(str(text), quote=False)
+
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_SCALE = 1280, 720, 1.5  # the camera button saves 1920×1080
@@ -385,9 +393,9 @@ def _hover_points(values: pd.DataFrame, unit: str, words: list[str] | None = Non
     for i, r in enumerate(values.itertuples()):
         parts = [f"<b>{r.year}年：{words[i] if words else number(r.value, unit)}</b>"]
         if present(r.note) and r.note:
-            parts.append(f"备注：{r.note}")
+            parts.append(f"备注：{plain_html(r.note)}")  # a unit's words: never HTML
         if present(r.file_name):
-            parts.append(f"来源：{r.file_name}（{r.reported_by}）")
+            parts.append(f"来源：{plain_html(r.file_name)}（{plain_html(r.reported_by)}）")
         if r.derivation == "derived":
             parts.append("由分子、分母计算")
         if r.is_demo:

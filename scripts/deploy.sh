@@ -129,6 +129,16 @@ fi
 same_key "$CERT" "$KEY" || fail "证书 $CERT 与私钥 $KEY 不匹配"
 openssl x509 -noout -subject -enddate -ext subjectAltName -in "$CERT" | sed 's/^/  /'
 FINGERPRINT=$(openssl x509 -noout -fingerprint -sha256 -in "$CERT" | cut -d= -f2)
+# The key that signs backups (pipelines/operations/backup_signing.py): outside data/raw and the backups, readable by root
+# and the service user; made once and kept (restore refuses backups signed with another key).
+BACKUP_KEY=/etc/aohan-monitor/backup.key
+install -d -m 750 -o root -g "$APP_USER" /etc/aohan-monitor
+if [ ! -s "$BACKUP_KEY" ] || [ -L "$BACKUP_KEY" ]; then
+  rm -f -- "$BACKUP_KEY"
+  (umask 077 && head -c 32 /dev/urandom | base64 > "$BACKUP_KEY")
+  echo "已生成备份签名密钥 $BACKUP_KEY：请另存一份到安全处（换服务器后恢复这些备份时需要它）"
+fi
+chown root:"$APP_USER" "$BACKUP_KEY" && chmod 640 "$BACKUP_KEY"
 
 say "5/9 nginx 站点"
 render() { python3 "$APP_DIR/deploy/render.py" "$@"; }

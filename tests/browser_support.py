@@ -58,6 +58,14 @@ def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Pat
                      app: Path = config.ROOT / "serve.py"):
     """`streamlit run serve.py` (app.py behind the session gate, as the service runs it) against the given
     warehouse (and accounts file); yields the base URL."""
+    with streamlit_process(db, raw, log, accounts, app) as (url, _):
+        yield url
+
+
+@contextmanager
+def streamlit_process(db: Path, raw: Path, log: Path | None = None, accounts: Path | None = None,
+                      app: Path = config.ROOT / "serve.py"):
+    """As streamlit_server, yielding (base URL, the server's process) for a test that stops it on purpose."""
     port = free_port()
     env = {**os.environ, "MONITOR_DB": str(db), "MONITOR_RAW": str(raw), "PYTHONPATH": str(config.ROOT)}
     own = None
@@ -86,7 +94,7 @@ def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Pat
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start (exit {proc.poll()}); see {log}")
             time.sleep(0.25)
-        yield url
+        yield url, proc
     finally:
         stop(proc)
         if log:

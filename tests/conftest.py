@@ -27,6 +27,7 @@ def private_runtime_files(tmp_path, monkeypatch):
     """No test writes into the repository's data/: the default raw folder and accounts file are temporary."""
     monkeypatch.setenv("MONITOR_RAW", str(tmp_path / "default-raw"))
     monkeypatch.setenv("MONITOR_ACCOUNTS", str(open_reading(tmp_path / "default-accounts.json")))
+    monkeypatch.setenv("MONITOR_BACKUP_KEY", str(tmp_path / "backup.key"))  # none unless a test writes one
 
 
 @pytest.fixture(scope="session")

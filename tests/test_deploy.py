@@ -48,13 +48,20 @@ def test_a_template_needs_every_value_and_uses_every_one():
 
 
 def test_the_upload_limits_agree():
-    """nginx's body limit is Streamlit's: the 5 MB file limit plus Streamlit's 1 MB of multipart framing."""
+    """One limit, 5 MB = 5,000,000 bytes, wherever it is checked or said (issue 20: the app said 5,242,880 while
+    Streamlit's uploader refused a file above 5,000,000 in English): the app's own check equals the smaller of
+    the two byte counts Streamlit's browser code makes of server.maxUploadSize (× 1,000,000; × 1,048,576 on
+    Windows), its server's (× 1,048,576) is not below it, and nginx's body limit holds the server's with
+    Streamlit's 1 MB of multipart framing."""
     from streamlit.web.server.starlette.starlette_routes import _MAX_UPLOAD_MULTIPART_OVERHEAD_BYTES
 
     site = (DEPLOY / "nginx-site.conf").read_text(encoding="utf-8")
     streamlit_toml = (config.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
-    assert config.MAX_UPLOAD_BYTES == 5 * 1024 * 1024 and "maxUploadSize = 5" in streamlit_toml
-    limit_mb = (config.MAX_UPLOAD_BYTES + _MAX_UPLOAD_MULTIPART_OVERHEAD_BYTES) // (1024 * 1024)
+    service = (DEPLOY / "aohan-monitor.service").read_text(encoding="utf-8")
+    mb = config.MAX_UPLOAD_MB
+    assert f"maxUploadSize = {mb}" in streamlit_toml and f"--server.maxUploadSize={mb}" in service
+    assert config.MAX_UPLOAD_BYTES == config.MAX_EVIDENCE_BYTES == mb * 1000 * 1000 <= mb * 1024 * 1024
+    limit_mb = (mb * 1024 * 1024 + _MAX_UPLOAD_MULTIPART_OVERHEAD_BYTES) // (1024 * 1024)
     assert f"client_max_body_size {limit_mb}m;" in site
 
 

@@ -4,11 +4,7 @@ warehouse (if there is one) given its row."""
 
 from pathlib import Path
 
-import duckdb
-
-from ..core import config, jsonlog
 from ..records import audit
-from ..warehouse.connection import WarehouseBusy, connect
 from .locking import writer_lock
 
 
@@ -16,14 +12,6 @@ def record(raw_dir: Path, db_path: Path | None, event: str, account: str | None,
     """Append one event to the log, then to the warehouse, taking the writers' lock and opening the warehouse briefly.
 
     fields: file_name, sha256, submission_id, source, detail (records.audit.event_row)."""
-    row = audit.event_row(event, account, result, **fields)
     db = Path(db_path) if db_path is not None and Path(db_path).exists() else None
     with writer_lock(db, raw_dir, purpose="记录审计日志"):
-        jsonlog.append(audit.log_path(raw_dir), row)
-        if db is not None:
-            try:
-                with connect(db, wait=config.AUDIT_WAIT_SECONDS) as own:
-                    audit.insert(own, row)
-            except (duckdb.Error, WarehouseBusy):
-                pass  # the log line above is the record; the next writer or build copies it into the warehouse
-    return row
+        return audit.write(raw_dir, db, event, account, result, **fields)

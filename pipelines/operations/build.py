@@ -1,37 +1,10 @@
-"""`build`: the whole warehouse from a raw folder, into a temporary file swapped in on success."""
+"""`build`: the whole warehouse from a raw folder (records/rebuild.py), under the writers' lock."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..plan.inputs import read_plan_inputs
-from ..records import demo_state
-from ..records.archive import read_log
-from ..records.audit import load_log
-from ..records.load_submissions import replay
-from ..records.recovery import tidy_after_crash
-from ..records.ruling_state import apply_logged
-from ..schools.readiness import refresh_readiness
-from ..schools.reference import load_reference
-from ..warehouse.connection import connect
-from ..warehouse.load_plan import load_plan_tables
-from ..warehouse.lock import say_on_stderr
-from ..warehouse.schema import create_schema, discard, swap_in, temporary_path
-from ..warehouse.school_views import create_school_schema
-from ..warehouse.status import refresh_assessments
-from ..workbooks.check import Context
+from ..records.rebuild import BuildReport, rebuild
 from .locking import writer_lock
-
-
-@dataclass
-class BuildReport:
-    tasks: int
-    units: int
-    targets: int
-    discrepancies: int
-    submissions: int = 0
-    skipped_demo: int = 0
-    demo_ended: bool = False  # the log ends the demo: its workbooks are left out (demo_state)
 
 
 def build(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callable[[str], None] | None = None) -> BuildReport:
@@ -41,36 +14,4 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callable
     loads into the old file meanwhile (its load would be lost with it).
     """
     with writer_lock(db_path, raw_dir, purpose="重建数据仓库", say=say):
-        for note in tidy_after_crash(None, raw_dir, everything=True):
-            (say or say_on_stderr)(f"恢复：{note}")
-        inputs = read_plan_inputs(raw_dir)
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        building = temporary_path(db_path)
-        discard(building)
-        try:
-            with connect(building) as con:
-                con.execute("begin")
-                create_schema(con)
-                load_plan_tables(con, inputs)
-                create_school_schema(con)  # issue 12: criteria, registers, school-level workbooks
-                load_reference(con, raw_dir)
-                report = BuildReport(
-                    tasks=len(inputs.plan.tasks),
-                    units=len(inputs.units),
-                    targets=len(inputs.catalogue.targets),
-                    discrepancies=len(inputs.discrepancies),
-                )
-                events = read_log(raw_dir)
-                done = replay(con, raw_dir, events, include_demo, Context.from_warehouse(con, replay=True))
-                report.submissions, report.skipped_demo = len(done.loaded), done.skipped_demo
-                report.demo_ended = demo_state.ended_in_log(events) is not None
-                apply_logged(con, events)  # issue 19: which text counts, before the judgments
-                refresh_assessments(con)
-                refresh_readiness(con)
-                load_log(con, raw_dir)
-                con.execute("commit")
-                con.execute("checkpoint")
-            swap_in(building, db_path)
-        finally:
-            discard(building)
-    return report
+        return rebuild(raw_dir, db_path, include_demo, say)

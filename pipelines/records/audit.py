@@ -31,6 +31,8 @@ EVENTS = {
     "reminder": "催报",
     "demo_ended": "结束示例数据",
     "ruling": "目标口径裁定",
+    "quarantine": "隔离区",
+    "restore": "从备份恢复",
 }
 COLUMNS = ["occurred_at", "event", "account", "result", "file_name", "sha256", "submission_id", "source", "detail"]
 
@@ -39,8 +41,12 @@ def log_path(raw_dir: Path) -> Path:
     return raw_dir / config.AUDIT_DIR / config.AUDIT_LOG
 
 
+def read_log(raw_dir: Path) -> list[dict]:
+    return jsonlog.read(log_path(raw_dir), advice=jsonlog.repair_advice(raw_dir))
+
+
 def read_events(raw_dir: Path) -> pd.DataFrame:
-    frame = pd.DataFrame(jsonlog.read(log_path(raw_dir)), columns=COLUMNS)
+    frame = pd.DataFrame(read_log(raw_dir), columns=COLUMNS)
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"])
     return frame
 
@@ -62,6 +68,22 @@ def record(raw_dir: Path, event: str, account: str | None, result: str, *, con: 
     row = event_row(event, account, result, **fields)
     jsonlog.append(log_path(raw_dir), row)
     insert(con, row)
+    return row
+
+
+def write(raw_dir: Path, db_path: Path | None, event: str, account: str | None, result: str, **fields) -> dict:
+    """Append one event to the log, then its row to the warehouse (if there is one) through a brief connection of
+    its own: the caller holds the writers' lock but no connection (operations.audit_trail.record takes the lock)."""
+    from ..warehouse.connection import WarehouseBusy, connect
+
+    row = event_row(event, account, result, **fields)
+    jsonlog.append(log_path(raw_dir), row)
+    if db_path is not None and Path(db_path).exists():
+        try:
+            with connect(Path(db_path), wait=config.AUDIT_WAIT_SECONDS) as own:
+                insert(own, row)
+        except (duckdb.Error, WarehouseBusy):
+            pass  # the log line above is the record; the next writer or build copies it into the warehouse
     return row
 
 

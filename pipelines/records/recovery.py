@@ -3,8 +3,11 @@
 A writer can die at any moment (kill -9, power loss, a full disk). What it leaves, and what the next one
 does about it (holding the writers' lock, so that no writer is running):
 - an unfinished last line in submissions/log.jsonl or audit/audit.jsonl: moved aside (jsonlog.repair_tail);
-- `*.partial` in the archive, or a stored workbook that no log line names: it was never accepted: removed;
+- `*.partial` in the archive: half a copy, removed; a stored file that no log line names: it was never
+  accepted: moved to the quarantine (never deleted: pipelines/records/quarantine.py);
 - `.warehouse.duckdb.<pid>.building` beside the warehouse: a build that never swapped its file in: removed;
+- `data/.raw.restore.json`, a restore's marker (restore_state): killed before its raw folder was in place, the
+  raw folder stays as it was; after, the restore is finished (accounts, the demo's end, the rebuild);
 - a workbook logged as accepted whose load never committed, a withdrawal, review decision, 佐证材料 or ruling
   (裁定) logged but not applied, audit lines not yet in the `audit` table: the warehouse is brought up to the log (catch_up), since the log is
   the record and a rebuild would load them.
@@ -17,11 +20,12 @@ import duckdb
 from ..core import jsonlog
 from ..warehouse.connection import transaction
 from . import audit, demo_state
-from .archive import log_path, read_log, tidy_archive
+from .archive import in_order, log_path, read_log, tidy_archive
 
 
 def tidy_after_crash(db_path: Path | None, raw_dir: Path | None, everything: bool = False) -> list[str]:
-    """Tidy the files a killed writer left; a sentence for each thing done.
+    """Tidy the files a killed writer left; a sentence for each thing done (a restore killed half-way is finished
+    or undone before this, on taking the writers' lock: operations/locking.py).
 
     everything: look at every file of the archive, not only the one a killed ingest was storing (build).
     """
@@ -61,6 +65,7 @@ def behind(con: duckdb.DuckDBPyConnection, events: list[dict]) -> str | None:
     accepted = {e["sha256"] for e in events if e.get("event") == "accepted" and (demo_loaded or not e.get("is_demo"))}
     if accepted - set(loaded):
         return "有已记入归档日志的工作簿尚未载入"
+    events = in_order(events)  # as a rebuild applies them
     if {e["sha256"] for e in events if e.get("event") == "withdrawn" and e["sha256"] in loaded} != {
             sha for sha, gone in loaded.items() if gone}:
         return "有已记入归档日志的撤回尚未生效"
@@ -114,3 +119,17 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
             con.execute("delete from audit")
             audit.load_log(con, raw_dir)
     return notes
+
+
+def stale(db_path: Path, raw_dir: Path) -> str | None:
+    """Why the warehouse must be brought up to date before it is read, in a word, or None: a restore left
+    unfinished (restore_state), or the warehouse behind the archive's log (behind). No lock: cheap enough
+    for the service start, every command that reads and the app's pages to ask first."""
+    from ..warehouse.connection import connect
+    from . import restore_state
+
+    state = restore_state.read(raw_dir)
+    if state is not None and not state.get("failed"):
+        return "上次从备份恢复没有完成"
+    with connect(Path(db_path), read_only=True) as con:
+        return behind(con, read_log(raw_dir))

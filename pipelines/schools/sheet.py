@@ -5,7 +5,7 @@ import re
 
 from ..core import school_settings as s
 from ..core.problems import Problem
-from ..core.text import cell_text, fold
+from ..core.text import cell_text, fold, over_limit
 from ..core.values import parse_value
 from ..workbooks.read import Table
 from ..workbooks.statistics_words import canonical
@@ -68,6 +68,13 @@ class Sheet:
 
     def text(self, cells, column: str) -> str:
         return fold(cell_text(cells[column].value)).strip() if column in cells else ""
+
+    def note(self, r: int, cells) -> str | None:
+        """The row's 备注 as typed (None when blank); refused past its length limit (config.TEXT_LIMITS)."""
+        text = self.text(cells, s.NOTE)
+        if reason := over_limit(s.NOTE, text):
+            self.error(r, s.NOTE, reason)
+        return text or None
 
     def number(self, r: int, cells, header: str, kind: str) -> float | None:
         cell = cells[header]

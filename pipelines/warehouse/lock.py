@@ -38,6 +38,8 @@ from pathlib import Path
 from ..core import config
 from .connection import WarehouseBusy
 
+RECOVERED = "恢复："  # what a writer says before each thing it tidied after a crash
+
 
 class WriterBusy(WarehouseBusy):
     """Another writer held the lock for longer than this one would wait."""
@@ -100,7 +102,7 @@ def writer_lock(db_path: Path | None, raw_dir: Path | None, *, purpose: str = "�
             say(f"已等到（等待 {time.monotonic() - waited['since']:.1f} 秒），开始{purpose}。")
         if fresh and tidy is not None:
             for note in tidy(db_path, raw_dir):
-                say(f"恢复：{note}")
+                say(f"{RECOVERED}{note}")
         yield
     finally:
         for path in reversed(taken):

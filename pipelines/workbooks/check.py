@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..core import config
 from ..core.problems import HasProblems, Problem
-from ..core.text import cell_text
+from ..core.text import cell_text, over_limit
 from ..core.values import parse_value
 from .bounds import check_bound
 from .current_values import CurrentValues
@@ -178,6 +178,9 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         if typed_name and _bare_name(typed_name) != _bare_name(ind["name"]):  # a row pasted over another?
             warning(r, "指标名称", f"指标名称被改为“{typed_name}”，与指标代码{code}的名称“{ind['name']}”不符："
                                    "以指标代码为准载入，请核对这一行是否填错")
+        if reason := over_limit("备注", note or ""):
+            error(r, "备注", reason)
+            continue
         row_year = cell_text(cells["年份"].value)
         if year and row_year and row_year != str(year):
             other_year.append((r, row_year))
@@ -199,6 +202,9 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         if year:
             jump_warning(ctx, code, ind, year, value, r, warning)
         source, when = value_source(table, r, cells, ind, warning)
+        if reason := over_limit("数据来源", source or ""):
+            error(r, "数据来源", reason)
+            continue
         rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "source": source,
                      "source_date": when, "sheet_row": r, "value_cell": f"{table.letter('数值')}{r}"})
 
@@ -248,6 +254,9 @@ def _check_progress(file, table, unit, ctx: Context, problems: list[Problem]) ->
             error(r, "任务编号", f"任务 {task_no} 重复填报（与第{seen[task_no]}行重复）")
             continue
         seen[task_no] = r
+        if reason := over_limit("进展说明", note or ""):
+            error(r, "进展说明", reason)
+            continue
         if not status:
             error(r, "进展状态", f"填写了进展说明但没有选择进展状态（可选：{allowed}）")
             continue

@@ -18,7 +18,7 @@ from ..core import config
 from ..core.deadlines import month_end
 from ..core.describe import describe_goal, describe_year
 from ..core.problems import Problem
-from ..core.text import cell_text
+from ..core.text import cell_text, over_limit
 from .read import Book, find_table
 
 COLUMNS = ["target_id", "reason", "measures", "planned_by", "planned_text", "sheet_row"]
@@ -108,6 +108,11 @@ def check_rectifications(book: Book, unit: str | None, year: int | None, led: di
             error("目标编号", f"目标“{target}”重复填写（与第{seen[target]}行重复）")
             continue
         seen[target] = r
+        too_long = [(c, reason) for c in ("原因分析", "整改措施") if (reason := over_limit(c, cell_text(answers[c])))]
+        for column, reason in too_long:
+            error(column, reason)
+        if too_long:
+            continue
         for column in config.RECTIFICATION_ANSWERS:
             if column not in typed:
                 error(column, f"未填写{column}：原因分析、整改措施、计划完成时间三项须一并填写")
