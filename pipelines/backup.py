@@ -533,10 +533,11 @@ def _end_the_demo(raw_dir: Path) -> str | None:
 
 def accounts_beside(raw_dir: Path) -> Path:
     """The accounts file that goes with a raw folder other than the platform's: <parent>/accounts.json, as
-    data/ holds data/raw and data/accounts.json — unless that is the platform's own accounts file."""
+    data/ holds data/raw and data/accounts.json — unless that is the platform's own accounts file. Beside the
+    folder as named: a raw folder that is a link to a larger disk keeps its accounts where the link is."""
     from .accounts import accounts_path
 
-    beside = raw_dir.resolve().parent / "accounts.json"
+    beside = Path(os.path.abspath(raw_dir)).parent / "accounts.json"
     if beside.resolve() == accounts_path().resolve():
         beside = beside.with_name(f"accounts_{raw_dir.name}.json")
     return beside
