@@ -11,6 +11,7 @@ st.set_page_config(page_title="敖汉旗教育高质量发展监测", page_icon=
 
 pages = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+    st.Page("pages/leader.py", title="领导版", icon=":material/summarize:"),
     st.Page("pages/indicators.py", title="指标", icon=":material/show_chart:"),
     st.Page("pages/ledger.py", title="任务台账", icon=":material/checklist:"),
     st.Page("pages/units.py", title="责任单位", icon=":material/groups:"),

@@ -34,7 +34,8 @@ from pipelines.describe import (
     texts_sentence,
 )
 
-from . import charts, images, placement, queries
+from . import charts, images, leader, placement, queries
+from .leader_slides import leader_slides as leader_pages
 from .placement import SLIDE_MIN_FONT, Box
 from .queries import Filters, reading
 from .slides import (
@@ -197,14 +198,19 @@ def slide_chart(fig: go.Figure, box: Box) -> Chart:
     return Chart(placement.placed(fig, box, SLIDE_MIN_FONT), box)
 
 
-def cover_slides(b: Briefing) -> list[Slide]:
+def cover_slides(b: Briefing, subtitle: str = "目标进展情况汇报") -> list[Slide]:
     title = Text(Box(60, 150, 840, 130), [Line("敖汉旗推动教育高质量发展实施方案", 40, True, ACCENT, 0.2),
-                                          Line("目标进展情况汇报", 40, True, ACCENT, 0)], name="标题")
+                                          Line(subtitle, 40, True, ACCENT, 0)], name="标题")
     lines = [Line(f"评估年度：{b.as_of}年　　生成日期：{date.today():%Y年%m月%d日}", 20, colour=MUTED),
              Line(f"数据来源：各单位年度填报；{PLAN_SOURCE}", 20, colour=MUTED)]
     if b.demo:
         lines.append(Line(f"本汇报使用{config.DEMO_LABEL}（演示用的虚构数值），并非真实统计", 20, True, RED))
     return [Slide(None, [title, Text(Box(60, 300, 840, 180), lines)])]
+
+
+def leader_slides(b: Briefing) -> list[Slide]:
+    """Issue 21: the 领导版 (dashboard.leader) after the cover — what a leader acts on, before the detail."""
+    return leader_pages(leader.from_briefing(b))
 
 
 def summary_slides(b: Briefing) -> list[Slide]:
@@ -480,7 +486,7 @@ def readiness_slides(b: Briefing) -> list[Slide]:
 
 # The deck, in order. Another part of the platform adds its slides by adding its builder here.
 SLIDE_BUILDERS: list[Callable[[Briefing], list[Slide]]] = [
-    cover_slides, summary_slides, section_slides, key_indicator_slides, overdue_slides, readiness_slides, notes_slides,
+    cover_slides, leader_slides, summary_slides, section_slides, key_indicator_slides, overdue_slides, readiness_slides, notes_slides,
 ]
 
 

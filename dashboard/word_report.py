@@ -47,7 +47,9 @@ from .briefing import (
     section_counts,
     status_groups,
 )
+from .leader_word import leader_section
 from .placement import PRINT_MIN_FONT, Box
+from .readiness_word import acceptance_section
 
 # 公文 fonts, each with the open font of the same style that stands in where it is not installed.
 FANGSONG, HEITI, KAITI, SONGTI = "仿宋", "黑体", "楷体", "宋体"
@@ -217,6 +219,12 @@ class Report:
         paragraph = self.doc.add_paragraph(style="Heading 1")
         self._run(paragraph, f"{NUMERALS[self.level1 - 1]}、{text}", HEITI, SANHAO)
 
+    def appendix(self, text: str) -> None:
+        """An unnumbered heading of the first level (附录), on a new page."""
+        paragraph = self.doc.add_paragraph(style="Heading 1")
+        paragraph.paragraph_format.page_break_before = True
+        self._run(paragraph, text, HEITI, SANHAO)
+
     def heading2(self, text: str) -> None:
         self.level2 += 1
         paragraph = self.doc.add_paragraph(style="Heading 2")
@@ -376,7 +384,7 @@ def notes_section(report: Report, b: Briefing) -> None:
     report.heading2("评估方法")
     for i, (name, text) in enumerate(method.RULES, start=1):
         report.para(text, lead=f"{i}. {name}：")
-    report.para(method.FORMULA, lead="计算公式：")
+    report.para("进展快慢的计算公式见附录。")
     kinds = b.discrepancies["field"]
     values = b.discrepancies[kinds.str.startswith("target")]
     report.heading2("正文与附件的差异")
@@ -391,9 +399,16 @@ def notes_section(report: Report, b: Briefing) -> None:
         report.para(missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。"))
 
 
+def appendix_section(report: Report, b: Briefing) -> None:
+    """The progress ratio as a formula, for those who check the arithmetic (the body says the method in words)."""
+    report.appendix("附录　进展快慢的计算方法")
+    report.para(method.FORMULA_PLAIN)
+
+
 # The report, in order. Another part of the platform adds its section by adding its writer here.
 REPORT_SECTIONS: list[Callable[[Report, Briefing], None]] = [
-    opening, summary_section, parts_section, overdue_section, notes_section,
+    opening, leader_section, summary_section, parts_section, overdue_section, acceptance_section, notes_section,
+    appendix_section,
 ]
 
 
