@@ -56,8 +56,12 @@ READINESS_TITLES = ["学前教育普及普惠：2028年验收准备（还有3年
 READINESS_CHARTS = 4
 
 
+# Issue 21: the 领导版 after the cover (two slides on the demo data: its 29 lagging targets in two columns).
+LEADER_TITLES = ["领导版：需要关注的目标与验收风险（2025年）（1/2）", "领导版：需要关注的目标与验收风险（2025年）（2/2）"]
+
+
 def part_slides(titles: list[str]) -> list[str]:
-    return titles[2:titles.index(KEY_TITLES[0])]
+    return titles[2 + len(LEADER_TITLES):titles.index(KEY_TITLES[0])]
 
 
 def test_deck_has_the_slides_in_order(deck_path):
@@ -65,7 +69,8 @@ def test_deck_has_the_slides_in_order(deck_path):
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9, 13.333 × 7.5 in
     titles = slide_titles(prs)
     assert "目标进展情况汇报" in titles[0]
-    assert titles[1] == "总体情况：98个量化目标"  # 80, and the 18 typed by issue 19
+    assert titles[1:1 + len(LEADER_TITLES)] == LEADER_TITLES
+    assert titles[1 + len(LEADER_TITLES)] == "总体情况：98个量化目标"  # 80, and the 18 typed by issue 19
     parts = part_slides(titles)
     # The five parts in order; each part's charts (one part in a title, or with its key tasks), then its
     # "需要关注" slides if any.
@@ -85,7 +90,7 @@ def test_deck_has_the_slides_in_order(deck_path):
     assert overdue and all(t.startswith("逾期任务8项：截至") for t in overdue)
     assert titles[-2 - len(READINESS_TITLES):-2] == READINESS_TITLES
     assert titles[-2:] == ["数据说明", "评估方法"]
-    assert len(titles) == 34 + len(READINESS_TITLES)  # 31, and (issue 19) three more chart slides
+    assert len(titles) == 34 + len(LEADER_TITLES) + len(READINESS_TITLES)  # 31, (issue 19) three more chart slides
 
 
 def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan):
@@ -101,6 +106,19 @@ def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan)
     assert ("列入市级绿色校园、温馨校园的学校占比（旗委宣传部牵头）：目标≥60%（2025年），2025年为51.2%，差8.8个百分点，"
             "逾期未达成。") in every
     assert "德育工作典型班级建设数（旗教育局牵头）：2025年为6个，未达到“每年≥8个”的要求，差2个，当年未达标。" in every
+
+
+def test_no_slide_of_sentences_is_near_empty(deck_plan):
+    """Issue 21: a part's last sentences never make a slide of three lines — every slide of text alone (the cover
+    aside) is at least half full by the measure that placed it."""
+    from dashboard.slides import CONTENT, Text, text_height
+
+    _, slides = deck_plan
+    texts = [s for s in slides[1:] if s.items and all(isinstance(item, Text) for item in s.items)]
+    assert len(texts) >= 5  # the 领导版, the parts' 需要关注 slides, 数据说明, 评估方法
+    for slide in texts:
+        used = max(text_height(item.lines, item.box.width) for item in slide.items)
+        assert used >= CONTENT.height / 2, (slide.title, round(used))
 
 
 def test_chart_text_is_at_least_14_pt_on_the_slide(deck_plan):
@@ -270,7 +288,7 @@ def test_deck_renders_through_libreoffice(deck_path, tmp_path):
     subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
     prs = Presentation(str(deck_path))
-    assert len(pages) == len(prs.slides) == 34 + len(READINESS_TITLES)
+    assert len(pages) == len(prs.slides) == 34 + len(LEADER_TITLES) + len(READINESS_TITLES)
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     for n, (page, slide) in enumerate(zip(pages, prs.slides), start=1):
