@@ -22,15 +22,12 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines import config, method
+from pipelines import config, formats, method, palette
 from pipelines.describe import (
-    describe_gap,
     describe_goal,
-    describe_latest,
     describe_year,
     number,
     present,
-    shares_text,
     texts_sentence,
 )
 
@@ -118,7 +115,7 @@ def risk_sentence(row) -> str:
 def _risk_sentence(row) -> str:
     name = row.indicator_name.replace("（当年新增）", "")
     goal = describe_goal(row)
-    latest = describe_latest(row)
+    latest = formats.latest(row)
     when = f"{int(row.latest_year)}年" if present(row.latest_year) else "最新"
     now = f"{when}{latest}" if latest.startswith("累计") else f"{when}为{latest}"
     what = f"{name}（{row.lead_unit}牵头）"
@@ -127,7 +124,7 @@ def _risk_sentence(row) -> str:
         return f"{what}：目标{goal}（{describe_year(row)}），{facts}，{row.status_label}。"
     gap = ""
     if present(row.gap) and row.gap > 0:
-        text = describe_gap(row)
+        text = formats.gap(row)
         gap = f"，{text}" if text.startswith("超出") else f"，差{text}"
     if row.status in ("year_missed", "round_missed"):
         if row.status == "round_missed":
@@ -183,7 +180,7 @@ def status_chart(statuses: pd.DataFrame, as_of: int, demo: bool) -> go.Figure:
     codes = [c for c in config.STATUS_LABELS if counts.get(c, 0)]
     fig = go.Figure(go.Bar(
         x=[int(counts[c]) for c in codes], y=[config.STATUS_LABELS[c] for c in codes], orientation="h",
-        marker_color=[config.STATUS_COLOURS[c] for c in codes], text=[int(counts[c]) for c in codes],
+        marker_color=[palette.STATUS_COLOURS[c] for c in codes], text=[int(counts[c]) for c in codes],
         textposition="outside", textfont=dict(size=18), cliponaxis=False,
     ))
     fig.update_yaxes(categoryorder="array", categoryarray=[config.STATUS_LABELS[c] for c in reversed(codes)],
@@ -387,10 +384,10 @@ def key_facts(t, shares: pd.DataFrame | None, scale: float = 1.0) -> list[Line]:
     big, small = 20 * scale, max(14.0, 16 * scale)
     goal = describe_goal(t)
     facts = [Line(f"目标：{goal}", big), Line(f"目标年度：{describe_year(t)}", big),
-             Line(f"最新：{describe_latest(t)}" + (f"（{int(t.latest_year)}年）" if present(t.latest_year) else ""), big),
+             Line(f"最新：{formats.latest(t)}" + (f"（{int(t.latest_year)}年）" if present(t.latest_year) else ""), big),
              Line(f"状态：{t.status_label}", big, True, INK)]
     if present(t.gap) and t.gap > 0 and t.kind not in (*config.EVENT_KINDS, "trend"):
-        facts.append(Line(f"差距：{describe_gap(t)}", big))
+        facts.append(Line(f"差距：{formats.gap(t)}", big))
     if present(t.baseline_value) and t.kind != "ratio":
         facts.append(Line(f"基线：{number(t.baseline_value, t.unit)}（{int(t.baseline_year)}年）", big))
     if present(t.projected_value) and t.kind != "ratio" and t.status not in config.MET_STATUSES:
@@ -400,7 +397,7 @@ def key_facts(t, shares: pd.DataFrame | None, scale: float = 1.0) -> list[Line]:
         # A narrow part of a structure has no room for its number at 14 pt on the slide: say them all here.
         years = shares.sort_values(["year", "part_no"]).groupby("year")["share_of_ten"]
         facts.append(Line("历年（合计为10）：" + "；".join(
-            f"{int(y)}年" + shares_text(list(parts), 1) for y, parts in years), small))
+            f"{int(y)}年" + formats.shares_text(list(parts), 1) for y, parts in years), small))
     facts.append(Line(f"原文：“{t.source_text}”", small, colour=MUTED))
     return facts
 

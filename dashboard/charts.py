@@ -6,10 +6,9 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines import config
+from pipelines import config, formats, palette
 from pipelines.describe import (
     describe_goal,
-    describe_latest,
     describe_year,
     number,
     parts_of,
@@ -188,13 +187,13 @@ def value_text(row) -> str:
     if row.status in NO_PROGRESS or not present(row.latest_value) and not present(row.latest_text):
         latest = row.status_label
     else:
-        latest = describe_latest(row) + (f"（{int(row.latest_year)}年）" if present(row.latest_year) else "")
+        latest = formats.latest(row) + (f"（{int(row.latest_year)}年）" if present(row.latest_year) else "")
     return f"{latest}／目标 {goal}（{describe_year(row)}）"
 
 
 def label_lines(row, width: int = LABEL_WRAP) -> list[str]:
     """The row's heading: target number, name (wrapped), and its status in its colour."""
-    colour = config.STATUS_COLOURS[row.status]
+    colour = palette.STATUS_COLOURS[row.status]
     plain = wrap(f"{row.target_id} {short_name(row)}", width)
     lines = [f"<b>{line}</b>" for line in plain]
     lines[0] = lines[0].replace(f"<b>{row.target_id} ", f"<span style='color:#777'>{row.target_id}</span> <b>", 1)
@@ -268,7 +267,7 @@ def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: 
     if shown:
         fig.add_trace(go.Bar(
             x=[length for _, length in shown], y=[row[7] for row, _ in shown], width=BAR_PX, orientation="h",
-            marker_color=[config.STATUS_COLOURS[row[0].status] for row, _ in shown],
+            marker_color=[palette.STATUS_COLOURS[row[0].status] for row, _ in shown],
             marker_line=dict(color="#555", width=0.5), customdata=[row[0].target_id for row, _ in shown],
             hovertext=[_hover(row[0]) for row, _ in shown], hoverinfo="text", showlegend=False, name="进展",
         ))
@@ -304,7 +303,7 @@ def _hover(row) -> str:
     lines = [
         f"<b>{row.target_id} {short_name(row)}</b>",
         f"目标：{target}（{describe_year(row)}）",
-        f"最新：{describe_latest(row)}" + (f"（{int(row.latest_year)}年）" if present(row.latest_year) else ""),
+        f"最新：{formats.latest(row)}" + (f"（{int(row.latest_year)}年）" if present(row.latest_year) else ""),
         f"状态：{row.status_label}",
         f"牵头：{row.lead_unit}",
         "点击查看详情",
@@ -430,7 +429,7 @@ def level_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     if present(target.projected_value) and present(target.latest_year):
         shown.append(target.projected_value)
         fig.add_trace(go.Scatter(x=[target.latest_year, T], y=[target.latest_value, target.projected_value], mode="lines",
-                                 line=dict(color=config.STATUS_COLOURS[target.status], width=2, dash="dashdot"),
+                                 line=dict(color=palette.STATUS_COLOURS[target.status], width=2, dash="dashdot"),
                                  name=f"按当前速度推算（{T}年约{number(target.projected_value, unit)}）"))
     fig.add_trace(go.Scatter(
         x=values["year"], y=values["value"], mode="lines+markers+text", name="实际值",
@@ -524,7 +523,7 @@ def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     fig.add_trace(go.Scatter(
         x=values["year"], y=[1] * len(values), mode="markers+text",
         marker=dict(size=22, symbol=["circle" if r else "circle-open" for r in reached],
-                    color=[config.STATUS_COLOURS["met"] if r else "#999" for r in reached], line=dict(width=3)),
+                    color=[palette.STATUS_COLOURS["met"] if r else "#999" for r in reached], line=dict(width=3)),
         text=words, textposition="top center", name="填报情况",
         customdata=_hover_points(values, "", words), hovertemplate="%{customdata}<extra></extra>",
     ))
@@ -536,7 +535,7 @@ def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     fig.update_yaxes(visible=False, range=[0.5, 1.6])
     if len(passed):
         fig.add_vrect(x0=int(passed["year"].iloc[0]) - 0.4, x1=int(passed["year"].iloc[0]) + 0.4,
-                      fillcolor=config.STATUS_COLOURS["met"], opacity=0.15, line_width=0)
+                      fillcolor=palette.STATUS_COLOURS["met"], opacity=0.15, line_width=0)
     return fig
 
 
@@ -546,8 +545,8 @@ def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
 def timeline_chart(milestones: pd.DataFrame, today: date, as_of: int, demo: bool) -> go.Figure:
     """Dated milestones 2023–2030, one row per task, coloured by its reported state, today marked."""
     fig = go.Figure()
-    states = [("已完成", config.STATUS_COLOURS["met"]), ("逾期未完成", config.STATUS_COLOURS["missed"]),
-              ("未到期", config.STATUS_COLOURS["not_due"])]
+    states = [("已完成", palette.STATUS_COLOURS["met"]), ("逾期未完成", palette.STATUS_COLOURS["missed"]),
+              ("未到期", palette.STATUS_COLOURS["not_due"])]
     for state, colour in states:
         part = milestones[milestones["state"] == state]
         if part.empty:

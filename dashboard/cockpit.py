@@ -9,8 +9,8 @@ from html import escape
 
 import pandas as pd
 
-from pipelines import config
-from pipelines.describe import describe_goal, describe_latest, describe_year, parts_of, present, shares_text
+from pipelines import config, formats, palette
+from pipelines.describe import describe_goal, describe_year, parts_of, present
 
 # The headline indicators a leader asks for first (issue 11): 高中阶段毛入学率, 在园幼儿入公办园率,
 # 普惠性幼儿园覆盖率, 高:中:初 岗位结构, 职普比, and the 2028 / 2030 acceptances.
@@ -116,7 +116,7 @@ def sparkline(series: list[tuple[int, float]], goal: float | None, colour: str, 
 
 def tile(row, series: list[tuple[int, float]], as_of: int, readiness: dict | None = None) -> str:
     """One headline indicator: name, latest value and year, target, status, and its line over the years."""
-    colour = config.STATUS_COLOURS[row.status]
+    colour = palette.STATUS_COLOURS[row.status]
     name = SHORT_NAMES.get(row.target_id, row.indicator_name.replace("（当年新增）", ""))
     goal = describe_goal(row)
     if row.kind == "milestone":
@@ -130,13 +130,13 @@ def tile(row, series: list[tuple[int, float]], as_of: int, readiness: dict | Non
                     f"滞后{readiness['behind']}项，暂无数据{readiness['unknown']}项</div>")
         else:
             value = escape(f"{year}年验收")
-            line = f"<div class='goal'>{escape(when)}；最新报告：{escape(describe_latest(row))}</div>"
+            line = f"<div class='goal'>{escape(when)}；最新报告：{escape(formats.latest(row))}</div>"
         spark = ""
     else:
-        latest = describe_latest(row)
+        latest = formats.latest(row)
         value = latest
         if row.kind == "ratio" and present(row.latest_text):  # a structure as a tile: one decimal (its detail keeps two)
-            value = shares_text([float(p) for p in row.latest_text.split("（")[0].split(":")], 1)
+            value = formats.shares_text([float(p) for p in row.latest_text.split("（")[0].split(":")], 1)
         year = f"{int(row.latest_year)}年" if present(row.latest_year) else ""
         line = f"<div class='goal'>目标 {escape(goal)}（{escape(describe_year(row))}）</div>"
         target_line = parts_of(row.ratio_parts)[0] if row.kind == "ratio" else row.target_value
@@ -177,7 +177,7 @@ def counts_bar(statuses: pd.DataFrame, overdue_tasks: int) -> str:
             continue
         parts = []
         for code in present_codes:
-            n, colour = int(counts[code]), config.STATUS_COLOURS[code]
+            n, colour = int(counts[code]), palette.STATUS_COLOURS[code]
             segments.append(f"<div style='flex:{n};background:{colour};color:{ink_on(colour)}' "
                             f"title='{escape(config.STATUS_LABELS[code])} {n}'>{n}</div>")
             parts.append(f"<span><span class='dot' style='background:{colour}'></span>"
@@ -200,7 +200,7 @@ def lagging_by_unit(statuses: pd.DataFrame, limit: int = 6) -> str:
         part = part.assign(rank=part["status"].map(order)).sort_values(["rank", "target_id"])
         items = []
         for r in part.head(limit).itertuples():
-            colour = config.STATUS_COLOURS[r.status]
+            colour = palette.STATUS_COLOURS[r.status]
             items.append(f"<li><span class='dot' style='background:{colour}'></span>"
                          f"{escape(r.indicator_name.replace('（当年新增）', ''))}：{escape(r.status_label)}</li>")
         more = f"<li>……另有{len(part) - limit}项</li>" if len(part) > limit else ""

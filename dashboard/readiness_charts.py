@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pipelines import config
+from pipelines import config, palette
 from pipelines.describe import number
 from pipelines.schools import settings as s
 
@@ -12,8 +12,8 @@ from .charts import GRID, SLIDE_HEIGHT, TARGET_COLOUR, style
 
 SOURCE = f"{s.SOURCE_LINE}；评估标准{s.CAVEAT}"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#7F7F7F"]
-GROUP_COLOURS = {"met": config.STATUS_COLOURS["met"], "on_track": config.STATUS_COLOURS["on_track"],
-                 "behind": config.STATUS_COLOURS["moving_away"], "unknown": config.STATUS_COLOURS["no_data"]}
+GROUP_COLOURS = {"met": palette.STATUS_COLOURS["met"], "on_track": palette.STATUS_COLOURS["on_track"],
+                 "behind": palette.STATUS_COLOURS["moving_away"], "unknown": palette.STATUS_COLOURS["no_data"]}
 
 
 def years_axis(fig: go.Figure, end: int, **where) -> None:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pipelines import config, method
+from pipelines import config, method, palette
 from pipelines.describe import number
 from pipelines.exports import csv_bytes, excel_bytes
 
@@ -22,7 +22,7 @@ def status_legend(codes=None) -> None:
     shown = [c for c in config.STATUS_LABELS if codes is None or c in set(codes)]
     chips = " ".join(
         f"<span style='display:inline-block;margin:2px 8px 2px 0'><span style='display:inline-block;width:12px;height:12px;"
-        f"background:{config.STATUS_COLOURS[k]};border:1px solid #555;margin-right:4px;vertical-align:-1px'></span>"
+        f"background:{palette.STATUS_COLOURS[k]};border:1px solid #555;margin-right:4px;vertical-align:-1px'></span>"
         f"{config.STATUS_LABELS[k]}</span>"
         for k in shown
     )

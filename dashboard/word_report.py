@@ -27,8 +27,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from pipelines import config, method
-from pipelines.describe import describe_goal, describe_latest, present
+from pipelines import config, formats, method
+from pipelines.describe import describe_goal, present
 
 from . import charts, images, placement, queries
 from .briefing import (
@@ -319,7 +319,7 @@ def summary_section(report: Report, b: Briefing) -> None:
             t = next(rows.itertuples())
             goal = describe_goal(t)
             when = f"{int(t.latest_year)}年" if present(t.latest_year) else ""
-            keys.append(f"{t.indicator_name}{when}为{describe_latest(t)}（目标{goal}，{t.status_label}）")
+            keys.append(f"{t.indicator_name}{when}为{formats.latest(t)}（目标{goal}，{t.status_label}）")
     if keys:
         report.para("；".join(keys) + "。", lead="重点指标：")
     counts = s["status"].value_counts()

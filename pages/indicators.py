@@ -8,11 +8,9 @@ from dashboard.filters import current
 from dashboard.search import search_targets
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
-from pipelines import config
+from pipelines import config, formats
 from pipelines.describe import (
-    describe_gap,
     describe_goal,
-    describe_latest,
     describe_year,
     number,
     parts_of,
@@ -60,8 +58,8 @@ target = next(targets[targets["target_id"] == chosen].itertuples())
 values, shares, demo = queries.indicator_data(target.indicator_code, target.kind, f)
 demo_banner(demo)
 
-latest = describe_latest(target)
-gap = describe_gap(target)
+latest = formats.latest(target)
+gap = formats.gap(target)
 if target.kind == "ratio":
     # The structure itself in the tile; how far from the target beside it, in the words of the rule.
     latest = latest.split("（")[0]

@@ -3,7 +3,7 @@
 import duckdb
 import pandas as pd
 
-from . import config
+from . import config, palette
 from .discrepancies import UNDATED_IN_ATTACHMENT
 from .plan_inputs import PlanInputs
 from .rulings import target_texts
@@ -81,7 +81,7 @@ def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None
     )
     con.executemany(
         "insert into status_labels values (?, ?, ?, ?)",
-        [[code, label, config.STATUS_COLOURS[code], i] for i, (code, label) in enumerate(config.STATUS_LABELS.items())],
+        [[code, label, palette.STATUS_COLOURS[code], i] for i, (code, label) in enumerate(config.STATUS_LABELS.items())],
     )
     insert_frame(con, "units", inputs.units[["unit", "full_name", "category", "aliases"]])
     insert_frame(con, "sections", plan.sections)
