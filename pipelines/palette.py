@@ -18,6 +18,9 @@ CLASS_WORDS = {"met": "达成", "on_track": "按期可达", "behind": "滞后", 
 CLASS_COLOURS = {"met": "#A6D89B", "on_track": "#3C82C8", "behind": "#F39800", "missed": "#B52218",
                  "pending": "#F0F0F0"}
 CLASS_MARKS = {"met": "✓", "on_track": "○", "behind": "▲", "missed": "×", "pending": "—"}
+# Each class's colour for a mark or a word written on white (the fills above are too pale for text: contrast with
+# white at least 4.5:1, WCAG AA).
+CLASS_INKS = {"met": "#2E7D32", "on_track": "#2B67A8", "behind": "#A85400", "missed": "#B52218", "pending": "#666666"}
 # The edge of a swatch or a bar: the pale classes need one to be seen on white paper.
 EDGE = "#555555"
 
@@ -47,6 +50,11 @@ def class_of(status: str) -> str:
 
 def colour(status: str) -> str:
     return CLASS_COLOURS[class_of(status)]
+
+
+def ink_of(status: str) -> str:
+    """The colour to write a status's mark or words in on white."""
+    return CLASS_INKS[class_of(status)]
 
 
 def mark(status: str) -> str:
