@@ -1,6 +1,7 @@
 """Plotly figures fit for a briefing slide: Chinese title with the as-of year, a source line, 16:9."""
 
 import math
+import os
 from datetime import date
 
 import pandas as pd
@@ -395,8 +396,18 @@ def nice_ticks(low: float, high: float, count: int = 5, integer: bool = False) -
     return ticks
 
 
+# What a value axis measures, by the indicator's unit (issue 21: 人 for people, 所 for schools, % for rates).
+AXIS_TITLES = {"%": "比率（%）", "人": "人数（人）", "名": "人数（名）", "人次": "人次", "所": "数量（所）", "个": "数量（个）",
+               "次": "次数（次）", "项": "数量（项）", "万元": "金额（万元）", "元": "金额（元）", "亩": "面积（亩）",
+               "平方米": "面积（平方米）"}
+
+
+def axis_title(unit: str | None) -> str | None:
+    return AXIS_TITLES.get(unit or "", unit or None)
+
+
 def _value_axis(fig: go.Figure, values: list[float], unit: str, from_zero: bool = False, integer: bool = False) -> None:
-    """Round ticks written as a reader writes numbers (12,000; 1.2万 for a large amount; 95%)."""
+    """Round ticks written as a reader writes numbers (12,000; 95%), the axis titled by what it measures."""
     values = [v for v in values if present(v)]
     if not values:
         return
@@ -407,7 +418,7 @@ def _value_axis(fig: go.Figure, values: list[float], unit: str, from_zero: bool 
     low, high = (low if from_zero else low - pad), high + pad
     ticks = nice_ticks(low, high, integer=integer)
     fig.update_yaxes(tickvals=ticks, ticktext=[number(t, "%" if unit == "%" else "") for t in ticks],
-                     range=[ticks[0], ticks[-1]], gridcolor=GRID, title_text=None if unit == "%" else unit)
+                     range=[ticks[0], ticks[-1]], gridcolor=GRID, title_text=axis_title(unit))
 
 
 def _year_axis(fig: go.Figure, start: int, end: int, target_year: int | None = None,
@@ -437,7 +448,7 @@ def _hover_points(values: pd.DataFrame, unit: str, words: list[str] | None = Non
     """Each point's value (or its words: 是/否, 在建), note, workbook and whether it is demo."""
     out = []
     for i, r in enumerate(values.itertuples()):
-        parts = [f"<b>{r.year}年：{words[i] if words else number(r.value, unit)}</b>"]
+        parts = [f"<b>{r.year}年：{words[i] if words else formats.quantity(r.value, unit)}</b>"]
         if present(r.note) and r.note:
             parts.append(f"备注：{r.note}")
         if present(r.file_name):
@@ -485,11 +496,12 @@ def level_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
         shown.append(target.projected_value)
         fig.add_trace(go.Scatter(x=[target.latest_year, T], y=[target.latest_value, target.projected_value], mode="lines",
                                  line=dict(color=palette.STATUS_COLOURS[target.status], width=2, dash="dashdot"),
-                                 name=f"按当前速度推算（{T}年约{number(target.projected_value, unit)}）"))
+                                 name=f"按当前速度推算（{T}年约{formats.quantity(target.projected_value, unit)}）"))
     fig.add_trace(go.Scatter(
         x=values["year"], y=values["value"], mode="lines+markers+text", name="实际值",
         line=dict(color="#1F4E79", width=3), marker=dict(size=10),
-        text=[number(v, unit) for v in values["value"]], textposition="top center", textfont=dict(size=14),
+        text=[formats.quantity(v, unit, formats.limits_of(target), target.comparator) for v in values["value"]],
+        textposition="top center", textfont=dict(size=14),
         customdata=_hover_points(values, unit), hovertemplate="%{customdata}<extra></extra>",
     ))
     _year_axis(fig, start, config.PLAN_END_YEAR, T if not target.recurring else None)
@@ -511,11 +523,11 @@ def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     fig = go.Figure()
     unit = target.unit or ""
     start = min(values["year"].tolist() + [config.PLAN_START_YEAR])
-    notes = {int(r.year): f"{'新增' if target.kind == 'count_cumulative' else ''}{number(r.value)}" for r in values.itertuples()}
+    notes = {int(r.year): f"{'新增' if target.kind == 'count_cumulative' else ''}{formats.count(r.value)}" for r in values.itertuples()}
     cumulative = target.kind == "count_cumulative"
     fig.add_trace(go.Bar(x=values["year"], y=values["value"], name="当年新增" if cumulative else "当年数量",
                          marker_color="#9DC3E6", width=0.5,
-                         text=None if cumulative else [number(v) for v in values["value"]],
+                         text=None if cumulative else [formats.count(v) for v in values["value"]],
                          textposition="outside", textfont=dict(size=14),
                          customdata=_hover_points(values, unit), hovertemplate="%{customdata}<extra></extra>"))
     shown = list(values["value"]) + [target.target_value or 0]
@@ -525,9 +537,9 @@ def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
         shown += list(run["cumulative_value"])
         fig.add_trace(go.Scatter(x=run["year"], y=run["cumulative_value"], mode="lines+markers+text", name="累计",
                                  line=dict(color="#1F4E79", width=3), marker=dict(size=9), textfont=dict(size=14),
-                                 text=[f"累计{number(v)}" for v in run["cumulative_value"]], textposition="top center"))
+                                 text=[f"累计{formats.count(v)}" for v in run["cumulative_value"]], textposition="top center"))
         fig.add_trace(go.Scatter(x=[config.PLAN_START_YEAR - 0.5, T + 0.5], y=[target.target_value] * 2, mode="lines",
-                                 line=dict(color=TARGET_COLOUR, dash="dash", width=2), name=f"目标：{T}年累计{number(target.target_value, unit)}"))
+                                 line=dict(color=TARGET_COLOUR, dash="dash", width=2), name=f"目标：{T}年累计{formats.count(target.target_value, unit)}"))
         fig.add_trace(go.Scatter(x=[config.BASELINE_YEAR, T], y=[0, target.target_value], mode="lines",
                                  line=dict(color=PATH_COLOUR, dash="dot", width=2), name="按期所需累计"))
         end = max(T, start)
@@ -542,29 +554,46 @@ def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
 
 
 def structure_chart(target, shares: pd.DataFrame) -> go.Figure:
-    """100% stacked bars per year beside the target structure."""
+    """100% stacked bars per year beside the target structure; each part's share written as every view writes the
+    structure (pipelines/formats.py), its count and unit beside it; the axis says what is counted."""
     parts = parts_of(target.ratio_parts) or []
     fig = go.Figure()
-    palette = ["#1F4E79", "#5B9BD5", "#BDD7EE", "#DDEBF7"]
-    names = shares.drop_duplicates("part_no").sort_values("part_no")["part_name"].tolist() if len(shares) else []
-    names = [n.replace("中小学专业技术", "").replace("核定数", "") for n in names] or [f"第{i + 1}部分" for i in range(len(parts))]
+    palette_ = ["#1F4E79", "#5B9BD5", "#BDD7EE", "#DDEBF7"]
+    first = shares.drop_duplicates("part_no").sort_values("part_no") if len(shares) else shares
+    full = first["part_name"].tolist() if len(shares) else []
+    names = [n.replace("中小学专业技术", "").replace("核定数", "") for n in full] or [f"第{i + 1}部分" for i in range(len(parts))]
+    unit = str(first["part_unit"].iloc[0]) if len(shares) and "part_unit" in first and present(first["part_unit"].iloc[0]) else ""
     years = sorted(shares["year"].unique().tolist()) if len(shares) else []
+    written = {y: formats.structure_parts(shares[shares["year"] == y].sort_values("part_no")["share_of_ten"], parts,
+                                          target.comparator) for y in years}
     categories = [f"{y}年" for y in years] + ["目标"]
     for i, p in enumerate(parts):
-        part = shares[shares["part_no"] == i + 1] if len(shares) else pd.DataFrame(columns=["share_of_ten", "count"])
+        part = shares[shares["part_no"] == i + 1].sort_values("year") if len(shares) else pd.DataFrame(columns=["share_of_ten", "count"])
         x = [float(v) for v in part["share_of_ten"]] + [p]
-        counts = [f"{number(c)}" for c in part["count"]] + ["—"]
-        text = [f"{v:.1f}（{c}个）" for v, c in zip(x[:-1], counts)] + [f"{p:.1f}"]
+        counts = [formats.count(c, unit) for c in part["count"]] + ["—"]
+        text = [f"{written[y][i]}（{c}）" for y, c in zip(years, counts)] + [f"{p:.1f}"]
         fig.add_trace(go.Bar(
             y=categories, x=x, orientation="h", name=names[i] if i < len(names) else f"第{i + 1}部分",
-            marker_color=palette[i % len(palette)], text=text, textposition="inside",
+            marker_color=palette_[i % len(palette_)], text=text, textposition="inside",
             insidetextanchor="middle", textfont=dict(color="white" if i == 0 else INK, size=14),
-            customdata=counts, hovertemplate="%{y}：%{x:.2f}（数量 %{customdata}）<extra>" + (names[i] if i < len(names) else "") + "</extra>",
+            customdata=[*(written[y][i] for y in years), f"{p:.1f}"],
+            hovertemplate="%{y}：%{text}<extra>" + (names[i] if i < len(names) else "") + "</extra>",
         ))
     fig.update_layout(barmode="stack", legend_traceorder="normal", uniformtext=dict(minsize=11, mode="hide"))
-    fig.update_xaxes(range=[0, 10], title_text="各级岗位占比（合计为10）；括号内为岗位数", dtick=1, gridcolor=GRID)
+    fig.update_xaxes(range=[0, 10], title_text=structure_axis_title(full, unit), dtick=1, gridcolor=GRID)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)))
     return fig
+
+
+def structure_axis_title(part_names: list[str], unit: str) -> str:
+    """各部分占比（合计为10）；括号内为在校生数（人） — what a structure's parts count, from their names (the words they
+    share: 在校生数, 招生数, 岗位核定数) and their unit."""
+    common = ""
+    if len(part_names) > 1:
+        reversed_names = [n[::-1] for n in part_names]
+        common = os.path.commonprefix(reversed_names)[::-1].lstrip("级")
+    counted = f"；括号内为{common or '数量'}" + (f"（{unit}）" if unit else "")
+    return f"各部分占比（合计为10）{counted}"
 
 
 def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
@@ -597,33 +626,45 @@ def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
 # The task ledger and the units.
 
 
+TIMELINE_STATES = (("已完成", "met", "circle"), ("逾期未完成", "missed", "x"), ("未到期", "pending", "diamond-open"))
+
+
+def within_year(day) -> float:
+    """A day on the timeline's axis: its year's band runs from the year's gridline to the next, and a month sits
+    inside it with a margin at each end (a December deadline is drawn inside its year, clear of the next gridline)."""
+    day = pd.Timestamp(day)
+    return day.year + 0.08 + 0.84 * (day.month - 1 + (day.day - 0.5) / day.days_in_month) / 12
+
+
 def timeline_chart(milestones: pd.DataFrame, today: date, as_of: int, demo: bool) -> go.Figure:
-    """Dated milestones 2023–2030, one row per task, coloured by its reported state, today marked."""
+    """Dated milestones 2023–2030, one row per task (任务22 理顺校长管理体制), each mark in its year's band, coloured and
+    shaped by its reported state; today marked; the legend above the chart, the source line below."""
     fig = go.Figure()
-    states = [("已完成", palette.STATUS_COLOURS["met"]), ("逾期未完成", palette.STATUS_COLOURS["missed"]),
-              ("未到期", palette.STATUS_COLOURS["not_due"])]
-    for state, colour in states:
+    for state, klass, symbol in TIMELINE_STATES:
         part = milestones[milestones["state"] == state]
         if part.empty:
             continue
+        fill = palette.CLASS_COLOURS[klass] if not symbol.endswith("open") else palette.CLASS_INKS[klass]
         fig.add_trace(go.Scatter(
-            x=part["due_date"], y=part["label"], mode="markers", name=state,
-            marker=dict(size=13, color=colour, symbol="diamond", line=dict(width=1, color="#333")),
+            x=[within_year(d) for d in part["due_date"]], y=part["label"], mode="markers",
+            name=state,
+            marker=dict(size=13, color=fill, symbol=symbol, line=dict(width=1.5 if symbol != "x" else 0.5,
+                                                                    color=palette.CLASS_INKS[klass])),
             customdata=part["hover"], hovertemplate="%{customdata}<extra></extra>",
         ))
-    fig.add_vline(x=pd.Timestamp(today).value / 1e6, line=dict(color=DEMO_RED, width=2, dash="dash"), layer="below")
-    # Beside its line, not on it.
-    fig.add_annotation(x=pd.Timestamp(today), y=1, yref="paper", text=f"今天 {today:%Y-%m-%d}", showarrow=False,
-                       xanchor="left", xshift=6, yanchor="bottom", font=dict(color=DEMO_RED, size=13),
-                       bgcolor="rgba(255,255,255,0.9)")
-    fig.update_xaxes(range=[pd.Timestamp("2023-01-01"), pd.Timestamp("2031-01-31")], dtick="M12", tickformat="%Y",
-                     gridcolor=GRID)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.06, x=0, xanchor="left"))
+    now = within_year(today)
+    fig.add_vline(x=now, line=dict(color=DEMO_RED, width=2, dash="dash"), layer="below")
+    fig.add_annotation(x=now, y=0, yref="paper", text=f"今天 {today:%Y-%m-%d}", showarrow=False, xanchor="left", xshift=4,
+                       yanchor="bottom", font=dict(color=DEMO_RED, size=13), bgcolor="rgba(255,255,255,0.9)")
+    first, last = config.PLAN_START_YEAR, config.PLAN_END_YEAR
+    fig.update_xaxes(range=[first, last + 1], tickvals=[y + 0.5 for y in range(first, last + 1)],
+                     ticktext=[f"{y}年" for y in range(first, last + 1)], showgrid=False, zeroline=False, ticks="")
+    for y in range(first, last + 2):  # the years' edges: a deadline stands inside its year's band
+        fig.add_vline(x=y, line=dict(color="#C8C8C8", width=1), layer="below")
     order = list(dict.fromkeys(milestones.sort_values(["first_due", "task_no"])["label"]))
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), tickfont=dict(size=12))
-    figure = style(fig, "任务完成时限与完成情况", as_of, demo, height=max(380, 140 + 22 * len(order)))
-    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.06, x=0, xanchor="left"), margin_b=110)
-    return figure
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), tickfont=dict(size=14), gridcolor=GRID)
+    return style(fig, "任务完成时限与完成情况", as_of, demo, height=max(380, 150 + 24 * len(order)),
+                 subtitle="每格为一年，标记画在完成时限所在的年内")
 
 
 def units_matrix(matrix: pd.DataFrame, as_of: int | None, demo: bool) -> go.Figure:
@@ -644,13 +685,13 @@ def units_matrix(matrix: pd.DataFrame, as_of: int | None, demo: bool) -> go.Figu
 
 # The reporting-completeness cells: what has come of each unit's workbook for a year (report_receipts.sql).
 RECEIPT_CELLS = {"missing": ("缺报", 0.0), "returned": ("已退回", 1.0), "pending": ("待审核", 2.0), "approved": ("已通过", 3.0)}
-RECEIPT_COLOURS = ["#F4B183", "#F8CBAD", "#FFE699", "#A9D18E"]  # missing, returned, pending, approved
+RECEIPT_COLOURS = [palette.CLASS_COLOURS[palette.RECEIPT_CLASSES[state]] for state in RECEIPT_CELLS]  # the one palette
 
 
 def completeness_chart(frame: pd.DataFrame, as_of: int, demo: bool) -> go.Figure:
     """Workbooks per unit and year, by what has come of them: the reporting-completeness view."""
     wide = frame.pivot(index="unit", columns="year", values="state")
-    text = wide.map(lambda v: "" if not isinstance(v, str) else RECEIPT_CELLS[v][0])
+    text = wide.map(lambda v: "" if not isinstance(v, str) else palette.class_tag(palette.RECEIPT_CLASSES[v], RECEIPT_CELLS[v][0]))
     z = wide.map(lambda v: float("nan") if not isinstance(v, str) else RECEIPT_CELLS[v][1])
     steps = [[edge, colour] for i, colour in enumerate(RECEIPT_COLOURS) for edge in (i / 4, (i + 1) / 4)]
     fig = go.Figure(go.Heatmap(

@@ -76,7 +76,8 @@ def _timeline_figure(task_nos: tuple, f: Filters, stamp: tuple, db: str) -> go.F
         return None
     passed = pd.to_datetime(milestones["due_date"]).dt.date < today
     milestones["state"] = ["已完成" if d else ("逾期未完成" if p else "未到期") for d, p in zip(milestones["milestone_done"], passed)]
-    milestones["label"] = "任务" + milestones["task_no"].astype(str)  # short, for a phone; the hover says who leads
+    names = dict(queries.query("select task_no, short_name from task_names").itertuples(index=False))
+    milestones["label"] = [f"任务{n} {names.get(n, '')}".strip() for n in milestones["task_no"]]  # the hover: who leads
     milestones["hover"] = [
         f"<b>任务{r.task_no}</b>（牵头：{r.lead_units}）：{r.milestone}<br>应完成：{pd.Timestamp(r.due_date):%Y-%m-%d}"
         f"<br>最新进展：{r.latest_status if isinstance(r.latest_status, str) else '未填报'}"

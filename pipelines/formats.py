@@ -155,6 +155,15 @@ def quantity(value, unit: str | None, limits=(), comparator: str | None = None) 
     return count(value, unit, limits, comparator)
 
 
+def bare(value, unit: str | None) -> str:
+    """The value as `quantity` writes it, without its unit (a table whose header names the unit): 95.9, 1,560, 5."""
+    if unit == RATE_UNIT:
+        return rate(value).removesuffix(RATE_UNIT)
+    if unit == "位":
+        return NONE if not present(value) else str(int(round(float(value))))
+    return count(value)
+
+
 # Structures: shares of a total of 10.
 
 

@@ -94,6 +94,7 @@ def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None
              "responsible_text", "source_row"]
         ],
     )
+    insert_frame(con, "task_names", inputs.task_names)
     insert_frame(con, "task_units", plan.task_units)
     insert_frame(con, "task_deadlines", pd.concat([plan.task_deadlines, body_milestones(inputs)], ignore_index=True))
     insert_frame(con, "body_key_tasks", body.key_tasks)
