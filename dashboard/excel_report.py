@@ -16,9 +16,9 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from pipelines import config, method
+from pipelines import config, formats, method, palette
 from pipelines.deadlines import ledger_deadline, overdue_words
-from pipelines.describe import describe_gap, describe_goal, describe_latest, describe_year, texts_sentence
+from pipelines.describe import describe_goal, describe_year, texts_sentence
 from pipelines.discrepancies import FIELD_LABELS, SEVERITY_LABELS
 from pipelines.exports import Sheet, excel_bytes
 
@@ -27,7 +27,7 @@ from .queries import query, reading, rectification_sentence
 
 NUMBER = "#,##0.0#"
 TITLE = "敖汉旗教育高质量发展监测报表"
-STATUS_FILLS = {label: config.STATUS_COLOURS[code].removeprefix("#") for code, label in config.STATUS_LABELS.items()}
+STATUS_FILLS = {label: palette.STATUS_COLOURS[code].removeprefix("#") for code, label in config.STATUS_LABELS.items()}
 
 
 def _sheet(b: Briefing, title: str, frame: pd.DataFrame, **kwargs) -> Sheet:
@@ -48,16 +48,14 @@ def _why(r) -> str:
 def status_sheets(b: Briefing) -> list[Sheet]:
     """The printed status sheet: one row per target, in the plan's order, the columns a reader needs."""
     s = b.statuses
-    gap = [describe_gap(r) if r.kind not in (*config.EVENT_KINDS, "trend") and pd.notna(r.gap) and r.gap > 0 else ""
-           for r in s.itertuples()]
+    gap = [formats.gap(r) for r in s.itertuples()]
     frame = pd.DataFrame({
         "部分": [f"{config.SECTION_NUMERALS[n - 1]}、{t}" for n, t in zip(s["section_no"], s["section_title"])],
         "目标编号": s["target_id"],
         "指标": s["indicator_name"],
         "目标": [_goal(r) for r in s.itertuples()],
         "目标年度": [describe_year(r) for r in s.itertuples()],
-        "最新情况": [describe_latest(r) + (f"（{int(r.latest_year)}年）" if pd.notna(r.latest_year) else "")
-                     for r in s.itertuples()],
+        "最新情况": [formats.latest_with_year(r) for r in s.itertuples()],
         "差距": gap,
         "状态": s["status_label"],
         "牵头单位": s["lead_unit"],
@@ -85,7 +83,7 @@ def detail_sheets(b: Briefing) -> list[Sheet]:
         "基线年度": s["baseline_year"],
         "最新值": s["latest_value"].where(~s["kind"].isin(config.EVENT_KINDS)),  # an acceptance is said as 是/否 beside
         "最新年度": s["latest_year"],
-        "最新情况": [describe_latest(r) for r in s.itertuples()],
+        "最新情况": [formats.latest(r) for r in s.itertuples()],
         "差距": s["gap"].where(~s["kind"].isin([*config.EVENT_KINDS, "trend"])),
         "需要年均变化": s["required_per_year"],
         "实际年均变化": s["actual_per_year"],

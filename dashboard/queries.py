@@ -234,7 +234,7 @@ def source_sentence(rows: pd.DataFrame) -> str:
 def structure_values(code: str, show_demo: bool) -> pd.DataFrame:
     return query(
         """
-        select p.year, p.part_no, p.part_code, i.name as part_name, p.count, p.share_of_ten, p.is_demo
+        select p.year, p.part_no, p.part_code, i.name as part_name, i.unit as part_unit, p.count, p.share_of_ten, p.is_demo
         from structure_parts(?) p join indicators i on i.indicator_code = p.part_code
         where p.indicator_code = ?
         order by p.year, p.part_no

@@ -27,8 +27,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from pipelines import config, method
-from pipelines.describe import describe_goal, describe_latest, present
+from pipelines import config, formats, method
+from pipelines.describe import describe_goal, present
 
 from . import charts, images, placement, queries
 from .briefing import (
@@ -320,20 +320,22 @@ def summary_section(report: Report, b: Briefing) -> None:
     if len(b.missing):
         text += missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。")
     report.para(text)
-    keys = []
-    for target_id in KEY_TARGETS:
-        rows = s[s["target_id"] == target_id]
-        if len(rows):
-            t = next(rows.itertuples())
-            goal = describe_goal(t)
-            when = f"{int(t.latest_year)}年" if present(t.latest_year) else ""
-            keys.append(f"{t.indicator_name}{when}为{describe_latest(t)}（目标{goal}，{t.status_label}）")
+    keys = [key_phrase(next(s[s["target_id"] == target_id].itertuples())) for target_id in KEY_TARGETS
+            if target_id in set(s["target_id"])]
     if keys:
         report.para("；".join(keys) + "。", lead="重点指标：")
     counts = s["status"].value_counts()
     table = pd.DataFrame([(label, int(counts[code])) for code, label in config.STATUS_LABELS.items() if counts.get(code, 0)],
                          columns=["状态", "目标个数"])
     report.table(table, [3, 1], f"各状态的量化目标个数（评估年度{b.as_of}年）")
+
+
+def key_phrase(t) -> str:
+    """高中阶段毛入学率2025年为95.9%（目标≥95%，已达成） — a key indicator in the summary."""
+    when = f"{int(t.latest_year)}年" if present(t.latest_year) else ""
+    gap = formats.gap(t)
+    far = "" if not gap or t.kind in config.EVENT_KINDS else (f"，{gap}" if gap.startswith("最大偏差") else f"，差{gap}")
+    return f"{t.indicator_name}{when}为{formats.latest(t)}（目标{describe_goal(t)}{far}，{t.status_label}）"
 
 
 def parts_section(report: Report, b: Briefing) -> None:

@@ -7,13 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import readiness
-from dashboard.cockpit import ink_on
 from dashboard.data import require_warehouse
 from dashboard.filters import current
 from dashboard.readiness_ui import figure
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
-from pipelines import config
+from pipelines import config, palette
 from pipelines.describe import number
 from pipelines.schools import settings as s
 
@@ -105,13 +104,14 @@ elif scheme == "优质均衡":
     if text.empty:
         st.info("当前筛选条件下没有学校。")
     else:
-        colours = {k: f"background-color: {v}; color: {ink_on(v)}" for k, v in s.LEVEL_COLOURS.items()}
+        colours = {k: f"background-color: {v}; color: {palette.ink(v)}" for k, v in s.LEVEL_COLOURS.items()}
         styles = pd.DataFrame("", index=text.index, columns=text.columns)
         styles[levels.columns] = levels.apply(lambda c: c.map(lambda v: colours.get(v, "")))
         st.dataframe(text.style.apply(lambda _: styles, axis=None), width="stretch", height=min(36 * len(text) + 40, 520))
         # markdown, not a caption: a caption's muted style would make the swatches paler than the cells
         st.markdown("<span style='font-size:0.875rem'>" + "　".join(
-            f"<span style='background:{s.LEVEL_COLOURS[k]};border:1px solid #999;padding:0 6px'>&nbsp;</span> {v}"
+            f"<span style='background:{s.LEVEL_COLOURS[k]};color:{palette.ink(s.LEVEL_COLOURS[k])};border:1px solid "
+            f"{palette.EDGE};padding:0 4px'>{s.LEVEL_MARKS[k] or '&nbsp;'}</span> {v}"
             for k, v in readiness.level_labels().items()) + "</span>", unsafe_allow_html=True)
 
     fail = narrow(compliance[compliance["rule_status"] == "fail"])

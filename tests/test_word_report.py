@@ -78,7 +78,7 @@ def test_report_has_title_year_summary_parts_overdue_and_notes(report_path, writ
     assert len(lagging) == 29  # issue 19: and T15-3, T88-1 (due 2023, not in the demo's workbooks)
     for row in lagging.itertuples():
         assert risk_sentence(row) in body, row.target_id
-    assert "1. 市级特色高中创建数（旗教育局牵头）：目标累计≥2所（2025年），2025年累计1，差1所，逾期未达成。" in body
+    assert "1. 市级特色高中创建数（旗教育局牵头）：目标累计≥2所（2025年），2025年累计1所，差1所，逾期未达成。" in body
     # Each part's charts, captioned in order.
     from dashboard.charts import gap_chunks
 
