@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, phone
 from dashboard.filters import sidebar
 
 # An emoji favicon is drawn in the browser; a :material/…: one is fetched from fonts.gstatic.com, which the
@@ -26,7 +26,8 @@ if locked:
     # data/accounts.json's settings (by default: whenever the app is reachable beyond this machine).
     pages = [st.Page(auth.sign_in_page, title="登录", icon=":material/login:")]
 navigation = st.navigation(pages)
-st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台")
+# Page-wide CSS for phones (dashboard.phone), in the sidebar so that it takes no room on a page.
+st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台" + phone.CSS, unsafe_allow_html=True)
 if not locked:
     sidebar()
 auth.sidebar_status()

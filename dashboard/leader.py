@@ -13,81 +13,73 @@ from datetime import date
 
 import pandas as pd
 
-from pipelines import config
-from pipelines.describe import describe_gap, describe_goal, describe_latest, describe_year, number, present
+from pipelines import config, formats
+from pipelines.describe import SYMBOLS, describe_goal, describe_year, present
 from pipelines.schools import settings as s
 
 from . import queries, readiness
 from .cockpit import GROUPS
 
-# Numbers and words of a value: this module's only formatting, so that the platform's one formatter of each
-# kind of value (issue 21, item 2) is switched in here.
+# Words of a value: each through pipelines.formats (one string per value in every view, issue 21), the little that
+# is the 领导版's own (累计 said once, 差 before a gap) here.
 
 
 def name_words(row) -> str:
     return str(row.indicator_name).replace("（当年新增）", "")
 
 
+def reported(row) -> bool:
+    return present(row.latest_value) or present(getattr(row, "latest_text", None))
+
+
 def value_words(row) -> str:
-    """The latest value (with its year when it is not the as-of year's), or 尚未报告."""
-    if not present(row.latest_value) and not present(getattr(row, "latest_text", None)):
-        return "尚未报告"
-    latest = describe_latest(row).split("（")[0]  # a structure's deviation is its gap, said there
-    if row.kind == "count_cumulative" and latest.startswith("累计") and row.unit:
-        latest += row.unit
-    return latest
+    """The latest value as every view writes it, or 尚未报告 (a structure's deviation is its gap, said there)."""
+    return formats.latest(row).split("（")[0] if reported(row) else "尚未报告"
 
 
 def goal_words(row) -> str:
     """The target; 累计 said once, by the value before it (累计1所 → ≥2所)."""
     goal = describe_goal(row)
-    return goal.removeprefix("累计") if row.kind == "count_cumulative" and present(row.latest_value) else goal
+    return goal.removeprefix("累计") if row.kind == "count_cumulative" and reported(row) else goal
 
 
 def gap_words(row) -> str:
-    """How far from the target, as a leader reads it: 差1所, 差0.8个百分点, 未通过, 2024年未比上年增加."""
-    if not present(row.latest_value) and not present(getattr(row, "latest_text", None)):
-        return "—"  # nothing reported: the value says so
+    """How far from the target, as a leader reads it: 差1所, 差0.8个百分点, 最大偏差0.34（允许0.2）, 未通过,
+    2024年未比上年增加; — where there is no distance to say."""
+    if not reported(row):
+        return formats.gap(row) or formats.NONE  # an acceptance nobody reported: 未通过
     if row.kind == "trend":
         return str(row.detail) if present(row.detail) and row.detail else "未达到"
-    gap = describe_gap(row)
-    if gap == "—":
+    gap = formats.gap(row)
+    if not gap:
         return "未达到"
-    if row.kind in config.EVENT_KINDS or gap.startswith("超出"):
-        return gap
-    return f"差{gap}"
+    return gap if row.kind in config.EVENT_KINDS or gap.startswith("最大偏差") else f"差{gap}"
 
 
 def due_words(row) -> str:
     return describe_year(row)
 
 
-def figure_words(value, unit: str | None = None) -> str:
-    return number(value, unit)
-
-
 def near_limit_words(value: float, limit: float) -> str:
-    """A 差异系数 beside its limit: two decimals, or three where two would read as the limit itself (0.502, not 0.50)."""
-    return f"{value:.3f}" if round(value, 2) == round(limit, 2) and value != limit else f"{value:.2f}"
+    """A 差异系数 beside its limit, with the digits that decide (0.502 against 0.50, not 0.50)."""
+    return formats.coefficient(value, (limit,), "<=")
 
 
 COMPARATOR_WORDS = {">=": "不低于", "<=": "不超过", "<": "低于", ">": "高于", "=": "等于"}
 
 
 def standard_words(comparator: str, threshold: float, unit: str | None) -> str:
-    """A national criterion's requirement in words: 不低于85%, 不超过0.50, 达到（是）."""
-    unit = unit if present(unit) else ""
-    if unit == "是/否":
+    """A national criterion's requirement in words, its figure as 验收准备 writes it: 不低于85%, 不超过0.50, 达到要求."""
+    written = readiness.standard(comparator, threshold, unit)
+    if written == "是":
         return "达到要求"
-    value = f"{threshold:.2f}" if not unit and threshold < 1 else number(threshold, unit)
-    return f"{COMPARATOR_WORDS.get(comparator, '')}{value}"
+    symbol = SYMBOLS.get(comparator, "")
+    return f"{COMPARATOR_WORDS.get(comparator, '')}{written.removeprefix(symbol)}"
 
 
 def amount_words(amount: float, unit: str) -> str:
     """A quantity to add: whole people, rooms and ㎡ (rounded up, as each school's own sentence), 万元 to one decimal."""
-    if unit == "万元":
-        return f"{amount:,.1f}{unit}"
-    return f"{amount:,.0f}{unit}"
+    return formats.money(amount, unit) if unit in formats.MONEY_UNITS else formats.count(amount, unit)
 
 
 def plain(text: str) -> str:

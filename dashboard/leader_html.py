@@ -8,7 +8,7 @@ never become a link, a formula or markup.
 
 from html import escape
 
-from pipelines import config
+from pipelines import config, palette
 
 from .leader import Acceptance, LeaderBrief, counts_sentence
 
@@ -41,8 +41,7 @@ CSS = """
 .leader col.due { width: 14%; } .leader col.status { width: 16%; }
 .leader th { text-align: left; font-weight: 600; color: #444; border-bottom: 1px solid #BBB; padding: 3px 6px; white-space: nowrap; }
 .leader td { border-bottom: 1px solid #E6E6E6; padding: 3px 6px; vertical-align: top; }
-.leader .mark { display: inline-block; width: 10px; height: 10px; border: 1px solid #555; margin-right: 4px;
-  vertical-align: -1px; }
+.leader .mark { font-weight: 700; margin-right: 4px; }
 .leader tr.fix td { color: #444; font-size: 13.5px; padding-top: 0; border-bottom: 1px solid #E6E6E6; }
 .leader tr.has-fix td { border-bottom: none; }
 .leader .fix b { font-weight: 600; color: #1F4E79; }
@@ -60,7 +59,7 @@ CSS = """
 }
 .leader-print-note { color: #666; font-size: 13px; }
 @media print {
-  @page { size: A4 portrait; margin: 9mm 10mm; }
+  @page { size: A4 portrait; margin: 8mm 9mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], header, footer,
   [data-testid="stSidebarCollapsedControl"], .leader-print-note, .st-key-leader_screen { display: none !important; }
   [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"], .stMain, .main
@@ -81,14 +80,22 @@ CSS = """
   .leader-accept li:not(:last-child)::after { content: "；"; }
   .leader-units .unit { margin: 3pt 0 4pt; }
   .leader-units .unit-head { font-size: 9pt; border-bottom-width: 1pt; }
-  .leader table { font-size: 8pt; }
-  .leader th, .leader td { padding: 0.3pt 3pt; line-height: 1.25; }
-  .leader tr.fix td { font-size: 7.6pt; }
-  .leader .mark { width: 6pt; height: 6pt; }
+  .leader table { font-size: 7.9pt; }
+  .leader th, .leader td { padding: 0.2pt 3pt; line-height: 1.22; }
+  .leader tr.fix td { font-size: 7.5pt; }
+  .leader col.name { width: 34%; } .leader col.value { width: 22%; } .leader col.gap { width: 16%; }
+  .leader col.due { width: 13%; } .leader col.status { width: 15%; }
+  /* More targets than a page holds at that size (DENSE_LINES): smaller, still above 6.5 pt. */
+  .leader.dense, .leader.dense .lead-line { font-size: 7.4pt; }
+  .leader.dense table { font-size: 6.8pt; }
+  .leader.dense tr.fix td { font-size: 6.6pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 </style>
 """
+
+
+DENSE_LINES = 44  # table lines (targets, 整改说明, two a unit) that print on one A4 page at the normal size (the demo: 42)
 
 
 def head(brief: LeaderBrief) -> str:
@@ -101,7 +108,7 @@ def acceptance_box(a: Acceptance) -> str:
     behind = "".join(f"<li>{safe_text(b.name)}：{safe_text(b.value)}（要求{safe_text(b.standard)}，"
                      f"{safe_text(b.status_label)}）</li>" for b in a.behind_items)
     schools = "".join(f"<p>{safe_text(x)}。</p>" for x in (a.schools, a.needs) if x)
-    edge = config.STATUS_COLOURS["moving_away" if a.behind_items else "met"]  # behind: the alarm's colour
+    edge = palette.CLASS_COLOURS["behind" if a.behind_items else "met"]
     return (f"<section style='border-left-color:{edge}'>"
             f"<div class='head'>{safe_text(a.title)} · {a.year}年验收 · {safe_text(a.left)}</div>"
             f"<div class='counts'>{a.total}项标准：已达标 {a.met} · 按期可达 {a.on_track} · <b>滞后 {a.behind}</b> · "
@@ -115,13 +122,13 @@ COLUMNS = "<colgroup>" + "".join(f"<col class='{c}'>" for c in ("name", "value",
 def unit_table(unit) -> str:
     rows = []
     for item in unit.items:
-        colour = config.STATUS_COLOURS[item.status]
         fix = item.rectification
         rows.append(
             f"<tr class='{'has-fix' if fix else ''}'><td class='name'>{safe_text(item.name)}</td>"
             f"<td class='value'>{safe_text(item.value)} → {safe_text(item.goal)}</td>"
             f"<td class='gap'>{safe_text(item.gap)}</td><td class='due'>{safe_text(item.due)}</td>"
-            f"<td class='status'><span class='mark' style='background:{colour}'></span>{safe_text(item.status_label)}</td>"
+            f"<td class='status'><span class='mark' style='color:{palette.ink_of(item.status)}'>{palette.mark(item.status)}</span>"
+            f"{safe_text(item.status_label)}</td>"
             "</tr>")
         if fix:
             rows.append(f"<tr class='fix'><td colspan='5'><span class='fix'><b>整改：</b>{safe_text(fix)}</span></td></tr>")
@@ -137,5 +144,7 @@ def page(brief: LeaderBrief) -> str:
         accept = ("<h3>验收风险</h3><div class='leader-accept'>"
                   + "".join(acceptance_box(a) for a in brief.acceptances) + "</div>")
     units = "".join(unit_table(u) for u in brief.units) or "<p>没有滞后或未达成的目标。</p>"
-    return (f"<div class='leader'>{head(brief)}{accept}"
+    lines = brief.lagging + sum(1 for u in brief.units for i in u.items if i.rectification) + 2 * len(brief.units)
+    dense = " dense" if lines > DENSE_LINES else ""
+    return (f"<div class='leader{dense}'>{head(brief)}{accept}"
             f"<h3>需要关注的目标（按牵头单位）：{brief.lagging}项</h3><div class='leader-units'>{units}</div></div>")

@@ -3,12 +3,14 @@ the units' 整改说明), and the matters that need a decision — the same Lead
 
 import pandas as pd
 
+from pipelines import palette
+
 from . import leader
 
 
 def leader_table(brief: leader.LeaderBrief) -> pd.DataFrame:
     rows = [{"牵头单位": u.unit, "目标": i.name, "最新→目标": f"{i.value}→{i.goal}", "差距": i.gap, "期限": i.due,
-             "状态": i.status_label} for u in brief.units for i in u.items]
+             "状态": palette.tag(i.status, i.status_label)} for u in brief.units for i in u.items]
     return pd.DataFrame(rows, columns=["牵头单位", "目标", "最新→目标", "差距", "期限", "状态"])
 
 

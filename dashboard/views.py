@@ -92,23 +92,9 @@ def timeline_figure(task_nos: tuple, f: Filters) -> go.Figure | None:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _matrix_figure(unit: str | None, stamp: tuple, db: str) -> go.Figure:
-    roles = queries.query(
-        """
-        select u.unit, t.key_task_no, max(case when u.role = 'lead' then 2 else 1 end) as role
-        from task_units u join tasks t using (task_no)
-        group by all
-        """
-    )
-    units = queries.query("select unit from units order by unit = '旗教育局' desc, category, unit")["unit"].tolist()
-    matrix = (
-        roles.assign(mark=roles["role"].map({2: "牵", 1: "责"}))
-        .pivot(index="unit", columns="key_task_no", values="mark")
-        .reindex(index=units, columns=range(1, 31))
-        .fillna("")
-    )
-    if unit:
-        matrix = matrix.loc[[unit]]
-    return charts.units_matrix(matrix, None, False)
+    from .matrix_html import roles
+
+    return charts.units_matrix(roles(unit), None, False)
 
 
 def matrix_figure(unit: str | None) -> go.Figure:

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from dashboard import queries, readiness_ui, ruling_ui, target_facts, views
+from dashboard import phone, queries, readiness_ui, ruling_ui, target_facts, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.search import search_targets
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
+from dashboard.ui import demo_banner, downloads, no_data, tidy
 from pipelines import config, formats
 from pipelines.describe import (
     describe_goal,
@@ -73,7 +73,7 @@ figure = views.indicator_figure(chosen, f)
 if figure is None:
     st.info("该指标还没有填报数据。")
 else:
-    chart(figure, f"{target.target_id}_{f.as_of}", key="indicator")
+    phone.chart(figure, f"{target.target_id}_{f.as_of}", key="indicator")
 if present(target.detail) and target.detail:
     st.caption(f"评估说明：{target.detail}")
 readiness_ui.milestone_link(target.indicator_code)  # tasks 6 and 10: the acceptances' readiness

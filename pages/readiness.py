@@ -6,12 +6,12 @@ import re
 import pandas as pd
 import streamlit as st
 
-from dashboard import readiness
+from dashboard import phone, readiness
 from dashboard.data import require_warehouse
 from dashboard.filters import current
 from dashboard.readiness_ui import figure
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
+from dashboard.ui import demo_banner, downloads, no_data, tidy
 from pipelines import config, palette
 from pipelines.describe import number
 from pipelines.schools import settings as s
@@ -71,7 +71,7 @@ elif scheme == "优质均衡":
     if fig is None:
         st.info("还没有可计算差异系数的学校数据。")
     else:
-        chart(fig, f"差异系数_{f.as_of}", key="readiness_dispersion")
+        phone.chart(fig, f"差异系数_{f.as_of}", key="readiness_dispersion")
 
     st.subheader(f"逐校达标（{year}年）")
     rules = table[(table["scheme"] == scheme) & table["criterion_id"].str.endswith("_RULE")]
@@ -144,7 +144,7 @@ else:
     if fig is None:
         st.info("还没有幼儿园数据。")
     else:
-        chart(fig, f"普及普惠_{f.as_of}", key="readiness_shares")
+        phone.chart(fig, f"普及普惠_{f.as_of}", key="readiness_shares")
     kgs = readiness.kindergartens(year, f.show_demo)
     st.subheader(f"幼儿园（{year}年，{len(kgs)} 所）")
     lacking = readiness.townships_without_centre(year, f.show_demo)
@@ -190,7 +190,7 @@ st.dataframe(
 fig = figure("readiness", f, scheme)
 if fig is not None:
     with st.expander("标准达成情况图（可下载用于汇报）"):
-        chart(fig, f"验收准备_{scheme}_{f.as_of}", key="readiness_summary")
+        phone.chart(fig, f"验收准备_{scheme}_{f.as_of}", key="readiness_summary")
 
 with st.expander("评估标准与出处"):
     st.warning(f"评估标准{s.CAVEAT}。阈值保存在 data/raw/reference/criteria.csv，更正后重建数据仓库，各页面随之更新。",

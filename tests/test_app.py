@@ -215,7 +215,10 @@ def test_ledger_lists_98_tasks_and_filters(app):
 def test_units_page_matrix_and_scorecard(app):
     app.switch_page("pages/units.py").run()
     assert not app.exception
-    assert len(app.get("plotly_chart")) == 2
+    # The heatmap for a laptop, the table for a phone (issue 21); the receipts laid out for both.
+    assert len(app.get("plotly_chart")) == 3
+    phone = next(m.value for m in app.markdown if "class='units-matrix'" in m.value)
+    assert phone.count("<tr>") == 1 + 26 and "<th title=" in phone and "<td class='lead'>牵</td>" in phone
     scorecard = app.dataframe[0].value
     edu = scorecard.set_index("单位").loc["旗教育局"]
     assert edu["牵头任务"] == 80 and edu["已收"] == 3

@@ -41,7 +41,7 @@ def test_every_lagging_target_by_lead_unit_with_value_target_gap_due_and_fix(dem
     assert sorted(items) == sorted(n.replace("（当年新增）", "") for n in lagging["indicator_name"])
     kg = items["在园幼儿入公办园率"]
     assert (kg.value, kg.goal, kg.gap, kg.due, kg.status_label, kg.rectification) == (
-        "64.2%", "≥65%", "差0.84个百分点", "2025年", "逾期未达成", None)
+        "64.2%", "≥65%", "差0.8个百分点", "2025年", "逾期未达成", None)
     special = items["易址新建特殊教育学校建成数"]
     assert (special.value, special.goal, special.gap) == ("累计0所", "≥1所", "差1所")  # 累计 said once
     assert special.rectification == ("原因特殊教育学校新校址用地手续未办结，工程未开工；措施协调自然资源局办结用地手续，"
@@ -116,7 +116,7 @@ def test_the_leaders_slides_say_every_lagging_target_at_14_pt_or_more(demo):
         for i in u.items:
             assert f"{i.name}：{i.value}→{i.goal}" in said, i.name
     assert "易址新建特殊教育学校建成数：累计0所→≥1所，差1所（整改计划2026年9月）" in said
-    assert "职业中学共享型实训基地建成：尚未报告→建成，2023年到期" in said
+    assert "职业中学共享型实训基地建成：尚未报告→建成，未通过，2023年到期" in said
     assert "旗教育局·逾期未达成（18项）" in said and "旗教育局·当年未达标（6项）" in said
     assert "义务教育优质均衡（2030年验收，还有5年）" in said and "学前教育普及普惠（2028年验收，还有3年）" in said
     assert not TARGET_CODE.search(said)
@@ -154,7 +154,7 @@ def test_report_brief_is_the_leaders_short_deck(brief_deck):
     table = next(s.table for s in headline.shapes if s.has_table)
     rows = [[table.cell(r, c).text for c in range(len(table.columns))] for r in range(len(table.rows))]
     assert rows[0] == ["指标", "最新", "目标", "差距", "状态", "牵头单位"]
-    assert ["在园幼儿入公办园率", "64.2%（2025年）", "≥65%（2025年）", "差0.84个百分点", "逾期未达成", "旗教育局"] in rows
+    assert ["在园幼儿入公办园率", "64.2%（2025年）", "≥65%（2025年）", "差0.8个百分点", "逾期未达成", "旗教育局"] in rows
     assert [r[0] for r in rows[1:]] == ["高中阶段毛入学率", "在园幼儿入公办园率", "普惠性幼儿园覆盖率", "中小学专业技术高、中、初级岗位结构",
                                         "高中阶段职普比"]
     decisions = "\n".join(texts[-1])
@@ -197,3 +197,26 @@ def test_report_brief_is_a_deck_only(demo_base, tmp_path):
     assert result.returncode == 2
     assert "用法错误：--brief 生成领导版短幻灯片，--out 应为 .pptx 文件" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "领导版.docx").exists()
+
+
+def test_the_leaders_page_writes_each_value_and_gap_as_every_other_view(demo):
+    """One number everywhere (issue 21): the 领导版's value and gap are pipelines.formats' strings, on the page,
+    the slides and the Word table alike."""
+    from dashboard import leader_html, leader_word
+    from dashboard.leader_slides import leader_slides
+    from pipelines import formats
+
+    b, brief = demo
+    items = {i.name: i for u in brief.units for i in u.items}
+    page = leader_html.page(brief)
+    slides = "\n".join(line.lead + line.text for s in leader_slides(brief) for box in s.items for line in box.lines)
+    table = leader_word.leader_table(brief)
+    for t in b.statuses[b.statuses["status"].isin(config.LAGGING_STATUSES)].itertuples():
+        item = items[t.indicator_name.replace("（当年新增）", "")]
+        reported = formats.present(t.latest_value) or formats.present(t.latest_text)
+        assert item.value == (formats.latest(t).split("（")[0] if reported else "尚未报告"), t.target_id
+        assert not formats.gap(t) or formats.gap(t) in item.gap, t.target_id
+        assert leader_html.safe_text(f"{item.value} → {item.goal}") in page, t.target_id
+        assert f"{item.name}：{item.value}→{item.goal}" in slides, t.target_id
+        row = table[table["目标"] == item.name].iloc[0]
+        assert (row["最新→目标"], row["差距"]) == (f"{item.value}→{item.goal}", item.gap), t.target_id

@@ -226,7 +226,7 @@ def test_the_report_opens_with_the_leaders_page(report_path, written):
     # The acceptances: criteria behind with value and requirement, schools that fail and what they must add.
     assert any(t.startswith("学前教育普及普惠（2028年验收，还有3年）：15项标准") for t in texts)
     balanced = next(t for t in texts if t.startswith("义务教育优质均衡（2030年验收，还有5年）"))
-    assert "小学逐校达标的学校占比70%（要求≥100%）" in balanced and "学校16所（小学12所、初中4所" in balanced
+    assert "小学逐校达标的学校占比70.0%（要求≥100%）" in balanced and "学校16所（小学12所、初中4所" in balanced
     assert "合计需增加：体育运动场馆17,058㎡（9所）" in balanced
     # Every lagging target in the table: its unit, value → target, gap, due year and status; no code.
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "牵头单位")
@@ -234,8 +234,8 @@ def test_the_report_opens_with_the_leaders_page(report_path, written):
     assert rows[0] == ["牵头单位", "目标", "最新→目标", "差距", "期限", "状态"]
     lagging = b.statuses[b.statuses["status"].isin(config.LAGGING_STATUSES)]
     assert len(rows) - 1 == len(lagging) == 29
-    assert ["旗教育局", "在园幼儿入公办园率", "64.2%→≥65%", "差0.84个百分点", "2025年", "逾期未达成"] in rows
-    assert ["旗财政局", "普通高中债务余额", "2,900万元→全部化解（0）", "差2,900万元", "2025年", "逾期未达成"] in rows
+    assert ["旗教育局", "在园幼儿入公办园率", "64.2%→≥65%", "差0.8个百分点", "2025年", "× 逾期未达成"] in rows
+    assert ["旗财政局", "普通高中债务余额", "2,900万元→全部化解（0）", "差2,900万元", "2025年", "× 逾期未达成"] in rows
     assert [r[0] for r in rows[1:]] == sorted((r[0] for r in rows[1:]), key=[r[0] for r in rows[1:]].index)  # by unit
     # The units' 整改说明, as they typed them, under the table.
     assert ("1. 旗教育局（易址新建特殊教育学校建成数）：原因特殊教育学校新校址用地手续未办结，工程未开工；"
@@ -256,7 +256,7 @@ def test_the_acceptances_section_says_criteria_limits_and_what_each_school_must_
     assert "共47项标准：已达标27项，按期可达6项，滞后6项，暂无数据或无法评估8项。" in said
     # Each criterion behind in words, against its requirement in words (not a symbol).
     assert "2017年及以后规划设计的幼儿园园舍条件达标率为85.7%，要求不低于100%（偏离目标）" in said
-    assert "全旗最大一所学校的在校生数为2,350人，要求不超过2,000人（进展不足）" in said
+    assert "全旗最大一所学校的在校生数为2,350人，要求不超过2000人（进展不足）" in said
     assert "国家要求初中不超过0.45、小学不超过0.50" in said or "国家要求小学不超过0.50、初中不超过0.45" in said
     assert "小学生均体育运动场馆面积为0.54，高于上限0.50" in said
     assert "≥" not in said and "≤" not in said
