@@ -162,7 +162,8 @@ def source_room(fig: go.Figure) -> float:
         if annotation.name == charts.SOURCE_NOTE:
             size = annotation.font.size or 13
             room = WIDTH - (fig.layout.margin.l or 0) - 8  # it starts at the plot's left edge
-            lines = text_layout.wrap(annotation.text.replace("<br>", " "), room, size)
+            # measured by a browser, its CJK characters are a little wider than an em of the size asked for
+            lines = text_layout.wrap(annotation.text.replace("<br>", " "), room, size * 1.15)
             annotation.update(text="<br>".join(lines), align="left")
             return len(lines) * size * 1.35 + 10
     return SOURCE_ROOM
