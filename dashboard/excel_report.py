@@ -99,9 +99,9 @@ def detail_sheets(b: Briefing) -> list[Sheet]:
         "整改说明": [rectification_sentence(r) or "" for r in s.itertuples()],
         "指标代码": s["indicator_code"],
     })
-    formats = {name: NUMBER for name in ("目标值", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值")}
-    formats.update({"进展比": "0.00", "基线年度": "0", "最新年度": "0"})
-    return [_sheet(b, "目标状态明细", frame, formats=formats, fills={"状态": STATUS_FILLS}, repeat_columns=2)]
+    cells = {name: NUMBER for name in ("目标值", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值")}
+    cells.update({"进展比": "0.00", "基线年度": "0", "最新年度": "0"})
+    return [_sheet(b, "目标状态明细", frame, formats=cells, fills={"状态": STATUS_FILLS}, repeat_columns=2)]
 
 
 def observation_sheets(b: Briefing) -> list[Sheet]:
@@ -117,8 +117,8 @@ def observation_sheets(b: Briefing) -> list[Sheet]:
         """,
         [b.include_demo, b.as_of],
     )
-    formats = {"数值": NUMBER, "年度": "0", "收到时间": "yyyy-mm-dd hh:mm"}
-    return [_sheet(b, "观测值", frame, formats=formats, repeat_columns=1)]
+    cells = {"数值": NUMBER, "年度": "0", "收到时间": "yyyy-mm-dd hh:mm"}
+    return [_sheet(b, "观测值", frame, formats=cells, repeat_columns=1)]
 
 
 def ledger_sheets(b: Briefing) -> list[Sheet]:

@@ -5,6 +5,7 @@ fraction of a second instead of the two a fresh browser costs. MathJax is off: k
 fetch it from a CDN, which this intranet cannot reach.
 """
 
+import atexit
 import shutil
 import threading
 
@@ -43,7 +44,7 @@ def available() -> bool:
 
 
 def start() -> None:
-    """Start the shared renderer (once per process)."""
+    """Start the shared renderer (once per process; it is stopped when the process ends)."""
     global _started
     with _lock:
         if _started:
@@ -54,6 +55,28 @@ def start() -> None:
 
         kaleido.start_sync_server(n=1, timeout=60, mathjax=False, silence_warnings=True)
         _started = True
+        atexit.register(stop)
+
+
+_warming: threading.Thread | None = None
+
+
+def warm() -> None:
+    """Start the renderer and draw a first picture in the background, once per process, so that a PNG asked for
+    later takes a fraction of a second instead of the seconds Chromium and Plotly take to start (issue 21)."""
+    global _warming
+    with _lock:
+        if _warming is not None or _started or not available():
+            return
+        _warming = threading.Thread(target=_first_picture, name="png-warm-up", daemon=True)
+    _warming.start()
+
+
+def _first_picture() -> None:
+    try:
+        png(go.Figure(go.Bar(x=[1], y=[1])), width=200, height=100, scale=1)
+    except ImageExportUnavailable:
+        pass  # said again, with its reason, when a picture is asked for
 
 
 def stop() -> None:
@@ -82,8 +105,9 @@ def height_of(fig: go.Figure) -> int:
     return int(fig.layout.height or SLIDE_HEIGHT)
 
 
-def zip_of(figures: list[tuple[str, go.Figure]]) -> bytes:
-    """Several charts as PNGs in one zip, named by their titles."""
+def zip_of(figures: list[tuple[str, go.Figure]], render=None) -> bytes:
+    """Several charts as PNGs in one zip, named by their titles (render: figure → PNG bytes; by default at 1280 px
+    CSS, 1920 px wide, its own height)."""
     import io
     import re
     import zipfile
@@ -92,5 +116,5 @@ def zip_of(figures: list[tuple[str, go.Figure]]) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for i, (name, fig) in enumerate(figures, start=1):
             safe = re.sub(r'[\\/:*?"<>|\s]+', "_", name)[:60]
-            archive.writestr(f"{i:02d}_{safe}.png", png(fig, height=height_of(fig)))
+            archive.writestr(f"{i:02d}_{safe}.png", render(fig) if render else png(fig, height=height_of(fig)))
     return buffer.getvalue()

@@ -14,6 +14,8 @@ from . import images
 from .charts import FRAME_ANNOTATIONS
 
 PIXELS_PER_POINT = 2  # a 960 pt slide becomes 1920 px: one image pixel per pixel of a 1080p projector
+SLIDE_WIDTH_PT = 960  # a 16:9 slide, 13.33 in wide
+SLIDE_HEIGHT_PT = 540
 SLIDE_MIN_FONT = 14.0  # pt, the smallest text a projected slide may carry (issue 11)
 PRINT_MIN_FONT = 9.0  # pt, 小五: the smallest text of a figure on a printed page (as GB/T 7713 has it)
 
@@ -100,3 +102,29 @@ def render(fig: go.Figure, width: float, pixels_per_point: float = PIXELS_PER_PO
     """The placed figure as a PNG for a place `width` points wide, at pixels_per_point."""
     scale = width * pixels_per_point / fig.layout.width
     return images.png(fig, width=fig.layout.width, height=fig.layout.height, scale=scale)
+
+
+def standalone(fig: go.Figure, width: float = SLIDE_WIDTH_PT, min_font: float = SLIDE_MIN_FONT) -> go.Figure:
+    """A copy of a dashboard figure as a picture of its own (title, source line and 示例数据 mark kept) laid out
+    `width` px wide, one px per point of a slide it fills from edge to edge, no text smaller than min_font there."""
+    spec = fig.to_plotly_json()
+    spec.pop("frames", None)
+    layout = spec.setdefault("layout", {})
+    for font in _fonts(spec):
+        if "size" in font:
+            size = font["size"]
+            font["size"] = [max(float(s), min_font) for s in size] if isinstance(size, list | tuple) else max(float(size), min_font)
+    base = layout.setdefault("font", {})
+    base["size"] = max(float(base.get("size", 12)), min_font)
+    if "uniformtext" in layout:
+        layout["uniformtext"] = {**layout["uniformtext"], "minsize": max(float(layout["uniformtext"].get("minsize") or 0), min_font)}
+    layout["width"] = round(width)
+    layout["height"] = round(layout.get("height") or SLIDE_HEIGHT_PT)
+    return go.Figure(spec)
+
+
+def slide_png(fig: go.Figure) -> bytes:
+    """The PNG a leader pastes into a slide: laid out at the slide's width in points (so a 14 px label is 14 pt once
+    the picture fills the slide's width), rendered at PIXELS_PER_POINT (1920 px wide)."""
+    picture = standalone(fig)
+    return render(picture, SLIDE_WIDTH_PT)
