@@ -80,13 +80,14 @@ def _first_picture() -> None:
 
 
 def stop() -> None:
-    global _started
+    global _started, _warming
     with _lock:
         if _started:
             import kaleido
 
             kaleido.stop_sync_server(silence_warnings=True)
             _started = False
+        _warming = None
 
 
 def png(fig: go.Figure, width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT, scale: float = SLIDE_SCALE) -> bytes:
