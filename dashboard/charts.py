@@ -234,8 +234,10 @@ def gap_chunks(frame: pd.DataFrame, max_bars: int = MAX_BARS) -> list[tuple[str,
         name = f"{config.SECTION_NUMERALS[section - 1]}、{part['section_title'].iloc[0]}"
         groups, current = [], []
         for _, block in part.groupby("key_task_no", sort=True):
-            for start in range(0, len(block), max_bars):  # a key task longer than a slide is split too
-                piece = block.iloc[start:start + max_bars]
+            # a key task longer than a slide is split too, into even pieces (9 in 5 and 4, not 7 and 2)
+            size = math.ceil(len(block) / math.ceil(len(block) / max_bars))
+            for start in range(0, len(block), size):
+                piece = block.iloc[start:start + size]
                 if current and sum(len(b) for b in current) + len(piece) > max_bars:
                     groups.append(current)
                     current = []

@@ -11,7 +11,7 @@ import threading
 
 import plotly.graph_objects as go
 
-from .charts import SLIDE_HEIGHT, SLIDE_SCALE, SLIDE_WIDTH
+from .charts import FONT, SLIDE_HEIGHT, SLIDE_SCALE, SLIDE_WIDTH
 
 _lock = threading.Lock()
 _started = False
@@ -73,8 +73,14 @@ def warm() -> None:
 
 
 def _first_picture() -> None:
+    # What a chart draws (Chinese text in the CJK font, bars, markers, annotations), so that the first real
+    # picture finds the fonts and Plotly's code paths loaded.
+    fig = go.Figure([go.Bar(x=[1, 2], y=["甲", "乙"], orientation="h", text=["一", "二"]),
+                     go.Scatter(x=[1, 2], y=["甲", "乙"], mode="markers+text", text=["✓", "×"])])
+    fig.add_annotation(text="<b>数据来源</b>：示例 95.9%", x=0, y=0, xref="paper", yref="paper", showarrow=False)
+    fig.update_layout(title="示例", font=dict(family=FONT, size=14))
     try:
-        png(go.Figure(go.Bar(x=[1], y=[1])), width=200, height=100, scale=1)
+        png(fig, width=400, height=200, scale=2)
     except ImageExportUnavailable:
         pass  # said again, with its reason, when a picture is asked for
 
