@@ -343,8 +343,10 @@ def scaled(lines: list[Line], scale: float) -> list[Line]:
 
 
 def chart_alone(title: str, fig: go.Figure, natural: float) -> Slide:
+    """A chart on a slide of its own: as tall as its rows allow (spread a little), in the middle of the slide."""
     height = min(CONTENT.height, natural * MAX_STRETCH)
-    return Slide(title, [slide_chart(fig, Box(CONTENT.left, CONTENT.top, CONTENT.width, height))])
+    top = CONTENT.top + (CONTENT.height - height) / 2
+    return Slide(title, [slide_chart(fig, Box(CONTENT.left, top, CONTENT.width, height))])
 
 
 def chart_with_text(title: str, fig: go.Figure, natural: float, lines: list[Line]) -> Slide:

@@ -122,12 +122,13 @@ LABEL_PX = 15  # the names' font
 VALUE_PX = 14  # the values' font
 LINE_PX = 21  # one line of text
 BAR_PX = 14
-ROW_GAP_PX = 14
+ROW_GAP_PX = 12
 WIDE_LABEL_SHARE = 0.36  # the left part of a wide chart that holds the names
 WIDE_MARGINS = (20, 30)  # left, right: charts.style's
 PHONE_PAGE_WIDTH = 358  # px a page chart has on a 390 px phone (Streamlit's padding taken off)
 DESKTOP_PAGE_WIDTH = 880  # px: from this main-column width up the page shows the wide layout (a 1366 px laptop has 906)
 X_MAX = 104.0  # room right of the target mark; nothing is drawn beyond the target
+MARK_PX = 24  # a status mark's room before the value it stands for
 # Statuses judged year by year or round by round: no path from a baseline.
 STANDING_STATUSES = ("year_met", "year_missed", "year_no_data", "round_met", "round_missed")
 NO_PATH_WHY = {"milestone": "验收节点", "project": "建设项目", "trend": "看趋势", "ratio": "结构比例"}
@@ -191,9 +192,8 @@ def short_name(row) -> str:
 def value_text(row) -> str:
     """What a row says under its name: the latest value and its year, the target and its year, how far."""
     goal = describe_goal(row)
-    if row.status in ("no_data", "year_no_data", "not_due") and not present(row.latest_value) \
-            and not present(row.latest_text):
-        latest = row.status_label
+    if not present(row.latest_value) and not present(row.latest_text):
+        latest = row.status_label if row.status in ("no_data", "year_no_data", "not_due") else "尚未报告"
     else:
         latest = formats.latest_with_year(row)
     said = [f"{latest}／目标 {goal}（{describe_year(row)}）"]
@@ -234,8 +234,10 @@ def gap_chunks(frame: pd.DataFrame, max_bars: int = MAX_BARS) -> list[tuple[str,
         name = f"{config.SECTION_NUMERALS[section - 1]}、{part['section_title'].iloc[0]}"
         groups, current = [], []
         for _, block in part.groupby("key_task_no", sort=True):
-            for start in range(0, len(block), max_bars):  # a key task longer than a slide is split too
-                piece = block.iloc[start:start + max_bars]
+            # a key task longer than a slide is split too, into even pieces (9 in 5 and 4, not 7 and 2)
+            size = math.ceil(len(block) / math.ceil(len(block) / max_bars))
+            for start in range(0, len(block), size):
+                piece = block.iloc[start:start + size]
                 if current and sum(len(b) for b in current) + len(piece) > max_bars:
                     groups.append(current)
                     current = []
@@ -275,18 +277,21 @@ def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: 
             if path:
                 top += 6
                 heading_y = top
-                top += LINE_PX + 8
+                top += LINE_PX + 4
         for r in members:
             labels = label_lines(r, label_px)
-            values = wrap(value_text(r), value_px, VALUE_PX)
+            # a bar's row: its value over its bar; a mark's row: the mark before its value, on its first line
+            values = wrap(value_text(r), value_px - (MARK_PX if panel == "other" else 0), VALUE_PX)
             text_px_ = len(values) * LINE_PX + 2
+            slot = BAR_PX if panel == "path" else 0
             if stacked:  # name, then value, then bar (or mark), one under the other
                 label_y, value_y = top, top + len(labels) * LINE_PX
             else:  # the name beside the value and bar
-                label_y = top + max(len(labels) * LINE_PX, text_px_ + BAR_PX) / 2
-                value_y = label_y - (text_px_ + BAR_PX) / 2
-            centre = value_y + text_px_ + BAR_PX / 2
-            top = max(centre + BAR_PX / 2, label_y + (len(labels) * LINE_PX / 2 if not stacked else 0)) + ROW_GAP_PX
+                label_y = top + max(len(labels) * LINE_PX, text_px_ + slot) / 2
+                value_y = label_y - (text_px_ + slot) / 2
+            centre = value_y + text_px_ + BAR_PX / 2 if panel == "path" else value_y + LINE_PX / 2 + 1
+            bottom = value_y + text_px_ + slot
+            top = max(bottom, label_y + (len(labels) * LINE_PX / 2 if not stacked else 0)) + ROW_GAP_PX
             progress, expected = progress_of(r) if panel == "path" else (None, None)
             rows.append((r, progress, expected, labels, values, label_y, value_y, centre))
     height_px = top
@@ -323,14 +328,12 @@ def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: 
             customdata=[row[0].target_id for row in marks], hovertext=[_hover(row[0]) for row in marks],
             hoverinfo="text", cliponaxis=False,
         ))
-        for row in marks:
-            fig.add_annotation(x=0, y=row[7], xanchor="left", yanchor="middle", showarrow=False, xshift=22,
-                               text=no_path_reason(row[0]), font=dict(size=VALUE_PX, color="#555"))
-    for _r, _, _, labels, values, label_y, value_y, _ in rows:
+    for _r, progress, _, labels, values, label_y, value_y, _ in rows:
         fig.add_annotation(x=0, xref="paper", y=label_y, yref="y", xanchor="left", yanchor="top" if stacked else "middle",
                            align="left", text="<br>".join(labels), showarrow=False, font=dict(size=LABEL_PX, color=INK))
         fig.add_annotation(x=0, y=value_y, xanchor="left", yanchor="top", align="left", text="<br>".join(values),
-                           showarrow=False, font=dict(size=VALUE_PX, color=INK), xshift=-2)
+                           showarrow=False, font=dict(size=VALUE_PX, color=INK),
+                           xshift=-2 if progress is not None else MARK_PX - 2)
     for row in bars:  # the target as a mark at each bar's end, never across the words above the bars
         fig.add_shape(type="line", x0=100, x1=100, y0=row[7] - BAR_PX / 2 - 4, y1=row[7] + BAR_PX / 2 + 4,
                       line=dict(color=TARGET_COLOUR, width=1.5, dash="dot"), layer="below")
@@ -364,6 +367,8 @@ def _hover(row) -> str:
         f"牵头：{row.lead_unit}",
         "点击查看详情",
     ]
+    if not on_path(row):  # why its row has a mark and no bar
+        lines.insert(-1, f"不画条形：{no_path_reason(row)}")
     if both := texts_sentence(row):  # issue 19: a target the body and the attachment state differently
         lines.insert(-2, f"正文与附件：{both}")
     if present(row.baseline_value) and row.kind not in (*config.EVENT_KINDS, "ratio"):

@@ -30,6 +30,7 @@ CSS = """
 .cockpit-tile .value { font-size: clamp(20px, 5.6vw, 28px); font-weight: 700; color: #1F1F1F; line-height: 1.25; margin-top: 2px; }
 .cockpit-tile .year { font-size: 13px; color: #666; font-weight: 400; margin-left: 6px; white-space: nowrap; }
 .cockpit-tile .goal { font-size: 13px; color: #444; }
+.cockpit-tile .goal .gap { white-space: nowrap; }
 .cockpit-tile .chip { display: inline-block; font-size: 13px; padding: 1px 7px; border-radius: 10px; margin-top: 4px;
   background: var(--status); color: var(--ink); }
 .cockpit-tile img.spark { display: block; margin-top: 4px; max-width: 100%; height: auto; }
@@ -141,8 +142,9 @@ def tile(row, series: list[tuple[int, float]], as_of: int, readiness: dict | Non
     else:
         year = f"{int(row.latest_year)}年" if present(row.latest_year) else ""
         gap = formats.gap(row)
-        far = f"；差{gap}" if gap and not gap.startswith("最大偏差") else (f"；{gap}" if gap else "")
-        line = f"<div class='goal'>目标 {escape(goal)}（{escape(describe_year(row))}）{escape(far)}</div>"
+        far = (f"差{gap}" if not gap.startswith("最大偏差") else gap) if gap else ""
+        far = f"；<span class='gap'>{escape(far)}</span>" if far else ""  # never broken inside 0.8个百分点
+        line = f"<div class='goal'>目标 {escape(goal)}（{escape(describe_year(row))}）{far}</div>"
         target_line = parts_of(row.ratio_parts)[0] if row.kind == "ratio" else row.target_value
         spark = sparkline(series, target_line if present(target_line) else None, colour, row.comparator == "<=")
         value = f"{escape(formats.latest(row))}<span class='year'>{year}</span>"

@@ -7,8 +7,8 @@ from pipelines.describe import describe_goal, describe_year, present
 # The cards' values wrap instead of being cut with an ellipsis (issue 21: "1.66:4.28:…" at 1366 px).
 CARDS_CSS = """
 <style>
-[data-testid="stMetricValue"] > div { white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; line-height: 1.2; }
+[data-testid="stMetricValue"] > div, [data-testid="stMetricValue"] p { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; line-height: 1.2; }
 [data-testid="stMetricValue"] { font-size: clamp(1.3rem, 2.1vw, 2.1rem) !important; }
 </style>
 """

@@ -7,7 +7,7 @@ from pipelines import config, method, palette
 from pipelines.describe import number
 from pipelines.exports import csv_bytes, excel_bytes
 
-from . import images
+from . import images, placement
 from .charts import chart_config, page_figure
 
 
@@ -53,8 +53,9 @@ def chart(fig, filename: str, key: str, on_select=None, export=None) -> object:
     if on_select and event and event.selection and event.selection.points:
         on_select(event.selection.points)
     if images.available():
+        images.warm()  # the renderer ready by the time the button is pressed
         picture = export if export is not None else fig
-        st.download_button("下载图片（PNG）", data=lambda: images.png(picture, height=images.height_of(picture)),
+        st.download_button("下载图片（PNG）", data=lambda: placement.slide_png(picture),
                            file_name=f"{filename}.png",
                            mime="image/png", key=f"{key}_png", type="tertiary", icon=":material/image:", on_click="ignore")
     else:

@@ -10,7 +10,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import charts, queries
+from . import charts, placement, queries
 from .data import data_version, db_path
 from .queries import Filters
 
@@ -28,7 +28,7 @@ def _gap_figures(f: Filters, stamp: tuple, db: str) -> list[tuple[str, go.Figure
         heading = f"{title}：量化目标进展"
         out.append((title, charts.gap_chart(part, f.as_of, demo, heading, width=charts.DESKTOP_PAGE_WIDTH),
                     charts.gap_chart(part, f.as_of, demo, heading, stacked=True, width=charts.PHONE_PAGE_WIDTH),
-                    charts.gap_chart(part, f.as_of, demo, heading)))
+                    charts.gap_chart(part, f.as_of, demo, heading, width=placement.SLIDE_WIDTH_PT)))
     return out
 
 

@@ -131,7 +131,10 @@ if target.kind == "ratio" and shares is not None and not shares.empty:
         table["与目标的最大偏差"] = table["年度"].map(
             deviation.map(lambda d: formats.coefficient(d, (config.RATIO_TOLERANCE,), "<=")))
     table["说明"] = table["年度"].map(shares.groupby("year")["is_demo"].any().map({True: config.DEMO_LABEL, False: ""}))
-    st.dataframe(tidy(table), hide_index=True, width="stretch")
+    shown = table.copy()  # counts as every view writes them (5,200); the downloads keep them whole
+    for column in wide.columns:
+        shown[column] = shown[column].map(formats.count)
+    st.dataframe(tidy(shown), hide_index=True, width="stretch")
     downloads(table, f"{target.indicator_code}_{f.as_of}", "结构", key="indicator")
 elif values.empty:
     st.caption("暂无数据")

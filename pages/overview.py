@@ -3,7 +3,7 @@ target-gap charts, overdue tasks, the latest workbooks and the method."""
 
 import streamlit as st
 
-from dashboard import cockpit, images, queries, readiness, readiness_ui, views
+from dashboard import cockpit, images, placement, queries, readiness, readiness_ui, views
 from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
 from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
@@ -93,7 +93,8 @@ with details:
             titles = [title for title, *_ in figures]
             chosen = st.multiselect("选择图表", titles, default=titles, key="zip_charts", placeholder="选择图表")
             st.download_button(
-                f"下载所选 {len(chosen)} 张图片", data=lambda: images.zip_of([(t, e) for t, _, _, e in figures if t in chosen]),
+                f"下载所选 {len(chosen)} 张图片", data=lambda: images.zip_of([(t, e) for t, _, _, e in figures if t in chosen],
+                                                                        placement.slide_png),
                 file_name=f"目标进展图表_{f.as_of}.zip", mime="application/zip", key="zip", on_click="ignore",
                 disabled=not chosen,
             )

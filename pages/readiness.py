@@ -193,7 +193,7 @@ if fig is not None:
         phone.chart(fig, f"验收准备_{scheme}_{f.as_of}", key="readiness_summary")
 
 with st.expander("评估标准与出处"):
-    st.warning(f"评估标准{s.CAVEAT}。阈值保存在 data/raw/reference/criteria.csv，更正后重建数据仓库，各页面随之更新。",
+    st.warning(f"评估标准{s.CAVEAT}。标准如有更新，请平台管理员更正评估标准表并重建数据，各页面随之更新。",
                icon=":material/info:")
     sources = readiness.criteria_sources()
     sources = sources[sources["scheme"] == scheme]
