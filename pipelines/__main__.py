@@ -31,8 +31,21 @@ ARGPARSE_WORDS = {
 }
 
 
+HELP_WORDS = {"usage: ": "用法：", "options:": "选项：", "positional arguments:": "位置参数：",
+              "show this help message and exit": "显示本帮助并退出"}
+
+
 class ChineseParser(argparse.ArgumentParser):
-    """argparse with its usage errors said in Chinese, exit status 2."""
+    """argparse with its help and its usage errors said in Chinese, exit status 2."""
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for english, chinese in HELP_WORDS.items():
+            text = text.replace(english, chinese)
+        return text
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", HELP_WORDS["usage: "])
 
     def error(self, message: str):
         for english, chinese in ARGPARSE_WORDS.items():
@@ -79,10 +92,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
     s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
 
-    r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）")
-    r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx、.xlsx 或 .docx")
-    r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
-    r.add_argument("--db", type=Path, default=config.DB_PATH)
+    r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）；"
+                                      "加 --brief 生成领导版短幻灯片（不超过10页）",
+                       description="生成汇报材料。按 --out 的扩展名：.pptx 为完整汇报幻灯片，.xlsx 为 Excel 报表，"
+                                   ".docx 为 Word 监测报告（开头为领导版）。加 --brief 生成领导版短幻灯片（.pptx，不超过10页）。")
+    r.add_argument("--out", required=True, type=Path, metavar="FILE", help="输出文件：.pptx、.xlsx 或 .docx（--brief 时为 .pptx）")
+    r.add_argument("--brief", action="store_true",
+                   help="领导版短幻灯片，不超过10页：封面、领导版（滞后目标按牵头单位，附整改说明；验收风险）、"
+                        "重点指标、两项验收、需要研究决定的事项。完整汇报幻灯片不加此项")
+    r.add_argument("--as-of", type=int, dest="as_of", metavar="YEAR", help="评估年度（默认：多数应报单位已报送的最近年度）")
+    r.add_argument("--db", type=Path, default=config.DB_PATH, metavar="FILE", help="数据仓库文件（默认 data/warehouse.duckdb）")
     r.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
 
     u = sub.add_parser("user", help="管理填报账号（账号文件 data/accounts.json）")
@@ -291,6 +310,9 @@ def run_report(args) -> int:
     if suffix not in (".pptx", ".xlsx", ".docx"):
         print("用法错误：--out 应为 .pptx（汇报幻灯片）、.xlsx（Excel 报表）或 .docx（Word 监测报告）文件", file=sys.stderr)
         return EXIT_USAGE
+    if args.brief and suffix != ".pptx":
+        print(f"用法错误：--brief 生成领导版短幻灯片，--out 应为 .pptx 文件（现为 {args.out.name}）", file=sys.stderr)
+        return EXIT_USAGE
     if args.as_of is not None and args.as_of not in config.YEARS:
         print(f"用法错误：--as-of {args.as_of} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", file=sys.stderr)
         return EXIT_USAGE
@@ -300,7 +322,11 @@ def run_report(args) -> int:
 
     try:
         with connect(args.db, read_only=True) as con:
-            if suffix == ".pptx":
+            if args.brief:
+                from dashboard.brief_deck import build_brief_deck
+
+                data = build_brief_deck(con, args.as_of)
+            elif suffix == ".pptx":
                 from dashboard.briefing import build_deck
 
                 data = build_deck(con, args.as_of)

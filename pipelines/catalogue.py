@@ -153,7 +153,7 @@ def vocational_ratio_basis(indicators: pd.DataFrame, targets: pd.DataFrame,
     indicators.loc[at, "parts"] = ";".join(config.VOCATIONAL_RATIO_BASES[basis])
     indicators.loc[at, "definition"] = f"中等职业学校与普通高中{basis}数之比，按合计为10折算"
     said = (f"职普比按{basis}数计算（中等职业学校{basis}数 : 普通高中{basis}数，合计折为10）；有的部门按{other}数计算，"
-            f"平台的口径在 pipelines/config.py 的 VOCATIONAL_RATIO_BASIS 中设置（改后重建数据仓库）")
+            f"如需改按{other}数计算，请平台管理员修改平台设置后重建数据")  # the setting: config.VOCATIONAL_RATIO_BASIS
     mine = (targets["indicator_code"] == code) & (targets["interpretation"].fillna("") == "")
     targets.loc[mine, "interpretation"] = said
     return indicators, targets

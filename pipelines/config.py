@@ -23,6 +23,8 @@ UNITS_FILE = "units.csv"
 INDICATORS_FILE = "indicators.csv"
 TARGETS_FILE = "targets.csv"
 NOT_TARGETS_FILE = "not_targets.csv"
+TASK_NAMES_FILE = "task_names.csv"  # a short name per task for charts and lists (optional: else its key task's title)
+TASK_NAME_MAX = 12  # characters of a short name
 SUBMISSIONS_DIR = "submissions"
 SUBMISSIONS_LOG = "log.jsonl"
 AUDIT_DIR = "audit"
@@ -186,28 +188,7 @@ STATUS_LABELS = {
     "no_data": "暂无数据",
     "not_assessable": "无法评估",
 }
-# One colour per status on every page, chart and slide (Okabe–Ito based, safe for colour-blind
-# readers): met-like greens, the progress scale blue → yellow → orange → red, missed-like purples,
-# the no-judgement greys.
-STATUS_COLOURS = {
-    "met": "#009E73",
-    "met_late": "#7FC9B0",
-    "on_track": "#56B4E9",
-    "moderate": "#F0E442",
-    "insufficient": "#E69F00",
-    "moving_away": "#D55E00",
-    "fell_back": "#B35C8A",
-    "unreachable": "#8E2C00",
-    "missed": "#CC79A7",
-    "year_met": "#009E73",
-    "year_missed": "#CC79A7",
-    "year_no_data": "#BBBBBB",
-    "round_met": "#009E73",
-    "round_missed": "#CC79A7",
-    "not_due": "#A8C6E0",
-    "no_data": "#BBBBBB",
-    "not_assessable": "#888888",
-}
+# The colour, word and mark of each status: pipelines/palette.py (one palette everywhere).
 # Statuses a leader must act on (the deck's sentences, the lagging lists), and the ones that are met.
 LAGGING_STATUSES = ("missed", "unreachable", "fell_back", "moving_away", "insufficient", "moderate", "year_missed",
                     "round_missed")

@@ -3,7 +3,7 @@
 The criteria's thresholds are not here: they are data (data/raw/reference/criteria.csv).
 """
 
-from .. import config
+from .. import config, palette
 
 SCHOOL_UNIT = "旗教育局"  # who sends the school-level workbook
 
@@ -186,7 +186,9 @@ def readiness_group(status: str) -> str:
 READINESS_GROUP_LABELS = {"met": "已达标", "on_track": "按期可达", "behind": "滞后", "unknown": "暂无数据或无法评估"}
 LEVEL_LABELS = {"met": "达标", "near": "未达标，不低于{floor}", "below": "低于{floor}", "no_data": "暂无数据",
                 "out_of_scope": "不参评"}  # {floor}: YZ_FLOOR of criteria.csv
-LEVEL_COLOURS = {"met": "#009E73", "near": "#F0E442", "below": "#D55E00", "no_data": "#DDDDDD", "out_of_scope": "#FFFFFF"}
+# In the one palette's classes (pipelines/palette.py): 达标 ✓, 未达标但不低于下限 ▲, 低于下限 ×, 暂无数据 —; 不参评 blank.
+LEVEL_COLOURS = {level: palette.CLASS_COLOURS[k] if k else "#FFFFFF" for level, k in palette.LEVEL_CLASSES.items()}
+LEVEL_MARKS = {level: palette.CLASS_MARKS[k] if k else "" for level, k in palette.LEVEL_CLASSES.items()}
 
 SOURCE_LINE = "数据来源：旗教育局学校与幼儿园年度填报"
 

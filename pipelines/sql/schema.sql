@@ -37,6 +37,13 @@ create table tasks (
     source_row integer
 );
 
+-- A short name per task, as a leader reads it on a chart row (任务22 理顺校长管理体制); reference/task_names.csv, else
+-- the task's key task title.
+create table task_names (
+    task_no integer primary key,
+    short_name varchar not null
+);
+
 create table task_units (
     task_no integer not null,
     unit varchar not null,
