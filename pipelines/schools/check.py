@@ -24,7 +24,7 @@ from .sheet import Sheet
 
 REGISTER_FRAME = ["year", "school_id", "kind", "name", "township", "area_type", "school_type", "stages", "ownership",
                   "change", "merged_from", "note", "sheet_row"]
-COUNT_FRAME = ["year", "school_id", "stage", *(c for _, c, _ in s.SCHOOL_FIELDS), "note", "sheet_row"]
+COUNT_FRAME = ["year", "school_id", "stage", *(c for _, c, _ in (*s.SCHOOL_FIELDS, *s.GRADE_FIELDS)), "note", "sheet_row"]
 KG_FRAME = ["year", "school_id", *(c for _, c, _ in s.KG_FIELDS), "note", "sheet_row"]
 COUNTY_FRAME = ["year", "item_code", "value", "note", "sheet_row"]
 

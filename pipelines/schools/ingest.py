@@ -48,7 +48,7 @@ def _keyed(counts: pd.DataFrame, kindergartens: pd.DataFrame, county: pd.DataFra
 
     names: school id -> name; items: 全旗指标 code -> (name, unit) (county_item_names)."""
     frames = []
-    for frame, fields, stage in ((counts, s.SCHOOL_FIELDS, None), (kindergartens, s.KG_FIELDS, "幼儿园")):
+    for frame, fields, stage in ((counts, (*s.SCHOOL_FIELDS, *s.GRADE_FIELDS), None), (kindergartens, s.KG_FIELDS, "幼儿园")):
         if frame.empty:
             continue
         columns = [c for _, c, _ in fields]
