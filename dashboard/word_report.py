@@ -391,9 +391,11 @@ def notes_section(report: Report, b: Briefing) -> None:
         report.para(missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。"))
 
 
+from .plan_exports import word_section as plan_section  # noqa: E402 (issue 23: the path to pass)
+
 # The report, in order. Another part of the platform adds its section by adding its writer here.
 REPORT_SECTIONS: list[Callable[[Report, Briefing], None]] = [
-    opening, summary_section, parts_section, overdue_section, notes_section,
+    opening, summary_section, parts_section, overdue_section, plan_section, notes_section,
 ]
 
 

@@ -1,4 +1,4 @@
-"""Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling
+"""Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling|plan
 (DESIGN.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage, and 3 only when `import` has written a
@@ -58,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, type=Path, help="输出文件（.xlsx）")
     t.add_argument("--db", type=Path, default=config.DB_PATH)
     t.add_argument("--schools", action="store_true", help="学校与幼儿园办学条件工作簿（旗教育局，验收准备）")
+    t.add_argument("--plan", action="store_true", help="规划项目与适龄人口工作簿（验收准备的达标路径）")
 
     i = sub.add_parser("ingest", help="检查、归档并载入填报工作簿")
     i.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -126,6 +127,9 @@ def parser() -> argparse.ArgumentParser:
     ru.add_argument("--reason", required=True, help="裁定的理由（如依据哪次会议或哪份文件）")
     ru.add_argument("--raw", type=Path, default=config.RAW_DIR)
     ru.add_argument("--db", type=Path, default=config.DB_PATH)
+    from .planning import cli as plan_cli
+
+    plan_cli.add_parser(sub)  # issue 23: the cheapest path to pass
     hc = sub.add_parser("health", help="数据仓库是否与原始数据一致（退出码 0 一致，1 不一致或无法检查）")
     hc.add_argument("--raw", type=Path, default=config.RAW_DIR)
     hc.add_argument("--db", type=Path, default=config.DB_PATH)
@@ -215,9 +219,12 @@ def run_template(args) -> int:
         return EXIT_USAGE
     if args.schools:  # issue 12: the school and kindergarten workbook
         from .schools.template import write_school_template as write_template
+    elif args.plan:  # issue 23: the planning workbook
+        from .planning.template import write_plan_template as write_template
     with connect(args.db, read_only=True) as con:
         write_template(con, args.unit, args.year, args.out)
-    print(f"已生成 {args.out}（{args.unit} {args.year}年度" + ("学校与幼儿园" if args.schools else "") + "）")
+    kind = "学校与幼儿园" if args.schools else ("规划项目与适龄人口" if args.plan else "")
+    print(f"已生成 {args.out}（{args.unit} {args.year}年度{kind}）")
     return EXIT_OK
 
 
@@ -418,6 +425,12 @@ def run_ruling(args) -> int:
     return EXIT_OK
 
 
+def run_plan(args) -> int:
+    from .planning import cli as plan_cli
+
+    return plan_cli.run(args, ensure_warehouse)
+
+
 def run_review(args) -> int:
     from .collection import cli as review_cli
 
@@ -426,7 +439,7 @@ def run_review(args) -> int:
 
 COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "import": run_import, "status": run_status,
             "report": run_report, "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health,
-            "review": run_review, "demo": run_demo, "ruling": run_ruling}
+            "review": run_review, "demo": run_demo, "ruling": run_ruling, "plan": run_plan}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -159,7 +159,7 @@ def compute(inputs: PlanInputs, schemes=ss.SCHEMES, year: int | None = None) -> 
 SCENARIO_YEARS = 1000  # the n-th set of rows judged in one run is moved n × 1000 years on, then moved back
 
 
-def judge_many(judge, named: dict[str, Rows]) -> dict[str, Judgment]:
+def judge_many(judge, named: dict[str, Rows], parts: tuple[str, ...] | None = None) -> dict[str, Judgment]:
     """Several sets of rows judged in one run of the rules (each set's years moved apart, then back): the rules
     compare nothing across years, and one run costs about what one set does."""
     names = list(named)
@@ -169,7 +169,7 @@ def judge_many(judge, named: dict[str, Rows]) -> dict[str, Judgment]:
 
     together = Rows(*(pd.concat([shifted(getattr(named[n], part), i) for i, n in enumerate(names)], ignore_index=True)
                       for part in ("register", "counts", "kindergartens", "county")))
-    judgment = judge(together)
+    judgment = judge(together, parts) if parts else judge(together)
     out = {}
     for i, n in enumerate(names):
         low, high = i * SCENARIO_YEARS, (i + 1) * SCENARIO_YEARS
@@ -313,18 +313,30 @@ def addition_text(additions: pd.DataFrame) -> str:
     return text
 
 
-def message(inputs: PlanInputs, r: SchemeResult) -> str:
+def headline(r: SchemeResult) -> str:
+    """要在2030年通过…验收，还需：… — or that nothing need be added, or why no plan exists."""
     title = ss.SCHEME_TITLES[r.scheme]
     if r.status == "infeasible":
         return f"要在{r.acceptance_year}年通过{title}验收，在现有条件下找不到可行的方案：" + "；".join(r.outcome.reasons)
     text = addition_text(r.outcome.additions) if r.outcome else ""
     if r.status == "met" or not text:
-        said = f"按推算，已定规划项目到位后，{r.acceptance_year}年{'各校' if r.scheme == '优质均衡' else '各园'}已能达到资源配置要求，无需再新增。"
+        said = (f"按推算，已定规划项目到位后，{r.acceptance_year}年"
+                + ("各校资源配置已能达到要求（逐校达标、差异系数）" if r.scheme == "优质均衡" else "幼儿园园舍和师幼比已能达到要求")
+                + "，无需再补充。")
     else:
         said = f"要在{r.acceptance_year}年通过{title}验收，还需：{text}，合计约{number(r.cost)}万元。"
     if r.recheck and r.recheck != "通过":
         said += f"（按评估规则复核{r.recheck}）"
-    if r.unaddressed:
-        names = "、".join(f"“{n}”" for n in r.unaddressed[:4]) + ("等" if len(r.unaddressed) > 4 else "")
-        said += f"另有{len(r.unaddressed)}项标准推算到{r.acceptance_year}年仍未达到，不能靠增加教师和校舍解决：{names}。"
     return said
+
+
+def unaddressed_text(r: SchemeResult, most: int = 4) -> str:
+    """The criteria still unmet that adding teachers and buildings does not reach, in a sentence ('' if none)."""
+    if not r.unaddressed:
+        return ""
+    names = "、".join(f"“{n}”" for n in r.unaddressed[:most]) + ("等" if len(r.unaddressed) > most else "")
+    return f"另有{len(r.unaddressed)}项标准推算到{r.acceptance_year}年仍未达到，不能靠增加教师和校舍解决：{names}。"
+
+
+def message(inputs: PlanInputs, r: SchemeResult) -> str:
+    return headline(r) + unaddressed_text(r)

@@ -10,7 +10,7 @@ from ..warehouse import insert_frame
 from . import settings as p
 from .inputs import PlanInputs, read_inputs
 from .optimise import Outcome
-from .run import PlanRun, compute
+from .run import PlanRun, compute, headline
 
 TABLES = ("enrolment_projection", "readiness_plan", "plan_runs", "plan_moves", "plan_criteria", "plan_schools")
 
@@ -40,7 +40,8 @@ def write(con: duckdb.DuckDBPyConnection, run: PlanRun, key: str, schemes=ss.SCH
         insert_frame(con, "readiness_plan", plan_rows(scheme, r.acceptance_year, r.outcome))
         insert_frame(con, "plan_runs", pd.DataFrame([{
             "scheme": scheme, "acceptance_year": r.acceptance_year, "base_year": r.base_year, "status": r.status,
-            "message": r.message, "total_cost": round(r.cost, 4), "recheck": r.recheck, "is_demo": run.is_demo,
+            "message": r.message, "headline": headline(r) if r.status != "no_data" else r.message,
+            "unaddressed": r.unaddressed, "total_cost": round(r.cost, 4), "recheck": r.recheck, "is_demo": run.is_demo,
             "n_moves": int(r.outcome.moves["teachers"].sum()) if r.outcome is not None and len(r.outcome.moves) else 0,
             "method": run.method, "inputs_key": key}]))
         if r.outcome is not None and len(r.outcome.moves):

@@ -6,6 +6,7 @@ finds the cheapest plan again from where the last one ended, and re-checks it wi
 for 300 schools (benchmarks/bench_plan.py).
 """
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from . import settings as p
 from .inputs import PlanInputs, scheme_year
 from .optimise import Costs, SchoolModel, plan_kindergartens, plan_schools
 from .projection import project
-from .run import addition_text, kindergarten_model, plan_additions, population_3_5, students_frame
+from .run import addition_text, judge_many, kindergarten_model, plan_additions, population_3_5, students_frame
 from .scenario import ADDITION_COLUMNS, rows_for
 from .store import plan_rows
 
@@ -33,6 +34,8 @@ class WhatIfResult:
     moves: pd.DataFrame
     schools: pd.DataFrame  # school_id, name, stage, students, n_met, status — with the plan applied
     dispersion: pd.DataFrame  # stage, indicator, cv, cv_limit, met — with the plan applied (优质均衡)
+    schools_before: pd.DataFrame  # the same two with the planned changes only, before the plan
+    dispersion_before: pd.DataFrame
     text: str
     reasons: list[str]
     seconds: float
@@ -48,6 +51,7 @@ class WhatIf:
         self.judge = judge_for(inputs.reference)
         self.parts = (("indicators", "compliance", "dispersion") if scheme == "优质均衡" else ("premises", "values"))
         self.warm: dict = {}
+        self.lock = threading.Lock()
         if scheme == "优质均衡":
             # the acceptance year without the planned changes: the amounts a what-if adds its changes to, and each
             # stage's share of what a two-stage school shares (school_stage_counts' split)
@@ -67,6 +71,10 @@ class WhatIf:
 
     def run(self, changes: pd.DataFrame, costs: pd.DataFrame) -> WhatIfResult:
         """changes: school_id, stage, resource, amount, year_ready; costs: plan_unit_costs' rows (edited)."""
+        with self.lock:  # the app's sessions share one WhatIf: one run at a time (its linearisation moves on)
+            return self._run(changes, costs)
+
+    def _run(self, changes: pd.DataFrame, costs: pd.DataFrame) -> WhatIfResult:
         start = time.perf_counter()
         base_year = self.inputs.base_year
         adds = changes[(changes["year_ready"] > base_year) & (changes["year_ready"] <= self.year)
@@ -79,11 +87,15 @@ class WhatIf:
             before = self.judge(rows_for(self.inputs.base, [self.year], self.students, adds, self.pop), self.parts)
             outcome = plan_kindergartens(kindergarten_model(self.inputs, before, self.year), price)
         planned = pd.concat([adds, plan_additions(outcome.additions, self.year)], ignore_index=True)
-        after = self.judge(rows_for(self.inputs.base, [self.year], self.students, planned, self.pop), self.parts)
+        judged = judge_many(self.judge, {"before": rows_for(self.inputs.base, [self.year], self.students, adds, self.pop),
+                                         "after": rows_for(self.inputs.base, [self.year], self.students, planned, self.pop)},
+                            self.parts)
+        before, after = judged["before"], judged["after"]
         text = addition_text(outcome.additions)
         return WhatIfResult(
             self.scheme, self.year, outcome.status, outcome.cost, plan_rows(self.scheme, self.year, outcome), outcome.moves,
-            self._schools(after), self._dispersion(after), text, outcome.reasons, time.perf_counter() - start)
+            self._schools(after), self._dispersion(after), self._schools(before), self._dispersion(before), text,
+            outcome.reasons, time.perf_counter() - start)
 
     def _amounts(self, adds: pd.DataFrame) -> np.ndarray:
         """The 7 amounts of every school-stage in the acceptance year with the changes added: a stage's own on the

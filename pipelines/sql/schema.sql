@@ -420,7 +420,9 @@ create table plan_runs (
     acceptance_year integer not null,
     base_year integer,
     status varchar not null check (status in ('planned', 'met', 'infeasible', 'no_data')),
-    message varchar not null,
+    message varchar not null,  -- headline, then unaddressed: what the page and the reports say
+    headline varchar,  -- 要在2030年通过…验收，还需：…（合计约…万元）
+    unaddressed varchar[],  -- the criteria still unmet in the acceptance year that additions do not reach
     total_cost double,
     n_moves integer,
     recheck varchar,  -- the rules re-run on the acceptance year with the plan applied: '通过' or what failed
