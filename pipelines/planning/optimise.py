@@ -181,7 +181,7 @@ def plan_schools(model: SchoolModel, costs: Costs, moves: bool = True, gap: floa
                 continue
             if best is not None:
                 break
-            reasons = (diagnose_schools(model, costs, groups, students) if result.status == 2 else
+            reasons = (diagnose_schools(model, costs, groups, students, moves) if result.status == 2 else
                        [f"求解未完成（{result.message}），请稍后重试或放宽单校上限"])
             return _empty("infeasible", reasons)
         xv = _tidy(result.x, program.integrality)
@@ -269,7 +269,7 @@ class _Program:
         zc = np.arange(E * K, 2 * E * K)
         ub[zc], integrality[zc] = 1, 1
         # A school gives teachers only from what it has above its own standard: a move never makes it miss one.
-        spare = np.floor(A - np.nan_to_num(model.R) * (1 + 1e-9) - TOL + 1e-9)
+        spare = np.floor(A - np.nan_to_num(model.R) + 1e-9)
         for m, j in enumerate(self.movable):
             out_c, in_c = self.oi(np.arange(E), m), self.ii(np.arange(E), m)
             ub[out_c] = np.where(self.complete, np.maximum(spare[:, j], 0), 0)
@@ -409,7 +409,7 @@ def _round_up(x: np.ndarray, resources: list[str]) -> np.ndarray:
         if k in p.WHOLE:
             continue
         step = p.MONEY_STEP if p.UNIT[k] == "万元" else p.AREA_STEP
-        out[:, j] = np.ceil(np.round(out[:, j] / step, 6)) * step
+        out[:, j] = np.ceil(np.round(out[:, j] / step, 4)) * step  # (the model's hair above the standard is not a step)
     return out
 
 
@@ -490,7 +490,7 @@ def _outcome(model: SchoolModel, x, out_, in_, movable, costs: Costs, rounds: in
     return Outcome(status, additions, moved, rounds=rounds)
 
 
-def diagnose_schools(model: SchoolModel, costs: Costs, groups, students) -> list[str]:
+def diagnose_schools(model: SchoolModel, costs: Costs, groups, students, moves: bool = True) -> list[str]:
     """Why no plan exists, in Chinese: schools that cannot pass even at every limit, or a 差异系数 that no amount
     within the limits brings down (a school far above the others, whose resources cannot be taken away)."""
     reasons = []
@@ -499,7 +499,7 @@ def diagnose_schools(model: SchoolModel, costs: Costs, groups, students) -> list
     most = A.copy()
     for j, k in enumerate(model.resources):
         most[:, j] += costs.cap.get(k, math.inf)
-        if k in p.MOVABLE:  # at most every other school's teachers of the stage
+        if moves and k in p.MOVABLE:  # at most every other school's teachers of the stage
             for stage in ents["stage"].unique():
                 inside = (ents["stage"] == stage).to_numpy()
                 most[inside, j] = np.maximum(most[inside, j], A[inside, j] + A[inside, j].sum())

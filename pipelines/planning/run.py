@@ -317,7 +317,7 @@ def headline(r: SchemeResult) -> str:
     """要在2030年通过…验收，还需：… — or that nothing need be added, or why no plan exists."""
     title = ss.SCHEME_TITLES[r.scheme]
     if r.status == "infeasible":
-        return f"要在{r.acceptance_year}年通过{title}验收，在现有条件下找不到可行的方案：" + "；".join(r.outcome.reasons)
+        return f"要在{r.acceptance_year}年通过{title}验收，在现有条件下找不到可行的方案：" + "；".join(r.outcome.reasons).rstrip("。") + "。"
     text = addition_text(r.outcome.additions) if r.outcome else ""
     if r.status == "met" or not text:
         said = (f"按推算，已定规划项目到位后，{r.acceptance_year}年"
