@@ -23,6 +23,10 @@ kindergarten designed in 2017 or later, and the required share of the older ones
 """
 
 import math
+import os
+import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +37,29 @@ from scipy.sparse import coo_matrix
 from . import settings as p
 
 TOL = 1e-7
+_QUIET = threading.Lock()
+
+
+@contextmanager
+def quiet():
+    """HiGHS (SciPy 1.17) prints a line of its own on the C level now and then, whatever `disp` says
+    ("HighsMipSolverData::transformNewIntegerFeasibleSolution …"): the command's output is Chinese sentences only."""
+    with _QUIET:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
+
+
+def _milp(*args, **kwargs):
+    with quiet():
+        return milp(*args, **kwargs)
 TIE = 1e-4  # the relative tilt of a unit's cost toward the schools with least per student
 
 
@@ -107,7 +134,7 @@ class SchoolModel:
         E, K = len(entities), len(resources)
         A, R, F = (np.full((E, K), np.nan) for _ in range(3))
         col = {k: j for j, k in enumerate(resources)}
-        e = rows[["school_id", "stage"]].apply(tuple, axis=1).map(index).to_numpy()
+        e = np.array([index[key] for key in zip(rows["school_id"], rows["stage"])])
         k = rows["resource"].map(col).to_numpy()
         has = rows["value"].notna().to_numpy()
         A[e[has], k[has]] = rows["amount"].to_numpy()[has]
@@ -378,7 +405,7 @@ class _Program:
             hi.append(high)
         matrix = coo_matrix((data, (ri, ci)), shape=(len(rows), n)).tocsr()
         self.integrality_all = integrality
-        return milp(cost, constraints=LinearConstraint(matrix, lo, hi), integrality=integrality,
+        return _milp(cost, constraints=LinearConstraint(matrix, lo, hi), integrality=integrality,
                     bounds=Bounds(lb, ub), options={"mip_rel_gap": self.gap, "time_limit": p.TIME_LIMIT, "disp": False})
 
     def split(self, xv) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -612,7 +639,7 @@ def plan_kindergartens(model: KindergartenModel, costs: Costs, gap: float = p.MI
     hi.append(np.inf)
     r += 1
     matrix = coo_matrix((vals, (rows, cols)), shape=(r, n)).tocsr()
-    result = milp(cost, constraints=LinearConstraint(matrix, lo, hi), integrality=integrality, bounds=Bounds(lb, ub),
+    result = _milp(cost, constraints=LinearConstraint(matrix, lo, hi), integrality=integrality, bounds=Bounds(lb, ub),
                   options={"mip_rel_gap": gap, "time_limit": p.TIME_LIMIT, "disp": False})
     if result.x is None:
         return _empty("infeasible", ["在单校上限以内，幼儿园园舍条件达标率无法达到要求：请放宽单园上限后重试"])

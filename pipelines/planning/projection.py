@@ -87,16 +87,32 @@ def with_successors(history: pd.DataFrame, register: pd.DataFrame) -> pd.DataFra
 def grade_matrix(rows: pd.DataFrame, stage: str) -> dict[int, tuple[np.ndarray, bool]]:
     """Year -> (students per grade, given per grade?): the per-grade counts where all are given and add up to the
     total, else the total split evenly over the stage's grades."""
-    n = p.GRADES[stage]
     columns = [c for c in p.STAGE_GRADES.get(stage, ()) if c in rows.columns]
-    totals = rows["students"].to_numpy(dtype=float)
-    grades = rows[columns].to_numpy(dtype=float) if len(columns) == n else np.full((len(rows), n), np.nan)
+    grades = rows[columns].to_numpy(dtype=float) if columns else np.empty((len(rows), 0))
+    return _matrix(rows["year"].to_numpy(), rows["students"].to_numpy(dtype=float), grades, stage)
+
+
+def _matrix(years, totals, grades, stage: str) -> dict[int, tuple[np.ndarray, bool]]:
+    n = p.GRADES[stage]
     out = {}
-    for year, total, values in zip(rows["year"].to_numpy(), totals, grades):
-        if not np.isnan(values).any() and abs(values.sum() - total) < 0.5:
+    for year, total, values in zip(years, totals, grades):
+        if len(values) == n and not np.isnan(values).any() and abs(values.sum() - total) < 0.5:
             out[int(year)] = (values, True)
         else:
             out[int(year)] = (np.full(n, total / n), False)
+    return out
+
+
+def matrices_of(history: pd.DataFrame) -> dict[tuple[str, str], dict[int, tuple[np.ndarray, bool]]]:
+    """grade_matrix of every school and stage of the history, at once."""
+    history = history.sort_values(["school_id", "stage", "year"], ignore_index=True)
+    years = history["year"].to_numpy()
+    totals = history["students"].to_numpy(dtype=float)
+    by_stage = {stage: history[[c for c in p.STAGE_GRADES.get(stage, ()) if c in history.columns]].to_numpy(dtype=float)
+                for stage in p.GRADES}
+    out = {}
+    for (school_id, stage), index in history.groupby(["school_id", "stage"], sort=False).indices.items():
+        out[school_id, stage] = _matrix(years[index], totals[index], by_stage[stage][index], stage)
     return out
 
 
@@ -167,8 +183,7 @@ def project(history: pd.DataFrame, register: pd.DataFrame, population: Populatio
     current = history[history["year"] == base_year][["school_id", "stage"]].drop_duplicates()
     notes: list[str] = []
     drivers = {stage: _driver(stage, population, all_years) for stage in p.GRADES}
-    matrices = {(sid, stage): grade_matrix(rows.sort_values("year"), stage)
-                for (sid, stage), rows in history.groupby(["school_id", "stage"])}
+    matrices = matrices_of(history)
 
     # Each stage's county ratios (pooled over schools): the ratios of a school without transitions of its own.
     county_ratios: dict[str, Ratios] = {}

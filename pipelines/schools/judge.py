@@ -122,9 +122,16 @@ class Judge:
 _JUDGES: dict[str, Judge] = {}
 
 
+_KEYS: dict[int, tuple[dict, str]] = {}  # id of a reference dict -> (the dict, its fingerprint): hashed once
+
+
 def judge_for(reference: dict[str, pd.DataFrame]) -> Judge:
     """One Judge per set of reference tables, kept for the life of the process (its schema takes 0.3 s)."""
-    key = fingerprint(reference)
+    known = _KEYS.get(id(reference))
+    key = known[1] if known and known[0] is reference else fingerprint(reference)
+    _KEYS[id(reference)] = (reference, key)
+    if len(_KEYS) > 16:
+        _KEYS.pop(next(iter(_KEYS)))
     if key not in _JUDGES:
         if len(_JUDGES) >= 4:
             _JUDGES.pop(next(iter(_JUDGES))).con.close()
