@@ -11,7 +11,7 @@ from pipelines.schools import settings as s
 from .charts import GRID, SLIDE_HEIGHT, style
 from .readiness_charts import PALETTE, years_axis
 
-SOURCE = f"{s.SOURCE_LINE}；规划项目与适龄人口工作簿；推算与方案由平台计算；评估标准{s.CAVEAT}"
+SOURCE = "数据来源：旗教育局学校与幼儿园年度填报、规划项目与适龄人口工作簿；推算与方案由平台计算"
 SCENARIO_COLOURS = {"base": "#7F7F7F", "changes": "#0072B2", "plan": "#009E73"}
 STAGE_COLOURS = {"小学": PALETTE[0], "初中": PALETTE[1], "幼儿园": PALETTE[2]}
 
@@ -75,7 +75,9 @@ def path_chart(frame: pd.DataFrame, scheme: str, year: int, as_of: int, demo: bo
                       annotation_position="bottom right")
     years_axis(fig, year)
     fig.update_xaxes(range=[int(frame["year"].min()) - 0.5, year + 0.5])
-    fig.update_yaxes(title_text=f"达标{who}占比（%）", range=[0, 110], gridcolor=GRID)
+    shares = 100 * frame["passing"] / frame["judged"].where(frame["judged"] > 0)
+    low = max(0.0, float(shares.min()) - 15) if shares.notna().any() else 0.0
+    fig.update_yaxes(title_text=f"达标{who}占比（%）", range=[low // 10 * 10, 108], gridcolor=GRID)
     rule = ("7项指标中至少6项达到要求、其余不低于85%" if scheme == "优质均衡" else
             "园舍三项生均面积均达标；2017年及以后规划设计的须全部达标，此前的须半数达标")
     return style(fig, f"{s.SCHEME_TITLES[scheme]}：逐年达标{who}（推算）", as_of, demo, height=SLIDE_HEIGHT,

@@ -88,8 +88,8 @@ def path_section(f: Filters, scheme: str) -> None:
     st.markdown(f"**逐年：到位的规划项目、补充方案、投入和达标情况（{year}年验收）**")
     steps = plan.path(scheme)
     st.dataframe(tidy(steps), hide_index=True, width="stretch",
-                 column_config={"到位的已定规划项目": st.column_config.TextColumn(width="large"),
-                                "最优方案新增": st.column_config.TextColumn(width="large"),
+                 column_config={"到位的已定规划项目": st.column_config.TextColumn(width="medium"),
+                                "最优方案新增": st.column_config.TextColumn(width="medium"),
                                 "当年投入（万元）": st.column_config.NumberColumn(format="%.1f")})
     st.caption("“到位的已定规划项目”来自审核通过的规划项目工作簿（其投资计入当年投入）；补充方案最迟在验收年到位，"
                "费用按单价计算；达标数“a/b”为推算年度达到要求的学校（标准）数与参评总数。")
@@ -189,8 +189,9 @@ def whatif_section(f: Filters, scheme: str, r: dict, demo: bool) -> None:
         st.caption(f"重新计算用时 {result.seconds:.2f} 秒（推算在校生与学校名录不变；本页的调整不保存，"
                    "要改变规划请修改规划项目工作簿或单价文件）。" + (f"{config.DEMO_LABEL}。" if demo else ""))
         a, b, c = st.columns(3)
-        a.metric("补充方案费用", f"{number(result.cost)}万元", delta=f"{number(result.cost - float(r['total_cost']))}万元",
-                 delta_color="inverse", border=True)
+        moved = result.cost - float(r["total_cost"])
+        a.metric("补充方案费用", f"{number(result.cost)}万元", border=True, delta_color="inverse",
+                 delta=f"{number(moved)}万元（与上方方案比）" if abs(moved) >= 0.05 else None)
         passing = int((result.schools_before["status"] == "pass").sum())
         b.metric("只靠规划项目达标的" + ("学校" if scheme == "优质均衡" else "幼儿园"),
                  f"{passing}/{len(result.schools_before)}", border=True)
