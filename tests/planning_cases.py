@@ -2,13 +2,28 @@
 
 import math
 
+import duckdb
 import pandas as pd
+import pytest
 
 from pipelines.planning import settings as p
 from pipelines.planning.optimise import Costs
 from pipelines.schools.judge import Rows
 
 YEAR = 2030
+
+
+@pytest.fixture
+def demo(demo_base, tmp_path):
+    """A private copy of the embedded default (demo data, its plan computed): (raw, db)."""
+    from tests.books import copy_warehouse
+
+    return copy_warehouse(*demo_base, tmp_path / "demo")
+
+
+def q(db, sql, params=()):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
 # Amounts per 100 小学 students that meet every standard with room to spare (4.2, 1, 0.9 per 100; 4.5, 7.5 ㎡ and
 # 2000 元 per student; 2.3 rooms per 100): the indicators a case does not look at.
 AMPLE = {"qualified_teachers": 5, "backbone_teachers": 1, "pe_art_teachers": 1, "teaching_area": 500.0,

@@ -2,34 +2,20 @@
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from pipelines.describe import number
 from pipelines.planning.inputs import read_inputs
 from pipelines.planning.whatif import WhatIf
-from tests.books import copy_warehouse
-from tests.test_app import APP, navigation_only  # noqa: F401  (the fixture keeps app.py's navigation)
+from tests import planning_cases
+from tests.planning_cases import q
+from tests.test_app import navigation_only  # noqa: F401  (the fixture keeps app.py's navigation)
+from tests.test_readiness_page import open_app
 
-PAGE = "pages/readiness.py"
-
-
-@pytest.fixture
-def demo(demo_base, tmp_path):
-    return copy_warehouse(*demo_base, tmp_path / "demo")
-
-
-def q(db, sql, params=()):
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql, list(params)).fetchall()
+demo = planning_cases.demo  # the fixture: a private copy of the embedded default
 
 
 def open_page(db, monkeypatch, query=None):
-    monkeypatch.setenv("MONITOR_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=180)
-    if query:
-        at.query_params.update(query)
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_app(db, monkeypatch, query=query)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -9,18 +9,11 @@ from pipelines.planning.inputs import read_inputs
 from pipelines.planning.run import compute, judge_many, planned_additions, population_3_5, students_frame
 from pipelines.planning.scenario import plan_additions, rows_for
 from pipelines.schools.judge import judge_for
-from tests.books import copy_warehouse
+from tests import planning_cases
 from tests.cli import run_cli
+from tests.planning_cases import q
 
-
-@pytest.fixture
-def demo(demo_base, tmp_path):
-    return copy_warehouse(*demo_base, tmp_path / "demo")
-
-
-def q(db, sql, params=()):
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql, list(params)).fetchall()
+demo = planning_cases.demo  # the fixture: a private copy of the embedded default
 
 
 def columns(db, table):

@@ -12,7 +12,8 @@ import pandas as pd
 from .. import config
 from ..problems import HasProblems, Problem
 from ..schools import settings as ss
-from ..text import cell_text, fold, squeeze
+from ..schools.check import stated_kind
+from ..text import cell_text, fold
 from ..values import parse_value
 from ..workbook_check import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, RECTIFICATION_COLUMNS, unread
 from ..workbook_read import Book, Table, find_table, unit_and_year
@@ -73,12 +74,7 @@ class PlanChecked(HasProblems):
 
 def is_plan_book(book: Book) -> bool:
     """The planning workbook: its 填报说明 says so (表式 规划项目与适龄人口)."""
-    for row in book.sheets.get(config.SHEET_GUIDE, [])[:20]:
-        texts = [cell_text(c.value) for c in row]
-        for i, text in enumerate(texts[:-1]):
-            if squeeze(text) == ss.BOOK_KIND_LABEL and squeeze(texts[i + 1]) == p.BOOK_KIND:
-                return True
-    return False
+    return stated_kind(book) == p.BOOK_KIND
 
 
 class _Sheet:

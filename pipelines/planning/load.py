@@ -7,7 +7,7 @@ school workbook); the archive, the log, the audit trail, the transaction, review
 import duckdb
 import pandas as pd
 
-from ..problems import count_text
+from ..schools.ingest import result_of
 from ..warehouse import insert_frame
 from ..workbook_read import Book
 from . import settings as p
@@ -18,17 +18,8 @@ CHANGE_COLUMNS = ["indicator_code", "name", "unit", "year", "current_value", "va
 
 def check_plan_file(con: duckdb.DuckDBPyConnection, book: Book, file: str, is_demo: bool = False):
     """An IngestResult for a planning workbook, checked against the warehouse (nothing is changed)."""
-    from ..ingest import IngestResult  # the common result; imported here, as pipelines.ingest imports us
-
     checked = check_plan_book(book, Context.from_warehouse(con))
-    result = IngestResult(file, "checked", checked.problems, checked.unit, checked.year, n_values=checked.n_values,
-                          checked=checked)
-    if checked.errors:
-        result.outcome = "rejected"
-        result.message = f"“{file}”未载入：{count_text(checked.problems)}"
-        return result
-    result.changes = changes_against_current(con, checked, include_demo=is_demo)
-    return result
+    return result_of(checked, file, lambda: changes_against_current(con, checked, include_demo=is_demo))
 
 
 def keyed(changes: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:

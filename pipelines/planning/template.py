@@ -15,15 +15,13 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pandas as pd
-from openpyxl.styles import Alignment, Protection
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import config
 from ..describe import present
 from ..problems import InputError, Problem
 from ..schools import settings as ss
-from ..template import BOX, INPUT_FILL, NUMBER_FORMATS, _font, _header, _title, guide_sheet
+from ..schools.template import _table as school_table
+from ..template import guide_sheet
 from . import settings as p
 
 WIDTHS = {p.SHEET_CHANGES: [30, 16, 24, 10, 26, 10, 8, 10, 12, 16, 24],
@@ -88,16 +86,14 @@ def make_plan_template(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> 
     if unit == ss.SCHOOL_UNIT:  # the notice's buildings, those not listed yet
         listed = {row[p.PROJECT] for row in changes}
         changes += [row for row in notice_projects(con) if row[p.PROJECT] not in listed]
-    ids = [sid for (sid,) in con.execute("select school_id from school_register_current(false) "
-                                         "where year = (select max(year) from school_books(false)) order by 1").fetchall()]
     wb = openpyxl.Workbook()
     _guide(wb.active, unit, year)
     _table(wb.create_sheet(p.SHEET_CHANGES), unit, year, "规划项目（每个项目每所学校每类一行）", p.CHANGE_COLUMNS,
            [[row.get(c) for c in p.CHANGE_COLUMNS] for row in changes],
-           {6: "area", 8: "count", 9: "amount"}, {5: tuple(p.KINDS), 4: (*ss.JUDGED_STAGES, ss.SHARED_STAGE)}, ids)
+           {6: "area", 8: "count", 9: "amount"}, {5: tuple(p.KINDS), 4: (*ss.JUDGED_STAGES, ss.SHARED_STAGE)})
     _table(wb.create_sheet(p.SHEET_POPULATION), unit, year, "适龄人口（出生人口与3、6周岁人口，逐年一行）",
            p.POPULATION_COLUMNS, [[row.get(c) for c in p.POPULATION_COLUMNS] for row in population],
-           {1: "count", 2: "count", 3: "count", 4: "count"}, {}, [])
+           {1: "count", 2: "count", 3: "count", 4: "count"}, {})
     wb.properties.title = f"{unit}{year}年度规划项目与适龄人口"
     wb.properties.creator = "敖汉旗教育高质量发展监测平台"
     return wb
@@ -150,30 +146,13 @@ def _guide(ws, unit: str, year: int) -> None:
 
 
 def _table(ws, unit: str, year: int, title: str, columns, rows: list[list], inputs: dict[int, str],
-           lists: dict[int, tuple], ids: list[str]) -> None:
-    _title(ws, f"{unit} {year}年度 {title}", unit, year, len(columns))
-    _header(ws, p.HEADER_ROW, list(columns), WIDTHS[ws.title])
-    first = p.HEADER_ROW + 1
-    last = first + len(rows) + p.SPARE_ROWS[ws.title] - 1
-    for r in range(first, last + 1):
-        values = rows[r - first] if r - first < len(rows) else [None] * len(columns)
-        for c, value in enumerate(values, start=1):
-            cell = ws.cell(r, c, value if present(value) else None)
-            cell.font = _font()
-            cell.border = BOX
-            cell.fill = INPUT_FILL
-            if c in inputs:
-                cell.number_format = NUMBER_FORMATS.get(inputs[c], "General")
-            cell.protection = Protection(locked=False)
-    for column, values in lists.items():
-        rule = DataValidation(type="list", formula1=f'"{",".join(values)}"', allow_blank=True, showErrorMessage=True,
-                              errorTitle="请从列表中选择", error=f"{columns[column - 1]}只能是：{'、'.join(values)}")
-        ws.add_data_validation(rule)
-        letter = get_column_letter(column)
-        rule.add(f"{letter}{first}:{letter}{first + ss.DROPDOWN_ROWS - 1}")
+           lists: dict[int, tuple]) -> None:
+    """The school workbook's table (schools.template): every cell an input, blanks left blank."""
+    cells = [[value if present(value) else None for value in row] for row in rows]
+    every = {c: inputs.get(c, "General") for c in range(1, len(columns) + 1)}
+    school_table(ws, year, title, columns, WIDTHS[ws.title], cells, every, lists, unit=unit,
+                 spare=p.SPARE_ROWS[ws.title])
     ws.row_dimensions[p.HEADER_ROW].height = 30
-    for c in range(1, len(columns) + 1):
-        ws.cell(p.HEADER_ROW, c).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def fill_plan_book(wb: openpyxl.Workbook, changes: list[dict], population: list[dict]) -> bytes:

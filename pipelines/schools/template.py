@@ -141,7 +141,7 @@ def _guide(ws, year: int) -> None:
     guide_sheet(ws, "敖汉旗推动教育高质量发展实施方案 学校与幼儿园办学条件填报（验收准备）", lines, width=100)
 
 
-def _list(ws, values, first_row: int, last_row: int, column: int, title: str) -> None:
+def dropdown(ws, values, first_row: int, last_row: int, column: int, title: str) -> None:
     text = ",".join(values)
     rule = DataValidation(type="list", formula1=f'"{text}"', allow_blank=True, showErrorMessage=True,
                           errorTitle="请从列表中选择", error=f"{title}只能是：{'、'.join(values)}")
@@ -150,12 +150,14 @@ def _list(ws, values, first_row: int, last_row: int, column: int, title: str) ->
     rule.add(f"{letter}{first_row}:{letter}{last_row}")
 
 
-def _table(ws, year: int, title: str, columns, widths, rows: list[list], inputs: dict[int, str], lists: dict[int, tuple]):
-    """Title, header, the rows, and spare formatted rows: input cells yellow, number formats, drop-downs."""
-    _title(ws, f"{s.SCHOOL_UNIT} {year}年度 {title}", s.SCHOOL_UNIT, year, len(columns))
+def _table(ws, year: int, title: str, columns, widths, rows: list[list], inputs: dict[int, str], lists: dict[int, tuple],
+           unit: str = s.SCHOOL_UNIT, spare: int | None = None):
+    """Title, header, the rows, and spare formatted rows: input cells yellow, number formats, drop-downs (the
+    planning workbook's tables too: unit, spare rows)."""
+    _title(ws, f"{unit} {year}年度 {title}", unit, year, len(columns))
     _header(ws, s.HEADER_ROW, list(columns), widths)
     first = s.HEADER_ROW + 1
-    last = first + len(rows) + SPARE_ROWS.get(ws.title, 0) - 1
+    last = first + len(rows) + (SPARE_ROWS.get(ws.title, 0) if spare is None else spare) - 1
     for r in range(first, last + 1):
         values = rows[r - first] if r - first < len(rows) else [None] * len(columns)
         for c, value in enumerate(values, start=1):
@@ -168,7 +170,7 @@ def _table(ws, year: int, title: str, columns, widths, rows: list[list], inputs:
             cell.protection = Protection(locked=False)
     for column, values in lists.items():
         # the drop-downs reach far below the formatted rows: a county lists more schools than spare rows
-        _list(ws, values, first, max(last, first + s.DROPDOWN_ROWS - 1), column, columns[column - 1])
+        dropdown(ws, values, first, max(last, first + s.DROPDOWN_ROWS - 1), column, columns[column - 1])
     ws.row_dimensions[s.HEADER_ROW].height = 45
     for c in range(1, len(columns) + 1):
         ws.cell(s.HEADER_ROW, c).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
