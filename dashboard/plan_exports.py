@@ -14,6 +14,7 @@ from .slides import ACCENT, CONTENT, MUTED, RED, Line, Slide, Text, text_height
 
 # The 普及普惠 acceptance first (2028), as 验收准备's slides.
 ORDER = ("普及普惠", "优质均衡")
+WORD_CHART = 320.0  # pt: a chart of the Word section, the height of about half a page
 
 
 def _said(scheme: str) -> tuple[str, list[str]] | None:
@@ -62,7 +63,8 @@ def deck_slides(b) -> list[Slide]:
 
 
 def word_section(report, b) -> None:
-    """A section “达标路径”: per acceptance, the sentence, the per-year points and the chart."""
+    """A section “验收达标路径”: per acceptance the sentence, its chart and the years that change something; then how
+    the enrolments were projected, once."""
     if not plan.available():
         return
     shown = [(scheme, _said(scheme)) for scheme in ORDER]
@@ -74,12 +76,12 @@ def word_section(report, b) -> None:
         r = plan.run(scheme)
         report.heading2(f"{s.SCHEME_TITLES[scheme]}（{int(r['acceptance_year'])}年验收）")
         report.para(sentence)
-        for i, point in enumerate(points, start=1):
-            report.para(point, lead=f"{i}. ")
-        report.para(f"推算方法：{r['method']}")
         fig = plan.cost_figure(scheme, b.as_of, b.demo) or plan.path_figure(scheme, b.as_of, b.demo)
         if fig is not None:
-            report.chart(fig, f"{s.SCHEME_TITLES[scheme]}：达标路径", fig.layout.height or 480)
+            report.chart(fig, f"{s.SCHEME_TITLES[scheme]}：达标路径", min(fig.layout.height or WORD_CHART, WORD_CHART))
+        for i, point in enumerate(points, start=1):
+            report.para(point, lead=f"{i}. ")
+    report.para(f"推算方法：{plan.run(shown[0][0])['method']}单价为平台参考值（未经核定），可由办公室覆盖。")
 
 
 def workbook_sheets(b) -> list[Sheet]:
