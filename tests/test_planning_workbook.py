@@ -87,6 +87,14 @@ def test_a_planning_workbook_is_archived_loaded_and_counts_once_approved(county,
     assert (raw / "submissions" / q(db, "select archive_path from submissions where submission_id = ?",
                                     [result.submission_id])[0][0]).read_bytes() == book.read_bytes()
     assert q(db, "select count(*) from current_planned_changes(true)") == [(0,)]  # pending: not counted
+    from pipelines.collection.history import submission_changes
+    from pipelines.collection.preview import preview
+
+    seen = preview(db, result.submission_id).values  # what the reviewer sees approving it would change
+    assert seen.set_index("name").at["新惠示例小学运动场：体育运动场馆（2026年到位）", "value"] == 600
+    assert set(seen["change"]) == {"新增"} and len(seen) == 3 + 8  # three amounts (the canteen's too) and 8 births
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert "2020年出生人口数" in set(submission_changes(con, result.submission_id)["指标"])
     ingest_approved_id(raw, db, result.submission_id)
     assert q(db, "select school_id, stage, resource, amount, year_ready from current_planned_changes(true) "
                  "where resource is not null order by sheet_row") == [

@@ -57,9 +57,14 @@ def changes_against_current(con: duckdb.DuckDBPyConnection, checked: PlanChecked
     frame = keyed(checked.changes, checked.population).merge(
         current_values(con, checked.unit, include_demo), on="indicator_code", how="left")
     frame["year"] = checked.year
-    frame["change"] = ["新增" if pd.isna(c) else ("不变" if abs(v - c) < 1e-9 else "更正")
-                       for v, c in zip(frame["value"], frame["current_value"])]
+    frame["change"] = changed(frame)
     return frame[CHANGE_COLUMNS]
+
+
+def changed(frame: pd.DataFrame) -> list[str]:
+    """新增, 更正 or 不变: each value against the one that counts now."""
+    return ["新增" if pd.isna(c) else ("不变" if abs(v - c) < 1e-9 else "更正")
+            for v, c in zip(frame["value"], frame["current_value"])]
 
 
 def load_plan_rows(con: duckdb.DuckDBPyConnection, checked: PlanChecked, submission_id: int) -> None:
@@ -89,3 +94,21 @@ def submission_rows(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.Da
     typed = rows(submission_id)
     before = rows(earlier)[["indicator_code", "value"]].rename(columns={"value": "before"})
     return typed.merge(before, on="indicator_code", how="left")
+
+
+def plan_values(con: duckdb.DuckDBPyConnection, row: dict, include_demo: bool):
+    """For the review preview: None if the submission is not a planning workbook, else a function giving its values
+    beside those of its unit that count now (read before the approval is applied, compared after)."""
+    number = int(row["submission_id"])
+    if not con.execute("select count(*) from plan_workbooks where submission_id = ?", [number]).fetchall()[0][0]:
+        return None
+    before = current_values(con, row["unit"], include_demo)
+
+    def values() -> pd.DataFrame:
+        changes = con.execute("select * from planned_changes where submission_id = ?", [number]).df()
+        population = con.execute("select * from population_inputs where submission_id = ?", [number]).df()
+        frame = keyed(changes, population).merge(before, on="indicator_code", how="left").assign(year=int(row["year"]))
+        frame["change"] = changed(frame)
+        return frame[CHANGE_COLUMNS]
+
+    return values
