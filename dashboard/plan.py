@@ -40,6 +40,19 @@ def run(scheme: str) -> dict | None:
     return report.run_of(READER, scheme)
 
 
+def base_year() -> int | None:
+    """The year of the school data the plan starts from (the latest that counts)."""
+    years = query("select max(base_year) as y from plan_runs")["y"]
+    return int(years.iloc[0]) if len(years) and pd.notna(years.iloc[0]) else None
+
+
+def shown_as_of(as_of: int) -> bool:
+    """Whether an evaluation year shows the plan: it reads the latest school data, so not a year before it (a
+    report as of an earlier year reads nothing later than that year)."""
+    start = base_year()
+    return start is not None and as_of >= start
+
+
 def plan(scheme: str) -> pd.DataFrame:
     return report.plan_table(READER, scheme)
 

@@ -40,7 +40,7 @@ def deck_slides(b) -> list[Slide]:
     to add, of the schools passing per year). b: the Briefing."""
     from .briefing import GAP, slide_chart  # (briefing imports this module to list it)
 
-    if not plan.available():
+    if not plan.available() or not plan.shown_as_of(b.as_of):
         return []
     slides = []
     for scheme in ORDER:
@@ -65,7 +65,7 @@ def deck_slides(b) -> list[Slide]:
 def word_section(report, b) -> None:
     """A section “验收达标路径”: per acceptance the sentence, its chart and the years that change something; then how
     the enrolments were projected, once."""
-    if not plan.available():
+    if not plan.available() or not plan.shown_as_of(b.as_of):
         return
     shown = [(scheme, _said(scheme)) for scheme in ORDER]
     shown = [(scheme, said) for scheme, said in shown if said is not None]
@@ -86,7 +86,7 @@ def word_section(report, b) -> None:
 
 def workbook_sheets(b) -> list[Sheet]:
     """规划: every scheme's plan (what to add where, its cost), then the per-year path and the years criteria are met."""
-    if not plan.available():
+    if not plan.available() or not plan.shown_as_of(b.as_of):
         return []
     frames, path, years = [], [], []
     for scheme in ORDER:

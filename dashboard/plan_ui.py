@@ -66,6 +66,10 @@ def path_section(f: Filters, scheme: str) -> None:
     if r is None or r["status"] == "no_data":
         st.info((r or {}).get("message") or "还没有学校与幼儿园数据，无法推算。")
         return
+    if not plan.shown_as_of(f.as_of):
+        st.info(f"达标路径以最新的学校数据（{int(r['base_year'])}年）为起点推算，评估年度{f.as_of}年早于它："
+                f"请在左侧“评估年度”中选择{int(r['base_year'])}年或以后查看。")
+        return
     demo = bool(r["is_demo"])
     year = int(r["acceptance_year"])
     st.caption(f"以{int(r['base_year'])}年学校数据为起点，推算到{year}年的在校生、各项标准的达标年份，以及{year}年通过验收"

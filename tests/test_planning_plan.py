@@ -117,3 +117,18 @@ def test_the_demo_plan_passes_the_rules_and_each_addition_is_needed(demo):
     assert passes(judged["all"])
     still = [i for i in additions.index if passes(judged[f"without {i}"])]
     assert still == [], additions.loc[still]
+
+
+def test_the_excel_report_has_a_plan_sheet_unless_the_year_is_before_the_data(demo, tmp_path):
+    _, db = demo
+    out = tmp_path / "报表.xlsx"
+    assert run_cli("report", "--out", out, "--db", db, timeout=300).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[-4:] == ["规划", "规划逐年", "规划达标年份", "说明"]
+    rows = list(wb["规划"].iter_rows(values_only=True))
+    (cost,), = q(db, "select total_cost from plan_runs where scheme = '优质均衡'")
+    conclusion = next(r for r in rows if r[0] == "义务教育优质均衡" and r[1] == "合计")
+    assert conclusion[4].startswith("要在2030年通过义务教育优质均衡验收，还需：") and conclusion[7] == pytest.approx(cost)
+    earlier = tmp_path / "报表_2024.xlsx"  # as of 2024 nothing later is read: the plan starts from 2025's data
+    assert run_cli("report", "--out", earlier, "--db", db, "--as-of", 2024, timeout=300).returncode == 0
+    assert "规划" not in openpyxl.load_workbook(earlier).sheetnames

@@ -54,6 +54,7 @@ READINESS_TITLES = ["学前教育普及普惠：2028年验收准备（还有3年
                     "义务教育优质均衡：2030年验收准备（还有5年）", "义务教育优质均衡：校际差异系数",
                     "未达到逐校要求的学校（2025年）：16所（1/2）", "未达到逐校要求的学校（2025年）：16所（2/2）"]
 READINESS_CHARTS = 4
+PLAN_TITLES = ["学前教育普及普惠：达标路径（2028年验收）", "义务教育优质均衡：达标路径（2030年验收）"]  # issue 23
 
 
 def part_slides(titles: list[str]) -> list[str]:
@@ -81,11 +82,11 @@ def test_deck_has_the_slides_in_order(deck_path):
                                                    "五、提升教育保障水平：需要关注的目标"]
     key = titles.index(KEY_TITLES[0])
     assert titles[key:key + 5] == KEY_TITLES
-    overdue = titles[key + 5:-2 - len(READINESS_TITLES)]
+    overdue = titles[key + 5:-2 - len(READINESS_TITLES) - len(PLAN_TITLES)]
     assert overdue and all(t.startswith("逾期任务8项：截至") for t in overdue)
-    assert titles[-2 - len(READINESS_TITLES):-2] == READINESS_TITLES
+    assert titles[-2 - len(READINESS_TITLES) - len(PLAN_TITLES):-2] == READINESS_TITLES + PLAN_TITLES
     assert titles[-2:] == ["数据说明", "评估方法"]
-    assert len(titles) == 34 + len(READINESS_TITLES)  # 31, and (issue 19) three more chart slides
+    assert len(titles) == 34 + len(READINESS_TITLES) + len(PLAN_TITLES)  # 31, and (issue 19) three more chart slides
 
 
 def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan):
@@ -270,7 +271,7 @@ def test_deck_renders_through_libreoffice(deck_path, tmp_path):
     subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
     prs = Presentation(str(deck_path))
-    assert len(pages) == len(prs.slides) == 34 + len(READINESS_TITLES)
+    assert len(pages) == len(prs.slides) == 34 + len(READINESS_TITLES) + len(PLAN_TITLES)
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     for n, (page, slide) in enumerate(zip(pages, prs.slides), start=1):
