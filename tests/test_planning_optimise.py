@@ -129,3 +129,26 @@ def test_plan_schools_leaves_one_indicator_near_when_that_is_cheaper(rules):
     assert plan.additions[["school_id", "resource", "amount"]].values.tolist() == [["S1", "equipment_value", 1.0]]
     assert passes(rules, with_plan(schools, plan.additions))
     assert each_needed(rules, schools, plan.additions) == []
+
+
+def test_plan_kindergartens_meets_the_premises_shares_and_the_teachers_at_least_cost():
+    import pandas as pd
+
+    from pipelines.planning.kindergartens import KindergartenModel, plan_kindergartens
+
+    # Per child: 4 ㎡ outdoor, 8.17 activity rooms, 10.44 building. N (designed 2019, 100 children) lacks 50 ㎡ of
+    # outdoor ground: every new one must pass. Of the three older ones half (two) must: O1 passes, O2 lacks 100 ㎡ of
+    # outdoor ground (3万), O3 200 ㎡ of activity rooms (70万): O2 is brought up, O3 left. 300 children, 18 teachers:
+    # 15 a teacher asks 20, two more (7万 × 5 years each), where the children per teacher are most (O3, 100 to 4).
+    area = {"outdoor": 4.0, "activity": 8.17, "building": 10.44}
+    rows = [("N", "new", 100, 350, 817, 1044, 7), ("O1", "old", 50, 200, 409, 522, 4),
+            ("O2", "old", 50, 100, 409, 522, 3), ("O3", "old", 100, 400, 617, 1044, 4)]
+    entities = pd.DataFrame([{"school_id": r[0], "name": r[0], "children": float(r[2]), "design_group": r[1],
+                              "teachers": float(r[6]), "judged": True} for r in rows])
+    amounts = np.array([[r[3], r[4], r[5]] for r in rows], dtype=float)
+    model = KindergartenModel(entities, amounts, np.array(list(area.values())), {"new": 100.0, "old": 50.0},
+                              300.0, 18.0, 15.0)
+    plan = plan_kindergartens(model, costs())
+    got = {(r.school_id, r.resource): r.amount for r in plan.additions.itertuples()}
+    assert got == {("N", "outdoor_area"): 50.0, ("O2", "outdoor_area"): 100.0, ("O3", "kg_teachers"): 2.0}
+    assert plan.cost == pytest.approx(50 * 0.03 + 100 * 0.03 + 2 * 7 * 5)

@@ -13,7 +13,8 @@ from ..schools.judge import Judgment, Rows, judge_for
 from ..schools.readiness import judged_as
 from . import settings as p
 from .inputs import PlanInputs, scheme_year
-from .optimise import Costs, KindergartenModel, Outcome, SchoolModel, plan_kindergartens, plan_schools
+from .kindergartens import KindergartenModel, plan_kindergartens
+from .optimise import Costs, Outcome, SchoolModel, plan_schools
 from .projection import Projection, project
 from .scenario import ADDITION_COLUMNS, plan_additions, rows_for
 

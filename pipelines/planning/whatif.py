@@ -17,7 +17,8 @@ from ..schools import settings as ss
 from ..schools.judge import judge_for
 from . import settings as p
 from .inputs import PlanInputs, scheme_year
-from .optimise import Costs, SchoolModel, plan_kindergartens, plan_schools
+from .kindergartens import plan_kindergartens
+from .optimise import Costs, SchoolModel, plan_schools
 from .projection import project
 from .run import addition_text, judge_many, kindergarten_model, plan_additions, population_3_5, students_frame
 from .scenario import ADDITION_COLUMNS, rows_for
