@@ -471,6 +471,9 @@ def notes_slides(b: Briefing) -> list[Slide]:
     return slides
 
 
+from .plan_exports import deck_slides as plan_slides  # noqa: E402 (issue 23: the path to pass)
+
+
 def readiness_slides(b: Briefing) -> list[Slide]:
     """Issue 12: the 2028 and 2030 acceptances (dashboard.readiness_exports, which imports this module)."""
     from .readiness_exports import deck_slides
@@ -480,7 +483,8 @@ def readiness_slides(b: Briefing) -> list[Slide]:
 
 # The deck, in order. Another part of the platform adds its slides by adding its builder here.
 SLIDE_BUILDERS: list[Callable[[Briefing], list[Slide]]] = [
-    cover_slides, leader_slides, summary_slides, section_slides, key_indicator_slides, overdue_slides, readiness_slides, notes_slides,
+    cover_slides, leader_slides, summary_slides, section_slides, key_indicator_slides, overdue_slides, readiness_slides,
+    plan_slides, notes_slides,
 ]
 
 

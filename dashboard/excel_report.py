@@ -165,9 +165,12 @@ def readiness_sheets(b: Briefing) -> list[Sheet]:
     return workbook_sheets(b)
 
 
+from .plan_exports import workbook_sheets as plan_sheets  # noqa: E402 (issue 23: the path to pass)
+
 # The workbook, in order. Another part of the platform adds its sheets by adding its builder here.
 SHEET_BUILDERS: list[Callable[[Briefing], list[Sheet]]] = [
-    status_sheets, detail_sheets, observation_sheets, ledger_sheets, discrepancy_sheets, readiness_sheets, notes_sheets,
+    status_sheets, detail_sheets, observation_sheets, ledger_sheets, discrepancy_sheets, readiness_sheets, plan_sheets,
+    notes_sheets,
 ]
 
 

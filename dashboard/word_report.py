@@ -407,10 +407,12 @@ def appendix_section(report: Report, b: Briefing) -> None:
     report.para(method.FORMULA_PLAIN)
 
 
+from .plan_exports import word_section as plan_section  # noqa: E402 (issue 23: the path to pass)
+
 # The report, in order. Another part of the platform adds its section by adding its writer here.
 REPORT_SECTIONS: list[Callable[[Report, Briefing], None]] = [
-    opening, leader_section, summary_section, parts_section, overdue_section, acceptance_section, notes_section,
-    appendix_section,
+    opening, leader_section, summary_section, parts_section, overdue_section, acceptance_section, plan_section,
+    notes_section, appendix_section,
 ]
 
 

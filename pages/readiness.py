@@ -1,5 +1,6 @@
 """验收准备: 2028 学前教育普及普惠 and 2030 义务教育优质均衡 — years left, criteria met / on track / behind,
-the 差异系数 over the years, school × indicator, the schools that fail and what each must add."""
+the 差异系数 over the years, school × indicator, the schools that fail and what each must add, and the path to
+pass (达标路径: projected enrolments, the year each criterion is met, the cheapest plan, what-if)."""
 
 import re
 
@@ -9,6 +10,7 @@ import streamlit as st
 from dashboard import phone, readiness
 from dashboard.data import require_warehouse
 from dashboard.filters import current
+from dashboard.plan_ui import path_section
 from dashboard.readiness_ui import figure
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import demo_banner, downloads, no_data, tidy
@@ -164,6 +166,8 @@ else:
                                 "需关注": st.column_config.TextColumn(width="medium")})
     st.caption("园舍：规划设计年份与生均室外游戏场地、幼儿活动用房、园舍建筑面积（㎡）；"
                "2017年及以后规划设计的幼儿园须全部达标，此前的须半数达标（见下方全部标准）。")
+
+path_section(f, scheme)  # issue 23: what to add where, by when, at what cost, to pass
 
 changes = readiness.register_changes(year, f.show_demo) if year else None
 if changes is not None:

@@ -1,5 +1,5 @@
 """Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling|
-quarantine
+quarantine|plan
 (DESIGN.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage, and 3 only when `import` has written a
@@ -71,6 +71,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, type=Path, help="输出文件（.xlsx）")
     t.add_argument("--db", type=Path, default=config.DB_PATH)
     t.add_argument("--schools", action="store_true", help="学校与幼儿园办学条件工作簿（旗教育局，验收准备）")
+    t.add_argument("--plan", action="store_true", help="规划项目与适龄人口工作簿（验收准备的达标路径）")
 
     i = sub.add_parser("ingest", help="检查、归档并载入填报工作簿")
     i.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -169,6 +170,10 @@ def parser() -> argparse.ArgumentParser:
     qu_repair = qu_actions.add_parser("repair-log", parents=[qu_common],
                                       help="把日志中损坏的行原样移到隔离区，再重建数据仓库（它记载的文件随之移入隔离区）")
     qu_repair.add_argument("--as", dest="account", metavar="ACCOUNT", help="以哪个账号的名义记入审计日志")
+
+    from .planning import cli as plan_cli
+
+    plan_cli.add_parser(sub)  # issue 23: the cheapest path to pass
     hc = sub.add_parser("health", help="数据仓库是否与原始数据一致（退出码 0 一致，1 不一致或无法检查）")
     hc.add_argument("--raw", type=Path, default=config.RAW_DIR)
     hc.add_argument("--db", type=Path, default=config.DB_PATH)
@@ -259,9 +264,12 @@ def run_template(args) -> int:
         return EXIT_USAGE
     if args.schools:  # issue 12: the school and kindergarten workbook
         from .schools.template import write_school_template as write_template
+    elif args.plan:  # issue 23: the planning workbook
+        from .planning.template import write_plan_template as write_template
     with connect(args.db, read_only=True) as con:
         write_template(con, args.unit, args.year, args.out)
-    print(f"已生成 {args.out}（{args.unit} {args.year}年度" + ("学校与幼儿园" if args.schools else "") + "）")
+    kind = "学校与幼儿园" if args.schools else ("规划项目与适龄人口" if args.plan else "")
+    print(f"已生成 {args.out}（{args.unit} {args.year}年度{kind}）")
     return EXIT_OK
 
 
@@ -541,6 +549,12 @@ def run_ruling(args) -> int:
     return EXIT_OK
 
 
+def run_plan(args) -> int:
+    from .planning import cli as plan_cli
+
+    return plan_cli.run(args, ensure_warehouse)
+
+
 def run_review(args) -> int:
     from .collection import cli as review_cli
 
@@ -549,7 +563,7 @@ def run_review(args) -> int:
 
 COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "import": run_import, "status": run_status,
             "report": run_report, "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health,
-            "review": run_review, "demo": run_demo, "ruling": run_ruling, "quarantine": run_quarantine}
+            "review": run_review, "demo": run_demo, "ruling": run_ruling, "quarantine": run_quarantine, "plan": run_plan}
 
 
 def main(argv: list[str] | None = None) -> int:

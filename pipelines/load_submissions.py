@@ -18,6 +18,9 @@ from . import demo_state
 from .archive import Entry, entry_of, submissions_dir
 from .collection import evidence, review
 from .imports.provenance import load_origin
+from .planning.changes import Context as PlanContext
+from .planning.changes import PlanChecked, check_plan_book, is_plan_book
+from .planning.load import load_plan_rows
 from .problems import InputError, Problem
 from .schools.check import Context as SchoolContext
 from .schools.check import SchoolChecked, check_school_book, is_school_book
@@ -80,6 +83,8 @@ class Batch:
         insert_frame(con, "task_progress", pd.concat(self.progress, ignore_index=True))
         insert_frame(con, "rectifications", pd.concat(self.rectifications, ignore_index=True))
         insert_frame(con, "ingest_warnings", pd.DataFrame(self.warnings, columns=WARNING_COLUMNS))
+        # inserted: what is gathered next is inserted on its own (a replay inserts in steps: issue 23)
+        self.submissions, self.observations, self.progress, self.rectifications, self.warnings = [], [], [], [], []
 
 
 @dataclass
@@ -113,6 +118,7 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     withdrawals = []
     schools: list[tuple[SchoolChecked, int]] = []  # issue 12: school workbooks, their rows inserted after
     school_ctx = None
+    plans: list[tuple[PlanChecked, int]] = []  # issue 23: planning workbooks, likewise
     withdrawn_later = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
     decisions: list[tuple[int, dict]] = []
     attached: list[tuple[int, dict]] = []
@@ -156,6 +162,10 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
             if is_school_book(book):  # issue 12: checked by its own rules, loaded the same way
                 school_ctx = school_ctx or SchoolContext.from_warehouse(con)
                 checked = check_school_book(book, school_ctx)
+            elif is_plan_book(book):  # issue 23: checked against the register loaded so far
+                if schools:
+                    load_schools(con, batch, schools)
+                checked = check_plan_book(book, PlanContext.from_warehouse(con))
             else:
                 checked = check_book(book, ctx)
         except InputError as exc:
@@ -169,12 +179,15 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
         submission_id = batch.add(checked, entry, numbers[entry.sha256])
         if isinstance(checked, SchoolChecked):
             schools.append((checked, submission_id))
+        elif isinstance(checked, PlanChecked):
+            plans.append((checked, submission_id))
         ctx.values.add(submission_id, checked.observations[["indicator_code", "year", "value"]].itertuples(index=False),
                        bool(entry.is_demo))
         done.loaded.append(entry)
+    load_schools(con, batch, schools)
     batch.insert(con)
-    for checked, submission_id in schools:
-        load_school_rows(con, checked, submission_id)
+    for checked, submission_id in plans:
+        load_plan_rows(con, checked, submission_id)
     for entry in done.loaded:  # issue 18: an imported workbook's export, mapping and source cells
         if entry.origin:
             load_origin(con, raw_dir, batch.by_sha[entry.sha256], entry.origin, entry.file_name)
@@ -187,6 +200,15 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     done.decided = review.apply_logged(con, decisions)
     done.evidence = evidence.record_logged(con, attached)
     return done
+
+
+def load_schools(con: duckdb.DuckDBPyConnection, batch: Batch, schools: list) -> None:
+    """The school workbooks gathered so far, with the submissions before them (a planning workbook is checked
+    against the register they give: issue 23)."""
+    batch.insert(con)
+    for checked, submission_id in schools:
+        load_school_rows(con, checked, submission_id)
+    schools.clear()
 
 
 _NO_VALUES = pd.DataFrame(columns=OBSERVATION_COLUMNS)
@@ -210,4 +232,6 @@ def load_one(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry, eve
     batch.insert(con)
     if isinstance(checked, SchoolChecked):  # issue 12: the register, counts and county items
         load_school_rows(con, checked, submission_id)
+    elif isinstance(checked, PlanChecked):  # issue 23: the planned changes and population
+        load_plan_rows(con, checked, submission_id)
     return submission_id

@@ -54,6 +54,7 @@ READINESS_TITLES = ["学前教育普及普惠：2028年验收准备（还有3年
                     "义务教育优质均衡：2030年验收准备（还有5年）", "义务教育优质均衡：校际差异系数",
                     "未达到逐校要求的学校（2025年）：16所（1/2）", "未达到逐校要求的学校（2025年）：16所（2/2）"]
 READINESS_CHARTS = 4
+PLAN_TITLES = ["学前教育普及普惠：达标路径（2028年验收）", "义务教育优质均衡：达标路径（2030年验收）"]  # issue 23
 
 
 # Issue 21: the 领导版 after the cover (two slides on the demo data: its 29 lagging targets in two columns).
@@ -62,7 +63,7 @@ LEADER_TITLES = ["领导版：需要关注的目标与验收风险（2025年）�
 
 # 31, and (issue 19) three more chart slides; (issue 21) one fewer: the targets without a path from a baseline take a
 # line each beside their mark, not a bar's height; and the 领导版 after the cover.
-DECK_SLIDES = 33 + len(LEADER_TITLES) + len(READINESS_TITLES)
+DECK_SLIDES = 33 + len(LEADER_TITLES) + len(READINESS_TITLES) + len(PLAN_TITLES)  # (issue 23) the paths to pass
 
 
 def part_slides(titles: list[str]) -> list[str]:
@@ -91,9 +92,9 @@ def test_deck_has_the_slides_in_order(deck_path):
                                                    "五、提升教育保障水平：需要关注的目标"]
     key = titles.index(KEY_TITLES[0])
     assert titles[key:key + 5] == KEY_TITLES
-    overdue = titles[key + 5:-2 - len(READINESS_TITLES)]
+    overdue = titles[key + 5:-2 - len(READINESS_TITLES) - len(PLAN_TITLES)]
     assert overdue and all(t.startswith("逾期任务8项：截至") for t in overdue)
-    assert titles[-2 - len(READINESS_TITLES):-2] == READINESS_TITLES
+    assert titles[-2 - len(READINESS_TITLES) - len(PLAN_TITLES):-2] == READINESS_TITLES + PLAN_TITLES
     assert titles[-2:] == ["数据说明", "评估方法"]
     assert len(titles) == DECK_SLIDES
 

@@ -52,7 +52,7 @@ def form(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> Form:
     last = con.execute(
         "select submission_id, file_name, received_at, review_status from submissions "
         "where unit = ? and year = ? and not withdrawn and not is_demo "
-        "and submission_id not in (select submission_id from school_workbooks) "
+        "and submission_id not in (select submission_id from special_workbooks) "
         "order by submission_id desc limit 1", [unit, year]).fetchall()
     source = None
     if last:
@@ -143,7 +143,7 @@ def same_as_sent(con: duckdb.DuckDBPyConnection, unit: str, year: int, checked) 
     awaiting review or approved (a new, identical workbook would only wait for review beside it); else None."""
     last = con.execute(
         "select submission_id, review_status from submissions where unit = ? and year = ? and not withdrawn "
-        "and not is_demo and review_status <> 'returned' and submission_id not in (select submission_id from school_workbooks) "
+        "and not is_demo and review_status <> 'returned' and submission_id not in (select submission_id from special_workbooks) "
         "order by submission_id desc limit 1", [unit, year]).fetchall()
     if not last:
         return None

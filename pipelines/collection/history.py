@@ -35,7 +35,13 @@ def change(before, after) -> str:
 def submission_changes(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
     """The values a workbook gave, beside those it replaced (COLUMNS; empty when it gave none)."""
     school = con.execute("select count(*) from school_workbooks where submission_id = ?", [submission_id]).fetchone()[0]
-    frame = _school(con, submission_id) if school else _unit(con, submission_id)
+    plan = con.execute("select count(*) from plan_workbooks where submission_id = ?", [submission_id]).fetchone()[0]
+    if plan:  # issue 23: a planning workbook's projects and population
+        from ..planning.load import submission_rows
+
+        frame = submission_rows(con, submission_id)
+    else:
+        frame = _school(con, submission_id) if school else _unit(con, submission_id)
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
     flag = frame["unit"].isin(WORD_UNITS)

@@ -24,7 +24,7 @@ from .sheet import Sheet
 
 REGISTER_FRAME = ["year", "school_id", "kind", "name", "township", "area_type", "school_type", "stages", "ownership",
                   "change", "merged_from", "note", "sheet_row"]
-COUNT_FRAME = ["year", "school_id", "stage", *(c for _, c, _ in s.SCHOOL_FIELDS), "note", "sheet_row"]
+COUNT_FRAME = ["year", "school_id", "stage", *(c for _, c, _ in (*s.SCHOOL_FIELDS, *s.GRADE_FIELDS)), "note", "sheet_row"]
 KG_FRAME = ["year", "school_id", *(c for _, c, _ in s.KG_FIELDS), "note", "sheet_row"]
 COUNTY_FRAME = ["year", "item_code", "value", "note", "sheet_row"]
 
@@ -94,13 +94,20 @@ class SchoolChecked(HasProblems):
                 f"幼儿园 {self.n_kindergartens} 所，全旗指标 {len(self.county)} 项")
 
 
-def is_school_book(book: Book) -> bool:
-    """The school workbook: its 填报说明 says so (表式), or it has the school sheets and not 指标数据."""
+def stated_kind(book: Book) -> str | None:
+    """What its 填报说明 says a workbook is (表式: 学校与幼儿园办学条件, 规划项目与适龄人口), or None."""
     for row in book.sheets.get(config.SHEET_GUIDE, [])[:20]:
         texts = [cell_text(c.value) for c in row]
         for i, text in enumerate(texts[:-1]):
-            if squeeze(text) == s.BOOK_KIND_LABEL and squeeze(texts[i + 1]) == s.BOOK_KIND:
-                return True
+            if squeeze(text) == s.BOOK_KIND_LABEL:
+                return squeeze(texts[i + 1])
+    return None
+
+
+def is_school_book(book: Book) -> bool:
+    """The school workbook: its 填报说明 says so (表式), or it has the school sheets and not 指标数据."""
+    if stated_kind(book) == s.BOOK_KIND:
+        return True
     return config.SHEET_VALUES not in book.sheets and (s.SHEET_REGISTER in book.sheets or s.SHEET_SCHOOLS in book.sheets)
 
 

@@ -123,4 +123,7 @@ def refresh_readiness(con: duckdb.DuckDBPyConnection, years: set[int] | None = N
                       ignore_index=True)
     con.execute("delete from readiness where as_of_year >= ?", [first])
     insert_frame(con, "readiness", frame)
+    from ..planning.store import refresh_plan  # issue 23: the path to pass, computed again when its inputs change
+
+    refresh_plan(con)
     return len(frame)

@@ -214,4 +214,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     insert_frame(con, "townships", townships)
     insert_frame(con, "stage_split", split)
     insert_frame(con, "school_parameters", pd.DataFrame(list(settings.PARAMETERS.items()), columns=["name", "value"]))
+    from ..planning.costs import load_unit_costs  # issue 23: what a plan's additions cost
+
+    load_unit_costs(con, raw_dir)
     return len(criteria)

@@ -50,7 +50,10 @@ def read_schools(sheet: Sheet, register_sheet: Sheet, year, register: list[dict]
             continue
         if not consistent(sheet, r, stage, values):
             continue
-        rows.append({"year": year, "school_id": school_id, "stage": stage, **values,
+        grades = read_counts(sheet, r, cells, s.GRADE_FIELDS)
+        if grades is None or not grades_fit(sheet, r, stage, values["students"], grades):
+            continue
+        rows.append({"year": year, "school_id": school_id, "stage": stage, **values, **grades,
                      "note": sheet.note(r, cells), "sheet_row": r})
     shared_without_students(sheet, rows)
     knock_ons(sheet, refused, hidden)
@@ -60,6 +63,28 @@ def read_schools(sheet: Sheet, register_sheet: Sheet, year, register: list[dict]
             register_sheet.warning(school["sheet_row"], s.ID, f"{school['name']}在“{s.SHEET_SCHOOLS}”中没有"
                                    f"{'、'.join(missing)}学段的数据，该学段将显示为暂无数据")
     return rows
+
+
+def grades_fit(sheet: Sheet, r: int, stage: str, students: float | None, grades: dict) -> bool:
+    """Per-grade counts (issue 23, optional) are the stage's own grades, all of them, adding up to 在校生数."""
+    own = s.STAGE_GRADES.get(stage, ())
+    typed = [c for c, v in grades.items() if v is not None]
+    foreign = [c for c in typed if c not in own]
+    for column in foreign:
+        sheet.error(r, LABELS[column], f"“{stage}”行不填{LABELS[column]}" + (
+            f"（{stage}只填{LABELS[own[0]]}至{LABELS[own[-1]]}）" if own else ""))
+    if foreign or not typed:
+        return not foreign
+    blank = [c for c in own if grades[c] is None]
+    if blank:
+        sheet.error(r, LABELS[blank[0]], f"分年级学生数须全部填写或全部留空：已填{len(own) - len(blank)}个年级，"
+                    f"{'、'.join(LABELS[c] for c in blank)}未填")
+        return False
+    total = sum(grades[c] for c in own)
+    if students is not None and abs(total - students) > 0.5:
+        sheet.error(r, LABELS[own[0]], f"各年级学生数之和（{total:g}）与在校生数（{students:g}）不等")
+        return False
+    return True
 
 
 def knock_ons(sheet: Sheet, refused: dict, hidden: dict[str, list[int]]) -> None:

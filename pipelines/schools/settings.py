@@ -78,7 +78,11 @@ SCHOOL_FIELDS = (
     ("area", "music_room_area", "最小一间音乐专用教室面积(平方米)"),
     ("area", "art_room_area", "最小一间美术专用教室面积(平方米)"),
 )
-SCHOOL_COLUMNS = (ID, NAME, STAGE, *(h for _, _, h in SCHOOL_FIELDS), NOTE)
+# issue 23: students per grade, optional (the projection follows each cohort; stage totals where not given). A
+# 小学 row fills 一—六年级, a 初中 row 七—九年级; given at all, every grade of the stage and adding up to 在校生数.
+GRADE_FIELDS = tuple(("count", f"grade_{i}", f"{w}年级学生数") for i, w in enumerate("一二三四五六七八九", start=1))
+STAGE_GRADES = {"小学": tuple(f"grade_{i}" for i in range(1, 7)), "初中": ("grade_7", "grade_8", "grade_9")}
+SCHOOL_COLUMNS = (ID, NAME, STAGE, *(h for _, _, h in SCHOOL_FIELDS), *(h for _, _, h in GRADE_FIELDS), NOTE)
 # Facilities a two-stage school may type once for the whole school (学段 全校共用), split by stage_split.csv.
 SHARED_FIELDS = ("teaching_area", "sports_area", "equipment_value", "multimedia_rooms", "music_rooms", "art_rooms")
 # The smallest room of each kind (a 全校共用 row may give it; never split between stages) and its room count.
@@ -107,7 +111,7 @@ KG_FIELDS = (
 KG_COLUMNS = (KG_ID, KG_NAME, TOWNSHIP, AREA, KG_OWNER, CHANGE, *(h for _, _, h in KG_FIELDS), NOTE)
 KG_REQUIRED = (KG_ID, KG_NAME, TOWNSHIP, AREA, KG_OWNER)
 # Columns added in issue 19: a workbook made from an earlier template lacks them (read as blank).
-ADDED_SCHOOL_COLUMNS = tuple(h for _, c, h in SCHOOL_FIELDS if c in ROOM_AREA_FIELDS)
+ADDED_SCHOOL_COLUMNS = (*(h for _, c, h in SCHOOL_FIELDS if c in ROOM_AREA_FIELDS), *(h for _, _, h in GRADE_FIELDS))
 ADDED_KG_COLUMNS = tuple(h for _, c, h in KG_FIELDS if c in ("is_centre", "heads", "certified_heads", "design_year",
                                                             "outdoor_area", "activity_area", "building_area"))
 KG_PREMISES = ("outdoor_area", "activity_area", "building_area")  # divided by 在园幼儿数 for PH_P1–PH_P3
