@@ -26,7 +26,6 @@ from . import config
 
 ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-ODS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 REL_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
 # Excel's built-in number formats 9 (0%) and 10 (0.00%) are the percent ones.
 BUILTIN_PERCENT_FORMATS = {9, 10}
