@@ -9,7 +9,9 @@ timed out, an error code) comes back as a Chinese sentence for the page to say.
 import base64
 import hashlib
 import hmac
+import http.client
 import json
+import logging
 import time
 import urllib.error
 import urllib.parse
@@ -26,6 +28,7 @@ KINDS = {"dingtalk": "钉钉", "wecom": "企业微信"}
 MAX_TEXT_BYTES = {"dingtalk": 20000, "wecom": 4096}
 TIMEOUT_SECONDS = 5.0
 PLATFORM = "敖汉旗教育高质量发展监测平台"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -124,14 +127,18 @@ def send(settings: dict, late: pd.DataFrame, today: date) -> Sent:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (the operator's address)
             answer = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
+        log.warning("催报 %s: HTTP %s", kind, exc.code)
         return Sent(False, f"{name}群机器人催报发送失败：对方返回 HTTP {exc.code}")
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
+        log.warning("催报 %s: %r", kind, exc)
         reason = getattr(exc, "reason", exc)
         why = "连接超时" if isinstance(reason, TimeoutError) or "timed out" in str(reason) else "无法连接"
         return Sent(False, f"{name}群机器人催报发送失败：{why}（请检查地址和网络）")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError) as exc:
+        log.warning("催报 %s: 答复无法解析：%r", kind, exc)
         return Sent(False, f"{name}群机器人催报发送失败：对方的答复不是预期的格式")
-    except Exception:  # never raised to the user: the page says it
+    except Exception:  # never raised to the page, which says the sentence; the details go to the server's log
+        log.exception("催报 %s: 程序内部错误", kind)
         return Sent(False, f"{name}群机器人催报发送失败（程序内部错误）")
     if not isinstance(answer, dict) or "errcode" not in answer:  # both robots always say their errcode
         return Sent(False, f"{name}群机器人催报发送失败：对方的答复不是预期的格式（没有 errcode，请检查地址是否为群机器人地址）")
