@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import tenacity
 
+from .sqlnames import statement
+
 SQL_DIR = Path(__file__).parent / "sql"
 # Derived views and macros, in the order they depend on each other.
 DERIVED = (
@@ -182,9 +184,9 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> None:
     """Insert a DataFrame's columns into the table's columns of the same names."""
     if frame is None or len(frame) == 0:
         return
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
     con.register("_frame", frame)
     try:
-        con.execute(f'insert into {table} ({columns}) select {columns} from _frame')  # noqa: S608 (names are ours)
+        con.execute(statement("insert into {table} ({columns}) select {columns} from _frame",
+                              table=table, columns=list(frame.columns)))
     finally:
         con.unregister("_frame")

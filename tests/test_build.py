@@ -17,7 +17,7 @@ def test_build_on_the_seed(plan_raw, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "任务 98 项" in result.stdout and "单位 26 个" in result.stdout
     with duckdb.connect(str(db), read_only=True) as con:
-        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("tasks", "units", "targets", "body_key_tasks")}
+        counts = {t: con.execute("select count(*) from query_table(?)", [t]).fetchone()[0] for t in ("tasks", "units", "targets", "body_key_tasks")}
         assert counts == {"tasks": 98, "units": 26, "targets": 98, "body_key_tasks": 30}  # 80, and issue 19's 18
         # 绿色校园 50% (body) against 60% (list), and the canteen's 4500平方米 that only the body gives.
         assert con.execute("select count(*) from discrepancies where field = 'target_value'").fetchone()[0] == 2

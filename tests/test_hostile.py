@@ -49,7 +49,7 @@ def snapshot(raw: Path, db: Path) -> tuple[dict, dict]:
     with duckdb.connect(str(db), read_only=True) as con:
         tables = [t for (t,) in con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' order by 1").fetchall()]
-        rows = {t: con.execute(f'select * from "{t}" order by all').fetchall() for t in tables}  # noqa: S608
+        rows = {t: con.execute("select * from query_table(?) order by all", [t]).fetchall() for t in tables}
     return files, rows
 
 
