@@ -17,6 +17,7 @@ from pipelines.describe import (
     stage,
     texts_sentence,
 )
+from pipelines.text import is_wide
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_SCALE = 1280, 720, 1.5  # the camera button saves 1920×1080
@@ -130,7 +131,7 @@ def wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` characters (a Latin letter or digit counts half), never cutting a name."""
     lines, line, used = [], "", 0.0
     for ch in text:
-        size = 0.55 if ord(ch) < 0x2E80 else 1.0
+        size = 1.0 if is_wide(ch) else 0.55
         if used + size > width and line:
             lines.append(line)
             line, used = "", 0.0
@@ -154,13 +155,7 @@ def progress_of(row) -> tuple[float | None, float | None]:
     if kind == "trend" or not present(v):
         return (100.0 if met or status in ("year_met", "on_track") else 0.0), None
     if status in ("year_met", "year_missed", "round_met", "round_missed"):
-        # A standing rule: how much of this year's requirement is met (a distance for a structure).
-        if kind == "ratio" and row.comparator == "=":
-            return (100.0 if met else max(0.0, 100.0 * (1 - (v - config.RATIO_TOLERANCE) / config.RATIO_TOLERANCE))), None
-        if kind == "ratio":
-            x = parts_of(row.ratio_parts)[0]
-        progress = 100.0 * v / x if x and row.comparator == ">=" else (100.0 if met else 0.0)
-        return (max(progress, 100.0) if met else min(progress, 99.0)), None
+        return _standing_progress(row, met), None
     T = int(row.target_year) if present(row.target_year) else config.PLAN_END_YEAR
     if kind == "ratio" and row.comparator == "=":
         x = config.RATIO_TOLERANCE  # latest and baseline are distances from the target structure
@@ -176,6 +171,17 @@ def progress_of(row) -> tuple[float | None, float | None]:
     if present(row.baseline_year) and present(row.latest_year) and T > row.baseline_year and status not in ("missed",):
         expected = max(0.0, min(100.0, 100.0 * (row.latest_year - row.baseline_year) / (T - row.baseline_year)))
     return progress, expected
+
+
+def _standing_progress(row, met: bool) -> float:
+    """A standing rule: how much of this year's requirement is met (a distance for a structure)."""
+    x, v = row.target_value, row.latest_value
+    if row.kind == "ratio" and row.comparator == "=":
+        return 100.0 if met else max(0.0, 100.0 * (1 - (v - config.RATIO_TOLERANCE) / config.RATIO_TOLERANCE))
+    if row.kind == "ratio":
+        x = parts_of(row.ratio_parts)[0]
+    progress = 100.0 * v / x if x and row.comparator == ">=" else (100.0 if met else 0.0)
+    return max(progress, 100.0) if met else min(progress, 99.0)
 
 
 def short_name(row) -> str:

@@ -187,6 +187,21 @@ def _read_manifest(tar: tarfile.TarFile, backup_file: Path) -> dict:
     return manifest
 
 
+def _allowed_member(member: tarfile.TarInfo, seen: set[str], expected: dict, backup_file: Path) -> Path:
+    """The path a member is written to; refused (InputError) unless it is a plain file of the manifest, once,
+    inside the target folder."""
+    path = member_path(member.name)
+    if path is None:
+        raise _refuse(backup_file, f"备份中有不允许的路径“{member.name}”（可能试图写到目标目录之外），已拒绝")
+    if not member.isreg():
+        raise _refuse(backup_file, f"备份中的“{member.name}”不是普通文件（链接、目录或设备），已拒绝")
+    if member.name in seen:
+        raise _refuse(backup_file, f"备份中“{member.name}”出现了两次，已拒绝")
+    if member.name not in expected:
+        raise _refuse(backup_file, f"备份中的“{member.name}”不在清单中，已拒绝")
+    return path
+
+
 def _unpack(backup_file: Path, staging: Path) -> tuple[dict, bytes | None]:
     """Check and write every member into staging; (manifest, accounts bytes). Raises InputError on any fault."""
     try:
@@ -205,15 +220,7 @@ def _unpack(backup_file: Path, staging: Path) -> tuple[dict, bytes | None]:
             seen: set[str] = set()
             problems = []
             while (member := tar.next()) is not None:
-                path = member_path(member.name)
-                if path is None:
-                    raise _refuse(backup_file, f"备份中有不允许的路径“{member.name}”（可能试图写到目标目录之外），已拒绝")
-                if not member.isreg():
-                    raise _refuse(backup_file, f"备份中的“{member.name}”不是普通文件（链接、目录或设备），已拒绝")
-                if member.name in seen:
-                    raise _refuse(backup_file, f"备份中“{member.name}”出现了两次，已拒绝")
-                if member.name not in expected:
-                    raise _refuse(backup_file, f"备份中的“{member.name}”不在清单中，已拒绝")
+                path = _allowed_member(member, seen, expected, backup_file)
                 seen.add(member.name)
                 want = expected[member.name]
                 if member.size != want["size"]:

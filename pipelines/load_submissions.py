@@ -121,19 +121,8 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
         if kind in ("withdrawn", "review", "evidence"):
             sha = event["workbook_sha256"] if kind == "evidence" else event["sha256"]
             submission_id = known.get(sha, batch.by_sha.get(sha))
-            if submission_id is None:  # a demo workbook left out (build --no-demo)
-                continue
-            if kind == "review":
-                decisions.append((submission_id, event))
-                ctx.values.decide(submission_id, event["decision"] == "approved")
-            elif kind == "evidence":
-                if not (submissions_dir(raw_dir) / event["path"]).exists():
-                    raise InputError([Problem(event["file_name"], f"归档的佐证材料缺失：{event['path']}（日志第{number}条记录）")])
-                attached.append((submission_id, event))
-            elif sha not in withdrawn:
-                withdrawn.add(sha)
-                withdrawals.append(event)
-                ctx.values.withdraw(submission_id)
+            if submission_id is not None:  # else a demo workbook left out (build --no-demo)
+                _take_decision(event, submission_id, number, raw_dir, ctx, decisions, attached, withdrawals, withdrawn)
             continue
         if kind not in (None, "accepted"):  # the demo's end (read above), or an event of a later version
             continue
@@ -147,15 +136,7 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
         path = submissions_dir(raw_dir) / entry.path
         if not path.exists():
             raise InputError([Problem(entry.file_name, f"归档文件缺失：{path}（日志第{number}条记录）")])
-        try:
-            book = read_book(path, entry.file_name)
-            if is_school_book(book):  # issue 12: checked by its own rules, loaded the same way
-                school_ctx = school_ctx or SchoolContext.from_warehouse(con)
-                checked = check_school_book(book, school_ctx)
-            else:
-                checked = check_book(book, ctx)
-        except InputError as exc:
-            checked = Checked(entry.file_name, entry.unit, entry.year, _NO_VALUES, _NO_PROGRESS, exc.problems)
+        checked, school_ctx = _check_again(con, path, entry, ctx, school_ctx)
         if checked.errors and entry.sha256 in withdrawn_later:
             checked = _without_values(checked, entry)
         elif checked.errors:
@@ -171,14 +152,7 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     batch.insert(con)
     for checked, submission_id in schools:
         load_school_rows(con, checked, submission_id)
-    for entry in done.loaded:  # issue 18: an imported workbook's export, mapping and source cells
-        if entry.origin:
-            load_origin(con, raw_dir, batch.by_sha[entry.sha256], entry.origin, entry.file_name)
-    for event in withdrawals:
-        con.execute(
-            "update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where sha256 = ?",
-            [datetime.fromisoformat(event["at"]), event.get("by"), event["sha256"]],
-        )
+    _load_origins_and_withdrawals(con, raw_dir, batch, done.loaded, withdrawals)
     done.withdrawn = len(withdrawals)
     done.decided = review.apply_logged(con, decisions)
     done.evidence = evidence.record_logged(con, attached)
@@ -187,6 +161,51 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
 
 _NO_VALUES = pd.DataFrame(columns=OBSERVATION_COLUMNS)
 _NO_PROGRESS = pd.DataFrame(columns=PROGRESS_COLUMNS)
+
+
+def _take_decision(event: dict, submission_id: int, number: int, raw_dir: Path, ctx: Context,
+                   decisions: list, attached: list, withdrawals: list, withdrawn: set[str]) -> None:
+    """A logged review decision, 佐证材料 or withdrawal of a known workbook, kept to apply after the loads (the
+    values that count change at once, for the workbooks checked after it)."""
+    kind = event["event"]
+    if kind == "review":
+        decisions.append((submission_id, event))
+        ctx.values.decide(submission_id, event["decision"] == "approved")
+    elif kind == "evidence":
+        if not (submissions_dir(raw_dir) / event["path"]).exists():
+            raise InputError([Problem(event["file_name"], f"归档的佐证材料缺失：{event['path']}（日志第{number}条记录）")])
+        attached.append((submission_id, event))
+    elif event["sha256"] not in withdrawn:
+        withdrawn.add(event["sha256"])
+        withdrawals.append(event)
+        ctx.values.withdraw(submission_id)
+
+
+def _check_again(con: duckdb.DuckDBPyConnection, path: Path, entry: Entry, ctx: Context,
+                 school_ctx: SchoolContext | None) -> tuple[Checked, SchoolContext | None]:
+    """An archived workbook read and checked by today's rules (the school workbook by its own); a workbook that
+    cannot be read at all comes back with its problems as errors. The school context is made once, when needed."""
+    try:
+        book = read_book(path, entry.file_name)
+        if is_school_book(book):  # issue 12: checked by its own rules, loaded the same way
+            school_ctx = school_ctx or SchoolContext.from_warehouse(con)
+            return check_school_book(book, school_ctx), school_ctx
+        return check_book(book, ctx), school_ctx
+    except InputError as exc:
+        return Checked(entry.file_name, entry.unit, entry.year, _NO_VALUES, _NO_PROGRESS, exc.problems), school_ctx
+
+
+def _load_origins_and_withdrawals(con: duckdb.DuckDBPyConnection, raw_dir: Path, batch: Batch, loaded: list[Entry],
+                                  withdrawals: list[dict]) -> None:
+    """After the loads: each imported workbook's export, mapping and source cells (issue 18), then the withdrawals."""
+    for entry in loaded:
+        if entry.origin:
+            load_origin(con, raw_dir, batch.by_sha[entry.sha256], entry.origin, entry.file_name)
+    for event in withdrawals:
+        con.execute(
+            "update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where sha256 = ?",
+            [datetime.fromisoformat(event["at"]), event.get("by"), event["sha256"]],
+        )
 
 
 def _without_values(checked: Checked, entry: Entry) -> Checked:

@@ -29,14 +29,7 @@ def read_schools(sheet: Sheet, register_sheet: Sheet, year, register: list[dict]
             sheet.error(r, s.ID, f"{school['name']}是{school['school_type']}，只列在“{s.SHEET_REGISTER}”中（用于学校数），"
                         f"不参加义务教育优质均衡评估，不在“{s.SHEET_SCHOOLS}”表填写")
             continue
-        allowed = [*stages, s.SHARED_STAGE] if len(stages) > 1 else stages
-        if stage not in allowed:
-            if stage == s.SHARED_STAGE:
-                reason = f"{school['name']}是{school['school_type']}（单一学段），设施直接填在“{stages[0]}”行，不用“{s.SHARED_STAGE}”行"
-            elif stage:
-                reason = f"{school['name']}是{school['school_type']}，没有“{stage}”学段（可填：{'、'.join(allowed)}）"
-            else:
-                reason = f"缺少学段（可填：{'、'.join(allowed)}）"
+        if reason := _stage_refused(school, stage):
             sheet.error(r, s.STAGE, reason)
             continue
         if (school_id, stage) in seen:
@@ -54,12 +47,30 @@ def read_schools(sheet: Sheet, register_sheet: Sheet, year, register: list[dict]
                      "note": sheet.text(cells, s.NOTE) or None, "sheet_row": r})
     shared_without_students(sheet, rows)
     knock_ons(sheet, refused, hidden)
+    _stages_without_rows(register_sheet, register, seen)
+    return rows
+
+
+def _stage_refused(school: dict, stage: str | None) -> str | None:
+    """Why a row's 学段 is not one of the school's (a 全校共用 row only for a school of several 学段); None if it is."""
+    stages = school["stages"]
+    allowed = [*stages, s.SHARED_STAGE] if len(stages) > 1 else stages
+    if stage in allowed:
+        return None
+    if stage == s.SHARED_STAGE:
+        return f"{school['name']}是{school['school_type']}（单一学段），设施直接填在“{stages[0]}”行，不用“{s.SHARED_STAGE}”行"
+    if stage:
+        return f"{school['name']}是{school['school_type']}，没有“{stage}”学段（可填：{'、'.join(allowed)}）"
+    return f"缺少学段（可填：{'、'.join(allowed)}）"
+
+
+def _stages_without_rows(register_sheet: Sheet, register: list[dict], seen: dict) -> None:
+    """A warning on the register row of each school with a 学段 the 学校 sheet gives no row for (暂无数据)."""
     for school in register:
         missing = [st for st in school["stages"] if (school["school_id"], st) not in seen]
         if missing:
             register_sheet.warning(school["sheet_row"], s.ID, f"{school['name']}在“{s.SHEET_SCHOOLS}”中没有"
                                    f"{'、'.join(missing)}学段的数据，该学段将显示为暂无数据")
-    return rows
 
 
 def knock_ons(sheet: Sheet, refused: dict, hidden: dict[str, list[int]]) -> None:
