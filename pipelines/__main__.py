@@ -1,5 +1,5 @@
 """Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling
-(DESIGN.md).
+(docs/design.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage, and 3 only when `import` has written a
 proposed mapping for a person to confirm. Messages are Chinese; a traceback is never the message (set

@@ -339,7 +339,7 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
 
         ended = _end_the_demo(raw_dir)
         try:
-            # A restored installation is a real one: demo data are never loaded (DESIGN.md, "Demo data").
+            # A restored installation is a real one: demo data are never loaded (docs/design.md, "Demo data").
             report = build(raw_dir, db_path, include_demo=False)
             if ended:
                 audit.record(raw_dir, db_path, "demo_ended", "（恢复）", ended, source="命令行")

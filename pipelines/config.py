@@ -33,7 +33,7 @@ PLAN_END_YEAR = 2030
 MILESTONE_YEARS = (2025, 2028, 2030)
 YEARS = tuple(range(BASELINE_YEAR, PLAN_END_YEAR + 1))
 
-# Header words of the task list, as offices write them (DESIGN.md, "Reading the task list").
+# Header words of the task list, as offices write them (docs/design.md, "Reading the task list").
 TASKLIST_COLUMNS = {
     "section": ("重点任务",),
     "key_task": ("任务目标",),
@@ -55,7 +55,7 @@ TASKLIST_COLUMN_LABELS = {
 }
 HEADER_SEARCH_ROWS = 30
 
-# The departments' workbook (DESIGN.md, "The departments' workbook").
+# The departments' workbook (docs/design.md, "The departments' workbook").
 SHEET_GUIDE = "填报说明"
 SHEET_VALUES = "指标数据"
 SHEET_PROGRESS = "任务进展"
@@ -80,7 +80,7 @@ RECTIFICATION_COLUMNS = ("目标编号", "目标", "状态", "原因分析", "�
 RECTIFICATION_ANSWERS = ("原因分析", "整改措施", "计划完成时间")
 RECTIFICATION_LATEST_YEAR = 2035  # a planned date after this is not a plan
 
-# Review (审核): a loaded workbook counts once a reviewer approves it (DESIGN.md, "Review").
+# Review (审核): a loaded workbook counts once a reviewer approves it (docs/design.md, "Review").
 REVIEW_LABELS = {"pending": "待审核", "approved": "已通过", "returned": "已退回"}
 WITHDRAWN_LABEL = "已撤回"
 
@@ -125,7 +125,7 @@ AREA_CEILINGS = {"亩": 1_000_000, "平方米": 1_000_000}  # land for a school 
 # The writers' lock (pipelines/writer_lock.py): how long a writer waits for another before giving up.
 WRITER_WAIT_SECONDS = 300.0
 
-# Status of a target (DESIGN.md, "Status of a target"; the rules are written out in the README).
+# Status of a target (docs/design.md, "Status of a target": every rule written out).
 # Cut-offs of the progress ratio r, as in the SDG progress assessments (Eurostat; Open SDG).
 ON_TRACK_RATIO = 0.95
 MODERATE_RATIO = 0.6

@@ -1,4 +1,4 @@
-"""Demo data is a sandbox that real data end (DESIGN.md, "Demo data").
+"""Demo data is a sandbox that real data end (docs/design.md, "Demo data").
 
 The demo ends, for good, when the first real (not demo) workbook is approved or when an administrator
 runs `python -m pipelines demo remove`. From then on no demo value is read anywhere: the demo workbooks

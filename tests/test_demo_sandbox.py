@@ -1,4 +1,4 @@
-"""Demo data is a sandbox that real data end (DESIGN.md, "Demo data"): on a warehouse holding both, no reader
+"""Demo data is a sandbox that real data end (docs/design.md, "Demo data"): on a warehouse holding both, no reader
 ever sets a real value beside a demo one, and the first approved real workbook (or `demo remove`) ends the
 demo for good — every status, chart, export, check, 整改说明 list, 催报 receipt and readiness judgment after it
 reads real data only, and every rebuild ends it at the same place."""

@@ -23,7 +23,7 @@ def test_the_criteria_csv_holds_both_schemes_with_sources_and_the_caveat():
     assert criteria["source_url"].str.startswith("http").all()
     school = criteria[criteria["scope"] == "school"]
     assert len(school) == 14 and set(school["stage"]) == {"小学", "初中"}
-    # NATIONAL_CRITERIA.md's thresholds, 小学 and 初中
+    # The national criteria's thresholds (docs/design.md), 小学 and 初中
     got = {(r.stage, r.name): r.threshold for r in school.itertuples()}
     assert got["小学", "每百名学生拥有高于规定学历教师数"] == 4.2 and got["初中", "每百名学生拥有高于规定学历教师数"] == 5.3
     assert got["小学", "生均体育运动场馆面积"] == 7.5 and got["初中", "生均体育运动场馆面积"] == 10.2

@@ -30,7 +30,7 @@ SCHEME_TITLES = {"优质均衡": "义务教育优质均衡", "普及普惠": "�
 SCHEME_MILESTONES = {"优质均衡": "CM_BALANCE_ACCEPT", "普及普惠": "KG_UNIVERSAL_ACCEPT"}
 SCHEME_YEARS = {"优质均衡": 2030, "普及普惠": 2028}  # used only if the catalogue has no milestone
 
-# The workbook (DESIGN.md, "Acceptance readiness").
+# The workbook (docs/design.md, "Acceptance readiness").
 BOOK_KIND_LABEL = "表式"
 BOOK_KIND = "学校与幼儿园办学条件"
 SHEET_GUIDE = config.SHEET_GUIDE
