@@ -185,7 +185,7 @@ def _changed_plan_tables(con: duckdb.DuckDBPyConnection, inputs) -> list[str]:
             "select table_name from duckdb_tables() where estimated_size > 0 order by 1").fetchall()]
         changed = []
         for table in tables:
-            stored = con.execute("from query_table(?)", [table]).to_arrow_table()
+            stored = con.sql("from query_table(?)", params=[table]).to_arrow_table()
             fresh.register("stored", stored)
             differs = fresh.execute(
                 "select (select count(*) from (from stored except all from query_table($table)))"

@@ -93,6 +93,8 @@ CASES = [
     (hb.xlsx_named_ods, ["可能是改了扩展名的 .xlsx 文件"]),
     (hb.xlsx_named_xls, ["可能是改了扩展名的 .xlsx 或 .ods 文件"]),
     (hb.empty, ["文件为空"]),
+    (hb.not_a_workbook, ["report.xlsx", "不是工作簿"]),
+    (hb.zip_bomb, ["疑似压缩炸弹"]),
     (hb.sparse_600_mb, ["文件过大（600.0 MB）"]),
     (hb.macro, ["含有宏"]),
 ]

@@ -173,6 +173,7 @@ def test_a_faulty_criteria_csv_is_refused_with_every_row_and_column(reference):
     assert {(2, "threshold"), (3, "comparator"), (4, "criterion_id"), (5, "caveat")} <= where
 
 
+@pytest.mark.slow  # builds a warehouse
 def test_a_build_with_a_faulty_criteria_csv_leaves_the_warehouse_as_it_was(empty_base, tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(empty_base[0], raw)
