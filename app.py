@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, data
+from dashboard.failure import guarded
 from dashboard.filters import sidebar
 from pipelines import logging_setup
 
@@ -23,13 +24,16 @@ pages = [
     st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
     st.Page("pages/readiness.py", title="验收准备", icon=":material/fact_check:"),
 ]
-locked = auth.reading_requires_sign_in() and auth.current() is None
+locked = not auth.may_read()
 if locked:
-    # data/accounts.json's settings (by default: whenever the app is reachable beyond this machine).
+    # Signed in, or reading opened on purpose in data/accounts.json (dashboard/auth.may_read).
     pages = [st.Page(auth.sign_in_page, title="登录", icon=":material/login:")]
 navigation = st.navigation(pages)
 st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台")
-if not locked:
-    sidebar()
-auth.sidebar_status()
-navigation.run()
+with guarded():  # a failure is said in Chinese with a reference to the log, never Streamlit's English
+    data.catch_up_before_reading()  # after a crash: the warehouse is brought up to date before anything reads it
+    if not locked:
+        data.say_caught_up()
+        sidebar()
+    auth.sidebar_status()
+    navigation.run()

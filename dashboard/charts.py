@@ -19,6 +19,8 @@ from pipelines.describe import (
 )
 from pipelines.text import is_wide
 
+from .plain import plain_html
+
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_SCALE = 1280, 720, 1.5  # the camera button saves 1920×1080
 BASE_FONT = 15
@@ -391,9 +393,9 @@ def _hover_points(values: pd.DataFrame, unit: str, words: list[str] | None = Non
     for i, r in enumerate(values.itertuples()):
         parts = [f"<b>{r.year}年：{words[i] if words else number(r.value, unit)}</b>"]
         if present(r.note) and r.note:
-            parts.append(f"备注：{r.note}")
+            parts.append(f"备注：{plain_html(r.note)}")  # a unit's words: never HTML
         if present(r.file_name):
-            parts.append(f"来源：{r.file_name}（{r.reported_by}）")
+            parts.append(f"来源：{plain_html(r.file_name)}（{plain_html(r.reported_by)}）")
         if r.derivation == "derived":
             parts.append("由分子、分母计算")
         if r.is_demo:

@@ -183,6 +183,13 @@ def pending_reviews(show_demo: bool = True, unit: str | None = None) -> int:
     return int(query(PENDING_COUNT, [show_demo, unit, unit])["n"].iloc[0])
 
 
+def pending_by_unit(show_demo: bool = True) -> dict[str, int]:
+    """Workbooks awaiting review, per unit."""
+    frame = query("select unit, count(*) as n from submissions where review_status = 'pending' and not withdrawn "
+                  "and (? or not is_demo) group by unit", [show_demo])
+    return dict(zip(frame["unit"], frame["n"].astype(int)))
+
+
 def indicator_values(code: str, show_demo: bool) -> pd.DataFrame:
     """An indicator's current values by year, with the workbook each came from and its note."""
     return query(

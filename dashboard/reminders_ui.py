@@ -8,10 +8,12 @@ import streamlit as st
 
 from pipelines import audit, config
 from pipelines.collection import reminders, webhook
+from pipelines.collection.visibility import sees_unreviewed
 from pipelines.warehouse import connect
 
 from . import auth, queries
 from .data import data_version, db_path, query, raw_dir
+from .plain import plain
 from .reminder_notice import notice_docx
 
 today = date.today  # the day overdue is counted on (tests move it)
@@ -27,11 +29,16 @@ def _receipts(db: str, version: tuple, day: date, due_settings: str) -> pd.DataF
 
 
 def receipts(settings: dict) -> pd.DataFrame:
-    """Every unit × year owed up to last year, with its state, due day and days overdue (raises SettingsError)."""
+    """Every unit × year owed up to last year, with its state, due day and days overdue (raises SettingsError).
+    The reviewer's reason for returning a workbook only to its unit, its reviewers and 管理 (the state, 已退回,
+    to every reader: it is a receipt)."""
     # The due-day settings as they are (a table of years stays a table), in a form the cache can key on.
     due_settings = json.dumps({k: v for k, v in settings.items() if k.startswith("report_due")},
                               ensure_ascii=False, sort_keys=True, default=str)
-    return _receipts(str(db_path()), data_version(db_path()), today(), due_settings)
+    frame = _receipts(str(db_path()), data_version(db_path()), today(), due_settings)
+    account = auth.current()
+    shown = [note if sees_unreviewed(account, unit) else None for unit, note in zip(frame["unit"], frame["returned_note"])]
+    return frame.assign(returned_note=pd.Series(shown, index=frame.index, dtype=object))
 
 
 def has_demo() -> bool:
@@ -96,7 +103,7 @@ def robot(frame: pd.DataFrame, settings: dict) -> None:
     if st.button(f"向{kind}群发送催报（{len(late)}个逾期工作簿）", key="send_reminder", disabled=late.empty,
                  icon=":material/campaign:"):
         sent = webhook.send(settings, late, today())
-        (st.success if sent.ok else st.warning)(sent.message)
+        (st.success if sent.ok else st.warning)(plain(sent.message))
         audit.record(raw_dir(), db_path(), "reminder", account.name, sent.message, source="网页")
 
 

@@ -1,11 +1,13 @@
 """Small pieces the pages share: the demo mark, the status legend and method, charts, downloads."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from pipelines import config, method
 from pipelines.describe import number
-from pipelines.exports import csv_bytes, excel_bytes
+from pipelines.exports import csv_bytes, excel_bytes, is_risky
 
 from . import images
 from .charts import chart_config, page_figure
@@ -88,7 +90,9 @@ def show_table(frame: pd.DataFrame, empty: str, **kwargs) -> None:
 
 
 def tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table for reading: missing text blank, missing numbers as —, dates without midnight."""
+    """A table for reading: missing text blank, missing numbers as —, dates without midnight, and text that a
+    spreadsheet would take for a formula (=HYPERLINK(…), +…, @…) with an apostrophe before it, as the exports
+    write it, should the text leave the page by copy or a table's own download."""
     out = frame.copy()
     for column in out.columns:
         series = out[column]
@@ -101,8 +105,15 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
             if series.isna().any():
                 out[column] = series.map(lambda v: "—" if pd.isna(v) else number(v))
         else:
-            out[column] = series.astype(object).where(series.notna(), "")
+            out[column] = series.astype(object).where(series.notna(), "").map(_defused)
     return out
+
+
+NUMBER_TEXT = re.compile(r"[-+]?[\d,]+(\.\d+)?%?")  # -1.5 or +3% typed as text: a number to a spreadsheet, harmless
+
+
+def _defused(value):
+    return f"'{value}" if is_risky(value) and not NUMBER_TEXT.fullmatch(value) else value
 
 
 UPLOADER_CSS = """
@@ -113,8 +124,18 @@ UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "或将工作簿拖到此处（.xlsx .xls .ods，单个文件不超过 5 MB）"; font-size: 14px; }
+/* A file the uploader itself refuses (too large, or of a type not listed) shows as a red chip whose reason is
+   Streamlit's English, on hover only: the reason in Chinese under the uploader. */
+[data-testid="stFileUploader"]:has([aria-invalid="true"])::after {
+  display: block; margin-top: 4px; color: rgb(158, 48, 59); font-size: 14px;
+  content: "标红的文件没有上传：单个文件不超过 5 MB（5,000,000 字节），且须为所列的文件类型。点 × 移除后重新选择（过大的工作簿请删去多余的工作表或图片后另存）。"; }
 </style>
 """
+
+
+def upload_limit_help() -> str:
+    """The upload limit as a person reads it, beside every uploader (the same number the check says)."""
+    return f"单个文件不超过 {config.MAX_UPLOAD_MB} MB（{config.MAX_UPLOAD_BYTES:,} 字节）"
 
 
 def localise_uploader() -> None:

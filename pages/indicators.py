@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import queries, readiness_ui, ruling_ui, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
+from dashboard.plain import plain
 from dashboard.search import search_targets
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
@@ -35,7 +36,7 @@ search = st.text_input("查找指标", placeholder="输入名称中的任意词�
 if search:
     targets = search_targets(targets, search)
     if targets.empty:
-        no_data(f"没有与“{search}”相符的指标。可以换一个词，或输入任务编号（如“任务10”）。")
+        no_data(f"没有与“{plain(search)}”相符的指标。可以换一个词，或输入任务编号（如“任务10”）。")
 
 labels = {
     r.target_id: f"{r.indicator_name.replace('（当年新增）', '')}（"
@@ -77,7 +78,7 @@ d.metric("差距", gap, border=True, help="距达到目标还差多少（已达�
 if present(target.interpretation):  # issue 19: how the platform reads words that could be read otherwise
     st.info(f"**口径解读**：{target.interpretation}", icon=":material/rule:")
 ruling_ui.texts_box(target)  # issue 19: both texts, the status under each, the ruling
-if said := queries.rectification_sentence(target, lagging_only=False):  # the lead unit's latest 整改说明
+if said := plain(queries.rectification_sentence(target, lagging_only=False)):  # the lead unit's latest 整改说明
     if target.status in config.LAGGING_STATUSES:
         st.info(f"**整改说明**（{int(target.rectified_year)}年度工作簿）　{said}", icon=":material/build:")
     else:  # no longer lagging: the explanation is history, not the news
@@ -173,4 +174,4 @@ if from_cells:
     with st.expander("每个数值的来源（文件、工作表、单元格）"):
         for year in sorted(from_cells):
             notes = [n for n in sources[sources["year"] == year]["note"].dropna().unique() if n]
-            st.markdown(f"**{year}年**　{from_cells[year]}" + (f"（{'；'.join(notes)}）" if notes else ""))
+            st.markdown(f"**{year}年**　{plain(from_cells[year])}" + (f"（{plain('；'.join(notes))}）" if notes else ""))

@@ -3,7 +3,7 @@ target-gap charts, overdue tasks, the latest workbooks and the method."""
 
 import streamlit as st
 
-from dashboard import cockpit, images, queries, readiness, readiness_ui, views
+from dashboard import auth, cockpit, images, queries, readiness, readiness_ui, views
 from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
 from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
@@ -11,6 +11,7 @@ from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, show_table, status_legend
 from pipelines import config
+from pipelines.collection.visibility import visible_rows
 
 ensure_app_shell()
 require_warehouse()
@@ -104,7 +105,8 @@ with details:
             "text": "任务内容"}), "没有逾期的任务。", height=320)
     with right:
         st.subheader("最近收到的工作簿")
-        recent = queries.submissions(f.show_demo).head(8)
+        # a workbook awaiting review, or returned, only to its unit, its reviewers and 管理
+        recent = visible_rows(queries.submissions(f.show_demo), auth.current()).head(8)
         show_table(recent.assign(is_demo=recent["is_demo"].map({True: config.DEMO_LABEL, False: ""}))[
             ["received_at", "unit", "year", "file_name", "n_values", "n_warnings", "is_demo"]].rename(columns={
             "received_at": "收到时间", "unit": "单位", "year": "年度", "file_name": "文件", "n_values": "数值",

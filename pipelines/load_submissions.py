@@ -116,17 +116,21 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     withdrawn_later = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
     decisions: list[tuple[int, dict]] = []
     attached: list[tuple[int, dict]] = []
+    accepted_before: set[str] = set()
     for number, event in enumerate(events, start=1):
         kind = event.get("event")
         if kind in ("withdrawn", "review", "evidence"):
             sha = event["workbook_sha256"] if kind == "evidence" else event["sha256"]
             submission_id = known.get(sha, batch.by_sha.get(sha))
-            if submission_id is not None:  # else a demo workbook left out (build --no-demo)
+            # a demo workbook left out (build --no-demo); or a line before the workbook's acceptance (a file
+            # admitted again from the quarantine: what was decided about it before is history, archive.in_order)
+            if submission_id is not None and sha in accepted_before:
                 _take_decision(event, submission_id, number, raw_dir, ctx, decisions, attached, withdrawals, withdrawn)
             continue
         if kind not in (None, "accepted"):  # the demo's end (read above), or an event of a later version
             continue
         entry = entry_of(event)
+        accepted_before.add(entry.sha256)
         if entry.sha256 in known or entry.sha256 in batch.by_sha:
             continue
         if entry.is_demo and not include_demo:

@@ -5,6 +5,8 @@ import unicodedata
 
 import wcwidth
 
+from . import config
+
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -46,6 +48,15 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def over_limit(column: str, text: str) -> str | None:
+    """Why a unit's own words in a column are refused for their length (config.TEXT_LIMITS), or None."""
+    limit = config.TEXT_LIMITS.get(column)
+    if limit is None or len(text) <= limit:
+        return None
+    return (f"{column}共 {len(text):,} 字，超过 {limit} 字的上限：请精简到 {limit} 字以内"
+            "（详细材料可作为佐证材料上传）")
 
 
 def join_lines(text: str) -> str:

@@ -14,7 +14,7 @@ from .current_values import CurrentValues
 from .problems import HasProblems, Problem
 from .reporting import reporting_units
 from .sqlnames import statement
-from .text import cell_text
+from .text import cell_text, over_limit
 from .value_rules import MAX_ROWS_NAMED_ONE_BY_ONE, check_rates, jump_warning, other_year_rows, value_source
 from .values import parse_value
 from .workbook_read import Book, Cell, find_table, unit_and_year
@@ -154,17 +154,16 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
             subjects[r] = ctx.indicators[code]["name"]
         raw = cells["数值"]
         note = cell_text(cells["备注"].value) or None
-        ind = _row_indicator(r, code, raw, unit, ctx, foreign, error, warning)
+        ind = _row_indicator(r, code, raw, unit, ctx, foreign, seen, error, warning)
         if ind is None:
             continue
-        if code in seen:
-            error(r, "指标代码", f"指标“{code}”（{ind['name']}）重复填报（与第{seen[code]}行重复）")
-            continue
-        seen[code] = r
         typed_name = cell_text(cells["指标名称"].value)
         if typed_name and _bare_name(typed_name) != _bare_name(ind["name"]):  # a row pasted over another?
             warning(r, "指标名称", f"指标名称被改为“{typed_name}”，与指标代码{code}的名称“{ind['name']}”不符："
                                    "以指标代码为准载入，请核对这一行是否填错")
+        if reason := over_limit("备注", note or ""):
+            error(r, "备注", reason)
+            continue
         row_year = cell_text(cells["年份"].value)
         if year and row_year and row_year != str(year):
             other_year.append((r, row_year))
@@ -173,6 +172,9 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         if value is None:
             continue
         source, when = value_source(table, r, cells, ind, warning)
+        if reason := over_limit("数据来源", source or ""):
+            error(r, "数据来源", reason)
+            continue
         rows.append({"indicator_code": code, "year": year, "value": value, "note": note, "source": source,
                      "source_date": when, "sheet_row": r, "value_cell": f"{table.letter('数值')}{r}"})
 
@@ -182,9 +184,11 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
     return rows
 
 
-def _row_indicator(r: int, code: str, raw, unit, ctx: Context, foreign: dict, error, warning) -> dict | None:
+def _row_indicator(r: int, code: str, raw, unit, ctx: Context, foreign: dict, seen: dict[str, int], error,
+                   warning) -> dict | None:
     """The indicator a 指标数据 row reports, or None when the row is not read: no code (an error if a value is
-    typed), an unknown code, another unit's indicator (gathered in foreign, said after), a structure."""
+    typed), an unknown code, another unit's indicator (gathered in foreign, said after), a structure, a code
+    already reported (seen: code -> its first row)."""
     if not code:
         if cell_text(raw.value):
             error(r, "指标代码", "填写了数值但没有指标代码")
@@ -202,6 +206,10 @@ def _row_indicator(r: int, code: str, raw, unit, ctx: Context, foreign: dict, er
     if ind["method"] == "register" and cell_text(raw.value):  # an older template asked it (issue 18)
         warning(r, "数值", f"“{ind['name']}”现由旗教育局学校与幼儿园工作簿的学校名录计数，新模板不再填写；"
                            "本表填写的值仍载入，该年度以它为准")
+    if code in seen:
+        error(r, "指标代码", f"指标“{code}”（{ind['name']}）重复填报（与第{seen[code]}行重复）")
+        return None
+    seen[code] = r
     return ind
 
 
@@ -272,6 +280,9 @@ def _check_progress(file, table, unit, ctx: Context, problems: list[Problem]) ->
             error(r, "任务编号", f"任务 {task_no} 重复填报（与第{seen[task_no]}行重复）")
             continue
         seen[task_no] = r
+        if reason := over_limit("进展说明", note or ""):
+            error(r, "进展说明", reason)
+            continue
         if not status:
             error(r, "进展状态", f"填写了进展说明但没有选择进展状态（可选：{allowed}）")
             continue

@@ -47,7 +47,7 @@ def too_large(path: Path, file: str) -> Problem | None:
     """The size limit, from the file system alone: nothing of a large file is read."""
     size = Path(path).stat().st_size
     if size > config.MAX_UPLOAD_BYTES:
-        return Problem(file, f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {config.MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+        return Problem(file, f"文件过大（{size / 1e6:.1f} MB），上限为 {config.MAX_UPLOAD_MB} MB（{config.MAX_UPLOAD_BYTES:,} 字节）")
     return None
 
 

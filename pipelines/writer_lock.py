@@ -38,6 +38,8 @@ import tenacity
 from . import config
 from .warehouse import WarehouseBusy
 
+RECOVERED = "恢复："  # what a writer says before each thing it tidied after a crash
+
 
 class WriterBusy(WarehouseBusy):
     """Another writer held the lock for longer than this one would wait."""
@@ -99,7 +101,7 @@ def writer_lock(db_path: Path | None, raw_dir: Path | None, *, purpose: str = "�
             from .recovery import tidy_after_crash
 
             for note in tidy_after_crash(db_path, raw_dir):
-                say(f"恢复：{note}")
+                say(f"{RECOVERED}{note}")
         yield
     finally:
         for path in reversed(taken):

@@ -38,11 +38,23 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.timeout(max(serial)))
 
 
+def open_reading(path: Path, opened: bool = True) -> Path:
+    """Reading without sign-in opened on purpose in an accounts file, as an operator may (the tests of the pages
+    read so; the tests of sign-in and of the served site close it again with opened=False)."""
+    import json
+
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"settings": {}, "accounts": []}
+    data["settings"]["sign_in_required_for_all_pages"] = not opened
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(autouse=True)
 def private_runtime_files(tmp_path, monkeypatch):
     """No test writes into the repository's data/: the default raw folder and accounts file are temporary."""
     monkeypatch.setenv("MONITOR_RAW", str(tmp_path / "default-raw"))
-    monkeypatch.setenv("MONITOR_ACCOUNTS", str(tmp_path / "default-accounts.json"))
+    monkeypatch.setenv("MONITOR_ACCOUNTS", str(open_reading(tmp_path / "default-accounts.json")))
+    monkeypatch.setenv("MONITOR_BACKUP_KEY", str(tmp_path / "backup.key"))  # none unless a test writes one
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +141,7 @@ def accounts_file(tmp_path_factory) -> Path:
     store.add("finance", "填报", "旗财政局", PASSWORDS["finance"], units)
     store.add("viewer", "浏览", None, PASSWORDS["viewer"], units)
     store.add("checker", "审核", "旗教育局", PASSWORDS["checker"], units)  # reviews 旗教育局's workbooks only
-    return path
+    return open_reading(path)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import config, demo_state
-from pipelines.archive import named_paths, read_log
+from pipelines.archive import in_order, named_paths, read_log
 from pipelines.build import build
 from pipelines.jsonlog import count
 
@@ -43,6 +43,7 @@ def assert_agrees_with_archive(raw: Path, db: Path) -> None:
     events = read_log(raw)
     assert loaded(db) == logged(raw)
     assert archived_files(raw) == named_paths(events)  # the workbooks and their 佐证材料
+    events = in_order(events)  # a decision logged before its workbook's acceptance line is history
     last_decision = {e["sha256"]: e["decision"] for e in events if e["event"] == "review"}
     with duckdb.connect(str(db), read_only=True) as con:
         withdrawn = {sha for (sha,) in con.execute("select sha256 from submissions where withdrawn").fetchall()}

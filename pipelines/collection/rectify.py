@@ -18,7 +18,7 @@ from .. import config
 from ..deadlines import month_end
 from ..describe import describe_goal, describe_year
 from ..problems import Problem
-from ..text import cell_text
+from ..text import cell_text, over_limit
 from ..workbook_read import Book, find_table
 
 COLUMNS = ["target_id", "reason", "measures", "planned_by", "planned_text", "sheet_row"]
@@ -102,14 +102,10 @@ def check_rectifications(book: Book, unit: str | None, year: int | None, led: di
             error("目标编号", why)
             continue
         seen[target] = r
-        for column in config.RECTIFICATION_ANSWERS:
-            if column not in typed:
-                error(column, f"未填写{column}：原因分析、整改措施、计划完成时间三项须一并填写")
-        if len(typed) < len(config.RECTIFICATION_ANSWERS):
-            continue
-        planned, why = _planned(answers["计划完成时间"], year)
-        if why:
-            error("计划完成时间", why)
+        planned, wrong = _answers_refused(answers, typed, year)
+        for column, reason in wrong:
+            error(column, reason)
+        if wrong:
             continue
         when, text = planned
         rows.append({"target_id": target, "reason": cell_text(answers["原因分析"]),
@@ -118,6 +114,21 @@ def check_rectifications(book: Book, unit: str | None, year: int | None, led: di
     if blank:
         problems.append(_unanswered(book.file, blank))
     return rows
+
+
+def _answers_refused(answers: dict, typed: list[str], year: int | None) -> tuple[tuple[date, str] | None,
+                                                                               list[tuple[str, str]]]:
+    """The row's planned date, or the (column, reason) of what is wrong with its answers: a text over its limit,
+    one of the three left blank, a 计划完成时间 that is no date, before the workbook's year or too far ahead."""
+    too_long = [(c, reason) for c in ("原因分析", "整改措施") if (reason := over_limit(c, cell_text(answers[c])))]
+    if too_long:
+        return None, too_long
+    missing = [(c, f"未填写{c}：原因分析、整改措施、计划完成时间三项须一并填写")
+               for c in config.RECTIFICATION_ANSWERS if c not in typed]
+    if missing:
+        return None, missing
+    planned, why = _planned(answers["计划完成时间"], year)
+    return planned, [("计划完成时间", why)] if why else []
 
 
 def _answer_table(book: Book, problems: list[Problem]):

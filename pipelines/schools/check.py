@@ -207,5 +207,5 @@ def _county(sheet: Sheet, year, ctx: Context) -> list[dict]:
         if kind == "percent" and 0 < parsed.value < 1 and not parsed.was_percent:
             sheet.warning(r, "数值", f"数值{parsed.value:g}小于1：百分数应填 95 或 95%，而不是 0.95，请确认")
         rows.append({"year": year, "item_code": code, "value": parsed.value,
-                     "note": sheet.text(cells, s.NOTE) or None, "sheet_row": r})
+                     "note": sheet.note(r, cells), "sheet_row": r})
     return rows

@@ -44,7 +44,7 @@ def read_schools(sheet: Sheet, register_sheet: Sheet, year, register: list[dict]
         if not consistent(sheet, r, stage, values):
             continue
         rows.append({"year": year, "school_id": school_id, "stage": stage, **values,
-                     "note": sheet.text(cells, s.NOTE) or None, "sheet_row": r})
+                     "note": sheet.note(r, cells), "sheet_row": r})
     shared_without_students(sheet, rows)
     knock_ons(sheet, refused, hidden)
     _stages_without_rows(register_sheet, register, seen)
