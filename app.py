@@ -5,6 +5,9 @@ import streamlit as st
 from dashboard import auth, data, phone
 from dashboard.failure import guarded
 from dashboard.filters import sidebar
+from pipelines import logging_setup
+
+logging_setup.configure()  # once per process: the server's log (the service's journal)
 
 # An emoji favicon is drawn in the browser; a :material/…: one is fetched from fonts.gstatic.com, which the
 # intranet cannot reach and the proxy's Content-Security-Policy refuses.

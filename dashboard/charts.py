@@ -186,6 +186,7 @@ def beyond_words(row) -> str:
     return ""
 
 
+
 def short_name(row) -> str:
     return row.indicator_name.replace("（当年新增）", "")
 

@@ -170,7 +170,7 @@ def coverage(show_demo: bool) -> pd.DataFrame:
 
 
 def default_year(show_demo: bool) -> int:
-    """The latest year the reporting units have covered (DESIGN.md: the default as-of year)."""
+    """The latest year the reporting units have covered (docs/design.md: the default as-of year)."""
     return int(query("select default_as_of_year(?) as year", [show_demo])["year"].iloc[0])
 
 

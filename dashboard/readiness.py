@@ -7,7 +7,7 @@ exports and the command line).
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines import config, formats
+from pipelines import formats
 from pipelines.describe import SYMBOLS, number, present
 from pipelines.schools import settings as s
 
@@ -347,6 +347,3 @@ def scheme_of_indicator(indicator_code: str) -> str | None:
     """The scheme whose acceptance an indicator of the plan is (CM_BALANCE_ACCEPT, KG_UNIVERSAL_ACCEPT)."""
     return SCHEME_OF_MILESTONE.get(indicator_code)
 
-
-def demo_mark(show_demo: bool) -> str:
-    return f"；{config.DEMO_LABEL}" if has_demo(show_demo) else ""

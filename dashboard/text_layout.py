@@ -8,6 +8,8 @@ a digit or ASCII punctuation about 0.6 em (Noto Sans CJK's proportional Latin is
 
 import re
 
+from pipelines.text import is_wide
+
 LATIN_EM = 0.6
 # A number with what belongs to it (1,560 / 95.9% / 2.0:4.2:3.8 / 2023—2025 / +4,900), a Latin word, a short
 # bracket (（2025年）, （每年）), or one other character.
@@ -25,7 +27,8 @@ NO_LINE_END = set("（《「『“‘([{")
 
 
 def char_em(ch: str) -> float:
-    return LATIN_EM if ord(ch) < 0x2E80 and ch not in "—…" else 1.0
+    """One em for a character a CJK font draws full width (pipelines.text.is_wide, ambiguous ones too: —, …, ≥)."""
+    return 1.0 if is_wide(ch, ambiguous_wide=True) else LATIN_EM
 
 
 def text_em(text: str) -> float:

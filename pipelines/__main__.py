@@ -1,6 +1,6 @@
 """Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling|
 quarantine|plan
-(DESIGN.md).
+(docs/design.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage, and 3 only when `import` has written a
 proposed mapping for a person to confirm. Messages are Chinese; a traceback is never the message (set
@@ -8,17 +8,18 @@ PIPELINES_DEBUG=1 to see one).
 """
 
 import argparse
+import logging
 import os
 import sys
-import traceback
 from pathlib import Path
 
-from . import buildinfo, config, failures
+from . import buildinfo, config, failures, logging_setup
 from .accounts import AccountError
 from .problems import InputError
 from .warehouse import WarehouseBusy
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PROPOSED = 0, 1, 2, 3
+log = logging.getLogger(__name__)
 
 ARGPARSE_WORDS = {
     "the following arguments are required": "缺少必需的参数",
@@ -567,6 +568,7 @@ COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, 
 
 
 def main(argv: list[str] | None = None) -> int:
+    logging_setup.configure()
     args = parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command as typed (import says how to run it again)
     try:
@@ -588,9 +590,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output was piped into `head` and closed: nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception as exc:  # the last guard: a person gets a sentence, not a traceback or an exception's name
-        if os.environ.get("PIPELINES_DEBUG"):
-            traceback.print_exc()
+    # The last guard, and the one broad catch of the command line by design: whatever fails inside, a person
+    # gets a Chinese sentence and exit status 1, not a traceback or an exception's name; the traceback goes to
+    # the log at DEBUG (PIPELINES_DEBUG=1 shows it).
+    except Exception as exc:  # noqa: BLE001
+        log.debug("%s: 处理失败", args.command, exc_info=True)
         # A full disk (OSError ENOSPC, or DuckDB's "No space left on device"), a file that cannot be read or
         # written, the warehouse file's I/O: said as such (failures.sentence); else the program's own fault.
         said = failures.sentence(exc)

@@ -39,7 +39,7 @@ PLAN_END_YEAR = 2030
 MILESTONE_YEARS = (2025, 2028, 2030)
 YEARS = tuple(range(BASELINE_YEAR, PLAN_END_YEAR + 1))
 
-# Header words of the task list, as offices write them (DESIGN.md, "Reading the task list").
+# Header words of the task list, as offices write them (docs/design.md, "Reading the task list").
 TASKLIST_COLUMNS = {
     "section": ("重点任务",),
     "key_task": ("任务目标",),
@@ -61,7 +61,7 @@ TASKLIST_COLUMN_LABELS = {
 }
 HEADER_SEARCH_ROWS = 30
 
-# The departments' workbook (DESIGN.md, "The departments' workbook").
+# The departments' workbook (docs/design.md, "The departments' workbook").
 SHEET_GUIDE = "填报说明"
 SHEET_VALUES = "指标数据"
 SHEET_PROGRESS = "任务进展"
@@ -89,7 +89,7 @@ RECTIFICATION_LATEST_YEAR = 2035  # a planned date after this is not a plan
 # and buries the page. Longer text is refused with its cell named; details belong in 佐证材料.
 TEXT_LIMITS = {"进展说明": 500, "原因分析": 500, "整改措施": 500, "备注": 500, "数据来源": 200}
 
-# Review (审核): a loaded workbook counts once a reviewer approves it (DESIGN.md, "Review").
+# Review (审核): a loaded workbook counts once a reviewer approves it (docs/design.md, "Review").
 REVIEW_LABELS = {"pending": "待审核", "approved": "已通过", "returned": "已退回"}
 WITHDRAWN_LABEL = "已撤回"
 
@@ -160,7 +160,7 @@ TRUSTED_PROXIES = ("127.0.0.1", "::1")
 # The writers' lock (pipelines/writer_lock.py): how long a writer waits for another before giving up.
 WRITER_WAIT_SECONDS = 300.0
 
-# Status of a target (DESIGN.md, "Status of a target"; the rules are written out in the README).
+# Status of a target (docs/design.md, "Status of a target": every rule written out).
 # Cut-offs of the progress ratio r, as in the SDG progress assessments (Eurostat; Open SDG).
 ON_TRACK_RATIO = 0.95
 MODERATE_RATIO = 0.6

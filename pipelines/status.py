@@ -1,4 +1,4 @@
-"""Status of a target, judged as of a year (DESIGN.md, "Status of a target"; every rule is in the README).
+"""Status of a target, judged as of a year (docs/design.md, "Status of a target": every rule written out there).
 
 Dated targets (a level, a count to create, a share, a rank, a structure, by a year T) follow the
 progress assessment of the SDG monitoring reports (Eurostat; Statistics Canada's method in Open SDG):

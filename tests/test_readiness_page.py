@@ -113,6 +113,7 @@ def test_without_demo_data_the_page_says_what_to_do(demo_base, tmp_path, monkeyp
     assert not at.get("plotly_chart")
 
 
+@pytest.mark.slow  # runs the page (AppTest)
 def test_a_warehouse_built_before_the_school_tables_asks_for_a_rebuild(empty_base, tmp_path, monkeypatch):
     db = tmp_path / "old.duckdb"
     shutil.copy(empty_base[1], db)
