@@ -56,7 +56,7 @@ def read_inputs(con: duckdb.DuckDBPyConnection, costs: pd.DataFrame | None = Non
     is_demo = bool(con.execute("select count(*) from submissions where is_demo").fetchall()[0][0])
     # the grade columns of school_counts (named in schools.settings.GRADE_FIELDS), none for kindergartens
     history = _frame(con, """
-        select c.school_id, c.stage, c.year, c.students::double as students, columns(c.* like 'grade_%')
+        select c.school_id, c.stage, c.year, c.students::double as students, columns('^grade_[0-9]$')
         from school_counts c join school_books(true) b using (submission_id)
         where c.stage in ('小学', '初中')
         order by 1, 2, 3""")
