@@ -4,8 +4,8 @@ under each, the ruling (or that there is none yet), and for a 管理 account the
 import pandas as pd
 import streamlit as st
 
-from pipelines.core import config
-from pipelines.core.describe import describe_gap, ruling_words
+from pipelines.core import config, formats
+from pipelines.core.describe import ruling_words
 from pipelines.operations.rulings import record
 from pipelines.records.ruling_state import RulingError
 from pipelines.warehouse.connection import WarehouseBusy
@@ -17,7 +17,7 @@ from .ui import tidy
 
 
 def _gap(row, status_label: str, gap) -> str:
-    return describe_gap(row._replace(gap=gap)) if status_label else "—"
+    return (formats.gap(row._replace(gap=gap)) or "已达到") if status_label else formats.NONE
 
 
 def texts_table(target) -> pd.DataFrame:

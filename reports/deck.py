@@ -15,11 +15,13 @@ from .briefing import (
     cover_slides,
     gather,
     key_indicator_slides,
+    leader_slides,
     notes_slides,
     overdue_slides,
     section_slides,
     summary_slides,
 )
+from .plan_exports import deck_slides as plan_slides  # issue 23: the path to pass
 from .queries import reading
 from .slides import Chart, Slide, write_deck
 
@@ -27,7 +29,8 @@ readiness_slides = readiness_exports.deck_slides  # issue 12: the 2028 and 2030 
 
 # The deck, in order. Another part of the platform adds its slides by adding its builder here.
 SLIDE_BUILDERS: list[Callable[[Briefing], list[Slide]]] = [
-    cover_slides, summary_slides, section_slides, key_indicator_slides, overdue_slides, readiness_slides, notes_slides,
+    cover_slides, leader_slides, summary_slides, section_slides, key_indicator_slides, overdue_slides, readiness_slides,
+    plan_slides, notes_slides,
 ]
 
 

@@ -18,6 +18,7 @@ LAYERS = (
     ("pipelines.workbooks",),  # a unit's workbook: template, read, scan, check, online entry
     ("pipelines.warehouse",),  # DuckDB: connection, the writers' lock, schema and SQL, the plan's load, status
     ("pipelines.schools",),  # the school workbook, the criteria and the acceptances' judgments
+    ("pipelines.planning",),  # the path to pass the acceptances: projections, planned changes, the cheapest plan
     ("pipelines.records",),  # the archive's log applied to a connection: review, evidence, rulings, demo state
     ("pipelines.imports",),  # a unit's own statistics export read into the standard workbook
     ("pipelines.operations",),  # each writer: the lock, tidy, catch up, act
@@ -147,6 +148,6 @@ def test_the_checker_sees_a_cycle_and_an_upward_import():
 
 
 def test_the_layers_count(edges):
-    """Twelve layers, every one holding code (a layer left empty is a layer to remove from the list)."""
+    """Thirteen layers, every one holding code (a layer left empty is a layer to remove from the list)."""
     used = {layer_of(m) for m in edges}
-    assert used == set(range(len(LAYERS))) and len(LAYERS) == 12
+    assert used == set(range(len(LAYERS))) and len(LAYERS) == 13

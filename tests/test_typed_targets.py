@@ -5,7 +5,9 @@ import duckdb
 import pytest
 
 from pipelines.core import config
-from pipelines.core.describe import describe_gap, describe_goal, describe_latest
+from pipelines.core.describe import describe_goal
+from pipelines.core.formats import gap as describe_gap
+from pipelines.core.formats import latest as describe_latest
 from pipelines.plan.catalogue import read_catalogue
 from pipelines.warehouse.status import assess, target_of
 from tests.books import filled, ingest_approved, row_of, template

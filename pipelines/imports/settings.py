@@ -1,6 +1,6 @@
 """Header words, thresholds and folder names of `import`: the one place for them.
 
-The statistics system's words for the platform's (初级中学 → 初中 …) are in pipelines/statistics_words.py;
+The statistics system's words for the platform's (初级中学 → 初中 …) are in pipelines/workbooks/statistics_words.py;
 the words that name each template field (its synonyms) are in fields.py.
 """
 

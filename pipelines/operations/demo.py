@@ -30,6 +30,7 @@ from ..workbooks.template import fill, make_template, template_file_name
 from .build import build
 from .ingest import ingest_file
 from .locking import writer_lock
+from .plan_demo import demo_plan_books
 from .review import record_decision
 from .school_demo import demo_school_books
 
@@ -240,6 +241,8 @@ def demo_books(con) -> list[DemoBook]:
                                               notes={SLIP[2]: CORRECTION_NOTE}, progress={}, answers={})))
     for unit, year, when, name, data in demo_school_books(con):  # issue 12: 旗教育局's school workbooks
         books.append(DemoBook(unit, year, when, name, lambda _con, data=data: data))
+    for unit, year, when, name, make in demo_plan_books():  # issue 23: the planning workbook (made when it arrives)
+        books.append(DemoBook(unit, year, when, name, make))
     return sorted(books, key=lambda b: b.received_at)
 
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..planning.store import refresh_acceptances
 from ..records import audit, demo_state
 from ..records.archive import read_log
 from ..records.recovery import catch_up
-from ..schools.readiness import refresh_readiness
 from ..warehouse.connection import connect, transaction
 from ..warehouse.lock import say_on_stderr
 from ..warehouse.status import refresh_assessments
@@ -39,7 +39,7 @@ def end_demo(raw_dir: Path, db_path: Path, by: str | None, source: str = "命令
             removed = demo_state.purge(con)
             if removed:
                 refresh_assessments(con)
-                refresh_readiness(con)
+                refresh_acceptances(con)
             if earlier is None:
                 audit.record(raw_dir, "demo_ended", by, f"{reason}：示例数据工作簿 {removed} 个不再计入",
                              source=source, con=con)

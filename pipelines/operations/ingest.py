@@ -11,14 +11,16 @@ import pandas as pd
 from ..core import config
 from ..core.files import sha256_of_file
 from ..core.problems import InputError, Problem, count_text
+from ..planning.changes import is_plan_book
+from ..planning.load import check_plan_file
+from ..planning.store import refresh_acceptances
 from ..records import audit, demo_state
 from ..records.accounts import Account
 from ..records.archive import Origin, archive, log_withdrawal, read_log
 from ..records.import_origin import load_origin
 from ..records.load_submissions import load_one
 from ..records.recovery import catch_up
-from ..schools.readiness import refresh_readiness
-from ..schools.school_check import SchoolChecked, is_school_book
+from ..schools.school_check import is_school_book
 from ..schools.school_ingest import check_school_file
 from ..warehouse.connection import connect, transaction
 from ..warehouse.lock import say_on_stderr
@@ -76,6 +78,8 @@ def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, is_demo: 
         book = read_book(path, file)
         if is_school_book(book):  # issue 12: 旗教育局's school and kindergarten workbook
             return check_school_file(con, book, file, is_demo)
+        if is_plan_book(book):  # issue 23: a unit's planned changes and age population
+            return check_plan_file(con, book, file, is_demo)
         ctx = Context.from_warehouse(con)
         ctx.values.demo = is_demo
         checked = check_book(book, ctx)
@@ -162,8 +166,8 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
         result.submission_id = load_one(con, checked, entry, logged)
         if entry.origin:  # issue 18: the export, mapping and source cells an import read
             load_origin(con, raw_dir, result.submission_id, entry.origin, entry.file_name)
-        loaded = (checked.summary() if isinstance(checked, SchoolChecked)
-                  else f"{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个")
+        own = hasattr(checked, "summary")  # the school or the planning workbook: it says what it holds
+        loaded = checked.summary() if own else f"{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个"
         if is_demo:
             demo_state.remember_fingerprints(con, [asdict(entry)])
         else:
@@ -172,7 +176,7 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
     result.outcome = "loaded"
     answers = len(checked.rectifications)
     result.message = (
-        f"已载入“{file}”：{loaded}" + ("" if isinstance(checked, SchoolChecked) else f"，任务进展 {len(checked.progress)} 项")
+        f"已载入“{file}”：{loaded}" + ("" if own else f"，任务进展 {len(checked.progress)} 项")
         + (f"，整改说明 {answers} 项" if answers else "")
         + (f"，警告 {len(checked.warnings)} 条" if checked.warnings else "")
         + f"。填报 #{result.submission_id} 待审核：审核通过后计入各页面和报表"
@@ -201,7 +205,7 @@ def withdraw(raw_dir: Path, db_path: Path, submission_id: int, actor: Account, r
             con.execute("update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where submission_id = ?",
                         [now, actor.name, submission_id])
             refresh_assessments(con)
-            refresh_readiness(con)
+            refresh_acceptances(con)
             audit.record(raw_dir, "withdrawal", actor.name, f"已撤回填报 #{submission_id}：{reason}",
                          file_name=name, sha256=sha, submission_id=submission_id, source=source, con=con)
     return f"已撤回填报 #{submission_id}（{name}），其数值不再计入"

@@ -80,7 +80,7 @@ def finish(state: dict) -> RestoreReport:
     if state.get("dropped"):
         _audit_the_restore(raw, state)
     try:
-        # A restored installation is a real one: demo data are never loaded (DESIGN.md, "Demo data").
+        # A restored installation is a real one: demo data are never loaded (docs/design.md, "Demo data").
         report = rebuild(raw, db, include_demo=False)
         if ended:
             audit.write(raw, db, "demo_ended", "（恢复）", ended, source="命令行")

@@ -5,12 +5,12 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from ..planning.store import refresh_acceptances
 from ..records import demo_state
 from ..records.accounts import Account
 from ..records.archive import log_review
 from ..records.recovery import catch_up
 from ..records.review_state import Decision, allowed, apply, decide_locked, reviewable, submission
-from ..schools.readiness import refresh_readiness
 from ..warehouse.connection import connect, transaction
 from ..warehouse.lock import say_on_stderr
 from ..warehouse.status import refresh_assessments
@@ -56,5 +56,5 @@ def approve_pending(raw_dir: Path, db_path: Path, by: str, at: datetime | None =
                 demo_state.purge(con)
             if pending:
                 refresh_assessments(con)
-                refresh_readiness(con)
+                refresh_acceptances(con)
     return len(pending)

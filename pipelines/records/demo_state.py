@@ -1,4 +1,4 @@
-"""Demo data is a sandbox that real data end (DESIGN.md, "Demo data").
+"""Demo data is a sandbox that real data end (docs/design.md, "Demo data").
 
 The demo ends, for good, when the first real (not demo) workbook is approved or when an administrator
 runs `python -m pipelines demo remove`. From then on no demo value is read anywhere: the demo workbooks
@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from ..core import jsonlog
+from ..core.sqlnames import statement
 from .archive import log_path
 
 EVENT = "demo_ended"
@@ -90,5 +91,5 @@ def purge(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     for table in tables_with_submissions(con):
         # The table names come from the catalogue of our own schema, never from input.
-        con.execute(f'delete from "{table}" where list_contains(?, submission_id)', [demo])  # noqa: S608
+        con.execute(statement("delete from {table} where list_contains(?, submission_id)", table=table), [demo])
     return len(demo)

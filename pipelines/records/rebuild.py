@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..plan.inputs import read_plan_inputs
-from ..schools.readiness import refresh_readiness
+from ..planning.costs import load_unit_costs
+from ..planning.store import refresh_acceptances
 from ..schools.reference import load_reference
 from ..warehouse.connection import connect
 from ..warehouse.load_plan import load_plan_tables
@@ -51,6 +52,7 @@ def rebuild(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callab
             load_plan_tables(con, inputs)
             create_school_schema(con)  # issue 12: criteria, registers, school-level workbooks
             load_reference(con, raw_dir)
+            load_unit_costs(con, raw_dir)  # issue 23: what a plan's additions cost
             report = BuildReport(
                 tasks=len(inputs.plan.tasks),
                 units=len(inputs.units),
@@ -63,7 +65,7 @@ def rebuild(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callab
             report.demo_ended = demo_state.ended_in_log(events) is not None
             apply_logged(con, events)  # issue 19: which text counts, before the judgments
             refresh_assessments(con)
-            refresh_readiness(con)
+            refresh_acceptances(con)
             load_log(con, raw_dir)
             con.execute("commit")
             con.execute("checkpoint")

@@ -84,7 +84,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
     Cheap when nothing is missing (the usual case): the log (events, if already read) is compared with
     the submissions. Returns a sentence for each thing done.
     """
-    from ..schools.readiness import refresh_readiness
+    from ..planning.store import refresh_acceptances
     from ..warehouse.status import refresh_assessments
     from .load_submissions import replay
     from .ruling_state import apply_logged
@@ -113,7 +113,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
             notes.append(f"已补记上次中断前登记的目标口径裁定 {ruled} 项")
         if done.loaded or done.withdrawn or done.decided or removed or ruled:
             refresh_assessments(con)
-            refresh_readiness(con)  # issue 12: the acceptances' judgments
+            refresh_acceptances(con)  # issue 12: the acceptances' judgments
         logged = jsonlog.count(audit.log_path(raw_dir))
         if con.execute("select count(*) from audit").fetchall()[0][0] < logged:
             con.execute("delete from audit")

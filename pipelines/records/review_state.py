@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ..core import config
-from ..schools.readiness import refresh_readiness
+from ..planning.store import refresh_acceptances
 from ..warehouse.connection import connect, transaction
 from ..warehouse.status import refresh_assessments
 from . import audit, demo_state
@@ -128,7 +128,7 @@ def apply_and_refresh(con: duckdb.DuckDBPyConnection, row: dict, decision: str, 
     removed = demo_state.purge(con) if ending else 0
     if removed:
         refresh_assessments(con)
-        refresh_readiness(con)
+        refresh_acceptances(con)
     else:
         _refresh(con, row)
     return removed
@@ -184,7 +184,7 @@ def _refresh(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     """A workbook changes the acceptance judgments of its year and later, and the targets: a school workbook
     gives its criteria and the school counts of its register (CU_SCHOOLS …); a unit's, its indicators, which
     criteria asked once take (criteria.indicator_code)."""
-    refresh_readiness(con, {int(row["year"])})
+    refresh_acceptances(con, {int(row["year"])})
     refresh_assessments(con)
 
 
@@ -208,7 +208,8 @@ REVIEW_LIST = """
         w.submission_id is not null as is_school,
         (select count(*) from submissions l
          where l.unit = s.unit and l.year = s.year and l.submission_id > s.submission_id and not l.withdrawn
-           and (l.submission_id in (select submission_id from school_workbooks)) = (w.submission_id is not null)
+           and coalesce((select k.kind from special_workbooks k where k.submission_id = l.submission_id), 'unit')
+             = coalesce((select k.kind from special_workbooks k where k.submission_id = s.submission_id), 'unit')
         ) as n_later
     from submissions s left join school_workbooks w using (submission_id)
     where (? = 'all' or s.review_status = ?) and (? = 'all' or not s.withdrawn)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..core.problems import HasProblems, Problem
+from ..core.problems import HasProblems, Problem, count_text
 from .check import Checked
 
 
@@ -30,3 +30,16 @@ CHANGE_COLUMNS = ["indicator_code", "name", "unit", "year", "current_value", "va
 def change_of(value: float, current: float | None) -> str:
     """新增, 更正 or 不变: a typed value against the one that counts now."""
     return "新增" if current is None or pd.isna(current) else ("不变" if abs(value - current) < 1e-9 else "更正")
+
+
+def result_of(checked, file: str, changes):
+    """The IngestResult of a workbook checked by its own rules (the school or the planning workbook): refused with
+    its problems, or checked with what it would change (changes(): a frame of CHANGE_COLUMNS)."""
+    result = IngestResult(file, "checked", checked.problems, checked.unit, checked.year, n_values=checked.n_values,
+                          checked=checked)
+    if checked.errors:
+        result.outcome = "rejected"
+        result.message = f"“{file}”未载入：{count_text(checked.problems)}"
+        return result
+    result.changes = changes()
+    return result
