@@ -22,7 +22,9 @@ def navigation_only(monkeypatch):
     With a pages/ folder beside app.py, AppTest (Streamlit 1.67) resets PagesManager's "uses a pages
     directory" flag before each run, so every rerun after the first runs the page file alone, without
     app.py's st.navigation and sidebar. The server keeps the flag st.navigation set (False) for the
-    process; this keeps it too.
+    process; this keeps it too. There is no supported way to tell AppTest otherwise while pages/ lies
+    beside app.py (the layout the project keeps; dashboard/shell.py says why): this is the test's one use of
+    Streamlit's internals, as shell.py is the app's.
     """
     from streamlit.runtime import pages_manager
     from streamlit.testing.v1 import app_test
