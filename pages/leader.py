@@ -3,14 +3,10 @@ gap, when it is due and the unit's 整改说明; prints on one A4 page from the 
 
 import streamlit as st
 
-from dashboard.data import require_warehouse
 from dashboard.filters import current
-from dashboard.shell import ensure_app_shell
 from dashboard.ui import no_data
 from reports import leader, leader_html, queries
 
-ensure_app_shell()
-require_warehouse()
 f = current()
 st.markdown(unsafe_allow_html=True, body=leader_html.CSS)
 st.title("领导版")
