@@ -204,6 +204,7 @@ def test_deploy_sh_never_chmods_a_data_file_by_its_path_and_names_no_admin():
     assert "user add admin" not in readme
 
 
+@pytest.mark.slow  # runs the backup script (processes)
 def test_the_nightly_backup_removes_what_a_killed_backup_left(plan_raw, tmp_path):
     backups = tmp_path / "backups"
     backups.mkdir()
