@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pipelines.core import config
+from pipelines.core.plain import plain
 from pipelines.operations import audit_trail
 from pipelines.records.accounts import Account, AccountStore, name_problem
 from pipelines.records.signin import try_sign_in
@@ -20,7 +21,6 @@ from pipelines.records.signin_state import SignInGuard
 
 from . import gate, sessions
 from .data import db_path, raw_dir
-from .plain import plain
 
 SESSION_KEY = "auth"
 now = time.time  # the clock (tests move it)

@@ -6,10 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.core import config
+from pipelines.core.plain import plain
 from pipelines.warehouse.connection import WarehouseBusy, connect
 from reports import queries
-
-from .plain import plain
 
 db_path, raw_dir = config.db_path, config.raw_dir  # the pages' warehouse and raw folder (MONITOR_DB, MONITOR_RAW)
 

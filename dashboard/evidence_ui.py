@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.core import config
+from pipelines.core.plain import plain
 from pipelines.core.problems import InputError
 from pipelines.operations.evidence import attach
 from pipelines.records.accounts import Account
@@ -15,8 +16,7 @@ from pipelines.warehouse.connection import WarehouseBusy
 
 from . import upload_ui
 from .data import clear_cache, db_path, query, raw_dir
-from .plain import plain, say
-from .ui import tidy, upload_limit_help
+from .ui import say, tidy, upload_limit_help
 
 UPLOADER_CSS = """
 <style>

@@ -18,8 +18,7 @@ from datetime import datetime
 import streamlit as st
 
 from pipelines.core import failures
-
-from .plain import plain
+from pipelines.core.plain import plain
 
 log = logging.getLogger("aohan_monitor.pages")
 if not log.handlers:  # the service's stderr is its log (journald); Streamlit configures only its own loggers

@@ -13,6 +13,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
+from pipelines.core.plain import plain, plain_table
 from pipelines.core.problems import InputError, Problem
 from pipelines.imports import mappings
 from pipelines.imports import settings as s
@@ -29,8 +30,7 @@ from pipelines.workbooks.results import IngestResult
 
 from . import upload_ui
 from .data import clear_cache, db_path, raw_dir
-from .plain import plain, plain_table, say
-from .ui import localise_uploader, upload_limit_help
+from .ui import localise_uploader, say, upload_limit_help
 
 INTERNAL = "处理失败（程序内部错误），未做任何更改。请把文件和这条消息告诉管理员。"
 COLUMNS = {

@@ -6,13 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.core import config
+from pipelines.core.plain import plain
 from pipelines.records.accounts import Account
 from pipelines.warehouse.connection import connect
 from pipelines.workbooks import online_entry as entry
 
 from . import upload_ui
 from .data import data_version, db_path
-from .plain import plain
 
 VALUE_COLUMNS = {
     "指标代码": None,  # the key of the row, kept out of sight (the name says which indicator)

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.core import config, palette
+from pipelines.core.plain import plain
 from pipelines.operations import audit_trail, webhook
 from pipelines.records import reminders
 from pipelines.records.visibility import sees_unreviewed
@@ -16,7 +17,6 @@ from reports.reminder_notice import notice_docx
 
 from . import auth
 from .data import data_version, db_path, query, raw_dir
-from .plain import plain
 
 today = date.today  # the day overdue is counted on (tests move it)
 # Each cell's state in the one palette's classes (pipelines/core/palette.py); a workbook not sent is 未达成 once overdue.

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.core import config
+from pipelines.core.plain import plain, plain_table
 from pipelines.core.problems import InputError
 from pipelines.operations.review import decide
 from pipelines.records.accounts import Account
@@ -16,8 +17,7 @@ from pipelines.warehouse.connection import WarehouseBusy
 
 from . import failure
 from .data import clear_cache, data_version, db_path, query, raw_dir
-from .plain import plain, plain_table, say
-from .ui import tidy
+from .ui import say, tidy
 from .upload_ui import changes_table
 
 STATUS_CHOICES = {"待审核": "pending", "已退回": "returned", "已通过": "approved", "全部": "all"}

@@ -6,14 +6,14 @@ import streamlit as st
 
 from pipelines.core import config, formats
 from pipelines.core.describe import ruling_words
+from pipelines.core.plain import plain
 from pipelines.operations.rulings import record
 from pipelines.records.ruling_state import RulingError
 from pipelines.warehouse.connection import WarehouseBusy
 
 from . import auth
 from .data import clear_cache, db_path, raw_dir
-from .plain import plain, say
-from .ui import tidy
+from .ui import say, tidy
 
 
 def _gap(row, status_label: str, gap) -> str:

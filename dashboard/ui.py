@@ -7,6 +7,7 @@ import streamlit as st
 
 from pipelines.core import config, palette
 from pipelines.core.describe import number
+from pipelines.core.plain import plain
 from pipelines.core.table_files import csv_bytes, excel_bytes, is_risky
 from pipelines.plan import method
 from reports import images, placement
@@ -148,3 +149,8 @@ def localise_uploader() -> None:
 def no_data(message: str) -> None:
     st.info(message)
     st.stop()
+
+
+def say(message: str) -> None:
+    """What a writer says on the way (waiting for the lock, catching up with the log), as plain text."""
+    st.info(plain(message))

@@ -9,6 +9,7 @@ import streamlit as st
 
 from pipelines.core import config
 from pipelines.core.files import sha256_of
+from pipelines.core.plain import plain, plain_table
 from pipelines.core.problems import InputError, count_text
 from pipelines.operations import audit_trail
 from pipelines.operations.ingest import check_file, ingest_file
@@ -22,8 +23,7 @@ from reports import queries
 
 from . import failure
 from .data import clear_cache, db_path, query, raw_dir
-from .plain import plain, plain_table, say
-from .ui import show_table, tidy
+from .ui import say, show_table, tidy
 
 
 def staging() -> Path:

@@ -5,11 +5,11 @@ import streamlit as st
 from dashboard import phone, readiness_ui, ruling_ui, target_facts, views
 from dashboard.data import query
 from dashboard.filters import current
-from dashboard.plain import plain
 from dashboard.search import search_targets
 from dashboard.ui import demo_banner, downloads, no_data, tidy
 from pipelines.core import config, formats
 from pipelines.core.describe import describe_goal, number, parts_of, present, worded
+from pipelines.core.plain import plain
 from pipelines.workbooks.sources import source_text
 from reports import queries
 

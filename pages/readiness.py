@@ -164,8 +164,6 @@ else:
     st.caption("园舍：规划设计年份与生均室外游戏场地、幼儿活动用房、园舍建筑面积（㎡）；"
                "2017年及以后规划设计的幼儿园须全部达标，此前的须半数达标（见下方全部标准）。")
 
-path_section(f, scheme)  # issue 23: what to add where, by when, at what cost, to pass
-
 changes = readiness.register_changes(year, f.show_demo) if year else None
 if changes is not None:
     with st.expander(f"学校与幼儿园名录的变动（{year}年，{len(changes)} 处）"):
@@ -192,6 +190,8 @@ fig = figure("readiness", f, scheme)
 if fig is not None:
     with st.expander("标准达成情况图（可下载用于汇报）"):
         phone.chart(fig, f"验收准备_{scheme}_{f.as_of}", key="readiness_summary")
+
+path_section(f, scheme)  # issue 23: what to add where, by when, at what cost, to pass
 
 with st.expander("评估标准与出处"):
     st.warning(f"评估标准{s.CAVEAT}。标准如有更新，请平台管理员更正评估标准表并重建数据，各页面随之更新。",

@@ -5,8 +5,8 @@ import streamlit as st
 
 from dashboard import auth, reminders_ui
 from dashboard.filters import current
-from dashboard.plain import plain
 from pipelines.core import config
+from pipelines.core.plain import plain
 from pipelines.records.reminders import SettingsError
 
 f = current()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import auth, review_ui
 from dashboard.filters import current
-from dashboard.plain import plain
+from pipelines.core.plain import plain
 
 f = current()
 st.title("数据审核")

@@ -9,10 +9,10 @@ from dashboard import auth, evidence_ui, import_ui, upload_ui, views
 from dashboard import online_entry_ui as entry_ui
 from dashboard.data import clear_cache, db_path, query, raw_dir
 from dashboard.filters import current
-from dashboard.plain import plain, say
 from dashboard.readiness_ui import school_workbook_button
-from dashboard.ui import localise_uploader, tidy, upload_limit_help
+from dashboard.ui import localise_uploader, say, tidy, upload_limit_help
 from pipelines.core import config
+from pipelines.core.plain import plain
 from pipelines.core.school_settings import SCHOOL_UNIT
 from pipelines.operations.ingest import withdraw
 from pipelines.records import audit

@@ -1,6 +1,5 @@
 """Plotly figures fit for a briefing slide: Chinese title with the as-of year, a source line, 16:9."""
 
-import html
 import math
 import os
 from datetime import date
@@ -10,15 +9,9 @@ import plotly.graph_objects as go
 
 from pipelines.core import config, formats, palette
 from pipelines.core.describe import describe_goal, describe_year, number, parts_of, present, stage, texts_sentence
+from pipelines.core.plain import plain_html
 
 from .text_layout import text_px, wrap
-
-
-def plain_html(text) -> str:
-    """A unit's words (a note, a file name) for Plotly's hover text and labels, which read <a>, <b>, <span style>
-    and entities: shown as typed, never as HTML (dashboard/plain.py does the same for Markdown)."""
-    return "" if text is None else html.escape(str(text), quote=False)
-
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_SCALE = 1280, 720, 1.5  # the camera button saves 1920×1080

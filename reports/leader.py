@@ -16,6 +16,7 @@ import pandas as pd
 from pipelines.core import config, formats
 from pipelines.core import school_settings as s
 from pipelines.core.describe import SYMBOLS, describe_goal, describe_year, present
+from pipelines.core.plain import one_line
 
 from . import queries, readiness
 from .cockpit import GROUPS
@@ -80,11 +81,6 @@ def standard_words(comparator: str, threshold: float, unit: str | None) -> str:
 def amount_words(amount: float, unit: str) -> str:
     """A quantity to add: whole people, rooms and ㎡ (rounded up, as each school's own sentence), 万元 to one decimal."""
     return formats.money(amount, unit) if unit in formats.MONEY_UNITS else formats.count(amount, unit)
-
-
-def plain(text: str) -> str:
-    """Text a unit typed, as one line of plain words (no line breaks: a page renders it as Markdown)."""
-    return " ".join(str(text).split())
 
 
 # The brief as data.
@@ -180,9 +176,9 @@ def lagging_by_unit(statuses: pd.DataFrame) -> list[UnitLagging]:
         for r in part.itertuples():
             said = queries.rectification_sentence(r)
             if said:
-                said = plain(said.split("：", 1)[1] if said.startswith(f"{r.rectified_by}：") else said)
+                said = one_line(said.split("：", 1)[1] if said.startswith(f"{r.rectified_by}：") else said)
             items.append(Lagging(name_words(r), r.status, r.status_label, value_words(r), goal_words(r), gap_words(r),
-                                 due_words(r), said, plain(r.rectify_planned) if said else None))
+                                 due_words(r), said, one_line(r.rectify_planned) if said else None))
         out.append(UnitLagging(str(unit), items))
     return sorted(out, key=lambda u: -len(u.items))
 

@@ -2,25 +2,14 @@
 one A4 page from the browser (Ctrl+P).
 
 Written through st.markdown (the cockpit's way: drawn with the page's first script), so every text that comes from
-data — a unit's 整改说明 above all — is escaped for HTML and for Markdown (safe_text): it shows as typed and can
-never become a link, a formula or markup.
+data — a unit's 整改说明 above all — is escaped for HTML and for Markdown (safe_text, pipelines.core.plain's
+plain_in_html): it shows as typed and can never become a link, a formula or markup.
 """
 
-from html import escape
-
 from pipelines.core import config, palette
+from pipelines.core.plain import plain_in_html as safe_text
 
 from .leader import Acceptance, LeaderBrief, counts_sentence
-
-# Markdown (and Streamlit's $…$ formulas, :colour[…] directives) would read these characters in a unit's words.
-MARKDOWN = "\\`*_{}[]()<>#+-.!|~$:^=&"
-
-
-def safe_text(text: str) -> str:
-    """Plain text for an HTML block written through st.markdown: HTML-escaped, Markdown's characters as numeric
-    references (shown as typed, never read as markup), one line."""
-    return "".join(f"&#{ord(ch)};" if ch in MARKDOWN else escape(ch) for ch in " ".join(str(text).split()))
-
 
 CSS = """
 <style>

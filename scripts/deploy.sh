@@ -6,7 +6,7 @@
 #                          [--backup-dir /var/backups/aohan-monitor] [--keep 14]
 #
 # Run from the project's folder where it will stay (e.g. /opt/aohan-monitor). The choices are kept in
-# /etc/default/aohan-monitor: a later run without options keeps them. What it does (README, "Serving it
+# /etc/default/aohan-monitor: a later run without options keeps them. What it does (docs/county-it.md, "Serving it
 # to the offices"): Debian packages and .venv (scripts/setup.sh); an unprivileged user that owns data/;
 # the certificate (the office's, or a self-signed one); nginx's site; the app's systemd unit and the
 # nightly backup timer; the `aohan-monitor` command; a rebuild of the warehouse; a check through HTTPS.
@@ -118,7 +118,7 @@ elif [ ! -f "$CERT" ] || [ ! -f "$KEY" ]; then
   for n in $SERVER_NAMES; do
     if [[ "$n" =~ ^[0-9.]+$ || "$n" == *:* ]]; then san+="IP:$n,"; else san+="DNS:$n,"; fi
   done
-  # The README's command for a self-signed certificate, with every name and address of the server.
+  # The command of docs/county-it.md for a self-signed certificate, with every name and address of the server.
   openssl req -x509 -newkey rsa:3072 -sha256 -days 825 -nodes -keyout "$KEY" -out "$CERT" \
     -subj "/CN=$first" -addext "subjectAltName=${san%,}" 2>/dev/null
   chmod 600 "$KEY"

@@ -18,7 +18,7 @@ SLOW_FIXTURES = {
     # fixtures of the modules that load workbooks, build, back up or run the app on top of those
     "fixture_wh", "app", "page", "pages_wh", "upload_page", "reminder_wh", "evidence_base", "with_data",
     "saved_by_libreoffice", "used", "target", "good_backup", "both", "loaded", "reported", "green", "rule_db", "years",
-    "site", "own_site", "proxied", "deck_path", "deck_plan", "report_path", "written", "browser",
+    "site", "own_site", "proxied", "deck_path", "deck_plan", "report_path", "written", "browser", "drafts",
 }
 # Tests that start servers and browsers, kill processes, race writers or drive LibreOffice: one xdist worker runs
 # them one after another (their timings and ports are not shared with a neighbour), each under its own time-out.

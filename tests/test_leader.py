@@ -84,7 +84,8 @@ def test_the_matters_for_a_decision(demo):
 
 def test_a_units_words_are_plain_text_on_the_page():
     """整改说明 as typed: no Markdown, HTML, link, formula or colour directive can come of it."""
-    from reports.leader_html import MARKDOWN, safe_text
+    from pipelines.core.plain import MARKDOWN_IN_HTML as MARKDOWN
+    from reports.leader_html import safe_text
 
     typed = "**资金**未到位\n[点此](http://x.example) <img src=x onerror=alert(1)> $x^2$ :red[急] #1 `a` a_b_c ~~删~~ & |表|"
     out = safe_text(typed)

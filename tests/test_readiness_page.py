@@ -58,8 +58,8 @@ def test_the_page_says_at_a_glance_what_the_demo_county_is_ready_for(demo_base, 
     for i, scheme in enumerate(("普及普惠", "优质均衡")):  # the earlier acceptance first
         for label, value in tiles[4 * i: 4 * i + 4]:
             assert int(value) == groups.get(scheme + labels[label], 0), (scheme, label)
-    # the 差异系数 over the years; the criteria by readiness — each laid out for a laptop and for a phone (issue 21)
-    chart, phone_chart, _, _ = at.get("plotly_chart")
+    # the 差异系数 over the years; the criteria by readiness — each laid out for a laptop and for a phone (issue 21); 达标路径's charts follow
+    chart, phone_chart = at.get("plotly_chart")[:2]
     titles = [m.value for m in at.markdown]  # a chart's title is written above it on the page
     assert "**义务教育优质均衡：资源配置7项指标的校际差异系数**" in titles
     assert any(t.startswith("**义务教育优质均衡：2030年验收") for t in titles)
@@ -91,7 +91,7 @@ def test_the_kindergarten_view_and_the_scheme_chosen_by_link(demo_base, monkeypa
     _, db = demo_base
     at = open_app(db, monkeypatch, query={"scheme": "普及普惠"})
     assert at.segmented_control(key="readiness_scheme").value == "普及普惠"
-    chart, phone_chart, _, _ = at.get("plotly_chart")  # laptop, phone; the criteria by readiness, the same
+    chart, phone_chart = at.get("plotly_chart")[:2]  # laptop, phone (the criteria by readiness, the same; 达标路径's charts follow)
     assert "**学前教育普及普惠：毛入园率与普惠、公办占比**" in [m.value for m in at.markdown]
     for shown in (chart, phone_chart):
         assert "学前三年毛入园率" in spec(shown) and "国家≥85%" in spec(shown) and "方案2025年≥65%" in spec(shown)

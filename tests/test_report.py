@@ -55,6 +55,7 @@ READINESS_TITLES = ["学前教育普及普惠：2028年验收准备（还有3年
                     "义务教育优质均衡：2030年验收准备（还有5年）", "义务教育优质均衡：校际差异系数",
                     "未达到逐校要求的学校（2025年）：16所（1/2）", "未达到逐校要求的学校（2025年）：16所（2/2）"]
 READINESS_CHARTS = 4
+PLAN_CHARTS = 2  # issue 23: a 达标路径 chart per acceptance
 PLAN_TITLES = ["学前教育普及普惠：达标路径（2028年验收）", "义务教育优质均衡：达标路径（2030年验收）"]  # issue 23
 
 
@@ -136,7 +137,8 @@ def test_chart_text_is_at_least_14_pt_on_the_slide(deck_plan):
     _, slides = deck_plan
     charts = [(s.title, item) for s in slides for item in s.items if isinstance(item, Chart)]
     prs_parts = [s.title for s in slides if any(s.title and s.title.startswith(p) for p in PARTS)]
-    assert len(charts) == 1 + len([t for t in prs_parts if "需要关注" not in t]) + len(KEY_TITLES) + READINESS_CHARTS
+    assert len(charts) == (1 + len([t for t in prs_parts if "需要关注" not in t]) + len(KEY_TITLES) + READINESS_CHARTS
+                           + PLAN_CHARTS)
     for title, chart in charts:
         assert (chart.figure.layout.width, chart.figure.layout.height) == (round(chart.box.width), round(chart.box.height))
         assert effective_min_pt(chart.figure, chart.box.width) >= 14, (title, sorted(set(font_sizes(chart.figure))))
@@ -212,7 +214,7 @@ def test_every_picture_is_rendered_at_the_size_it_is_placed(deck_path):
     prs = Presentation(str(deck_path))
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
     charts = [t for t in part_slides(slide_titles(prs)) if "需要关注" not in t]
-    assert len(pictures) == 1 + len(charts) + len(KEY_TITLES) + READINESS_CHARTS
+    assert len(pictures) == 1 + len(charts) + len(KEY_TITLES) + READINESS_CHARTS + PLAN_CHARTS
     for picture in pictures:
         assert picture.image.content_type == "image/png"
         width, height = Image.open(io.BytesIO(picture.image.blob)).size

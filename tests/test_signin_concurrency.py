@@ -18,6 +18,8 @@ from pipelines.records.signin_state import SignInGuard
 from tests.cli import run_cli
 from tests.conftest import PASSWORDS
 
+pytestmark = pytest.mark.slow  # argon2 checks, slow on purpose, many per test
+
 
 class CountingHasher:
     """The real hasher, counting the checks it makes and the most it made at once."""

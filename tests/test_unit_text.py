@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.plain import JOINER, plain
 from pipelines.core import config
+from pipelines.core.plain import JOINER, plain, plain_html
 from pipelines.operations.ingest import ingest_file
 from pipelines.records.accounts import AccountStore
-from reports.charts import plain_html
 from tests.books import filled
 from tests.cli import run_cli
 from tests.test_app import navigation_only, sign_in  # noqa: F401 (autouse: app.py runs on every AppTest rerun, as served)

@@ -18,6 +18,9 @@ ARTIFACTS = config.ROOT / "artifacts" / "word"
 FACES = {"仿宋", "黑体", "楷体", "宋体"}
 PARTS = ["（一）构建高质量发展体系", "（二）优化管理体制机制", "（三）建设高素质教师队伍", "（四）全面提高育人质量",
          "（五）提升教育保障水平"]
+# issue 23: the section 验收达标路径, a heading and a chart per acceptance
+PLAN_HEADINGS = ["（一）学前教育普及普惠（2028年验收）", "（二）义务教育优质均衡（2030年验收）"]
+PLAN_CAPTIONS = ["学前教育普及普惠：达标路径", "义务教育优质均衡：达标路径"]
 
 
 @pytest.fixture(scope="module")
@@ -62,15 +65,16 @@ def test_report_has_title_year_summary_parts_overdue_and_notes(report_path, writ
     texts = paragraphs(document)
     assert [t for s, t in texts if s == "Title"] == ["敖汉旗推动教育高质量发展实施方案", "目标进展监测报告"]
     assert texts[2][1].startswith("（评估年度：2025年")
-    # Issue 21: the 领导版 opens it, the acceptances have their section, the formula its appendix.
+    # Issue 21: the 领导版 opens it, the acceptances have their section, the formula its appendix; issue 23: the path.
     assert [t for s, t in texts if s == "Heading 1"] == [
-        "一、领导版：需要关注的目标与验收风险", "二、总体情况", "三、各部分目标进展", "四、逾期任务", "五、验收准备", "六、数据说明",
-        "附录　进展快慢的计算方法"]
+        "一、领导版：需要关注的目标与验收风险", "二、总体情况", "三、各部分目标进展", "四、逾期任务", "五、验收准备", "六、验收达标路径",
+        "七、数据说明", "附录　进展快慢的计算方法"]
     seconds = [t for s, t in texts if s == "Heading 2"]
     assert seconds[:3] == ["（一）验收风险", "（二）需要关注的目标（按牵头单位，29项）", "（三）需要研究决定的事项"]
     assert seconds[3:8] == PARTS
     assert seconds[8:10] == ["（一）学前教育普及普惠（2028年验收，还有3年）", "（二）义务教育优质均衡（2030年验收，还有5年）"]
-    assert seconds[10:] == ["（一）数据来源", "（二）示例数据", "（三）评估方法", "（四）正文与附件的差异", "（五）缺报"]
+    assert seconds[10:12] == PLAN_HEADINGS
+    assert seconds[12:] == ["（一）数据来源", "（二）示例数据", "（三）评估方法", "（四）正文与附件的差异", "（五）缺报"]
     body = "\n".join(t for _, t in texts)
     assert "98个量化目标" in body and "已过完成时限而未报告完成的8项" in body  # 98: issue 19 typed 18 more
     # A sentence for every target that is missed or at risk, numbered within its part.
@@ -84,9 +88,9 @@ def test_report_has_title_year_summary_parts_overdue_and_notes(report_path, writ
 
     chunks = gap_chunks(b.statuses)
     captions = [t for s, t in texts if s == "Caption" and t.startswith("图")]
-    assert [c.split("　")[0] for c in captions] == [f"图{i}" for i in range(1, len(chunks) + 1)]
-    assert [c.split("　")[1] for c in captions] == [f"{title}：量化目标进展" for title, _ in chunks]
-    assert len(document.inline_shapes) == len(chunks)
+    assert [c.split("　")[0] for c in captions] == [f"图{i}" for i in range(1, len(chunks) + len(PLAN_CAPTIONS) + 1)]
+    assert [c.split("　")[1] for c in captions] == [f"{title}：量化目标进展" for title, _ in chunks] + PLAN_CAPTIONS
+    assert len(document.inline_shapes) == len(chunks) + len(PLAN_CAPTIONS)
     assert "本报告使用示例数据" in body and "本报告含示例数据：演示用的虚构数值，并非真实统计" in body
     assert "有完成年份的目标：" in body and "进展快慢的计算公式见附录。" in body
 
@@ -148,7 +152,7 @@ def test_figures_are_printed_at_their_size_with_no_text_under_9_pt(report_path, 
     from reports.word_report import CHART_PIXELS_PER_POINT, TEXT_WIDTH
 
     b, report = written
-    assert len(report.pictures) == len(gap_chunks(b.statuses))
+    assert len(report.pictures) == len(gap_chunks(b.statuses)) + len(PLAN_CAPTIONS)
     for _, _, box, figure in report.pictures:
         assert box.width == round(TEXT_WIDTH)
         assert effective_min_pt(figure, box.width) >= 9  # 小五

@@ -1,4 +1,4 @@
-"""Demo data (示例数据) for the path to pass: 旗教育局's planning workbook of 2026 — the notice's tasks 88–89
+"""Demo data (示例数据) for the path to pass: 旗教育局's planning workbook of 2025 (sent in April 2026) — the notice's tasks 88–89
 buildings with invented areas and years, a few additions of its own (teachers for village schools, equipment),
 and births 2005–2025 as 旗卫健委's birth registrations (invented; births roughly halve after 2016, as they did
 nationally) — typed into the real template, archived, approved and loaded like every demo workbook.
@@ -20,7 +20,7 @@ from ..records.archive import archive, log_review, read_log, submissions_dir
 from ..warehouse.connection import connect
 from .locking import writer_lock
 
-YEAR = 2026
+YEAR = 2025  # the 填报年度 of the demo's last workbooks: the demo archive covers 2022—2025
 RECEIVED = datetime(2026, 4, 10, 10, 0)
 UNIT = ss.SCHOOL_UNIT
 SOURCE = "旗卫健委出生登记（示例数据）"

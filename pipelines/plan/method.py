@@ -1,4 +1,4 @@
-"""The status method in plain Chinese, for the pages, the deck and the reports (the README says it in full).
+"""The status method in plain Chinese, for the pages, the deck and the reports (docs/design.md says it in full).
 
 One place, so that what a leader reads on 总览, in the deck and in the Excel report is the same as what
 pipelines/warehouse/status.py does.

@@ -7,9 +7,13 @@ st.markdown, st.info/warning/error/success, st.caption, widget and expander labe
 formula, `:material/…:` an icon. plain() escapes each character that makes Markdown (CommonMark lets any ASCII
 punctuation be escaped) and breaks the three bare-address forms GitHub's Markdown links by itself even
 after escaping (`https://`, `www.`, `name@host`) with an invisible word joiner. Plotly reads HTML in hover text and labels:
-reports/charts.py's plain_html() for those. st.dataframe draws text as it is and needs neither.
+plain_html() for those. st.dataframe draws text as it is and needs neither. An HTML block written through st.markdown
+(the 领导版) takes plain_in_html(): there a backslash would show as typed, so Markdown's characters become numeric
+references. one_line() is the text as one line of plain words, for a slide's or a Word table's cell, which read no
+markup and need no escaping.
 """
 
+import html
 import re
 
 import pandas as pd
@@ -52,8 +56,21 @@ def plain_table(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def say(message: str) -> None:
-    """What a writer says on the way (waiting for the lock, catching up with the log), as plain text."""
-    import streamlit as st
+def plain_html(text) -> str:
+    """text for Plotly's hover text and labels, which read <a>, <b>, <span style> and entities."""
+    return "" if text is None else html.escape(str(text), quote=False)
 
-    st.info(plain(message))
+
+def one_line(text) -> str:
+    """text as one line of plain words: every run of spaces and line breaks one space (no escaping)."""
+    return " ".join(str(text).split())
+
+
+# Markdown (and Streamlit's $…$ formulas, :colour[…] directives) would read these characters in a unit's words.
+MARKDOWN_IN_HTML = "\\`*_{}[]()<>#+-.!|~$:^=&"
+
+
+def plain_in_html(text) -> str:
+    """text for an HTML block written through st.markdown: one line, Markdown's characters (and & < >) as numeric
+    references — shown as typed, never read as markup — and the rest HTML-escaped."""
+    return "".join(f"&#{ord(ch)};" if ch in MARKDOWN_IN_HTML else html.escape(ch) for ch in one_line(text))
