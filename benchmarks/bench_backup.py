@@ -32,8 +32,8 @@ with tempfile.TemporaryDirectory() as tmp:
 
     report("backup()（进程内）", timed(lambda: backup(raw, out), RUNS))
     print(f"备份文件：{out.stat().st_size / 1e6:.2f} MB")
-    report("restore()（进程内，含重建）", timed(lambda: restore(out, raw, db), RUNS))
+    report("restore()（进程内，含重建）", timed(lambda: restore(out, raw, db, yes=True), RUNS))
     report("health check()（进程内）", timed(lambda: check(raw, db), RUNS))
     report("python -m pipelines backup（命令行，含启动）", timed(lambda: cli("backup", "--out", out, "--raw", raw), RUNS))
-    report("python -m pipelines restore（命令行，含启动和重建）", timed(lambda: cli("restore", out, "--raw", raw, "--db", db), RUNS))
+    report("python -m pipelines restore（命令行，含启动和重建）", timed(lambda: cli("restore", out, "--raw", raw, "--db", db, "--yes"), RUNS))
     report("python -m pipelines health（命令行，含启动）", timed(lambda: cli("health", "--raw", raw, "--db", db), RUNS))

@@ -9,6 +9,8 @@ import streamlit as st
 from pipelines import config
 from pipelines.warehouse import WarehouseBusy, connect
 
+from .plain import plain
+
 READ_WAIT_SECONDS = 10.0
 
 
@@ -22,8 +24,13 @@ def raw_dir() -> Path:
 
 def data_version(db: Path) -> tuple:
     """Changes whenever the warehouse is written (its file or its write-ahead log), to key the cache."""
+    return _stamps(db, Path(str(db) + ".wal"))
+
+
+def _stamps(*paths: Path) -> tuple:
+    """Each file's modification time and size (None for a missing one): changes whenever one is written."""
     stamps = []
-    for path in (db, Path(str(db) + ".wal")):
+    for path in paths:
         try:
             stat = path.stat()
             stamps.append((stat.st_mtime_ns, stat.st_size))
@@ -72,46 +79,61 @@ def require_warehouse() -> None:
 
 
 def _log_version() -> tuple:
+    """Changes whenever the archive's log is written, or a restore's marker comes or goes."""
     from pipelines.archive import log_path
+    from pipelines.restore_state import marker_path
 
-    try:
-        stat = log_path(raw_dir()).stat()
-        return stat.st_mtime_ns, stat.st_size
-    except FileNotFoundError:
-        return ()
+    return _stamps(log_path(raw_dir()), marker_path(raw_dir()))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _behind(db: str, version: tuple, raw: str, log_version: tuple) -> str | None:
-    from pipelines.archive import read_log
-    from pipelines.recovery import behind
+def _stale(db: str, version: tuple, raw: str, log_version: tuple) -> str | None:
+    from pipelines.recovery import stale
 
-    with connect(Path(db), read_only=True, wait=READ_WAIT_SECONDS) as con:
-        return behind(con, read_log(Path(raw)))
+    return stale(Path(db), Path(raw))
 
 
-def _caught_up_with_the_log() -> None:
-    """A page never shows a warehouse behind the archive's log (a writer killed after logging, before its
-    commit): it is brought up to the log first, as the next writer would (recovery.catch_up)."""
+CAUGHT_UP = "caught_up_notes"  # session state: what was brought up to date, said once to a reader
+
+
+def catch_up_before_reading() -> None:
+    """Before anything reads the warehouse (app.py calls it ahead of the sidebar's counts, every page's guard
+    again): a warehouse behind the archive's log (a writer killed after logging, before its commit) or left
+    by a restore killed in its rebuild is brought up to date first, as the next writer would
+    (recovery.bring_up_to_date). What was done is kept for say_caught_up. The sign-in page runs it too, so
+    that a reader who signs in finds the figures current."""
+    if not warehouse_ready() or not _current_version(str(db_path()), data_version(db_path())):
+        return  # require_warehouse says what to do
     try:
-        lacking = _behind(str(db_path()), data_version(db_path()), str(raw_dir()), _log_version())
+        lacking = _stale(str(db_path()), data_version(db_path()), str(raw_dir()), _log_version())
     except WarehouseBusy:
         return  # a writer is at work: it catches up itself
     if not lacking:
         return
-    from pipelines.recovery import catch_up
-    from pipelines.writer_lock import writer_lock
+    from pipelines.recovery import bring_up_to_date
 
     try:
-        with writer_lock(db_path(), raw_dir(), purpose="按归档日志补齐数据仓库", wait=READ_WAIT_SECONDS), \
-                connect(db_path()) as con:
-            notes = catch_up(con, raw_dir())
+        notes = bring_up_to_date(db_path(), raw_dir(), say=lambda _: None, wait=READ_WAIT_SECONDS)
     except WarehouseBusy:
-        st.warning(f"数据仓库尚未与归档日志一致（{lacking}），正在等待另一程序写完，请稍候刷新页面。")
+        st.warning(f"数据仓库尚未与原始数据一致（{plain(lacking)}），正在等待另一程序写完，请稍候刷新页面。")
         st.stop()
     clear_cache()
-    st.info(f"数据仓库已按归档日志补齐（上次写入在完成前中断：{lacking}）。" + ("；".join(notes[:3]) if notes else ""),
-            icon=":material/history:")
+    st.session_state[CAUGHT_UP] = [lacking, *notes]
+
+
+def say_caught_up() -> None:
+    """The short note that the figures were brought up to date after an interrupted write (once per reader)."""
+    said = st.session_state.pop(CAUGHT_UP, None)
+    if said:
+        lacking, *notes = said
+        done = f"（{plain('；'.join(notes[:3]))}）" if notes else ""
+        st.info(f"数据已按归档日志补齐后显示：上次写入在完成前中断（{plain(lacking)}），现已补上{done}。", icon=":material/history:")
+
+
+def _caught_up_with_the_log() -> None:
+    """A page never shows a warehouse behind the archive's log: brought up to date first, and said."""
+    catch_up_before_reading()
+    say_caught_up()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

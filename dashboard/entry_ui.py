@@ -12,14 +12,15 @@ from pipelines.warehouse import connect
 
 from . import upload_ui
 from .data import data_version, db_path
+from .plain import plain
 
 VALUE_COLUMNS = {
     "指标代码": None,  # the key of the row, kept out of sight (the name says which indicator)
     "指标名称": st.column_config.TextColumn("指标", disabled=True, width="large"),
     "单位": st.column_config.TextColumn("单位", disabled=True, width="small"),
     "数值": st.column_config.TextColumn("数值", help="如 95.3 或 95.3%、12所、是/否；建设项目填未开工、在建或已竣工；没有的留空"),
-    "备注": st.column_config.TextColumn("备注"),
-    "数据来源": st.column_config.TextColumn("数据来源", help="外部数据（公安、残联、财政等提供）注明取自哪份数据、哪个部门"),
+    "备注": st.column_config.TextColumn("备注", max_chars=config.TEXT_LIMITS["备注"]),
+    "数据来源": st.column_config.TextColumn("数据来源", max_chars=config.TEXT_LIMITS["数据来源"], help="外部数据（公安、残联、财政等提供）注明取自哪份数据、哪个部门"),
     "来源日期": st.column_config.TextColumn("来源日期", help="如 2025-12-31 或 2025年12月"),
 }
 PROGRESS_COLUMNS = {
@@ -27,14 +28,14 @@ PROGRESS_COLUMNS = {
     "任务内容": st.column_config.TextColumn("任务内容", disabled=True, width="large"),
     "完成时限": st.column_config.TextColumn("完成时限", disabled=True),
     "进展状态": st.column_config.SelectboxColumn("进展状态", options=list(config.PROGRESS_STATUSES)),
-    "进展说明": st.column_config.TextColumn("进展说明", width="medium"),
+    "进展说明": st.column_config.TextColumn("进展说明", width="medium", max_chars=config.TEXT_LIMITS["进展说明"]),
 }
 RECTIFY_COLUMNS = {
     "目标编号": st.column_config.TextColumn("编号", disabled=True, width="small"),
     "目标": st.column_config.TextColumn("目标", disabled=True, width="large"),
     "状态": st.column_config.TextColumn("状态", disabled=True),
-    "原因分析": st.column_config.TextColumn("原因分析", width="medium"),
-    "整改措施": st.column_config.TextColumn("整改措施", width="medium"),
+    "原因分析": st.column_config.TextColumn("原因分析", width="medium", max_chars=config.TEXT_LIMITS["原因分析"]),
+    "整改措施": st.column_config.TextColumn("整改措施", width="medium", max_chars=config.TEXT_LIMITS["整改措施"]),
     "计划完成时间": st.column_config.TextColumn("计划完成时间", help="如 2026年6月 或 2026年6月30日"),
 }
 
@@ -85,7 +86,7 @@ def online_entry(unit: str, year: int, account: Account) -> None:
         with connect(db_path(), read_only=True) as con:
             same = entry.same_as_sent(con, unit, year, result.checked)
         if same:  # an identical workbook would wait for review beside the one sent
-            st.info(same, icon=":material/recycling:")
+            st.info(plain(same), icon=":material/recycling:")
             return
     if upload_ui.show_result(result, name):
         upload_ui.load([(check_key, path, name)], account, "确认载入在线填报的内容", f"{key}_load")

@@ -9,17 +9,21 @@ from pipelines.accounts import Account
 from pipelines.archive import submissions_dir
 from pipelines.collection.evidence import attach
 from pipelines.collection.review import status_label
+from pipelines.collection.visibility import visible_rows
 from pipelines.problems import InputError
 from pipelines.warehouse import WarehouseBusy
 
 from . import upload_ui
 from .data import clear_cache, db_path, query, raw_dir
-from .ui import tidy
+from .plain import plain, say
+from .ui import tidy, upload_limit_help
 
 UPLOADER_CSS = """
 <style>
 .st-key-evidence [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "或将文件拖到此处（PDF、JPG、PNG、DOCX，单个文件不超过 5 MB）"; font-size: 14px; }
+.st-key-evidence [data-testid="stFileUploader"]:has([aria-invalid="true"])::after {
+  content: "标红的文件没有上传：佐证材料只能是 PDF、JPG、PNG 或 DOCX，单个文件不超过 5 MB（5,000,000 字节）。点 × 移除后重新选择。"; }
 </style>
 """
 
@@ -45,19 +49,19 @@ def attach_section(account: Account) -> None:
         task_no = right.selectbox("哪项任务的进展", list(task_labels), format_func=task_labels.get, key="evidence_task")
         files = st.file_uploader("佐证材料（PDF、JPG、PNG、DOCX）", type=["pdf", "jpg", "jpeg", "png", "docx"],
                                  accept_multiple_files=True, key="evidence_files",
-                                 help=f"单个文件不超过 {config.MAX_EVIDENCE_BYTES // 1024 // 1024} MB；文件类型按内容检查，改扩展名的文件不予接受")
+                                 help=upload_limit_help() + "；文件类型按内容检查，改扩展名的文件不予接受")
         if files and st.button(f"保存 {len(files)} 个佐证材料", type="primary", key="evidence_save"):
             for upload in files:
                 path = upload_ui.staging() / f"evidence_{upload.file_id}"
                 path.write_bytes(upload.getvalue())
                 try:
-                    st.success(attach(raw_dir(), db_path(), int(chosen), int(task_no), path, upload.name, account,
-                                      say=st.info))
+                    st.success(plain(attach(raw_dir(), db_path(), int(chosen), int(task_no), path, upload.name, account,
+                                      say=say)))
                 except InputError as exc:
                     for problem in exc.problems:
-                        st.error(str(problem))
+                        st.error(plain(str(problem)))
                 except WarehouseBusy as exc:
-                    st.error(str(exc))
+                    st.error(plain(str(exc)))
                 finally:
                     path.unlink(missing_ok=True)  # archived (or refused): the staged copy is not kept
             clear_cache()
@@ -88,14 +92,15 @@ def evidence_table(frame: pd.DataFrame, key: str) -> None:
         for i, r in enumerate(frame.itertuples()):
             path = folder / r.archive_path
             if path.is_file():
-                st.download_button(f"下载 {r.file_name}", path.read_bytes, file_name=r.file_name, key=f"{key}_{i}",  # read on click
+                st.download_button(f"下载 {plain(r.file_name)}", path.read_bytes, file_name=r.file_name, key=f"{key}_{i}",  # read on click
                                    type="tertiary", icon=":material/attach_file:")
 
 
-def task_evidence(task_no: int, show_demo: bool) -> None:
-    """The 佐证材料 of a task's reports, on 任务台账 (a returned or withdrawn workbook's said as such)."""
-    frame = query(EVIDENCE + " where e.task_no = ? and (? or not s.is_demo) order by s.submission_id desc, e.attached_at",
-                  [task_no, show_demo])
+def task_evidence(task_no: int, show_demo: bool, account: Account | None) -> None:
+    """The 佐证材料 of a task's reports, on 任务台账 (a returned or withdrawn workbook's said as such; those of a
+    workbook awaiting review or returned only to its unit, its reviewers and 管理)."""
+    frame = visible_rows(query(EVIDENCE + " where e.task_no = ? and (? or not s.is_demo) "
+                                          "order by s.submission_id desc, e.attached_at", [task_no, show_demo]), account)
     if frame.empty:
         st.caption("该任务的进展还没有附佐证材料。")
         return

@@ -1,6 +1,6 @@
 """The shared sidebar: as-of year, section, unit; and, while the demo runs, that the figures are demo data.
 
-There is no switch for demo data: the warehouse decides (DESIGN.md, "Demo data"). While it holds demo
+There is no switch for demo data: the warehouse decides (docs/design.md, "Demo data"). While it holds demo
 workbooks (before the first real workbook is approved), every page shows them, labelled 示例数据; after
 that there are none to show.
 """
@@ -8,9 +8,11 @@ that there are none to show.
 import streamlit as st
 
 from pipelines import config
+from pipelines.collection.visibility import counts_pending_of
 
+from . import auth
 from .data import query, warehouse_ready
-from .queries import Filters, coverage, default_year, pending_reviews
+from .queries import Filters, coverage, default_year, pending_by_unit
 
 ALL = "全部"
 
@@ -30,7 +32,8 @@ def sidebar() -> Filters:
         as_of = st.selectbox("评估年度", years, index=years.index(default), key="as_of",
                              help="按该年度及以前的数据评估各目标；默认为多数应报单位已报送的最近年度。")
         st.caption(year_note(int(as_of), show_demo))
-        pending = pending_reviews(show_demo)
+        account = auth.current()  # a reviewer counts its own units' workbooks, a unit its own
+        pending = sum(n for unit, n in pending_by_unit(show_demo).items() if counts_pending_of(account, unit))
         if pending:  # every page says how many workbooks await review (they count once approved)
             st.caption(f":material/pending_actions: {pending} 个工作簿待审核，审核通过后计入")
         sections = query("select section_no, title from sections order by section_no")

@@ -13,7 +13,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from pipelines import audit, config
+from pipelines import audit
 from pipelines.accounts import Account
 from pipelines.archive import safe_file_name
 from pipelines.imports import mappings
@@ -28,7 +28,8 @@ from pipelines.warehouse import WarehouseBusy, connect
 
 from . import upload_ui
 from .data import clear_cache, db_path, raw_dir
-from .ui import localise_uploader
+from .plain import plain, plain_table, say
+from .ui import localise_uploader, upload_limit_help
 
 INTERNAL = "处理失败（程序内部错误），未做任何更改。请把文件和这条消息告诉管理员。"
 COLUMNS = {
@@ -51,7 +52,7 @@ def import_section(unit: str, year: int, account: Account) -> None:
                "明年同样版式的文件直接读取。")
     files = st.file_uploader("选择统计报表（可多选，或一个 .zip）", type=["xlsx", "xls", "ods", "zip"],
                              accept_multiple_files=True, key="import_files",
-                             help=f"单个文件不超过 {config.MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+                             help=upload_limit_help())
     if not files:
         return
     signature = hashlib.sha256("|".join(f"{f.name}:{f.file_id}" for f in files).encode() + f"{unit}{year}".encode())
@@ -99,7 +100,7 @@ def _prepared(key: str, files, unit: str, year: int, account: Account) -> Prepar
         st.error(f"统计报表未能读取：{len(found.problems)} 个问题。请改正后重新上传，本次没有载入任何数据。",
                  icon=":material/block:")
         table = pd.DataFrame([p.as_dict() for p in found.problems]).drop(columns=["级别"])
-        st.table(table.fillna(""))
+        st.table(plain_table(table.fillna("")))
         return None
     return found
 
@@ -107,9 +108,9 @@ def _prepared(key: str, files, unit: str, year: int, account: Account) -> Prepar
 def _group(prepared: Prepared, group: Group, key: str) -> None:
     """One layout: what was found, and its mapping (editable)."""
     with st.container(border=True):
-        st.markdown(f"**版式 {group.fingerprint}**　{group.describe()}")
+        st.markdown(f"**版式 {group.fingerprint}**　{plain(group.describe())}")
         if group.state == "saved":
-            st.info(f"{reuse_sentence(group)}。如需修改，展开下表改正后确认。", icon=":material/bookmark:")
+            st.info(f"{plain(reuse_sentence(group))}。如需修改，展开下表改正后确认。", icon=":material/bookmark:")
         elif group.seeded:
             st.warning("文件的版式与保存的对应关系不同（列的顺序或表头有变化）：已按仍能对上的表头沿用此前的对应关系，"
                        "其余重新建议。请核对后确认。", icon=":material/published_with_changes:")
@@ -117,7 +118,7 @@ def _group(prepared: Prepared, group: Group, key: str) -> None:
             st.warning("第一次导入这种版式：请核对平台建议的对应关系（可信度低于 0.9 的请特别留意），改正后确认。",
                        icon=":material/rule:")
         for sentence in group.said:
-            st.warning(sentence, icon=":material/push_pin:")
+            st.warning(plain(sentence), icon=":material/push_pin:")
         frame = st.session_state.setdefault(f"{key}_frame", _frame(prepared, group))  # the same rows each run
         options = list(dict.fromkeys([s.NOT_IN_FILE, *frame["来源"], *(c.ref for c in group.layout.candidates)]))
         config_ = dict(COLUMNS, 来源=st.column_config.SelectboxColumn("来源（文件中的行、列或单元格）", options=options,
@@ -168,17 +169,17 @@ def _load(prepared: Prepared, account: Account, key: str) -> None:
     if not st.button("确认载入", key=f"{key}_load", type="primary"):
         return
     try:
-        imported = load(prepared, raw_dir(), db_path(), actor=account, source="网页", say=st.info)
+        imported = load(prepared, raw_dir(), db_path(), actor=account, source="网页", say=say)
     except (WarehouseBusy, InputError) as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     except Exception:  # never a traceback
         logging.getLogger(__name__).exception("import: loading %s", prepared.files)
-        st.error(f"{prepared.files}未载入：{INTERNAL}")
+        st.error(f"{plain(prepared.files)}未载入：{INTERNAL}")
         return
     result = imported.result
     st.session_state[f"{key}_checked"] = imported
-    (st.success if result.outcome in ("loaded", "duplicate") else st.error)(result.message)
+    (st.success if result.outcome in ("loaded", "duplicate") else st.error)(plain(result.message))
     clear_cache()
     st.rerun()
 

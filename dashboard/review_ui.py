@@ -10,9 +10,12 @@ from pipelines.accounts import Account
 from pipelines.archive import submissions_dir
 from pipelines.collection.preview import STATUS_KIND, Preview, preview
 from pipelines.collection.review import REVIEW_LIST, ReviewError, decide, status_label
+from pipelines.problems import InputError
 from pipelines.warehouse import WarehouseBusy
 
+from . import failure
 from .data import clear_cache, data_version, db_path, query, raw_dir
+from .plain import plain, plain_table, say
 from .ui import tidy
 from .upload_ui import changes_table
 
@@ -72,13 +75,34 @@ def show_preview(row: dict) -> None:
                 "本工作簿被较晚的工作簿取代的数值标为“不计入”。", icon=":material/info:")
     if len(p.values):
         changes_table(p.values, "本工作簿的数值与现有值", expanded=True)
+    written_words(p)
     if p.statuses.empty:
         st.caption(f"按{p.as_of}年评估，审核通过不会改变任何{STATUS_KIND}的状态。")
     else:
         st.markdown(f"**状态将改变的{STATUS_KIND}**（评估年度 {p.as_of} 年）")
-        st.table(p.statuses.rename(columns={"name": "目标或标准", "lead_unit": "牵头单位", "before": "现状态",
+        st.table(plain_table(p.statuses.rename(columns={"name": "目标或标准", "lead_unit": "牵头单位", "before": "现状态",
                                             "after": "审核通过后"}).drop(columns="key")
-                 .set_index("目标或标准"))  # a plain table: wraps on a phone
+                 .set_index("目标或标准")))  # a plain table: wraps on a phone
+
+
+def written_words(p: Preview) -> None:
+    """The unit's own words that approving publishes (进展说明, 整改说明), each in full and exactly as typed."""
+    if p.progress.empty and p.rectifications.empty:
+        st.caption("本工作簿没有填写任务进展或整改说明。")
+        return
+    if len(p.progress):
+        st.markdown(f"**任务进展与进展说明**（{len(p.progress)} 项；审核通过后显示在任务台账和汇报材料中）")
+        st.table(plain_table(pd.DataFrame({
+            "任务": [f"任务{r.task_no}：{r.task_text[:24]}{'…' if len(r.task_text) > 24 else ''}" for r in p.progress.itertuples()],
+            "进展状态": p.progress["status"], "进展说明": p.progress["note"],
+        }).set_index("任务")))
+    if len(p.rectifications):
+        st.markdown(f"**整改说明**（{len(p.rectifications)} 项；审核通过后显示在指标页、任务台账和汇报材料中）")
+        st.table(plain_table(pd.DataFrame({
+            "目标": [f"{r.target_id} {r.name}" for r in p.rectifications.itertuples()],
+            "原因分析": p.rectifications["reason"], "整改措施": p.rectifications["measures"],
+            "计划完成时间": p.rectifications["planned_text"],
+        }).set_index("目标")))
 
 
 def archived_file(row: dict) -> None:
@@ -103,9 +127,14 @@ def decision_form(account: Account, row: dict) -> None:
         return
     try:
         result = decide(raw_dir(), db_path(), int(row["submission_id"]), DECISION_CHOICES[choice], account, note,
-                        source="网页", say=st.info)
-    except (ReviewError, WarehouseBusy) as exc:
-        st.error(str(exc))
+                        source="网页", say=say)
+    except (ReviewError, WarehouseBusy, InputError) as exc:  # InputError: the archive's log unreadable
+        st.error(plain(str(exc)))
+        return
+    # Anything else (a full disk, a file that cannot be written) is said, and logged, by the page's failure.show;
+    # broad by design, as the page's own guard, so the form stays on the page.
+    except Exception as exc:  # noqa: BLE001
+        failure.show(exc)
         return
     st.session_state["review_message"] = result.message
     clear_cache()

@@ -4,18 +4,19 @@ under each, the ruling (or that there is none yet), and for a 管理 account the
 import pandas as pd
 import streamlit as st
 
-from pipelines import config
-from pipelines.describe import describe_gap, ruling_words
+from pipelines import config, formats
+from pipelines.describe import ruling_words
 from pipelines.rulings import RulingError, record
 from pipelines.warehouse import WarehouseBusy
 
 from . import auth
 from .data import clear_cache, db_path, raw_dir
+from .plain import plain, say
 from .ui import tidy
 
 
 def _gap(row, status_label: str, gap) -> str:
-    return describe_gap(row._replace(gap=gap)) if status_label else "—"
+    return (formats.gap(row._replace(gap=gap)) or "已达到") if status_label else formats.NONE
 
 
 def texts_table(target) -> pd.DataFrame:
@@ -38,9 +39,9 @@ def texts_box(target) -> None:
         st.markdown("**正文与附件的目标值不同：按两份文件分别评估**")
         st.dataframe(tidy(texts_table(target)), hide_index=True, width="stretch")
         said = ruling_words(target)
-        (st.success if bool(target.ruled) else st.warning)(f"裁定：{said}", icon=":material/gavel:")
+        (st.success if bool(target.ruled) else st.warning)(f"裁定：{plain(said)}", icon=":material/gavel:")
         if message := st.session_state.pop("ruling_message", None):
-            st.success(message)
+            st.success(plain(message))
         ruling_form(target)
 
 
@@ -48,7 +49,7 @@ def ruling_form(target) -> None:
     """For a 管理 account: record which text counts, with the reason (logged, audited, replayed by build)."""
     account = auth.current()
     if account is None or not account.is_admin:
-        who = f"当前账号{account.label()}不是管理账号。" if account else ""
+        who = f"当前账号{plain(account.label())}不是管理账号。" if account else ""
         st.caption(f"{who}裁定由管理账号在此记录（以哪份文件为准、理由），或在服务器上运行 "
                    f"python -m pipelines ruling {target.target_id} --text body|attachment --as 管理账号 --reason 理由")
         return
@@ -62,9 +63,9 @@ def ruling_form(target) -> None:
         return
     try:
         result = record(raw_dir(), db_path(), target.target_id, choices[choice], account, reason, source="网页",
-                        say=st.info)
+                        say=say)
     except (RulingError, WarehouseBusy) as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     st.session_state["ruling_message"] = result.message
     clear_cache()

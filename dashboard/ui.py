@@ -1,13 +1,15 @@
 """Small pieces the pages share: the demo mark, the status legend and method, charts, downloads."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
-from pipelines import config, method
+from pipelines import config, method, palette
 from pipelines.describe import number
-from pipelines.exports import csv_bytes, excel_bytes
+from pipelines.exports import csv_bytes, excel_bytes, is_risky
 
-from . import images
+from . import images, placement
 from .charts import chart_config, page_figure
 
 
@@ -18,13 +20,14 @@ def demo_banner(shown: bool) -> None:
 
 
 def status_legend(codes=None) -> None:
-    """The status colours with their meaning (those in use, or all)."""
+    """The status colours with their marks and meaning (those in use, or all), one group per palette class."""
     shown = [c for c in config.STATUS_LABELS if codes is None or c in set(codes)]
     chips = " ".join(
-        f"<span style='display:inline-block;margin:2px 8px 2px 0'><span style='display:inline-block;width:12px;height:12px;"
-        f"background:{config.STATUS_COLOURS[k]};border:1px solid #555;margin-right:4px;vertical-align:-1px'></span>"
+        f"<span style='display:inline-block;margin:2px 10px 2px 0'><span style='display:inline-block;min-width:16px;"
+        f"padding:0 2px;text-align:center;background:{palette.colour(k)};color:{palette.ink(palette.colour(k))};"
+        f"border:1px solid {palette.EDGE};margin-right:4px;font-size:12px;line-height:15px'>{palette.mark(k)}</span>"
         f"{config.STATUS_LABELS[k]}</span>"
-        for k in shown
+        for klass in palette.CLASSES for k in shown if palette.class_of(k) == klass
     )
     st.markdown(chips, unsafe_allow_html=True)
 
@@ -52,8 +55,9 @@ def chart(fig, filename: str, key: str, on_select=None, export=None) -> object:
     if on_select and event and event.selection and event.selection.points:
         on_select(event.selection.points)
     if images.available():
+        images.warm()  # the renderer ready by the time the button is pressed
         picture = export if export is not None else fig
-        st.download_button("下载图片（PNG）", data=lambda: images.png(picture, height=images.height_of(picture)),
+        st.download_button("下载图片（PNG）", data=lambda: placement.slide_png(picture),
                            file_name=f"{filename}.png",
                            mime="image/png", key=f"{key}_png", type="tertiary", icon=":material/image:", on_click="ignore")
     else:
@@ -88,7 +92,9 @@ def show_table(frame: pd.DataFrame, empty: str, **kwargs) -> None:
 
 
 def tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table for reading: missing text blank, missing numbers as —, dates without midnight."""
+    """A table for reading: missing text blank, missing numbers as —, dates without midnight, and text that a
+    spreadsheet would take for a formula (=HYPERLINK(…), +…, @…) with an apostrophe before it, as the exports
+    write it, should the text leave the page by copy or a table's own download."""
     out = frame.copy()
     for column in out.columns:
         series = out[column]
@@ -101,8 +107,15 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
             if series.isna().any():
                 out[column] = series.map(lambda v: "—" if pd.isna(v) else number(v))
         else:
-            out[column] = series.astype(object).where(series.notna(), "")
+            out[column] = series.astype(object).where(series.notna(), "").map(_defused)
     return out
+
+
+NUMBER_TEXT = re.compile(r"[-+]?[\d,]+(\.\d+)?%?")  # -1.5 or +3% typed as text: a number to a spreadsheet, harmless
+
+
+def _defused(value):
+    return f"'{value}" if is_risky(value) and not NUMBER_TEXT.fullmatch(value) else value
 
 
 UPLOADER_CSS = """
@@ -113,8 +126,18 @@ UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "或将工作簿拖到此处（.xlsx .xls .ods，单个文件不超过 5 MB）"; font-size: 14px; }
+/* A file the uploader itself refuses (too large, or of a type not listed) shows as a red chip whose reason is
+   Streamlit's English, on hover only: the reason in Chinese under the uploader. */
+[data-testid="stFileUploader"]:has([aria-invalid="true"])::after {
+  display: block; margin-top: 4px; color: rgb(158, 48, 59); font-size: 14px;
+  content: "标红的文件没有上传：单个文件不超过 5 MB（5,000,000 字节），且须为所列的文件类型。点 × 移除后重新选择（过大的工作簿请删去多余的工作表或图片后另存）。"; }
 </style>
 """
+
+
+def upload_limit_help() -> str:
+    """The upload limit as a person reads it, beside every uploader (the same number the check says)."""
+    return f"单个文件不超过 {config.MAX_UPLOAD_MB} MB（{config.MAX_UPLOAD_BYTES:,} 字节）"
 
 
 def localise_uploader() -> None:

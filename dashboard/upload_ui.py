@@ -12,12 +12,14 @@ from pipelines.accounts import Account
 from pipelines.archive import sha256_of
 from pipelines.collection.history import WORD_UNITS, shown, submission_changes
 from pipelines.collection.review import status_label
+from pipelines.collection.visibility import visible_rows
 from pipelines.ingest import IngestResult, check_file, ingest_file
 from pipelines.problems import InputError, count_text
 from pipelines.warehouse import WarehouseBusy, connect
 
-from . import queries
+from . import failure, queries
 from .data import clear_cache, db_path, query, raw_dir
+from .plain import plain, plain_table, say
 from .ui import show_table, tidy
 
 
@@ -48,16 +50,16 @@ def show_result(result: IngestResult, name: str, fix: str = "请修改后重新�
     to do about its errors."""
     with st.container(border=True):
         if result.outcome == "duplicate":
-            st.info(result.message, icon=":material/recycling:")
+            st.info(plain(result.message), icon=":material/recycling:")
             return False
         if result.outcome == "loaded":
-            st.success(result.message, icon=":material/check_circle:")
+            st.success(plain(result.message), icon=":material/check_circle:")
             return False
         errors, warnings = result.errors, result.warnings
         if errors:
-            st.error(f"**{name}**：{count_text(result.problems)}。{fix}", icon=":material/block:")
+            st.error(f"**{plain(name)}**：{count_text(result.problems)}。{fix}", icon=":material/block:")
         else:
-            st.success(f"**{name}**：{result.unit} {result.year}年度，数值 {result.n_values} 个，任务进展 "
+            st.success(f"**{plain(name)}**：{result.unit} {result.year}年度，数值 {result.n_values} 个，任务进展 "
                        f"{result.n_progress} 项，检查通过" + (f"，另有 {len(warnings)} 条警告或说明（可载入，会保留）" if warnings else "")
                        + "。载入后经审核通过才计入。", icon=":material/task_alt:")
         # Errors (the file is refused until they are fixed), then what they kept from being checked, apart from
@@ -67,7 +69,7 @@ def show_result(result: IngestResult, name: str, fix: str = "请修改后重新�
             if found:
                 box(f"**{heading}：{len(found)} 条**", icon=":material/error:" if box is st.error else ":material/info:")
                 table = pd.DataFrame([p.as_dict() for p in found]).drop(columns=["文件", "级别"])
-                st.table(tidy(table).set_index("工作表"))  # a plain table: every reason readable in full
+                st.table(plain_table(tidy(table).set_index("工作表")))  # a plain table: every reason readable in full
         if result.changes is not None and len(result.changes):
             changes_table(result.changes, "将要载入的数值")
     return not result.errors
@@ -107,12 +109,19 @@ def load(ready: list[tuple[str, Path, str]], account: Account, label: str, key: 
     checked = st.session_state.setdefault("upload_checked", {})
     for key, path, name in ready:
         try:
-            result = ingest_file(path, raw_dir(), db_path(), file=name, actor=account, source="网页", say=st.info)
-        except WarehouseBusy as exc:
-            st.error(str(exc))
-            break
+            result = ingest_file(path, raw_dir(), db_path(), file=name, actor=account, source="网页", say=say)
+        except (WarehouseBusy, InputError) as exc:  # another writer; the archive's log unreadable (a damaged line)
+            st.error(f"“{plain(name)}”未载入：{plain(str(exc))}")
+            clear_cache()  # what loaded before it shows on the next run; the message stays on this one
+            return
+        # Anything else (a full disk, a file that cannot be written) is said, and logged, by the page's failure.show;
+        # broad by design, as the page's own guard, and what loaded before it still shows.
+        except Exception as exc:  # noqa: BLE001
+            failure.show(exc)
+            clear_cache()
+            return
         checked[key] = result
-        (st.success if result.outcome == "loaded" else st.error)(result.message)
+        (st.success if result.outcome == "loaded" else st.error)(plain(result.message))
     clear_cache()
     st.rerun()
 
@@ -133,16 +142,17 @@ def returned_notices(account: Account) -> None:
         [account.unit],
     )
     for r in rows.itertuples():
-        st.warning(f"**{r.year}年度工作簿“{r.file_name}”（填报 #{r.submission_id}）已被退回**：{r.review_note}"
-                   f"（{r.reviewed_by}，{r.reviewed_at:%Y-%m-%d %H:%M}）。请按退回原因修改后重新上传，或在下方在线填报。",
+        st.warning(f"**{r.year}年度工作簿“{plain(r.file_name)}”（填报 #{r.submission_id}）已被退回**：{plain(r.review_note)}"
+                   f"（{plain(r.reviewed_by)}，{r.reviewed_at:%Y-%m-%d %H:%M}）。请按退回原因修改后重新上传，或在下方在线填报。",
                    icon=":material/assignment_return:")
 
 
-def history(show_demo: bool) -> pd.DataFrame:
-    """Who sent what, when, its review state; returns the table shown (编号 as its index for labels)."""
-    frame = queries.submissions(show_demo)
+def history(show_demo: bool, account: Account | None) -> pd.DataFrame:
+    """Who sent what, when, its review state; returns the table shown (编号 as its index for labels). A unit's
+    pending and returned workbooks only to that unit, its reviewers and 管理 (collection.visibility)."""
+    frame = visible_rows(queries.submissions(show_demo), account)
     if frame.empty:
-        st.caption("还没有收到任何工作簿。")
+        st.caption("还没有收到任何工作簿。" if account is None or account.is_admin else "还没有可查看的工作簿。")
         return frame
     table = pd.DataFrame({
         "编号": frame["submission_id"], "收到时间": frame["received_at"], "单位": frame["unit"], "年度": frame["year"],

@@ -3,13 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import evidence_ui, queries, views
+from dashboard import auth, evidence_ui, queries, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
 from pipelines import config
 from pipelines.collection.review import status_label
+from pipelines.collection.visibility import visible_rows
 from pipelines.deadlines import ledger_deadline
 
 ensure_app_shell()
@@ -24,12 +25,13 @@ if ledger.empty:
     no_data("当前筛选条件下没有任务。")
 demo_banner(f.show_demo and bool(ledger["is_demo"].fillna(False).any()))
 
-a, b, c, d = st.columns(4)
+a, b, c, d, e = st.columns(5)
 a.metric("任务", len(ledger), border=True)
-b.metric("已完成（含转入常态化）", int(ledger["done"].sum()), border=True,
-         help="报告“已完成”的任务，以及长期坚持类任务报告“常态化推进”的")
-c.metric("逾期", int(ledger["overdue"].sum()), border=True)
-d.metric("正文与附件有差异", int(ledger["has_discrepancy"].sum()), border=True)
+ongoing = ledger["done"] & (ledger["latest_status"] == "常态化推进")
+b.metric("已完成", int((ledger["done"] & ~ongoing).sum()), border=True, help="最新进展报告“已完成”的任务")
+c.metric("转入常态化", int(ongoing.sum()), border=True, help="长期坚持类任务报告“常态化推进”的（视同完成，不计逾期）")
+d.metric("逾期", int(ledger["overdue"].sum()), border=True)
+e.metric("正文与附件有差异", int(ledger["has_discrepancy"].sum()), border=True)
 
 with st.container(border=True):
     left, middle, right = st.columns([2, 2, 3])
@@ -99,7 +101,7 @@ task_no = st.selectbox("任务", shown["task_no"].tolist(), key="ledger_history_
 history = query(
     """
     select s.year as 年度, p.status as 进展状态, p.note as 进展说明, s.unit as 填报单位, s.file_name as 来源工作簿,
-        s.received_at as 收到时间, s.review_status, s.withdrawn, s.review_note as 审核意见,
+        s.received_at as 收到时间, s.review_status, s.withdrawn, s.review_note as 审核意见, s.unit,
         case when s.is_demo then ? else '' end as 说明
     from task_progress p join submissions s using (submission_id)
     where p.task_no = ? and (? or not s.is_demo)
@@ -107,9 +109,11 @@ history = query(
     """,
     [config.DEMO_LABEL, task_no, f.show_demo],
 )
+account = auth.current()  # a report awaiting review, or returned, only to its unit, its reviewers and 管理
+history = visible_rows(history, account).drop(columns="unit")
 if history.empty:
     st.caption("该任务还没有填报过进展。")
 else:  # every report, with what became of its workbook (only 已通过 counts in the ledger above)
     history.insert(6, "审核状态", [status_label(r, w) for r, w in zip(history.pop("review_status"), history.pop("withdrawn"))])
     st.dataframe(tidy(history), hide_index=True, width="stretch")
-evidence_ui.task_evidence(task_no, f.show_demo)
+evidence_ui.task_evidence(task_no, f.show_demo, account)

@@ -3,7 +3,7 @@ target-gap charts, overdue tasks, the latest workbooks and the method."""
 
 import streamlit as st
 
-from dashboard import cockpit, images, queries, readiness, readiness_ui, views
+from dashboard import auth, cockpit, images, placement, queries, readiness, readiness_ui, views
 from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
 from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
@@ -11,6 +11,7 @@ from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, show_table, status_legend
 from pipelines import config
+from pipelines.collection.visibility import visible_rows
 
 ensure_app_shell()
 require_warehouse()
@@ -83,14 +84,18 @@ with details:
     status_legend(targets["status"].unique())
     st.caption("点击某个目标的条形，查看该指标的历年数据与详情。")
     figures = views.gap_figures(f)
-    for i, (_, figure, wide) in enumerate(figures):
-        chart(figure, f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{i}", on_select=open_target, export=wide)
+    st.markdown(views.WIDTH_SWITCH_CSS, unsafe_allow_html=True)
+    for i, (_, wide, narrow, export) in enumerate(figures):
+        for layout, figure in (("wide", wide), ("narrow", narrow)):
+            with st.container(key=f"{layout}_gap_{i}"):
+                chart(figure, f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{layout}_{i}", on_select=open_target, export=export)
     if images.available():
         with st.expander("批量下载图片（ZIP）"):
-            titles = [title for title, _, _ in figures]
+            titles = [title for title, *_ in figures]
             chosen = st.multiselect("选择图表", titles, default=titles, key="zip_charts", placeholder="选择图表")
             st.download_button(
-                f"下载所选 {len(chosen)} 张图片", data=lambda: images.zip_of([(t, w) for t, _, w in figures if t in chosen]),
+                f"下载所选 {len(chosen)} 张图片", data=lambda: images.zip_of([(t, e) for t, _, _, e in figures if t in chosen],
+                                                                        placement.slide_png),
                 file_name=f"目标进展图表_{f.as_of}.zip", mime="application/zip", key="zip", on_click="ignore",
                 disabled=not chosen,
             )
@@ -104,7 +109,8 @@ with details:
             "text": "任务内容"}), "没有逾期的任务。", height=320)
     with right:
         st.subheader("最近收到的工作簿")
-        recent = queries.submissions(f.show_demo).head(8)
+        # a workbook awaiting review, or returned, only to its unit, its reviewers and 管理
+        recent = visible_rows(queries.submissions(f.show_demo), auth.current()).head(8)
         show_table(recent.assign(is_demo=recent["is_demo"].map({True: config.DEMO_LABEL, False: ""}))[
             ["received_at", "unit", "year", "file_name", "n_values", "n_warnings", "is_demo"]].rename(columns={
             "received_at": "收到时间", "unit": "单位", "year": "年度", "file_name": "文件", "n_values": "数值",

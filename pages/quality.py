@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, readiness_ui
+from dashboard import auth, queries, readiness_ui
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
 from dashboard.ui import demo_banner, downloads, show_table, tidy
 from pipelines import config
+from pipelines.collection.visibility import visible_rows
 from pipelines.discrepancies import FIELD_LABELS, FORMAL, SEVERITY_LABELS, SUBSTANTIVE
 
 ensure_app_shell()
@@ -72,6 +73,8 @@ warnings = query(
     """,
     [f.show_demo],
 )
+# a workbook awaiting review, or returned, only to its unit, its reviewers and 管理
+warnings = visible_rows(warnings.assign(unit=warnings["单位"]), auth.current()).drop(columns="unit")
 demo_banner(f.show_demo and bool(warnings["is_demo"].any()))
 if warnings.empty:
     st.caption("没有警告。")

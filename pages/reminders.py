@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import auth, reminders_ui
 from dashboard.data import require_warehouse
 from dashboard.filters import current
+from dashboard.plain import plain
 from dashboard.shell import ensure_app_shell
 from pipelines import config
 from pipelines.collection.reminders import SettingsError
@@ -19,7 +20,7 @@ try:
     frame = reminders_ui.receipts(settings)  # real workbooks only: a demo one never counts as sent
     st.caption(reminders_ui.settings_caption(settings))
 except SettingsError as exc:
-    st.error(str(exc))
+    st.error(plain(str(exc)))
     st.stop()
 if f.unit:
     frame = frame[frame["unit"] == f.unit]

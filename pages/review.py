@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import auth, review_ui
 from dashboard.data import require_warehouse
 from dashboard.filters import current
+from dashboard.plain import plain
 from dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -16,10 +17,10 @@ account = auth.sign_in_form("审核工作簿须先登录")
 if account is None:
     st.stop()
 if not account.is_reviewer:
-    st.info(f"账号{account.label()}不能审核工作簿：审核由管理账号或审核账号进行。本单位工作簿的审核结果见“数据填报”页。")
+    st.info(f"账号{plain(account.label())}不能审核工作簿：审核由管理账号或审核账号进行。本单位工作簿的审核结果见“数据填报”页。")
     st.stop()
 if message := st.session_state.pop("review_message", None):
-    st.success(message, icon=":material/gavel:")
+    st.success(plain(message), icon=":material/gavel:")
 
 label = st.segmented_control("状态", list(review_ui.STATUS_CHOICES), default="待审核", key="review_status")
 frame = review_ui.queue(account, review_ui.STATUS_CHOICES[label or "待审核"])

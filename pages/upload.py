@@ -8,9 +8,10 @@ import streamlit as st
 from dashboard import auth, entry_ui, evidence_ui, import_ui, queries, readiness, upload_ui, views
 from dashboard.data import clear_cache, db_path, query, raw_dir, require_warehouse
 from dashboard.filters import current
+from dashboard.plain import plain, say
 from dashboard.readiness_ui import school_workbook_button
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import localise_uploader, tidy
+from dashboard.ui import localise_uploader, tidy, upload_limit_help
 from pipelines import audit, config
 from pipelines.ingest import withdraw
 from pipelines.reporting import reporting_units
@@ -32,9 +33,9 @@ may_report = account.role in ("填报", "管理")
 # 1. The blank workbook: the same code as `python -m pipelines template`.
 if not may_report:
     if account.is_reviewer:
-        st.info(f"账号{account.label()}为审核权限：在“数据审核”页审核各单位的工作簿；这里可以查看填报记录，不能下载或上传工作簿。")
+        st.info(f"账号{plain(account.label())}为审核权限：在“数据审核”页审核各单位的工作簿；这里可以查看填报记录，不能下载或上传工作簿。")
     else:
-        st.info(f"账号{account.label()}为浏览权限：可以查看填报记录，不能下载或上传工作簿。")
+        st.info(f"账号{plain(account.label())}为浏览权限：可以查看填报记录，不能下载或上传工作簿。")
 else:
     st.subheader("① 下载填报工作簿")
     with connect(db_path(), read_only=True) as con:
@@ -57,7 +58,7 @@ else:
     with upload_tab:
         localise_uploader()
         files = st.file_uploader("选择填好的工作簿（可多选）", type=["xlsx", "xls", "ods"], accept_multiple_files=True,
-                                 key="uploads", help=f"单个文件不超过 {config.MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+                                 key="uploads", help=upload_limit_help())
         ready = []
         for upload in files or []:
             key = f"{upload.name}:{upload.file_id}"
@@ -72,7 +73,7 @@ else:
 
 # 3. History: who sent what, when, its review state, and what it changed.
 st.subheader("③ 填报记录")
-table = upload_ui.history(f.show_demo)
+table = upload_ui.history(f.show_demo, account)
 if not table.empty:
     chosen = st.selectbox("查看某次填报改变了什么", table.index.tolist(), key="history_pick",
                           format_func=lambda i: f"#{i} {table.loc[i, '单位']} {table.loc[i, '年度']}年度 {table.loc[i, '文件']}")
@@ -97,9 +98,9 @@ if account.is_admin and not table.empty:
             st.error("请填写撤回原因。")
         else:
             try:
-                st.success(withdraw(raw_dir(), db_path(), int(target), account, reason.strip(), say=st.info))
+                st.success(plain(withdraw(raw_dir(), db_path(), int(target), account, reason.strip(), say=say)))
             except WarehouseBusy as exc:
-                st.error(str(exc))
+                st.error(plain(str(exc)))
             clear_cache()
 if account.is_admin:
     st.subheader("⑥ 审计日志（管理）")

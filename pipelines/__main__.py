@@ -1,5 +1,6 @@
-"""Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling|plan
-(DESIGN.md).
+"""Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling|
+quarantine|plan
+(docs/design.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage, and 3 only when `import` has written a
 proposed mapping for a person to confirm. Messages are Chinese; a traceback is never the message (set
@@ -7,18 +8,18 @@ PIPELINES_DEBUG=1 to see one).
 """
 
 import argparse
-import errno
+import logging
 import os
 import sys
-import traceback
 from pathlib import Path
 
-from . import buildinfo, config
+from . import buildinfo, config, failures, logging_setup
 from .accounts import AccountError
 from .problems import InputError
 from .warehouse import WarehouseBusy
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PROPOSED = 0, 1, 2, 3
+log = logging.getLogger(__name__)
 
 ARGPARSE_WORDS = {
     "the following arguments are required": "缺少必需的参数",
@@ -31,8 +32,21 @@ ARGPARSE_WORDS = {
 }
 
 
+HELP_WORDS = {"usage: ": "用法：", "options:": "选项：", "positional arguments:": "位置参数：",
+              "show this help message and exit": "显示本帮助并退出"}
+
+
 class ChineseParser(argparse.ArgumentParser):
-    """argparse with its usage errors said in Chinese, exit status 2."""
+    """argparse with its help and its usage errors said in Chinese, exit status 2."""
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for english, chinese in HELP_WORDS.items():
+            text = text.replace(english, chinese)
+        return text
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", HELP_WORDS["usage: "])
 
     def error(self, message: str):
         for english, chinese in ARGPARSE_WORDS.items():
@@ -80,10 +94,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
     s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
 
-    r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）")
-    r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx、.xlsx 或 .docx")
-    r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
-    r.add_argument("--db", type=Path, default=config.DB_PATH)
+    r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）；"
+                                      "加 --brief 生成领导版短幻灯片（不超过10页）",
+                       description="生成汇报材料。按 --out 的扩展名：.pptx 为完整汇报幻灯片，.xlsx 为 Excel 报表，"
+                                   ".docx 为 Word 监测报告（开头为领导版）。加 --brief 生成领导版短幻灯片（.pptx，不超过10页）。")
+    r.add_argument("--out", required=True, type=Path, metavar="FILE", help="输出文件：.pptx、.xlsx 或 .docx（--brief 时为 .pptx）")
+    r.add_argument("--brief", action="store_true",
+                   help="领导版短幻灯片，不超过10页：封面、领导版（滞后目标按牵头单位，附整改说明；验收风险）、"
+                        "重点指标、两项验收、需要研究决定的事项。完整汇报幻灯片不加此项")
+    r.add_argument("--as-of", type=int, dest="as_of", metavar="YEAR", help="评估年度（默认：多数应报单位已报送的最近年度）")
+    r.add_argument("--db", type=Path, default=config.DB_PATH, metavar="FILE", help="数据仓库文件（默认 data/warehouse.duckdb）")
     r.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
 
     u = sub.add_parser("user", help="管理填报账号（账号文件 data/accounts.json）")
@@ -102,6 +122,8 @@ def parser() -> argparse.ArgumentParser:
     passwd.add_argument("name")
     passwd.add_argument("--password-stdin", action="store_true")
     actions.add_parser("list", parents=[common], help="列出账号")
+    unlock = actions.add_parser("unlock", parents=[common], help="解除账号的登录锁定（各地址的失败计数一并清零）")
+    unlock.add_argument("name")
 
     bk = sub.add_parser("backup", help="把整个原始数据目录和账号文件备份为一个压缩文件（附 sha256 清单）")
     bk.add_argument("--out", required=True, type=Path, help="备份文件，如 备份_20261129.tar.gz")
@@ -110,6 +132,11 @@ def parser() -> argparse.ArgumentParser:
     rs.add_argument("file", type=Path, metavar="FILE")
     rs.add_argument("--raw", type=Path, default=config.RAW_DIR, help="恢复到哪个原始数据目录（默认 data/raw）")
     rs.add_argument("--db", type=Path, default=config.DB_PATH)
+    rs.add_argument("--yes", action="store_true",
+                    help="确认恢复：当前数据中有备份之后的工作簿、决定、审计记录或账号变更时，丢弃它们（原目录另存，不删除）")
+    rs.add_argument("--accounts", action="store_true", help="也恢复备份中的账号文件（默认保留当前账号；没有账号文件时总是恢复）")
+    rs.add_argument("--unsigned-ok", action="store_true", dest="unsigned_ok",
+                    help="本机配置了备份签名密钥时，也接受没有签名或签名不符的备份（只用于确知来源可靠的备份）")
     from .collection import cli as review_cli
 
     review_cli.add_parser(sub, ChineseParser)
@@ -127,6 +154,24 @@ def parser() -> argparse.ArgumentParser:
     ru.add_argument("--reason", required=True, help="裁定的理由（如依据哪次会议或哪份文件）")
     ru.add_argument("--raw", type=Path, default=config.RAW_DIR)
     ru.add_argument("--db", type=Path, default=config.DB_PATH)
+    qu = sub.add_parser("quarantine", help="隔离区：归档日志未记载的文件和日志中损坏的行（保留，不删除）：查看、重新载入、丢弃")
+    qu_actions = qu.add_subparsers(dest="action", required=True, parser_class=ChineseParser)
+    qu_common = argparse.ArgumentParser(add_help=False)
+    qu_common.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    qu_common.add_argument("--db", type=Path, default=config.DB_PATH)
+    qu_actions.add_parser("list", parents=[qu_common], help="列出隔离区中的文件（原位置、隔离时间和原因）")
+    qu_admit = qu_actions.add_parser("admit", parents=[qu_common],
+                                     help="把隔离区中的工作簿按上传时的全部检查重新载入（重新归档、记入日志，待审核）")
+    qu_admit.add_argument("file", metavar="FILE", help="quarantine list 列出的路径，或文件名")
+    qu_admit.add_argument("--as", dest="account", metavar="ACCOUNT", help="代表哪个账号载入（按该账号的角色检查单位）")
+    qu_discard = qu_actions.add_parser("discard", parents=[qu_common], help="丢弃隔离区中的一个文件（只限管理账号，记入审计日志）")
+    qu_discard.add_argument("file", metavar="FILE", help="quarantine list 列出的路径，或文件名")
+    qu_discard.add_argument("--as", dest="account", required=True, metavar="ACCOUNT", help="以哪个管理账号的名义丢弃")
+    qu_discard.add_argument("--reason", help="为什么丢弃（记入审计日志）")
+    qu_repair = qu_actions.add_parser("repair-log", parents=[qu_common],
+                                      help="把日志中损坏的行原样移到隔离区，再重建数据仓库（它记载的文件随之移入隔离区）")
+    qu_repair.add_argument("--as", dest="account", metavar="ACCOUNT", help="以哪个账号的名义记入审计日志")
+
     from .planning import cli as plan_cli
 
     plan_cli.add_parser(sub)  # issue 23: the cheapest path to pass
@@ -142,7 +187,14 @@ def run_build(args) -> int:
 
     if args.if_needed and args.db.exists():
         if made_by_this_version(args.db) and not (args.no_demo and holds_demo(args.db)):
-            print(f"数据仓库 {args.db} 已是当前版本建立的，无需重建")
+            # The service starts here: what a crash left (a restore killed in its rebuild, a decision logged but
+            # not applied) is finished before the app serves the warehouse.
+            from .recovery import bring_up_to_date
+
+            notes = bring_up_to_date(args.db, args.raw)
+            for note in notes:
+                print(f"恢复：{note}", file=sys.stderr)
+            print(f"数据仓库 {args.db} 已是当前版本建立的，无需重建" + ("；已按原始数据补齐（见上）" if notes else ""))
             return EXIT_OK
         if made_by_this_version(args.db):
             print(f"数据仓库 {args.db} 含示例数据，按 --no-demo 重建……", file=sys.stderr)
@@ -194,18 +246,12 @@ def ensure_warehouse(db: Path, raw: Path | None = None, build_if_missing: bool |
 
 
 def _catch_up_if_behind(db: Path, raw: Path) -> None:
-    """A command that reads the warehouse first brings it up to the log, if it is behind (recovery.behind)."""
-    from .archive import read_log
-    from .recovery import behind, catch_up
-    from .warehouse import connect
-    from .writer_lock import writer_lock
+    """A command that reads the warehouse first brings it up to date: a restore left unfinished is finished,
+    a warehouse behind the log caught up (recovery.stale)."""
+    from .recovery import bring_up_to_date, stale
 
-    events = read_log(raw)
-    with connect(db, read_only=True) as con:
-        if not behind(con, events):
-            return
-    with writer_lock(db, raw, purpose="按归档日志补齐数据仓库"), connect(db) as con:
-        for note in catch_up(con, raw):
+    if stale(db, raw):
+        for note in bring_up_to_date(db, raw):
             print(f"恢复：{note}", file=sys.stderr)
 
 
@@ -273,6 +319,9 @@ def run_report(args) -> int:
     if suffix not in (".pptx", ".xlsx", ".docx"):
         print("用法错误：--out 应为 .pptx（汇报幻灯片）、.xlsx（Excel 报表）或 .docx（Word 监测报告）文件", file=sys.stderr)
         return EXIT_USAGE
+    if args.brief and suffix != ".pptx":
+        print(f"用法错误：--brief 生成领导版短幻灯片，--out 应为 .pptx 文件（现为 {args.out.name}）", file=sys.stderr)
+        return EXIT_USAGE
     if args.as_of is not None and args.as_of not in config.YEARS:
         print(f"用法错误：--as-of {args.as_of} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", file=sys.stderr)
         return EXIT_USAGE
@@ -282,7 +331,11 @@ def run_report(args) -> int:
 
     try:
         with connect(args.db, read_only=True) as con:
-            if suffix == ".pptx":
+            if args.brief:
+                from dashboard.brief_deck import build_brief_deck
+
+                data = build_brief_deck(con, args.as_of)
+            elif suffix == ".pptx":
                 from dashboard.briefing import build_deck
 
                 data = build_deck(con, args.as_of)
@@ -319,13 +372,16 @@ def read_password(from_stdin: bool) -> str:
 
 def run_user(args) -> int:
     from . import audit
-    from .accounts import AccountStore
+    from .accounts import AccountStore, name_problem
     from .plan_inputs import read_units
     from .reporting import reporting_units
+    from .signin_state import SignInGuard
     from .warehouse import connect, made_by_this_version
     from .writer_lock import writer_lock
 
     store = AccountStore()
+    if args.action != "list" and (problem := name_problem(args.name.strip())):
+        raise AccountError(f"{problem}；这不是一个账号名")  # not echoed: a name this long or strange is no account's
     if args.action == "list":
         accounts = store.all()
         if not accounts:
@@ -351,40 +407,67 @@ def run_user(args) -> int:
         elif args.action == "remove":
             store.remove(args.name)
             message = f"已删除账号“{args.name}”"
+        elif args.action == "unlock":
+            if store.get(args.name) is None:
+                raise AccountError(f"账号“{args.name}”不存在")
+            held = SignInGuard(settings=store.settings()).unlock(args.name)
+            message = (f"已解除账号“{args.name}”的登录锁定（{held} 个地址曾被锁定）" if held
+                       else f"账号“{args.name}”没有被锁定；失败计数已清零")
         else:
             if store.get(args.name) is None:
                 raise AccountError(f"账号“{args.name}”不存在")
             store.set_password(args.name, password)
-            message = f"已修改账号“{args.name}”的密码"
+            SignInGuard(settings=store.settings()).unlock(args.name)  # a new password starts a clean count
+            message = f"已修改账号“{args.name}”的密码（该账号已登录的会话随之结束，锁定解除）"
         audit.record(args.raw, db, "account", args.name, message, source="命令行")
     print(message)
     return EXIT_OK
 
 
 def run_backup(args) -> int:
-    from .backup import backup
+    import signal
 
+    from .backup import backup
+    from .backup_signing import key_path
+
+    # Stopped (systemctl stop, a timeout): end as an interrupt does, so that the half-written file is removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_REJECTED))
     r = backup(args.raw, args.out)
+    for path in r.stale_partials or []:
+        print(f"已删除此前中断的备份留下的未完成文件 {path}")
     print(f"已备份 {r.files} 个文件（原始数据{'和账号文件' if r.accounts else ''}，共 {r.raw_bytes / 1e6:.1f} MB，"
           f"压缩后 {r.size / 1e6:.1f} MB）到 {r.path}\nsha256 {r.sha256}")
+    print(f"已用签名密钥 {key_path()} 签名" if r.signed else f"未签名（没有签名密钥 {key_path()}）")
     return EXIT_OK
 
 
 def run_restore(args) -> int:
-    from .backup import RebuildFailed, restore
+    from .backup import NewerDataWouldBeLost, RebuildFailed, restore
 
     try:
-        r = restore(args.file, args.raw, args.db)
+        r = restore(args.file, args.raw, args.db, yes=args.yes, accounts=args.accounts, unsigned_ok=args.unsigned_ok)
+    except NewerDataWouldBeLost as exc:
+        print(str(exc), file=sys.stderr)
+        for line in exc.lines:
+            print(f"  - {line}", file=sys.stderr)
+        print("未做任何更改。确认要恢复，请加 --yes 重新运行" + ("" if args.accounts else "（账号文件保持不变；也要恢复账号时加 --accounts）"),
+              file=sys.stderr)
+        return EXIT_REJECTED
     except RebuildFailed as exc:
         print(str(exc), file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_REJECTED
     print(f"已从 {args.file}（备份于 {r.created_at}）恢复 {r.files} 个文件（{r.raw_bytes / 1e6:.1f} MB）到 {args.raw}")
+    print(r.signature + "；" + ("已核对旁边的 .sha256 校验文件" if r.sha256_checked else "旁边没有 .sha256 校验文件"))
+    if r.dropped:
+        print("按 --yes 不再计入的备份之后的数据：\n" + "\n".join(f"  - {line}" for line in r.dropped))
     if r.raw_aside:
         print(f"原来的原始数据目录另存为 {r.raw_aside}")
     if r.accounts_restored:
         print(f"账号文件已恢复到 {r.accounts_file}" + (f"，原来的账号文件另存为 {r.accounts_aside}" if r.accounts_aside else ""))
+    elif r.accounts_kept:
+        print(r.accounts_kept)
     print(f"已重建数据仓库 {args.db}：载入填报工作簿 {r.build.submissions} 个")
     return EXIT_OK
 
@@ -395,6 +478,48 @@ def run_health(args) -> int:
     report = check(args.raw, args.db)
     print(report.text())
     return EXIT_OK if report.current else EXIT_REJECTED
+
+
+def run_quarantine(args) -> int:
+    from . import quarantine
+    from .accounts import AccountStore
+    from .quarantine_actions import admit, describe, discard, repair_log
+
+    try:
+        if args.action == "list":
+            listed = quarantine.items(args.raw)
+            if not listed:
+                print(f"隔离区（{quarantine.folder(args.raw)}）中没有文件")
+                return EXIT_OK
+            print(f"隔离区（{quarantine.folder(args.raw)}）中有 {len(listed)} 个文件：")
+            print("\n".join(describe(args.raw, listed)))
+            print("核对后：python -m pipelines quarantine admit FILE（重新检查并载入，待审核），"
+                  "或 quarantine discard FILE --as 管理账号 --reason 原因（丢弃，记入审计日志）")
+            return EXIT_OK
+        actor = AccountStore().named(args.account)
+        if args.action == "discard":
+            print(discard(args.raw, args.db, args.file, actor, args.reason))
+            return EXIT_OK
+        if args.action == "repair-log":
+            for note in repair_log(args.raw, args.db, args.account):
+                print(note)
+            return EXIT_OK
+        ensure_warehouse(args.db, args.raw, build_if_missing=True)
+        done = admit(args.raw, args.db, args.file, actor)
+    except quarantine.QuarantineError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    from .problems import ordered
+
+    stream = sys.stderr if done.result.outcome == "rejected" else sys.stdout
+    print(done.result.message, file=stream)
+    for problem in ordered(done.result.problems):
+        print(f"  {problem}", file=stream)
+    if done.result.outcome == "rejected":
+        print(f"{done.item.key} 仍在隔离区中，未做其他更改", file=stream)
+        return EXIT_REJECTED
+    print(f"已移出隔离区：{done.item.key}")
+    return EXIT_OK
 
 
 def run_demo(args) -> int:
@@ -439,10 +564,11 @@ def run_review(args) -> int:
 
 COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "import": run_import, "status": run_status,
             "report": run_report, "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health,
-            "review": run_review, "demo": run_demo, "ruling": run_ruling, "plan": run_plan}
+            "review": run_review, "demo": run_demo, "ruling": run_ruling, "quarantine": run_quarantine, "plan": run_plan}
 
 
 def main(argv: list[str] | None = None) -> int:
+    logging_setup.configure()
     args = parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command as typed (import says how to run it again)
     try:
@@ -464,33 +590,20 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output was piped into `head` and closed: nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except OSError as exc:  # a file that cannot be read or written: say which, in Chinese
-        if os.environ.get("PIPELINES_DEBUG"):
-            traceback.print_exc()
-        where = f"文件“{exc.filename}”" if exc.filename else "文件"
-        print(f"处理失败，未做任何更改：无法读写{where}（{os_reason(exc)}）", file=sys.stderr)
+    # The last guard, and the one broad catch of the command line by design: whatever fails inside, a person
+    # gets a Chinese sentence and exit status 1, not a traceback or an exception's name; the traceback goes to
+    # the log at DEBUG (PIPELINES_DEBUG=1 shows it).
+    except Exception as exc:  # noqa: BLE001
+        log.debug("%s: 处理失败", args.command, exc_info=True)
+        # A full disk (OSError ENOSPC, or DuckDB's "No space left on device"), a file that cannot be read or
+        # written, the warehouse file's I/O: said as such (failures.sentence); else the program's own fault.
+        said = failures.sentence(exc)
+        if said:
+            print(f"处理失败：{said}。已保存的数据不受影响。", file=sys.stderr)
+        else:
+            print("处理失败（程序内部错误），未做任何更改。请把命令和这条消息告诉管理员；"
+                  "设置环境变量 PIPELINES_DEBUG=1 重新运行可看到技术细节。", file=sys.stderr)
         return EXIT_REJECTED
-    except Exception:  # the last guard: a person gets a sentence, not a traceback or an exception's name
-        if os.environ.get("PIPELINES_DEBUG"):
-            traceback.print_exc()
-        print("处理失败（程序内部错误），未做任何更改。请把命令和这条消息告诉管理员；"
-              "设置环境变量 PIPELINES_DEBUG=1 重新运行可看到技术细节。", file=sys.stderr)
-        return EXIT_REJECTED
-
-
-OS_REASONS = {
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    errno.ENOSPC: "磁盘已满",
-    errno.ENAMETOOLONG: "文件名过长",
-    errno.EROFS: "磁盘只读",
-    errno.EISDIR: "这是一个文件夹",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    return OS_REASONS.get(exc.errno, "系统错误")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import shutil
-import time
+import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +41,32 @@ class AccountError(Exception):
     """A request about accounts cannot be done; the message says why, in Chinese."""
 
 
+class PasswordChecksBusy(Exception):
+    """Every slot for a password check is taken (each costs 64 MiB): try again in a moment."""
+
+
+# argon2id at 64 MiB a check: a flood of sign-ins must not take the server's memory (issue 20, item 8).
+PASSWORD_CHECKS = threading.BoundedSemaphore(config.CONCURRENT_PASSWORD_CHECKS)
+NAME_RULE = re.compile(config.ACCOUNT_NAME_PATTERN)
+
+
+def name_problem(name: str) -> str | None:
+    """Why name cannot be an account name (Chinese), or None: 1–32 letters, digits, "_", "." or "-"."""
+    if not name:
+        return "账号名不能为空"
+    if len(name) > config.MAX_ACCOUNT_NAME_CHARS:
+        return f"账号名最长 {config.MAX_ACCOUNT_NAME_CHARS} 个字符（收到 {len(name)} 个）"
+    if not NAME_RULE.fullmatch(name):
+        return "账号名只能由文字、字母、数字和 _ . - 组成（不含空格、标点和控制字符）"
+    return None
+
+
+def shown_name(name: str) -> str:
+    """A name as the audit trail may record it: never longer than the longest valid name (and marked when cut)."""
+    printable = "".join(c if c.isprintable() else "?" for c in name[: config.MAX_ACCOUNT_NAME_CHARS])
+    return printable + ("…" if len(name) > config.MAX_ACCOUNT_NAME_CHARS else "")
+
+
 @dataclass
 class Account:
     name: str
@@ -49,6 +75,7 @@ class Account:
     password_hash: str = ""
     created_at: str = ""
     units: list[str] | None = None  # the units a 审核 account reviews
+    password_changed_at: str = ""  # sessions signed in before this end (dashboard/auth.current)
 
     @property
     def is_admin(self) -> bool:
@@ -119,8 +146,8 @@ class AccountStore:
     def add(self, name: str, role: str, unit: str | list[str] | None, password: str, units: list[str]) -> Account:
         """unit: the 填报 account's unit, or the 审核 account's units (a list, or names split by ，、,)."""
         name = name.strip()
-        if not name:
-            raise AccountError("账号名不能为空")
+        if problem := name_problem(name):
+            raise AccountError(problem)
         if self.get(name):
             raise AccountError(f"账号“{name}”已存在")
         if role not in ROLES:
@@ -163,17 +190,26 @@ class AccountStore:
         for a in data.get("accounts", []):
             if a["name"] == name:
                 a["password_hash"] = HASHER.hash(password)
+                a["password_changed_at"] = datetime.now().isoformat(timespec="microseconds")
                 self._save(data)
                 return
         raise AccountError(f"账号“{name}”不存在")
 
-    def verify(self, name: str, password: str) -> Account | None:
-        """The account if the password is right (checked in constant-ish time whether or not it exists)."""
+    def verify(self, name: str, password: str, wait: float | None = None) -> Account | None:
+        """The account if the password is right (checked in constant-ish time whether or not it exists).
+
+        At most config.CONCURRENT_PASSWORD_CHECKS checks run at once in this process; PasswordChecksBusy
+        when no slot frees within wait seconds.
+        """
         account = self.get(name)
+        if not PASSWORD_CHECKS.acquire(timeout=config.PASSWORD_CHECK_WAIT_SECONDS if wait is None else wait):
+            raise PasswordChecksBusy
         try:
             HASHER.verify(account.password_hash if account else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
+        finally:
+            PASSWORD_CHECKS.release()
         return account
 
 
@@ -187,16 +223,22 @@ def unit_names(unit: str | list[str] | None) -> list[str]:
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    if len(password) > config.MAX_PASSWORD_CHARS:
+        raise AccountError(f"密码最长 {config.MAX_PASSWORD_CHARS} 个字符")
 
 
 DEFAULT_SETTINGS = {
-    # Reading any page needs a sign-in: true always; false never (reading opened on purpose); the default
-    # "beyond_loopback" whenever the app is reachable beyond this machine (dashboard/auth.sign_in_required).
-    "sign_in_required_for_all_pages": "beyond_loopback",
-    # Sign-in lock-out: after this many failures in a row, wait; each further failure doubles the wait.
+    # Reading any page needs a sign-in unless this is false, written on purpose (dashboard/auth.sign_in_required):
+    # never decided by where the connection seems to come from (a forwarder on the server looks local).
+    "sign_in_required_for_all_pages": True,
+    # Sign-in lock-out (pipelines/signin_state.py): after this many failures in a row on a name from one
+    # address, that address waits; each further failure doubles the wait. An address that fails this many
+    # times on any names waits too. A count falls by one for every failure_decay_seconds without a failure.
     "failures_before_lockout": 3,
+    "address_failures_before_lockout": 10,
     "first_lockout_seconds": 30,
     "max_lockout_seconds": 3600,
+    "failure_decay_seconds": 600,
     # A session ends after this many minutes without activity.
     "session_timeout_minutes": 30,
     # 催报 (collection.reminders): a year's workbook is due on this day (MM-DD) of the next year; single years
@@ -211,48 +253,6 @@ DEFAULT_SETTINGS = {
 }
 
 
-class SignInGuard:
-    """Failed sign-ins per account name, kept in a small file so that a new browser session does not reset them."""
 
-    def __init__(self, path: Path | None = None, settings: dict | None = None, clock=time.time):
-        self.path = Path(path) if path else accounts_path().with_name("signin_state.json")
-        self.settings = {**DEFAULT_SETTINGS, **(settings or {})}
-        self.clock = clock
-
-    def _load(self) -> dict:
-        try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
-            return {}
-
-    def _save(self, state: dict) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(self.path.name + ".partial")
-        partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, self.path)
-
-    def wait_seconds(self, name: str) -> int:
-        """How long this name must wait before the next try (0: may try now)."""
-        entry = self._load().get(name)
-        if not entry:
-            return 0
-        return max(0, int(entry.get("locked_until", 0) - self.clock() + 0.999))
-
-    def failed(self, name: str) -> int:
-        """Record a failure; returns the wait it now imposes (0 while under the threshold)."""
-        state = self._load()
-        entry = state.get(name, {"failures": 0, "locked_until": 0})
-        entry["failures"] += 1
-        over = entry["failures"] - self.settings["failures_before_lockout"]
-        wait = 0
-        if over >= 0:
-            wait = min(self.settings["first_lockout_seconds"] * 2**over, self.settings["max_lockout_seconds"])
-            entry["locked_until"] = self.clock() + wait
-        state[name] = entry
-        self._save(state)
-        return wait
-
-    def succeeded(self, name: str) -> None:
-        state = self._load()
-        if state.pop(name, None) is not None:
-            self._save(state)
+# The lock-out guard lives beside, in signin_state.py; importable from here as before.
+from .signin_state import SignInGuard  # noqa: E402, F401

@@ -102,15 +102,35 @@ def safe_file_name(name: str, max_bytes: int = config.MAX_NAME_BYTES) -> str:
     return f"{cut.rstrip('._') or 'workbook'}{suffix}"
 
 
+# What a record of each kind must hold to be replayed (a line without them is damaged, as a torn one is).
+REQUIRED = {"accepted": ("sha256", "path", "file_name", "unit", "year"), "withdrawn": ("sha256",),
+            "review": ("sha256", "decision"), "evidence": ("sha256", "workbook_sha256", "task_no", "path", "file_name"),
+            "ruling": ("target_id", "text")}
+
+
 def read_log(raw_dir: Path) -> list[dict]:
-    return jsonlog.read(log_path(raw_dir))
+    return jsonlog.read(log_path(raw_dir), malformed, repair_advice(raw_dir))
 
 
-def _write_durably(path: Path, data: bytes) -> None:
-    """Write beside the name, then rename: the archive never holds half a file under a real name."""
+def malformed(event: dict) -> str | None:
+    """Why a parsed line of the submissions log is not a record that can be replayed, or None."""
+    missing = [key for key in REQUIRED.get(event.get("event") or "accepted", ()) if event.get(key) in (None, "")]
+    return f"缺少{'、'.join(missing)}" if missing else None
+
+
+def repair_advice(raw_dir: Path) -> str:
+    """What to do about a damaged line of a log of raw_dir: nothing is deleted either way."""
+    return ("请从备份恢复该文件（python -m pipelines restore），或运行 python -m pipelines quarantine repair-log "
+            f"--raw {raw_dir}：损坏的行原样移到隔离区保存（不删除），它记载的文件随之移入隔离区，"
+            "核对后可用 quarantine admit 重新载入（重新检查，待审核）")
+
+
+def _write_durably(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write beside the name, then rename: the archive never holds half a file under a real name (nor a log
+    or a marker: quarantine, jsonlog.drop_lines and restore_state write theirs the same way)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + PARTIAL)
-    with open(partial, "wb") as out:
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
@@ -133,24 +153,28 @@ def _storing_marker(raw_dir: Path) -> Path:
 
 
 def tidy_archive(raw_dir: Path, everything: bool = False) -> list[str]:
-    """Remove what an ingest killed before its log line left in the archive (call with the writers' lock held).
+    """Set aside what the log does not account for in the archive (call with the writers' lock held).
 
-    A stored workbook that no log line names was never accepted (the log line is what accepts it), and a
-    `*.partial` one was never complete: neither was acknowledged. The marker written before storing says
-    which file that can be, so that this is cheap for every writer; `everything` looks at every file of
-    the archive (build does, once per rebuild: it reads the whole log anyway). A sentence per file removed.
+    A stored file that no log line names was never accepted (the log line is what accepts it) — an ingest
+    killed before its log line, a file put there by hand, one whose log line was damaged and set aside: it
+    goes to the quarantine, never away (pipelines/quarantine.py), for a person to admit or discard. A
+    `*.partial` one is half a copy of an upload that was never complete: removed. The marker written before
+    storing says which file that can be, so that this is cheap for every writer; `everything` looks at every
+    file of the archive (build does, once per rebuild: it reads the whole log anyway). A sentence per file.
     """
+    from . import audit, quarantine
+
     folder = submissions_dir(raw_dir)
     marker = _storing_marker(raw_dir)
+    interrupted = []  # what the marker names: the files a killed ingest was storing
+    for line in marker.read_text(encoding="utf-8").splitlines() if marker.exists() else []:
+        stored = folder / line.strip()
+        if line.strip() and ARCHIVED_NAME.match(stored.name) and stored.resolve().is_relative_to(folder.resolve()):
+            interrupted.append(stored)  # (not a name this module writes: touch nothing)
     if everything:
         candidates = [p for p in folder.rglob("*") if p.is_file() and ARCHIVED_NAME.match(p.name)] if folder.exists() else []
     elif marker.exists():
-        candidates = []
-        for line in marker.read_text(encoding="utf-8").splitlines():
-            stored = folder / line.strip()
-            if not line.strip() or not (ARCHIVED_NAME.match(stored.name) and stored.resolve().is_relative_to(folder.resolve())):
-                continue  # not a name this module writes: touch nothing
-            candidates += [p for p in (stored, stored.with_name(stored.name + PARTIAL)) if p.is_file()]
+        candidates = [p for stored in interrupted for p in (stored, stored.with_name(stored.name + PARTIAL)) if p.is_file()]
     else:
         return []
     notes = []
@@ -164,10 +188,31 @@ def tidy_archive(raw_dir: Path, everything: bool = False) -> list[str]:
         if named is None:
             named = named_paths(read_log(raw_dir))
         if relative not in named:
-            path.unlink()
-            notes.append(f"已删除上次中断的载入留下的、未记入日志的文件：{relative}（该次载入没有完成，需要时请重新载入）")
+            why = ("上次载入在写入归档日志之前中断（未完成的载入，当时没有告知上传者已载入）" if path in interrupted
+                   else "归档日志中没有记载此文件（日志中记载它的行可能已损坏或被移走，或文件是手工放入的）")
+            item = quarantine.put(raw_dir, path, f"{config.SUBMISSIONS_DIR}/{relative}", why)
+            notes.append(f"归档中的 {relative} 未记入日志（{why}）：已移到隔离区 {item.key}，没有删除；核对后用 "
+                         f"python -m pipelines quarantine admit 重新载入，或 quarantine discard 丢弃")
+            audit.record(raw_dir, None, "quarantine", None, notes[-1], file_name=path.name, sha256=item.note["sha256"],
+                         source="恢复")  # into the warehouse's table with the next catch-up or build
     marker.unlink(missing_ok=True)
     return notes
+
+
+def in_order(events: list[dict]) -> list[dict]:
+    """The log as a rebuild applies it: a withdrawal, review decision or 佐证材料 counts only after its
+    workbook's acceptance line. One logged before it is history: the workbook's line was set aside (damaged)
+    and the file admitted again from the quarantine under a new line, 待审核 like any upload."""
+    accepted, kept = set(), []
+    for event in events:
+        kind = event.get("event") or "accepted"
+        if kind == "accepted":
+            accepted.add(event["sha256"])
+        elif kind in ("withdrawn", "review", "evidence"):
+            if event["workbook_sha256" if kind == "evidence" else "sha256"] not in accepted:
+                continue
+        kept.append(event)
+    return kept
 
 
 def named_paths(events: list[dict]) -> set[str]:

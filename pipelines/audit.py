@@ -12,12 +12,14 @@ import duckdb
 import pandas as pd
 
 from . import config, jsonlog
+from .sqlnames import statement
 
 EVENTS = {
     "sign_in": "登录成功",
     "sign_in_failed": "登录失败",
     "sign_out": "退出登录",
     "session_expired": "会话超时",
+    "session_ended": "会话结束",  # its password changed, or another browser offered its id (dashboard/auth.py)
     "upload_checked": "上传检查",
     "load": "载入",
     "refusal": "拒绝",
@@ -30,6 +32,8 @@ EVENTS = {
     "reminder": "催报",
     "demo_ended": "结束示例数据",
     "ruling": "目标口径裁定",
+    "quarantine": "隔离区",
+    "restore": "从备份恢复",
 }
 COLUMNS = ["occurred_at", "event", "account", "result", "file_name", "sha256", "submission_id", "source", "detail"]
 
@@ -38,8 +42,14 @@ def log_path(raw_dir: Path) -> Path:
     return raw_dir / config.AUDIT_DIR / config.AUDIT_LOG
 
 
+def read_log(raw_dir: Path) -> list[dict]:
+    from .archive import repair_advice
+
+    return jsonlog.read(log_path(raw_dir), advice=repair_advice(raw_dir))
+
+
 def read_events(raw_dir: Path) -> pd.DataFrame:
-    frame = pd.DataFrame(jsonlog.read(log_path(raw_dir)), columns=COLUMNS)
+    frame = pd.DataFrame(read_log(raw_dir), columns=COLUMNS)
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"])
     return frame
 
@@ -78,7 +88,7 @@ def record(raw_dir: Path, db_path: Path | None, event: str, account: str | None,
 
 def insert(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     con.execute(
-        f"insert into audit ({', '.join(COLUMNS)}) values ({', '.join('?' for _ in COLUMNS)})",  # noqa: S608 (names are ours)
+        statement("insert into audit ({columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", columns=COLUMNS),
         [datetime.fromisoformat(row["occurred_at"]), *[row[c] for c in COLUMNS[1:]]],
     )
 

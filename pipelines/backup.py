@@ -1,27 +1,39 @@
 """`backup` and `restore`: the whole raw folder and the accounts file in one .tar.gz with a sha256 manifest.
 
 The backup is a gzip-compressed tar whose first member, MANIFEST.json, names the format and lists every
-other member with its size and sha256; the raw folder's files follow under `raw/`, the accounts file
-(password hashes and settings, outside data/raw) as `accounts.json`. Restore reads the manifest first, then
-writes each member itself into a staging folder beside the target (never `extract`: no member can land
-outside it, and links, devices and odd names are refused), checks every size and hash, and only then
-moves the previous raw folder aside, puts the restored one in its place and rebuilds the warehouse.
+other member with its size and sha256; when a signing key is configured (backup_signing), MANIFEST.sig
+follows, an HMAC-SHA256 of the manifest's bytes; the raw folder's files follow under `raw/`, the accounts
+file (password hashes and settings, outside data/raw) as `accounts.json`. It is written as `<name>.partial`
+(held with a lock while written) and renamed at the end; a partial that no running backup holds is what a
+killed backup left, and the next backup into that folder removes it.
+
+Restore checks the `.sha256` file beside the backup (the nightly job writes one), the signature, then reads
+the manifest and writes each member itself into a staging folder beside the target (never `extract`: no
+member can land outside it, and links, devices and odd names are refused), checking every size and hash. It
+then lists what the current raw folder (and, with `accounts`, the accounts file) has that the backup lacks
+and goes on only when told `yes`; it moves the previous raw folder aside, puts the restored one in its place
+and rebuilds the warehouse, with a marker beside the raw folder (restore_state) so that a killed restore
+is finished or undone by the next writer.
 """
 
+import fcntl
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import os
 import shutil
 import socket
 import tarfile
+import threading
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from . import audit, buildinfo, config
+from . import audit, buildinfo, config, restore_state
+from .backup_signing import SIGNATURE, check, load_key, sign
 from .problems import InputError, Problem
 
 FORMAT = "aohan-education-monitor-backup"
@@ -34,6 +46,7 @@ MAX_MANIFEST_BYTES = 50 * 1024 * 1024
 FREE_SPACE_MARGIN = 100 * 1024 * 1024  # a restore stops before it would leave less than this on the disk
 CHUNK = 1024 * 1024
 ASIDE_SUFFIX = ".before-restore-"
+PARTIAL = ".partial"
 
 
 @dataclass
@@ -44,6 +57,8 @@ class BackupReport:
     size: int
     sha256: str
     accounts: bool
+    signed: bool = False
+    stale_partials: list[Path] | None = None  # what killed backups had left in the folder, removed
 
 
 @dataclass
@@ -56,6 +71,19 @@ class RestoreReport:
     accounts_aside: Path | None
     build: object  # pipelines.build.BuildReport
     accounts_file: Path | None = None  # where the accounts file was restored
+    signature: str = ""  # what was found of the backup's signature
+    dropped: list[str] | None = None  # what the restored raw folder (and accounts) no longer have (with --yes)
+    sha256_checked: bool = False  # the `.sha256` beside the backup was there and matched
+    accounts_kept: str = ""  # why the accounts file was left as it was, if it was
+
+
+class NewerDataWouldBeLost(Exception):
+    """Restoring would drop what happened after the backup; nothing was changed. lines: what, in Chinese."""
+
+    def __init__(self, backup_file: Path, created_at: str, lines: list[str], kept_as: str):
+        self.lines = lines
+        super().__init__(f"备份“{backup_file.name}”（备份于 {created_at.replace('T', ' ') or '时间不详'}）中没有当前数据的以下内容，"
+                         f"恢复后它们不再计入（{kept_as}）：")
 
 
 def _sha256_file(path: Path) -> str:
@@ -82,18 +110,23 @@ def _tar_info(name: str, size: int, mtime: float, mode: int = 0o644) -> tarfile.
     return info
 
 
-def backup(raw_dir: Path, out: Path, accounts_file: Path | None = None) -> BackupReport:
-    """Write raw_dir (and the accounts file, if there is one) into out, atomically; out is mode 600."""
-    from .accounts import accounts_path
-
-    raw_dir, out = Path(raw_dir), Path(out)
-    accounts_file = Path(accounts_file) if accounts_file else accounts_path()
+def _check_places(raw_dir: Path, out: Path) -> None:
+    """A raw folder there is, and a backup file outside it that is not a folder (InputError otherwise)."""
     if not raw_dir.is_dir():
         raise InputError([Problem(str(raw_dir), "原始数据目录不存在，无法备份")])
     if out.resolve().is_relative_to(raw_dir.resolve()):
         raise InputError([Problem(str(out), f"备份文件不能放在原始数据目录 {raw_dir} 之内，请换一个位置")])
     if out.is_dir():
         raise InputError([Problem(str(out), "这是一个目录，请给出备份文件名（如 备份.tar.gz）")])
+
+
+def backup(raw_dir: Path, out: Path, accounts_file: Path | None = None) -> BackupReport:
+    """Write raw_dir (and the accounts file, if there is one) into out, atomically; out is mode 600."""
+    from .accounts import accounts_path
+
+    raw_dir, out = Path(raw_dir), Path(out)
+    accounts_file = Path(accounts_file) if accounts_file else accounts_path()
+    _check_places(raw_dir, out)
 
     # First pass: hash every file. The logs grow while the app runs, so their bytes are kept as read;
     # any other file is read again when written and must still have the same hash.
@@ -107,6 +140,7 @@ def backup(raw_dir: Path, out: Path, accounts_file: Path | None = None) -> Backu
     for name, path, data, _ in members:
         sha = hashlib.sha256(data).hexdigest() if data is not None else _sha256_file(path)
         files.append({"path": name, "size": len(data) if data is not None else path.stat().st_size, "sha256": sha})
+    key = load_key(raw_dir)
     manifest = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -117,12 +151,17 @@ def backup(raw_dir: Path, out: Path, accounts_file: Path | None = None) -> Backu
     }
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
+    stale = remove_stale_partials(out.parent)
+    partial = out.with_name(out.name + PARTIAL)
     try:
         with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw_out:
+            fcntl.flock(raw_out, fcntl.LOCK_EX)  # while held, no other backup takes this partial for a stale one
             with tarfile.open(fileobj=raw_out, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar:
                 body = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
                 tar.addfile(_tar_info(MANIFEST, len(body), datetime.now().timestamp()), io.BytesIO(body))
+                if key is not None:
+                    signature = sign(body, key)
+                    tar.addfile(_tar_info(SIGNATURE, len(signature), datetime.now().timestamp()), io.BytesIO(signature))
                 for (name, path, data, mode), entry in zip(members, files):
                     if data is None:
                         try:
@@ -139,7 +178,22 @@ def backup(raw_dir: Path, out: Path, accounts_file: Path | None = None) -> Backu
         if partial.exists():
             partial.unlink()
     return BackupReport(out, len(files), sum(f["size"] for f in files), out.stat().st_size, _sha256_file(out),
-                        accounts_file.is_file())
+                        accounts_file.is_file(), key is not None, stale)
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove the `*.tar.gz.partial` files of backups killed while writing into folder (kill -9, power loss,
+    the service stopped): a partial that a running backup holds (its lock) is left alone. Those removed."""
+    removed = []
+    for path in sorted(Path(folder).glob(f"*.tar.gz{PARTIAL}")):
+        try:
+            with open(path, "rb") as held:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                path.unlink()
+                removed.append(path)
+        except (BlockingIOError, FileNotFoundError):
+            continue  # being written by another backup, or gone already
+    return removed
 
 
 # ---- restore ------------------------------------------------------------------------------------------
@@ -162,14 +216,15 @@ def member_path(name: str) -> PurePosixPath | None:
     return None
 
 
-def _read_manifest(tar: tarfile.TarFile, backup_file: Path) -> dict:
+def _read_manifest(tar: tarfile.TarFile, backup_file: Path) -> tuple[dict, bytes]:
     first = tar.next()
     if first is None or first.name != MANIFEST or not first.isreg():
         raise _refuse(backup_file, "不是本平台的备份文件：第一项不是清单 MANIFEST.json")
     if first.size > MAX_MANIFEST_BYTES:
         raise _refuse(backup_file, "不是本平台的备份文件：清单过大")
+    body = tar.extractfile(first).read()
     try:
-        manifest = json.loads(tar.extractfile(first).read().decode("utf-8"))
+        manifest = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise _refuse(backup_file, "备份文件的清单 MANIFEST.json 无法读取（已损坏或不是本平台的备份）") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -184,11 +239,27 @@ def _read_manifest(tar: tarfile.TarFile, backup_file: Path) -> dict:
         raise _refuse(backup_file, f"清单中有不允许的路径（只允许 raw/ 之下的相对路径）：{'、'.join(map(str, bad[:5]))}")
     if not any(f["path"] == f"{RAW_PREFIX}/{config.PLAN_FILE}" for f in files):
         raise _refuse(backup_file, f"备份中没有方案文本 {RAW_PREFIX}/{config.PLAN_FILE}，不是完整的原始数据备份")
-    return manifest
+    return manifest, body
 
 
-def _unpack(backup_file: Path, staging: Path) -> tuple[dict, bytes | None]:
-    """Check and write every member into staging; (manifest, accounts bytes). Raises InputError on any fault."""
+def _allowed_member(member: tarfile.TarInfo, seen: set[str], expected: dict, backup_file: Path) -> PurePosixPath:
+    """The path a member is written to; refused (InputError) unless it is a plain file of the manifest, once,
+    inside the target folder."""
+    path = member_path(member.name)
+    if path is None:
+        raise _refuse(backup_file, f"备份中有不允许的路径“{member.name}”（可能试图写到目标目录之外），已拒绝")
+    if not member.isreg():
+        raise _refuse(backup_file, f"备份中的“{member.name}”不是普通文件（链接、目录或设备），已拒绝")
+    if member.name in seen:
+        raise _refuse(backup_file, f"备份中“{member.name}”出现了两次，已拒绝")
+    if member.name not in expected:
+        raise _refuse(backup_file, f"备份中的“{member.name}”不在清单中，已拒绝")
+    return path
+
+
+def _unpack(backup_file: Path, staging: Path, key: bytes | None, unsigned_ok: bool) -> tuple[dict, bytes | None, str]:
+    """Check and write every member into staging; (manifest, accounts bytes, what was found of the signature).
+    Raises InputError on any fault: the signature is checked before any member is written."""
     try:
         tar = tarfile.open(backup_file, mode="r:gz")
     except (tarfile.ReadError, gzip.BadGzipFile, EOFError, zlib.error):
@@ -200,20 +271,20 @@ def _unpack(backup_file: Path, staging: Path) -> tuple[dict, bytes | None]:
     accounts = None
     with tar:
         try:
-            manifest = _read_manifest(tar, backup_file)
+            manifest, body = _read_manifest(tar, backup_file)
+            members = iter(tar.next, None)
+            second = next(members, None)
+            signature = None
+            if second is not None and second.name == SIGNATURE and second.isreg() and second.size < MAX_MANIFEST_BYTES:
+                signature, second = tar.extractfile(second).read(), None
+            refused, signed = check(body, signature, key, unsigned_ok)
+            if refused:
+                raise _refuse(backup_file, refused)
             expected = {f["path"]: f for f in manifest["files"]}
             seen: set[str] = set()
             problems = []
-            while (member := tar.next()) is not None:
-                path = member_path(member.name)
-                if path is None:
-                    raise _refuse(backup_file, f"备份中有不允许的路径“{member.name}”（可能试图写到目标目录之外），已拒绝")
-                if not member.isreg():
-                    raise _refuse(backup_file, f"备份中的“{member.name}”不是普通文件（链接、目录或设备），已拒绝")
-                if member.name in seen:
-                    raise _refuse(backup_file, f"备份中“{member.name}”出现了两次，已拒绝")
-                if member.name not in expected:
-                    raise _refuse(backup_file, f"备份中的“{member.name}”不在清单中，已拒绝")
+            for member in itertools.chain([second] if second is not None else [], members):
+                path = _allowed_member(member, seen, expected, backup_file)
                 seen.add(member.name)
                 want = expected[member.name]
                 if member.size != want["size"]:
@@ -235,7 +306,23 @@ def _unpack(backup_file: Path, staging: Path) -> tuple[dict, bytes | None]:
     problems += [Problem(name, "清单中有此文件，但备份中没有") for name in missing]
     if problems:
         raise InputError([Problem(backup_file.name, "备份文件已损坏：以下文件与清单不符，未做任何更改"), *problems])
-    return manifest, accounts
+    return manifest, accounts, signed
+
+
+def check_beside_sha256(backup_file: Path) -> bool:
+    """The `.sha256` file the nightly job writes beside a backup (`sha256sum` format), if there is one, must
+    name the backup's bytes: True when checked, False when there is none; InputError when it does not match."""
+    beside = backup_file.with_name(backup_file.name + ".sha256")
+    if not beside.is_file():
+        return False
+    words = beside.read_text(encoding="utf-8", errors="replace").split()
+    recorded = words[0].lower() if words else ""
+    if len(recorded) != 64 or any(c not in "0123456789abcdef" for c in recorded):
+        raise _refuse(backup_file, f"备份旁边的校验文件 {beside.name} 无法读取（不是 sha256sum 的格式），未做任何更改")
+    if _sha256_file(backup_file) != recorded:
+        raise _refuse(backup_file, f"备份文件与旁边的校验文件 {beside.name} 记载的 sha256 不符：备份在写成之后被改动或损坏，"
+                                   "未做任何更改（如确知校验文件本身有误，把它移走后再试）")
+    return True
 
 
 def _write_member(source, member: tarfile.TarInfo, staging: Path, path: PurePosixPath, backup_file: Path) -> str:
@@ -273,16 +360,20 @@ class RebuildFailed(Exception):
         super().__init__(message)
 
 
-def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path | None = None) -> RestoreReport:
-    """Check backup_file, put its raw folder (and accounts file) in place, rebuild the warehouse.
+def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path | None = None, *, yes: bool = False,
+            accounts: bool = False, unsigned_ok: bool = False) -> RestoreReport:
+    """Check backup_file, put its raw folder (and, when asked, its accounts file) in place, rebuild the warehouse.
 
-    Nothing changes unless every member matches the manifest. The previous raw folder and accounts file
-    are kept beside the new ones (`….before-restore-<time>`), never deleted. Restored into another raw folder
-    than the platform's own (to look at a backup, or to try one), the accounts go beside that folder
-    (accounts_beside), never over the running platform's accounts file.
+    Nothing changes unless the `.sha256` beside it (if any), the signature (when a key is configured, unless
+    unsigned_ok) and every member match, and — when the current raw folder (or, with accounts, the accounts
+    file) has anything the backup lacks — unless yes (NewerDataWouldBeLost lists it). The accounts file is
+    restored only with accounts, or where there is none. The previous raw folder and accounts file are kept
+    beside the new ones (`….before-restore-<time>`), never deleted. Restored into another raw folder than the
+    platform's own (to look at a backup, or to try one), the accounts go beside that folder (accounts_beside),
+    never over the running platform's accounts file.
     """
     from .accounts import accounts_path
-    from .build import build
+    from .restore_check import accounts_differences, lost_in_raw
     from .writer_lock import writer_lock
 
     backup_file, raw_dir, db_path = Path(backup_file), Path(raw_dir), Path(db_path)
@@ -294,6 +385,8 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
         raise InputError([Problem(str(backup_file), "备份文件不存在")])
     if raw_dir.is_symlink():  # data/raw linked to a larger disk: restore there, keep the link
         raw_dir = raw_dir.resolve()
+    sha256_checked = check_beside_sha256(backup_file)
+    key = load_key(raw_dir)
     # The writers' lock: no ingest appends to the old raw folder's log, and no build reads it, while it is
     # swapped for the restored one and the warehouse rebuilt (pipelines/writer_lock.py).
     with writer_lock(db_path, raw_dir, purpose="从备份恢复原始数据"):
@@ -301,50 +394,139 @@ def restore(backup_file: Path, raw_dir: Path, db_path: Path, accounts_file: Path
         staging = raw_dir.with_name(f".{raw_dir.name}.restoring-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(mode=0o750)
+        state = restore_state.start(raw_dir, db_path, backup_file, staging)
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        raw_aside = None
+        occupied = raw_dir.exists() and (not raw_dir.is_dir() or any(raw_dir.iterdir()))
+        aside = _aside_name(raw_dir, stamp) if occupied else None
         try:
-            manifest, accounts = _unpack(backup_file, staging)
-            if raw_dir.is_dir() and not any(raw_dir.iterdir()):
-                raw_dir.rmdir()
-            elif raw_dir.exists():
-                raw_aside = _aside_name(raw_dir, stamp)
-                os.replace(raw_dir, raw_aside)
-            try:
-                os.replace(staging, raw_dir)
-            except OSError:
-                if raw_aside:
-                    os.replace(raw_aside, raw_dir)  # as it was
-                raise
-        finally:
+            manifest, kept, signed = _unpack(backup_file, staging, key, unsigned_ok)
+            with_accounts = kept is not None and (accounts or not accounts_file.exists())
+            dropped = lost_in_raw(raw_dir, staging) + (accounts_differences(accounts_file, kept) if with_accounts else [])
+            if dropped and not yes:
+                raise NewerDataWouldBeLost(backup_file, manifest.get("created_at", ""), dropped,
+                                           f"恢复时原目录会另存为 {aside}，不会删除" if aside else "")
+        except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
+            restore_state.clear(raw_dir)
+            raise
+        if with_accounts:
+            restore_state.keep_accounts(state, accounts_file, kept)
+        raw_files = [f for f in manifest["files"] if f["path"] != ACCOUNTS_MEMBER]
+        restore_state.advance(raw_dir, state, "swapping", aside=str(aside) if aside else None, dropped=dropped,
+                              signature=signed, sha256_checked=sha256_checked, files=len(raw_files),
+                              raw_bytes=sum(f["size"] for f in raw_files), created_at=manifest.get("created_at", ""),
+                              stamp=stamp)
+        report = finish(state)
+    if kept is not None and not with_accounts:
+        report.accounts_kept = f"账号文件 {accounts_file} 保持不变（备份中的账号文件未恢复；需要时加 --accounts）"
+    elif kept is None:
+        report.accounts_kept = "备份中没有账号文件，账号文件保持不变"
+    return report
 
-        accounts_aside = None
-        if accounts is not None:
-            accounts_file.parent.mkdir(parents=True, exist_ok=True)
-            if accounts_file.exists() and accounts_file.read_bytes() != accounts:
-                accounts_aside = _aside_name(accounts_file, stamp)
-                shutil.copy2(accounts_file, accounts_aside)
-            partial = accounts_file.with_name(accounts_file.name + ".partial")
-            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
-                out.write(accounts)
-            os.replace(partial, accounts_file)
 
-        ended = _end_the_demo(raw_dir)
+_finishing = threading.local()  # finish() runs a build, whose lock must not start finishing again
+
+
+def finish(state: dict) -> RestoreReport:
+    """Carry a restore through from its swap (call with the writers' lock held): the raw folder into place,
+    the accounts, the demo's end, the audit line, the rebuild. Each step can be done again, so the next writer
+    finishes a restore that was killed half-way (finish_interrupted)."""
+    from .build import build
+
+    raw, staging, db = Path(state["raw"]), Path(state["staging"]), Path(state["db"])
+    aside = Path(state["aside"]) if state.get("aside") else None
+    _finishing.on = True
+    try:
+        if staging.exists():  # the restored folder is not in place yet
+            if raw.is_dir() and not any(raw.iterdir()):
+                raw.rmdir()
+            elif raw.exists():
+                aside = aside or _aside_name(raw, state["stamp"])
+                os.replace(raw, aside)
+            try:
+                os.replace(staging, raw)
+            except OSError:
+                if aside is not None and aside.exists() and not raw.exists():
+                    os.replace(aside, raw)  # as it was
+                shutil.rmtree(staging, ignore_errors=True)
+                restore_state.clear(raw)
+                raise
+        accounts_aside = _put_accounts(state)
+        restore_state.advance(raw, state, "rebuilding")
+        ended = _end_the_demo(raw)
+        if state.get("dropped"):
+            _audit_the_restore(raw, state)
         try:
-            # A restored installation is a real one: demo data are never loaded (DESIGN.md, "Demo data").
-            report = build(raw_dir, db_path, include_demo=False)
+            # A restored installation is a real one: demo data are never loaded (docs/design.md, "Demo data").
+            report = build(raw, db, include_demo=False)
             if ended:
-                audit.record(raw_dir, db_path, "demo_ended", "（恢复）", ended, source="命令行")
-            buildinfo.record(db_path, raw_dir, False, report.submissions)
+                audit.record(raw, db, "demo_ended", "（恢复）", ended, source="命令行")
+            buildinfo.record(db, raw, False, report.submissions)
         except Exception as exc:  # whatever stops the build, the operator must learn what was already restored
-            kept = f"（原目录另存为 {raw_aside}）" if raw_aside else ""
+            kept = f"（原目录另存为 {aside}）" if aside else ""
             problems = exc.problems if isinstance(exc, InputError) else [Problem("", f"{type(exc).__name__}: {exc}")]
-            raise RebuildFailed(f"原始数据已从备份恢复到 {raw_dir}{kept}，但重建数据仓库失败，数据仓库 {db_path} 保持原样：",
+            restore_state.advance(raw, state, "rebuilding", failed="；".join(p.reason for p in problems[:3]))
+            raise RebuildFailed(f"原始数据已从备份恢复到 {raw}{kept}，但重建数据仓库失败，数据仓库 {db} 保持原样：",
                                 problems) from exc
-    raw_files = [f for f in manifest["files"] if f["path"] != ACCOUNTS_MEMBER]
-    return RestoreReport(len(raw_files), sum(f["size"] for f in raw_files), manifest.get("created_at", ""), raw_aside,
-                         accounts is not None, accounts_aside, report, accounts_file if accounts is not None else None)
+        restore_state.clear(raw)
+    finally:
+        _finishing.on = False
+    has_accounts = restore_state.accounts_of(state) is not None
+    return RestoreReport(state.get("files", 0), state.get("raw_bytes", 0), state.get("created_at", ""), aside, has_accounts,
+                         accounts_aside, report, Path(state["accounts_file"]) if has_accounts else None,
+                         state.get("signature", ""), state.get("dropped") or [], bool(state.get("sha256_checked")))
+
+
+def finish_interrupted(raw_dir: Path) -> list[str]:
+    """What a killed restore of raw_dir left, finished or undone (call with the writers' lock held; recovery
+    calls it for every writer): before its swap the raw folder stays as it was, after it the restore is carried
+    through. A sentence for each thing done."""
+    state = restore_state.read(raw_dir)
+    if state is None or getattr(_finishing, "on", False):
+        return []
+    name = Path(state.get("backup", "")).name
+    if state.get("failed"):
+        return [f"上次从备份“{name}”恢复后重建数据仓库失败（{state['failed']}）：原始数据已是备份的内容，"
+                "按提示修正后运行 python -m pipelines build"]
+    if state["stage"] == "checking" or (state["stage"] == "swapping" and not Path(state["staging"]).exists()
+                                        and not Path(state["raw"]).exists()):
+        return [restore_state.undo_before_swap(state)]
+    stage = restore_state.STAGES[state["stage"]]
+    try:
+        report = finish(state)
+    except RebuildFailed as exc:
+        return [f"{exc}{'；'.join(p.reason for p in exc.problems[:3])}"]
+    return [f"上次从备份“{name}”恢复在{stage}时中断：现已完成恢复（原始数据为备份的内容，"
+            f"数据仓库已按它重建，载入工作簿 {report.build.submissions} 个）"]
+
+
+def _put_accounts(state: dict) -> Path | None:
+    """The backup's accounts file in place, if the restore takes it (the previous one kept beside); the copy."""
+    data = restore_state.accounts_of(state)
+    if data is None:
+        return None
+    accounts_file = Path(state["accounts_file"])
+    accounts_file.parent.mkdir(parents=True, exist_ok=True)
+    aside = None
+    if accounts_file.exists() and accounts_file.read_bytes() != data:
+        aside = _aside_name(accounts_file, state["stamp"])
+        shutil.copy2(accounts_file, aside)
+    partial = accounts_file.with_name(accounts_file.name + PARTIAL)
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        out.write(data)
+    os.replace(partial, accounts_file)
+    return aside
+
+
+def _audit_the_restore(raw: Path, state: dict) -> None:
+    """A restore that dropped newer data (told --yes) is written to the restored folder's audit trail, once."""
+    mark = f"restore {state['started_at']} #{state['pid']}"
+    if any(e.get("event") == "restore" and e.get("detail") == mark for e in audit.read_log(raw)):
+        return
+    kept = f"（原目录另存为 {state['aside']}）" if state.get("aside") else ""
+    audit.record(raw, None, "restore", "（命令行）",
+                 f"从备份“{Path(state['backup']).name}”（备份于 {str(state.get('created_at', '')).replace('T', ' ')}）恢复，"
+                 f"以下数据不再计入{kept}：" + "；".join(state["dropped"]), detail=mark, source="命令行")
 
 
 def _end_the_demo(raw_dir: Path) -> str | None:
@@ -363,10 +545,11 @@ def _end_the_demo(raw_dir: Path) -> str | None:
 
 def accounts_beside(raw_dir: Path) -> Path:
     """The accounts file that goes with a raw folder other than the platform's: <parent>/accounts.json, as
-    data/ holds data/raw and data/accounts.json — unless that is the platform's own accounts file."""
+    data/ holds data/raw and data/accounts.json — unless that is the platform's own accounts file. Beside the
+    folder as named: a raw folder that is a link to a larger disk keeps its accounts where the link is."""
     from .accounts import accounts_path
 
-    beside = raw_dir.resolve().parent / "accounts.json"
+    beside = Path(os.path.abspath(raw_dir)).parent / "accounts.json"
     if beside.resolve() == accounts_path().resolve():
         beside = beside.with_name(f"accounts_{raw_dir.name}.json")
     return beside

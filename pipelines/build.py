@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import demo_state
+from . import demo_state, restore_state
 from .archive import read_log
 from .audit import load_log
 from .load_plan import load_plan_tables
@@ -39,7 +39,7 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callable
     loads into the old file meanwhile (its load would be lost with it).
     """
     with writer_lock(db_path, raw_dir, purpose="重建数据仓库", say=say):
-        for note in tidy_after_crash(None, raw_dir, everything=True):
+        for note in tidy_after_crash(None, raw_dir, everything=True, restores=False):
             (say or say_on_stderr)(f"恢复：{note}")
         inputs = read_plan_inputs(raw_dir)
         db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,6 +69,7 @@ def build(raw_dir: Path, db_path: Path, include_demo: bool = True, say: Callable
                 con.execute("commit")
                 con.execute("checkpoint")
             swap_in(building, db_path)
+            restore_state.clear_failed(raw_dir)  # a restore whose rebuild failed is complete once one succeeds
         finally:
             discard(building)
     return report

@@ -11,6 +11,9 @@ DB_PATH = Path(os.environ.get("MONITOR_DB", ROOT / "data" / "warehouse.duckdb"))
 # Accounts live outside git and outside data/raw (data/accounts.json, from the example on first use).
 ACCOUNTS_FILE = ROOT / "data" / "accounts.json"
 ACCOUNTS_EXAMPLE = ROOT / "data" / "accounts.example.json"
+# The key that signs backups (HMAC-SHA256 over the manifest): outside data/raw and outside every backup, made
+# by scripts/deploy.sh; MONITOR_BACKUP_KEY names another file. No file: backups are not signed.
+BACKUP_KEY_FILE = Path("/etc/aohan-monitor/backup.key")
 
 # Files inside a raw folder.
 PLAN_FILE = "plan.txt"
@@ -20,11 +23,14 @@ UNITS_FILE = "units.csv"
 INDICATORS_FILE = "indicators.csv"
 TARGETS_FILE = "targets.csv"
 NOT_TARGETS_FILE = "not_targets.csv"
+TASK_NAMES_FILE = "task_names.csv"  # a short name per task for charts and lists (optional: else its key task's title)
+TASK_NAME_MAX = 12  # characters of a short name
 SUBMISSIONS_DIR = "submissions"
 SUBMISSIONS_LOG = "log.jsonl"
 AUDIT_DIR = "audit"
 AUDIT_LOG = "audit.jsonl"
 DEMO_DIR = "demo"
+QUARANTINE_DIR = "quarantine"  # files the archive cannot account for, kept (pipelines/quarantine.py)
 
 # The plan's years: 2022 is the baseline (the last year before the plan), the plan runs to 2030.
 BASELINE_YEAR = 2022
@@ -33,7 +39,7 @@ PLAN_END_YEAR = 2030
 MILESTONE_YEARS = (2025, 2028, 2030)
 YEARS = tuple(range(BASELINE_YEAR, PLAN_END_YEAR + 1))
 
-# Header words of the task list, as offices write them (DESIGN.md, "Reading the task list").
+# Header words of the task list, as offices write them (docs/design.md, "Reading the task list").
 TASKLIST_COLUMNS = {
     "section": ("重点任务",),
     "key_task": ("任务目标",),
@@ -55,7 +61,7 @@ TASKLIST_COLUMN_LABELS = {
 }
 HEADER_SEARCH_ROWS = 30
 
-# The departments' workbook (DESIGN.md, "The departments' workbook").
+# The departments' workbook (docs/design.md, "The departments' workbook").
 SHEET_GUIDE = "填报说明"
 SHEET_VALUES = "指标数据"
 SHEET_PROGRESS = "任务进展"
@@ -79,16 +85,19 @@ SHEET_RECTIFICATION = "整改说明"
 RECTIFICATION_COLUMNS = ("目标编号", "目标", "状态", "原因分析", "整改措施", "计划完成时间")
 RECTIFICATION_ANSWERS = ("原因分析", "整改措施", "计划完成时间")
 RECTIFICATION_LATEST_YEAR = 2035  # a planned date after this is not a plan
+# The longest a unit's own words may be, in characters as typed (issue 20): a 2,800-character 措施 runs off a slide
+# and buries the page. Longer text is refused with its cell named; details belong in 佐证材料.
+TEXT_LIMITS = {"进展说明": 500, "原因分析": 500, "整改措施": 500, "备注": 500, "数据来源": 200}
 
-# Review (审核): a loaded workbook counts once a reviewer approves it (DESIGN.md, "Review").
+# Review (审核): a loaded workbook counts once a reviewer approves it (docs/design.md, "Review").
 REVIEW_LABELS = {"pending": "待审核", "approved": "已通过", "returned": "已退回"}
 WITHDRAWN_LABEL = "已撤回"
 
-# 佐证材料 (evidence) attached to a task-progress report: these kinds, checked by content, at most this size
-# (the proxy's request limit of 6 MB holds a 5 MB file with its framing, as for a workbook).
+# 佐证材料 (evidence) attached to a task-progress report: these kinds, checked by content, at most the upload
+# limit (MAX_UPLOAD_BYTES, below).
 EVIDENCE_KINDS = {"pdf": (".pdf",), "jpg": (".jpg", ".jpeg"), "png": (".png",), "docx": (".docx",)}
 EVIDENCE_KIND_LABELS = {"pdf": "PDF 文件", "jpg": "JPG 图片", "png": "PNG 图片", "docx": "Word 文档（.docx）"}
-MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+MAX_EVIDENCE_BYTES = 5 * 1000 * 1000  # = MAX_UPLOAD_BYTES
 EVIDENCE_DIR = "佐证材料"  # beside the workbook: submissions/<year>/<unit>/佐证材料/
 
 # 催报: a year's workbook is due on this day of the next year (settings may change it, and set single years).
@@ -96,7 +105,12 @@ REPORT_DUE_MONTH_DAY = "03-31"
 
 # Ingest checks.
 JUMP_WARNING_SHARE = 0.5  # a change of more than half from last year is worth a second look
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A file uploaded is at most 5 MB, and 5 MB is 5,000,000 bytes wherever it is said: Streamlit's uploader
+# (server.maxUploadSize = 5 in .streamlit/config.toml) refuses a file in the browser above 5 × 1,000,000 bytes
+# (5 × 1,048,576 in a browser on Windows) and its server above 5 × 1,048,576; the app's own check below it,
+# in Chinese, holds for every browser; the proxy's request limit (6 MB) holds either with its framing.
+MAX_UPLOAD_MB = 5
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1000 * 1000
 MAX_UNPACKED_RATIO = 100  # unpacked size / file size above this is a zip bomb
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # A unit's workbook has about a hundred rows; a sheet filled far beyond these is not one (and a reader
@@ -122,10 +136,31 @@ COUNT_CEILING = 100_000  # 所, 个, 次, 项 …: there are about 260 schools a
 AMOUNT_CEILINGS = {"元": 10_000_000, "万元": 10_000_000}  # a yearly wage in 元; a debt or budget in 万元
 AREA_CEILINGS = {"亩": 1_000_000, "平方米": 1_000_000}  # land for a school in 亩 (the banner has about 12 million); a building in 平方米
 
+# Sign-in and sessions (pipelines/accounts.py, pipelines/signin_state.py, dashboard/auth.py, dashboard/gate.py;
+# issue 20). The operator's settings (lock-out, idle time, anonymous reading) are in data/accounts.json and
+# take their defaults from accounts.DEFAULT_SETTINGS; these are the fixed limits.
+# An account name: 1 to 32 letters (Chinese too), digits, "_", "." or "-" — checked wherever a name comes in
+# (the sign-in form, `user add`), so that no longer one reaches the audit trail, the sign-in state or a backup.
+MAX_ACCOUNT_NAME_CHARS = 32
+ACCOUNT_NAME_PATTERN = r"[\w.\-]+"
+MAX_PASSWORD_CHARS = 256
+# The sign-in state keeps at most this many (name, address) and address entries (about 100 bytes each).
+MAX_SIGNIN_ENTRIES = 5000
+# argon2id needs 64 MiB per check: at most this many checks at once in the app; a further sign-in waits
+# this long for a turn and is then asked to try again later (请稍后再试).
+CONCURRENT_PASSWORD_CHECKS = 2
+PASSWORD_CHECK_WAIT_SECONDS = 10.0
+# The browser's own secret (dashboard/gate.py): an HttpOnly cookie that binds a signed-in session to the
+# browser that signed in.
+BROWSER_COOKIE = "aohan_browser"
+# The addresses whose X-Real-IP / X-Forwarded-For is believed (nginx on this machine); any other peer's
+# address is its own.
+TRUSTED_PROXIES = ("127.0.0.1", "::1")
+
 # The writers' lock (pipelines/writer_lock.py): how long a writer waits for another before giving up.
 WRITER_WAIT_SECONDS = 300.0
 
-# Status of a target (DESIGN.md, "Status of a target"; the rules are written out in the README).
+# Status of a target (docs/design.md, "Status of a target": every rule written out).
 # Cut-offs of the progress ratio r, as in the SDG progress assessments (Eurostat; Open SDG).
 ON_TRACK_RATIO = 0.95
 MODERATE_RATIO = 0.6
@@ -153,28 +188,7 @@ STATUS_LABELS = {
     "no_data": "暂无数据",
     "not_assessable": "无法评估",
 }
-# One colour per status on every page, chart and slide (Okabe–Ito based, safe for colour-blind
-# readers): met-like greens, the progress scale blue → yellow → orange → red, missed-like purples,
-# the no-judgement greys.
-STATUS_COLOURS = {
-    "met": "#009E73",
-    "met_late": "#7FC9B0",
-    "on_track": "#56B4E9",
-    "moderate": "#F0E442",
-    "insufficient": "#E69F00",
-    "moving_away": "#D55E00",
-    "fell_back": "#B35C8A",
-    "unreachable": "#8E2C00",
-    "missed": "#CC79A7",
-    "year_met": "#009E73",
-    "year_missed": "#CC79A7",
-    "year_no_data": "#BBBBBB",
-    "round_met": "#009E73",
-    "round_missed": "#CC79A7",
-    "not_due": "#A8C6E0",
-    "no_data": "#BBBBBB",
-    "not_assessable": "#888888",
-}
+# The colour, word and mark of each status: pipelines/palette.py (one palette everywhere).
 # Statuses a leader must act on (the deck's sentences, the lagging lists), and the ones that are met.
 LAGGING_STATUSES = ("missed", "unreachable", "fell_back", "moving_away", "insufficient", "moderate", "year_missed",
                     "round_missed")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import audit, buildinfo, config, demo_state, jsonlog
-from .archive import PARTIAL, STORING, log_path, named_paths, submissions_dir
+from . import audit, buildinfo, config, demo_state, jsonlog, restore_state
+from .archive import PARTIAL, STORING, in_order, log_path, named_paths, read_log, submissions_dir
 from .problems import InputError
 from .warehouse import WarehouseBusy, connect, create_schema
 
@@ -50,12 +50,17 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
     report = HealthReport(raw_dir, db_path)
     report.advice = (f"按上面所说处理后运行 python -m pipelines build --raw {raw_dir} --db {db_path}，"
                      "再运行 health 确认")
+    if (restoring := restore_state.read(raw_dir)) is not None:  # raw and warehouse differ for that reason alone
+        report.findings.append(restore_state.explain(restoring))
+        report.advice = ("恢复正在进行时稍后再运行 health；已中断的，运行 python -m pipelines build "
+                         f"--raw {raw_dir} --db {db_path}（或重启服务）完成恢复，再运行 health 确认")
+        return report
     if not (raw_dir / config.PLAN_FILE).is_file():
         report.findings.append(f"原始数据目录 {raw_dir} 不存在或缺少 {config.PLAN_FILE}")
         return report
     try:
-        events = jsonlog.read(log_path(raw_dir))
-        audit_lines = len(jsonlog.read(audit.log_path(raw_dir)))
+        events = read_log(raw_dir)
+        audit_lines = len(audit.read_log(raw_dir))
     except (ValueError, InputError) as exc:
         where = "；".join(p.reason for p in exc.problems) if isinstance(exc, InputError) else ""
         report.findings.append("原始数据目录中的日志（submissions/log.jsonl 或 audit/audit.jsonl）有一行不是完整的记录"
@@ -64,6 +69,7 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
     for path in (log_path(raw_dir), audit.log_path(raw_dir)):
         if jsonlog.has_unfinished_line(path):  # not a finding: readers leave it out, the next writer moves it aside
             report.lines.append(f"提示：{path} 的最后一行没有写完（上次写入中断），下一次载入或重建时会自动移到 {path.name}.torn")
+    events = in_order(events)  # as a rebuild applies them
     accepted = [e for e in events if e.get("event") == "accepted"]
     withdrawn = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
     decided = {e["sha256"]: e["decision"] for e in events if e.get("event") == "review"}  # the last decision counts
@@ -82,6 +88,7 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
     else:
         report.lines.append("最近一次载入：还没有各单位上传的工作簿（只有示例数据）")
     _check_archive_files(raw_dir, events, report)
+    _check_quarantine(raw_dir, report)
 
     if not db_path.exists():
         report.findings.append(f"数据仓库 {db_path} 不存在")
@@ -121,7 +128,27 @@ def _check_archive_files(raw_dir: Path, events: list[dict], report: HealthReport
         report.findings.append(f"日志记载的 {len(missing)} 个归档工作簿不在 {folder} 中（重建会失败）：{_names(missing)}")
     if unlogged := on_disk - logged:
         report.findings.append(f"归档目录中有 {len(unlogged)} 个文件不在日志中，不会载入数据仓库：{_names(unlogged)}"
-                               "（若是要载入的工作簿，请用 ingest 重新载入）")
+                               "（下一次重建会把本平台命名的文件移到隔离区，不会删除；若是要载入的工作簿，"
+                               "请用 quarantine admit 或 ingest 重新载入）")
+
+
+def _check_quarantine(raw_dir: Path, report: HealthReport) -> None:
+    """What the quarantine holds (pipelines/quarantine.py): each file named; those whose bytes are not logged
+    under another name await a person's decision, and the raw folder is not in order until they have it."""
+    from . import quarantine
+    from .quarantine_actions import describe, pending
+
+    waiting, loaded_elsewhere = pending(raw_dir)
+    if not waiting and not loaded_elsewhere:
+        return
+    report.lines.append(f"隔离区 {quarantine.folder(raw_dir)}：{len(waiting) + len(loaded_elsewhere)} 个文件"
+                        f"（保留未删除；其中 {len(loaded_elsewhere)} 个的内容已另行载入）")
+    report.lines += describe(raw_dir, waiting + loaded_elsewhere)
+    if waiting:
+        report.findings.append(f"隔离区中有 {len(waiting)} 个文件待处理（未载入数据仓库，也没有删除）："
+                               + _names(i.key for i in waiting)
+                               + "。逐个核对后运行 python -m pipelines quarantine admit FILE（重新检查并载入，待审核），"
+                               "或 quarantine discard FILE --as 管理账号 --reason 原因（丢弃，记入审计日志）")
 
 
 def _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report: HealthReport,
@@ -185,11 +212,11 @@ def _changed_plan_tables(con: duckdb.DuckDBPyConnection, inputs) -> list[str]:
             "select table_name from duckdb_tables() where estimated_size > 0 order by 1").fetchall()]
         changed = []
         for table in tables:
-            stored = con.sql(f'from "{table}"').to_arrow_table()  # noqa: S608 (names are ours)
+            stored = con.sql("from query_table(?)", params=[table]).to_arrow_table()
             fresh.register("stored", stored)
             differs = fresh.execute(
-                f'select (select count(*) from (from stored except all from "{table}")) + '  # noqa: S608 (names are ours)
-                f'(select count(*) from (from "{table}" except all from stored))'
+                "select (select count(*) from (from stored except all from query_table($table)))"
+                " + (select count(*) from (from query_table($table) except all from stored))", {"table": table}
             ).fetchall()[0][0]
             fresh.unregister("stored")
             if differs:

@@ -180,7 +180,8 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
                     received_at or datetime.now().replace(microsecond=0), is_demo, who, events, origin)
     with transaction(con):
         # Loaded as 待审核: nothing counts (no judgment changes) until a reviewer approves it (collection.review).
-        logged = events if any(e.get("sha256") == entry.sha256 for e in events) else [*events, asdict(entry)]
+        logged = (events if any(e.get("event") == "accepted" and e["sha256"] == entry.sha256 for e in events)
+                  else [*events, asdict(entry)])
         result.submission_id = load_one(con, checked, entry, logged)
         if entry.origin:  # issue 18: the export, mapping and source cells an import read
             load_origin(con, raw_dir, result.submission_id, entry.origin, entry.file_name)

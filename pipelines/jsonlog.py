@@ -7,6 +7,7 @@ writers' lock) moves it aside into `<log>.torn` before appending, so that no lat
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from .problems import InputError, Problem
@@ -21,22 +22,65 @@ def append(path: Path, event: dict) -> None:
         os.fsync(log.fileno())
 
 
-def read(path: Path) -> list[dict]:
-    """Every complete line; an unfinished last line is left out, a damaged line elsewhere refused."""
+def read(path: Path, check: Callable[[dict], str | None] | None = None, advice: str | None = None) -> list[dict]:
+    """Every complete line; an unfinished last line is left out, a damaged line elsewhere refused.
+
+    A line is damaged when it is not a JSON object, or when check(event) gives a reason (a record the log's
+    reader cannot use). advice: what to do about it, said after the line's number (the caller knows the
+    command that repairs its log).
+    """
+    events, damaged = [], []
+    for number, event, line in _records(path):
+        why = _damage(event, check)
+        if why:
+            damaged.append((number, line, why))
+        else:
+            events.append(event)
+    if damaged:
+        number, _, why = damaged[0]
+        more = f"（另有 {len(damaged) - 1} 行也已损坏）" if len(damaged) > 1 else ""
+        raise InputError([Problem(path.name, f"日志第{number}行已损坏（{why}），无法读取（{path}）{more}："
+                                             + (advice or "请从备份恢复该文件"))])
+    return events
+
+
+def _damage(event: dict | None, check: Callable[[dict], str | None] | None) -> str | None:
+    return "不是完整的记录" if event is None else (check(event) if check else None)
+
+
+def _records(path: Path):
+    """(line number, the event or None when the line is not a JSON object, its bytes): every complete line."""
     if not path.exists():
-        return []
+        return
     data = path.read_bytes()
     complete, _, _torn = data.rpartition(b"\n")
-    events = []
     for number, line in enumerate(complete.split(b"\n"), start=1):
         if not line.strip():
             continue
         try:
-            events.append(json.loads(line))
+            event = json.loads(line)
         except ValueError:
-            raise InputError([Problem(path.name, f"日志第{number}行已损坏，无法读取（{path}）：请从备份恢复该文件，"
-                                                 "或把这一行移到别处后再试")]) from None
-    return events
+            event = None
+        yield number, event if isinstance(event, dict) else None, line
+
+
+def damaged_lines(path: Path, check: Callable[[dict], str | None] | None = None) -> list[tuple[int, bytes, str]]:
+    """The complete lines that are not records: (line number, the line's bytes, why), in order."""
+    found = []
+    for number, event, line in _records(path):
+        why = _damage(event, check)
+        if why:
+            found.append((number, line, why))
+    return found
+
+
+def drop_lines(path: Path, numbers: set[int]) -> None:
+    """Rewrite the log without the lines numbered (call with the writers' lock held, once they are kept
+    elsewhere): written beside it, then renamed over it, so that a crash leaves the old log or the new one."""
+    from .archive import _write_durably
+
+    lines = path.read_bytes().split(b"\n")  # the last piece: an unfinished line, or b"" after the last newline
+    _write_durably(path, b"\n".join(line for number, line in enumerate(lines, start=1) if number not in numbers))
 
 
 def count(path: Path) -> int:

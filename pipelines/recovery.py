@@ -3,29 +3,39 @@
 A writer can die at any moment (kill -9, power loss, a full disk). What it leaves, and what the next one
 does about it (holding the writers' lock, so that no writer is running):
 - an unfinished last line in submissions/log.jsonl or audit/audit.jsonl: moved aside (jsonlog.repair_tail);
-- `*.partial` in the archive, or a stored workbook that no log line names: it was never accepted: removed;
+- `*.partial` in the archive: half a copy, removed; a stored file that no log line names: it was never
+  accepted: moved to the quarantine (never deleted: pipelines/quarantine.py);
 - `.warehouse.duckdb.<pid>.building` beside the warehouse: a build that never swapped its file in: removed;
+- `data/.raw.restore.json`, a restore's marker (restore_state): killed before its raw folder was in place, the
+  raw folder stays as it was; after, the restore is finished (accounts, the demo's end, the rebuild);
 - a workbook logged as accepted whose load never committed, a withdrawal, review decision, 佐证材料 or ruling
   (裁定) logged but not applied, audit lines not yet in the `audit` table: the warehouse is brought up to the log (catch_up), since the log is
   the record and a rebuild would load them.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
 from . import audit, demo_state, jsonlog
-from .archive import log_path, read_log, tidy_archive
+from .archive import in_order, log_path, read_log, tidy_archive
 from .warehouse import transaction
 
 
-def tidy_after_crash(db_path: Path | None, raw_dir: Path | None, everything: bool = False) -> list[str]:
+def tidy_after_crash(db_path: Path | None, raw_dir: Path | None, everything: bool = False,
+                     restores: bool = True) -> list[str]:
     """Tidy the files a killed writer left; a sentence for each thing done.
 
     everything: look at every file of the archive, not only the one a killed ingest was storing (build).
+    restores: finish or undo a killed restore (build, which took the writers' lock, has had that done).
     """
     notes = []
     if raw_dir is not None:
+        from .backup import finish_interrupted
+
+        if restores:
+            notes += finish_interrupted(raw_dir)  # first: a restore killed half-way may have the raw folder aside
         for path, what in ((log_path(raw_dir), "载入、撤回、审核或佐证材料保存"), (audit.log_path(raw_dir), "审计记录")):
             note = jsonlog.repair_tail(path, what)
             if note:
@@ -60,6 +70,7 @@ def behind(con: duckdb.DuckDBPyConnection, events: list[dict]) -> str | None:
     accepted = {e["sha256"] for e in events if e.get("event") == "accepted" and (demo_loaded or not e.get("is_demo"))}
     if accepted - set(loaded):
         return "有已记入归档日志的工作簿尚未载入"
+    events = in_order(events)  # as a rebuild applies them
     if {e["sha256"] for e in events if e.get("event") == "withdrawn" and e["sha256"] in loaded} != {
             sha for sha, gone in loaded.items() if gone}:
         return "有已记入归档日志的撤回尚未生效"
@@ -112,4 +123,41 @@ def catch_up(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict] |
         if con.execute("select count(*) from audit").fetchall()[0][0] < logged:
             con.execute("delete from audit")
             audit.load_log(con, raw_dir)
+    return notes
+
+
+def stale(db_path: Path, raw_dir: Path) -> str | None:
+    """Why the warehouse must be brought up to date before it is read, in a word, or None: a restore left
+    unfinished (restore_state), or the warehouse behind the archive's log (behind). No lock: cheap enough
+    for the service start, every command that reads and the app's pages to ask first."""
+    from . import restore_state
+    from .warehouse import connect
+
+    state = restore_state.read(raw_dir)
+    if state is not None and not state.get("failed"):
+        return "上次从备份恢复没有完成"
+    with connect(Path(db_path), read_only=True) as con:
+        return behind(con, read_log(raw_dir))
+
+
+def bring_up_to_date(db_path: Path, raw_dir: Path, say: Callable[[str], None] | None = None,
+                     wait: float | None = None) -> list[str]:
+    """Take the writers' lock (which finishes a killed restore and tidies what killed writers left) and catch
+    the warehouse up with the log; a sentence for each thing done. say: where waiting for another writer is
+    said (stderr by default); wait: how long to wait for it (WriterBusy after)."""
+    from .warehouse import connect
+    from .writer_lock import RECOVERED, say_on_stderr, writer_lock
+
+    notes = []
+
+    def hear(message: str) -> None:
+        if message.startswith(RECOVERED):
+            notes.append(message.removeprefix(RECOVERED))
+        else:
+            (say or say_on_stderr)(message)
+
+    with writer_lock(db_path, raw_dir, purpose="按归档日志补齐数据仓库", say=hear, wait=wait):
+        if Path(db_path).exists():
+            with connect(Path(db_path)) as con:
+                notes += catch_up(con, raw_dir)
     return notes

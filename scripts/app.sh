@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/python -m pipelines build --if-needed
-exec .venv/bin/streamlit run app.py "$@"
+# serve.py: app.py behind the session gate (dashboard/gate.py), as the service runs it.
+exec .venv/bin/streamlit run serve.py "$@"

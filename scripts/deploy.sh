@@ -6,7 +6,7 @@
 #                          [--backup-dir /var/backups/aohan-monitor] [--keep 14]
 #
 # Run from the project's folder where it will stay (e.g. /opt/aohan-monitor). The choices are kept in
-# /etc/default/aohan-monitor: a later run without options keeps them. What it does (README, "Serving it
+# /etc/default/aohan-monitor: a later run without options keeps them. What it does (docs/county-it.md, "Serving it
 # to the offices"): Debian packages and .venv (scripts/setup.sh); an unprivileged user that owns data/;
 # the certificate (the office's, or a self-signed one); nginx's site; the app's systemd unit and the
 # nightly backup timer; the `aohan-monitor` command; a rebuild of the warehouse; a check through HTTPS.
@@ -79,7 +79,9 @@ fi
 install -d -o "$APP_USER" -g "$APP_USER" -m 750 "/var/lib/$APP_USER"
 chown -R "$APP_USER:$APP_USER" "$APP_DIR/data"
 chmod 750 "$APP_DIR/data"
-[ -f "$APP_DIR/data/accounts.json" ] && chmod 600 "$APP_DIR/data/accounts.json"
+# data/ is the service user's: a link planted there as accounts.json (or the sign-in state) is refused, never
+# followed by root's chmod (deploy/private_file.py opens each with O_NOFOLLOW).
+python3 "$APP_DIR/deploy/private_file.py" "$APP_DIR/data/accounts.json" "$APP_DIR/data/signin_state.json" || exit 1
 runuser -u "$APP_USER" -- test -r "$APP_DIR/app.py" ||
   fail "$APP_USER 读不到 $APP_DIR（它的上级目录不对其他用户开放？）。请把项目放在 /opt/aohan-monitor 之类的位置"
 runuser -u "$APP_USER" -- "$APP_DIR/.venv/bin/python" -c "import pipelines, streamlit" ||
@@ -116,7 +118,7 @@ elif [ ! -f "$CERT" ] || [ ! -f "$KEY" ]; then
   for n in $SERVER_NAMES; do
     if [[ "$n" =~ ^[0-9.]+$ || "$n" == *:* ]]; then san+="IP:$n,"; else san+="DNS:$n,"; fi
   done
-  # The README's command for a self-signed certificate, with every name and address of the server.
+  # The command of docs/county-it.md for a self-signed certificate, with every name and address of the server.
   openssl req -x509 -newkey rsa:3072 -sha256 -days 825 -nodes -keyout "$KEY" -out "$CERT" \
     -subj "/CN=$first" -addext "subjectAltName=${san%,}" 2>/dev/null
   chmod 600 "$KEY"
@@ -127,6 +129,16 @@ fi
 same_key "$CERT" "$KEY" || fail "证书 $CERT 与私钥 $KEY 不匹配"
 openssl x509 -noout -subject -enddate -ext subjectAltName -in "$CERT" | sed 's/^/  /'
 FINGERPRINT=$(openssl x509 -noout -fingerprint -sha256 -in "$CERT" | cut -d= -f2)
+# The key that signs backups (pipelines/backup_signing.py): outside data/raw and the backups, readable by root
+# and the service user; made once and kept (restore refuses backups signed with another key).
+BACKUP_KEY=/etc/aohan-monitor/backup.key
+install -d -m 750 -o root -g "$APP_USER" /etc/aohan-monitor
+if [ ! -s "$BACKUP_KEY" ] || [ -L "$BACKUP_KEY" ]; then
+  rm -f -- "$BACKUP_KEY"
+  (umask 077 && head -c 32 /dev/urandom | base64 > "$BACKUP_KEY")
+  echo "已生成备份签名密钥 $BACKUP_KEY：请另存一份到安全处（换服务器后恢复这些备份时需要它）"
+fi
+chown root:"$APP_USER" "$BACKUP_KEY" && chmod 640 "$BACKUP_KEY"
 
 say "5/9 nginx 站点"
 render() { python3 "$APP_DIR/deploy/render.py" "$@"; }
@@ -161,10 +173,9 @@ CLI=/usr/local/bin/aohan-monitor
 rule=$(runuser -u "$APP_USER" -- "$APP_DIR/.venv/bin/python" -c \
   "from pipelines.accounts import AccountStore; print(repr(AccountStore().settings()['sign_in_required_for_all_pages']))")
 case "$rule" in
-  "'beyond_loopback'") echo "阅读须登录：从其他电脑经 HTTPS 访问时，每个页面都要先登录（data/accounts.json 的默认设置）" ;;
-  True) echo "阅读须登录：每个页面都要先登录（data/accounts.json：true）" ;;
-  False) echo "警告：data/accounts.json 中 sign_in_required_for_all_pages 为 false，任何能访问本机的人不登录即可阅读全部数据。若非有意，请改为 \"beyond_loopback\"。" ;;
-  *) echo "阅读须登录（设置值 $rule 按默认的安全选择处理）" ;;
+  True) echo "阅读须登录：每个页面都要先登录（data/accounts.json 的默认设置）" ;;
+  False) echo "警告：data/accounts.json 中 sign_in_required_for_all_pages 为 false，任何能访问本机的人不登录即可阅读全部数据。若非有意，请改为 true。" ;;
+  *) echo "阅读须登录（设置值 $rule 不是 false，按默认的安全选择处理：每个页面都要先登录）" ;;
 esac
 
 say "8/9 启动服务"
@@ -208,6 +219,17 @@ done
 echo "证书 SHA-256 指纹（自签名证书时，请用户核对浏览器显示的指纹）：$FINGERPRINT"
 accounts=$("$CLI" user list)
 if ! grep -q $'\t管理\t' <<< "$accounts"; then
-  echo "还没有管理账号。新建：sudo aohan-monitor user add admin --role 管理"
+  # No fixed name: a name everyone knows (admin) is one an attacker can aim at. The operator chooses it.
+  echo "还没有管理账号。请自选一个不易猜到的账号名（1–32 个文字、字母、数字或 _ . -），不要用 admin 之类的常见名称。"
+  if [ -t 0 ]; then
+    read -r -p "第一个管理账号的名称（直接回车则稍后再建）：" ADMIN_NAME
+    if [ -n "$ADMIN_NAME" ]; then
+      "$CLI" user add "$ADMIN_NAME" --role 管理 && echo "第一个管理账号：$ADMIN_NAME（请记下这个名称）"
+    fi
+  else
+    echo "新建：sudo aohan-monitor user add 自选账号名 --role 管理"
+  fi
+else
+  echo "管理账号：$(awk -F'\t' '$2 == "管理" {print $1}' <<< "$accounts" | xargs)"
 fi
 echo "每夜备份到 $BACKUP_DIR（保留最近 $BACKUP_KEEP 个）；状态检查：sudo aohan-monitor health"

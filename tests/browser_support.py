@@ -1,10 +1,12 @@
 """The real app in a real browser: `streamlit run` on a free port, Playwright driving Debian's Chromium."""
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -53,12 +55,26 @@ def stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Path | None = None,
-                     app: Path = config.ROOT / "app.py"):
-    """`streamlit run app.py` against the given warehouse (and accounts file); yields the base URL."""
+                     app: Path = config.ROOT / "serve.py"):
+    """`streamlit run serve.py` (app.py behind the session gate, as the service runs it) against the given
+    warehouse (and accounts file); yields the base URL."""
+    with streamlit_process(db, raw, log, accounts, app) as (url, _):
+        yield url
+
+
+@contextmanager
+def streamlit_process(db: Path, raw: Path, log: Path | None = None, accounts: Path | None = None,
+                      app: Path = config.ROOT / "serve.py"):
+    """As streamlit_server, yielding (base URL, the server's process) for a test that stops it on purpose."""
     port = free_port()
     env = {**os.environ, "MONITOR_DB": str(db), "MONITOR_RAW": str(raw), "PYTHONPATH": str(config.ROOT)}
-    if accounts:
-        env["MONITOR_ACCOUNTS"] = str(accounts)
+    own = None
+    if accounts is None:  # no accounts at all, reading opened on purpose: the pages as anyone reads them
+        own = Path(tempfile.mkdtemp(prefix="aohan-accounts-"))
+        accounts = own / "accounts.json"
+        accounts.write_text(json.dumps({"settings": {"sign_in_required_for_all_pages": False}, "accounts": []}),
+                            encoding="utf-8")
+    env["MONITOR_ACCOUNTS"] = str(accounts)
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
@@ -78,11 +94,13 @@ def streamlit_server(db: Path, raw: Path, log: Path | None = None, accounts: Pat
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start (exit {proc.poll()}); see {log}")
             time.sleep(0.25)
-        yield url
+        yield url, proc
     finally:
         stop(proc)
         if log:
             out.close()
+        if own:
+            shutil.rmtree(own, ignore_errors=True)
 
 
 @contextmanager
@@ -104,8 +122,8 @@ def open_page(page, url: str, title: str, charts: bool = True, timeout: float = 
         page.goto(url)
         try:
             page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=timeout)
-            if charts:
-                page.locator(CHART).first.wait_for(timeout=timeout)
+            if charts:  # the one drawn for this width (a chart laid out for the other width is not displayed)
+                page.locator(f"{CHART} >> visible=true").first.wait_for(timeout=timeout)
             return
         except Exception:
             # A cold server sometimes fails to hand out a lazily loaded script once; a reload fixes it.

@@ -24,7 +24,7 @@ HOST = "monitor.test"  # a name, not 127.0.0.1, so that Streamlit's same-origin 
 
 
 def self_signed(folder: Path, name: str) -> tuple[Path, Path]:
-    """A certificate and key made by the same openssl command as the README's."""
+    """A certificate and key made by the same openssl command as docs/county-it.md."""
     cert, key = folder / "fullchain.pem", folder / "privkey.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-sha256", "-days", "2", "-nodes", "-keyout", key, "-out", cert,

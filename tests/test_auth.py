@@ -32,6 +32,7 @@ def audit_events(raw):
 # Accounts and their file.
 
 
+@pytest.mark.slow  # argon2 hashes, slow on purpose
 def test_account_file_is_made_from_the_example_and_holds_no_plaintext(tmp_path):
     path = tmp_path / "accounts.json"
     store = AccountStore(path)
@@ -65,17 +66,14 @@ def test_account_requests_that_are_refused(tmp_path, name, role, unit, password,
         AccountStore(tmp_path / "a.json").add(name, role, unit, password, ["旗教育局"])
 
 
+@pytest.mark.slow  # argon2 hashes, slow on purpose
 def test_user_command_add_list_passwd_remove(plan_db, tmp_path, monkeypatch):
-    import subprocess
-    import sys
-
     accounts = tmp_path / "accounts.json"
     raw = tmp_path / "raw"
-    env = {**os.environ, "MONITOR_ACCOUNTS": str(accounts), "PYTHONPATH": str(config.ROOT)}
+    monkeypatch.setenv("MONITOR_ACCOUNTS", str(accounts))
 
     def user(*args, stdin=""):
-        return subprocess.run([sys.executable, "-m", "pipelines", "user", *args, "--raw", str(raw), "--db", str(plan_db)],
-                              input=stdin, capture_output=True, text=True, env=env, cwd=config.ROOT, timeout=60)
+        return run_cli("user", *args, "--raw", raw, "--db", plan_db, input=stdin)
 
     added = user("add", "li", "--role", "填报", "--unit", "旗财政局", "--password-stdin", stdin="li-password-1\n")
     assert added.returncode == 0, added.stderr
@@ -377,3 +375,55 @@ def test_user_add_builds_no_warehouse(tmp_path, monkeypatch, plan_raw):
     assert main(["user", "add", "wang", "--role", "填报", "--unit", "不存在的局", "--password-stdin",
                  "--raw", str(plan_raw), "--db", str(tmp_path / "none.duckdb")]) == 1
     assert not (tmp_path / "none.duckdb").exists()
+
+
+# Issue 20, item 1: a signed-in session ends when its password changes or another browser offers it.
+
+
+def test_a_password_change_ends_the_accounts_other_sessions(upload_page, accounts):
+    at, raw, _ = upload_page
+    sign_in(at, "edu")
+    assert at.get("file_uploader")
+    done = __import__("subprocess").run(
+        [__import__("sys").executable, "-m", "pipelines", "user", "passwd", "edu", "--password-stdin", "--raw", str(raw)],
+        input="edu-new-pass-9\n", capture_output=True, text=True, cwd=config.ROOT, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(config.ROOT)})
+    assert done.returncode == 0, done.stderr
+    at.run()
+    assert not at.get("file_uploader")
+    assert any("密码已修改" in i.value for i in at.info)
+    assert ("session_ended", "edu") in audit_events(raw)
+    sign_in(at, "edu", "edu-new-pass-9")
+    assert at.get("file_uploader")
+
+
+def test_a_run_from_another_browser_ends_the_sign_in(upload_page, monkeypatch):
+    """The app's own check, behind Streamlit's: a run whose connection carries another browser's secret is
+    not signed in, and the session's sign-in ends (dashboard/gate.py gives each browser its own)."""
+    import dashboard.auth as auth_module
+
+    at, raw, _ = upload_page
+    seen = ["a" * 64]
+    monkeypatch.setattr(auth_module, "browser", lambda: seen[0])
+    monkeypatch.setattr(auth_module, "address", lambda: "10.0.0.9")
+    sign_in(at, "admin")
+    assert at.get("file_uploader")
+    seen[0] = "b" * 64
+    at.run()
+    assert not at.get("file_uploader") and any("请登录" in m.value for m in at.markdown)
+    assert ("session_ended", "admin") in audit_events(raw)
+    seen[0] = "a" * 64  # the session stays ended for the first browser too: it was exposed
+    at.run()
+    assert not at.get("file_uploader")
+
+
+def test_a_connection_without_the_gate_cannot_sign_in(upload_page, monkeypatch):
+    """The app started without serve.py: no browser secret to bind to, so no sign-in at all."""
+    import dashboard.auth as auth_module
+
+    at, raw, _ = upload_page
+    monkeypatch.setattr(auth_module, "browser", lambda: "")
+    sign_in(at, "admin")
+    assert not at.get("file_uploader")
+    assert "无法在此连接上登录" in at.error[0].value
+    assert audit_events(raw)[-1] == ("sign_in_failed", "admin")

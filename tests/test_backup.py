@@ -85,11 +85,22 @@ def test_restore_over_an_existing_raw_folder_keeps_it_aside(used, tmp_path, monk
     out = tmp_path / "b.tar.gz"
     backup(raw, out)
     old = tree(raw)
+    audit_then = (raw / config.AUDIT_DIR / config.AUDIT_LOG).read_bytes()
     (raw / "reference" / "后来加的说明.txt").write_text("备份之后才加的文件", encoding="utf-8")
     AccountStore().add("late", "浏览", None, "late-pass-1", [])
-    done = run_cli("restore", out, "--raw", raw, "--db", db)
+    now, db_now = tree(raw), db.read_bytes()
+    done = run_cli("restore", out, "--raw", raw, "--db", db, "--accounts")
+    assert done.returncode == 1  # newer data would be dropped: listed, nothing changed, until --yes (issue 20)
+    assert "reference/后来加的说明.txt" in done.stderr and "late（浏览）" in done.stderr and "--yes" in done.stderr
+    assert tree(raw) == now and db.read_bytes() == db_now and AccountStore().get("late") is not None
+    done = run_cli("restore", out, "--raw", raw, "--db", db, "--accounts", "--yes")
     assert done.returncode == 0, done.stderr
-    assert tree(raw) == old
+    audit_log = f"{config.AUDIT_DIR}/{config.AUDIT_LOG}"
+    assert {k: v for k, v in tree(raw).items() if k != audit_log} == {k: v for k, v in old.items() if k != audit_log}
+    restored = (raw / audit_log).read_bytes()
+    assert restored.startswith(audit_then)  # the backup's audit trail, and one line saying what the restore dropped
+    added = json.loads(restored[len(audit_then):])
+    assert added["event"] == "restore" and "reference/后来加的说明.txt" in added["result"] and "late" in added["result"]
     aside = [p for p in raw.parent.iterdir() if p.name.startswith("raw.before-restore-")]
     assert len(aside) == 1 and (aside[0] / "reference" / "后来加的说明.txt").exists()
     assert f"另存为 {aside[0]}" in done.stdout
@@ -284,10 +295,13 @@ def test_restored_raw_that_cannot_be_rebuilt_says_where_things_are(wh, tmp_path)
     out = tmp_path / "broken.tar.gz"
     backup(broken, out)
     before = db.read_bytes()
-    done = run_cli("restore", out, "--raw", raw, "--db", db)
+    done = run_cli("restore", out, "--raw", raw, "--db", db, "--yes")  # its targets.csv differs from the current one
     assert done.returncode == 1
     assert "原始数据已从备份恢复" in done.stderr and "重建数据仓库失败" in done.stderr and "另存为" in done.stderr
     assert db.read_bytes() == before
+    health = run_cli("health", "--raw", raw, "--db", db)  # explained, not blamed on lost files
+    assert health.returncode == 1 and "重建数据仓库失败" in health.stdout and "不是文件丢失" in health.stdout
+    assert "丢失了文件" not in health.stdout
 
 
 
@@ -303,4 +317,8 @@ def test_a_raw_folder_that_is_a_link_is_restored_where_it_points(wh, tmp_path):
     assert run_cli("restore", out, "--raw", raw, "--db", db).returncode == 0
     assert raw.is_symlink() and tree(raw) == before
     names = sorted(p.name for p in elsewhere.parent.iterdir() if not p.name.endswith(".writer.lock"))  # the writers' lock
+    # the raw folder where the link points and the old one kept beside it; this not being the platform's own raw
+    # folder, the backup's accounts file goes beside the link (accounts_beside: as data/ holds data/raw and
+    # data/accounts.json), not beside the larger disk's folder; the platform's is untouched
     assert len(names) == 2 and names[0] == "raw" and names[1].startswith("raw.before-restore-")
+    assert (raw.parent / "accounts.json").is_file()

@@ -48,13 +48,20 @@ def test_a_template_needs_every_value_and_uses_every_one():
 
 
 def test_the_upload_limits_agree():
-    """nginx's body limit is Streamlit's: the 5 MB file limit plus Streamlit's 1 MB of multipart framing."""
+    """One limit, 5 MB = 5,000,000 bytes, wherever it is checked or said (issue 20: the app said 5,242,880 while
+    Streamlit's uploader refused a file above 5,000,000 in English): the app's own check equals the smaller of
+    the two byte counts Streamlit's browser code makes of server.maxUploadSize (× 1,000,000; × 1,048,576 on
+    Windows), its server's (× 1,048,576) is not below it, and nginx's body limit holds the server's with
+    Streamlit's 1 MB of multipart framing."""
     from streamlit.web.server.starlette.starlette_routes import _MAX_UPLOAD_MULTIPART_OVERHEAD_BYTES
 
     site = (DEPLOY / "nginx-site.conf").read_text(encoding="utf-8")
     streamlit_toml = (config.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
-    assert config.MAX_UPLOAD_BYTES == 5 * 1024 * 1024 and "maxUploadSize = 5" in streamlit_toml
-    limit_mb = (config.MAX_UPLOAD_BYTES + _MAX_UPLOAD_MULTIPART_OVERHEAD_BYTES) // (1024 * 1024)
+    service = (DEPLOY / "aohan-monitor.service").read_text(encoding="utf-8")
+    mb = config.MAX_UPLOAD_MB
+    assert f"maxUploadSize = {mb}" in streamlit_toml and f"--server.maxUploadSize={mb}" in service
+    assert config.MAX_UPLOAD_BYTES == config.MAX_EVIDENCE_BYTES == mb * 1000 * 1000 <= mb * 1024 * 1024
+    limit_mb = (mb * 1024 * 1024 + _MAX_UPLOAD_MULTIPART_OVERHEAD_BYTES) // (1024 * 1024)
     assert f"client_max_body_size {limit_mb}m;" in site
 
 
@@ -70,6 +77,7 @@ def run_nightly(tmp_path, backups: Path, keep: str, raw: Path):
     return subprocess.run([str(DEPLOY / "nightly-backup.sh")], capture_output=True, text=True, env=env, timeout=120)
 
 
+@pytest.mark.slow  # runs the backup script (processes)
 def test_the_nightly_backup_writes_a_checked_backup_and_keeps_the_newest(plan_raw, tmp_path):
     backups = tmp_path / "backups"
     backups.mkdir()
@@ -111,3 +119,101 @@ def test_the_command_wrapper_runs_the_pipelines_as_the_service_user(wh, tmp_path
 def test_deploy_sh_says_how_to_use_it():
     done = subprocess.run(["bash", str(config.ROOT / "scripts" / "deploy.sh"), "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "--cert FILE --key FILE" in done.stdout
+
+
+# Issue 20, item 12.
+
+
+def site_template() -> str:
+    return (DEPLOY / "nginx-site.conf").read_text(encoding="utf-8")
+
+
+def test_tls_offers_only_forward_secret_aead_suites():
+    """Mozilla's intermediate profile: TLS 1.2 and 1.3, ECDHE with AES-GCM or ChaCha20-Poly1305 only, the
+    client's order. (tests/test_session_binding.py tries the handshakes against the running nginx.)"""
+    import re
+
+    site = site_template()
+    assert "ssl_protocols TLSv1.2 TLSv1.3;" in site and "ssl_prefer_server_ciphers off;" in site
+    (suites,) = re.findall(r"^\s*ssl_ciphers ([^;]+);", site, re.M)
+    suites = suites.split(":")
+    assert len(suites) == 6
+    assert all(s.startswith("ECDHE-") and (s.endswith("GCM-SHA256") or s.endswith("GCM-SHA384") or s.endswith("CHACHA20-POLY1305"))
+               for s in suites)
+
+
+def test_every_access_log_uses_the_format_without_ids():
+    import re
+
+    site = site_template()
+    logs = re.findall(r"^\s*access_log ([^;]+);", site, re.M)
+    assert logs and all(line == "off" or line.endswith(" aohan_monitor") for line in logs)
+    log_format = site.split("log_format aohan_monitor", 1)[1].split(";", 1)[0]
+    for leak in ("$request ", "$request_uri", "$args", "$query_string", "$http_referer", '$request"'):
+        assert leak not in log_format
+    assert "$aohan_logged_path" in log_format and "$aohan_logged_referer" in log_format
+
+
+def test_nginx_asks_the_apps_gate_before_uploads_media_and_other_stcore_endpoints():
+    site = site_template()
+    for prefix in ("/_stcore/", "/media/", "/component/"):
+        block = site.split(f"location ^~ {prefix} {{", 1)[1].split("}", 1)[0]
+        assert "auth_request /_aohan/gate;" in block
+    gate = site.split("location = /_aohan/gate {", 1)[1].split("}", 1)[0]
+    assert "internal;" in gate and "proxy_pass_request_body off;" in gate and "X-Original-URI $request_uri" in gate
+    # Only these reach Streamlit without the gate: the page, its websocket, the health check, host-config.
+    exact = {line.split()[2] for line in site.splitlines() if line.strip().startswith("location = ")}
+    assert exact == {"/_stcore/stream", "/_stcore/health", "/_stcore/host-config", "/_aohan/gate"}
+
+
+def test_the_service_runs_the_app_behind_the_session_gate(tmp_path):
+    service = rendered(tmp_path, "aohan-monitor.service", APP_DIR="/opt/a", APP_USER="u", APP_PORT="8501").read_text()
+    assert "streamlit run /opt/a/serve.py" in service and "/opt/a/app.py" not in service
+    assert "streamlit run serve.py" in (config.ROOT / "scripts" / "app.sh").read_text(encoding="utf-8")
+
+
+def test_private_file_refuses_a_planted_link_and_changes_nothing_it_points_to(tmp_path):
+    target = tmp_path / "shadow"
+    target.write_text("root's file")
+    target.chmod(0o644)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "accounts.json").symlink_to(target)
+    done = subprocess.run([sys.executable, str(DEPLOY / "private_file.py"), str(data / "accounts.json")],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "是符号链接" in done.stderr and "部署中止" in done.stderr
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_private_file_makes_a_plain_file_private_and_skips_a_missing_one(tmp_path):
+    accounts = tmp_path / "accounts.json"
+    accounts.write_text("{}")
+    accounts.chmod(0o644)
+    done = subprocess.run([sys.executable, str(DEPLOY / "private_file.py"), str(accounts), str(tmp_path / "missing.json")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert accounts.stat().st_mode & 0o777 == 0o600
+
+
+def test_deploy_sh_never_chmods_a_data_file_by_its_path_and_names_no_admin():
+    script = (config.ROOT / "scripts" / "deploy.sh").read_text(encoding="utf-8")
+    assert 'deploy/private_file.py" "$APP_DIR/data/accounts.json"' in script
+    assert "chmod 600 \"$APP_DIR/data" not in script
+    assert "user add admin" not in script
+    for guide in [config.ROOT / "README.md", *sorted((config.ROOT / "docs").glob("*.md"))]:  # the README's sections live in docs/
+        assert "user add admin" not in guide.read_text(encoding="utf-8"), guide
+
+
+@pytest.mark.slow  # runs the backup script (processes)
+def test_the_nightly_backup_removes_what_a_killed_backup_left(plan_raw, tmp_path):
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    stale = backups / "aohan-monitor-20260101T023000.tar.gz.partial"
+    fresh = backups / "aohan-monitor-20260102T023000.tar.gz.partial"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    os.utime(stale, (0, 1_000_000_000))
+    done = run_nightly(tmp_path, backups, "2", plan_raw)
+    assert done.returncode == 0, done.stderr
+    assert not stale.exists() and fresh.exists()
+    assert f"已删除未写完的备份 {stale}" in done.stdout

@@ -20,7 +20,7 @@ from tests import evidence_files as files
 from tests.books import filled
 from tests.cli import run_cli
 from tests.consistency import tables
-from tests.test_app import navigation_only  # noqa: F401 (autouse: app.py runs on every AppTest rerun, as served)
+from tests.test_app import navigation_only, sign_in  # noqa: F401 (autouse: app.py runs on every AppTest rerun, as served)
 
 ADMIN = Account("admin", "管理")
 EDU = Account("edu", "填报", "旗教育局")
@@ -85,7 +85,14 @@ def audit_lines(raw: Path) -> list[dict]:
 
 
 ACCEPTED = [("进展说明.pdf", files.pdf, "pdf"), ("现场照片.png", files.png, "png"), ("签到表.JPG", files.jpg, "jpg"),
-            ("现场.jpeg", files.jpg, "jpg"), ("情况报告.docx", files.docx, "docx")]
+            ("现场.jpeg", files.jpg, "jpg"), ("情况报告.docx", files.docx, "docx"),
+            # real files of other programs: LibreOffice's PDF (it opens on page 1: /OpenAction [1 0 R /XYZ …]) and
+            # .docx, a camera's progressive JPEG with EXIF, a screenshot tool's PNG with a text chunk, a report
+            # with a picture and page numbers (a PAGE field), a PDF 1.5 with an object stream
+            ("总结.pdf", files.libreoffice_pdf, "pdf"), ("总结.docx", files.libreoffice_docx, "docx"),
+            ("现场照片.jpg", files.photo, "jpg"), ("截图.png", files.screenshot, "png"),
+            ("带图报告.docx", files.docx_with_picture_and_page_numbers, "docx"),
+            ("压缩对象.pdf", lambda: files.pdf_object_stream(b"/OpenAction [3 0 R /Fit]", b"<< /Producer (x) >>"), "pdf")]
 
 
 @pytest.mark.parametrize("name, make, kind", ACCEPTED)
@@ -155,6 +162,32 @@ REFUSED = [
     ("截图.png", lambda: files.png() + files.exe(), ["截图.png", "末尾附带了其他文件"]),
     ("嵌入.docx", lambda: files.docx_with("word/embeddings/oleObject1.bin", files.exe()), ["嵌入.docx", "嵌入了其他文件"]),
     ("启用宏.docx", lambda: files.docx_with("", b"", macro_type=True), ["启用宏.docx", "含有宏"]),
+    # Issue 20's outside check: each was accepted before, each is refused now.
+    ("转义脚本.pdf", files.pdf_escaped_javascript, ["转义脚本.pdf", "/JavaScript"]),
+    ("对象流脚本.pdf", files.pdf_object_stream, ["对象流脚本.pdf", "PDF 中含有脚本"]),
+    ("对象流名称树.pdf", lambda: files.pdf_object_stream(b"/Names << /JavaScript << /Names [(x) 4 0 R] >> >>"),
+     ["对象流名称树.pdf", "/JavaScript"]),
+    ("对象流孤立脚本.pdf", lambda: files.pdf_object_stream(b"/OpenAction [3 0 R /Fit]"), ["对象流孤立脚本.pdf", "/JS"]),
+    ("打开网址.pdf", files.pdf_open_action_uri, ["打开网址.pdf", "/URI"]),
+    ("未列出的脚本.pdf", files.pdf_with_unlisted_script, ["未列出的脚本.pdf", "/JavaScript"]),
+    ("附带压缩包.pdf", files.pdf_with_zip_after_eof, ["附带压缩包.pdf", "%%EOF）之后还附带了其他数据"]),
+    ("两个文件尾.pdf", files.pdf_with_zip_and_a_second_eof, ["两个文件尾.pdf", "夹带了压缩包"]),
+    ("带压缩包.jpg", files.jpg_with_zip, ["带压缩包.jpg", "末尾附带了其他文件"]),
+    ("带压缩包.png", files.png_with_zip, ["带压缩包.png", "末尾附带了其他文件"]),
+    ("注释里的压缩包.jpg", files.jpg_with_zip_in_comment, ["注释里的压缩包.jpg", "夹带了压缩包"]),
+    ("数据块里的压缩包.png", files.png_with_zip_in_chunk, ["数据块里的压缩包.png", "夹带了压缩包"]),
+    ("OLE对象.docx", files.docx_ole_in_media, ["OLE对象.docx", "oleObject"]),
+    ("图片目录里的程序.docx", files.docx_ole_in_media_alone, ["图片目录里的程序.docx", "word/media/ole1.bin"]),
+    ("外部片段.docx", files.docx_alt_chunk, ["外部片段.docx", "text/html"]),
+    ("外部片段关系.docx", files.docx_alt_chunk_as_xml, ["外部片段关系.docx", "altChunk"]),
+    ("DDE.docx", files.docx_ddeauto, ["DDE.docx", "DDEAUTO 域"]),
+    ("DDE一段.docx", lambda: files.docx_ddeauto(split=False), ["DDE一段.docx", "DDEAUTO 域"]),
+    ("包含图片域.docx", lambda: files.docx_field_simple(" INCLUDEPICTURE &quot;\\\\evil\\x.png&quot; \\d "),
+     ["包含图片域.docx", "INCLUDEPICTURE 域"]),
+    ("包含文本域.docx", lambda: files.docx_field_simple("INCLUDETEXT &quot;C:\\\\x.docx&quot;"), ["包含文本域.docx", "INCLUDETEXT 域"]),
+    ("远程模板.docx", files.docx_remote_template, ["远程模板.docx", "附加的模板"]),
+    ("网络图片.docx", files.docx_unc_picture, ["网络图片.docx", "指向外部", "\\\\evil.example"]),
+    ("网络图片路径.docx", files.docx_unc_picture_internal, ["网络图片路径.docx", "指向外部"]),
 ]
 
 
@@ -260,6 +293,13 @@ def test_the_ledger_shows_a_tasks_evidence_with_its_workbooks_state(wh, tmp_path
     at.run()
     at.switch_page("pages/ledger.py").run()
     assert not at.exception, at.exception
+    # Both workbooks are unreviewed (pending, returned): a reader not signed in sees neither's evidence (issue 20)
+    for task_no in (1, 82):
+        at.selectbox(key="ledger_history_task").set_value(task_no).run()
+        assert not any("文件指纹（sha256）" in d.value.columns for d in at.dataframe)
+    at.switch_page("pages/upload.py").run()
+    sign_in(at, "admin")  # 管理 sees every unit's
+    at.switch_page("pages/ledger.py").run()
 
     def evidence_shown(task_no: int):
         at.selectbox(key="ledger_history_task").set_value(task_no).run()

@@ -72,8 +72,9 @@ def test_a_damaged_line_inside_the_log_is_refused_with_its_place(wh, tmp_path):
     assert "Traceback" not in result.stderr and "Error" not in result.stderr
 
 
-def test_leftovers_of_killed_writers_are_removed_by_the_next_build(wh, tmp_path):
-    """What the code before the writers' lock left after kill -9: partial files and temporary warehouses."""
+def test_leftovers_of_killed_writers_are_tidied_by_the_next_build(wh, tmp_path):
+    """What the code before the writers' lock left after kill -9: partial files and temporary warehouses are
+    removed; a whole file that no log line names is moved to the quarantine, never deleted (issue 20)."""
     raw, db = loaded_once(wh, tmp_path)
     folder = raw / config.SUBMISSIONS_DIR / "2025" / "旗教育局"
     partial = folder / "20261101T090000_deadbeef_旗教育局_2025.xlsx.partial"
@@ -86,8 +87,11 @@ def test_leftovers_of_killed_writers_are_removed_by_the_next_build(wh, tmp_path)
     result = run_cli("build", "--raw", raw, "--db", db)
     assert result.returncode == 0, result.stderr
     assert "已删除上次中断的载入留下的未写完文件" in result.stderr and partial.name in result.stderr
-    assert "未记入日志的文件" in result.stderr and "已删除上次中断的重建留下的临时文件" in result.stderr
+    assert "未记入日志" in result.stderr and "已移到隔离区" in result.stderr and "没有删除" in result.stderr
+    assert "已删除上次中断的重建留下的临时文件" in result.stderr
     assert not partial.exists() and not unlogged.exists() and not any(p.exists() for p in building)
+    kept = list((raw / config.QUARANTINE_DIR).rglob(unlogged.name))
+    assert len(kept) == 1 and kept[0].read_bytes() == b"PK\x03\x04whole but never logged"
     assert_agrees_with_archive(raw, db)
     assert_rebuild_equals(raw, db, tmp_path)
 

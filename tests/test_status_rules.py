@@ -1,6 +1,6 @@
 """Every status rule through the public path: template → filled workbook → ingest → target_assessments.
 
-One row per rule of the README's "Status of a target", with the status and label a statistician
+One row per rule of docs/design.md's "Status of a target", with the status and label a statistician
 checking by hand would reach (the arithmetic is in the comment of each row).
 """
 

@@ -10,6 +10,7 @@ decision is refused, 2 on bad usage.
 """
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def add_parser(sub, parser_class) -> None:
     listing = actions.add_parser("list", parents=[common], help="列出工作簿的审核状态；给出编号时显示审核通过将改变什么")
     listing.add_argument("id", nargs="?", type=int, metavar="ID", help="填报编号：显示审核通过后将改变的数值和目标状态")
     listing.add_argument("--status", choices=list(STATUS_WORDS), default="pending", help="待审核（默认）、已通过、已退回或全部")
-    listing.add_argument("--as", dest="account", metavar="ACCOUNT", help="只列出该审核账号所审核单位的工作簿")
+    listing.add_argument("--as", dest="account", metavar="ACCOUNT",
+                         help="只列出该审核账号所审核单位的工作簿；给出编号时，只显示该账号可以查看的工作簿")
     listing.add_argument("--as-of", type=int, dest="as_of", help="按哪个评估年度比较目标状态")
     approve = actions.add_parser("approve", parents=[common], help="审核通过（其数值计入各页面和报表）")
     approve.add_argument("ids", nargs="+", type=int, metavar="ID")
@@ -78,7 +80,7 @@ def _list(args, actor) -> int:
 
     status = STATUS_WORDS[args.status]
     if args.id is not None:
-        return _preview(args)
+        return _preview(args, actor)
     with connect(args.db, read_only=True) as con:
         frame = review_list(con, status, actor)
     if frame.empty:
@@ -99,10 +101,19 @@ def _list(args, actor) -> int:
     return 0
 
 
-def _preview(args) -> int:
+def _preview(args, actor) -> int:
+    from ..warehouse import connect
     from .history import shown
     from .preview import preview
+    from .review import ReviewError, submission
+    from .visibility import visible
 
+    if actor is not None:  # the page's rule: a unit's draft only to that unit, its reviewers and 管理
+        with connect(args.db, read_only=True) as con:
+            row = submission(con, args.id)
+        if not visible(actor, row["unit"], row["review_status"]):
+            raise ReviewError(f"填报 #{args.id} 是{row['unit']}{config.REVIEW_LABELS[row['review_status']]}的工作簿，"
+                              f"账号{actor.label()}不能查看：待审核和已退回的工作簿只有本单位、审核该单位的账号和管理账号可以查看")
     p = preview(args.db, args.id, args.as_of)
     s = p.submission
     print(f"填报 #{args.id}：{s['unit']} {s['year']}年度“{s['file_name']}”，{config.REVIEW_LABELS[s['review_status']]}")
@@ -115,8 +126,29 @@ def _preview(args) -> int:
     if rows:
         print("\n将改变的数值：")
         print(render(["指标", "单位", "年度", "现有值", "新值", "变化"], rows, max_width=40))
+    for line in written_lines(p):
+        print(line)
     if len(p.statuses):
         print(f"\n状态将改变的目标（评估年度 {p.as_of}）：")
         print(render(["目标", "牵头单位", "现状态", "审核通过后"],
                      [[r.name, r.lead_unit or "", r.before, r.after] for r in p.statuses.itertuples()], max_width=50))
     return 0
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a terminal's escape sequences are no unit's words
+
+
+def written_lines(p) -> list[str]:
+    """The unit's own words that approving publishes (进展说明, 整改说明), in full: a reviewer reads them first."""
+    def said(text) -> str:
+        return " ".join(CONTROL.sub("", str(text or "")).split()) or "（未填写）"
+
+    lines = []
+    if len(p.progress):
+        lines.append(f"\n任务进展与进展说明（{len(p.progress)} 项）：")
+        lines += [f"  任务{r.task_no}（{r.status}）：{said(r.note)}" for r in p.progress.itertuples()]
+    if len(p.rectifications):
+        lines.append(f"\n整改说明（{len(p.rectifications)} 项）：")
+        lines += [f"  {r.target_id} {r.name}：原因分析：{said(r.reason)}；整改措施：{said(r.measures)}；"
+                  f"计划完成时间：{said(r.planned_text)}" for r in p.rectifications.itertuples()]
+    return lines

@@ -2,18 +2,19 @@
 
 PDF, JPG, PNG and DOCX only, at most config.MAX_EVIDENCE_BYTES, the type told by the content (its magic
 bytes and structure), never by the name: a renamed .exe, a PDF that is not one, an image that does not
-decode, a .docx that is not a Word document (or carries macros, entities, a zip bomb) are refused with a
-Chinese sentence naming the file. An accepted file is archived with its sha256 beside its workbook
+decode, a .docx that is not a Word document are refused with a Chinese sentence naming the file. What is
+kept must be inert, each kind read by its own module: a PDF by a real PDF library, every object walked for
+scripts, links, actions and embedded files, nothing after its end (evidence_pdf); a photo walked to its
+own end, nothing after it, no archive inside (evidence_image); a Word document's relationships, parts,
+content types and fields (evidence_docx). An accepted file is archived with its sha256 beside its workbook
 (submissions/<year>/<unit>/佐证材料/), logged (`build` replays it) and recorded in the warehouse's
 `evidence` table. Only the unit whose workbook reported the task (or 管理) may attach, and only to a
 workbook that is not withdrawn or returned; evidence of a workbook returned or withdrawn later is shown
 as such.
 """
 
-import zipfile
 from collections.abc import Callable
 from datetime import datetime
-from io import BytesIO
 from pathlib import Path
 
 import duckdb
@@ -24,8 +25,11 @@ from ..archive import archive_evidence, safe_file_name, sha256_of
 from ..problems import InputError, Problem
 from ..recovery import catch_up
 from ..warehouse import connect, transaction
-from ..workbook_read import DAMAGED_ZIP_ERRORS, OLE_MAGIC, ZIP_MAGIC, bomb_size, entity_part
+from ..workbook_read import OLE_MAGIC, ZIP_MAGIC
 from ..writer_lock import say_on_stderr, writer_lock
+from .evidence_docx import check_docx
+from .evidence_image import check_image
+from .evidence_pdf import check_pdf
 
 MAGIC = {"pdf": b"%PDF-", "png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "docx": ZIP_MAGIC}
 # Content that is none of the accepted kinds, said by name (a renamed program is the case to catch).
@@ -49,8 +53,8 @@ def check_evidence(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     """The file's kind ('pdf', 'jpg', 'png', 'docx') and the problems that refuse it (none: accepted)."""
     size = Path(path).stat().st_size
     if size > config.MAX_EVIDENCE_BYTES:
-        return None, [Problem(file, f"文件过大（{size / 1024 / 1024:.1f} MB），佐证材料上限为 "
-                                    f"{config.MAX_EVIDENCE_BYTES // 1024 // 1024} MB：请压缩或分成几个文件")]
+        return None, [Problem(file, f"文件过大（{size / 1e6:.1f} MB），佐证材料上限为 {config.MAX_UPLOAD_MB} MB"
+                                    f"（{config.MAX_EVIDENCE_BYTES:,} 字节）：请压缩或分成几个文件")]
     if size == 0:
         return None, [Problem(file, "文件为空（0 字节）")]
     named = kind_of_name(file)
@@ -74,73 +78,9 @@ def check_evidence(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     return found, [Problem(file, reason)] if reason else []
 
 
-# What a PDF may not carry as evidence: scripts, launched programs, files embedded in it.
-PDF_ACTIVE = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
-# What may not follow an image's end: a program or an archive hidden behind a picture.
-HIDDEN = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"Rar!", b"7z\xbc\xaf", b"#!", b"%PDF")
-MIN_IMAGE_SIDE = 8  # pixels: anything smaller is no photograph of a document
-
-
-def _pdf(data: bytes, size: int) -> str | None:
-    """A PDF has objects, ends with its cross-reference pointer and %%EOF (a truncated or fake one does not),
-    and carries no script, launched program or embedded file."""
-    tail = data[-2048:]
-    if b"%%EOF" not in tail or b"startxref" not in data[-4096:]:
-        return "不是完整的 PDF 文件（缺少文件尾，可能已损坏、下载不完整或不是 PDF）：请重新导出后上传"
-    if b" obj" not in data or b"endobj" not in data:
-        return "不是有效的 PDF 文件（没有任何 PDF 对象，可能是改了扩展名的其他文件）：请重新导出后上传"
-    if found := next((k.decode() for k in PDF_ACTIVE if k in data), None):
-        return f"PDF 中含有脚本、启动程序或嵌入文件（{found}），不予接受：请用“打印为 PDF”重新生成后上传"
-    return None
-
-
-def _image(fmt: str) -> Callable[[bytes, int], str | None]:
-    end = {"JPEG": b"\xff\xd9", "PNG": b"IEND\xaeB`\x82"}[fmt]
-    name = "JPG" if fmt == "JPEG" else fmt
-
-    def check(data: bytes, size: int) -> str | None:
-        from PIL import Image
-
-        damaged = f"图片已损坏、不完整或不是有效的 {name} 文件：请重新保存后上传"
-        stop = data.rfind(end)
-        if stop < 0:
-            return damaged
-        after = data[stop + len(end):]
-        if after.strip(b"\x00") and any(marker in after for marker in HIDDEN):
-            return f"{name} 图片末尾附带了其他文件（程序或压缩包），不予接受：请重新保存图片后上传"
-        try:
-            with Image.open(BytesIO(data)) as image:
-                if image.format != fmt or min(image.size) < MIN_IMAGE_SIDE:
-                    raise ValueError(image.format)
-                image.load()  # every pixel decoded: a truncated image fails here (verify() does not for JPEG)
-        except Exception:  # Pillow raises many kinds for a damaged image: one sentence for them all
-            return damaged
-        return None
-    return check
-
-
-def _docx(data: bytes, size: int) -> str | None:
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            names = {i.filename for i in archive.infolist()}
-            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-                return "文件不是 Word 文档（.docx 中缺少 word/document.xml）：请用 Word 或 WPS 另存为 .docx"
-            types = archive.read("[Content_Types].xml")
-            lowered = {n.lower() for n in names}
-            if any(n.endswith("vbaproject.bin") or "vbadata" in n for n in lowered) or b"macroEnabled" in types:
-                return "文档含有宏，不予接受：请另存为不含宏的 .docx"
-            if any(n.startswith(("word/embeddings/", "word/activex/")) for n in lowered):
-                return "文档中嵌入了其他文件或控件（word/embeddings），不予接受：请另存为 PDF 后上传"
-            if unpacked := bomb_size(archive, size):
-                return f"文档解压后异常巨大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝"
-            if part := entity_part(archive):
-                return f"文档中含有 XML 实体声明（{part}），可能是恶意构造的文件，已拒绝"
-    except (*DAMAGED_ZIP_ERRORS, KeyError):  # KeyError: a part the listing names but the archive lacks
-        return "文档已损坏或不是完整的 .docx 文件：请在 Word 或 WPS 中打开并重新保存后上传"
-    return None
-
-
-STRUCTURE = {"pdf": _pdf, "jpg": _image("JPEG"), "png": _image("PNG"), "docx": _docx}
+# Each kind's own reading (evidence_pdf, evidence_image, evidence_docx): None for an inert file, else why not.
+STRUCTURE = {"pdf": check_pdf, "jpg": lambda data, size: check_image("JPEG", data),
+             "png": lambda data, size: check_image("PNG", data), "docx": check_docx}
 
 
 def attach(raw_dir: Path, db_path: Path, submission_id: int, task_no: int, path: Path, file_name: str,

@@ -1,5 +1,6 @@
-"""What approving a workbook would change: its values beside those that count now, and the targets and the
-acceptance criteria whose status would change (either workbook may move both since issue 18).
+"""What approving a workbook would change: its values beside those that count now, the targets and the
+acceptance criteria whose status would change (either workbook may move both since issue 18), and every
+word the unit wrote that approving it publishes — its 进展说明 and 整改说明 (issue 20: nothing approved unseen).
 
 The warehouse is copied into memory and the approval is made there by the same code as a real one
 (review.apply and the same refresh), then thrown away: the preview is exactly what approving does.
@@ -34,6 +35,8 @@ class Preview:
     ends_demo: bool  # approving it (the first real one) takes the demo data out
     values: pd.DataFrame  # the upload check's columns: indicator_code, name, unit, year, current_value, value, change, note
     statuses: pd.DataFrame  # key, name, lead_unit, before, after: the targets (criteria) whose status would change
+    progress: pd.DataFrame  # task_no, task_text, status, note: the task progress it reports (进展说明)
+    rectifications: pd.DataFrame  # target_id, name, reason, measures, planned_text: its 整改说明
 
     def summary(self) -> str:
         counts = self.values["change"].value_counts()
@@ -67,10 +70,24 @@ def preview(db_path: Path, submission_id: int, as_of: int | None = None) -> Prev
         values = (planning() if planning else _school_values(con, row, before_values) if school
                   else _unit_values(con, submission_id, before_values))
         after = _statuses(con, as_of, include_demo)
+        progress, rectifications = written(con, submission_id)
     changed = before.merge(after, on=["key", "name", "lead_unit"], suffixes=("_before", "_after"))
     changed = changed[changed["status_before"] != changed["status_after"]]
     statuses = changed.rename(columns={"label_before": "before", "label_after": "after"})[STATUS_COLUMNS]
-    return Preview(row, as_of, include_demo, ends_demo, values, statuses.reset_index(drop=True))
+    return Preview(row, as_of, include_demo, ends_demo, values, statuses.reset_index(drop=True), progress,
+                   rectifications)
+
+
+def written(con: duckdb.DuckDBPyConnection, submission_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the unit wrote in the workbook, in sheet order: its task progress (进展说明) and its 整改说明."""
+    progress = con.execute(
+        "select p.task_no, t.text as task_text, p.status, coalesce(p.note, '') as note from task_progress p "
+        "join tasks t using (task_no) where p.submission_id = ? order by p.sheet_row, p.task_no", [submission_id]).df()
+    rectifications = con.execute(
+        "select r.target_id, i.name, r.reason, r.measures, r.planned_text from rectifications r "
+        "join targets t using (target_id) join indicators i using (indicator_code) "
+        "where r.submission_id = ? order by r.sheet_row", [submission_id]).df()
+    return progress, rectifications
 
 
 def _unit_values(con: duckdb.DuckDBPyConnection, submission_id: int, before: pd.DataFrame) -> pd.DataFrame:
@@ -99,7 +116,7 @@ def _school_values(con: duckdb.DuckDBPyConnection, row: dict, before: pd.DataFra
     number, year = int(row["submission_id"]), int(row["year"])
 
     def rows(table: str) -> pd.DataFrame:
-        return con.execute(f"select * from {table} where submission_id = ?", [number]).df()  # noqa: S608 (ours)
+        return con.execute("select * from query_table(?) where submission_id = ?", [table, number]).df()
 
     register = rows("school_register")
     typed = _keyed(rows("school_counts"), rows("kindergarten_counts"), rows("county_items"),

@@ -96,8 +96,8 @@ def receive(files: list[tuple[str, Path]]) -> Received:
 def _add(name: str, path: Path, sent: list, workbooks: list, problems: list) -> None:
     suffix = Path(name).suffix.lower()
     if path.stat().st_size > config.MAX_UPLOAD_BYTES:
-        problems.append(Problem(name, f"文件过大（{path.stat().st_size / 1024 / 1024:.1f} MB），上限为 "
-                                      f"{config.MAX_UPLOAD_BYTES // 1024 // 1024} MB"))
+        problems.append(Problem(name, f"文件过大（{path.stat().st_size / 1e6:.1f} MB），上限为 "
+                                      f"{config.MAX_UPLOAD_MB} MB"))
         return
     data = path.read_bytes()
     if suffix == s.ZIP_SUFFIX:

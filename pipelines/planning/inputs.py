@@ -54,15 +54,18 @@ def read_inputs(con: duckdb.DuckDBPyConnection, costs: pd.DataFrame | None = Non
     """costs: unit costs to use instead of the warehouse's (the command line reads them from the raw folder)."""
     (base_year,), = con.execute("select max(year) from school_books(true)").fetchall()
     is_demo = bool(con.execute("select count(*) from submissions where is_demo").fetchall()[0][0])
-    grades = ", ".join(f"c.{g}" for g in GRADE_COLUMNS)
-    history = _frame(con, f"""
-        select c.school_id, c.stage, c.year, c.students::double as students, {grades}
+    # the grade columns of school_counts (named in schools.settings.GRADE_FIELDS), none for kindergartens
+    history = _frame(con, """
+        select c.school_id, c.stage, c.year, c.students::double as students, columns('^grade_[0-9]$')
         from school_counts c join school_books(true) b using (submission_id)
         where c.stage in ('小学', '初中')
-        union all
-        select k.school_id, '幼儿园', k.year, k.children::double, {", ".join("null" for _ in GRADE_COLUMNS)}
+        order by 1, 2, 3""")
+    kindergartens = _frame(con, """
+        select k.school_id, '幼儿园' as stage, k.year, k.children::double as students
         from kindergarten_counts k join school_books(true) b using (submission_id)
         order by 1, 2, 3""")
+    history = (pd.concat([history, kindergartens.assign(**dict.fromkeys(GRADE_COLUMNS, float("nan")))], ignore_index=True)
+               .sort_values(["school_id", "stage", "year"], kind="stable", ignore_index=True))
     register = _frame(con, "select school_id, year, merged_from from school_register_current(true) order by year, school_id")
     base = None
     names = {}

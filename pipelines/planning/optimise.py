@@ -176,25 +176,53 @@ def plan_schools(model: SchoolModel, costs: Costs, moves: bool = True, gap: floa
                  warm: dict | None = None) -> Outcome:
     """The cheapest additions (and moves) that make every complete school pass and every 差异系数 meet its limit.
     warm: the tangents and totals of an earlier solve of the same schools (Outcome.warm), still valid: fewer rounds."""
-    E, K = model.A.shape
-    if E == 0:
+    if model.A.shape[0] == 0:
         return _empty("met")
     program = _Program(model, costs, moves, gap)
     groups = _groups(model)
     students = model.entities["students"].to_numpy(dtype=float)
+    _activate_binding(program, model, groups, students)
+    _resume(program, groups, warm)
+    search = _search(program, model, costs, groups, students, moves)
+    if search.best is None:
+        return _empty("infeasible", search.reasons)
+    return _read_plan(program, model, costs, groups, students, search)
+
+
+def _activate_binding(program: "_Program", model: SchoolModel, groups, students: np.ndarray) -> None:
+    """The groups whose limit binds — above it today, or once every school is at its standard (adding lifts the
+    mean) — linearised from the start, with tangents toward where the plan will land."""
     A = program.A
-    # Groups whose limit binds: above it today, or once every school is at its standard (adding lifts the mean).
     for key, members in groups.items():
         base = A[members, key[1]]
         raised = np.maximum(base, np.nan_to_num(model.R[members, key[1]]))
         if max(cv(base, students[members]), cv(raised, students[members])) > _limit(model, key):
             program.activate(key, members, [base, raised, *_levels(raised, students[members], _limit(model, key))])
+
+
+def _resume(program: "_Program", groups, warm: dict | None) -> None:
+    """The tangents and totals of an earlier solve (Outcome.warm) for the groups that still have the same schools."""
     for key, kept in (warm or {}).items():
         if key in groups and len(groups[key]) == len(kept["tangents"][0]):
             if key not in program.groups:
                 program.activate(key, groups[key], [])
             program.groups[key]["tangents"] += kept["tangents"]
             program.groups[key]["total"] = kept["total"]
+
+
+@dataclass
+class _Search:
+    """Where the rounds of cuts ended: the cheapest plan meeting every limit (its cost and solution), or why none."""
+
+    best: tuple[float, np.ndarray] | None
+    rounds: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def _search(program: "_Program", model: SchoolModel, costs: Costs, groups, students: np.ndarray,
+            moves: bool) -> _Search:
+    """Solve, cut where a plan's true 差异系数 is still above its limit, move each mean to the plan's total and solve
+    again, until two plans in a row that meet every limit cost the same."""
     best, feasible, rounds, widened = None, None, 0, False
     while rounds < p.MAX_CUT_ROUNDS:
         rounds += 1
@@ -208,7 +236,7 @@ def plan_schools(model: SchoolModel, costs: Costs, moves: bool = True, gap: floa
                 break
             reasons = (diagnose_schools(model, costs, groups, students, moves) if result.status == 2 else
                        [f"求解未完成（{result.message}），请稍后重试或放宽单校上限"])
-            return _empty("infeasible", reasons)
+            return _Search(None, rounds, reasons)
         xv = _tidy(result.x, program.integrality)
         a = program.amounts(xv)
         above = {key: members for key, members in groups.items()
@@ -222,19 +250,31 @@ def plan_schools(model: SchoolModel, costs: Costs, moves: bool = True, gap: floa
                 break
         else:
             feasible = None
-        for key, members in above.items():
-            if key not in program.groups:
-                program.activate(key, members, [A[members, key[1]]])
-        for key in list(program.groups):  # tangents at the plan's amounts, and the mean at its total
-            members = program.groups[key]["members"]
-            program.refine(key, a[members, key[1]])
+        _cut(program, above, a)
     if best is None:
-        return _empty("infeasible", [f"差异系数的逐次逼近经{rounds}轮仍未得到满足全部条件的方案，请放宽单校上限后重试"])
-    xv = best[1]
-    x, out_, in_ = program.split(xv)
+        return _Search(None, rounds, [f"差异系数的逐次逼近经{rounds}轮仍未得到满足全部条件的方案，请放宽单校上限后重试"])
+    return _Search(best, rounds)
+
+
+def _cut(program: "_Program", above, a: np.ndarray) -> None:
+    """The groups above their limit linearised too; every group's tangents at the plan's amounts a, its mean at
+    their total."""
+    for key, members in above.items():
+        if key not in program.groups:
+            program.activate(key, members, [program.A[members, key[1]]])
+    for key in list(program.groups):
+        members = program.groups[key]["members"]
+        program.refine(key, a[members, key[1]])
+
+
+def _read_plan(program: "_Program", model: SchoolModel, costs: Costs, groups, students: np.ndarray,
+               search: _Search) -> Outcome:
+    """The best solution as additions and moves: rounded up to whole ㎡ and 0.1 万元, what the rules do not need
+    taken out; the linearisation reached kept for a what-if."""
+    x, out_, in_ = program.split(search.best[1])
     x = _round_up(x, model.resources)
-    x, out_, in_ = _prune(model, A, x, out_, in_, program.movable, costs, groups, students)
-    outcome = _outcome(model, x, out_, in_, program.movable, costs, rounds)
+    x, out_, in_ = _prune(model, program.A, x, out_, in_, program.movable, costs, groups, students)
+    outcome = _outcome(model, x, out_, in_, program.movable, costs, search.rounds)
     outcome.warm = {key: {"tangents": g["tangents"][-p.WARM_TANGENTS:], "total": g["total"]}
                     for key, g in program.groups.items()}
     return outcome

@@ -8,11 +8,6 @@ from ..describe import number
 from ..schools import settings as ss
 from . import settings as p
 
-NAMES = """
-    select school_id, arg_max(name, year) as name, arg_max(township, year) as township
-    from school_register_current(true) group by school_id
-"""
-
 
 def runs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("from plan_runs order by scheme desc").df()
@@ -25,8 +20,8 @@ def run_of(con: duckdb.DuckDBPyConnection, scheme: str) -> dict | None:
 
 def plan_table(con: duckdb.DuckDBPyConnection, scheme: str) -> pd.DataFrame:
     """What to add where: one row per school, stage and resource (moves 调入 / 调出), its cost in 万元."""
-    frame = con.execute(f"""
-        with names as ({NAMES})
+    frame = con.execute("""
+        with names as (from school_names())
         select n.name, n.township, r.stage, r.resource, r.amount, r.unit, r.cost, r.year, r.school_id
         from readiness_plan r left join names n using (school_id)
         where r.scheme = ? order by r.cost desc, n.name, r.resource""", [scheme]).df()
@@ -97,8 +92,8 @@ def path_table(con: duckdb.DuckDBPyConnection, scheme: str) -> pd.DataFrame:
         return pd.DataFrame()
     year, base = int(run["acceptance_year"]), int(run["base_year"])
     kinds = [k for k, r in p.RESOURCES.items() if (r[2] == "school") == (scheme == "优质均衡")]
-    changes = con.execute(f"""
-        with names as ({NAMES})
+    changes = con.execute("""
+        with names as (from school_names())
         select c.year_ready, c.project, coalesce(n.name, c.school_name) as name, c.kind, c.amount, c.unit, c.investment,
             c.resource
         from current_planned_changes(true) c left join names n using (school_id)
@@ -142,8 +137,8 @@ def _plan_words(additions: pd.DataFrame) -> str:
 
 
 def projection_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    frame = con.execute(f"""
-        with names as ({NAMES})
+    frame = con.execute("""
+        with names as (from school_names())
         select n.name, n.township, e.stage, e.year, e.low, e.mid, e.high, e.school_id
         from enrolment_projection e left join names n using (school_id) order by e.stage, n.name, e.year""").df()
     return pd.DataFrame({"学校或幼儿园": frame["name"], "苏木乡镇": frame["township"], "学段": frame["stage"],
@@ -166,8 +161,8 @@ def county_projection(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def moves_table(con: duckdb.DuckDBPyConnection, scheme: str) -> pd.DataFrame:
-    frame = con.execute(f"""
-        with names as ({NAMES})
+    frame = con.execute("""
+        with names as (from school_names())
         select m.stage, m.resource, f.name as from_name, t.name as to_name, m.teachers
         from plan_moves m left join names f on f.school_id = m.from_school left join names t on t.school_id = m.to_school
         where m.scheme = ? order by m.stage, m.resource""", [scheme]).df()

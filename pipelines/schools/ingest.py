@@ -82,8 +82,8 @@ def _keyed(counts: pd.DataFrame, kindergartens: pd.DataFrame, county: pd.DataFra
 def current_values(con: duckdb.DuckDBPyConnection, year: int, include_demo: bool = True) -> pd.DataFrame:
     """The year's current school-level values, keyed as the workbook's are."""
     def rows(table: str) -> pd.DataFrame:
-        return con.execute(f"select t.* from {table} t join school_books(?) b using (submission_id) "  # noqa: S608
-                           "where b.year = ?", [include_demo, year]).df()
+        return con.execute("select t.* from query_table(?) t join school_books(?) b using (submission_id) "
+                           "where b.year = ?", [table, include_demo, year]).df()
 
     current = _keyed(rows("school_counts"), rows("kindergarten_counts"), rows("county_items"))
     return current[["indicator_code", "value"]].rename(columns={"value": "current_value"})

@@ -44,7 +44,7 @@ def identity(sheet: Sheet, r: int, cells, id_column: str, name_column: str, owne
     if not ok:
         return None
     return {"school_id": school_id, "name": name, "township": township, "area_type": area, "ownership": owner,
-            "change": change, "note": sheet.text(cells, s.NOTE) or None, "sheet_row": r}
+            "change": change, "note": sheet.note(r, cells), "sheet_row": r}
 
 
 def read_register(sheet: Sheet, year, ctx) -> tuple[list[dict], dict[str, tuple[int, list[str]]]]:

@@ -5,7 +5,7 @@ import re
 
 from ..problems import Problem
 from ..statistics_words import canonical
-from ..text import cell_text, fold
+from ..text import cell_text, fold, over_limit
 from ..values import parse_value
 from ..workbook_read import Table
 from . import settings as s
@@ -68,6 +68,13 @@ class Sheet:
 
     def text(self, cells, column: str) -> str:
         return fold(cell_text(cells[column].value)).strip() if column in cells else ""
+
+    def note(self, r: int, cells) -> str | None:
+        """The row's 备注 as typed (None when blank); refused past its length limit (config.TEXT_LIMITS)."""
+        text = self.text(cells, s.NOTE)
+        if reason := over_limit(s.NOTE, text):
+            self.error(r, s.NOTE, reason)
+        return text or None
 
     def number(self, r: int, cells, header: str, kind: str) -> float | None:
         cell = cells[header]

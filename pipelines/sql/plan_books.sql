@@ -64,3 +64,9 @@ select
     bool_or(held) as held
 from plan_criteria
 group by scheme, criterion_id, scenario;
+
+-- Each school's latest name and township in the register that counts (the plan's tables name schools by them).
+create or replace macro school_names() as table
+select school_id, arg_max(name, year) as name, arg_max(township, year) as township
+from school_register_current(true)
+group by school_id;

@@ -1,4 +1,4 @@
--- The warehouse's stored tables. Names and the columns DESIGN.md lists are a contract; others are ours.
+-- The warehouse's stored tables. Names and the columns docs/design.md lists are a contract; others are ours.
 
 create table plan_calendar (
     baseline_year integer not null,
@@ -35,6 +35,13 @@ create table tasks (
     lead_text varchar,
     responsible_text varchar,
     source_row integer
+);
+
+-- A short name per task, as a leader reads it on a chart row (任务22 理顺校长管理体制); reference/task_names.csv, else
+-- the task's key task title.
+create table task_names (
+    task_no integer primary key,
+    short_name varchar not null
 );
 
 create table task_units (
@@ -183,7 +190,7 @@ create table submissions (
 );
 
 -- The fingerprints of the demo workbooks of the archive (loaded or not, ended or not): a byte copy of one sent
--- as a unit's workbook is refused (demo data is never a unit's report, DESIGN.md "Demo data").
+-- as a unit's workbook is refused (demo data is never a unit's report, docs/design.md "Demo data").
 create table demo_fingerprints (
     sha256 varchar primary key,
     file_name varchar not null

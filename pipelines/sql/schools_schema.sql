@@ -1,5 +1,5 @@
 -- Schools and kindergartens (issue 12): reference data and every version of 旗教育局's school-level
--- workbook. Names and the columns DESIGN.md lists ("Acceptance readiness") are a contract.
+-- workbook. Names and the columns docs/design.md lists ("Acceptance readiness") are a contract.
 
 -- The national acceptance criteria, from data/raw/reference/criteria.csv (thresholds are data).
 create table criteria (
