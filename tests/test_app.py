@@ -130,6 +130,9 @@ def test_overview_counts_targets_by_status(app):
     assert "学前教育普及普惠验收" in tiles and "还有3年（2028年验收）" in tiles  # no school data here: no readiness
     lagging = next(m.value for m in app.markdown if "class='cockpit-units'" in m.value)
     assert "旗财政局" in lagging and "普通高中债务余额：逾期未达成" in lagging
+    # Issue 21: with its value, target and gap, and a link to the 领导版 (all of them, with the 整改说明).
+    assert "2,900万元→全部化解（0），差2,900万元" in lagging
+    assert "leader" in [link.proto.page for link in app.get("page_link")]
 
 
 def test_the_demo_is_marked_until_it_ends_and_then_gone_from_the_page(demo_base, tmp_path, monkeypatch):
