@@ -350,3 +350,14 @@ def test_the_cockpit_says_the_acceptances_readiness(demo_base, monkeypatch):
             "select count(*) filter (where status_group = 'met'), count(*), count(*) filter (where status_group = 'on_track') "
             "from readiness where scheme = '普及普惠' and as_of_year = 2025 and include_demo").fetchone()
     assert f"{met}/{total}<span class='year'>项标准已达到" in tiles and f"按期可达{on_track}项" in tiles
+
+
+def test_the_leaders_page(app):
+    """领导版 (issue 21): every lagging target by lead unit with value → target and gap; prints on one A4 page (the
+    browser test prints it)."""
+    app.switch_page("pages/leader.py").run()
+    assert not app.exception
+    page = next(m.value for m in app.markdown if "class='leader" in m.value)
+    assert "需要关注的目标（按牵头单位）" in page and "<div class='unit-head'>旗财政局" in page
+    assert "普通高中债务余额" in page and "2,900万元 → 全部化解（0）" in page and "差2,900万元" in page
+    assert "@page { size: A4 portrait" in next(m.value for m in app.markdown if "@media print" in m.value)
