@@ -164,7 +164,7 @@ def test_one_click_on_the_overview_gives_the_deck(site, tmp_path):
     prs = Presentation(str(path))
     from tests.test_report import READINESS_TITLES
 
-    assert len(prs.slides) == 34 + len(READINESS_TITLES)  # as the command line makes it (tests/test_report.py)
+    assert len(prs.slides) == 33 + len(READINESS_TITLES)  # as the command line makes it (tests/test_report.py)
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name=re.compile("下载监测报告")).click()
     report = tmp_path / download.value.suggested_filename
