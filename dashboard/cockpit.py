@@ -44,6 +44,7 @@ CSS = """
 .cockpit-unit { border: 1px solid #E3E3E3; border-radius: 6px; padding: 6px 10px; break-inside: avoid; }
 .cockpit-unit .head { font-weight: 600; font-size: 15px; }
 .cockpit-unit ul { margin: 2px 0 0; padding-left: 0; list-style: none; font-size: 13.5px; line-height: 1.45; }
+.cockpit-unit li .figures { color: #555; margin-left: 6px; }
 .cockpit-unit li span.dot { display: inline-block; min-width: 12px; height: 12px; margin-right: 5px; border: 1px solid #555;
   font-size: 9px; line-height: 12px; text-align: center; vertical-align: 1px; }
 @media print {
@@ -197,6 +198,8 @@ def counts_bar(statuses: pd.DataFrame, overdue_tasks: int) -> str:
 
 def lagging_by_unit(statuses: pd.DataFrame, limit: int = 6) -> str:
     """The targets a leader must act on (missed, at risk, not met this year), grouped by lead unit."""
+    from .leader import gap_words, goal_words, value_words  # (leader builds on this module's groups)
+
     lagging = statuses[statuses["status"].isin(config.LAGGING_STATUSES)]
     if lagging.empty:
         return "<div class='cockpit-legend'>没有滞后或未达成的目标。</div>"
@@ -209,7 +212,9 @@ def lagging_by_unit(statuses: pd.DataFrame, limit: int = 6) -> str:
             colour = palette.STATUS_COLOURS[r.status]
             items.append(f"<li><span class='dot' style='background:{colour};color:{palette.ink(colour)}'>"
                          f"{palette.mark(r.status)}</span>"
-                         f"{escape(r.indicator_name.replace('（当年新增）', ''))}：{escape(r.status_label)}</li>")
+                         f"{escape(r.indicator_name.replace('（当年新增）', ''))}：{escape(r.status_label)}"
+                         f"<span class='figures'>{escape(value_words(r))}→{escape(goal_words(r))}"
+                         f"{escape('，' + gap_words(r) if gap_words(r) != '—' else '')}</span></li>")
         more = f"<li>……另有{len(part) - limit}项</li>" if len(part) > limit else ""
         cards.append(f"<div class='cockpit-unit'><div class='head'>{escape(unit)}　{len(part)}项</div>"
                      f"<ul>{''.join(items)}{more}</ul></div>")

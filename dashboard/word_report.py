@@ -255,7 +255,7 @@ class Report:
         captioned = self.doc.add_paragraph(style="Caption")
         self._run(captioned, f"图{self.figures}　{caption}", KAITI, SIHAO)
 
-    def table(self, frame: pd.DataFrame, widths: list[float], caption: str) -> None:
+    def table(self, frame: pd.DataFrame, widths: list[float], caption: str, size: float = XIAOSI) -> None:
         """A table the width of the text, its caption above it (表1 …), its header row repeated on every page."""
         self.tables += 1
         captioned = self.doc.add_paragraph(style="Caption")
@@ -285,10 +285,10 @@ class Report:
                 paragraph = cell.paragraphs[0]
                 fmt = paragraph.paragraph_format
                 fmt.first_line_indent = Pt(0)
-                fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(18)
+                fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(size * 1.5)
                 if r == 0:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                self._run(paragraph, value, HEITI if r == 0 else FANGSONG, XIAOSI)
+                self._run(paragraph, value, HEITI if r == 0 else FANGSONG, size)
 
     def bytes(self) -> bytes:
         """The document, with every chart in its place once rendered."""
