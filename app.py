@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from dashboard import auth, data
+from dashboard import auth, data, phone
 from dashboard.failure import guarded
 from dashboard.filters import sidebar
+from pipelines import logging_setup
+
+logging_setup.configure()  # once per process: the server's log (the service's journal)
 
 # An emoji favicon is drawn in the browser; a :material/…: one is fetched from fonts.gstatic.com, which the
 # intranet cannot reach and the proxy's Content-Security-Policy refuses.
@@ -12,6 +15,7 @@ st.set_page_config(page_title="敖汉旗教育高质量发展监测", page_icon=
 
 pages = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+    st.Page("pages/leader.py", title="领导版", icon=":material/summarize:"),
     st.Page("pages/indicators.py", title="指标", icon=":material/show_chart:"),
     st.Page("pages/ledger.py", title="任务台账", icon=":material/checklist:"),
     st.Page("pages/units.py", title="责任单位", icon=":material/groups:"),
@@ -26,7 +30,8 @@ if locked:
     # Signed in, or reading opened on purpose in data/accounts.json (dashboard/auth.may_read).
     pages = [st.Page(auth.sign_in_page, title="登录", icon=":material/login:")]
 navigation = st.navigation(pages)
-st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台")
+# Page-wide CSS for phones (dashboard.phone), in the sidebar so that it takes no room on a page.
+st.sidebar.markdown("**敖汉旗推动教育高质量发展实施方案**  \n监测平台" + phone.CSS, unsafe_allow_html=True)
 with guarded():  # a failure is said in Chinese with a reference to the log, never Streamlit's English
     data.catch_up_before_reading()  # after a crash: the warehouse is brought up to date before anything reads it
     if not locked:

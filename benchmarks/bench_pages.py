@@ -4,7 +4,7 @@
 2. 总览 in a new browser session on a warm server (issue 11): until the leader's first screen (the
    cockpit's tiles and counts) is drawn, and until every chart is drawn; beside it, the same for a floor
    page (benchmarks/floor_app.py: a trivial page with six small Plotly charts) served the same way, in the
-   same run: what Streamlit and Plotly cost on this machine whatever the page (STACK_NOTES.md).
+   same run: what Streamlit and Plotly cost on this machine whatever the page (docs/developers.md, “The stack on this machine”).
 3. Navigation to each page in headless Chromium, warm: a click on the sidebar link until the page's
    title and its charts are drawn; and a full load of the page's URL.
 Budgets (issue 11): 总览's first screen ≤ 2.5 s in a new session; every warm page ≤ 1 s.

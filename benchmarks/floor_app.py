@@ -1,6 +1,6 @@
 """The floor a page is measured against: a trivial Streamlit page with six small Plotly charts.
 
-STACK_NOTES.md: what Streamlit's start-up plus Plotly's JavaScript cost on these machines, whatever the page.
+docs/developers.md (“The stack on this machine”): what Streamlit's start-up plus Plotly's JavaScript cost on these machines, whatever the page.
 """
 
 import plotly.graph_objects as go

@@ -22,19 +22,11 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines import config, method
-from pipelines.describe import (
-    describe_gap,
-    describe_goal,
-    describe_latest,
-    describe_year,
-    number,
-    present,
-    shares_text,
-    texts_sentence,
-)
+from pipelines import config, formats, method, palette
+from pipelines.describe import describe_goal, describe_year, parts_of, present, texts_sentence
 
-from . import charts, images, placement, queries
+from . import charts, images, leader, placement, queries
+from .leader_slides import leader_slides as leader_pages
 from .placement import SLIDE_MIN_FONT, Box
 from .queries import Filters, reading
 from .slides import (
@@ -118,17 +110,15 @@ def risk_sentence(row) -> str:
 def _risk_sentence(row) -> str:
     name = row.indicator_name.replace("（当年新增）", "")
     goal = describe_goal(row)
-    latest = describe_latest(row)
+    latest = formats.latest(row)
     when = f"{int(row.latest_year)}年" if present(row.latest_year) else "最新"
     now = f"{when}{latest}" if latest.startswith("累计") else f"{when}为{latest}"
     what = f"{name}（{row.lead_unit}牵头）"
     if row.kind in (*config.EVENT_KINDS, "trend"):
         facts = str(row.detail) if present(row.detail) and row.detail else now
         return f"{what}：目标{goal}（{describe_year(row)}），{facts}，{row.status_label}。"
-    gap = ""
-    if present(row.gap) and row.gap > 0:
-        text = describe_gap(row)
-        gap = f"，{text}" if text.startswith("超出") else f"，差{text}"
+    gap = formats.gap(row)
+    gap = f"，{gap}" if gap.startswith("最大偏差") else (f"，差{gap}" if gap else "")
     if row.status in ("year_missed", "round_missed"):
         if row.status == "round_missed":
             now = f"最近一次评选（{when}）为{latest}"
@@ -136,7 +126,7 @@ def _risk_sentence(row) -> str:
     projection = ""
     if row.status in ("moderate", "insufficient", "moving_away") and present(row.projected_value) and row.kind != "ratio":
         year = int(row.target_year) if present(row.target_year) else config.PLAN_END_YEAR
-        projection = f"，按当前速度{year}年约为{number(row.projected_value, row.unit)}"
+        projection = f"，按当前速度{year}年约为{formats.quantity(row.projected_value, row.unit)}"
     return f"{what}：目标{goal}（{describe_year(row)}），{now}{gap}{projection}，{row.status_label}。"
 
 
@@ -183,10 +173,11 @@ def status_chart(statuses: pd.DataFrame, as_of: int, demo: bool) -> go.Figure:
     codes = [c for c in config.STATUS_LABELS if counts.get(c, 0)]
     fig = go.Figure(go.Bar(
         x=[int(counts[c]) for c in codes], y=[config.STATUS_LABELS[c] for c in codes], orientation="h",
-        marker_color=[config.STATUS_COLOURS[c] for c in codes], text=[int(counts[c]) for c in codes],
-        textposition="outside", textfont=dict(size=18), cliponaxis=False,
+        marker_color=[palette.STATUS_COLOURS[c] for c in codes], text=[int(counts[c]) for c in codes],
+        marker_line=dict(color=palette.EDGE, width=0.8), textposition="outside", textfont=dict(size=18), cliponaxis=False,
     ))
     fig.update_yaxes(categoryorder="array", categoryarray=[config.STATUS_LABELS[c] for c in reversed(codes)],
+                     tickvals=[config.STATUS_LABELS[c] for c in codes], ticktext=[palette.tag(c) for c in codes],
                      tickfont=dict(size=18))
     fig.update_xaxes(title_text="目标个数", gridcolor=charts.GRID, range=[0, max(counts) * 1.15 + 1])
     return charts.style(fig, f"{len(statuses)}个量化目标的达成状态", as_of, demo, height=charts.SLIDE_HEIGHT)
@@ -197,14 +188,19 @@ def slide_chart(fig: go.Figure, box: Box) -> Chart:
     return Chart(placement.placed(fig, box, SLIDE_MIN_FONT), box)
 
 
-def cover_slides(b: Briefing) -> list[Slide]:
+def cover_slides(b: Briefing, subtitle: str = "目标进展情况汇报") -> list[Slide]:
     title = Text(Box(60, 150, 840, 130), [Line("敖汉旗推动教育高质量发展实施方案", 40, True, ACCENT, 0.2),
-                                          Line("目标进展情况汇报", 40, True, ACCENT, 0)], name="标题")
+                                          Line(subtitle, 40, True, ACCENT, 0)], name="标题")
     lines = [Line(f"评估年度：{b.as_of}年　　生成日期：{date.today():%Y年%m月%d日}", 20, colour=MUTED),
              Line(f"数据来源：各单位年度填报；{PLAN_SOURCE}", 20, colour=MUTED)]
     if b.demo:
         lines.append(Line(f"本汇报使用{config.DEMO_LABEL}（演示用的虚构数值），并非真实统计", 20, True, RED))
     return [Slide(None, [title, Text(Box(60, 300, 840, 180), lines)])]
+
+
+def leader_slides(b: Briefing) -> list[Slide]:
+    """Issue 21: the 领导版 (dashboard.leader) after the cover — what a leader acts on, before the detail."""
+    return leader_pages(leader.from_briefing(b))
 
 
 def summary_slides(b: Briefing) -> list[Slide]:
@@ -347,8 +343,10 @@ def scaled(lines: list[Line], scale: float) -> list[Line]:
 
 
 def chart_alone(title: str, fig: go.Figure, natural: float) -> Slide:
+    """A chart on a slide of its own: as tall as its rows allow (spread a little), in the middle of the slide."""
     height = min(CONTENT.height, natural * MAX_STRETCH)
-    return Slide(title, [slide_chart(fig, Box(CONTENT.left, CONTENT.top, CONTENT.width, height))])
+    top = CONTENT.top + (CONTENT.height - height) / 2
+    return Slide(title, [slide_chart(fig, Box(CONTENT.left, top, CONTENT.width, height))])
 
 
 def chart_with_text(title: str, fig: go.Figure, natural: float, lines: list[Line]) -> Slide:
@@ -387,20 +385,22 @@ def key_facts(t, shares: pd.DataFrame | None, scale: float = 1.0) -> list[Line]:
     big, small = 20 * scale, max(14.0, 16 * scale)
     goal = describe_goal(t)
     facts = [Line(f"目标：{goal}", big), Line(f"目标年度：{describe_year(t)}", big),
-             Line(f"最新：{describe_latest(t)}" + (f"（{int(t.latest_year)}年）" if present(t.latest_year) else ""), big),
-             Line(f"状态：{t.status_label}", big, True, INK)]
-    if present(t.gap) and t.gap > 0 and t.kind not in (*config.EVENT_KINDS, "trend"):
-        facts.append(Line(f"差距：{describe_gap(t)}", big))
+             Line(f"最新：{formats.latest_with_year(t)}", big),
+             Line(f"状态：{palette.tag(t.status)}", big, True, INK)]
+    if (gap := formats.gap(t)) and t.kind not in (*config.EVENT_KINDS, "trend"):
+        facts.append(Line(f"差距：{gap}", big))
     if present(t.baseline_value) and t.kind != "ratio":
-        facts.append(Line(f"基线：{number(t.baseline_value, t.unit)}（{int(t.baseline_year)}年）", big))
+        facts.append(Line(f"基线：{formats.quantity(t.baseline_value, t.unit)}（{int(t.baseline_year)}年）", big))
     if present(t.projected_value) and t.kind != "ratio" and t.status not in config.MET_STATUSES:
-        facts.append(Line(f"按当前速度，目标年约为{number(t.projected_value, t.unit)}", big))
+        facts.append(Line(f"按当前速度，目标年约为{formats.quantity(t.projected_value, t.unit)}", big))
     facts.append(Line(f"牵头单位：{t.lead_unit}", big))
     if shares is not None and len(shares):
-        # A narrow part of a structure has no room for its number at 14 pt on the slide: say them all here.
+        # A narrow part of a structure has no room for its number at 14 pt on the slide: say them all here, written
+        # as the chart, the tile and the tables write them.
         years = shares.sort_values(["year", "part_no"]).groupby("year")["share_of_ten"]
+        parts = parts_of(t.ratio_parts)
         facts.append(Line("历年（合计为10）：" + "；".join(
-            f"{int(y)}年" + shares_text(list(parts), 1) for y, parts in years), small))
+            f"{int(y)}年" + formats.structure(list(p), parts, t.comparator) for y, p in years), small))
     facts.append(Line(f"原文：“{t.source_text}”", small, colour=MUTED))
     return facts
 
@@ -471,6 +471,9 @@ def notes_slides(b: Briefing) -> list[Slide]:
     return slides
 
 
+from .plan_exports import deck_slides as plan_slides  # noqa: E402 (issue 23: the path to pass)
+
+
 def readiness_slides(b: Briefing) -> list[Slide]:
     """Issue 12: the 2028 and 2030 acceptances (dashboard.readiness_exports, which imports this module)."""
     from .readiness_exports import deck_slides
@@ -480,7 +483,8 @@ def readiness_slides(b: Briefing) -> list[Slide]:
 
 # The deck, in order. Another part of the platform adds its slides by adding its builder here.
 SLIDE_BUILDERS: list[Callable[[Briefing], list[Slide]]] = [
-    cover_slides, summary_slides, section_slides, key_indicator_slides, overdue_slides, readiness_slides, notes_slides,
+    cover_slides, leader_slides, summary_slides, section_slides, key_indicator_slides, overdue_slides, readiness_slides,
+    plan_slides, notes_slides,
 ]
 
 

@@ -1,15 +1,15 @@
 """Plotly figures fit for a briefing slide: Chinese title with the as-of year, a source line, 16:9."""
 
 import math
+import os
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines import config
+from pipelines import config, formats, palette
 from pipelines.describe import (
     describe_goal,
-    describe_latest,
     describe_year,
     number,
     parts_of,
@@ -19,6 +19,7 @@ from pipelines.describe import (
 )
 
 from .plain import plain_html
+from .text_layout import text_px, wrap
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 SLIDE_WIDTH, SLIDE_HEIGHT, SLIDE_SCALE = 1280, 720, 1.5  # the camera button saves 1920×1080
@@ -110,74 +111,80 @@ def chart_config(filename: str) -> dict:
     return {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
-# The target-gap chart: one row per target — its name and status on a line, and below it a bar of the
-# progress from its baseline (the left end) to its target (the dotted line), with the latest value and
-# the target written in the bar. Names wrap and use the whole width, so that nothing is cut on a phone,
-# a screen or a slide; rows are laid out in pixels, so that no text runs into another.
+# The target-gap chart (issue 21: a bar means one thing). Targets judged by their progress from a baseline get a
+# bar whose length is the share of the way from the baseline (the left end) to the target (the dotted line at the
+# right end): full at the target, never longer (an overshoot is written, not drawn), empty at or below the
+# baseline. Targets with no such path (yearly rules, acceptances, trends, structures, projects) are in a panel of
+# their own below, each with its status mark instead of a length. Each row names its target, its status (mark and
+# words) and its latest value against the target; names and values wrap between words and numbers in the width
+# there is; rows are laid out in pixels, so that no text runs into another.
 
-LABEL_WRAP = 20  # characters per line of a name stacked above its bar (a phone's width at 15 px)
-WIDE_LABEL_WRAP = 26  # of a name beside its bar, in the left third of a slide-wide chart
-VALUE_WRAP = 22  # of the value text above the bar (stacked)
-WIDE_VALUE_WRAP = 50
-WIDE_LABEL_SHARE = 0.36  # the left part of a wide chart that holds the names
+LABEL_PX = 15  # the names' font
+VALUE_PX = 14  # the values' font
 LINE_PX = 21  # one line of text
 BAR_PX = 14
-ROW_GAP_PX = 14
-NO_PROGRESS = ("no_data", "year_no_data", "not_due")
-MIN_BAR = 2.5  # a bar shorter than this (a missed acceptance, a fall) is drawn this long, to show its colour
-X_MAX = 125.0
+ROW_GAP_PX = 12
+WIDE_LABEL_SHARE = 0.36  # the left part of a wide chart that holds the names
+WIDE_MARGINS = (20, 30)  # left, right: charts.style's
+PHONE_PAGE_WIDTH = 358  # px a page chart has on a 390 px phone (Streamlit's padding taken off)
+DESKTOP_PAGE_WIDTH = 880  # px: from this main-column width up the page shows the wide layout (a 1366 px laptop has 906)
+X_MAX = 104.0  # room right of the target mark; nothing is drawn beyond the target
+MARK_PX = 24  # a status mark's room before the value it stands for
+# Statuses judged year by year or round by round: no path from a baseline.
+STANDING_STATUSES = ("year_met", "year_missed", "year_no_data", "round_met", "round_missed")
+NO_PATH_WHY = {"milestone": "验收节点", "project": "建设项目", "trend": "看趋势", "ratio": "结构比例"}
+# The palette's marks as Plotly marker symbols (✓ ○ ▲ × —).
+CLASS_SYMBOLS = {"met": "circle", "on_track": "circle-open", "behind": "triangle-up", "missed": "x-thin-open",
+                 "pending": "line-ew-open"}
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` characters (a Latin letter or digit counts half), never cutting a name."""
-    lines, line, used = [], "", 0.0
-    for ch in text:
-        size = 0.55 if ord(ch) < 0x2E80 else 1.0
-        if used + size > width and line:
-            lines.append(line)
-            line, used = "", 0.0
-        line += ch
-        used += size
-    return [*lines, line] if line else lines
+def on_path(row) -> bool:
+    """A target judged by its progress from a baseline toward a dated target: its bar's length is that share."""
+    if row.kind in (*config.EVENT_KINDS, "trend", "ratio") or row.status in STANDING_STATUSES:
+        return False
+    if bool(getattr(row, "recurring", False)) or not present(row.target_year):
+        return False
+    b, x = row.baseline_value, row.target_value
+    return present(b) and present(x) and present(row.latest_value) and not math.isclose(float(x), float(b))
 
 
-def progress_of(row) -> tuple[float | None, float | None]:
-    """(progress toward the target in %, where the required path stands now in %) for one target."""
-    status = row.status
-    if status in NO_PROGRESS:
-        return None, None
-    met = status in config.MET_STATUSES
-    x, v, b = row.target_value, row.latest_value, row.baseline_value
-    kind = row.kind
-    if kind == "milestone":
-        return (100.0 if met else 0.0), None
-    if kind == "project":  # 在建 is half way to 竣工
-        return (100.0 if met else min(99.0, 100.0 * (v or 0.0) / x)), None
-    if kind == "trend" or not present(v):
-        return (100.0 if met or status in ("year_met", "on_track") else 0.0), None
-    if status in ("year_met", "year_missed", "round_met", "round_missed"):
-        # A standing rule: how much of this year's requirement is met (a distance for a structure).
-        if kind == "ratio" and row.comparator == "=":
-            return (100.0 if met else max(0.0, 100.0 * (1 - (v - config.RATIO_TOLERANCE) / config.RATIO_TOLERANCE))), None
-        if kind == "ratio":
-            x = parts_of(row.ratio_parts)[0]
-        progress = 100.0 * v / x if x and row.comparator == ">=" else (100.0 if met else 0.0)
-        return (max(progress, 100.0) if met else min(progress, 99.0)), None
-    T = int(row.target_year) if present(row.target_year) else config.PLAN_END_YEAR
-    if kind == "ratio" and row.comparator == "=":
-        x = config.RATIO_TOLERANCE  # latest and baseline are distances from the target structure
-    if present(b) and not math.isclose(x, b):
-        progress = 100.0 * (v - b) / (x - b)
-    elif row.comparator == ">=" and x:
-        progress = 100.0 * v / x
-    else:
-        progress = 100.0 if met else 0.0
-    if met:
-        progress = max(progress, 100.0)
+def no_path_reason(row) -> str:
+    """Why a target has no bar: 按年度考核, 验收节点, 看趋势 …, or 暂无数据."""
+    if row.kind in NO_PATH_WHY:
+        return NO_PATH_WHY[row.kind]
+    if row.status in STANDING_STATUSES or bool(getattr(row, "recurring", False)) or not present(row.target_year):
+        return "每次评选考核" if getattr(row, "basis", None) == "each_round" else "按年度考核"
+    if not present(row.latest_value):
+        return "暂无数据"
+    return "基线已达目标" if present(row.baseline_value) else "没有基线"
+
+
+def progress_of(row) -> tuple[float, float | None]:
+    """(share of the way from the baseline to the target in %, 0–100; where the required path stands now in %)
+    for a target on a path (on_path)."""
+    x, v, b = float(row.target_value), float(row.latest_value), float(row.baseline_value)
+    share = 100.0 * (v - b) / (x - b)
+    if row.status in config.MET_STATUSES:
+        share = max(share, 100.0)
     expected = None
-    if present(row.baseline_year) and present(row.latest_year) and T > row.baseline_year and status not in ("missed",):
+    T = int(row.target_year)
+    if present(row.baseline_year) and present(row.latest_year) and T > row.baseline_year and row.status != "missed":
         expected = max(0.0, min(100.0, 100.0 * (row.latest_year - row.baseline_year) / (T - row.baseline_year)))
-    return progress, expected
+    return max(0.0, min(100.0, share)), expected
+
+
+def beyond_words(row) -> str:
+    """超出目标0.9个百分点 / 低于基线 — what the bar does not draw (on a path only)."""
+    x, v, b = float(row.target_value), float(row.latest_value), float(row.baseline_value)
+    share = (v - b) / (x - b)
+    if share > 1 + 1e-9 and row.kind != "rank":
+        over = abs(v - x)
+        amount = formats.points(over) if row.unit == formats.RATE_UNIT else formats.count(over, row.unit)
+        return f"超出目标{amount}"
+    if share < -1e-9:
+        return f"低于{int(row.baseline_year)}年基线{formats.quantity(b, row.unit)}" if present(row.baseline_year) else "低于基线"
+    return ""
+
 
 
 def short_name(row) -> str:
@@ -185,23 +192,34 @@ def short_name(row) -> str:
 
 
 def value_text(row) -> str:
-    """What a bar says: the latest value and its year, then the target and its year."""
+    """What a row says under its name: the latest value and its year, the target and its year, how far."""
     goal = describe_goal(row)
-    if row.status in NO_PROGRESS or not present(row.latest_value) and not present(row.latest_text):
-        latest = row.status_label
+    if not present(row.latest_value) and not present(row.latest_text):
+        latest = row.status_label if row.status in ("no_data", "year_no_data", "not_due") else "尚未报告"
     else:
-        latest = describe_latest(row) + (f"（{int(row.latest_year)}年）" if present(row.latest_year) else "")
-    return f"{latest}／目标 {goal}（{describe_year(row)}）"
+        latest = formats.latest_with_year(row)
+    said = [f"{latest}／目标 {goal}（{describe_year(row)}）"]
+    gap = formats.gap(row)
+    if gap and row.kind not in config.EVENT_KINDS:
+        said.append(gap if gap.startswith("最大偏差") else f"差{gap}")
+    if on_path(row) and (beyond := beyond_words(row)):
+        said.append(beyond)
+    return "；".join(said)
 
 
-def label_lines(row, width: int = LABEL_WRAP) -> list[str]:
-    """The row's heading: target number, name (wrapped), and its status in its colour."""
-    colour = config.STATUS_COLOURS[row.status]
-    plain = wrap(f"{row.target_id} {short_name(row)}", width)
+def status_words(row) -> str:
+    """The status as a row's heading ends: its mark in its colour, then its words."""
+    return f"<span style='color:{palette.ink_of(row.status)}'>{palette.mark(row.status)}</span> {row.status_label}"
+
+
+def label_lines(row, width_px: float) -> list[str]:
+    """The row's heading: the target's name (wrapped in the width there is) and its status; no code (the hover
+    has it)."""
+    plain = wrap(short_name(row), width_px, LABEL_PX)
     lines = [f"<b>{line}</b>" for line in plain]
-    lines[0] = lines[0].replace(f"<b>{row.target_id} ", f"<span style='color:#777'>{row.target_id}</span> <b>", 1)
-    status = f"<span style='color:{colour}'>■</span> {row.status_label}"
-    if len(wrap(plain[-1] + "　■ " + row.status_label, width)) == 1:
+    status = status_words(row)
+    tail = f"{plain[-1]}　{palette.mark(row.status)} {row.status_label}"
+    if text_px(tail, LABEL_PX) <= width_px:
         lines[-1] += f"　{status}"
     else:
         lines.append(status)
@@ -218,8 +236,10 @@ def gap_chunks(frame: pd.DataFrame, max_bars: int = MAX_BARS) -> list[tuple[str,
         name = f"{config.SECTION_NUMERALS[section - 1]}、{part['section_title'].iloc[0]}"
         groups, current = [], []
         for _, block in part.groupby("key_task_no", sort=True):
-            for start in range(0, len(block), max_bars):  # a key task longer than a slide is split too
-                piece = block.iloc[start:start + max_bars]
+            # a key task longer than a slide is split too, into even pieces (9 in 5 and 4, not 7 and 2)
+            size = math.ceil(len(block) / math.ceil(len(block) / max_bars))
+            for start in range(0, len(block), size):
+                piece = block.iloc[start:start + size]
                 if current and sum(len(b) for b in current) + len(piece) > max_bars:
                     groups.append(current)
                     current = []
@@ -234,45 +254,62 @@ def gap_chunks(frame: pd.DataFrame, max_bars: int = MAX_BARS) -> list[tuple[str,
     return chunks
 
 
+PANEL_HEADING = "不按进度衡量的目标：只标状态，不画条形"
+
+
 def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: bool = False,
               width: int = SLIDE_WIDTH) -> go.Figure:
-    """Each target as a row: its name and status, and a bar from its baseline (left) to its target (the
-    dotted line) with the latest value and the target written in it; a black tick where the required
-    path stands in the latest year. A click on a bar gives its target (customdata).
+    """Each target as a row: its name and status, its latest value against its target, and — for a target on a
+    path from its baseline — a bar of the share of the way done, with a black tick where the required path stands
+    in the latest year; the others below in their own panel, each with its status mark. A click on a bar or a mark
+    gives its target (customdata).
 
-    stacked: the name above the bar, for a page of any width (a phone); otherwise beside it, for a
-    slide-wide picture `width` px wide (a deck lays it out narrower, at its size on the slide).
+    stacked: the name above the bar, for a page `width` px wide (a phone); otherwise beside it, for a chart
+    `width` px wide (a slide, a page on a laptop or wider, a printed page).
     """
-    label_wrap, value_wrap = (LABEL_WRAP, VALUE_WRAP) if stacked else (
-        round(WIDE_LABEL_WRAP * width / SLIDE_WIDTH), round(WIDE_VALUE_WRAP * width / SLIDE_WIDTH))
-    rows, top = [], 0.0
-    for r in frame.itertuples():
-        progress, expected = progress_of(r)
-        labels = label_lines(r, label_wrap)
-        values = wrap(value_text(r), value_wrap)
-        text_px = len(values) * LINE_PX + 2
-        if stacked:  # name, then value, then bar, one under the other
-            label_y, value_y = top, top + len(labels) * LINE_PX
-        else:  # the name beside the value and bar
-            label_y = top + max(len(labels) * LINE_PX, text_px + BAR_PX) / 2
-            value_y = label_y - (text_px + BAR_PX) / 2
-        centre = value_y + text_px + BAR_PX / 2
-        top = max(centre + BAR_PX / 2, label_y + (len(labels) * LINE_PX / 2 if not stacked else 0)) + ROW_GAP_PX
-        rows.append((r, progress, expected, labels, values, label_y, value_y, centre))
+    left, right = (6, 6) if stacked else WIDE_MARGINS
+    plot = width - left - right
+    label_px = plot if stacked else WIDE_LABEL_SHARE * plot - 12
+    value_px = plot if stacked else (1 - WIDE_LABEL_SHARE) * plot
+    path = [r for r in frame.itertuples() if on_path(r)]
+    other = [r for r in frame.itertuples() if not on_path(r)]
+    rows, top, heading_y = [], 0.0, None
+    for panel, members in (("path", path), ("other", other)):
+        if panel == "other" and members:
+            if path:
+                top += 6
+                heading_y = top
+                top += LINE_PX + 4
+        for r in members:
+            labels = label_lines(r, label_px)
+            # a bar's row: its value over its bar; a mark's row: the mark before its value, on its first line
+            values = wrap(value_text(r), value_px - (MARK_PX if panel == "other" else 0), VALUE_PX)
+            text_px_ = len(values) * LINE_PX + 2
+            slot = BAR_PX if panel == "path" else 0
+            if stacked:  # name, then value, then bar (or mark), one under the other
+                label_y, value_y = top, top + len(labels) * LINE_PX
+            else:  # the name beside the value and bar
+                label_y = top + max(len(labels) * LINE_PX, text_px_ + slot) / 2
+                value_y = label_y - (text_px_ + slot) / 2
+            centre = value_y + text_px_ + BAR_PX / 2 if panel == "path" else value_y + LINE_PX / 2 + 1
+            bottom = value_y + text_px_ + slot
+            top = max(bottom, label_y + (len(labels) * LINE_PX / 2 if not stacked else 0)) + ROW_GAP_PX
+            progress, expected = progress_of(r) if panel == "path" else (None, None)
+            rows.append((r, progress, expected, labels, values, label_y, value_y, centre))
     height_px = top
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=[100.0] * len(rows), y=[row[7] for row in rows], width=BAR_PX, orientation="h",
-        marker_color="#EEEEEE", marker_line=dict(color="#CCCCCC", width=0.5), customdata=[row[0].target_id for row in rows],
-        hovertext=[_hover(row[0]) for row in rows], hoverinfo="text", showlegend=False, name="目标",
-    ))
-    shown = [(row, max(MIN_BAR, min(X_MAX, row[1]))) for row in rows if row[1] is not None]
-    if shown:
+    bars = [row for row in rows if row[1] is not None]
+    if bars:
         fig.add_trace(go.Bar(
-            x=[length for _, length in shown], y=[row[7] for row, _ in shown], width=BAR_PX, orientation="h",
-            marker_color=[config.STATUS_COLOURS[row[0].status] for row, _ in shown],
-            marker_line=dict(color="#555", width=0.5), customdata=[row[0].target_id for row, _ in shown],
-            hovertext=[_hover(row[0]) for row, _ in shown], hoverinfo="text", showlegend=False, name="进展",
+            x=[100.0] * len(bars), y=[row[7] for row in bars], width=BAR_PX, orientation="h",
+            marker_color="#EEEEEE", marker_line=dict(color="#BBBBBB", width=0.5), customdata=[row[0].target_id for row in bars],
+            hovertext=[_hover(row[0]) for row in bars], hoverinfo="text", showlegend=False, name="目标",
+        ))
+        fig.add_trace(go.Bar(
+            x=[row[1] for row in bars], y=[row[7] for row in bars], width=BAR_PX, orientation="h",
+            marker_color=[palette.colour(row[0].status) for row in bars],
+            marker_line=dict(color=palette.EDGE, width=0.6), customdata=[row[0].target_id for row in bars],
+            hovertext=[_hover(row[0]) for row in bars], hoverinfo="text", showlegend=False, name="进展",
         ))
     ticks = [(row[2], row[7]) for row in rows if row[2] is not None]
     if ticks:
@@ -280,41 +317,64 @@ def gap_chart(frame: pd.DataFrame, as_of: int, demo: bool, title: str, stacked: 
             x=[t[0] for t in ticks], y=[t[1] for t in ticks], mode="markers", showlegend=False, hoverinfo="skip",
             marker=dict(symbol="line-ns", size=BAR_PX + 8, line=dict(width=3, color=TARGET_COLOUR)),
         ))
-    for _r, _, _, labels, values, label_y, value_y, _ in rows:
+    marks = [row for row in rows if row[1] is None]
+    if marks:  # the status mark where a bar would be, and why there is none
+        at = 9 / value_px * X_MAX  # the mark's centre 9 px into the bars' area
+        symbols = [CLASS_SYMBOLS[palette.class_of(row[0].status)] for row in marks]
+        fig.add_trace(go.Scatter(
+            x=[at] * len(marks), y=[row[7] for row in marks], mode="markers", showlegend=False, name="状态",
+            marker=dict(symbol=symbols, size=15,
+                        color=[palette.ink_of(row[0].status) if symbol.endswith("open") else palette.colour(row[0].status)
+                               for row, symbol in zip(marks, symbols)],
+                        line=dict(width=2.5, color=[palette.ink_of(row[0].status) for row in marks])),
+            customdata=[row[0].target_id for row in marks], hovertext=[_hover(row[0]) for row in marks],
+            hoverinfo="text", cliponaxis=False,
+        ))
+    for _r, progress, _, labels, values, label_y, value_y, _ in rows:
         fig.add_annotation(x=0, xref="paper", y=label_y, yref="y", xanchor="left", yanchor="top" if stacked else "middle",
-                           align="left", text="<br>".join(labels), showarrow=False, font=dict(size=15, color=INK))
+                           align="left", text="<br>".join(labels), showarrow=False, font=dict(size=LABEL_PX, color=INK))
         fig.add_annotation(x=0, y=value_y, xanchor="left", yanchor="top", align="left", text="<br>".join(values),
-                           showarrow=False, font=dict(size=14, color=INK), xshift=-2)
-    for row in rows:  # the target as a mark at each bar's end, never across the words above the bars
+                           showarrow=False, font=dict(size=VALUE_PX, color=INK),
+                           xshift=-2 if progress is not None else MARK_PX - 2)
+    for row in bars:  # the target as a mark at each bar's end, never across the words above the bars
         fig.add_shape(type="line", x0=100, x1=100, y0=row[7] - BAR_PX / 2 - 4, y1=row[7] + BAR_PX / 2 + 4,
                       line=dict(color=TARGET_COLOUR, width=1.5, dash="dot"), layer="below")
+    if heading_y is not None:
+        fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=heading_y, y1=heading_y, line=dict(color="#BBBBBB", width=1))
+        fig.add_annotation(x=0, xref="paper", y=heading_y + 4, yref="y", xanchor="left", yanchor="top", align="left",
+                           showarrow=False, text=f"<b>{PANEL_HEADING}</b>", font=dict(size=VALUE_PX, color="#555"))
     fig.update_yaxes(range=[height_px, 0], visible=False, fixedrange=True)
-    fig.update_xaxes(range=[0, X_MAX], tickvals=[0, 100], ticktext=["基线", "目标"], side="top", showgrid=False,
-                     zeroline=False, fixedrange=True, tickfont=dict(size=13, color="#555"),
+    fig.update_xaxes(range=[0, X_MAX], tickvals=[0, 100] if bars else [], ticktext=["基线", "目标"] if bars else [],
+                     side="top", showgrid=False, zeroline=False, fixedrange=True, tickfont=dict(size=13, color="#555"),
                      domain=[0, 1] if stacked else [WIDE_LABEL_SHARE, 1])
     fig.update_layout(barmode="overlay", bargap=0, clickmode="event+select", dragmode=False)
-    figure = style(fig, title, as_of, demo, subtitle="条形：自基线至目标的进展（虚线为目标）；竖线：按期应达到的位置；颜色：状态")
-    if stacked:
-        figure.update_layout(margin_l=6, margin_r=6)  # a phone needs every pixel of its width
+    figure = style(fig, title, as_of, demo, subtitle=GAP_SUBTITLE if bars else "各目标的状态（按年度考核、验收、趋势、结构比例、建设项目）")
+    figure.update_layout(margin_l=left, margin_r=right)
     margin = figure.layout.margin
     figure.update_layout(height=int(height_px + margin.t + margin.b))  # one data unit of y is one pixel
     return figure
 
 
+GAP_SUBTITLE = ("条形：自基线（左端）到目标（虚线）已完成的比例，达到目标即满格，超出部分只写不画；"
+                "竖线：按期此时应达到的位置")
+
+
 def _hover(row) -> str:
     target = describe_goal(row)
     lines = [
-        f"<b>{row.target_id} {short_name(row)}</b>",
+        f"<b>{short_name(row)}</b>（{row.target_id}）",
         f"目标：{target}（{describe_year(row)}）",
-        f"最新：{describe_latest(row)}" + (f"（{int(row.latest_year)}年）" if present(row.latest_year) else ""),
-        f"状态：{row.status_label}",
+        f"最新：{formats.latest_with_year(row)}",
+        f"状态：{palette.tag(row.status)}",
         f"牵头：{row.lead_unit}",
         "点击查看详情",
     ]
+    if not on_path(row):  # why its row has a mark and no bar
+        lines.insert(-1, f"不画条形：{no_path_reason(row)}")
     if both := texts_sentence(row):  # issue 19: a target the body and the attachment state differently
         lines.insert(-2, f"正文与附件：{both}")
     if present(row.baseline_value) and row.kind not in (*config.EVENT_KINDS, "ratio"):
-        lines.insert(2, f"基线：{number(row.baseline_value, row.unit)}（{int(row.baseline_year)}年）")
+        lines.insert(2, f"基线：{formats.quantity(row.baseline_value, row.unit)}（{int(row.baseline_year)}年）")
     return "<br>".join(lines)
 
 
@@ -343,8 +403,18 @@ def nice_ticks(low: float, high: float, count: int = 5, integer: bool = False) -
     return ticks
 
 
+# What a value axis measures, by the indicator's unit (issue 21: 人 for people, 所 for schools, % for rates).
+AXIS_TITLES = {"%": "比率（%）", "人": "人数（人）", "名": "人数（名）", "人次": "人次", "所": "数量（所）", "个": "数量（个）",
+               "次": "次数（次）", "项": "数量（项）", "万元": "金额（万元）", "元": "金额（元）", "亩": "面积（亩）",
+               "平方米": "面积（平方米）"}
+
+
+def axis_title(unit: str | None) -> str | None:
+    return AXIS_TITLES.get(unit or "", unit or None)
+
+
 def _value_axis(fig: go.Figure, values: list[float], unit: str, from_zero: bool = False, integer: bool = False) -> None:
-    """Round ticks written as a reader writes numbers (12,000; 1.2万 for a large amount; 95%)."""
+    """Round ticks written as a reader writes numbers (12,000; 95%), the axis titled by what it measures."""
     values = [v for v in values if present(v)]
     if not values:
         return
@@ -355,7 +425,7 @@ def _value_axis(fig: go.Figure, values: list[float], unit: str, from_zero: bool 
     low, high = (low if from_zero else low - pad), high + pad
     ticks = nice_ticks(low, high, integer=integer)
     fig.update_yaxes(tickvals=ticks, ticktext=[number(t, "%" if unit == "%" else "") for t in ticks],
-                     range=[ticks[0], ticks[-1]], gridcolor=GRID, title_text=None if unit == "%" else unit)
+                     range=[ticks[0], ticks[-1]], gridcolor=GRID, title_text=axis_title(unit))
 
 
 def _year_axis(fig: go.Figure, start: int, end: int, target_year: int | None = None,
@@ -385,7 +455,7 @@ def _hover_points(values: pd.DataFrame, unit: str, words: list[str] | None = Non
     """Each point's value (or its words: 是/否, 在建), note, workbook and whether it is demo."""
     out = []
     for i, r in enumerate(values.itertuples()):
-        parts = [f"<b>{r.year}年：{words[i] if words else number(r.value, unit)}</b>"]
+        parts = [f"<b>{r.year}年：{words[i] if words else formats.quantity(r.value, unit)}</b>"]
         if present(r.note) and r.note:
             parts.append(f"备注：{plain_html(r.note)}")  # a unit's words: never HTML
         if present(r.file_name):
@@ -432,12 +502,13 @@ def level_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     if present(target.projected_value) and present(target.latest_year):
         shown.append(target.projected_value)
         fig.add_trace(go.Scatter(x=[target.latest_year, T], y=[target.latest_value, target.projected_value], mode="lines",
-                                 line=dict(color=config.STATUS_COLOURS[target.status], width=2, dash="dashdot"),
-                                 name=f"按当前速度推算（{T}年约{number(target.projected_value, unit)}）"))
+                                 line=dict(color=palette.STATUS_COLOURS[target.status], width=2, dash="dashdot"),
+                                 name=f"按当前速度推算（{T}年约{formats.quantity(target.projected_value, unit)}）"))
     fig.add_trace(go.Scatter(
         x=values["year"], y=values["value"], mode="lines+markers+text", name="实际值",
         line=dict(color="#1F4E79", width=3), marker=dict(size=10),
-        text=[number(v, unit) for v in values["value"]], textposition="top center", textfont=dict(size=14),
+        text=[formats.quantity(v, unit, formats.limits_of(target), target.comparator) for v in values["value"]],
+        textposition="top center", textfont=dict(size=14),
         customdata=_hover_points(values, unit), hovertemplate="%{customdata}<extra></extra>",
     ))
     _year_axis(fig, start, config.PLAN_END_YEAR, T if not target.recurring else None)
@@ -459,11 +530,11 @@ def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     fig = go.Figure()
     unit = target.unit or ""
     start = min(values["year"].tolist() + [config.PLAN_START_YEAR])
-    notes = {int(r.year): f"{'新增' if target.kind == 'count_cumulative' else ''}{number(r.value)}" for r in values.itertuples()}
+    notes = {int(r.year): f"{'新增' if target.kind == 'count_cumulative' else ''}{formats.count(r.value)}" for r in values.itertuples()}
     cumulative = target.kind == "count_cumulative"
     fig.add_trace(go.Bar(x=values["year"], y=values["value"], name="当年新增" if cumulative else "当年数量",
                          marker_color="#9DC3E6", width=0.5,
-                         text=None if cumulative else [number(v) for v in values["value"]],
+                         text=None if cumulative else [formats.count(v) for v in values["value"]],
                          textposition="outside", textfont=dict(size=14),
                          customdata=_hover_points(values, unit), hovertemplate="%{customdata}<extra></extra>"))
     shown = list(values["value"]) + [target.target_value or 0]
@@ -473,9 +544,9 @@ def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
         shown += list(run["cumulative_value"])
         fig.add_trace(go.Scatter(x=run["year"], y=run["cumulative_value"], mode="lines+markers+text", name="累计",
                                  line=dict(color="#1F4E79", width=3), marker=dict(size=9), textfont=dict(size=14),
-                                 text=[f"累计{number(v)}" for v in run["cumulative_value"]], textposition="top center"))
+                                 text=[f"累计{formats.count(v)}" for v in run["cumulative_value"]], textposition="top center"))
         fig.add_trace(go.Scatter(x=[config.PLAN_START_YEAR - 0.5, T + 0.5], y=[target.target_value] * 2, mode="lines",
-                                 line=dict(color=TARGET_COLOUR, dash="dash", width=2), name=f"目标：{T}年累计{number(target.target_value, unit)}"))
+                                 line=dict(color=TARGET_COLOUR, dash="dash", width=2), name=f"目标：{T}年累计{formats.count(target.target_value, unit)}"))
         fig.add_trace(go.Scatter(x=[config.BASELINE_YEAR, T], y=[0, target.target_value], mode="lines",
                                  line=dict(color=PATH_COLOUR, dash="dot", width=2), name="按期所需累计"))
         end = max(T, start)
@@ -490,29 +561,46 @@ def count_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
 
 
 def structure_chart(target, shares: pd.DataFrame) -> go.Figure:
-    """100% stacked bars per year beside the target structure."""
+    """100% stacked bars per year beside the target structure; each part's share written as every view writes the
+    structure (pipelines/formats.py), its count and unit beside it; the axis says what is counted."""
     parts = parts_of(target.ratio_parts) or []
     fig = go.Figure()
-    palette = ["#1F4E79", "#5B9BD5", "#BDD7EE", "#DDEBF7"]
-    names = shares.drop_duplicates("part_no").sort_values("part_no")["part_name"].tolist() if len(shares) else []
-    names = [n.replace("中小学专业技术", "").replace("核定数", "") for n in names] or [f"第{i + 1}部分" for i in range(len(parts))]
+    palette_ = ["#1F4E79", "#5B9BD5", "#BDD7EE", "#DDEBF7"]
+    first = shares.drop_duplicates("part_no").sort_values("part_no") if len(shares) else shares
+    full = first["part_name"].tolist() if len(shares) else []
+    names = [n.replace("中小学专业技术", "").replace("核定数", "") for n in full] or [f"第{i + 1}部分" for i in range(len(parts))]
+    unit = str(first["part_unit"].iloc[0]) if len(shares) and "part_unit" in first and present(first["part_unit"].iloc[0]) else ""
     years = sorted(shares["year"].unique().tolist()) if len(shares) else []
+    written = {y: formats.structure_parts(shares[shares["year"] == y].sort_values("part_no")["share_of_ten"], parts,
+                                          target.comparator) for y in years}
     categories = [f"{y}年" for y in years] + ["目标"]
     for i, p in enumerate(parts):
-        part = shares[shares["part_no"] == i + 1] if len(shares) else pd.DataFrame(columns=["share_of_ten", "count"])
+        part = shares[shares["part_no"] == i + 1].sort_values("year") if len(shares) else pd.DataFrame(columns=["share_of_ten", "count"])
         x = [float(v) for v in part["share_of_ten"]] + [p]
-        counts = [f"{number(c)}" for c in part["count"]] + ["—"]
-        text = [f"{v:.1f}（{c}个）" for v, c in zip(x[:-1], counts)] + [f"{p:.1f}"]
+        counts = [formats.count(c, unit) for c in part["count"]] + ["—"]
+        text = [f"{written[y][i]}（{c}）" for y, c in zip(years, counts)] + [f"{p:.1f}"]
         fig.add_trace(go.Bar(
             y=categories, x=x, orientation="h", name=names[i] if i < len(names) else f"第{i + 1}部分",
-            marker_color=palette[i % len(palette)], text=text, textposition="inside",
+            marker_color=palette_[i % len(palette_)], text=text, textposition="inside",
             insidetextanchor="middle", textfont=dict(color="white" if i == 0 else INK, size=14),
-            customdata=counts, hovertemplate="%{y}：%{x:.2f}（数量 %{customdata}）<extra>" + (names[i] if i < len(names) else "") + "</extra>",
+            customdata=[*(written[y][i] for y in years), f"{p:.1f}"],
+            hovertemplate="%{y}：%{text}<extra>" + (names[i] if i < len(names) else "") + "</extra>",
         ))
     fig.update_layout(barmode="stack", legend_traceorder="normal", uniformtext=dict(minsize=11, mode="hide"))
-    fig.update_xaxes(range=[0, 10], title_text="各级岗位占比（合计为10）；括号内为岗位数", dtick=1, gridcolor=GRID)
+    fig.update_xaxes(range=[0, 10], title_text=structure_axis_title(full, unit), dtick=1, gridcolor=GRID)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)))
     return fig
+
+
+def structure_axis_title(part_names: list[str], unit: str) -> str:
+    """各部分占比（合计为10）；括号内为在校生数（人） — what a structure's parts count, from their names (the words they
+    share: 在校生数, 招生数, 岗位核定数) and their unit."""
+    common = ""
+    if len(part_names) > 1:
+        reversed_names = [n[::-1] for n in part_names]
+        common = os.path.commonprefix(reversed_names)[::-1].lstrip("级")
+    counted = f"；括号内为{common or '数量'}" + (f"（{unit}）" if unit else "")
+    return f"各部分占比（合计为10）{counted}"
 
 
 def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
@@ -526,7 +614,7 @@ def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     fig.add_trace(go.Scatter(
         x=values["year"], y=[1] * len(values), mode="markers+text",
         marker=dict(size=22, symbol=["circle" if r else "circle-open" for r in reached],
-                    color=[config.STATUS_COLOURS["met"] if r else "#999" for r in reached], line=dict(width=3)),
+                    color=[palette.STATUS_COLOURS["met"] if r else "#999" for r in reached], line=dict(width=3)),
         text=words, textposition="top center", name="填报情况",
         customdata=_hover_points(values, "", words), hovertemplate="%{customdata}<extra></extra>",
     ))
@@ -538,40 +626,52 @@ def milestone_chart(target, values: pd.DataFrame, T: int) -> go.Figure:
     fig.update_yaxes(visible=False, range=[0.5, 1.6])
     if len(passed):
         fig.add_vrect(x0=int(passed["year"].iloc[0]) - 0.4, x1=int(passed["year"].iloc[0]) + 0.4,
-                      fillcolor=config.STATUS_COLOURS["met"], opacity=0.15, line_width=0)
+                      fillcolor=palette.STATUS_COLOURS["met"], opacity=0.15, line_width=0)
     return fig
 
 
 # The task ledger and the units.
 
 
+TIMELINE_STATES = (("已完成", "met", "circle"), ("逾期未完成", "missed", "x"), ("未到期", "pending", "diamond-open"))
+
+
+def within_year(day) -> float:
+    """A day on the timeline's axis: its year's band runs from the year's gridline to the next, and a month sits
+    inside it with a margin at each end (a December deadline is drawn inside its year, clear of the next gridline)."""
+    day = pd.Timestamp(day)
+    return day.year + 0.08 + 0.84 * (day.month - 1 + (day.day - 0.5) / day.days_in_month) / 12
+
+
 def timeline_chart(milestones: pd.DataFrame, today: date, as_of: int, demo: bool) -> go.Figure:
-    """Dated milestones 2023–2030, one row per task, coloured by its reported state, today marked."""
+    """Dated milestones 2023–2030, one row per task (任务22 理顺校长管理体制), each mark in its year's band, coloured and
+    shaped by its reported state; today marked; the legend above the chart, the source line below."""
     fig = go.Figure()
-    states = [("已完成", config.STATUS_COLOURS["met"]), ("逾期未完成", config.STATUS_COLOURS["missed"]),
-              ("未到期", config.STATUS_COLOURS["not_due"])]
-    for state, colour in states:
+    for state, klass, symbol in TIMELINE_STATES:
         part = milestones[milestones["state"] == state]
         if part.empty:
             continue
+        fill = palette.CLASS_COLOURS[klass] if not symbol.endswith("open") else palette.CLASS_INKS[klass]
         fig.add_trace(go.Scatter(
-            x=part["due_date"], y=part["label"], mode="markers", name=state,
-            marker=dict(size=13, color=colour, symbol="diamond", line=dict(width=1, color="#333")),
+            x=[within_year(d) for d in part["due_date"]], y=part["label"], mode="markers",
+            name=state,
+            marker=dict(size=13, color=fill, symbol=symbol, line=dict(width=1.5 if symbol != "x" else 0.5,
+                                                                    color=palette.CLASS_INKS[klass])),
             customdata=part["hover"], hovertemplate="%{customdata}<extra></extra>",
         ))
-    fig.add_vline(x=pd.Timestamp(today).value / 1e6, line=dict(color=DEMO_RED, width=2, dash="dash"), layer="below")
-    # Beside its line, not on it.
-    fig.add_annotation(x=pd.Timestamp(today), y=1, yref="paper", text=f"今天 {today:%Y-%m-%d}", showarrow=False,
-                       xanchor="left", xshift=6, yanchor="bottom", font=dict(color=DEMO_RED, size=13),
-                       bgcolor="rgba(255,255,255,0.9)")
-    fig.update_xaxes(range=[pd.Timestamp("2023-01-01"), pd.Timestamp("2031-01-31")], dtick="M12", tickformat="%Y",
-                     gridcolor=GRID)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.06, x=0, xanchor="left"))
+    now = within_year(today)
+    fig.add_vline(x=now, line=dict(color=DEMO_RED, width=2, dash="dash"), layer="below")
+    fig.add_annotation(x=now, y=0, yref="paper", text=f"今天 {today:%Y-%m-%d}", showarrow=False, xanchor="left", xshift=4,
+                       yanchor="bottom", font=dict(color=DEMO_RED, size=13), bgcolor="rgba(255,255,255,0.9)")
+    first, last = config.PLAN_START_YEAR, config.PLAN_END_YEAR
+    fig.update_xaxes(range=[first, last + 1], tickvals=[y + 0.5 for y in range(first, last + 1)],
+                     ticktext=[f"{y}年" for y in range(first, last + 1)], showgrid=False, zeroline=False, ticks="")
+    for y in range(first, last + 2):  # the years' edges: a deadline stands inside its year's band
+        fig.add_vline(x=y, line=dict(color="#C8C8C8", width=1), layer="below")
     order = list(dict.fromkeys(milestones.sort_values(["first_due", "task_no"])["label"]))
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), tickfont=dict(size=12))
-    figure = style(fig, "任务完成时限与完成情况", as_of, demo, height=max(380, 140 + 22 * len(order)))
-    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.06, x=0, xanchor="left"), margin_b=110)
-    return figure
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), tickfont=dict(size=14), gridcolor=GRID)
+    return style(fig, "任务完成时限与完成情况", as_of, demo, height=max(380, 150 + 24 * len(order)),
+                 subtitle="每格为一年，标记画在完成时限所在的年内")
 
 
 def units_matrix(matrix: pd.DataFrame, as_of: int | None, demo: bool) -> go.Figure:
@@ -592,13 +692,13 @@ def units_matrix(matrix: pd.DataFrame, as_of: int | None, demo: bool) -> go.Figu
 
 # The reporting-completeness cells: what has come of each unit's workbook for a year (report_receipts.sql).
 RECEIPT_CELLS = {"missing": ("缺报", 0.0), "returned": ("已退回", 1.0), "pending": ("待审核", 2.0), "approved": ("已通过", 3.0)}
-RECEIPT_COLOURS = ["#F4B183", "#F8CBAD", "#FFE699", "#A9D18E"]  # missing, returned, pending, approved
+RECEIPT_COLOURS = [palette.CLASS_COLOURS[palette.RECEIPT_CLASSES[state]] for state in RECEIPT_CELLS]  # the one palette
 
 
 def completeness_chart(frame: pd.DataFrame, as_of: int, demo: bool) -> go.Figure:
     """Workbooks per unit and year, by what has come of them: the reporting-completeness view."""
     wide = frame.pivot(index="unit", columns="year", values="state")
-    text = wide.map(lambda v: "" if not isinstance(v, str) else RECEIPT_CELLS[v][0])
+    text = wide.map(lambda v: "" if not isinstance(v, str) else palette.class_tag(palette.RECEIPT_CLASSES[v], RECEIPT_CELLS[v][0]))
     z = wide.map(lambda v: float("nan") if not isinstance(v, str) else RECEIPT_CELLS[v][1])
     steps = [[edge, colour] for i, colour in enumerate(RECEIPT_COLOURS) for edge in (i / 4, (i + 1) / 4)]
     fig = go.Figure(go.Heatmap(

@@ -9,22 +9,17 @@ from html import escape
 
 import pandas as pd
 
-from pipelines import config
-from pipelines.describe import describe_goal, describe_latest, describe_year, parts_of, present, shares_text
+from pipelines import config, formats, palette
+from pipelines.describe import describe_goal, describe_year, parts_of, present
 
 # The headline indicators a leader asks for first (issue 11): 高中阶段毛入学率, 在园幼儿入公办园率,
 # 普惠性幼儿园覆盖率, 高:中:初 岗位结构, 职普比, and the 2028 / 2030 acceptances.
 HEADLINE_TARGETS = ("T03-5", "T10-5", "T10-6", "T36-1", "T19-1", "T10-7", "T06-9")
 SHORT_NAMES = {"T36-1": "高、中、初级岗位结构", "T19-1": "高中阶段职普比", "T10-7": "学前教育普及普惠验收",
                "T06-9": "义务教育优质均衡验收"}
-# The status groups of the counts bar, in reading order.
-GROUPS = [
-    ("达成", ("met", "met_late", "year_met", "round_met")),
-    ("按期可达", ("on_track",)),
-    ("滞后", ("moderate", "insufficient", "moving_away")),
-    ("未达成", ("missed", "unreachable", "fell_back", "year_missed", "round_missed")),
-    ("尚无结论", ("not_due", "year_no_data", "no_data", "not_assessable")),
-]
+# The status groups of the counts bar, in reading order: the palette's classes.
+GROUPS = [(palette.CLASS_WORDS[k], tuple(c for c, klass in palette.STATUS_CLASSES.items() if klass == k))
+          for k in palette.CLASSES]
 
 CSS = """
 <style>
@@ -35,6 +30,7 @@ CSS = """
 .cockpit-tile .value { font-size: clamp(20px, 5.6vw, 28px); font-weight: 700; color: #1F1F1F; line-height: 1.25; margin-top: 2px; }
 .cockpit-tile .year { font-size: 13px; color: #666; font-weight: 400; margin-left: 6px; white-space: nowrap; }
 .cockpit-tile .goal { font-size: 13px; color: #444; }
+.cockpit-tile .goal .gap { white-space: nowrap; }
 .cockpit-tile .chip { display: inline-block; font-size: 13px; padding: 1px 7px; border-radius: 10px; margin-top: 4px;
   background: var(--status); color: var(--ink); }
 .cockpit-tile img.spark { display: block; margin-top: 4px; max-width: 100%; height: auto; }
@@ -42,13 +38,14 @@ CSS = """
 .cockpit-counts div { display: flex; align-items: center; justify-content: center; font-size: 13px; color: #1F1F1F;
   white-space: nowrap; overflow: hidden; }
 .cockpit-legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 6px 0 12px; font-size: 14px; color: #333; }
-.cockpit-legend span.dot { display: inline-block; width: 11px; height: 11px; border: 1px solid #777; margin-right: 4px;
-  vertical-align: -1px; }
+.cockpit-legend span.dot { display: inline-block; min-width: 13px; height: 13px; border: 1px solid #555; margin-right: 4px;
+  vertical-align: -1px; font-size: 10px; line-height: 13px; text-align: center; }
 .cockpit-units { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 8px; }
 .cockpit-unit { border: 1px solid #E3E3E3; border-radius: 6px; padding: 6px 10px; break-inside: avoid; }
 .cockpit-unit .head { font-weight: 600; font-size: 15px; }
 .cockpit-unit ul { margin: 2px 0 0; padding-left: 0; list-style: none; font-size: 13.5px; line-height: 1.45; }
-.cockpit-unit li span.dot { display: inline-block; width: 9px; height: 9px; margin-right: 5px; border: 1px solid #777; }
+.cockpit-unit li span.dot { display: inline-block; min-width: 12px; height: 12px; margin-right: 5px; border: 1px solid #555;
+  font-size: 9px; line-height: 12px; text-align: center; vertical-align: 1px; }
 @media print {
   @page { size: A4 landscape; margin: 8mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], header, footer,
@@ -74,12 +71,6 @@ CSS = """
 }
 </style>
 """
-
-
-def ink_on(colour: str) -> str:
-    """Black or white text, whichever reads better on the colour."""
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return "#1F1F1F" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"
 
 
 def sparkline(series: list[tuple[int, float]], goal: float | None, colour: str, lower_is_better: bool = False,
@@ -114,9 +105,19 @@ def sparkline(series: list[tuple[int, float]], goal: float | None, colour: str, 
     return f"<img class='spark' src='data:image/svg+xml;base64,{data}' width='{width}' height='{height}' alt='历年走势'>"
 
 
+def acceptance_class(readiness: dict) -> str:
+    """An acceptance's class as its criteria stand: the worst of them (滞后 while any is behind, never a calm
+    未到期 over criteria that are not on track)."""
+    counts = {"behind": readiness.get("behind", 0), "on_track": readiness.get("on_track", 0),
+              "pending": readiness.get("unknown", 0), "met": readiness.get("met", 0)}
+    return palette.worst(k for k, n in counts.items() if n) or "pending"
+
+
 def tile(row, series: list[tuple[int, float]], as_of: int, readiness: dict | None = None) -> str:
-    """One headline indicator: name, latest value and year, target, status, and its line over the years."""
-    colour = config.STATUS_COLOURS[row.status]
+    """One headline indicator: name, latest value and year, target, how far, status (mark and words), and its line
+    over the years; an acceptance with its criteria, in the colour of the worst of them."""
+    colour = palette.colour(row.status)
+    chip = escape(palette.tag(row.status))
     name = SHORT_NAMES.get(row.target_id, row.indicator_name.replace("（当年新增）", ""))
     goal = describe_goal(row)
     if row.kind == "milestone":
@@ -128,23 +129,28 @@ def tile(row, series: list[tuple[int, float]], as_of: int, readiness: dict | Non
             value = f"{readiness['met']}/{readiness['total']}<span class='year'>项标准已达到</span>"
             line = (f"<div class='goal'>{escape(when)}；按期可达{readiness['on_track']}项，"
                     f"滞后{readiness['behind']}项，暂无数据{readiness['unknown']}项</div>")
+            klass = acceptance_class(readiness)
+            colour = palette.CLASS_COLOURS[klass]
+            counted = {"behind": readiness["behind"], "on_track": readiness["on_track"], "met": readiness["met"],
+                       "pending": readiness["unknown"]}[klass]
+            chip = escape(palette.class_tag(klass, f"{palette.CLASS_WORDS[klass]}{counted}项"
+                                            if klass != "met" else "标准全部达到"))
         else:
             value = escape(f"{year}年验收")
-            line = f"<div class='goal'>{escape(when)}；最新报告：{escape(describe_latest(row))}</div>"
+            line = f"<div class='goal'>{escape(when)}；最新报告：{escape(formats.latest(row))}</div>"
         spark = ""
     else:
-        latest = describe_latest(row)
-        value = latest
-        if row.kind == "ratio" and present(row.latest_text):  # a structure as a tile: one decimal (its detail keeps two)
-            value = shares_text([float(p) for p in row.latest_text.split("（")[0].split(":")], 1)
         year = f"{int(row.latest_year)}年" if present(row.latest_year) else ""
-        line = f"<div class='goal'>目标 {escape(goal)}（{escape(describe_year(row))}）</div>"
+        gap = formats.gap(row)
+        far = (f"差{gap}" if not gap.startswith("最大偏差") else gap) if gap else ""
+        far = f"；<span class='gap'>{escape(far)}</span>" if far else ""  # never broken inside 0.8个百分点
+        line = f"<div class='goal'>目标 {escape(goal)}（{escape(describe_year(row))}）{far}</div>"
         target_line = parts_of(row.ratio_parts)[0] if row.kind == "ratio" else row.target_value
         spark = sparkline(series, target_line if present(target_line) else None, colour, row.comparator == "<=")
-        value = f"{escape(value)}<span class='year'>{year}</span>"
-    return (f"<div class='cockpit-tile' style='--status:{colour};--ink:{ink_on(colour)}'>"
+        value = f"{escape(formats.latest(row))}<span class='year'>{year}</span>"
+    return (f"<div class='cockpit-tile' style='--status:{colour};--ink:{palette.ink(colour)}'>"
             f"<div class='name'>{escape(name)}</div><div class='value'>{value}</div>{line}"
-            f"<div class='chip'>{escape(row.status_label)}</div>{spark}</div>")
+            f"<div class='chip'>{chip}</div>{spark}</div>")
 
 
 ACCEPTANCE_SCHEMES = {"T10-7": "普及普惠", "T06-9": "优质均衡"}
@@ -177,11 +183,11 @@ def counts_bar(statuses: pd.DataFrame, overdue_tasks: int) -> str:
             continue
         parts = []
         for code in present_codes:
-            n, colour = int(counts[code]), config.STATUS_COLOURS[code]
-            segments.append(f"<div style='flex:{n};background:{colour};color:{ink_on(colour)}' "
-                            f"title='{escape(config.STATUS_LABELS[code])} {n}'>{n}</div>")
-            parts.append(f"<span><span class='dot' style='background:{colour}'></span>"
-                         f"{escape(config.STATUS_LABELS[code])} <b>{n}</b></span>")
+            n, colour = int(counts[code]), palette.STATUS_COLOURS[code]
+            segments.append(f"<div style='flex:{n};background:{colour};color:{palette.ink(colour)};border-right:1px solid #FFF' "
+                            f"title='{escape(config.STATUS_LABELS[code])} {n}'>{palette.mark(code)} {n}</div>")
+            parts.append(f"<span><span class='dot' style='background:{colour};color:{palette.ink(colour)}'>"
+                         f"{palette.mark(code)}</span>{escape(config.STATUS_LABELS[code])} <b>{n}</b></span>")
         group_total = sum(int(counts[c]) for c in present_codes)
         legend.append(f"<span><b>{group}</b> {group_total}：</span>" + "".join(parts))
     legend.append(f"<span><b>逾期任务</b> {overdue_tasks} 项</span>")
@@ -200,8 +206,9 @@ def lagging_by_unit(statuses: pd.DataFrame, limit: int = 6) -> str:
         part = part.assign(rank=part["status"].map(order)).sort_values(["rank", "target_id"])
         items = []
         for r in part.head(limit).itertuples():
-            colour = config.STATUS_COLOURS[r.status]
-            items.append(f"<li><span class='dot' style='background:{colour}'></span>"
+            colour = palette.STATUS_COLOURS[r.status]
+            items.append(f"<li><span class='dot' style='background:{colour};color:{palette.ink(colour)}'>"
+                         f"{palette.mark(r.status)}</span>"
                          f"{escape(r.indicator_name.replace('（当年新增）', ''))}：{escape(r.status_label)}</li>")
         more = f"<li>……另有{len(part) - limit}项</li>" if len(part) > limit else ""
         cards.append(f"<div class='cockpit-unit'><div class='head'>{escape(unit)}　{len(part)}项</div>"

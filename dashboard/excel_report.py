@@ -16,9 +16,9 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from pipelines import config, method
+from pipelines import config, formats, method, palette
 from pipelines.deadlines import ledger_deadline, overdue_words
-from pipelines.describe import describe_gap, describe_goal, describe_latest, describe_year, texts_sentence
+from pipelines.describe import describe_goal, describe_year, texts_sentence
 from pipelines.discrepancies import FIELD_LABELS, SEVERITY_LABELS
 from pipelines.exports import Sheet, excel_bytes
 
@@ -27,7 +27,8 @@ from .queries import query, reading, rectification_sentence
 
 NUMBER = "#,##0.0#"
 TITLE = "敖汉旗教育高质量发展监测报表"
-STATUS_FILLS = {label: config.STATUS_COLOURS[code].removeprefix("#") for code, label in config.STATUS_LABELS.items()}
+# The one palette's colour behind each status, and its mark before the words (a grey print loses nothing).
+STATUS_FILLS = {palette.tag(code): palette.STATUS_COLOURS[code].removeprefix("#") for code in config.STATUS_LABELS}
 
 
 def _sheet(b: Briefing, title: str, frame: pd.DataFrame, **kwargs) -> Sheet:
@@ -48,18 +49,16 @@ def _why(r) -> str:
 def status_sheets(b: Briefing) -> list[Sheet]:
     """The printed status sheet: one row per target, in the plan's order, the columns a reader needs."""
     s = b.statuses
-    gap = [describe_gap(r) if r.kind not in (*config.EVENT_KINDS, "trend") and pd.notna(r.gap) and r.gap > 0 else ""
-           for r in s.itertuples()]
+    gap = [formats.gap(r) for r in s.itertuples()]
     frame = pd.DataFrame({
         "部分": [f"{config.SECTION_NUMERALS[n - 1]}、{t}" for n, t in zip(s["section_no"], s["section_title"])],
         "目标编号": s["target_id"],
         "指标": s["indicator_name"],
         "目标": [_goal(r) for r in s.itertuples()],
         "目标年度": [describe_year(r) for r in s.itertuples()],
-        "最新情况": [describe_latest(r) + (f"（{int(r.latest_year)}年）" if pd.notna(r.latest_year) else "")
-                     for r in s.itertuples()],
+        "最新情况": [formats.latest_with_year(r) for r in s.itertuples()],
         "差距": gap,
-        "状态": s["status_label"],
+        "状态": s["status"].map(palette.tag),
         "牵头单位": s["lead_unit"],
         "说明": [_why(r) for r in s.itertuples()],
     })
@@ -85,13 +84,13 @@ def detail_sheets(b: Briefing) -> list[Sheet]:
         "基线年度": s["baseline_year"],
         "最新值": s["latest_value"].where(~s["kind"].isin(config.EVENT_KINDS)),  # an acceptance is said as 是/否 beside
         "最新年度": s["latest_year"],
-        "最新情况": [describe_latest(r) for r in s.itertuples()],
+        "最新情况": [formats.latest(r) for r in s.itertuples()],
         "差距": s["gap"].where(~s["kind"].isin([*config.EVENT_KINDS, "trend"])),
         "需要年均变化": s["required_per_year"],
         "实际年均变化": s["actual_per_year"],
         "进展比": s["progress_ratio"],
         "推算目标年值": s["projected_value"],
-        "状态": s["status_label"],
+        "状态": s["status"].map(palette.tag),
         "评估说明": s["detail"],
         "正文与附件": [texts_sentence(r) or "" for r in s.itertuples()],
         "牵头单位": s["lead_unit"],
@@ -101,9 +100,9 @@ def detail_sheets(b: Briefing) -> list[Sheet]:
         "整改说明": [rectification_sentence(r) or "" for r in s.itertuples()],
         "指标代码": s["indicator_code"],
     })
-    formats = {name: NUMBER for name in ("目标值", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值")}
-    formats.update({"进展比": "0.00", "基线年度": "0", "最新年度": "0"})
-    return [_sheet(b, "目标状态明细", frame, formats=formats, fills={"状态": STATUS_FILLS}, repeat_columns=2)]
+    cells = {name: NUMBER for name in ("目标值", "基线值", "最新值", "差距", "需要年均变化", "实际年均变化", "推算目标年值")}
+    cells.update({"进展比": "0.00", "基线年度": "0", "最新年度": "0"})
+    return [_sheet(b, "目标状态明细", frame, formats=cells, fills={"状态": STATUS_FILLS}, repeat_columns=2)]
 
 
 def observation_sheets(b: Briefing) -> list[Sheet]:
@@ -119,8 +118,8 @@ def observation_sheets(b: Briefing) -> list[Sheet]:
         """,
         [b.include_demo, b.as_of],
     )
-    formats = {"数值": NUMBER, "年度": "0", "收到时间": "yyyy-mm-dd hh:mm"}
-    return [_sheet(b, "观测值", frame, formats=formats, repeat_columns=1)]
+    cells = {"数值": NUMBER, "年度": "0", "收到时间": "yyyy-mm-dd hh:mm"}
+    return [_sheet(b, "观测值", frame, formats=cells, repeat_columns=1)]
 
 
 def ledger_sheets(b: Briefing) -> list[Sheet]:
@@ -166,9 +165,12 @@ def readiness_sheets(b: Briefing) -> list[Sheet]:
     return workbook_sheets(b)
 
 
+from .plan_exports import workbook_sheets as plan_sheets  # noqa: E402 (issue 23: the path to pass)
+
 # The workbook, in order. Another part of the platform adds its sheets by adding its builder here.
 SHEET_BUILDERS: list[Callable[[Briefing], list[Sheet]]] = [
-    status_sheets, detail_sheets, observation_sheets, ledger_sheets, discrepancy_sheets, readiness_sheets, notes_sheets,
+    status_sheets, detail_sheets, observation_sheets, ledger_sheets, discrepancy_sheets, readiness_sheets, plan_sheets,
+    notes_sheets,
 ]
 
 

@@ -55,5 +55,7 @@ def guarded() -> Iterator[None]:
     st.stop, st.rerun and st.switch_page are not failures (Streamlit raises them as BaseException)."""
     try:
         yield
-    except Exception as exc:
+    # The page's last guard, a broad catch by design: whatever fails, the page says it in Chinese with a reference,
+    # and show() logs the traceback under that reference.
+    except Exception as exc:  # noqa: BLE001
         show(exc)

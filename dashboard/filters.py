@@ -1,6 +1,6 @@
 """The shared sidebar: as-of year, section, unit; and, while the demo runs, that the figures are demo data.
 
-There is no switch for demo data: the warehouse decides (DESIGN.md, "Demo data"). While it holds demo
+There is no switch for demo data: the warehouse decides (docs/design.md, "Demo data"). While it holds demo
 workbooks (before the first real workbook is approved), every page shows them, labelled 示例数据; after
 that there are none to show.
 """

@@ -5,12 +5,13 @@ fraction of a second instead of the two a fresh browser costs. MathJax is off: k
 fetch it from a CDN, which this intranet cannot reach.
 """
 
+import atexit
 import shutil
 import threading
 
 import plotly.graph_objects as go
 
-from .charts import SLIDE_HEIGHT, SLIDE_SCALE, SLIDE_WIDTH
+from .charts import FONT, SLIDE_HEIGHT, SLIDE_SCALE, SLIDE_WIDTH
 
 _lock = threading.Lock()
 _started = False
@@ -43,7 +44,7 @@ def available() -> bool:
 
 
 def start() -> None:
-    """Start the shared renderer (once per process)."""
+    """Start the shared renderer (once per process; it is stopped when the process ends)."""
     global _started
     with _lock:
         if _started:
@@ -54,16 +55,45 @@ def start() -> None:
 
         kaleido.start_sync_server(n=1, timeout=60, mathjax=False, silence_warnings=True)
         _started = True
+        atexit.register(stop)
+
+
+_warming: threading.Thread | None = None
+
+
+def warm() -> None:
+    """Start the renderer and draw a first picture in the background, once per process, so that a PNG asked for
+    later takes a fraction of a second instead of the seconds Chromium and Plotly take to start (issue 21)."""
+    global _warming
+    with _lock:
+        if _warming is not None or _started or not available():
+            return
+        _warming = threading.Thread(target=_first_picture, name="png-warm-up", daemon=True)
+    _warming.start()
+
+
+def _first_picture() -> None:
+    # What a chart draws (Chinese text in the CJK font, bars, markers, annotations), so that the first real
+    # picture finds the fonts and Plotly's code paths loaded.
+    fig = go.Figure([go.Bar(x=[1, 2], y=["甲", "乙"], orientation="h", text=["一", "二"]),
+                     go.Scatter(x=[1, 2], y=["甲", "乙"], mode="markers+text", text=["✓", "×"])])
+    fig.add_annotation(text="<b>数据来源</b>：示例 95.9%", x=0, y=0, xref="paper", yref="paper", showarrow=False)
+    fig.update_layout(title="示例", font=dict(family=FONT, size=14))
+    try:
+        png(fig, width=400, height=200, scale=2)
+    except ImageExportUnavailable:
+        pass  # said again, with its reason, when a picture is asked for
 
 
 def stop() -> None:
-    global _started
+    global _started, _warming
     with _lock:
         if _started:
             import kaleido
 
             kaleido.stop_sync_server(silence_warnings=True)
             _started = False
+        _warming = None
 
 
 def png(fig: go.Figure, width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT, scale: float = SLIDE_SCALE) -> bytes:
@@ -82,8 +112,9 @@ def height_of(fig: go.Figure) -> int:
     return int(fig.layout.height or SLIDE_HEIGHT)
 
 
-def zip_of(figures: list[tuple[str, go.Figure]]) -> bytes:
-    """Several charts as PNGs in one zip, named by their titles."""
+def zip_of(figures: list[tuple[str, go.Figure]], render=None) -> bytes:
+    """Several charts as PNGs in one zip, named by their titles (render: figure → PNG bytes; by default at 1280 px
+    CSS, 1920 px wide, its own height)."""
     import io
     import re
     import zipfile
@@ -92,5 +123,5 @@ def zip_of(figures: list[tuple[str, go.Figure]]) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for i, (name, fig) in enumerate(figures, start=1):
             safe = re.sub(r'[\\/:*?"<>|\s]+', "_", name)[:60]
-            archive.writestr(f"{i:02d}_{safe}.png", png(fig, height=height_of(fig)))
+            archive.writestr(f"{i:02d}_{safe}.png", render(fig) if render else png(fig, height=height_of(fig)))
     return buffer.getvalue()

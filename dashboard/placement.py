@@ -14,6 +14,8 @@ from . import images
 from .charts import FRAME_ANNOTATIONS
 
 PIXELS_PER_POINT = 2  # a 960 pt slide becomes 1920 px: one image pixel per pixel of a 1080p projector
+SLIDE_WIDTH_PT = 960  # a 16:9 slide, 13.33 in wide
+SLIDE_HEIGHT_PT = 540
 SLIDE_MIN_FONT = 14.0  # pt, the smallest text a projected slide may carry (issue 11)
 PRINT_MIN_FONT = 9.0  # pt, 小五: the smallest text of a figure on a printed page (as GB/T 7713 has it)
 
@@ -69,23 +71,30 @@ def effective_min_pt(fig: go.Figure, placed_width_pt: float) -> float:
     return min(font_sizes(fig)) * placed_width_pt / fig.layout.width
 
 
-def placed(fig: go.Figure, box: Box, min_font: float, zoom: float = 1.0) -> go.Figure:
-    """A copy of a dashboard figure for a place of this size: no title, source line or 示例数据 mark of its
-    own, laid out `zoom` CSS pixels per point of the place, no text smaller than min_font points there.
-
-    zoom 1 keeps the dashboard's font sizes as points (a slide); a larger zoom prints them smaller (a page).
-    """
+def _floored(fig: go.Figure, floor: float) -> dict:
+    """The figure's JSON (without frames) with every font, and the default the rest inherit, at least `floor` px."""
     spec = fig.to_plotly_json()
     spec.pop("frames", None)
     layout = spec.setdefault("layout", {})
-    width, height = round(box.width * zoom), round(box.height * zoom)
-    floor = min_font * width / box.width  # px that print as min_font pt once the image is box.width wide
     for font in _fonts(spec):
         if "size" in font:
             size = font["size"]
             font["size"] = [max(float(s), floor) for s in size] if isinstance(size, list | tuple) else max(float(size), floor)
     base = layout.setdefault("font", {})
     base["size"] = max(float(base.get("size", 12)), floor)
+    return spec
+
+
+def placed(fig: go.Figure, box: Box, min_font: float, zoom: float = 1.0) -> go.Figure:
+    """A copy of a dashboard figure for a place of this size: no title, source line or 示例数据 mark of its
+    own, laid out `zoom` CSS pixels per point of the place, no text smaller than min_font points there.
+
+    zoom 1 keeps the dashboard's font sizes as points (a slide); a larger zoom prints them smaller (a page).
+    """
+    width, height = round(box.width * zoom), round(box.height * zoom)
+    floor = min_font * width / box.width  # px that print as min_font pt once the image is box.width wide
+    spec = _floored(fig, floor)
+    layout = spec["layout"]
     layout["annotations"] = [a for a in layout.get("annotations", []) if a.get("name") not in FRAME_ANNOTATIONS]
     layout["title"] = {"text": ""}
     margin = layout.get("margin", {})
@@ -100,3 +109,22 @@ def render(fig: go.Figure, width: float, pixels_per_point: float = PIXELS_PER_PO
     """The placed figure as a PNG for a place `width` points wide, at pixels_per_point."""
     scale = width * pixels_per_point / fig.layout.width
     return images.png(fig, width=fig.layout.width, height=fig.layout.height, scale=scale)
+
+
+def standalone(fig: go.Figure, width: float = SLIDE_WIDTH_PT, min_font: float = SLIDE_MIN_FONT) -> go.Figure:
+    """A copy of a dashboard figure as a picture of its own (title, source line and 示例数据 mark kept) laid out
+    `width` px wide, one px per point of a slide it fills from edge to edge, no text smaller than min_font there."""
+    spec = _floored(fig, min_font)
+    layout = spec["layout"]
+    if "uniformtext" in layout:
+        layout["uniformtext"] = {**layout["uniformtext"], "minsize": max(float(layout["uniformtext"].get("minsize") or 0), min_font)}
+    layout["width"] = round(width)
+    layout["height"] = round(layout.get("height") or SLIDE_HEIGHT_PT)
+    return go.Figure(spec)
+
+
+def slide_png(fig: go.Figure) -> bytes:
+    """The PNG a leader pastes into a slide: laid out at the slide's width in points (so a 14 px label is 14 pt once
+    the picture fills the slide's width), rendered at PIXELS_PER_POINT (1920 px wide)."""
+    picture = standalone(fig)
+    return render(picture, SLIDE_WIDTH_PT)

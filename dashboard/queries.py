@@ -112,7 +112,8 @@ def ledger(f: Filters) -> pd.DataFrame:
                     "join target_assessments a on a.target_id = r.target_id and a.as_of_year = ? and a.include_demo = ? "
                     "where list_contains(?, a.status) order by r.target_id",  # the targets lagging as of the year
                     [f.show_demo, f.as_of, f.as_of, f.show_demo, list(config.LAGGING_STATUSES)])
-    said = answers.assign(text=[f"{r.target_id} {sentence(r.unit, r.reason, r.measures, r.planned_text)}"
+    names = dict(query("select t.target_id, i.name from targets t join indicators i using (indicator_code)").itertuples(index=False))
+    said = answers.assign(text=[f"{plain_name(names.get(r.target_id, r.target_id))}：{sentence(r.unit, r.reason, r.measures, r.planned_text)}"
                                 for r in answers.itertuples()]).groupby("task_no")["text"].agg(" ｜ ".join)
     frame["rectification"] = [said.get(n, "") for n in frame["task_no"]]
     targets = target_lines(statuses(Filters(f.as_of, None, None, f.show_demo)))
@@ -130,13 +131,20 @@ def texts_by_target(frame: pd.DataFrame) -> dict[str, str]:
     return {r.target_id: both for r in frame.itertuples() if (both := texts_sentence(r))}
 
 
+def plain_name(name: str) -> str:
+    """An indicator's name as a reader says it (without 当年新增, which is how it is reported, not what it is)."""
+    return name.replace("（当年新增）", "")
+
+
 def target_lines(frame: pd.DataFrame) -> dict[int, str]:
-    """Each task's targets and their statuses (statuses() rows), one line per task for the ledger: T65-1 逾期未达成
-    （按附件（60%以上）：…；按正文（50%以上）：…；尚未裁定，暂以附件为准）."""
+    """Each task's targets and their statuses (statuses() rows), one line per task for the ledger, by name (a target's
+    code is for the downloads and the hover): 列入市级绿色校园、温馨校园的学校占比：逾期未达成（按附件（60%以上）：…；
+    按正文（50%以上）：…；尚未裁定，暂以附件为准）."""
     said: dict[int, list[str]] = {}
     for r in frame.itertuples():
         both = texts_sentence(r)
-        said.setdefault(int(r.task_no), []).append(f"{r.target_id} {r.status_label}" + (f"（{both}）" if both else ""))
+        said.setdefault(int(r.task_no), []).append(f"{plain_name(r.indicator_name)}：{r.status_label}"
+                                                   + (f"（{both}）" if both else ""))
     return {n: "；".join(lines) for n, lines in said.items()}
 
 
@@ -162,7 +170,7 @@ def coverage(show_demo: bool) -> pd.DataFrame:
 
 
 def default_year(show_demo: bool) -> int:
-    """The latest year the reporting units have covered (DESIGN.md: the default as-of year)."""
+    """The latest year the reporting units have covered (docs/design.md: the default as-of year)."""
     return int(query("select default_as_of_year(?) as year", [show_demo])["year"].iloc[0])
 
 
@@ -241,7 +249,7 @@ def source_sentence(rows: pd.DataFrame) -> str:
 def structure_values(code: str, show_demo: bool) -> pd.DataFrame:
     return query(
         """
-        select p.year, p.part_no, p.part_code, i.name as part_name, p.count, p.share_of_ten, p.is_demo
+        select p.year, p.part_no, p.part_code, i.name as part_name, i.unit as part_unit, p.count, p.share_of_ten, p.is_demo
         from structure_parts(?) p join indicators i on i.indicator_code = p.part_code
         where p.indicator_code = ?
         order by p.year, p.part_no

@@ -7,7 +7,7 @@ exports and the command line).
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines import config
+from pipelines import formats
 from pipelines.describe import SYMBOLS, number, present
 from pipelines.schools import settings as s
 
@@ -53,16 +53,18 @@ def figure_text(value) -> str:
     return f"{value:,.2f}" if magnitude < 10 else (f"{value:,.1f}" if magnitude < 1000 else f"{value:,.0f}")
 
 
-def shown(value, unit: str | None) -> str:
-    """A criterion's value with its unit (是/否 as words, a 差异系数 with two decimals)."""
+def shown(value, unit: str | None, threshold=None, comparator: str | None = None) -> str:
+    """A criterion's value with its unit (是/否 as words, a 差异系数 with two decimals), with the digits that decide
+    where it is near its threshold (a 差异系数 of 0.5022 against ≤0.50 is 0.502)."""
     unit = unit if present(unit) else ""
     if not present(value):
         return "—"
     if unit == "是/否":
         return "是" if value >= 1 else "否"
+    limits = (threshold,) if present(threshold) else ()
     if not unit:
-        return f"{value:.2f}"
-    return number(value, unit)
+        return formats.coefficient(value, limits, comparator)
+    return formats.quantity(value, unit, limits, comparator)
 
 
 def rule_words() -> dict[str, str]:
@@ -86,7 +88,7 @@ def readiness(as_of: int, show_demo: bool) -> pd.DataFrame:
     frame = query("select * from readiness where as_of_year = ? and include_demo = ? order by sort_order",
                   [as_of, show_demo])
     frame["standard"] = [standard(r.comparator, r.threshold, r.unit) for r in frame.itertuples()]
-    frame["shown"] = [shown(r.value, r.unit) for r in frame.itertuples()]
+    frame["shown"] = [shown(r.value, r.unit, r.threshold, r.comparator) for r in frame.itertuples()]
     return frame
 
 
@@ -130,7 +132,9 @@ def matrix(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = frame.assign(school=frame["name"] + "（" + frame["stage"] + "）")
     order = list(dict.fromkeys(frame["short"]))
     schools = list(dict.fromkeys(frame["school"]))
-    text = frame.assign(text=frame["value"].map(figure_text))
+    # each figure with its level's mark (✓ ▲ × —): greyscale print and colour-blind readers lose nothing
+    text = frame.assign(text=[f"{s.LEVEL_MARKS.get(level, '')} {figure_text(v)}".strip()
+                              for v, level in zip(frame["value"], frame["level"])])
     values = text.pivot(index="school", columns="short", values="text").reindex(index=schools, columns=order)
     levels = frame.pivot(index="school", columns="short", values="level").reindex(index=schools, columns=order)
     info = frame.drop_duplicates("school").set_index("school")[["township", "stage", "students"]]
@@ -343,6 +347,3 @@ def scheme_of_indicator(indicator_code: str) -> str | None:
     """The scheme whose acceptance an indicator of the plan is (CM_BALANCE_ACCEPT, KG_UNIVERSAL_ACCEPT)."""
     return SCHEME_OF_MILESTONE.get(indicator_code)
 
-
-def demo_mark(show_demo: bool) -> str:
-    return f"；{config.DEMO_LABEL}" if has_demo(show_demo) else ""

@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pipelines import config
+from pipelines import config, formats, palette
 from pipelines.describe import number
 from pipelines.schools import settings as s
 
@@ -12,8 +12,7 @@ from .charts import GRID, SLIDE_HEIGHT, TARGET_COLOUR, style
 
 SOURCE = f"{s.SOURCE_LINE}；评估标准{s.CAVEAT}"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#7F7F7F"]
-GROUP_COLOURS = {"met": config.STATUS_COLOURS["met"], "on_track": config.STATUS_COLOURS["on_track"],
-                 "behind": config.STATUS_COLOURS["moving_away"], "unknown": config.STATUS_COLOURS["no_data"]}
+GROUP_COLOURS = {group: palette.CLASS_COLOURS[k] for group, k in palette.READINESS_CLASSES.items()}
 
 
 def years_axis(fig: go.Figure, end: int, **where) -> None:
@@ -35,7 +34,8 @@ def dispersion_chart(frame: pd.DataFrame, as_of: int, demo: bool, acceptance_yea
                 legendgroup=short, showlegend=col == 1, line=dict(color=PALETTE[i % len(PALETTE)], width=4 if above else 2),
                 marker=dict(size=9 if above else 6), textposition="top center",
                 # the first and the latest value only: every year's label collides on a phone's narrow panel
-                text=[f"{v:.2f}" if k in (0, len(rows) - 1) else "" for k, v in enumerate(rows["cv"])],
+                text=[formats.coefficient(v, (lim,), "<=") if k in (0, len(rows) - 1) else ""
+                      for k, (v, lim) in enumerate(zip(rows["cv"], rows["cv_limit"]))],
                 textfont=dict(size=13, color=PALETTE[i % len(PALETTE)]),
                 hovertemplate=f"{stage} {short}<br>%{{x}}年：%{{y:.3f}}<extra></extra>",
             ), row=1, col=col)
@@ -60,8 +60,11 @@ def readiness_chart(frame: pd.DataFrame, title: str, as_of: int, demo: bool) -> 
     fig = go.Figure()
     for group, label in s.READINESS_GROUP_LABELS.items():
         counts = [int(((frame["part"] == p) & (frame["status_group"] == group)).sum()) for p in parts]
-        fig.add_trace(go.Bar(y=parts, x=counts, orientation="h", name=label, marker_color=GROUP_COLOURS[group],
-                             text=[c if c else "" for c in counts], textposition="inside", textfont=dict(size=16),
+        klass = palette.READINESS_CLASSES[group]
+        fig.add_trace(go.Bar(y=parts, x=counts, orientation="h", name=palette.class_tag(klass, label),
+                             marker_color=GROUP_COLOURS[group], marker_line=dict(color=palette.EDGE, width=0.6),
+                             text=[c if c else "" for c in counts], textposition="inside",
+                             textfont=dict(size=16, color=palette.ink(GROUP_COLOURS[group])),
                              hovertemplate="%{y}：" + label + " %{x}项<extra></extra>"))
     fig.update_layout(barmode="stack", bargap=0.35)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(parts)), tickfont=dict(size=16))

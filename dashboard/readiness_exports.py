@@ -77,6 +77,36 @@ def _table_slides(title: str, frame: pd.DataFrame, widths: list[float], note: st
     return slides
 
 
+def summary_slide(b: Briefing, r, part: pd.DataFrame) -> Slide:
+    """An acceptance's criteria by part (a chart) and in words: how many are met, on track, behind; those behind."""
+    behind = part[part["status_group"] == "behind"]
+    unknown = part[part["status_group"] == "unknown"]
+
+    def facts(scale: float) -> list[Line]:
+        size = max(14.0, 16 * scale)
+        lines = [Line(f"{r.total}项标准：已达标{r.met}项，按期可达{r.on_track}项，滞后{r.behind}项，暂无数据{r.unknown}项。",
+                      max(14.0, 18 * scale), True, ACCENT)]
+        lines += [Line(f"• 滞后：{_short(x.name)}，{x.shown}（要求{x.standard}），{x.status_label}。", size)
+                  for x in behind.head(SAID).itertuples()]
+        if len(behind) > SAID:
+            lines.append(Line(f"• 另有{len(behind) - SAID}项滞后，见 Excel 报表“验收准备”。", size))
+        if len(unknown):
+            names = "、".join(_short(n) for n in unknown["name"].head(3)) + ("等" if len(unknown) > 3 else "")
+            lines.append(Line(f"• 暂无数据{len(unknown)}项：{names}。", size, colour=MUTED))
+        return [*lines, Line(f"评估标准{s.CAVEAT}。", 14, colour=RED, space_after=0)]
+
+    title = f"{r.title}：{r.acceptance_year}年验收准备（{readiness.years_left(r.acceptance_year, b.as_of)}）"
+    return _beside(title, readiness.readiness_figure(r.scheme, b.as_of, b.include_demo), facts)
+
+
+def summary_slides(b: Briefing) -> list[Slide]:
+    """Each acceptance's first slide (the leaders' short deck): its criteria by part, those behind."""
+    if not readiness.available() or readiness.data_year(b.as_of, b.include_demo) is None:
+        return []
+    table = readiness.readiness(b.as_of, b.include_demo)
+    return [summary_slide(b, r, table[table["scheme"] == r.scheme]) for r in readiness.summary(table).itertuples()]
+
+
 def deck_slides(b: Briefing) -> list[Slide]:
     """Per acceptance, the earlier first: its readiness by part; the 差异系数 (优质均衡) or the kindergarten
     shares (普及普惠); the schools that fail the rule, or the kindergartens to look at."""
@@ -91,24 +121,7 @@ def deck_slides(b: Briefing) -> list[Slide]:
     slides = []
     for r in readiness.summary(table).itertuples():
         part = table[table["scheme"] == r.scheme]
-        behind = part[part["status_group"] == "behind"]
-        unknown = part[part["status_group"] == "unknown"]
-
-        def facts(scale: float, r=r, behind=behind, unknown=unknown) -> list[Line]:
-            size = max(14.0, 16 * scale)
-            lines = [Line(f"{r.total}项标准：已达标{r.met}项，按期可达{r.on_track}项，滞后{r.behind}项，暂无数据{r.unknown}项。",
-                          max(14.0, 18 * scale), True, ACCENT)]
-            lines += [Line(f"• 滞后：{_short(x.name)}，{x.shown}（要求{x.standard}），{x.status_label}。", size)
-                      for x in behind.head(SAID).itertuples()]
-            if len(behind) > SAID:
-                lines.append(Line(f"• 另有{len(behind) - SAID}项滞后，见 Excel 报表“验收准备”。", size))
-            if len(unknown):
-                names = "、".join(_short(n) for n in unknown["name"].head(3)) + ("等" if len(unknown) > 3 else "")
-                lines.append(Line(f"• 暂无数据{len(unknown)}项：{names}。", size, colour=MUTED))
-            return [*lines, caveat]
-
-        title = f"{r.title}：{r.acceptance_year}年验收准备（{readiness.years_left(r.acceptance_year, b.as_of)}）"
-        slides.append(_beside(title, readiness.readiness_figure(r.scheme, b.as_of, b.include_demo), facts))
+        slides.append(summary_slide(b, r, part))
 
         if r.scheme == "优质均衡":
             chart = readiness.dispersion_figure(b.as_of, b.include_demo)

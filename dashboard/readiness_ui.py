@@ -4,6 +4,7 @@ the data-quality section of the school-derived cross-checks."""
 import plotly.graph_objects as go
 import streamlit as st
 
+from pipelines import formats
 from pipelines.schools import settings as s
 
 from . import readiness
@@ -90,7 +91,9 @@ def cross_check_section(f: Filters) -> None:
     st.caption(f"由学校、幼儿园逐校数据汇总得到的比率与单位填报的全旗数值相差超过{tolerance:g}个百分点的，列为数据问题；"
                "两者都保留，互不覆盖，请核实后更正其一。")
     table = checks.assign(
-        差异=checks["difference"].map(lambda v: "—" if v != v else f"{v:+.1f}"),
+        差异=checks["difference"].map(lambda v: "—" if v != v else ("+" if v >= 0 else "−") + formats.points(abs(v))),
+        derived_value=checks["derived_value"].map(lambda v: formats.bare(v, "%")),
+        reported_value=checks["reported_value"].map(lambda v: formats.bare(v, "%")),
         结果=checks["agrees"].map({True: "一致", False: "不一致"}).fillna("全旗未填报"),
         说明=checks["is_demo"].map({True: "示例数据", False: ""}),
     ).rename(columns={"name": "指标", "year": "年度", "derived_value": "逐校汇总（%）", "reported_value": "全旗填报（%）"})

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pipelines import audit, config
+from pipelines import audit, config, palette
 from pipelines.collection import reminders, webhook
 from pipelines.collection.visibility import sees_unreviewed
 from pipelines.warehouse import connect
@@ -17,7 +17,8 @@ from .plain import plain
 from .reminder_notice import notice_docx
 
 today = date.today  # the day overdue is counted on (tests move it)
-CELL_COLOURS = {"已通过": "#E2F0D9", "待审核": "#FFF2CC", "已退回": "#FBE5D6", "未报送": "#FBE5D6", "—": "#FFFFFF"}
+# Each cell's state in the one palette's classes (pipelines/palette.py); a workbook not sent is 未达成 once overdue.
+CELL_CLASSES = {"已通过": "met", "待审核": "on_track", "已退回": "behind", "未报送": "pending"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -61,14 +62,30 @@ def counts(frame: pd.DataFrame, unit: str | None = None) -> None:
         cell.metric(label, n, border=True, help=help)
 
 
+def cell_class(value) -> str | None:
+    """The palette class of a cell's words (已通过 met … 未报送，逾期12天 missed); None for a year not owed."""
+    word, _, rest = str(value).partition("，")
+    klass = CELL_CLASSES.get(word)
+    return "missed" if klass and "逾期" in rest else klass
+
+
 def matrix(frame: pd.DataFrame) -> None:
-    """Units × years, each cell coloured by its state."""
+    """Units × years, each cell coloured by its state and marked (✓ ○ ▲ ×), so that a grey print says it too."""
     wide = reminders.matrix(frame)
+    years = wide.columns[1:]
+    classes = wide[years].map(cell_class)
+    marked = wide.copy()
+    marked[years] = wide[years].where(classes.isna(), classes.map(lambda k: palette.CLASS_MARKS.get(k, "")) + " " + wide[years])
 
-    def colour(value) -> str:
-        return f"background-color: {CELL_COLOURS.get(str(value).split('，')[0], '#FFFFFF')}"
+    def colour(klass) -> str:
+        if not isinstance(klass, str):
+            return ""
+        fill = palette.CLASS_COLOURS[klass]
+        return f"background-color: {fill}; color: {palette.ink(fill)}"
 
-    st.dataframe(wide.style.map(colour, subset=wide.columns[1:]), hide_index=True, width="stretch")
+    styles = pd.DataFrame("", index=wide.index, columns=wide.columns)
+    styles[years] = classes.map(colour)
+    st.dataframe(marked.style.apply(lambda _: styles, axis=None), hide_index=True, width="stretch")
 
 
 def downloads(frame: pd.DataFrame, settings: dict) -> None:
@@ -92,7 +109,8 @@ def downloads(frame: pd.DataFrame, settings: dict) -> None:
 def robot(frame: pd.DataFrame, settings: dict) -> None:
     """The group robot's message for the late units: sent by a 管理 account, if the settings enable it."""
     if not webhook.configured(settings):
-        st.caption("群机器人催报（钉钉、企业微信）未启用：管理员可在设置 reminder_webhook 中填写机器人地址并启用。")
+        st.caption("群机器人催报（钉钉、企业微信）未启用：如需启用，请平台管理员在平台设置中填写机器人地址。",
+                   help="平台设置项：reminder_webhook")
         return
     kind = webhook.kind_name(settings)
     account = auth.current()
@@ -109,5 +127,5 @@ def robot(frame: pd.DataFrame, settings: dict) -> None:
 
 def settings_caption(settings: dict) -> str:
     reminders.days_to_send(settings)  # a setting the notices need: said at once, not on a click
-    return (f"各单位应于{reminders.due_rule(settings)}报送上一年度工作簿（设置 report_due）；截至{reminders.chinese_date(today())}，"
+    return (f"各单位应于{reminders.due_rule(settings)}报送上一年度工作簿；截至{reminders.chinese_date(today())}，"
             f"逾期天数从应报日期次日算起。{config.REVIEW_LABELS['pending']}的工作簿已收到、尚未计入。")

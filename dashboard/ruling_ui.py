@@ -4,8 +4,8 @@ under each, the ruling (or that there is none yet), and for a 管理 account the
 import pandas as pd
 import streamlit as st
 
-from pipelines import config
-from pipelines.describe import describe_gap, ruling_words
+from pipelines import config, formats
+from pipelines.describe import ruling_words
 from pipelines.rulings import RulingError, record
 from pipelines.warehouse import WarehouseBusy
 
@@ -16,7 +16,7 @@ from .ui import tidy
 
 
 def _gap(row, status_label: str, gap) -> str:
-    return describe_gap(row._replace(gap=gap)) if status_label else "—"
+    return (formats.gap(row._replace(gap=gap)) or "已达到") if status_label else formats.NONE
 
 
 def texts_table(target) -> pd.DataFrame:

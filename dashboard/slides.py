@@ -8,7 +8,6 @@ and a list that does not fit goes on to a next slide.
 """
 
 import math
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pptx.util import Pt
 
 from pipelines import config
 from pipelines.describe import present
+from pipelines.text import is_wide
 
 from .placement import Box
 
@@ -101,7 +101,8 @@ def em_width(text: str) -> float:
     and the quarter em that renderers put between a CJK character and a Latin one."""
     total, previous = 0.0, None
     for ch in text:
-        wide = unicodedata.east_asian_width(ch) in ("W", "F", "A") and ord(ch) > 0x2000
+        # Ambiguous characters are wide in a CJK font (—, ≥, ①), except Latin-1's (×, ·, °), drawn narrow.
+        wide = is_wide(ch, ambiguous_wide=True) and ord(ch) > 0x2000
         if ch == " ":
             total += 0.3
         else:

@@ -5,11 +5,11 @@ import re
 import pandas as pd
 import streamlit as st
 
-from pipelines import config, method
+from pipelines import config, method, palette
 from pipelines.describe import number
 from pipelines.exports import csv_bytes, excel_bytes, is_risky
 
-from . import images
+from . import images, placement
 from .charts import chart_config, page_figure
 
 
@@ -20,13 +20,14 @@ def demo_banner(shown: bool) -> None:
 
 
 def status_legend(codes=None) -> None:
-    """The status colours with their meaning (those in use, or all)."""
+    """The status colours with their marks and meaning (those in use, or all), one group per palette class."""
     shown = [c for c in config.STATUS_LABELS if codes is None or c in set(codes)]
     chips = " ".join(
-        f"<span style='display:inline-block;margin:2px 8px 2px 0'><span style='display:inline-block;width:12px;height:12px;"
-        f"background:{config.STATUS_COLOURS[k]};border:1px solid #555;margin-right:4px;vertical-align:-1px'></span>"
+        f"<span style='display:inline-block;margin:2px 10px 2px 0'><span style='display:inline-block;min-width:16px;"
+        f"padding:0 2px;text-align:center;background:{palette.colour(k)};color:{palette.ink(palette.colour(k))};"
+        f"border:1px solid {palette.EDGE};margin-right:4px;font-size:12px;line-height:15px'>{palette.mark(k)}</span>"
         f"{config.STATUS_LABELS[k]}</span>"
-        for k in shown
+        for klass in palette.CLASSES for k in shown if palette.class_of(k) == klass
     )
     st.markdown(chips, unsafe_allow_html=True)
 
@@ -54,8 +55,9 @@ def chart(fig, filename: str, key: str, on_select=None, export=None) -> object:
     if on_select and event and event.selection and event.selection.points:
         on_select(event.selection.points)
     if images.available():
+        images.warm()  # the renderer ready by the time the button is pressed
         picture = export if export is not None else fig
-        st.download_button("下载图片（PNG）", data=lambda: images.png(picture, height=images.height_of(picture)),
+        st.download_button("下载图片（PNG）", data=lambda: placement.slide_png(picture),
                            file_name=f"{filename}.png",
                            mime="image/png", key=f"{key}_png", type="tertiary", icon=":material/image:", on_click="ignore")
     else:

@@ -114,7 +114,9 @@ def load(ready: list[tuple[str, Path, str]], account: Account, label: str, key: 
             st.error(f"“{plain(name)}”未载入：{plain(str(exc))}")
             clear_cache()  # what loaded before it shows on the next run; the message stays on this one
             return
-        except Exception as exc:  # a full disk, a file that cannot be written: said, with a reference to the log
+        # Anything else (a full disk, a file that cannot be written) is said, and logged, by the page's failure.show;
+        # broad by design, as the page's own guard, and what loaded before it still shows.
+        except Exception as exc:  # noqa: BLE001
             failure.show(exc)
             clear_cache()
             return

@@ -10,7 +10,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import charts, queries
+from . import charts, placement, queries
 from .data import data_version, db_path
 from .queries import Filters
 
@@ -20,20 +20,33 @@ def version() -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _gap_figures(f: Filters, stamp: tuple, db: str) -> list[tuple[str, go.Figure, go.Figure]]:
+def _gap_figures(f: Filters, stamp: tuple, db: str) -> list[tuple[str, go.Figure, go.Figure, go.Figure]]:
     targets = queries.statuses(f)
     out = []
     for title, part in charts.gap_chunks(targets):
         demo = f.show_demo and bool(part["is_demo"].any())
         heading = f"{title}：量化目标进展"
-        out.append((title, charts.gap_chart(part, f.as_of, demo, heading, stacked=True),
-                    charts.gap_chart(part, f.as_of, demo, heading)))
+        out.append((title, charts.gap_chart(part, f.as_of, demo, heading, width=charts.DESKTOP_PAGE_WIDTH),
+                    charts.gap_chart(part, f.as_of, demo, heading, stacked=True, width=charts.PHONE_PAGE_WIDTH),
+                    charts.gap_chart(part, f.as_of, demo, heading, width=placement.SLIDE_WIDTH_PT)))
     return out
 
 
-def gap_figures(f: Filters) -> list[tuple[str, go.Figure, go.Figure]]:
-    """(title, the page's figure, the slide-wide figure for the PNG) per slide-sized group of targets."""
+def gap_figures(f: Filters) -> list[tuple[str, go.Figure, go.Figure, go.Figure]]:
+    """(title, the page's figure for a laptop or wider, for a phone, the slide-wide figure for the PNG) per
+    slide-sized group of targets."""
     return _gap_figures(f, version(), str(db_path()))
+
+
+# A page shows a chart laid out for its width: the laptop's where the main column is at least as wide as that was
+# laid out for, else the phone's (a CSS container query on the main column; the other is not displayed).
+WIDTH_SWITCH_CSS = f"""
+<style>
+[data-testid="stMainBlockContainer"] {{ container-type: inline-size; container-name: main; }}
+@container main (max-width: {charts.DESKTOP_PAGE_WIDTH - 1}px) {{ [class*="st-key-wide_"] {{ display: none !important; }} }}
+@container main (min-width: {charts.DESKTOP_PAGE_WIDTH}px) {{ [class*="st-key-narrow_"] {{ display: none !important; }} }}
+</style>
+"""
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -63,7 +76,8 @@ def _timeline_figure(task_nos: tuple, f: Filters, stamp: tuple, db: str) -> go.F
         return None
     passed = pd.to_datetime(milestones["due_date"]).dt.date < today
     milestones["state"] = ["已完成" if d else ("逾期未完成" if p else "未到期") for d, p in zip(milestones["milestone_done"], passed)]
-    milestones["label"] = "任务" + milestones["task_no"].astype(str)  # short, for a phone; the hover says who leads
+    names = dict(queries.query("select task_no, short_name from task_names").itertuples(index=False))
+    milestones["label"] = [f"任务{n} {names.get(n, '')}".strip() for n in milestones["task_no"]]  # the hover: who leads
     milestones["hover"] = [
         f"<b>任务{r.task_no}</b>（牵头：{r.lead_units}）：{r.milestone}<br>应完成：{pd.Timestamp(r.due_date):%Y-%m-%d}"
         f"<br>最新进展：{r.latest_status if isinstance(r.latest_status, str) else '未填报'}"
@@ -78,23 +92,9 @@ def timeline_figure(task_nos: tuple, f: Filters) -> go.Figure | None:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _matrix_figure(unit: str | None, stamp: tuple, db: str) -> go.Figure:
-    roles = queries.query(
-        """
-        select u.unit, t.key_task_no, max(case when u.role = 'lead' then 2 else 1 end) as role
-        from task_units u join tasks t using (task_no)
-        group by all
-        """
-    )
-    units = queries.query("select unit from units order by unit = '旗教育局' desc, category, unit")["unit"].tolist()
-    matrix = (
-        roles.assign(mark=roles["role"].map({2: "牵", 1: "责"}))
-        .pivot(index="unit", columns="key_task_no", values="mark")
-        .reindex(index=units, columns=range(1, 31))
-        .fillna("")
-    )
-    if unit:
-        matrix = matrix.loc[[unit]]
-    return charts.units_matrix(matrix, None, False)
+    from .matrix_html import roles
+
+    return charts.units_matrix(roles(unit), None, False)
 
 
 def matrix_figure(unit: str | None) -> go.Figure:

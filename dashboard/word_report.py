@@ -27,8 +27,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from pipelines import config, method
-from pipelines.describe import describe_goal, describe_latest, present
+from pipelines import config, formats, method
+from pipelines.describe import describe_goal, present
 
 from . import charts, images, placement, queries
 from .briefing import (
@@ -47,7 +47,9 @@ from .briefing import (
     section_counts,
     status_groups,
 )
+from .leader_word import leader_section
 from .placement import PRINT_MIN_FONT, Box
+from .readiness_word import acceptance_section
 
 # 公文 fonts, each with the open font of the same style that stands in where it is not installed.
 FANGSONG, HEITI, KAITI, SONGTI = "仿宋", "黑体", "楷体", "宋体"
@@ -217,6 +219,12 @@ class Report:
         paragraph = self.doc.add_paragraph(style="Heading 1")
         self._run(paragraph, f"{NUMERALS[self.level1 - 1]}、{text}", HEITI, SANHAO)
 
+    def appendix(self, text: str) -> None:
+        """An unnumbered heading of the first level (附录), on a new page."""
+        paragraph = self.doc.add_paragraph(style="Heading 1")
+        paragraph.paragraph_format.page_break_before = True
+        self._run(paragraph, text, HEITI, SANHAO)
+
     def heading2(self, text: str) -> None:
         self.level2 += 1
         paragraph = self.doc.add_paragraph(style="Heading 2")
@@ -312,20 +320,22 @@ def summary_section(report: Report, b: Briefing) -> None:
     if len(b.missing):
         text += missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。")
     report.para(text)
-    keys = []
-    for target_id in KEY_TARGETS:
-        rows = s[s["target_id"] == target_id]
-        if len(rows):
-            t = next(rows.itertuples())
-            goal = describe_goal(t)
-            when = f"{int(t.latest_year)}年" if present(t.latest_year) else ""
-            keys.append(f"{t.indicator_name}{when}为{describe_latest(t)}（目标{goal}，{t.status_label}）")
+    keys = [key_phrase(next(s[s["target_id"] == target_id].itertuples())) for target_id in KEY_TARGETS
+            if target_id in set(s["target_id"])]
     if keys:
         report.para("；".join(keys) + "。", lead="重点指标：")
     counts = s["status"].value_counts()
     table = pd.DataFrame([(label, int(counts[code])) for code, label in config.STATUS_LABELS.items() if counts.get(code, 0)],
                          columns=["状态", "目标个数"])
     report.table(table, [3, 1], f"各状态的量化目标个数（评估年度{b.as_of}年）")
+
+
+def key_phrase(t) -> str:
+    """高中阶段毛入学率2025年为95.9%（目标≥95%，已达成） — a key indicator in the summary."""
+    when = f"{int(t.latest_year)}年" if present(t.latest_year) else ""
+    gap = formats.gap(t)
+    far = "" if not gap or t.kind in config.EVENT_KINDS else (f"，{gap}" if gap.startswith("最大偏差") else f"，差{gap}")
+    return f"{t.indicator_name}{when}为{formats.latest(t)}（目标{describe_goal(t)}{far}，{t.status_label}）"
 
 
 def parts_section(report: Report, b: Briefing) -> None:
@@ -376,7 +386,7 @@ def notes_section(report: Report, b: Briefing) -> None:
     report.heading2("评估方法")
     for i, (name, text) in enumerate(method.RULES, start=1):
         report.para(text, lead=f"{i}. {name}：")
-    report.para(method.FORMULA, lead="计算公式：")
+    report.para("进展快慢的计算公式见附录。")
     kinds = b.discrepancies["field"]
     values = b.discrepancies[kinds.str.startswith("target")]
     report.heading2("正文与附件的差异")
@@ -391,9 +401,18 @@ def notes_section(report: Report, b: Briefing) -> None:
         report.para(missing_text(b.missing, "的工作簿尚未计入（未报送或未审核通过）。"))
 
 
+def appendix_section(report: Report, b: Briefing) -> None:
+    """The progress ratio as a formula, for those who check the arithmetic (the body says the method in words)."""
+    report.appendix("附录　进展快慢的计算方法")
+    report.para(method.FORMULA_PLAIN)
+
+
+from .plan_exports import word_section as plan_section  # noqa: E402 (issue 23: the path to pass)
+
 # The report, in order. Another part of the platform adds its section by adding its writer here.
 REPORT_SECTIONS: list[Callable[[Report, Briefing], None]] = [
-    opening, summary_section, parts_section, overdue_section, notes_section,
+    opening, leader_section, summary_section, parts_section, overdue_section, acceptance_section, plan_section,
+    notes_section, appendix_section,
 ]
 
 

@@ -2,19 +2,16 @@
 
 import streamlit as st
 
-from dashboard import queries, readiness_ui, ruling_ui, views
+from dashboard import phone, queries, readiness_ui, ruling_ui, target_facts, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.plain import plain
 from dashboard.search import search_targets
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
-from pipelines import config
+from dashboard.ui import demo_banner, downloads, no_data, tidy
+from pipelines import config, formats
 from pipelines.describe import (
-    describe_gap,
     describe_goal,
-    describe_latest,
-    describe_year,
     number,
     parts_of,
     present,
@@ -61,20 +58,9 @@ target = next(targets[targets["target_id"] == chosen].itertuples())
 values, shares, demo = queries.indicator_data(target.indicator_code, target.kind, f)
 demo_banner(demo)
 
-latest = describe_latest(target)
-gap = describe_gap(target)
-if target.kind == "ratio":
-    # The structure itself in the tile; how far from the target beside it, in the words of the rule.
-    latest = latest.split("（")[0]
-    if target.comparator == "=" and present(target.latest_value):
-        gap = f"最大偏差{target.latest_value:.2f}（允许{config.RATIO_TOLERANCE}）"
-a, b, c, d = st.columns(4)
-a.metric(f"状态（按{config.RULING_TEXTS[target.text_basis]}）" if present(target.text_basis) else "状态",
-         target.status_label, border=True)
-b.metric(f"最新值（{int(target.latest_year)}年）" if present(target.latest_year) else "最新值", latest, border=True)
-c.metric(f"目标（{describe_year(target)}）",
-         describe_goal(target), border=True)
-d.metric("差距", gap, border=True, help="距达到目标还差多少（已达成为0）")
+st.markdown(target_facts.CARDS_CSS, unsafe_allow_html=True)
+for column, (label, value, help) in zip(st.columns(4), target_facts.cards(target)):
+    column.metric(label, value, border=True, help=help)
 if present(target.interpretation):  # issue 19: how the platform reads words that could be read otherwise
     st.info(f"**口径解读**：{target.interpretation}", icon=":material/rule:")
 ruling_ui.texts_box(target)  # issue 19: both texts, the status under each, the ruling
@@ -88,7 +74,7 @@ figure = views.indicator_figure(chosen, f)
 if figure is None:
     st.info("该指标还没有填报数据。")
 else:
-    chart(figure, f"{target.target_id}_{f.as_of}", key="indicator")
+    phone.chart(figure, f"{target.target_id}_{f.as_of}", key="indicator")
 if present(target.detail) and target.detail:
     st.caption(f"评估说明：{target.detail}")
 readiness_ui.milestone_link(target.indicator_code)  # tasks 6 and 10: the acceptances' readiness
@@ -137,16 +123,19 @@ if target.kind == "ratio" and shares is not None and not shares.empty:
     # A structure: each part's count, the shares of 10 and the largest distance from the target's shares.
     wide = shares.pivot(index="year", columns="part_name", values="count")
     wide = wide[shares.drop_duplicates("part_no").sort_values("part_no")["part_name"]]
-    share_text = shares.groupby("year")["share_of_ten"].apply(lambda s: ":".join(f"{v:.1f}" for v in s))
+    parts = parts_of(target.ratio_parts)
+    by_year = shares.sort_values(["year", "part_no"]).groupby("year")["share_of_ten"]
     table = wide.reset_index().rename(columns={"year": "年度"})
-    table["结构（合计10）"] = table["年度"].map(share_text)
+    table["结构（合计10）"] = table["年度"].map(by_year.apply(lambda s: formats.structure(s, parts, target.comparator)))
     if target.comparator == "=":
-        parts = parts_of(target.ratio_parts)
-        deviation = shares.groupby("year").apply(
-            lambda g: max(abs(v - p) for v, p in zip(g.sort_values("part_no")["share_of_ten"], parts)), include_groups=False)
-        table["与目标的最大偏差"] = table["年度"].map(deviation).round(2)
+        deviation = by_year.apply(lambda s: max(abs(v - p) for v, p in zip(s, parts)))
+        table["与目标的最大偏差"] = table["年度"].map(
+            deviation.map(lambda d: formats.coefficient(d, (config.RATIO_TOLERANCE,), "<=")))
     table["说明"] = table["年度"].map(shares.groupby("year")["is_demo"].any().map({True: config.DEMO_LABEL, False: ""}))
-    st.dataframe(tidy(table), hide_index=True, width="stretch")
+    shown = table.copy()  # counts as every view writes them (5,200); the downloads keep them whole
+    for column in wide.columns:
+        shown[column] = shown[column].map(formats.count)
+    st.dataframe(tidy(shown), hide_index=True, width="stretch")
     downloads(table, f"{target.indicator_code}_{f.as_of}", "结构", key="indicator")
 elif values.empty:
     st.caption("暂无数据")
@@ -168,7 +157,12 @@ else:
         table = table.drop(columns="数据来源")
     if target.kind != "count_cumulative":
         table = table.drop(columns="累计（2023年起）")
-    st.dataframe(tidy(table), hide_index=True, width="stretch")
+    shown = table.copy()  # the page writes each value as every view does (95.9%, 1,560人); the downloads keep them whole
+    if target.kind not in config.EVENT_KINDS:
+        for column in shown.columns[1:3]:
+            if column.startswith(("数值", "累计")):
+                shown[column] = shown[column].map(lambda v: formats.bare(v, ind["unit"]))
+    st.dataframe(tidy(shown), hide_index=True, width="stretch")
     downloads(table, f"{target.indicator_code}_{f.as_of}", "数据", key="indicator")
 if from_cells:
     with st.expander("每个数值的来源（文件、工作表、单元格）"):

@@ -25,12 +25,13 @@ if ledger.empty:
     no_data("当前筛选条件下没有任务。")
 demo_banner(f.show_demo and bool(ledger["is_demo"].fillna(False).any()))
 
-a, b, c, d = st.columns(4)
+a, b, c, d, e = st.columns(5)
 a.metric("任务", len(ledger), border=True)
-b.metric("已完成（含转入常态化）", int(ledger["done"].sum()), border=True,
-         help="报告“已完成”的任务，以及长期坚持类任务报告“常态化推进”的")
-c.metric("逾期", int(ledger["overdue"].sum()), border=True)
-d.metric("正文与附件有差异", int(ledger["has_discrepancy"].sum()), border=True)
+ongoing = ledger["done"] & (ledger["latest_status"] == "常态化推进")
+b.metric("已完成", int((ledger["done"] & ~ongoing).sum()), border=True, help="最新进展报告“已完成”的任务")
+c.metric("转入常态化", int(ongoing.sum()), border=True, help="长期坚持类任务报告“常态化推进”的（视同完成，不计逾期）")
+d.metric("逾期", int(ledger["overdue"].sum()), border=True)
+e.metric("正文与附件有差异", int(ledger["has_discrepancy"].sum()), border=True)
 
 with st.container(border=True):
     left, middle, right = st.columns([2, 2, 3])

@@ -3,7 +3,7 @@ target-gap charts, overdue tasks, the latest workbooks and the method."""
 
 import streamlit as st
 
-from dashboard import auth, cockpit, images, queries, readiness, readiness_ui, views
+from dashboard import auth, cockpit, images, placement, queries, readiness, readiness_ui, views
 from dashboard.briefing import report_file_name
 from dashboard.data import require_warehouse
 from dashboard.exports import briefing_docx, briefing_pptx, briefing_xlsx
@@ -84,14 +84,18 @@ with details:
     status_legend(targets["status"].unique())
     st.caption("点击某个目标的条形，查看该指标的历年数据与详情。")
     figures = views.gap_figures(f)
-    for i, (_, figure, wide) in enumerate(figures):
-        chart(figure, f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{i}", on_select=open_target, export=wide)
+    st.markdown(views.WIDTH_SWITCH_CSS, unsafe_allow_html=True)
+    for i, (_, wide, narrow, export) in enumerate(figures):
+        for layout, figure in (("wide", wide), ("narrow", narrow)):
+            with st.container(key=f"{layout}_gap_{i}"):
+                chart(figure, f"目标进展_{i + 1}_{f.as_of}", key=f"gap_{layout}_{i}", on_select=open_target, export=export)
     if images.available():
         with st.expander("批量下载图片（ZIP）"):
-            titles = [title for title, _, _ in figures]
+            titles = [title for title, *_ in figures]
             chosen = st.multiselect("选择图表", titles, default=titles, key="zip_charts", placeholder="选择图表")
             st.download_button(
-                f"下载所选 {len(chosen)} 张图片", data=lambda: images.zip_of([(t, w) for t, _, w in figures if t in chosen]),
+                f"下载所选 {len(chosen)} 张图片", data=lambda: images.zip_of([(t, e) for t, _, _, e in figures if t in chosen],
+                                                                        placement.slide_png),
                 file_name=f"目标进展图表_{f.as_of}.zip", mime="application/zip", key="zip", on_click="ignore",
                 disabled=not chosen,
             )

@@ -1,19 +1,20 @@
 """验收准备: 2028 学前教育普及普惠 and 2030 义务教育优质均衡 — years left, criteria met / on track / behind,
-the 差异系数 over the years, school × indicator, the schools that fail and what each must add."""
+the 差异系数 over the years, school × indicator, the schools that fail and what each must add, and the path to
+pass (达标路径: projected enrolments, the year each criterion is met, the cheapest plan, what-if)."""
 
 import re
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import readiness
-from dashboard.cockpit import ink_on
+from dashboard import phone, readiness
 from dashboard.data import require_warehouse
 from dashboard.filters import current
+from dashboard.plan_ui import path_section
 from dashboard.readiness_ui import figure
 from dashboard.shell import ensure_app_shell
-from dashboard.ui import chart, demo_banner, downloads, no_data, tidy
-from pipelines import config
+from dashboard.ui import demo_banner, downloads, no_data, tidy
+from pipelines import config, palette
 from pipelines.describe import number
 from pipelines.schools import settings as s
 
@@ -72,7 +73,7 @@ elif scheme == "优质均衡":
     if fig is None:
         st.info("还没有可计算差异系数的学校数据。")
     else:
-        chart(fig, f"差异系数_{f.as_of}", key="readiness_dispersion")
+        phone.chart(fig, f"差异系数_{f.as_of}", key="readiness_dispersion")
 
     st.subheader(f"逐校达标（{year}年）")
     rules = table[(table["scheme"] == scheme) & table["criterion_id"].str.endswith("_RULE")]
@@ -105,13 +106,14 @@ elif scheme == "优质均衡":
     if text.empty:
         st.info("当前筛选条件下没有学校。")
     else:
-        colours = {k: f"background-color: {v}; color: {ink_on(v)}" for k, v in s.LEVEL_COLOURS.items()}
+        colours = {k: f"background-color: {v}; color: {palette.ink(v)}" for k, v in s.LEVEL_COLOURS.items()}
         styles = pd.DataFrame("", index=text.index, columns=text.columns)
         styles[levels.columns] = levels.apply(lambda c: c.map(lambda v: colours.get(v, "")))
         st.dataframe(text.style.apply(lambda _: styles, axis=None), width="stretch", height=min(36 * len(text) + 40, 520))
         # markdown, not a caption: a caption's muted style would make the swatches paler than the cells
         st.markdown("<span style='font-size:0.875rem'>" + "　".join(
-            f"<span style='background:{s.LEVEL_COLOURS[k]};border:1px solid #999;padding:0 6px'>&nbsp;</span> {v}"
+            f"<span style='background:{s.LEVEL_COLOURS[k]};color:{palette.ink(s.LEVEL_COLOURS[k])};border:1px solid "
+            f"{palette.EDGE};padding:0 4px'>{s.LEVEL_MARKS[k] or '&nbsp;'}</span> {v}"
             for k, v in readiness.level_labels().items()) + "</span>", unsafe_allow_html=True)
 
     fail = narrow(compliance[compliance["rule_status"] == "fail"])
@@ -144,7 +146,7 @@ else:
     if fig is None:
         st.info("还没有幼儿园数据。")
     else:
-        chart(fig, f"普及普惠_{f.as_of}", key="readiness_shares")
+        phone.chart(fig, f"普及普惠_{f.as_of}", key="readiness_shares")
     kgs = readiness.kindergartens(year, f.show_demo)
     st.subheader(f"幼儿园（{year}年，{len(kgs)} 所）")
     lacking = readiness.townships_without_centre(year, f.show_demo)
@@ -164,6 +166,8 @@ else:
                                 "需关注": st.column_config.TextColumn(width="medium")})
     st.caption("园舍：规划设计年份与生均室外游戏场地、幼儿活动用房、园舍建筑面积（㎡）；"
                "2017年及以后规划设计的幼儿园须全部达标，此前的须半数达标（见下方全部标准）。")
+
+path_section(f, scheme)  # issue 23: what to add where, by when, at what cost, to pass
 
 changes = readiness.register_changes(year, f.show_demo) if year else None
 if changes is not None:
@@ -190,10 +194,10 @@ st.dataframe(
 fig = figure("readiness", f, scheme)
 if fig is not None:
     with st.expander("标准达成情况图（可下载用于汇报）"):
-        chart(fig, f"验收准备_{scheme}_{f.as_of}", key="readiness_summary")
+        phone.chart(fig, f"验收准备_{scheme}_{f.as_of}", key="readiness_summary")
 
 with st.expander("评估标准与出处"):
-    st.warning(f"评估标准{s.CAVEAT}。阈值保存在 data/raw/reference/criteria.csv，更正后重建数据仓库，各页面随之更新。",
+    st.warning(f"评估标准{s.CAVEAT}。标准如有更新，请平台管理员更正评估标准表并重建数据，各页面随之更新。",
                icon=":material/info:")
     sources = readiness.criteria_sources()
     sources = sources[sources["scheme"] == scheme]

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, views
+from dashboard import matrix_html, phone, queries, views
 from dashboard.data import query, require_warehouse
 from dashboard.filters import current
 from dashboard.shell import ensure_app_shell
@@ -18,7 +18,13 @@ f = current()
 st.title("责任单位")
 st.caption("各单位在30项重点任务中牵头或负责的情况，以及各单位的任务、指标与报送情况")
 
-chart(views.matrix_figure(f.unit), "单位与重点任务", key="matrix")
+# A laptop or wider: the heatmap; a phone: the table that scrolls with its headings in view (issue 21).
+st.markdown(matrix_html.CSS, unsafe_allow_html=True)
+with st.container(key="wide_matrix"):
+    chart(views.matrix_figure(f.unit), "单位与重点任务", key="matrix")
+with st.container(key="narrow_matrix"):
+    st.markdown("**单位 × 重点任务：牵头（牵）与负责（责）**")
+    st.markdown(matrix_html.table(matrix_html.roles(f.unit), matrix_html.key_task_titles()), unsafe_allow_html=True)
 
 st.subheader("单位记分卡")
 ledger = queries.ledger(replace(f, unit=None))
@@ -55,7 +61,7 @@ else:
 
 figure = views.completeness_figure(f)
 if figure is not None:
-    chart(figure, f"报送情况_{f.as_of}", key="completeness")
+    phone.chart(figure, f"报送情况_{f.as_of}", key="completeness")
 
 if f.unit:
     st.subheader(f"{f.unit}牵头的任务")

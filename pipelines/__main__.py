@@ -1,6 +1,6 @@
 """Command line: python -m pipelines build|template|ingest|import|status|report|user|review|backup|restore|health|demo|ruling|
-quarantine
-(DESIGN.md).
+quarantine|plan
+(docs/design.md).
 
 Exit status 0 on success, 1 when an input is rejected, 2 on bad usage, and 3 only when `import` has written a
 proposed mapping for a person to confirm. Messages are Chinese; a traceback is never the message (set
@@ -8,17 +8,18 @@ PIPELINES_DEBUG=1 to see one).
 """
 
 import argparse
+import logging
 import os
 import sys
-import traceback
 from pathlib import Path
 
-from . import buildinfo, config, failures
+from . import buildinfo, config, failures, logging_setup
 from .accounts import AccountError
 from .problems import InputError
 from .warehouse import WarehouseBusy
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PROPOSED = 0, 1, 2, 3
+log = logging.getLogger(__name__)
 
 ARGPARSE_WORDS = {
     "the following arguments are required": "缺少必需的参数",
@@ -31,8 +32,21 @@ ARGPARSE_WORDS = {
 }
 
 
+HELP_WORDS = {"usage: ": "用法：", "options:": "选项：", "positional arguments:": "位置参数：",
+              "show this help message and exit": "显示本帮助并退出"}
+
+
 class ChineseParser(argparse.ArgumentParser):
-    """argparse with its usage errors said in Chinese, exit status 2."""
+    """argparse with its help and its usage errors said in Chinese, exit status 2."""
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for english, chinese in HELP_WORDS.items():
+            text = text.replace(english, chinese)
+        return text
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", HELP_WORDS["usage: "])
 
     def error(self, message: str):
         for english, chinese in ARGPARSE_WORDS.items():
@@ -58,6 +72,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, type=Path, help="输出文件（.xlsx）")
     t.add_argument("--db", type=Path, default=config.DB_PATH)
     t.add_argument("--schools", action="store_true", help="学校与幼儿园办学条件工作簿（旗教育局，验收准备）")
+    t.add_argument("--plan", action="store_true", help="规划项目与适龄人口工作簿（验收准备的达标路径）")
 
     i = sub.add_parser("ingest", help="检查、归档并载入填报工作簿")
     i.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -79,10 +94,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
     s.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
 
-    r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）")
-    r.add_argument("--out", required=True, type=Path, help="输出文件：.pptx、.xlsx 或 .docx")
-    r.add_argument("--as-of", type=int, dest="as_of", help="评估年度（默认：多数应报单位已报送的最近年度）")
-    r.add_argument("--db", type=Path, default=config.DB_PATH)
+    r = sub.add_parser("report", help="生成汇报幻灯片（.pptx）、Excel 报表（.xlsx）或 Word 监测报告（.docx）；"
+                                      "加 --brief 生成领导版短幻灯片（不超过10页）",
+                       description="生成汇报材料。按 --out 的扩展名：.pptx 为完整汇报幻灯片，.xlsx 为 Excel 报表，"
+                                   ".docx 为 Word 监测报告（开头为领导版）。加 --brief 生成领导版短幻灯片（.pptx，不超过10页）。")
+    r.add_argument("--out", required=True, type=Path, metavar="FILE", help="输出文件：.pptx、.xlsx 或 .docx（--brief 时为 .pptx）")
+    r.add_argument("--brief", action="store_true",
+                   help="领导版短幻灯片，不超过10页：封面、领导版（滞后目标按牵头单位，附整改说明；验收风险）、"
+                        "重点指标、两项验收、需要研究决定的事项。完整汇报幻灯片不加此项")
+    r.add_argument("--as-of", type=int, dest="as_of", metavar="YEAR", help="评估年度（默认：多数应报单位已报送的最近年度）")
+    r.add_argument("--db", type=Path, default=config.DB_PATH, metavar="FILE", help="数据仓库文件（默认 data/warehouse.duckdb）")
     r.add_argument("--raw", type=Path, help="原始数据目录（给出时，先按其归档日志补齐数据仓库）")
 
     u = sub.add_parser("user", help="管理填报账号（账号文件 data/accounts.json）")
@@ -150,6 +171,10 @@ def parser() -> argparse.ArgumentParser:
     qu_repair = qu_actions.add_parser("repair-log", parents=[qu_common],
                                       help="把日志中损坏的行原样移到隔离区，再重建数据仓库（它记载的文件随之移入隔离区）")
     qu_repair.add_argument("--as", dest="account", metavar="ACCOUNT", help="以哪个账号的名义记入审计日志")
+
+    from .planning import cli as plan_cli
+
+    plan_cli.add_parser(sub)  # issue 23: the cheapest path to pass
     hc = sub.add_parser("health", help="数据仓库是否与原始数据一致（退出码 0 一致，1 不一致或无法检查）")
     hc.add_argument("--raw", type=Path, default=config.RAW_DIR)
     hc.add_argument("--db", type=Path, default=config.DB_PATH)
@@ -240,9 +265,12 @@ def run_template(args) -> int:
         return EXIT_USAGE
     if args.schools:  # issue 12: the school and kindergarten workbook
         from .schools.template import write_school_template as write_template
+    elif args.plan:  # issue 23: the planning workbook
+        from .planning.template import write_plan_template as write_template
     with connect(args.db, read_only=True) as con:
         write_template(con, args.unit, args.year, args.out)
-    print(f"已生成 {args.out}（{args.unit} {args.year}年度" + ("学校与幼儿园" if args.schools else "") + "）")
+    kind = "学校与幼儿园" if args.schools else ("规划项目与适龄人口" if args.plan else "")
+    print(f"已生成 {args.out}（{args.unit} {args.year}年度{kind}）")
     return EXIT_OK
 
 
@@ -291,6 +319,9 @@ def run_report(args) -> int:
     if suffix not in (".pptx", ".xlsx", ".docx"):
         print("用法错误：--out 应为 .pptx（汇报幻灯片）、.xlsx（Excel 报表）或 .docx（Word 监测报告）文件", file=sys.stderr)
         return EXIT_USAGE
+    if args.brief and suffix != ".pptx":
+        print(f"用法错误：--brief 生成领导版短幻灯片，--out 应为 .pptx 文件（现为 {args.out.name}）", file=sys.stderr)
+        return EXIT_USAGE
     if args.as_of is not None and args.as_of not in config.YEARS:
         print(f"用法错误：--as-of {args.as_of} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内", file=sys.stderr)
         return EXIT_USAGE
@@ -300,7 +331,11 @@ def run_report(args) -> int:
 
     try:
         with connect(args.db, read_only=True) as con:
-            if suffix == ".pptx":
+            if args.brief:
+                from dashboard.brief_deck import build_brief_deck
+
+                data = build_brief_deck(con, args.as_of)
+            elif suffix == ".pptx":
                 from dashboard.briefing import build_deck
 
                 data = build_deck(con, args.as_of)
@@ -515,6 +550,12 @@ def run_ruling(args) -> int:
     return EXIT_OK
 
 
+def run_plan(args) -> int:
+    from .planning import cli as plan_cli
+
+    return plan_cli.run(args, ensure_warehouse)
+
+
 def run_review(args) -> int:
     from .collection import cli as review_cli
 
@@ -523,10 +564,11 @@ def run_review(args) -> int:
 
 COMMANDS = {"build": run_build, "template": run_template, "ingest": run_ingest, "import": run_import, "status": run_status,
             "report": run_report, "user": run_user, "backup": run_backup, "restore": run_restore, "health": run_health,
-            "review": run_review, "demo": run_demo, "ruling": run_ruling, "quarantine": run_quarantine}
+            "review": run_review, "demo": run_demo, "ruling": run_ruling, "quarantine": run_quarantine, "plan": run_plan}
 
 
 def main(argv: list[str] | None = None) -> int:
+    logging_setup.configure()
     args = parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command as typed (import says how to run it again)
     try:
@@ -548,9 +590,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output was piped into `head` and closed: nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception as exc:  # the last guard: a person gets a sentence, not a traceback or an exception's name
-        if os.environ.get("PIPELINES_DEBUG"):
-            traceback.print_exc()
+    # The last guard, and the one broad catch of the command line by design: whatever fails inside, a person
+    # gets a Chinese sentence and exit status 1, not a traceback or an exception's name; the traceback goes to
+    # the log at DEBUG (PIPELINES_DEBUG=1 shows it).
+    except Exception as exc:  # noqa: BLE001
+        log.debug("%s: 处理失败", args.command, exc_info=True)
         # A full disk (OSError ENOSPC, or DuckDB's "No space left on device"), a file that cannot be read or
         # written, the warehouse file's I/O: said as such (failures.sentence); else the program's own fault.
         said = failures.sentence(exc)

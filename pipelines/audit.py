@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from . import config, jsonlog
+from .sqlnames import statement
 
 EVENTS = {
     "sign_in": "登录成功",
@@ -87,7 +88,7 @@ def record(raw_dir: Path, db_path: Path | None, event: str, account: str | None,
 
 def insert(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     con.execute(
-        f"insert into audit ({', '.join(COLUMNS)}) values ({', '.join('?' for _ in COLUMNS)})",  # noqa: S608 (names are ours)
+        statement("insert into audit ({columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", columns=COLUMNS),
         [datetime.fromisoformat(row["occurred_at"]), *[row[c] for c in COLUMNS[1:]]],
     )
 

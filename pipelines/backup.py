@@ -111,18 +111,23 @@ def _tar_info(name: str, size: int, mtime: float, mode: int = 0o644) -> tarfile.
     return info
 
 
-def backup(raw_dir: Path, out: Path, accounts_file: Path | None = None) -> BackupReport:
-    """Write raw_dir (and the accounts file, if there is one) into out, atomically; out is mode 600."""
-    from .accounts import accounts_path
-
-    raw_dir, out = Path(raw_dir), Path(out)
-    accounts_file = Path(accounts_file) if accounts_file else accounts_path()
+def _check_places(raw_dir: Path, out: Path) -> None:
+    """A raw folder there is, and a backup file outside it that is not a folder (InputError otherwise)."""
     if not raw_dir.is_dir():
         raise InputError([Problem(str(raw_dir), "原始数据目录不存在，无法备份")])
     if out.resolve().is_relative_to(raw_dir.resolve()):
         raise InputError([Problem(str(out), f"备份文件不能放在原始数据目录 {raw_dir} 之内，请换一个位置")])
     if out.is_dir():
         raise InputError([Problem(str(out), "这是一个目录，请给出备份文件名（如 备份.tar.gz）")])
+
+
+def backup(raw_dir: Path, out: Path, accounts_file: Path | None = None) -> BackupReport:
+    """Write raw_dir (and the accounts file, if there is one) into out, atomically; out is mode 600."""
+    from .accounts import accounts_path
+
+    raw_dir, out = Path(raw_dir), Path(out)
+    accounts_file = Path(accounts_file) if accounts_file else accounts_path()
+    _check_places(raw_dir, out)
 
     # First pass: hash every file. The logs grow while the app runs, so their bytes are kept as read;
     # any other file is read again when written and must still have the same hash.
@@ -245,6 +250,21 @@ def _read_manifest(tar: tarfile.TarFile, backup_file: Path) -> tuple[dict, bytes
     return manifest, body
 
 
+def _allowed_member(member: tarfile.TarInfo, seen: set[str], expected: dict, backup_file: Path) -> PurePosixPath:
+    """The path a member is written to; refused (InputError) unless it is a plain file of the manifest, once,
+    inside the target folder."""
+    path = member_path(member.name)
+    if path is None:
+        raise _refuse(backup_file, f"备份中有不允许的路径“{member.name}”（可能试图写到目标目录之外），已拒绝")
+    if not member.isreg():
+        raise _refuse(backup_file, f"备份中的“{member.name}”不是普通文件（链接、目录或设备），已拒绝")
+    if member.name in seen:
+        raise _refuse(backup_file, f"备份中“{member.name}”出现了两次，已拒绝")
+    if member.name not in expected:
+        raise _refuse(backup_file, f"备份中的“{member.name}”不在清单中，已拒绝")
+    return path
+
+
 def _unpack(backup_file: Path, staging: Path, key: bytes | None, unsigned_ok: bool) -> tuple[dict, bytes | None, str]:
     """Check and write every member into staging; (manifest, accounts bytes, what was found of the signature).
     Raises InputError on any fault: the signature is checked before any member is written."""
@@ -272,15 +292,7 @@ def _unpack(backup_file: Path, staging: Path, key: bytes | None, unsigned_ok: bo
             seen: set[str] = set()
             problems = []
             for member in itertools.chain([second] if second is not None else [], members):
-                path = member_path(member.name)
-                if path is None:
-                    raise _refuse(backup_file, f"备份中有不允许的路径“{member.name}”（可能试图写到目标目录之外），已拒绝")
-                if not member.isreg():
-                    raise _refuse(backup_file, f"备份中的“{member.name}”不是普通文件（链接、目录或设备），已拒绝")
-                if member.name in seen:
-                    raise _refuse(backup_file, f"备份中“{member.name}”出现了两次，已拒绝")
-                if member.name not in expected:
-                    raise _refuse(backup_file, f"备份中的“{member.name}”不在清单中，已拒绝")
+                path = _allowed_member(member, seen, expected, backup_file)
                 seen.add(member.name)
                 want = expected[member.name]
                 if member.size != want["size"]:
@@ -453,7 +465,7 @@ def finish(state: dict) -> RestoreReport:
         if state.get("dropped"):
             _audit_the_restore(raw, state)
         try:
-            # A restored installation is a real one: demo data are never loaded (DESIGN.md, "Demo data").
+            # A restored installation is a real one: demo data are never loaded (docs/design.md, "Demo data").
             report = build(raw, db, include_demo=False)
             if ended:
                 audit.record(raw, db, "demo_ended", "（恢复）", ended, source="命令行")
@@ -541,10 +553,11 @@ def _end_the_demo(raw_dir: Path) -> str | None:
 
 def accounts_beside(raw_dir: Path) -> Path:
     """The accounts file that goes with a raw folder other than the platform's: <parent>/accounts.json, as
-    data/ holds data/raw and data/accounts.json — unless that is the platform's own accounts file."""
+    data/ holds data/raw and data/accounts.json — unless that is the platform's own accounts file. Beside the
+    folder as named: a raw folder that is a link to a larger disk keeps its accounts where the link is."""
     from .accounts import accounts_path
 
-    beside = raw_dir.resolve().parent / "accounts.json"
+    beside = Path(os.path.abspath(raw_dir)).parent / "accounts.json"
     if beside.resolve() == accounts_path().resolve():
         beside = beside.with_name(f"accounts_{raw_dir.name}.json")
     return beside

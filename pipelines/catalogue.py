@@ -153,78 +153,84 @@ def vocational_ratio_basis(indicators: pd.DataFrame, targets: pd.DataFrame,
     indicators.loc[at, "parts"] = ";".join(config.VOCATIONAL_RATIO_BASES[basis])
     indicators.loc[at, "definition"] = f"中等职业学校与普通高中{basis}数之比，按合计为10折算"
     said = (f"职普比按{basis}数计算（中等职业学校{basis}数 : 普通高中{basis}数，合计折为10）；有的部门按{other}数计算，"
-            f"平台的口径在 pipelines/config.py 的 VOCATIONAL_RATIO_BASIS 中设置（改后重建数据仓库）")
+            f"如需改按{other}数计算，请平台管理员修改平台设置后重建数据")  # the setting: config.VOCATIONAL_RATIO_BASIS
     mine = (targets["indicator_code"] == code) & (targets["interpretation"].fillna("") == "")
     targets.loc[mine, "interpretation"] = said
     return indicators, targets
 
 
 def check_catalogue(indicators: pd.DataFrame, targets: pd.DataFrame) -> list[Problem]:
-    """The catalogue's own rules: known kinds and comparators, every reference resolves."""
-    problems = []
+    """The catalogue's own rules: known kinds and comparators, every reference resolves. Each problem names its
+    file, row (+2: the header line, 1-based) and column; row by row, after a file's repeated keys."""
     codes = set(indicators["indicator_code"])
     value_types = dict(zip(indicators["indicator_code"], indicators["value_type"]))
-
-    def bad(file, row, column, reason):
-        problems.append(Problem(file, reason, row=row + 2, column=column))  # +2: header line, 1-based
-
-    if indicators["indicator_code"].duplicated().any():
-        for i in indicators.index[indicators["indicator_code"].duplicated()]:
-            bad(config.INDICATORS_FILE, i, "indicator_code", "指标代码重复")
-    for i, row in indicators.iterrows():
-        if row["value_type"] not in VALUE_TYPES:
-            bad(config.INDICATORS_FILE, i, "value_type", f"未知的数值类型“{row['value_type']}”")
-        if row["method"] not in METHODS:
-            bad(config.INDICATORS_FILE, i, "method", f"未知的计算方式“{row['method']}”")
-        if row["method"] == "register":
-            types = [t for t in row["register_types"].split(";") if t]
-            unknown = [t for t in types if t not in REGISTER_TYPES]
-            if not types or unknown:
-                bad(config.INDICATORS_FILE, i, "register_types",
-                    f"由学校名录计数的指标须写明计入的办学类型（可选：{'、'.join(REGISTER_TYPES)}）"
-                    + (f"，“{'、'.join(unknown)}”不是办学类型" if unknown else ""))
-        refs = [row["numerator"], row["denominator"]] if row["method"] == "rate" else []
-        refs += row["parts"].split(";") if row["method"] == "structure" else []
-        for ref in refs:
-            if ref not in codes:
-                bad(config.INDICATORS_FILE, i, "numerator/denominator/parts", f"引用了不存在的指标“{ref}”")
-    if targets["target_id"].duplicated().any():
-        for i in targets.index[targets["target_id"].duplicated()]:
-            bad(config.TARGETS_FILE, i, "target_id", "目标编号重复")
-    for i, row in targets.iterrows():
-        if row["indicator_code"] not in codes:
-            bad(config.TARGETS_FILE, i, "indicator_code", f"指标“{row['indicator_code']}”不在指标目录中")
-        if row["kind"] not in KINDS:
-            bad(config.TARGETS_FILE, i, "kind", f"未知的目标类型“{row['kind']}”")
-        if row["comparator"] not in COMPARATORS:
-            bad(config.TARGETS_FILE, i, "comparator", f"未知的比较方式“{row['comparator']}”")
-        if row["basis"] not in BASES:
-            bad(config.TARGETS_FILE, i, "basis", f"未知的评估口径“{row['basis']}”（可选：{'、'.join(b for b in BASES if b)}）")
-        if row["kind"] == "trend" and row["comparator"] not in TREND_COMPARATORS:
-            bad(config.TARGETS_FILE, i, "comparator", "趋势目标的比较方式应为 increasing（增加）、decreasing（减少）"
-                                                      "或 not_decreasing（只增不减、保持）")
-        if row["kind"] == "project":
-            problems += _project_problems(row, i, value_types)
-        if row["source"] not in ("body", "attachment"):
-            bad(config.TARGETS_FILE, i, "source", "来源应为 body 或 attachment")
-        if row["kind"] == "ratio" and not re.fullmatch(r"\d+(\.\d+)?(:\d+(\.\d+)?)+", row["ratio_parts"]):
-            bad(config.TARGETS_FILE, i, "ratio_parts", "结构目标应写成“2.0:4.2:3.8”")
-        if row["kind"] not in ("trend",) and not re.fullmatch(r"-?\d+(\.\d+)?", row["target_value"]):
-            bad(config.TARGETS_FILE, i, "target_value", "目标值应为数字")
+    problems = _repeated(indicators, "indicator_code", config.INDICATORS_FILE, "指标代码重复")
+    problems += [Problem(config.INDICATORS_FILE, reason, row=i + 2, column=column)
+                 for i, row in indicators.iterrows() for column, reason in _indicator_problems(row, codes)]
+    problems += _repeated(targets, "target_id", config.TARGETS_FILE, "目标编号重复")
+    problems += [Problem(config.TARGETS_FILE, reason, row=i + 2, column=column)
+                 for i, row in targets.iterrows() for column, reason in _target_problems(row, codes, value_types)]
     return problems
 
 
-def _project_problems(row, i: int, types: dict[str, str]) -> list[Problem]:
+def _repeated(frame: pd.DataFrame, key: str, file: str, reason: str) -> list[Problem]:
+    """A problem on each row whose key an earlier row has already."""
+    return [Problem(file, reason, row=i + 2, column=key) for i in frame.index[frame[key].duplicated()]]
+
+
+def _indicator_problems(row: pd.Series, codes: set[str]) -> list[tuple[str, str]]:
+    """(column, reason) for each thing wrong in a row of indicators.csv."""
+    found = []
+    if row["value_type"] not in VALUE_TYPES:
+        found.append(("value_type", f"未知的数值类型“{row['value_type']}”"))
+    if row["method"] not in METHODS:
+        found.append(("method", f"未知的计算方式“{row['method']}”"))
+    if row["method"] == "register":
+        types = [t for t in row["register_types"].split(";") if t]
+        unknown = [t for t in types if t not in REGISTER_TYPES]
+        if not types or unknown:
+            found.append(("register_types", f"由学校名录计数的指标须写明计入的办学类型（可选：{'、'.join(REGISTER_TYPES)}）"
+                          + (f"，“{'、'.join(unknown)}”不是办学类型" if unknown else "")))
+    refs = [row["numerator"], row["denominator"]] if row["method"] == "rate" else []
+    refs += row["parts"].split(";") if row["method"] == "structure" else []
+    found += [("numerator/denominator/parts", f"引用了不存在的指标“{ref}”") for ref in refs if ref not in codes]
+    return found
+
+
+def _target_problems(row: pd.Series, codes: set[str], value_types: dict[str, str]) -> list[tuple[str, str]]:
+    """(column, reason) for each thing wrong in a row of targets.csv."""
+    found = []
+    if row["indicator_code"] not in codes:
+        found.append(("indicator_code", f"指标“{row['indicator_code']}”不在指标目录中"))
+    for column, allowed, reason in (
+            ("kind", KINDS, f"未知的目标类型“{row['kind']}”"),
+            ("comparator", COMPARATORS, f"未知的比较方式“{row['comparator']}”"),
+            ("basis", BASES, f"未知的评估口径“{row['basis']}”（可选：{'、'.join(b for b in BASES if b)}）")):
+        if row[column] not in allowed:
+            found.append((column, reason))
+    if row["kind"] == "trend" and row["comparator"] not in TREND_COMPARATORS:
+        found.append(("comparator", "趋势目标的比较方式应为 increasing（增加）、decreasing（减少）"
+                                    "或 not_decreasing（只增不减、保持）"))
+    if row["kind"] == "project":
+        found += _project_problems(row, value_types)
+    if row["source"] not in ("body", "attachment"):
+        found.append(("source", "来源应为 body 或 attachment"))
+    if row["kind"] == "ratio" and not re.fullmatch(r"\d+(\.\d+)?(:\d+(\.\d+)?)+", row["ratio_parts"]):
+        found.append(("ratio_parts", "结构目标应写成“2.0:4.2:3.8”"))
+    if row["kind"] not in ("trend",) and not re.fullmatch(r"-?\d+(\.\d+)?", row["target_value"]):
+        found.append(("target_value", "目标值应为数字"))
+    return found
+
+
+def _project_problems(row: pd.Series, types: dict[str, str]) -> list[tuple[str, str]]:
     """A building project asks a stage (开工 1, 竣工 2) by a year, of an indicator reported as a stage."""
     found = []
     if row["comparator"] != ">=" or row["target_value"] not in {str(v) for v in config.PROJECT_GOALS}:
-        found.append(Problem(config.TARGETS_FILE, "建设项目目标的比较方式应为 >=，目标值为 1（开工）或 2（竣工）",
-                             row=i + 2, column="target_value"))
+        found.append(("target_value", "建设项目目标的比较方式应为 >=，目标值为 1（开工）或 2（竣工）"))
     if not row["target_year"]:
-        found.append(Problem(config.TARGETS_FILE, "建设项目目标须写明目标年份", row=i + 2, column="target_year"))
+        found.append(("target_year", "建设项目目标须写明目标年份"))
     if types.get(row["indicator_code"], "stage") != "stage":
-        found.append(Problem(config.TARGETS_FILE, f"建设项目目标的指标“{row['indicator_code']}”应按进度（stage）填报",
-                             row=i + 2, column="indicator_code"))
+        found.append(("indicator_code", f"建设项目目标的指标“{row['indicator_code']}”应按进度（stage）填报"))
     return found
 
 

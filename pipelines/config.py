@@ -23,6 +23,8 @@ UNITS_FILE = "units.csv"
 INDICATORS_FILE = "indicators.csv"
 TARGETS_FILE = "targets.csv"
 NOT_TARGETS_FILE = "not_targets.csv"
+TASK_NAMES_FILE = "task_names.csv"  # a short name per task for charts and lists (optional: else its key task's title)
+TASK_NAME_MAX = 12  # characters of a short name
 SUBMISSIONS_DIR = "submissions"
 SUBMISSIONS_LOG = "log.jsonl"
 AUDIT_DIR = "audit"
@@ -37,7 +39,7 @@ PLAN_END_YEAR = 2030
 MILESTONE_YEARS = (2025, 2028, 2030)
 YEARS = tuple(range(BASELINE_YEAR, PLAN_END_YEAR + 1))
 
-# Header words of the task list, as offices write them (DESIGN.md, "Reading the task list").
+# Header words of the task list, as offices write them (docs/design.md, "Reading the task list").
 TASKLIST_COLUMNS = {
     "section": ("重点任务",),
     "key_task": ("任务目标",),
@@ -59,7 +61,7 @@ TASKLIST_COLUMN_LABELS = {
 }
 HEADER_SEARCH_ROWS = 30
 
-# The departments' workbook (DESIGN.md, "The departments' workbook").
+# The departments' workbook (docs/design.md, "The departments' workbook").
 SHEET_GUIDE = "填报说明"
 SHEET_VALUES = "指标数据"
 SHEET_PROGRESS = "任务进展"
@@ -87,7 +89,7 @@ RECTIFICATION_LATEST_YEAR = 2035  # a planned date after this is not a plan
 # and buries the page. Longer text is refused with its cell named; details belong in 佐证材料.
 TEXT_LIMITS = {"进展说明": 500, "原因分析": 500, "整改措施": 500, "备注": 500, "数据来源": 200}
 
-# Review (审核): a loaded workbook counts once a reviewer approves it (DESIGN.md, "Review").
+# Review (审核): a loaded workbook counts once a reviewer approves it (docs/design.md, "Review").
 REVIEW_LABELS = {"pending": "待审核", "approved": "已通过", "returned": "已退回"}
 WITHDRAWN_LABEL = "已撤回"
 
@@ -158,7 +160,7 @@ TRUSTED_PROXIES = ("127.0.0.1", "::1")
 # The writers' lock (pipelines/writer_lock.py): how long a writer waits for another before giving up.
 WRITER_WAIT_SECONDS = 300.0
 
-# Status of a target (DESIGN.md, "Status of a target"; the rules are written out in the README).
+# Status of a target (docs/design.md, "Status of a target": every rule written out).
 # Cut-offs of the progress ratio r, as in the SDG progress assessments (Eurostat; Open SDG).
 ON_TRACK_RATIO = 0.95
 MODERATE_RATIO = 0.6
@@ -186,28 +188,7 @@ STATUS_LABELS = {
     "no_data": "暂无数据",
     "not_assessable": "无法评估",
 }
-# One colour per status on every page, chart and slide (Okabe–Ito based, safe for colour-blind
-# readers): met-like greens, the progress scale blue → yellow → orange → red, missed-like purples,
-# the no-judgement greys.
-STATUS_COLOURS = {
-    "met": "#009E73",
-    "met_late": "#7FC9B0",
-    "on_track": "#56B4E9",
-    "moderate": "#F0E442",
-    "insufficient": "#E69F00",
-    "moving_away": "#D55E00",
-    "fell_back": "#B35C8A",
-    "unreachable": "#8E2C00",
-    "missed": "#CC79A7",
-    "year_met": "#009E73",
-    "year_missed": "#CC79A7",
-    "year_no_data": "#BBBBBB",
-    "round_met": "#009E73",
-    "round_missed": "#CC79A7",
-    "not_due": "#A8C6E0",
-    "no_data": "#BBBBBB",
-    "not_assessable": "#888888",
-}
+# The colour, word and mark of each status: pipelines/palette.py (one palette everywhere).
 # Statuses a leader must act on (the deck's sentences, the lagging lists), and the ones that are met.
 LAGGING_STATUSES = ("missed", "unreachable", "fell_back", "moving_away", "insufficient", "moderate", "year_missed",
                     "round_missed")

@@ -8,7 +8,7 @@ the warehouse for the years it needs: one rule for both, the one of latest_obser
 parts when the denominator is above 0). A workbook added here counts once it is approved (`decide`).
 
 A workbook is compared with values of its own kind only: a real one with real values, a demo one with demo
-values (`demo`), so that no check ever sets a real number beside a demo one (DESIGN.md, "Demo data").
+values (`demo`), so that no check ever sets a real number beside a demo one (docs/design.md, "Demo data").
 """
 
 from collections import defaultdict

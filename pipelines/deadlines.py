@@ -1,4 +1,4 @@
-"""The deadline grammar: `2023年8月` is due on 2023-08-31, `长期坚持` is ongoing (DESIGN.md)."""
+"""The deadline grammar: `2023年8月` is due on 2023-08-31, `长期坚持` is ongoing (docs/design.md)."""
 
 import calendar
 import re

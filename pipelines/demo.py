@@ -27,6 +27,7 @@ from .archive import log_path, read_log, submissions_dir
 from .build import build
 from .collection.review import record_decision
 from .ingest import ingest_file
+from .planning.demo import demo_plan_books
 from .schools.demo import demo_school_books
 from .template import fill, make_template, template_file_name
 from .warehouse import connect
@@ -240,6 +241,8 @@ def demo_books(con) -> list[DemoBook]:
                                               notes={SLIP[2]: CORRECTION_NOTE}, progress={}, answers={})))
     for unit, year, when, name, data in demo_school_books(con):  # issue 12: 旗教育局's school workbooks
         books.append(DemoBook(unit, year, when, name, lambda _con, data=data: data))
+    for unit, year, when, name, make in demo_plan_books():  # issue 23: the planning workbook (made when it arrives)
+        books.append(DemoBook(unit, year, when, name, make))
     return sorted(books, key=lambda b: b.received_at)
 
 

@@ -1,4 +1,4 @@
-"""Demo data is a sandbox that real data end (DESIGN.md, "Demo data").
+"""Demo data is a sandbox that real data end (docs/design.md, "Demo data").
 
 The demo ends, for good, when the first real (not demo) workbook is approved or when an administrator
 runs `python -m pipelines demo remove`. From then on no demo value is read anywhere: the demo workbooks
@@ -14,6 +14,7 @@ import duckdb
 
 from . import jsonlog
 from .archive import log_path
+from .sqlnames import statement
 
 EVENT = "demo_ended"
 REASON_REAL_APPROVED = "首个真实工作簿审核通过"
@@ -90,5 +91,5 @@ def purge(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     for table in tables_with_submissions(con):
         # The table names come from the catalogue of our own schema, never from input.
-        con.execute(f'delete from "{table}" where list_contains(?, submission_id)', [demo])  # noqa: S608
+        con.execute(statement("delete from {table} where list_contains(?, submission_id)", table=table), [demo])
     return len(demo)

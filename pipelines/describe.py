@@ -1,19 +1,9 @@
 """Targets and values in the words a reader expects (≥95%, 每年≥20所, 前5位, 2.0:4.2:3.8)."""
 
-import pandas as pd
-
-from . import config
+from . import config, formats
+from .formats import flag, present, shares_text, stage  # noqa: F401 (the names pages and tests import from here)
 
 SYMBOLS = {">=": "≥", "<=": "≤", "=": "＝", "<": "＜"}
-
-
-def present(value) -> bool:
-    """False for None, NaN and pandas' NA (what a NULL becomes in a DataFrame)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return False
-    if isinstance(value, float):
-        return value == value
-    return True
 
 
 def parts_of(value) -> list[float] | None:
@@ -83,24 +73,6 @@ def describe_goal(row) -> str:
                            getattr(row, "goal", None))
 
 
-def shares_text(shares, digits: int = 2) -> str:
-    """A structure's shares of 10 as 1.66:4.28:4.06, rounded so that they still add up to 10 (largest
-    remainder): three parts each rounded alone may show 1.7:4.3:4.1."""
-    step = 10 ** digits
-    scaled = [float(s) * step for s in shares]
-    total = round(sum(scaled))
-    floors = [int(v // 1) for v in scaled]
-    order = sorted(range(len(scaled)), key=lambda i: scaled[i] - floors[i], reverse=True)
-    for i in order[: max(0, total - sum(floors))]:
-        floors[i] += 1
-    return ":".join(f"{v / step:.{digits}f}" for v in floors)
-
-
-def flag(value) -> str:
-    """An acceptance reported as 1/0, said as 是/否."""
-    return "—" if not present(value) else ("是" if value >= 1 else "否")
-
-
 def worded(value, unit: str | None) -> str | None:
     """A value said as a word where its unit makes it one (是/否 of an acceptance, a project's 进度); else None."""
     if unit == "是/否":
@@ -108,36 +80,6 @@ def worded(value, unit: str | None) -> str | None:
     if unit == config.PROJECT_UNIT:
         return stage(value)
     return None
-
-
-def describe_latest(row) -> str:
-    """The latest value as a reader expects it: its own text where the status made one, 是/否 for acceptances."""
-    if present(getattr(row, "latest_text", None)):
-        return row.latest_text
-    if row.kind == "milestone":
-        return flag(row.latest_value)
-    if row.kind == "project":
-        return stage(row.latest_value)
-    return number(row.latest_value, row.unit)
-
-
-def stage(value) -> str:
-    """A building project's reported stage (0, 1, 2) as 未开工, 在建, 已竣工."""
-    return config.PROJECT_STAGE_WORDS[int(value)] if present(value) else "—"
-
-
-def describe_gap(row) -> str:
-    """How far from the target, in the target's unit ('未通过' for an acceptance, — where no distance applies)."""
-    if row.kind == "milestone":
-        return "—" if not present(row.gap) else ("未通过" if row.gap > 0 else "已通过")
-    if row.kind == "project":
-        goal = config.PROJECT_GOALS[int(row.target_value)]
-        return "—" if not present(row.gap) else (f"未{goal}" if row.gap > 0 else f"已{goal}")
-    if row.kind == "trend" or not present(row.gap):
-        return "—"
-    if row.kind == "ratio":
-        return f"超出容差{row.gap:.2f}" if row.comparator == "=" and row.gap > 0 else number(row.gap)
-    return number(row.gap, row.unit if row.unit != "%" else "个百分点")
 
 
 def describe_year(row) -> str:
@@ -153,7 +95,7 @@ def _gap_words(gap, unit: str | None) -> str:
     """，差8.8个百分点 — how far a status under one text is from its target (nothing when met)."""
     if not present(gap) or gap <= 0:
         return ""
-    return f"，差{number(gap, '个百分点' if unit == '%' else unit)}"
+    return f"，差{formats.points(gap) if unit == formats.RATE_UNIT else formats.count(gap, unit)}"
 
 
 def ruling_words(row) -> str:

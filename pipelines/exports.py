@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from . import config
-from .text import fold
+from .text import fold, is_wide
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -46,7 +46,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def _width(value) -> int:
     text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in fold(text))
+    return sum(2 if is_wide(ch) else 1 for ch in fold(text))
 
 
 def _cell(value):
@@ -114,6 +114,33 @@ def write_sheet(wb: Workbook, title: str, frame: pd.DataFrame, number_formats: d
     (else the first columns repeat on every page across), page numbers; text stays text."""
     sheet = sheet or Sheet(title, frame, number_formats or {})
     ws = wb.create_sheet(title[:31])
+    _append_rows(ws, frame)
+    widths = []
+    lines = [1] * (len(frame) + 2)
+    for c, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(c)
+        widest = max([_width(column)] + [_width(v) for v in frame[column].head(500)])
+        width = sheet.widths.get(column) or min(max(8, widest + 2), MAX_WIDTH)
+        widths.append(width)
+        ws.column_dimensions[letter].width = width
+        for r, cell in enumerate(ws[letter], start=1):
+            if r > 1:
+                _style_cell(cell, sheet.formats.get(column), sheet.fills.get(column, {}))
+            text = cell.value if isinstance(cell.value, str) else ""
+            need = sum(_lines(part, width) for part in text.split("\n")) if text else 1
+            lines[r] = max(lines[r], need)
+            if r > 1:
+                cell.alignment = Alignment(wrap_text=need > 1, vertical="top")
+    for r, n in enumerate(lines):
+        if r >= 1 and n > 1:  # Excel and WPS do not grow a row for wrapped text by themselves
+            ws.row_dimensions[r].height = n * LINE_HEIGHT + 2
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    _page_setup(ws, sheet, widths)
+
+
+def _append_rows(ws, frame: pd.DataFrame) -> None:
+    """The bold header row, then the frame's rows; a text that Excel would take for a formula stays text."""
     ws.append([str(c) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(name=FONT, size=FONT_SIZE, bold=True)
@@ -128,34 +155,21 @@ def write_sheet(wb: Workbook, title: str, frame: pd.DataFrame, number_formats: d
                 cell = ws.cell(r, c)
                 cell.value = value
                 cell.data_type = "s"  # text, never a formula
-    widths = []
-    lines = [1] * (len(frame) + 2)
-    for c, column in enumerate(frame.columns, start=1):
-        letter = get_column_letter(c)
-        widest = max([_width(column)] + [_width(v) for v in frame[column].head(500)])
-        width = sheet.widths.get(column) or min(max(8, widest + 2), MAX_WIDTH)
-        widths.append(width)
-        ws.column_dimensions[letter].width = width
-        fmt = sheet.formats.get(column)
-        fills = sheet.fills.get(column, {})
-        for r, cell in enumerate(ws[letter], start=1):
-            if r > 1:
-                cell.font = Font(name=FONT, size=FONT_SIZE)
-                if fmt:
-                    cell.number_format = fmt
-                if cell.value in fills:
-                    cell.fill = PatternFill("solid", fgColor=fills[cell.value])
-                    cell.font = Font(name=FONT, size=FONT_SIZE, color=_ink(fills[cell.value]))
-            text = cell.value if isinstance(cell.value, str) else ""
-            need = sum(_lines(part, width) for part in text.split("\n")) if text else 1
-            lines[r] = max(lines[r], need)
-            if r > 1:
-                cell.alignment = Alignment(wrap_text=need > 1, vertical="top")
-    for r, n in enumerate(lines):
-        if r >= 1 and n > 1:  # Excel and WPS do not grow a row for wrapped text by themselves
-            ws.row_dimensions[r].height = n * LINE_HEIGHT + 2
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+
+
+def _style_cell(cell, fmt: str | None, fills: dict) -> None:
+    """A body cell's font, number format, and the fill (with a readable ink) its value asks for."""
+    cell.font = Font(name=FONT, size=FONT_SIZE)
+    if fmt:
+        cell.number_format = fmt
+    if cell.value in fills:
+        cell.fill = PatternFill("solid", fgColor=fills[cell.value])
+        cell.font = Font(name=FONT, size=FONT_SIZE, color=_ink(fills[cell.value]))
+
+
+def _page_setup(ws, sheet: Sheet, widths: list[float]) -> None:
+    """Landscape A4, the header row on every page, fitted to the page width where the text stays legible (else
+    the first columns repeated), the page header (and 示例数据) and page numbers."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3, footer=0.3)

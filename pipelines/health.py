@@ -216,11 +216,11 @@ def _changed_plan_tables(con: duckdb.DuckDBPyConnection, inputs) -> list[str]:
             "select table_name from duckdb_tables() where estimated_size > 0 order by 1").fetchall()]
         changed = []
         for table in tables:
-            stored = con.sql(f'from "{table}"').to_arrow_table()  # noqa: S608 (names are ours)
+            stored = con.sql("from query_table(?)", params=[table]).to_arrow_table()
             fresh.register("stored", stored)
             differs = fresh.execute(
-                f'select (select count(*) from (from stored except all from "{table}")) + '  # noqa: S608 (names are ours)
-                f'(select count(*) from (from "{table}" except all from stored))'
+                "select (select count(*) from (from stored except all from query_table($table)))"
+                " + (select count(*) from (from query_table($table) except all from stored))", {"table": table}
             ).fetchall()[0][0]
             fresh.unregister("stored")
             if differs:

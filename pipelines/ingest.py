@@ -13,9 +13,11 @@ from .accounts import Account
 from .archive import Origin, archive, log_withdrawal, read_log, sha256_of_file
 from .imports.provenance import load_origin
 from .load_submissions import load_one
+from .planning.changes import is_plan_book
+from .planning.load import check_plan_file
 from .problems import HasProblems, InputError, Problem, count_text
 from .recovery import catch_up
-from .schools.check import SchoolChecked, is_school_book
+from .schools.check import is_school_book
 from .schools.ingest import check_school_file
 from .schools.readiness import refresh_readiness
 from .status import refresh_assessments
@@ -87,6 +89,8 @@ def _check_file(con: duckdb.DuckDBPyConnection, path: Path, file: str, is_demo: 
         book = read_book(path, file)
         if is_school_book(book):  # issue 12: 旗教育局's school and kindergarten workbook
             return check_school_file(con, book, file, is_demo)
+        if is_plan_book(book):  # issue 23: a unit's planned changes and age population
+            return check_plan_file(con, book, file, is_demo)
         ctx = Context.from_warehouse(con)
         ctx.values.demo = is_demo
         checked = check_book(book, ctx)
@@ -181,8 +185,8 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
         result.submission_id = load_one(con, checked, entry, logged)
         if entry.origin:  # issue 18: the export, mapping and source cells an import read
             load_origin(con, raw_dir, result.submission_id, entry.origin, entry.file_name)
-        loaded = (checked.summary() if isinstance(checked, SchoolChecked)
-                  else f"{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个")
+        own = hasattr(checked, "summary")  # the school or the planning workbook: it says what it holds
+        loaded = checked.summary() if own else f"{checked.unit} {checked.year}年度，数值 {len(checked.observations)} 个"
         if is_demo:
             demo_state.remember_fingerprints(con, [asdict(entry)])
         else:
@@ -191,7 +195,7 @@ def _ingest_locked(con, path: Path, raw_dir: Path, file: str, who: str | None, i
     result.outcome = "loaded"
     answers = len(checked.rectifications)
     result.message = (
-        f"已载入“{file}”：{loaded}" + ("" if isinstance(checked, SchoolChecked) else f"，任务进展 {len(checked.progress)} 项")
+        f"已载入“{file}”：{loaded}" + ("" if own else f"，任务进展 {len(checked.progress)} 项")
         + (f"，整改说明 {answers} 项" if answers else "")
         + (f"，警告 {len(checked.warnings)} 条" if checked.warnings else "")
         + f"。填报 #{result.submission_id} 待审核：审核通过后计入各页面和报表"

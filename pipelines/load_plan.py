@@ -3,7 +3,7 @@
 import duckdb
 import pandas as pd
 
-from . import config
+from . import config, palette
 from .discrepancies import UNDATED_IN_ATTACHMENT
 from .plan_inputs import PlanInputs
 from .rulings import target_texts
@@ -81,7 +81,7 @@ def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None
     )
     con.executemany(
         "insert into status_labels values (?, ?, ?, ?)",
-        [[code, label, config.STATUS_COLOURS[code], i] for i, (code, label) in enumerate(config.STATUS_LABELS.items())],
+        [[code, label, palette.STATUS_COLOURS[code], i] for i, (code, label) in enumerate(config.STATUS_LABELS.items())],
     )
     insert_frame(con, "units", inputs.units[["unit", "full_name", "category", "aliases"]])
     insert_frame(con, "sections", plan.sections)
@@ -94,6 +94,7 @@ def load_plan_tables(con: duckdb.DuckDBPyConnection, inputs: PlanInputs) -> None
              "responsible_text", "source_row"]
         ],
     )
+    insert_frame(con, "task_names", inputs.task_names)
     insert_frame(con, "task_units", plan.task_units)
     insert_frame(con, "task_deadlines", pd.concat([plan.task_deadlines, body_milestones(inputs)], ignore_index=True))
     insert_frame(con, "body_key_tasks", body.key_tasks)

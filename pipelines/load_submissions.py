@@ -7,6 +7,7 @@ gathered in Python and inserted table by table at the end (an insert costs about
 as for thousands), and the current values for the checks are kept in memory as workbooks are added.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,9 @@ from . import demo_state
 from .archive import Entry, entry_of, submissions_dir
 from .collection import evidence, review
 from .imports.provenance import load_origin
+from .planning.changes import Context as PlanContext
+from .planning.changes import PlanChecked, check_plan_book, is_plan_book
+from .planning.load import load_plan_rows
 from .problems import InputError, Problem
 from .schools.check import Context as SchoolContext
 from .schools.check import SchoolChecked, check_school_book, is_school_book
@@ -80,6 +84,8 @@ class Batch:
         insert_frame(con, "task_progress", pd.concat(self.progress, ignore_index=True))
         insert_frame(con, "rectifications", pd.concat(self.rectifications, ignore_index=True))
         insert_frame(con, "ingest_warnings", pd.DataFrame(self.warnings, columns=WARNING_COLUMNS))
+        # inserted: what is gathered next is inserted on its own (a replay inserts in steps: issue 23)
+        self.submissions, self.observations, self.progress, self.rectifications, self.warnings = [], [], [], [], []
 
 
 @dataclass
@@ -113,6 +119,7 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
     withdrawals = []
     schools: list[tuple[SchoolChecked, int]] = []  # issue 12: school workbooks, their rows inserted after
     school_ctx = None
+    plans: list[tuple[PlanChecked, int]] = []  # issue 23: planning workbooks, likewise
     withdrawn_later = {e["sha256"] for e in events if e.get("event") == "withdrawn"}
     decisions: list[tuple[int, dict]] = []
     attached: list[tuple[int, dict]] = []
@@ -124,19 +131,8 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
             submission_id = known.get(sha, batch.by_sha.get(sha))
             # a demo workbook left out (build --no-demo); or a line before the workbook's acceptance (a file
             # admitted again from the quarantine: what was decided about it before is history, archive.in_order)
-            if submission_id is None or sha not in accepted_before:
-                continue
-            if kind == "review":
-                decisions.append((submission_id, event))
-                ctx.values.decide(submission_id, event["decision"] == "approved")
-            elif kind == "evidence":
-                if not (submissions_dir(raw_dir) / event["path"]).exists():
-                    raise InputError([Problem(event["file_name"], f"归档的佐证材料缺失：{event['path']}（日志第{number}条记录）")])
-                attached.append((submission_id, event))
-            elif sha not in withdrawn:
-                withdrawn.add(sha)
-                withdrawals.append(event)
-                ctx.values.withdraw(submission_id)
+            if submission_id is not None and sha in accepted_before:
+                _take_decision(event, submission_id, number, raw_dir, ctx, decisions, attached, withdrawals, withdrawn)
             continue
         if kind not in (None, "accepted"):  # the demo's end (read above), or an event of a later version
             continue
@@ -151,31 +147,84 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
         path = submissions_dir(raw_dir) / entry.path
         if not path.exists():
             raise InputError([Problem(entry.file_name, f"归档文件缺失：{path}（日志第{number}条记录）")])
-        try:
-            book = read_book(path, entry.file_name)
-            if is_school_book(book):  # issue 12: checked by its own rules, loaded the same way
-                school_ctx = school_ctx or SchoolContext.from_warehouse(con)
-                checked = check_school_book(book, school_ctx)
-            else:
-                checked = check_book(book, ctx)
-        except InputError as exc:
-            checked = Checked(entry.file_name, entry.unit, entry.year, _NO_VALUES, _NO_PROGRESS, exc.problems)
-        if checked.errors and entry.sha256 in withdrawn_later:
-            checked = _without_values(checked, entry)
-        elif checked.errors:
-            note = Problem(entry.file_name, f"归档文件 {entry.path} 按现行检查规则未通过，重建中止：请在“数据填报”页撤回该填报"
-                                            "（撤回后重建时只保留其记录，不载入其数值），或修正指标目录")
-            raise InputError([note, *checked.errors])
+        checked, school_ctx = _check_again(con, path, entry, ctx, school_ctx, lambda: load_schools(con, batch, schools))
+        checked = _kept_or_refused(checked, entry, withdrawn_later)
         submission_id = batch.add(checked, entry, numbers[entry.sha256])
         if isinstance(checked, SchoolChecked):
             schools.append((checked, submission_id))
+        elif isinstance(checked, PlanChecked):
+            plans.append((checked, submission_id))
         ctx.values.add(submission_id, checked.observations[["indicator_code", "year", "value"]].itertuples(index=False),
                        bool(entry.is_demo))
         done.loaded.append(entry)
+    load_schools(con, batch, schools)
+    batch.insert(con)
+    for checked, submission_id in plans:
+        load_plan_rows(con, checked, submission_id)
+    _load_origins_and_withdrawals(con, raw_dir, batch, done.loaded, withdrawals)
+    done.withdrawn = len(withdrawals)
+    done.decided = review.apply_logged(con, decisions)
+    done.evidence = evidence.record_logged(con, attached)
+    return done
+
+
+def load_schools(con: duckdb.DuckDBPyConnection, batch: Batch, schools: list) -> None:
+    """The school workbooks gathered so far, with the submissions before them (a planning workbook is checked
+    against the register they give: issue 23)."""
+    if not schools:
+        return
     batch.insert(con)
     for checked, submission_id in schools:
         load_school_rows(con, checked, submission_id)
-    for entry in done.loaded:  # issue 18: an imported workbook's export, mapping and source cells
+    schools.clear()
+
+
+_NO_VALUES = pd.DataFrame(columns=OBSERVATION_COLUMNS)
+_NO_PROGRESS = pd.DataFrame(columns=PROGRESS_COLUMNS)
+
+
+def _take_decision(event: dict, submission_id: int, number: int, raw_dir: Path, ctx: Context,
+                   decisions: list, attached: list, withdrawals: list, withdrawn: set[str]) -> None:
+    """A logged review decision, 佐证材料 or withdrawal of a known workbook, kept to apply after the loads (the
+    values that count change at once, for the workbooks checked after it)."""
+    kind = event["event"]
+    if kind == "review":
+        decisions.append((submission_id, event))
+        ctx.values.decide(submission_id, event["decision"] == "approved")
+    elif kind == "evidence":
+        if not (submissions_dir(raw_dir) / event["path"]).exists():
+            raise InputError([Problem(event["file_name"], f"归档的佐证材料缺失：{event['path']}（日志第{number}条记录）")])
+        attached.append((submission_id, event))
+    elif event["sha256"] not in withdrawn:
+        withdrawn.add(event["sha256"])
+        withdrawals.append(event)
+        ctx.values.withdraw(submission_id)
+
+
+def _check_again(con: duckdb.DuckDBPyConnection, path: Path, entry: Entry, ctx: Context,
+                 school_ctx: SchoolContext | None,
+                 load_register: Callable[[], None]) -> tuple[Checked, SchoolContext | None]:
+    """An archived workbook read and checked by today's rules (the school and the planning workbook by their
+    own); a workbook that cannot be read at all comes back with its problems as errors. The school context is
+    made once, when needed; load_register puts the school workbooks read so far into the warehouse, since a
+    planning workbook is checked against the register they give (issue 23)."""
+    try:
+        book = read_book(path, entry.file_name)
+        if is_school_book(book):  # issue 12: checked by its own rules, loaded the same way
+            school_ctx = school_ctx or SchoolContext.from_warehouse(con)
+            return check_school_book(book, school_ctx), school_ctx
+        if is_plan_book(book):
+            load_register()
+            return check_plan_book(book, PlanContext.from_warehouse(con)), school_ctx
+        return check_book(book, ctx), school_ctx
+    except InputError as exc:
+        return Checked(entry.file_name, entry.unit, entry.year, _NO_VALUES, _NO_PROGRESS, exc.problems), school_ctx
+
+
+def _load_origins_and_withdrawals(con: duckdb.DuckDBPyConnection, raw_dir: Path, batch: Batch, loaded: list[Entry],
+                                  withdrawals: list[dict]) -> None:
+    """After the loads: each imported workbook's export, mapping and source cells (issue 18), then the withdrawals."""
+    for entry in loaded:
         if entry.origin:
             load_origin(con, raw_dir, batch.by_sha[entry.sha256], entry.origin, entry.file_name)
     for event in withdrawals:
@@ -183,14 +232,18 @@ def replay(con: duckdb.DuckDBPyConnection, raw_dir: Path, events: list[dict], in
             "update submissions set withdrawn = true, withdrawn_at = ?, withdrawn_by = ? where sha256 = ?",
             [datetime.fromisoformat(event["at"]), event.get("by"), event["sha256"]],
         )
-    done.withdrawn = len(withdrawals)
-    done.decided = review.apply_logged(con, decisions)
-    done.evidence = evidence.record_logged(con, attached)
-    return done
 
 
-_NO_VALUES = pd.DataFrame(columns=OBSERVATION_COLUMNS)
-_NO_PROGRESS = pd.DataFrame(columns=PROGRESS_COLUMNS)
+def _kept_or_refused(checked: Checked, entry: Entry, withdrawn_later: set[str]) -> Checked:
+    """A workbook today's checks pass; one they refuse kept without values when it was withdrawn later in the log;
+    otherwise the replay stops (InputError), saying what to do."""
+    if not checked.errors:
+        return checked
+    if entry.sha256 in withdrawn_later:
+        return _without_values(checked, entry)
+    note = Problem(entry.file_name, f"归档文件 {entry.path} 按现行检查规则未通过，重建中止：请在“数据填报”页撤回该填报"
+                                    "（撤回后重建时只保留其记录，不载入其数值），或修正指标目录")
+    raise InputError([note, *checked.errors])
 
 
 def _without_values(checked: Checked, entry: Entry) -> Checked:
@@ -210,4 +263,6 @@ def load_one(con: duckdb.DuckDBPyConnection, checked: Checked, entry: Entry, eve
     batch.insert(con)
     if isinstance(checked, SchoolChecked):  # issue 12: the register, counts and county items
         load_school_rows(con, checked, submission_id)
+    elif isinstance(checked, PlanChecked):  # issue 23: the planned changes and population
+        load_plan_rows(con, checked, submission_id)
     return submission_id

@@ -32,15 +32,20 @@ RULES: list[tuple[str, str]] = [
      f"高、中、初级岗位按合计10折算，各部分与2.0:4.2:3.8的最大偏差不超过{config.RATIO_TOLERANCE}为达标；职普比看职业教育一项是否达到3.5。"),
 ]
 
-FORMULA = (
+# The progress ratio as a formula, for those who check the arithmetic: one click away on the dashboard, in the
+# Excel report's method sheet, and in the Word report's appendix (its body says the method in words only).
+RATIO = (
     "基线b为2022年（或首个填报年度t0）的数值，最新值v（年度t），目标x（年度T），d为目标方向（“以上”为+1，"
     "“以下”“前N位”为−1）。进展比 r = [(v−b)/(t−t0)] ÷ [d·|x−b|/(T−t0)]，即实际年均变化除以所需年均变化，"
     "所需变化的符号取目标方向、大小取|x−b|；|x−b|为0（基线恰在目标上）而此后未达标的，直接判为偏离目标。"
-    f"分档：r≥{config.ON_TRACK_RATIO} 按期可达，{config.MODERATE_RATIO}≤r<{config.ON_TRACK_RATIO} 进展偏慢，"
-    f"0≤r<{config.MODERATE_RATIO} 进展不足，r<0 偏离目标（与欧盟统计局、Open SDG 的分档相同）。"
-    "与它们不同的是，年均变化按线性计算而不是按复合增长率：累计数量从0起步、有的目标值为0，复合增长率在这些情况下无法计算；"
-    "对按比例增长的指标，线性口径在前期略严、后期略宽。"
 )
+BANDS = (f"分档：r≥{config.ON_TRACK_RATIO} 按期可达，{config.MODERATE_RATIO}≤r<{config.ON_TRACK_RATIO} 进展偏慢，"
+         f"0≤r<{config.MODERATE_RATIO} 进展不足，r<0 偏离目标")
+LINEAR = ("年均变化按线性计算而不是按复合增长率：累计数量从0起步、有的目标值为0，复合增长率在这些情况下无法计算；"
+          "对按比例增长的指标，线性口径在前期略严、后期略宽。")
+FORMULA = f"{RATIO}{BANDS}（与欧盟统计局、Open SDG 的分档相同）。与它们不同的是，{LINEAR}"
+# The same for a reader who does not know those sources (the Word report's appendix).
+FORMULA_PLAIN = f"{RATIO}{BANDS}。{LINEAR}"
 
 
 def rules_text(separator: str = "；") -> str:

@@ -31,15 +31,7 @@ class Body:
 def read_body(path: Path, unit_names: dict[str, str]) -> Body:
     """Parse the body's 重点任务 part of the notice; raises InputError naming the line."""
     name = Path(path).name
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(name, f"无法读取通知正文（应为 UTF-8 文本）：{exc}")]) from exc
-    try:
-        start = next(i for i, line in enumerate(lines) if line.strip() == BODY_START)
-        end = next(i for i, line in enumerate(lines) if line.strip().startswith(BODY_END) and i > start)
-    except StopIteration:
-        raise InputError([Problem(name, f"找不到正文的“{BODY_START}”至“{BODY_END}”部分")]) from None
+    lines, start, end = _body_part(Path(path))
 
     problems, rows, units, deadlines = [], [], [], []
     section_no = None
@@ -78,13 +70,7 @@ def read_body(path: Path, unit_names: dict[str, str]) -> Body:
                 "source_line": i + 1,
             }
         )
-        for role in ("lead", "responsible"):
-            for written in unique(split_units(fields.get(role, ""))):
-                canonical = unit_names.get(written)
-                if canonical is None:
-                    problems.append(Problem(name, f"无法识别的单位“{written}”", row=i + 1))
-                else:
-                    units.append({"key_task_no": number, "unit": canonical, "role": role, "written_as": written})
+        units += _named_units(fields, number, unit_names, (name, i + 1), problems)
         for ms in deadline.milestones:
             deadlines.append({"key_task_no": number, "due_date": ms.due_date, "milestone": ms.text, "precision": ms.precision})
     if problems:
@@ -94,6 +80,35 @@ def read_body(path: Path, unit_names: dict[str, str]) -> Body:
         units=pd.DataFrame(units).drop_duplicates(["key_task_no", "unit", "role"], ignore_index=True),
         deadlines=pd.DataFrame(deadlines, columns=["key_task_no", "due_date", "milestone", "precision"]),
     )
+
+
+def _body_part(path: Path) -> tuple[list[str], int, int]:
+    """The notice's lines, and where its 重点任务 part starts and ends; InputError when it cannot be read or found."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(path.name, f"无法读取通知正文（应为 UTF-8 文本）：{exc}")]) from exc
+    try:
+        start = next(i for i, line in enumerate(lines) if line.strip() == BODY_START)
+        end = next(i for i, line in enumerate(lines) if line.strip().startswith(BODY_END) and i > start)
+    except StopIteration:
+        raise InputError([Problem(path.name, f"找不到正文的“{BODY_START}”至“{BODY_END}”部分")]) from None
+    return lines, start, end
+
+
+def _named_units(fields: dict[str, str], number: int, unit_names: dict[str, str], where: tuple[str, int],
+                 problems: list[Problem]) -> list[dict]:
+    """A key task's lead and responsible units by their canonical names; a name not known is a problem at `where`
+    (the file and its line)."""
+    units = []
+    for role in ("lead", "responsible"):
+        for written in unique(split_units(fields.get(role, ""))):
+            canonical = unit_names.get(written)
+            if canonical is None:
+                problems.append(Problem(where[0], f"无法识别的单位“{written}”", row=where[1]))
+            else:
+                units.append({"key_task_no": number, "unit": canonical, "role": role, "written_as": written})
+    return units
 
 
 def _fields(duties: str) -> dict[str, str]:

@@ -21,6 +21,7 @@ class PlanInputs:
     body: Body
     catalogue: Catalogue
     discrepancies: pd.DataFrame
+    task_names: pd.DataFrame  # task_no, short_name: every task's
 
 
 def read_units(reference_dir: Path) -> pd.DataFrame:
@@ -31,6 +32,26 @@ def read_units(reference_dir: Path) -> pd.DataFrame:
         raise InputError([Problem(path.name, f"缺少单位名录 {path}")]) from None
 
 
+def read_task_names(reference_dir: Path, plan: Plan) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every task's short name: task_names.csv's where it gives one, else the title of its key task."""
+    path = reference_dir / config.TASK_NAMES_FILE
+    titles = dict(zip(plan.key_tasks["key_task_no"], plan.key_tasks["title"]))
+    names = {int(t.task_no): titles[t.key_task_no] for t in plan.tasks.itertuples()}
+    problems = []
+    if path.exists():
+        given = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for i, r in enumerate(given.itertuples(), start=2):
+            name = str(r.short_name).strip()
+            if not r.task_no.strip().isdigit() or int(r.task_no) not in names:
+                problems.append(Problem(path.name, f"任务 {r.task_no} 不在任务清单中", row=i, column="task_no"))
+            elif not name or len(name) > config.TASK_NAME_MAX:
+                problems.append(Problem(path.name, f"简称应为1至{config.TASK_NAME_MAX}个字：“{name}”", row=i,
+                                        column="short_name"))
+            else:
+                names[int(r.task_no)] = name
+    return pd.DataFrame({"task_no": list(names), "short_name": list(names.values())}), problems
+
+
 def read_plan_inputs(raw_dir: Path) -> PlanInputs:
     """All plan inputs, read and cross-checked; raises InputError with every problem found."""
     reference = raw_dir / config.REFERENCE_DIR
@@ -39,11 +60,12 @@ def read_plan_inputs(raw_dir: Path) -> PlanInputs:
     plan = load_plan(raw_dir / config.TASKLIST_FILE, names)
     body = read_body(raw_dir / config.PLAN_FILE, names)
     catalogue = read_catalogue(reference)
-    problems = check_catalogue_against_plan(catalogue, plan, body)
+    task_names, named = read_task_names(reference, plan)
+    problems = check_catalogue_against_plan(catalogue, plan, body) + named
     if problems:
         raise InputError(problems)
     discrepancies, _ = find_discrepancies(plan, body, catalogue)
-    return PlanInputs(units, plan, body, catalogue, discrepancies)
+    return PlanInputs(units, plan, body, catalogue, discrepancies, task_names)
 
 
 def check_catalogue_against_plan(catalogue: Catalogue, plan: Plan, body: Body) -> list[Problem]:

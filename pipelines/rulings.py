@@ -3,7 +3,7 @@
 Where the two give a target different values (T65-1: 市级绿色校园、温馨校园 50%以上 in the body, 60%以上 in the
 attachment), the target is judged under each text, and the office's ruling says which one counts: a 管理 account
 records it — which text, by whom, when and why (a reason is required). Until a ruling the attachment counts
-(DESIGN.md, "The target grammar"). A ruling is an event of the archive's log,
+(docs/design.md, "The target grammar"). A ruling is an event of the archive's log,
 {"event": "ruling", "target_id", "text" ('body' or 'attachment'), "at", "by", "reason"}, appended under the
 writers' lock and applied to the warehouse with the judgments it changes and its audit line in one
 transaction; `build` replays it, so the warehouse is still rebuilt from data/raw alone. The last ruling of a
@@ -27,7 +27,7 @@ from .warehouse import connect, transaction
 from .writer_lock import say_on_stderr, writer_lock
 
 TEXTS = config.RULING_TEXTS
-DEFAULT_TEXT = config.DEFAULT_RULING_TEXT  # DESIGN.md: the attachment's value counts unless the office decides otherwise
+DEFAULT_TEXT = config.DEFAULT_RULING_TEXT  # docs/design.md: the attachment's value counts unless the office decides otherwise
 EVENT = "ruling"
 # Kinds whose target is one number a text may state otherwise (a structure, a trend, an event are not ruled).
 RULED_KINDS = ("level", "count_cumulative", "count_annual", "rank", "compliance", "relative")

@@ -26,7 +26,6 @@ from . import config
 
 ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-ODS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 REL_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
 # Excel's built-in number formats 9 (0%) and 10 (0.00%) are the percent ones.
 BUILTIN_PERCENT_FORMATS = {9, 10}
@@ -244,61 +243,75 @@ def _cell_ref(ref: str) -> tuple[int, int]:
 
 def _xlsx_sheet(archive, sheet_name: str, part: str, percent_styles: set[int], shared: list[bool]) -> SheetScan:
     """Every <c> of a sheet, in one expat pass (the handlers are kept small: a sheet has thousands of cells)."""
-    out = SheetScan(sheet_name)
-    names = {}  # element names with the document's prefix (`c` or `x:c`), set from the root element
-    row = col = -1
-    cell = None  # [row, col, type, style, value text or None, has formula, has inline text]
-    capture = None  # 'v' or 't' while inside one
-
-    def start(name, attrs):
-        nonlocal row, col, cell, capture
-        if not names:
-            prefix = name[: -len("worksheet")] if name.endswith("worksheet") else ""
-            names.update({prefix + k: k for k in ("c", "row", "v", "f", "t")})
-        tag = names.get(name)
-        if tag == "c":
-            ref = attrs.get("r")
-            if ref:
-                row, col = _cell_ref(ref)
-            elif row >= 0:
-                col += 1
-            else:
-                raise ScanError("工作表中有不在任何行里的单元格，文件可能已损坏", sheet_name)
-            cell = [row, col, attrs.get("t", "n"), attrs.get("s"), None, False, False]
-        elif tag == "row":
-            row = _int(attrs["r"]) - 1 if "r" in attrs else row + 1
-            col = -1
-        elif cell is None:
-            return
-        elif tag == "v":
-            capture = "v"
-            cell[4] = ""
-        elif tag == "t":
-            capture = "t"
-        elif tag == "f":
-            cell[5] = True
-
-    def text(data):
-        if capture == "v":
-            cell[4] += data
-        elif capture == "t" and not cell[6] and data.strip():
-            cell[6] = True
-
-    def end(name):
-        nonlocal cell, capture
-        capture = None
-        if cell is not None and names.get(name) == "c":
-            _xlsx_cell(out, *cell, percent_styles, shared)
-            cell = None
-
+    reader = _XlsxSheetReader(sheet_name, percent_styles, shared)
     parser = _parser()
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = reader.start, reader.end, reader.text
     try:
         _parse(archive, part, parser)
     except ScanError as exc:
         exc.sheet = exc.sheet or sheet_name
         raise
-    return out
+    return reader.out
+
+
+class _XlsxSheetReader:
+    """The handlers of one expat pass over a sheet's XML: each <c> with its position, type, style, value, formula
+    and inline text, handed to _xlsx_cell when it closes."""
+
+    def __init__(self, sheet_name: str, percent_styles: set[int], shared: list[bool]):
+        self.out = SheetScan(sheet_name)
+        self.percent_styles, self.shared = percent_styles, shared
+        self.names: dict[str, str] = {}  # element names with the document's prefix, set from the root element
+        self.row = self.col = -1
+        self.cell = None  # [row, col, type, style, value text or None, has formula, has inline text]
+        self.capture = None  # 'v' or 't' while inside one
+
+    def start(self, name, attrs):
+        if not self.names:
+            self.names.update(_tag_names(name))
+        tag = self.names.get(name)
+        if tag == "c":
+            self.row, self.col = _cell_position(attrs.get("r"), self.row, self.col, self.out.name)
+            self.cell = [self.row, self.col, attrs.get("t", "n"), attrs.get("s"), None, False, False]
+        elif tag == "row":
+            self.row = _int(attrs["r"]) - 1 if "r" in attrs else self.row + 1
+            self.col = -1
+        elif self.cell is None:
+            return
+        elif tag == "v":
+            self.capture = "v"
+            self.cell[4] = ""
+        elif tag == "t":
+            self.capture = "t"
+        elif tag == "f":
+            self.cell[5] = True
+
+    def text(self, data):
+        if self.capture == "v":
+            self.cell[4] += data
+        elif self.capture == "t" and not self.cell[6] and data.strip():
+            self.cell[6] = True
+
+    def end(self, name):
+        self.capture = None
+        if self.cell is not None and self.names.get(name) == "c":
+            _xlsx_cell(self.out, *self.cell, self.percent_styles, self.shared)
+            self.cell = None
+
+
+def _tag_names(root: str) -> dict[str, str]:
+    """The element names of a sheet with the document's prefix (`c` or `x:c`), from its root element's name."""
+    prefix = root[: -len("worksheet")] if root.endswith("worksheet") else ""
+    return {prefix + k: k for k in ("c", "row", "v", "f", "t")}
+
+
+def _cell_position(ref: str | None, row: int, col: int, sheet_name: str) -> tuple[int, int]:
+    """A <c>'s (row, col): from its reference, else the next column of its row (a cell outside a row is refused)."""
+    if ref:
+        return _cell_ref(ref)
+    if row >= 0:
+        return row, col + 1
+    raise ScanError("工作表中有不在任何行里的单元格，文件可能已损坏", sheet_name)
 
 
 def _xlsx_cell(out: SheetScan, row, col, kind, style, value, formula, inline_text, percent_styles, shared) -> None:
@@ -307,20 +320,10 @@ def _xlsx_cell(out: SheetScan, row, col, kind, style, value, formula, inline_tex
         return
     if kind == "n":
         if value:
-            try:
-                number = float(value)
-            except ValueError:
-                raise ScanError(f"单元格中的数字“{value[:20]}”无效，文件可能已损坏或被改动", out.name, row + 1, col) from None
-            out.fill(row, col, number)
-            if style is not None and _int(style) in percent_styles:
-                out.percent.add((row, col))
+            _xlsx_number(out, row, col, value, style, percent_styles)
     elif kind == "s":
         if value:
-            index = _int(value)
-            if not 0 <= index < len(shared):
-                raise ScanError("单元格引用了不存在的共享文本，文件可能已损坏", out.name, row + 1, col)
-            if shared[index]:
-                out.fill(row, col, None)
+            _xlsx_shared(out, row, col, value, shared)
     elif kind == "inlineStr":
         if inline_text:
             out.fill(row, col, None)
@@ -331,80 +334,31 @@ def _xlsx_cell(out: SheetScan, row, col, kind, style, value, formula, inline_tex
         out.fill(row, col, None)
 
 
+def _xlsx_number(out: SheetScan, row: int, col: int, value: str, style: str | None, percent_styles: set[int]) -> None:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ScanError(f"单元格中的数字“{value[:20]}”无效，文件可能已损坏或被改动", out.name, row + 1, col) from None
+    out.fill(row, col, number)
+    if style is not None and _int(style) in percent_styles:
+        out.percent.add((row, col))
+
+
+def _xlsx_shared(out: SheetScan, row: int, col: int, value: str, shared: list[bool]) -> None:
+    index = _int(value)
+    if not 0 <= index < len(shared):
+        raise ScanError("单元格引用了不存在的共享文本，文件可能已损坏", out.name, row + 1, col)
+    if shared[index]:
+        out.fill(row, col, None)
+
+
 # .ods
 
 
 def scan_ods(path: Path) -> dict[str, SheetScan]:
-    sheets: dict[str, SheetScan] = {}
-    state = {"sheet": None, "row": -1, "col": 0, "rows_repeat": 1, "cell": None, "depth": 0, "annotation": 0}
-    pending: list[tuple[int, int, dict]] = []  # cells of the current row: (col, repeat, cell)
-
-    def start(name, attrs):
-        ns, _, local = name.rpartition(" ")
-        if ns == ODS_TABLE and local == "table" and state["sheet"] is None:
-            title = attrs.get(f"{ODS_TABLE} name", f"Sheet{len(sheets) + 1}")
-            state.update(sheet=SheetScan(title), row=-1)
-            sheets[title] = state["sheet"]
-            if len(sheets) > config.MAX_SHEETS:
-                raise ScanError(f"工作簿的工作表超过 {config.MAX_SHEETS} 个，超出填报工作簿的范围")
-        elif state["sheet"] is None:
-            return
-        elif ns == ODS_TABLE and local == "table":
-            state["depth"] += 1  # a table inside a cell: not read by calamine either
-        elif state["depth"]:
-            return
-        elif ns == ODS_TABLE and local == "table-row":
-            state.update(col=0, rows_repeat=_repeat(attrs.get(f"{ODS_TABLE} number-rows-repeated")))
-            pending.clear()
-        elif ns == ODS_TABLE and local in ("table-cell", "covered-table-cell"):
-            spans = (_repeat(attrs.get(f"{ODS_TABLE} number-rows-spanned")),
-                     _repeat(attrs.get(f"{ODS_TABLE} number-columns-spanned")))
-            if local == "table-cell" and spans != (1, 1):
-                r, c = state["row"] + 1, state["col"]
-                state["sheet"].merged.append(((r, c), (r + spans[0] - 1, c + spans[1] - 1)))
-            state["cell"] = {
-                "type": attrs.get(f"{ODS_OFFICE} value-type"),
-                "value": attrs.get(f"{ODS_OFFICE} value"),
-                "formula": f"{ODS_TABLE} formula" in attrs,
-                "text": False,
-                "repeat": _repeat(attrs.get(f"{ODS_TABLE} number-columns-repeated")),
-            }
-        elif ns == ODS_OFFICE and local == "annotation":
-            state["annotation"] += 1
-
-    def end(name):
-        ns, _, local = name.rpartition(" ")
-        sheet = state["sheet"]
-        if sheet is None:
-            return
-        if ns == ODS_TABLE and local == "table":
-            if state["depth"]:
-                state["depth"] -= 1
-            else:
-                state["sheet"] = None
-        elif state["depth"]:
-            return
-        elif ns == ODS_OFFICE and local == "annotation":
-            state["annotation"] -= 1
-        elif ns == ODS_TABLE and local in ("table-cell", "covered-table-cell"):
-            cell = state["cell"]
-            if cell and (cell["type"] or cell["text"] or cell["formula"]):
-                pending.append((state["col"], cell["repeat"], cell))
-            state["col"] += cell["repeat"] if cell else 1
-            state["cell"] = None
-        elif ns == ODS_TABLE and local == "table-row":
-            first = state["row"] + 1
-            state["row"] += state["rows_repeat"]
-            for col, repeat, cell in pending:
-                _ods_cells(sheet, first, state["rows_repeat"], col, repeat, cell)
-
-    def text(data):
-        cell = state["cell"]
-        if cell is not None and not state["annotation"] and data.strip():
-            cell["text"] = True
-
+    reader = _OdsReader()
     parser = _parser(namespaces=True)
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = reader.start, reader.end, reader.text
     with zipfile.ZipFile(path) as archive:
         manifest = "META-INF/manifest.xml"
         if manifest in archive.namelist():
@@ -414,9 +368,90 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
         try:
             _parse(archive, "content.xml", parser)
         except ScanError as exc:
-            exc.sheet = exc.sheet or (state["sheet"].name if state["sheet"] else None)
+            exc.sheet = exc.sheet or (reader.sheet.name if reader.sheet else None)
             raise
-    return sheets
+    return reader.sheets
+
+
+class _OdsReader:
+    """The handlers of one expat pass over an .ods content.xml: its sheets, rows and cells (with their repeats
+    and spans) and whether a cell has text."""
+
+    def __init__(self):
+        self.sheets: dict[str, SheetScan] = {}
+        self.sheet: SheetScan | None = None  # the table being read
+        self.row, self.col, self.rows_repeat = -1, 0, 1
+        self.cell: dict | None = None
+        self.depth = 0  # tables inside a cell: not read (calamine does not read them either)
+        self.annotation = 0  # inside a comment: its text is not the cell's
+        self.pending: list[tuple[int, int, dict]] = []  # cells of the current row: (col, repeat, cell)
+
+    def start(self, name, attrs):
+        ns, _, local = name.rpartition(" ")
+        if ns == ODS_TABLE and local == "table":
+            self._open_table(attrs)
+        elif self.sheet is None or self.depth:
+            return
+        elif ns == ODS_TABLE and local == "table-row":
+            self.col, self.rows_repeat = 0, _repeat(attrs.get(f"{ODS_TABLE} number-rows-repeated"))
+            self.pending.clear()
+        elif ns == ODS_TABLE and local in ("table-cell", "covered-table-cell"):
+            self._open_cell(local, attrs)
+        elif ns == ODS_OFFICE and local == "annotation":
+            self.annotation += 1
+
+    def _open_table(self, attrs) -> None:
+        if self.sheet is not None:
+            self.depth += 1  # a table inside a cell
+            return
+        title = attrs.get(f"{ODS_TABLE} name", f"Sheet{len(self.sheets) + 1}")
+        self.sheet, self.row = SheetScan(title), -1
+        self.sheets[title] = self.sheet
+        if len(self.sheets) > config.MAX_SHEETS:
+            raise ScanError(f"工作簿的工作表超过 {config.MAX_SHEETS} 个，超出填报工作簿的范围")
+
+    def _open_cell(self, local: str, attrs) -> None:
+        spans = (_repeat(attrs.get(f"{ODS_TABLE} number-rows-spanned")),
+                 _repeat(attrs.get(f"{ODS_TABLE} number-columns-spanned")))
+        if local == "table-cell" and spans != (1, 1):
+            r, c = self.row + 1, self.col
+            self.sheet.merged.append(((r, c), (r + spans[0] - 1, c + spans[1] - 1)))
+        self.cell = {
+            "type": attrs.get(f"{ODS_OFFICE} value-type"),
+            "value": attrs.get(f"{ODS_OFFICE} value"),
+            "formula": f"{ODS_TABLE} formula" in attrs,
+            "text": False,
+            "repeat": _repeat(attrs.get(f"{ODS_TABLE} number-columns-repeated")),
+        }
+
+    def end(self, name):
+        ns, _, local = name.rpartition(" ")
+        if self.sheet is None:
+            return
+        if ns == ODS_TABLE and local == "table":
+            if self.depth:
+                self.depth -= 1
+            else:
+                self.sheet = None
+        elif self.depth:
+            return
+        elif ns == ODS_OFFICE and local == "annotation":
+            self.annotation -= 1
+        elif ns == ODS_TABLE and local in ("table-cell", "covered-table-cell"):
+            cell = self.cell
+            if cell and (cell["type"] or cell["text"] or cell["formula"]):
+                self.pending.append((self.col, cell["repeat"], cell))
+            self.col += cell["repeat"] if cell else 1
+            self.cell = None
+        elif ns == ODS_TABLE and local == "table-row":
+            first = self.row + 1
+            self.row += self.rows_repeat
+            for col, repeat, cell in self.pending:
+                _ods_cells(self.sheet, first, self.rows_repeat, col, repeat, cell)
+
+    def text(self, data):
+        if self.cell is not None and not self.annotation and data.strip():
+            self.cell["text"] = True
 
 
 def _repeat(text: str | None) -> int:

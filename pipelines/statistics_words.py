@@ -1,4 +1,4 @@
-"""The words of the national education statistics system, mapped to the platform's (STATS_EXPORTS.md).
+"""The words of the national education statistics system, mapped to the platform's (docs/analysts.md, “What a statistics office's exports look like”).
 
 An analyst's own files (the statistics system's exports) and the platform's workbooks typed by hand both
 write 初级中学, 九年一贯制学校, 教育部门办 or a 城乡分类代码 111: they are read as the platform's word, never

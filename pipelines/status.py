@@ -1,4 +1,4 @@
-"""Status of a target, judged as of a year (DESIGN.md, "Status of a target"; every rule is in the README).
+"""Status of a target, judged as of a year (docs/design.md, "Status of a target": every rule written out there).
 
 Dated targets (a level, a count to create, a share, a rank, a structure, by a year T) follow the
 progress assessment of the SDG monitoring reports (Eurostat; Statistics Canada's method in Open SDG):
@@ -18,8 +18,8 @@ from dataclasses import dataclass, fields, replace
 import duckdb
 import pandas as pd
 
-from . import config
-from .describe import number, parts_of, present, shares_text
+from . import config, formats
+from .describe import parts_of, present
 
 
 @dataclass
@@ -53,6 +53,7 @@ class Target:
     basis: str | None = None
     ratio_parts: list[float] | None = None
     goal: str | None = None  # the catalogue's own words (建成): a milestone that is not an acceptance
+    unit: str | None = None  # the indicator's unit, for the words of the latest value (累计3所, 年均7,350人次)
 
     @property
     def standing(self) -> bool:
@@ -203,7 +204,7 @@ def _cumulative(target: Target, values: Series, T: int, as_of: int) -> Assessmen
         cumulative.append((y, total))
     result = assess_progress(cumulative, target.comparator, target.target_value, T,
                              baseline=(config.BASELINE_YEAR, 0.0), as_of=as_of)
-    result.latest_text = f"累计{total:g}"
+    result.latest_text = f"累计{formats.count(total, target.unit)}"
     return result
 
 
@@ -217,12 +218,12 @@ def _yearly_value(target: Target, values: Series, shares: dict[int, list[float]]
     if target.kind == "ratio":
         if year not in shares:
             return "unreported"
-        # Two decimals: a share that misses the tolerance by 0.01 must not read like one that meets it.
-        text = shares_text(shares[year])
+        # The digits that decide: a share that misses the tolerance by 0.01 must not read like one that meets it.
+        text = formats.structure(shares[year], target.ratio_parts, target.comparator)
         if target.comparator == ">=":
             return shares[year][0], text, meets(shares[year][0], ">=", target.ratio_parts[0])
         deviation = max(abs(s - p) for s, p in zip(shares[year], target.ratio_parts))
-        return deviation, f"{text}（最大偏差{deviation:.2f}）", meets(deviation, "<=", config.RATIO_TOLERANCE)
+        return deviation, text, meets(deviation, "<=", config.RATIO_TOLERANCE)
     if year not in own:
         return "unreported"
     if target.kind == "trend":
@@ -230,7 +231,8 @@ def _yearly_value(target: Target, values: Series, shares: dict[int, list[float]]
     if target.basis == "mean":
         due = [v for y, v in values if target.first_year <= y <= year]
         mean = sum(due) / len(due)
-        return mean, f"{target.first_year}—{year}年年均{mean:,.0f}", meets(mean, target.comparator, target.target_value)
+        return (mean, f"{target.first_year}—{year}年年均{formats.count(mean, target.unit)}",
+                meets(mean, target.comparator, target.target_value))
     return own[year], None, meets(own[year], target.comparator, target.target_value)
 
 
@@ -244,17 +246,33 @@ def _direction_value(target: Target, values: Series, own: dict[int, float], year
             return "no_baseline"
         base_year, before = _baseline(earlier)
         change = value - before
-        text = f"{number(value)}（基线{base_year}年{number(before)}，{change:+.1f}）"
+        text = f"{formats.quantity(value, target.unit)}（基线{base_year}年{_plain(before, target.unit)}，{_change(change, target.unit)}）"
     else:
         before = own.get(year - 1)
         if before is None:
             return "no_previous"
         change = value - before
-        text = f"{value:,.0f}（上年{before:,.0f}，{change:+,.0f}）"
+        text = f"{formats.quantity(value, target.unit)}（上年{_plain(before, target.unit)}，{_change(change, target.unit)}）"
     # 只增不减 / 保持: not below; 增加: above; 减少 / 缩减: below, or already 0 (a gap closed stays closed).
     ok = {"not_decreasing": change >= -1e-9, "increasing": change > 1e-9,
           "decreasing": change < -1e-9 or abs(value) < 1e-9}[target.comparator]
     return value, text, ok
+
+
+def _deviation(value: float) -> str:
+    """最大偏差0.34 — a structure's largest distance from the target's parts, with the digits that decide."""
+    return f"最大偏差{formats.coefficient(value, (config.RATIO_TOLERANCE,), '<=')}"
+
+
+def _plain(value: float, unit: str | None) -> str:
+    """A value beside another of the same unit, without the unit (上年101,900 after 106,800万元)."""
+    return formats.rate(value).removesuffix("%") if unit == formats.RATE_UNIT else formats.count(value)
+
+
+def _change(change: float, unit: str | None) -> str:
+    """+4,900 / −1.2个百分点 — a change from one year to another, signed."""
+    size = formats.points(abs(change)) if unit == formats.RATE_UNIT else formats.count(abs(change))
+    return ("+" if change >= 0 else "−") + size
 
 
 def _yearly(target: Target, values: Series, shares: dict[int, list[float]], as_of: int) -> Assessment:
@@ -280,9 +298,10 @@ def _yearly(target: Target, values: Series, shares: dict[int, list[float]], as_o
     if target.kind == "ratio" and target.comparator != ">=":
         gap = max(0.0, value - config.RATIO_TOLERANCE)
     gap = None if gap is None else round(gap, 9)  # no 1e-16 left over from the arithmetic of shares
+    said = f"{text}，{_deviation(value)}" if target.kind == "ratio" and target.comparator != ">=" else text
     result = Assessment("year_met" if ok else "year_missed", latest_value=value, latest_year=as_of, latest_text=text,
                         gap=gap, method="yearly",
-                        detail=f"{as_of}年{'达标' if ok else '未达标'}" + (f"（{text}）" if text else "") + f"；{record}")
+                        detail=f"{as_of}年{'达标' if ok else '未达标'}" + (f"（{said}）" if said else "") + f"；{record}")
     if target.kind == "ratio" and target.comparator != ">=":
         result.detail = (f"按各部分占比与目标{':'.join(f'{p:.1f}' for p in target.ratio_parts)}的最大偏差评估，"
                          f"容差{config.RATIO_TOLERANCE}；" + result.detail)
@@ -419,15 +438,16 @@ def _ratio(target: Target, shares: dict[int, list[float]], T: int, as_of: int) -
         return Assessment("no_data", detail="没有各部分的完整数据")
     years = sorted(shares)
     parts = target.ratio_parts
-    text = shares_text(shares[years[-1]])  # two decimals, as the gap and the deviation are given
+    text = formats.structure(shares[years[-1]], parts, target.comparator)
     if target.comparator == ">=":
         result = assess_progress([(y, shares[y][0]) for y in years], ">=", parts[0], T, as_of=as_of)
         result.latest_text = text
         return result
     deviation = [(y, max(abs(s - p) for s, p in zip(shares[y], parts))) for y in years]
     result = assess_progress(deviation, "<=", config.RATIO_TOLERANCE, T, as_of=as_of)
-    result.latest_text = f"{text}（最大偏差{deviation[-1][1]:.2f}）"
-    result.detail = f"按各部分占比与目标{':'.join(f'{p:.1f}' for p in parts)}的最大偏差评估，容差{config.RATIO_TOLERANCE}；" + result.detail
+    result.latest_text = text
+    result.detail = (f"按各部分占比与目标{':'.join(f'{p:.1f}' for p in parts)}的最大偏差评估，容差{config.RATIO_TOLERANCE}；"
+                     f"{years[-1]}年{text}，{_deviation(deviation[-1][1])}；" + result.detail)
     return result
 
 
@@ -439,7 +459,7 @@ def target_of(row) -> Target:
     return Target(row.kind, row.comparator, row.target_value if present(row.target_value) else None,
                   int(row.target_year) if present(row.target_year) else None, bool(row.recurring),
                   row.basis if present(row.basis) else None, parts_of(row.ratio_parts),
-                  row.goal if present(getattr(row, "goal", None)) else None)
+                  row.goal if present(getattr(row, "goal", None)) else None, row.unit if present(row.unit) else None)
 
 
 def _series(con: duckdb.DuckDBPyConnection, include_demo: bool):

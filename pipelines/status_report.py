@@ -4,10 +4,10 @@ from datetime import date
 
 import duckdb
 
-from . import config
+from . import config, formats
 from .collection.review import pending_count
 from .deadlines import ledger_date
-from .describe import describe_gap, describe_goal, describe_latest, describe_year, present, texts_sentence
+from .describe import describe_goal, describe_year, texts_sentence
 from .textable import render
 
 
@@ -44,10 +44,8 @@ def status_text(con: duckdb.DuckDBPyConnection, as_of: int | None) -> tuple[str,
     rows = []
     for r in frame.itertuples():
         target = describe_goal(r)
-        latest = describe_latest(r)
-        if present(r.latest_year):
-            latest = f"{latest}（{int(r.latest_year)}）"
-        rows.append([r.target_id, r.indicator_name, target, describe_year(r), latest, describe_gap(r), r.status_label,
+        latest = formats.latest_with_year(r)
+        rows.append([r.target_id, r.indicator_name, target, describe_year(r), latest, formats.gap(r) or formats.NONE, r.status_label,
                      r.status])
     table = render(["目标", "指标", "目标值", "目标年", "最新值（年份）", "差距", "状态", "代码"], rows, max_width=34)
     counts = frame.groupby("status").size()

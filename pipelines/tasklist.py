@@ -179,16 +179,7 @@ def tidy_tasklist(raw: pd.DataFrame, unit_names: dict[str, str]) -> Plan:
             problem(rec.row, "deadline", str(exc))
             deadline = None
 
-        for role, cell in (("lead", rec.lead_cell), ("responsible", rec.responsible_cell)):
-            names = split_units(cell)
-            if role == "lead" and not names:
-                problem(rec.row, "lead", "没有牵头单位")
-            for written in unique(names):
-                canonical = unit_names.get(written)
-                if canonical is None:
-                    problem(rec.row, role, f"无法识别的单位“{written}”：不在单位名录（data/raw/reference/units.csv）中")
-                else:
-                    units.append({"task_no": number, "unit": canonical, "role": role, "written_as": written})
+        units += _task_units(rec, number, unit_names, problem)
 
         tasks.append(
             {
@@ -207,15 +198,7 @@ def tidy_tasklist(raw: pd.DataFrame, unit_names: dict[str, str]) -> Plan:
             deadlines.append({"task_no": number, "due_date": m.due_date, "milestone": m.text, "precision": m.precision,
                               "source": "attachment"})
 
-    numbers = pd.Series([t["task_no"] for t in tasks], dtype="int64")
-    rows = pd.Series([t["source_row"] for t in tasks], dtype="int64")
-    for n in sorted(numbers[numbers.duplicated()].unique()):
-        where = "、".join(f"第{r}行" for r in rows[numbers == n])
-        problem(None, "number" if "number" in letters else "task", f"任务编号 {n} 重复出现（{where}）")
-    if len(numbers):
-        missing = sorted(set(range(1, int(numbers.max()) + 1)) - set(numbers))
-        if missing:
-            problem(None, "number" if "number" in letters else "task", f"缺少任务编号：{'、'.join(map(str, missing))}")
+    _numbering(tasks, "number" if "number" in letters else "task", problem)
     raise_if_errors(problems)
 
     task_units = pd.DataFrame(units).drop_duplicates(["task_no", "unit", "role"])
@@ -228,6 +211,36 @@ def tidy_tasklist(raw: pd.DataFrame, unit_names: dict[str, str]) -> Plan:
             [{"key_task_no": k, "section_no": s, "title": t} for k, (s, t) in sorted(key_tasks.items())]
         ),
     )
+
+
+def _task_units(rec, number: int, unit_names: dict[str, str], problem) -> list[dict]:
+    """A task's lead and responsible units by their canonical names (a lead is required); problem(row, role,
+    reason) for a name not in the units' list."""
+    units = []
+    for role, cell in (("lead", rec.lead_cell), ("responsible", rec.responsible_cell)):
+        names = split_units(cell)
+        if role == "lead" and not names:
+            problem(rec.row, "lead", "没有牵头单位")
+        for written in unique(names):
+            canonical = unit_names.get(written)
+            if canonical is None:
+                problem(rec.row, role, f"无法识别的单位“{written}”：不在单位名录（data/raw/reference/units.csv）中")
+            else:
+                units.append({"task_no": number, "unit": canonical, "role": role, "written_as": written})
+    return units
+
+
+def _numbering(tasks: list[dict], role: str, problem) -> None:
+    """Task numbers are unique and run from 1 without a gap: problem(None, role, reason) for each that does not."""
+    numbers = pd.Series([t["task_no"] for t in tasks], dtype="int64")
+    rows = pd.Series([t["source_row"] for t in tasks], dtype="int64")
+    for n in sorted(numbers[numbers.duplicated()].unique()):
+        where = "、".join(f"第{r}行" for r in rows[numbers == n])
+        problem(None, role, f"任务编号 {n} 重复出现（{where}）")
+    if len(numbers):
+        missing = sorted(set(range(1, int(numbers.max()) + 1)) - set(numbers))
+        if missing:
+            problem(None, role, f"缺少任务编号：{'、'.join(map(str, missing))}")
 
 
 def _task_number(number_cell: str, text: str) -> tuple[int | None, str]:

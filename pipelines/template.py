@@ -252,16 +252,7 @@ def fill(wb: openpyxl.Workbook, values: dict[str, object], notes: dict[str, str]
     typed is stored as text, never as a formula (online entry: "=已建成2所" is words, as a text cell keeps them).
     sources: indicator code -> (数据来源, 来源日期).
     """
-    sheet = wb[config.SHEET_VALUES]
-    for row in range(VALUE_HEADER_ROW + 1, sheet.max_row + 1):
-        code = sheet.cell(row, 1).value
-        if code in values:
-            _type(sheet.cell(row, 5), values[code], as_text)
-        if code in notes:
-            _type(sheet.cell(row, 6), notes[code], as_text)
-        for c, typed in zip((SOURCE_COLUMN, SOURCE_COLUMN + 1), (sources or {}).get(code, ())):
-            if typed is not None:
-                _type(sheet.cell(row, c), typed, as_text)
+    _fill_values(wb[config.SHEET_VALUES], values, notes, sources or {}, as_text)
     tasks = wb[config.SHEET_PROGRESS]
     for row in range(VALUE_HEADER_ROW + 1, tasks.max_row + 1):
         number = tasks.cell(row, 1).value
@@ -278,6 +269,20 @@ def fill(wb: openpyxl.Workbook, values: dict[str, object], notes: dict[str, str]
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _fill_values(sheet, values: dict[str, object], notes: dict[str, str], sources: dict[str, tuple[object, object]],
+                 as_text: bool) -> None:
+    """指标数据: each indicator's 数值 and 备注, and its 数据来源 and 来源日期, by its code."""
+    for row in range(VALUE_HEADER_ROW + 1, sheet.max_row + 1):
+        code = sheet.cell(row, 1).value
+        if code in values:
+            _type(sheet.cell(row, 5), values[code], as_text)
+        if code in notes:
+            _type(sheet.cell(row, 6), notes[code], as_text)
+        for c, typed in zip((SOURCE_COLUMN, SOURCE_COLUMN + 1), sources.get(code, ())):
+            if typed is not None:
+                _type(sheet.cell(row, c), typed, as_text)
 
 
 def _type(cell, value, as_text: bool) -> None:

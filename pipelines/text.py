@@ -3,9 +3,17 @@
 import re
 import unicodedata
 
+import wcwidth
+
 from . import config
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def is_wide(ch: str, ambiguous_wide: bool = False) -> bool:
+    """Whether a character takes two columns (a CJK character, a full-width form), by Unicode's East Asian Width
+    as wcwidth knows it; `ambiguous_wide`: the ambiguous ones too (—, ≥, ①), as a CJK font draws them."""
+    return wcwidth.wcwidth(ch, ambiguous_width=2 if ambiguous_wide else 1) == 2
 
 
 def chinese_number(text: str) -> int:

@@ -1,10 +1,11 @@
 """Plain-text tables that line up in a terminal with Chinese (wide) characters."""
 
-import unicodedata
+import wcwidth
 
 
 def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns the text takes in a terminal (a Chinese character two)."""
+    return wcwidth.width(text)
 
 
 def pad(text: str, size: int) -> str:

@@ -1,4 +1,4 @@
-"""Unit lists as the notice writes them, split and named canonically (DESIGN.md, the prefix rule)."""
+"""Unit lists as the notice writes them, split and named canonically (docs/design.md, the prefix rule)."""
 
 import re
 

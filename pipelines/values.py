@@ -47,6 +47,26 @@ def parse_value(raw, value_type: str, percent_cell: bool = False, unit: str | No
     """
     if raw is None:
         return Parsed(None)
+    typed = _typed_cell(raw, value_type, percent_cell)
+    if typed is not None:
+        return typed
+    text = fold(str(raw)).strip().replace(" ", "").replace("\u3000", "")
+    if not text:
+        return Parsed(None)
+    if value_type in ("flag", "stage"):
+        return _word(text, raw, value_type)
+    text, was_percent = _without_unit(text)
+    if THOUSANDS.match(text):
+        text = text.replace(",", "")
+    if not NUMBER.match(text):
+        return Parsed(None, f"无法识别为数字：“{raw}”（请只填写数字，例如 {example(value_type, unit)}）")
+    if was_percent and value_type != "percent":
+        return Parsed(None, f"“{raw}”是百分数，但该指标的单位不是 %")
+    return _check(float(text), value_type, was_percent=was_percent)
+
+
+def _typed_cell(raw, value_type: str, percent_cell: bool) -> Parsed | None:
+    """A cell Excel typed as a logical value, a date or time, or a number, read; None for text."""
     if isinstance(raw, bool):  # TRUE / FALSE typed in Excel: for a 是/否 item, ask for the word
         words = {"flag": "请从下拉列表选择“是”或“否”，不要填写 TRUE/FALSE",
                  "stage": f"请从下拉列表选择{STAGE_CHOICES}，不要填写 TRUE/FALSE"}
@@ -60,36 +80,30 @@ def parse_value(raw, value_type: str, percent_cell: bool = False, unit: str | No
             return Parsed(None, "不是有效的数字")
         value = float(raw) * 100 if percent_cell else float(raw)
         return _check(value, value_type, was_percent=percent_cell)
+    return None
 
-    text = fold(str(raw)).strip().replace(" ", "").replace("\u3000", "")
-    if not text:
-        return Parsed(None)
+
+def _word(text: str, raw, value_type: str) -> Parsed:
+    """A 是/否 item, or a project's stage, from the words people type."""
     if value_type == "flag":
         if text.lower() in YES:
             return Parsed(1.0)
         if text.lower() in NO:
             return Parsed(0.0)
         return Parsed(None, f"无法识别“{raw}”：请填写“是”或“否”")
-    if value_type == "stage":
-        if text in STAGE_WORDS:
-            return Parsed(float(STAGE_WORDS[text]))
-        return Parsed(None, f"无法识别“{raw}”：请从下拉列表选择{STAGE_CHOICES}")
+    if text in STAGE_WORDS:
+        return Parsed(float(STAGE_WORDS[text]))
+    return Parsed(None, f"无法识别“{raw}”：请从下拉列表选择{STAGE_CHOICES}")
 
-    was_percent = text.endswith("%")
-    if was_percent:
-        text = text[:-1]
-    else:
-        for word in UNIT_WORDS:
-            if text.lower().endswith(word):
-                text = text[: -len(word)]
-                break
-    if THOUSANDS.match(text):
-        text = text.replace(",", "")
-    if not NUMBER.match(text):
-        return Parsed(None, f"无法识别为数字：“{raw}”（请只填写数字，例如 {example(value_type, unit)}）")
-    if was_percent and value_type != "percent":
-        return Parsed(None, f"“{raw}”是百分数，但该指标的单位不是 %")
-    return _check(float(text), value_type, was_percent=was_percent)
+
+def _without_unit(text: str) -> tuple[str, bool]:
+    """The number's text without a trailing % (said) or unit word (12所, 8645平方米)."""
+    if text.endswith("%"):
+        return text[:-1], True
+    for word in UNIT_WORDS:
+        if text.lower().endswith(word):
+            return text[: -len(word)], False
+    return text, False
 
 
 def _check(value: float, value_type: str, was_percent: bool) -> Parsed:

@@ -1,12 +1,13 @@
 """The DuckDB warehouse: short-lived connections that wait for a writer, the SQL runner, atomic swap."""
 
 import os
-import random
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import tenacity
+
+from .sqlnames import statement
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Derived views and macros, in the order they depend on each other.
@@ -33,27 +34,34 @@ class WarehouseBusy(Exception):
     """Another process held the warehouse for longer than we were willing to wait."""
 
 
-def _is_busy(exc: Exception) -> bool:
-    """Another process holds the file's lock, or this process has it open in the other mode."""
-    text = str(exc)
-    return "lock" in text.lower() or "Conflicting" in text or "different configuration" in text
+def _is_busy(exc: BaseException) -> bool:
+    """Another process holds the file's lock, or this process has it open in another mode.
+
+    In this process DuckDB says so by the exception's type: a second connection in another mode is a
+    ConnectionException, a second attach a ResourceInUseException. Another process's lock has no type of its
+    own: it is an IOException, as a missing or damaged file is, and only the words DuckDB documents for it
+    ("Could not set lock on file", see duckdb.org/docs/current/connect/concurrency) tell them apart.
+    """
+    if isinstance(exc, duckdb.ConnectionException | duckdb.ResourceInUseException):
+        return True
+    return isinstance(exc, duckdb.IOException) and "Could not set lock on file" in str(exc)
 
 
-def _with_backoff(open_once, wait: float, busy_errors: tuple = (duckdb.IOException, duckdb.ConnectionException)):
-    """open_once() retried with backoff while another process holds the warehouse's lock (WarehouseBusy after
-    `wait` seconds); any other error at once."""
-    deadline = time.monotonic() + wait
-    delay = 0.02
-    while True:
-        try:
-            return open_once()
-        except busy_errors as exc:
-            if not _is_busy(exc) or time.monotonic() > deadline:
-                if _is_busy(exc):
-                    raise WarehouseBusy(f"数据仓库正被其他程序占用（已等待{wait:.0f}秒），请稍后再试") from exc
-                raise
-            time.sleep(delay + random.uniform(0, delay))
-            delay = min(delay * 2, 0.5)
+def _with_backoff(open_once, wait: float):
+    """open_once() retried with backoff and jitter while the warehouse is busy (WarehouseBusy after `wait`
+    seconds); any other error at once."""
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(_is_busy),
+        wait=tenacity.wait_exponential(multiplier=0.02, max=0.5) + tenacity.wait_random(0, 0.02),
+        stop=tenacity.stop_after_delay(wait),
+        reraise=True,
+    )
+    try:
+        return retrying(open_once)
+    except duckdb.Error as exc:
+        if _is_busy(exc):
+            raise WarehouseBusy(f"数据仓库正被其他程序占用（已等待{wait:.0f}秒），请稍后再试") from exc
+        raise
 
 
 # Every connection: no extension is fetched from the network (there is none); and DuckDB 2.0.1's
@@ -100,8 +108,7 @@ def memory_copy(db_path: Path, wait: float = LOCK_WAIT_SECONDS):
     mem = duckdb.connect(":memory:", config=CONNECTION_CONFIG)
     literal = str(Path(db_path).resolve()).replace("'", "''")  # a path of ours, as a SQL string literal
     try:
-        _with_backoff(lambda: mem.execute(f"attach '{literal}' as source (read_only)"), wait,
-                      (duckdb.IOException, duckdb.ConnectionException, duckdb.BinderException))
+        _with_backoff(lambda: mem.execute(f"attach '{literal}' as source (read_only)"), wait)
         mem.execute("copy from database source to memory")
         mem.execute("detach source")
         yield mem
@@ -177,9 +184,9 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> None:
     """Insert a DataFrame's columns into the table's columns of the same names."""
     if frame is None or len(frame) == 0:
         return
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
     con.register("_frame", frame)
     try:
-        con.execute(f'insert into {table} ({columns}) select {columns} from _frame')  # noqa: S608 (names are ours)
+        con.execute(statement("insert into {table} ({columns}) select {columns} from _frame",
+                              table=table, columns=list(frame.columns)))
     finally:
         con.unregister("_frame")

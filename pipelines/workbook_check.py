@@ -13,6 +13,7 @@ from .collection.rectify import check_rectifications
 from .current_values import CurrentValues
 from .problems import HasProblems, Problem
 from .reporting import reporting_units
+from .sqlnames import statement
 from .text import cell_text, over_limit
 from .value_rules import MAX_ROWS_NAMED_ONE_BY_ONE, check_rates, jump_warning, other_year_rows, value_source
 from .values import parse_value
@@ -37,7 +38,7 @@ class Context:
 
         replay: the caller loads workbook after workbook and tells the values itself (build).
         """
-        cursor = con.execute(f"select {', '.join(INDICATOR_COLUMNS)} from indicators")  # noqa: S608 (names are ours)
+        cursor = con.execute(statement("select {columns} from indicators", columns=INDICATOR_COLUMNS))
         indicators = {row[0]: dict(zip(INDICATOR_COLUMNS, row)) for row in cursor.fetchall()}
         rates = {code: (i["numerator"], i["denominator"]) for code, i in indicators.items()
                  if i["method"] == "rate" and i["numerator"] and i["denominator"]}
@@ -153,27 +154,9 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
             subjects[r] = ctx.indicators[code]["name"]
         raw = cells["数值"]
         note = cell_text(cells["备注"].value) or None
-        if not code:
-            if cell_text(raw.value):
-                error(r, "指标代码", "填写了数值但没有指标代码")
+        ind = _row_indicator(r, code, raw, unit, ctx, foreign, seen, error, warning)
+        if ind is None:
             continue
-        if code not in ctx.indicators:
-            error(r, "指标代码", f"指标代码“{code}”不存在")
-            continue
-        ind = ctx.indicators[code]
-        if unit and ind["reporter"] != unit:
-            foreign.setdefault(ind["reporter"], []).append((r, code, ind["name"]))
-            continue
-        if ind["method"] == "structure":
-            error(r, "指标代码", f"结构指标“{ind['name']}”请分别填写各部分的数量")
-            continue
-        if ind["method"] == "register" and cell_text(raw.value):  # an older template asked it (issue 18)
-            warning(r, "数值", f"“{ind['name']}”现由旗教育局学校与幼儿园工作簿的学校名录计数，新模板不再填写；"
-                               "本表填写的值仍载入，该年度以它为准")
-        if code in seen:
-            error(r, "指标代码", f"指标“{code}”（{ind['name']}）重复填报（与第{seen[code]}行重复）")
-            continue
-        seen[code] = r
         typed_name = cell_text(cells["指标名称"].value)
         if typed_name and _bare_name(typed_name) != _bare_name(ind["name"]):  # a row pasted over another?
             warning(r, "指标名称", f"指标名称被改为“{typed_name}”，与指标代码{code}的名称“{ind['name']}”不符："
@@ -185,22 +168,9 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         if year and row_year and row_year != str(year):
             other_year.append((r, row_year))
             continue
-        parsed = parse_value(raw.value, ind["value_type"], raw.percent, ind["unit"])
-        if parsed.error:
-            error(r, "数值", parsed.error)
+        value = _row_value(r, code, raw, ind, year, ctx, error, warning)
+        if value is None:
             continue
-        if parsed.value is None:
-            continue
-        value = parsed.value
-        bound = check_bound(value, ind)
-        if bound:
-            (error if bound.severity == "error" else warning)(r, "数值", bound.reason)
-            if bound.severity == "error":
-                continue
-        if ind["value_type"] == "percent" and 0 < value < 1 and not parsed.was_percent:
-            warning(r, "数值", f"数值{value:g}小于1：百分数应填 95.3 或 95.3%，而不是 0.953，请确认")
-        if year:
-            jump_warning(ctx, code, ind, year, value, r, warning)
         source, when = value_source(table, r, cells, ind, warning)
         if reason := over_limit("数据来源", source or ""):
             error(r, "数据来源", reason)
@@ -210,6 +180,63 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
 
     other_year_rows(file, table, year, other_year, error, problems)
     check_rates(ctx, year, rows, error, warning)
+    _foreign_rows(file, table, unit, foreign, error, problems)
+    return rows
+
+
+def _row_indicator(r: int, code: str, raw, unit, ctx: Context, foreign: dict, seen: dict[str, int], error,
+                   warning) -> dict | None:
+    """The indicator a 指标数据 row reports, or None when the row is not read: no code (an error if a value is
+    typed), an unknown code, another unit's indicator (gathered in foreign, said after), a structure, a code
+    already reported (seen: code -> its first row)."""
+    if not code:
+        if cell_text(raw.value):
+            error(r, "指标代码", "填写了数值但没有指标代码")
+        return None
+    if code not in ctx.indicators:
+        error(r, "指标代码", f"指标代码“{code}”不存在")
+        return None
+    ind = ctx.indicators[code]
+    if unit and ind["reporter"] != unit:
+        foreign.setdefault(ind["reporter"], []).append((r, code, ind["name"]))
+        return None
+    if ind["method"] == "structure":
+        error(r, "指标代码", f"结构指标“{ind['name']}”请分别填写各部分的数量")
+        return None
+    if ind["method"] == "register" and cell_text(raw.value):  # an older template asked it (issue 18)
+        warning(r, "数值", f"“{ind['name']}”现由旗教育局学校与幼儿园工作簿的学校名录计数，新模板不再填写；"
+                           "本表填写的值仍载入，该年度以它为准")
+    if code in seen:
+        error(r, "指标代码", f"指标“{code}”（{ind['name']}）重复填报（与第{seen[code]}行重复）")
+        return None
+    seen[code] = r
+    return ind
+
+
+def _row_value(r: int, code: str, raw, ind: dict, year, ctx: Context, error, warning) -> float | None:
+    """The row's 数值 read and checked (its bounds, a share typed as 0.953, a jump from last year); None when it is
+    blank or refused (the reason said)."""
+    parsed = parse_value(raw.value, ind["value_type"], raw.percent, ind["unit"])
+    if parsed.error:
+        error(r, "数值", parsed.error)
+        return None
+    if parsed.value is None:
+        return None
+    value = parsed.value
+    bound = check_bound(value, ind)
+    if bound:
+        (error if bound.severity == "error" else warning)(r, "数值", bound.reason)
+        if bound.severity == "error":
+            return None
+    if ind["value_type"] == "percent" and 0 < value < 1 and not parsed.was_percent:
+        warning(r, "数值", f"数值{value:g}小于1：百分数应填 95.3 或 95.3%，而不是 0.953，请确认")
+    if year:
+        jump_warning(ctx, code, ind, year, value, r, warning)
+    return value
+
+
+def _foreign_rows(file, table, unit, foreign: dict, error, problems: list[Problem]) -> None:
+    """Rows of another unit's indicators: one by one when a few, else one problem saying whose workbook it looks like."""
     for reporter, listed in foreign.items():
         if len(listed) <= MAX_ROWS_NAMED_ONE_BY_ONE:
             for r, code, name in listed:
@@ -219,7 +246,6 @@ def _check_values(file, table, unit, year, ctx: Context, problems: list[Problem]
         problems.append(table.problem(file, first, "指标代码", (
             f"第{first}—{last}行的 {len(listed)} 个指标均由{reporter}填报，不属于{unit}：这像是{reporter}的工作簿而“"
             f"{config.GUIDE_UNIT_LABEL}”被改成了{unit}。请从平台下载{unit}本单位的工作簿填写")))
-    return rows
 
 
 def _check_progress(file, table, unit, ctx: Context, problems: list[Problem]) -> list[dict]:

@@ -169,29 +169,37 @@ def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _disagreements(file: str, grid: Grid, found: SheetScan) -> list[Problem]:
+    """Where calamine's values and the scan of the sheet's XML do not agree cell for cell (and formulas without
+    a saved result): a workbook read two ways must read the same, or it is refused, never half-loaded."""
+    problems = []
+
+    def problem(r, c, reason):
+        problems.append(Problem(file, reason, grid.name, r + 1, letter=get_column_letter(c + 1)))
+
+    for r, c in found.formulas_without_value:
+        problem(r, c, "单元格是公式且没有保存计算结果：请在 Excel 中打开、计算并保存，或改填数值")
+    for (r, c), number in found.filled.items():
+        value = grid.cell(r, c)
+        if _empty(value):
+            problem(r, c, "单元格有内容，但未能读出（工作簿结构异常）：请在 Excel、WPS 中打开并重新保存后再上传")
+        elif number is not None and isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and not (value == number or (math.isnan(value) and math.isnan(number))):
+            problem(r, c, "单元格的数值读取不一致（工作簿结构异常）：请在 Excel、WPS 中打开并重新保存后再上传")
+    for r, row in enumerate(grid.rows):
+        for c, value in enumerate(row):
+            if not _empty(value) and (r, c) not in found.filled:
+                problem(r, c, "单元格的内容来源不明（工作簿结构异常）：请在 Excel、WPS 中打开并重新保存后再上传")
+    return problems
+
+
 def _book(file: str, grids: list[Grid], scans: dict[str, SheetScan]) -> Book:
     """calamine's values with the scan's percent flags and error values; refused where the two disagree."""
     book = Book(file)
     problems = []
     for grid in grids:
         found = scans.get(grid.name) or SheetScan(grid.name)
-
-        def problem(r, c, reason, sheet=grid.name):
-            problems.append(Problem(file, reason, sheet, r + 1, letter=get_column_letter(c + 1)))
-
-        for r, c in found.formulas_without_value:
-            problem(r, c, "单元格是公式且没有保存计算结果：请在 Excel 中打开、计算并保存，或改填数值")
-        for (r, c), number in found.filled.items():
-            value = grid.cell(r, c)
-            if _empty(value):
-                problem(r, c, "单元格有内容，但未能读出（工作簿结构异常）：请在 Excel、WPS 中打开并重新保存后再上传")
-            elif number is not None and isinstance(value, (int, float)) and not isinstance(value, bool) \
-                    and not (value == number or (math.isnan(value) and math.isnan(number))):
-                problem(r, c, "单元格的数值读取不一致（工作簿结构异常）：请在 Excel、WPS 中打开并重新保存后再上传")
-        for r, row in enumerate(grid.rows):
-            for c, value in enumerate(row):
-                if not _empty(value) and (r, c) not in found.filled:
-                    problem(r, c, "单元格的内容来源不明（工作簿结构异常）：请在 Excel、WPS 中打开并重新保存后再上传")
+        problems += _disagreements(file, grid, found)
         rows = [[Cell(v, (r, c) in found.percent) for c, v in enumerate(row)] for r, row in enumerate(grid.rows)]
         for (r, c), text in found.errors.items():
             while len(rows) <= r:

@@ -33,6 +33,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import tenacity
+
 from . import config
 from .warehouse import WarehouseBusy
 
@@ -130,18 +132,7 @@ def _take(path: Path, purpose: str, deadline: float, say, waited: dict) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (kept open while held)
-        delay = 0.02
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                _announce(path, purpose, say, waited)
-                if time.monotonic() > deadline:
-                    handle.close()
-                    raise _busy(path) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.25)
+        _flock(handle, path, purpose, deadline, say, waited)
         handle.seek(0)
         handle.truncate()
         handle.write(f"进程 {os.getpid()}：{purpose}，开始于 {datetime.now():%H:%M:%S}")
@@ -152,6 +143,23 @@ def _take(path: Path, purpose: str, deadline: float, say, waited: dict) -> bool:
     held.file = handle
     held.depth = 1
     return True
+
+
+def _flock(handle, path: Path, purpose: str, deadline: float, say, waited: dict) -> None:
+    """flock the open lock file, asked again with backoff while another process holds it (said once);
+    WriterBusy, the file closed, once the deadline has passed."""
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type(BlockingIOError),
+        wait=tenacity.wait_exponential(multiplier=0.02, max=0.25),
+        stop=lambda state: time.monotonic() > deadline,
+        after=lambda state: _announce(path, purpose, say, waited),
+        reraise=True,
+    )
+    try:
+        retrying(fcntl.flock, handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise _busy(path) from None
 
 
 def _give_back(path: Path) -> None:

@@ -10,6 +10,33 @@ from pipelines.unit_names import canonical_names
 
 SEED_RAW = config.RAW_DIR
 
+# The fast loop (scripts/test.sh --fast) leaves out the tests marked slow: besides those marked by hand, every
+# test that uses one of these fixtures (they build the demo warehouse, load workbooks into a warehouse of their
+# own, or run the app's pages).
+SLOW_FIXTURES = {
+    "demo_base", "wh",  # the demo warehouse; a private warehouse to load workbooks into
+    # fixtures of the modules that load workbooks, build, back up or run the app on top of those
+    "fixture_wh", "app", "page", "pages_wh", "upload_page", "reminder_wh", "evidence_base", "with_data",
+    "saved_by_libreoffice", "used", "target", "good_backup", "both", "loaded", "reported", "green", "rule_db", "years",
+    "site", "own_site", "proxied", "deck_path", "deck_plan", "report_path", "written", "browser",
+}
+# Tests that start servers and browsers, kill processes, race writers or drive LibreOffice: one xdist worker runs
+# them one after another (their timings and ports are not shared with a neighbour), each under its own time-out.
+SERIAL_MARKERS = {"browser": 1200, "visual": 1200, "faults": 900}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow and the serial tests before the markers select and xdist groups them."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+        serial = [seconds for name, seconds in SERIAL_MARKERS.items() if item.get_closest_marker(name)]
+        if serial:
+            item.add_marker(pytest.mark.xdist_group("serial"))
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(max(serial)))
+
 
 def open_reading(path: Path, opened: bool = True) -> Path:
     """Reading without sign-in opened on purpose in an accounts file, as an operator may (the tests of the pages
@@ -50,14 +77,10 @@ def plan_raw(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def plan_db(tmp_path_factory) -> Path:
-    """The seed's plan built once into a warehouse, for read-only checks."""
-    from pipelines.build import build
-
-    base = tmp_path_factory.mktemp("plan")
-    raw = copy_plan_raw(base / "raw")
-    db = base / "warehouse.duckdb"
-    build(raw, db, include_demo=False)
+def plan_db(empty_base, tmp_path_factory) -> Path:
+    """The seed's plan in a warehouse, for read-only checks: a copy of empty_base's (built once)."""
+    db = tmp_path_factory.mktemp("plan") / "warehouse.duckdb"
+    shutil.copy(empty_base[1], db)
     return db
 
 

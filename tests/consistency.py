@@ -15,7 +15,7 @@ def tables(db: Path) -> dict[str, list]:
     with duckdb.connect(str(db), read_only=True) as con:
         names = [t for (t,) in con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' order by 1").fetchall()]
-        return {t: con.execute(f'select * from "{t}" order by all').fetchall() for t in names}  # noqa: S608
+        return {t: con.execute("select * from query_table(?) order by all", [t]).fetchall() for t in names}
 
 
 def archived_files(raw: Path) -> set[str]:

@@ -223,6 +223,22 @@ def empty(db, folder):
     return path
 
 
+def not_a_workbook(db, folder):
+    """A text report saved under a workbook's name."""
+    path = folder / "report.xlsx"
+    path.write_text("这是一份文字报告", encoding="utf-8")
+    return path
+
+
+def zip_bomb(db, folder):
+    """60 MB of one sheet that zips to a few kilobytes: refused before a byte of it is parsed."""
+    path = folder / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", "0" * (60 * 1024 * 1024))
+    return path
+
+
 def sparse_600_mb(db, folder):
     """600 MB that take no disk: refused from its size alone, nothing of it read (MB as every limit and message
     says it since issue 20: 1,000,000 bytes)."""

@@ -1,6 +1,6 @@
 """The statistics office's own exports, made in code as the statistics system and the office lay them out.
 
-STATS_EXPORTS.md describes them: a county summary (title line, two- or three-row merged headers, a units row,
+docs/analysts.md (“What a statistics office's exports look like”) describes them: a county summary (title line, two- or three-row merged headers, a units row,
 a 栏号 row 甲/乙/1/2/3…, 学段 rows with indented 其中 rows, a 总计 row, a 备注 column, a note line), the
 学前教育 table by 办别 and 城乡, the 优质均衡 per-school table (each of the 7 indicators merged over 基本值 / 达标值 /
 实际值 / 是否达标, 全县平均值 and 差异系数 rows, school types as the statistics system writes them), and per-school

@@ -19,6 +19,18 @@ TASKS = [
 ]
 
 
+def _two_row_header(ws, r: int) -> int:
+    """The list's two-row header at row r (工作任务 over its three columns); the row after it."""
+    ws.cell(r, 1, "工作任务")
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+    for c, word in zip((4, 5, 6), MERGED_HEADER[1]):
+        ws.cell(r, c, word)
+        ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c)
+    for c, word in zip((1, 2, 3), MERGED_HEADER[0]):
+        ws.cell(r + 1, c, word)
+    return r + 2
+
+
 def merged_layout(path: Path, tasks=TASKS, title=True, instructions=False, blank_rows=False, repeat_header=False) -> Path:
     """The office's layout: a title row, a two-row header, merged blocks for repeated cells."""
     wb = openpyxl.Workbook()
@@ -36,17 +48,7 @@ def merged_layout(path: Path, tasks=TASKS, title=True, instructions=False, blank
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
         r += 1
 
-    def header(r):
-        ws.cell(r, 1, "工作任务")
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
-        for c, word in zip((4, 5, 6), MERGED_HEADER[1]):
-            ws.cell(r, c, word)
-            ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c)
-        for c, word in zip((1, 2, 3), MERGED_HEADER[0]):
-            ws.cell(r + 1, c, word)
-        return r + 2
-
-    r = header(r)
+    r = _two_row_header(ws, r)
     i = 0
     while i < len(tasks):
         # A block: consecutive tasks with the same key task share merged A, B, D, E cells.
@@ -65,7 +67,7 @@ def merged_layout(path: Path, tasks=TASKS, title=True, instructions=False, blank
         if blank_rows:
             r += 1
         if repeat_header and j + 1 < len(tasks):
-            r = header(r)
+            r = _two_row_header(ws, r)
         i = j + 1
     wb.save(path)
     return path

@@ -32,6 +32,7 @@ def audit_events(raw):
 # Accounts and their file.
 
 
+@pytest.mark.slow  # argon2 hashes, slow on purpose
 def test_account_file_is_made_from_the_example_and_holds_no_plaintext(tmp_path):
     path = tmp_path / "accounts.json"
     store = AccountStore(path)
@@ -65,17 +66,14 @@ def test_account_requests_that_are_refused(tmp_path, name, role, unit, password,
         AccountStore(tmp_path / "a.json").add(name, role, unit, password, ["旗教育局"])
 
 
+@pytest.mark.slow  # argon2 hashes, slow on purpose
 def test_user_command_add_list_passwd_remove(plan_db, tmp_path, monkeypatch):
-    import subprocess
-    import sys
-
     accounts = tmp_path / "accounts.json"
     raw = tmp_path / "raw"
-    env = {**os.environ, "MONITOR_ACCOUNTS": str(accounts), "PYTHONPATH": str(config.ROOT)}
+    monkeypatch.setenv("MONITOR_ACCOUNTS", str(accounts))
 
     def user(*args, stdin=""):
-        return subprocess.run([sys.executable, "-m", "pipelines", "user", *args, "--raw", str(raw), "--db", str(plan_db)],
-                              input=stdin, capture_output=True, text=True, env=env, cwd=config.ROOT, timeout=60)
+        return run_cli("user", *args, "--raw", raw, "--db", plan_db, input=stdin)
 
     added = user("add", "li", "--role", "填报", "--unit", "旗财政局", "--password-stdin", stdin="li-password-1\n")
     assert added.returncode == 0, added.stderr

@@ -317,6 +317,8 @@ def test_a_raw_folder_that_is_a_link_is_restored_where_it_points(wh, tmp_path):
     assert run_cli("restore", out, "--raw", raw, "--db", db).returncode == 0
     assert raw.is_symlink() and tree(raw) == before
     names = sorted(p.name for p in elsewhere.parent.iterdir() if not p.name.endswith(".writer.lock"))  # the writers' lock
-    # the raw folder where the link points, the old one kept beside it, and — this not being the platform's own
-    # raw folder — the backup's accounts file beside it too (accounts_beside), the platform's untouched
-    assert names == ["accounts.json", "raw", names[2]] and names[2].startswith("raw.before-restore-")
+    # the raw folder where the link points and the old one kept beside it; this not being the platform's own raw
+    # folder, the backup's accounts file goes beside the link (accounts_beside: as data/ holds data/raw and
+    # data/accounts.json), not beside the larger disk's folder; the platform's is untouched
+    assert len(names) == 2 and names[0] == "raw" and names[1].startswith("raw.before-restore-")
+    assert (raw.parent / "accounts.json").is_file()

@@ -162,9 +162,9 @@ def test_one_click_on_the_overview_gives_the_deck(site, tmp_path):
     download.value.save_as(path)
     assert path.suffix == ".pptx" and "汇报" in path.name
     prs = Presentation(str(path))
-    from tests.test_report import READINESS_TITLES
+    from tests.test_report import DECK_SLIDES
 
-    assert len(prs.slides) == 34 + len(READINESS_TITLES)  # as the command line makes it (tests/test_report.py)
+    assert len(prs.slides) == DECK_SLIDES  # as the command line makes it (tests/test_report.py)
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name=re.compile("下载监测报告")).click()
     report = tmp_path / download.value.suggested_filename

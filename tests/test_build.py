@@ -2,6 +2,7 @@ import hashlib
 
 import duckdb
 import openpyxl
+import pytest
 
 from pipelines import config
 from tests.cli import run_cli
@@ -11,19 +12,21 @@ def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow  # builds the plan warehouse through the real process
 def test_build_on_the_seed(plan_raw, tmp_path):
     db = tmp_path / "w.duckdb"
-    result = run_cli("build", "--raw", plan_raw, "--db", db, "--no-demo")
+    result = run_cli("build", "--raw", plan_raw, "--db", db, "--no-demo", process=True)  # the module as run
     assert result.returncode == 0, result.stderr
     assert "任务 98 项" in result.stdout and "单位 26 个" in result.stdout
     with duckdb.connect(str(db), read_only=True) as con:
-        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("tasks", "units", "targets", "body_key_tasks")}
+        counts = {t: con.execute("select count(*) from query_table(?)", [t]).fetchone()[0] for t in ("tasks", "units", "targets", "body_key_tasks")}
         assert counts == {"tasks": 98, "units": 26, "targets": 98, "body_key_tasks": 30}  # 80, and issue 19's 18
         # 绿色校园 50% (body) against 60% (list), and the canteen's 4500平方米 that only the body gives.
         assert con.execute("select count(*) from discrepancies where field = 'target_value'").fetchone()[0] == 2
     assert not list(tmp_path.glob(".*building*"))
 
 
+@pytest.mark.slow  # builds two warehouses
 def test_failed_build_leaves_the_previous_warehouse_intact(plan_raw, tmp_path):
     db = tmp_path / "w.duckdb"
     assert run_cli("build", "--raw", plan_raw, "--db", db, "--no-demo").returncode == 0
@@ -43,6 +46,7 @@ def test_failed_build_leaves_the_previous_warehouse_intact(plan_raw, tmp_path):
     assert not list(tmp_path.glob(".*building*"))
 
 
+@pytest.mark.slow  # builds a warehouse first
 def test_build_refuses_a_file_that_is_not_a_workbook(plan_raw, tmp_path):
     db = tmp_path / "w.duckdb"
     assert run_cli("build", "--raw", plan_raw, "--db", db, "--no-demo").returncode == 0

@@ -77,6 +77,7 @@ def run_nightly(tmp_path, backups: Path, keep: str, raw: Path):
     return subprocess.run([str(DEPLOY / "nightly-backup.sh")], capture_output=True, text=True, env=env, timeout=120)
 
 
+@pytest.mark.slow  # runs the backup script (processes)
 def test_the_nightly_backup_writes_a_checked_backup_and_keeps_the_newest(plan_raw, tmp_path):
     backups = tmp_path / "backups"
     backups.mkdir()

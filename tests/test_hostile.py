@@ -49,7 +49,7 @@ def snapshot(raw: Path, db: Path) -> tuple[dict, dict]:
     with duckdb.connect(str(db), read_only=True) as con:
         tables = [t for (t,) in con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' order by 1").fetchall()]
-        rows = {t: con.execute(f'select * from "{t}" order by all').fetchall() for t in tables}  # noqa: S608
+        rows = {t: con.execute("select * from query_table(?) order by all", [t]).fetchall() for t in tables}
     return files, rows
 
 
@@ -93,6 +93,8 @@ CASES = [
     (hb.xlsx_named_ods, ["可能是改了扩展名的 .xlsx 文件"]),
     (hb.xlsx_named_xls, ["可能是改了扩展名的 .xlsx 或 .ods 文件"]),
     (hb.empty, ["文件为空"]),
+    (hb.not_a_workbook, ["report.xlsx", "不是工作簿"]),
+    (hb.zip_bomb, ["疑似压缩炸弹"]),
     (hb.sparse_600_mb, ["文件过大（600.0 MB）"]),
     (hb.macro, ["含有宏"]),
 ]

@@ -1,25 +1,22 @@
 """Workbooks made by `template`, filled in code, ingested into a temporary warehouse."""
 
-import io
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import duckdb
 import openpyxl
 import pytest
-from msoffcrypto.format.ooxml import OOXMLFile
 
 from pipelines import config
 from pipelines.archive import read_log
 from pipelines.build import build
 from pipelines.ingest import ingest_file
-from tests.books import filled, ingest_approved, progress_row_of, row_of, saved, template
+from tests.books import filled, ingest_approved, progress_row_of, row_of, template
 from tests.cli import run_cli
 
 
@@ -281,28 +278,11 @@ def test_refuses_a_share_above_100_but_warns_on_a_gross_rate(wh, tmp_path):
     assert q(db, "select reason from ingest_warnings where sheet = ?", [config.SHEET_VALUES]) == [("高中阶段毛入学率为101.5%，超过100%（毛入学率可能如此，请确认）",)]
 
 
-def test_refuses_a_file_that_is_not_a_workbook(wh, tmp_path):
-    raw, db = wh
-    path = tmp_path / "report.xlsx"
-    path.write_text("这是一份文字报告", encoding="utf-8")
-    refused(raw, db, path, "report.xlsx", "不是工作簿")
-
-
-def test_refuses_an_empty_file_and_an_empty_workbook(wh, tmp_path):
-    raw, db = wh
-    (tmp_path / "zero.xlsx").write_bytes(b"")
-    refused(raw, db, tmp_path / "zero.xlsx", "文件为空")
+def test_refuses_an_empty_workbook(wh, tmp_path):
+    raw, db = wh  # an empty file: the hostile corpus (tests/hostile_books.py)
     openpyxl.Workbook().save(tmp_path / "blank.xlsx")
     refused(raw, db, tmp_path / "blank.xlsx", "缺少工作表“指标数据”")
     refused(raw, db, filled(db, tmp_path / "unfilled.xlsx"), "没有填写任何数值或任务进展")
-
-
-def test_refuses_a_password_protected_workbook(wh, tmp_path):
-    raw, db = wh
-    plain = io.BytesIO(saved(template(db, "旗教育局", 2025)))
-    with open(tmp_path / "locked.xlsx", "wb") as out:
-        OOXMLFile(plain).encrypt("secret", out)
-    refused(raw, db, tmp_path / "locked.xlsx", "设置了打开密码")
 
 
 def test_reports_all_problems_of_a_file_at_once(wh, tmp_path):
@@ -445,11 +425,3 @@ def test_log_lines_are_json_with_the_metadata(wh, tmp_path):
     assert {"event", "sha256", "path", "file_name", "unit", "year", "received_at", "is_demo"} <= set(event)
     assert (event["unit"], event["year"], event["is_demo"]) == ("旗教育局", 2025, False)
 
-
-def test_a_zip_bomb_is_refused_before_parsing(wh, tmp_path):
-    raw, db = wh
-    path = tmp_path / "bomb.xlsx"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        z.writestr("xl/workbook.xml", "<workbook/>")
-        z.writestr("xl/worksheets/sheet1.xml", "0" * (60 * 1024 * 1024))
-    refused(raw, db, path, "疑似压缩炸弹")

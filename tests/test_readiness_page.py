@@ -58,11 +58,13 @@ def test_the_page_says_at_a_glance_what_the_demo_county_is_ready_for(demo_base, 
     for i, scheme in enumerate(("普及普惠", "优质均衡")):  # the earlier acceptance first
         for label, value in tiles[4 * i: 4 * i + 4]:
             assert int(value) == groups.get(scheme + labels[label], 0), (scheme, label)
-    chart, _ = at.get("plotly_chart")  # the 差异系数 over the years; the criteria by readiness
+    # the 差异系数 over the years; the criteria by readiness — each laid out for a laptop and for a phone (issue 21)
+    chart, phone_chart, _, _ = at.get("plotly_chart")
     titles = [m.value for m in at.markdown]  # a chart's title is written above it on the page
     assert "**义务教育优质均衡：资源配置7项指标的校际差异系数**" in titles
     assert any(t.startswith("**义务教育优质均衡：2030年验收") for t in titles)
     assert "示例数据" in spec(chart) and s.CAVEAT in spec(chart)  # the source line
+    assert "示例数据" in spec(phone_chart) and "初中" in spec(phone_chart)
     matrix = at.dataframe[0].value
     assert len(matrix) == q(db, "select count(*) from school_compliance where year = 2025")[0][0] + \
         q(db, "select count(distinct school_id || stage) from school_indicators where year = 2025 and not in_scope")[0][0]
@@ -89,9 +91,10 @@ def test_the_kindergarten_view_and_the_scheme_chosen_by_link(demo_base, monkeypa
     _, db = demo_base
     at = open_app(db, monkeypatch, query={"scheme": "普及普惠"})
     assert at.segmented_control(key="readiness_scheme").value == "普及普惠"
-    chart, _ = at.get("plotly_chart")
+    chart, phone_chart, _, _ = at.get("plotly_chart")  # laptop, phone; the criteria by readiness, the same
     assert "**学前教育普及普惠：毛入园率与普惠、公办占比**" in [m.value for m in at.markdown]
-    assert "学前三年毛入园率" in spec(chart) and "国家≥85%" in spec(chart) and "方案2025年≥65%" in spec(chart)
+    for shown in (chart, phone_chart):
+        assert "学前三年毛入园率" in spec(shown) and "国家≥85%" in spec(shown) and "方案2025年≥65%" in spec(shown)
     kindergartens = at.dataframe[0].value
     assert len(kindergartens) == q(db, "select count(*) from schools where year = 2025 and kind = 'kindergarten'")[0][0]
     criteria = table_with(at, "标准")
@@ -110,6 +113,7 @@ def test_without_demo_data_the_page_says_what_to_do(demo_base, tmp_path, monkeyp
     assert not at.get("plotly_chart")
 
 
+@pytest.mark.slow  # runs the page (AppTest)
 def test_a_warehouse_built_before_the_school_tables_asks_for_a_rebuild(empty_base, tmp_path, monkeypatch):
     db = tmp_path / "old.duckdb"
     shutil.copy(empty_base[1], db)

@@ -61,7 +61,8 @@ def test_answers_are_loaded_and_shown_once_approved(wh, tmp_path):
     said = "旗教育局：原因职业学校实训基地建设资金未到位；措施申请自治区专项资金，完成实训楼改造；计划2026年6月。"
     assert risk_sentence(row).endswith(said)  # the deck's and the Word report's sentence
     ledger = b.ledger.set_index("task_no")
-    assert ledger.loc[15, "rectification"] == "T15-2 " + said.rstrip("。")  # the task ledger's column
+    # the task ledger's column, by the target's name (its code is for downloads and the hover: issue 21)
+    assert ledger.loc[15, "rectification"] == "敖汉旗职业学校办学条件达标：" + said.rstrip("。")
     # An earlier as-of year does not show an answer given in a later year's workbook.
     with duckdb.connect(str(db), read_only=True) as con:
         earlier = gather(con, 2024)
@@ -147,4 +148,4 @@ def test_an_answer_for_a_target_that_is_not_lagging_is_not_shown_as_news(wh, tmp
     met = next(r for r in b.statuses.itertuples() if r.target_id == "T03-1")
     assert rectification_sentence(met) is None and rectification_sentence(met, lagging_only=False)
     ledger = b.ledger.set_index("task_no")
-    assert ledger.loc[3, "rectification"] == "" and ledger.loc[15, "rectification"].startswith("T15-2 ")
+    assert ledger.loc[3, "rectification"] == "" and ledger.loc[15, "rectification"].startswith("敖汉旗职业学校办学条件达标：")

@@ -280,7 +280,8 @@ def test_the_page_shows_the_matrix_and_the_overdue_list(page):
     wide = next(f for f in shown if "2024年度" in getattr(f, "columns", []))
     wide = getattr(wide, "data", wide)  # a Styler: its frame
     edu = wide[wide["单位"] == "旗教育局"].iloc[0]
-    assert edu["2024年度"] == "已退回，逾期366天" and edu["2025年度"] == "未报送，逾期1天"
+    # each cell marked as well as coloured (issue 21: a grey print loses nothing): × for overdue
+    assert edu["2024年度"] == "× 已退回，逾期366天" and edu["2025年度"] == "× 未报送，逾期1天"
     listed = next(f for f in shown if "逾期天数" in getattr(f, "columns", []))
     assert ("旗教育局", 2024, 366) in set(zip(listed["单位"], listed["年度"], listed["逾期天数"]))
     assert ("旗教育局", 2023) not in set(zip(listed["单位"], listed["年度"]))

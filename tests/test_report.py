@@ -13,7 +13,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from pipelines import config
+from pipelines import config, palette
 from pipelines.exports import csv_bytes, excel_bytes
 from tests.books import filled, ingest_approved, row_of
 from tests.cli import made_report, run_cli
@@ -54,10 +54,20 @@ READINESS_TITLES = ["学前教育普及普惠：2028年验收准备（还有3年
                     "义务教育优质均衡：2030年验收准备（还有5年）", "义务教育优质均衡：校际差异系数",
                     "未达到逐校要求的学校（2025年）：16所（1/2）", "未达到逐校要求的学校（2025年）：16所（2/2）"]
 READINESS_CHARTS = 4
+PLAN_TITLES = ["学前教育普及普惠：达标路径（2028年验收）", "义务教育优质均衡：达标路径（2030年验收）"]  # issue 23
+
+
+# Issue 21: the 领导版 after the cover (two slides on the demo data: its 29 lagging targets in two columns).
+LEADER_TITLES = ["领导版：需要关注的目标与验收风险（2025年）（1/2）", "领导版：需要关注的目标与验收风险（2025年）（2/2）"]
+
+
+# 31, and (issue 19) three more chart slides; (issue 21) one fewer: the targets without a path from a baseline take a
+# line each beside their mark, not a bar's height; and the 领导版 after the cover.
+DECK_SLIDES = 33 + len(LEADER_TITLES) + len(READINESS_TITLES) + len(PLAN_TITLES)  # (issue 23) the paths to pass
 
 
 def part_slides(titles: list[str]) -> list[str]:
-    return titles[2:titles.index(KEY_TITLES[0])]
+    return titles[2 + len(LEADER_TITLES):titles.index(KEY_TITLES[0])]
 
 
 def test_deck_has_the_slides_in_order(deck_path):
@@ -65,7 +75,8 @@ def test_deck_has_the_slides_in_order(deck_path):
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9, 13.333 × 7.5 in
     titles = slide_titles(prs)
     assert "目标进展情况汇报" in titles[0]
-    assert titles[1] == "总体情况：98个量化目标"  # 80, and the 18 typed by issue 19
+    assert titles[1:1 + len(LEADER_TITLES)] == LEADER_TITLES
+    assert titles[1 + len(LEADER_TITLES)] == "总体情况：98个量化目标"  # 80, and the 18 typed by issue 19
     parts = part_slides(titles)
     # The five parts in order; each part's charts (one part in a title, or with its key tasks), then its
     # "需要关注" slides if any.
@@ -81,11 +92,11 @@ def test_deck_has_the_slides_in_order(deck_path):
                                                    "五、提升教育保障水平：需要关注的目标"]
     key = titles.index(KEY_TITLES[0])
     assert titles[key:key + 5] == KEY_TITLES
-    overdue = titles[key + 5:-2 - len(READINESS_TITLES)]
+    overdue = titles[key + 5:-2 - len(READINESS_TITLES) - len(PLAN_TITLES)]
     assert overdue and all(t.startswith("逾期任务8项：截至") for t in overdue)
-    assert titles[-2 - len(READINESS_TITLES):-2] == READINESS_TITLES
+    assert titles[-2 - len(READINESS_TITLES) - len(PLAN_TITLES):-2] == READINESS_TITLES + PLAN_TITLES
     assert titles[-2:] == ["数据说明", "评估方法"]
-    assert len(titles) == 34 + len(READINESS_TITLES)  # 31, and (issue 19) three more chart slides
+    assert len(titles) == DECK_SLIDES
 
 
 def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan):
@@ -101,6 +112,19 @@ def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan)
     assert ("列入市级绿色校园、温馨校园的学校占比（旗委宣传部牵头）：目标≥60%（2025年），2025年为51.2%，差8.8个百分点，"
             "逾期未达成。") in every
     assert "德育工作典型班级建设数（旗教育局牵头）：2025年为6个，未达到“每年≥8个”的要求，差2个，当年未达标。" in every
+
+
+def test_no_slide_of_sentences_is_near_empty(deck_plan):
+    """Issue 21: a part's last sentences never make a slide of three lines — every slide of text alone (the cover
+    aside) is at least half full by the measure that placed it."""
+    from dashboard.slides import CONTENT, Text, text_height
+
+    _, slides = deck_plan
+    texts = [s for s in slides[1:] if s.items and all(isinstance(item, Text) for item in s.items)]
+    assert len(texts) >= 5  # the 领导版, the parts' 需要关注 slides, 数据说明, 评估方法
+    for slide in texts:
+        used = max(text_height(item.lines, item.box.width) for item in slide.items)
+        assert used >= CONTENT.height / 2, (slide.title, round(used))
 
 
 def test_chart_text_is_at_least_14_pt_on_the_slide(deck_plan):
@@ -270,7 +294,7 @@ def test_deck_renders_through_libreoffice(deck_path, tmp_path):
     subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
     prs = Presentation(str(deck_path))
-    assert len(pages) == len(prs.slides) == 34 + len(READINESS_TITLES)
+    assert len(pages) == len(prs.slides) == DECK_SLIDES
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     for n, (page, slide) in enumerate(zip(pages, prs.slides), start=1):
@@ -341,8 +365,8 @@ def test_excel_report_prints_legibly(demo_base, tmp_path):
     assert tall and all(any(cell.alignment.wrap_text for cell in row) for row in tall)
     assert all(not any(cell.alignment.wrap_text for cell in row) for row in rows if row not in tall)
     # The status is coloured as on the dashboard.
-    met = next(row[7] for row in status.iter_rows(min_row=2) if row[7].value == "已达成")
-    assert met.fill.fgColor.rgb.endswith(config.STATUS_COLOURS["met"].removeprefix("#"))
+    met = next(row[7] for row in status.iter_rows(min_row=2) if row[7].value == "✓ 已达成")  # marked, too (issue 21)
+    assert met.fill.fgColor.rgb.endswith(palette.STATUS_COLOURS["met"].removeprefix("#"))
 
 
 ENGLISH_CODES = {*config.STATUS_LABELS, *config.KIND_LABELS, "attachment", "body", "lead", "responsible", "substantive",
@@ -504,11 +528,11 @@ def test_a_report_for_a_year_holds_nothing_after_it(demo_base, tmp_path):
     # An acceptance is said as 是/否 (or when it passed), never as 1/0.
     accept = targets["T06-9"]
     assert accept[header.index("最新情况")] == "否" and accept[header.index("最新值")] is None
-    assert accept[header.index("状态")] == "未到期"
+    assert accept[header.index("状态")] == "— 未到期"  # marked as well as coloured (issue 21)
     assert targets["T03-5"][header.index("最新情况")] == "95.9%"
     printed = {row[1]: row for row in wb["目标状态"].iter_rows(min_row=2, values_only=True)}
     header = [c.value for c in wb["目标状态"][1]]
-    assert printed["T03-5"][header.index("最新情况")] == "95.9%（2025年）" and printed["T06-9"][header.index("状态")] == "未到期"
+    assert printed["T03-5"][header.index("最新情况")] == "95.9%（2025年）" and printed["T06-9"][header.index("状态")] == "— 未到期"
 
 
 def test_the_acceptance_slides_say_what_is_behind_and_what_each_school_must_add(deck_path, deck_plan):
@@ -544,8 +568,8 @@ def test_the_target_mark_stays_at_each_bar_and_never_crosses_the_words(demo_base
     title, part = charts.gap_chunks(statuses)[0]
     fig = charts.gap_chart(part, 2025, True, title, stacked=stacked)
     marks = [s for s in fig.layout.shapes if s.x0 == s.x1 == 100]
-    bars = fig.data[0]  # the grey track of every row: its centre and thickness
-    assert len(marks) == len(bars.y) == len(part)
+    bars = fig.data[0]  # the grey track of every row on a path from its baseline: its centre and thickness
+    assert len(marks) == len(bars.y) == sum(charts.on_path(r) for r in part.itertuples()) > 0
     for mark, centre in zip(marks, bars.y):
         assert mark.y0 >= centre - bars.width and mark.y1 <= centre + bars.width
     # the words over the bars' area (beside them, in the wide layout, the names are left of it)

@@ -2,6 +2,8 @@
 
 import shutil
 
+import pytest
+
 from pipelines import config
 from pipelines.archive import read_log, submissions_dir
 from pipelines.schools.demo import add_to_archive, kindergarten_rows, school_rows
@@ -22,6 +24,7 @@ def test_the_demo_register_is_about_60_schools_and_40_kindergartens_across_real_
     assert rural <= {r["苏木乡镇"] for r in school_rows(2025)[0]}  # every 乡镇苏木 has a school
 
 
+@pytest.mark.slow  # regenerates the demo school workbooks
 def test_regenerating_the_demo_school_workbooks_leaves_the_other_workbooks_as_they_were(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(config.RAW_DIR, raw)

@@ -23,7 +23,7 @@ def test_the_criteria_csv_holds_both_schemes_with_sources_and_the_caveat():
     assert criteria["source_url"].str.startswith("http").all()
     school = criteria[criteria["scope"] == "school"]
     assert len(school) == 14 and set(school["stage"]) == {"小学", "初中"}
-    # NATIONAL_CRITERIA.md's thresholds, 小学 and 初中
+    # The national criteria's thresholds (docs/design.md), 小学 and 初中
     got = {(r.stage, r.name): r.threshold for r in school.itertuples()}
     assert got["小学", "每百名学生拥有高于规定学历教师数"] == 4.2 and got["初中", "每百名学生拥有高于规定学历教师数"] == 5.3
     assert got["小学", "生均体育运动场馆面积"] == 7.5 and got["初中", "生均体育运动场馆面积"] == 10.2
@@ -173,6 +173,7 @@ def test_a_faulty_criteria_csv_is_refused_with_every_row_and_column(reference):
     assert {(2, "threshold"), (3, "comparator"), (4, "criterion_id"), (5, "caveat")} <= where
 
 
+@pytest.mark.slow  # builds a warehouse
 def test_a_build_with_a_faulty_criteria_csv_leaves_the_warehouse_as_it_was(empty_base, tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(empty_base[0], raw)

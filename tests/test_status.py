@@ -212,7 +212,7 @@ def test_structure_is_a_standing_rule_within_tolerance():
     assert assess(target, [], 2025, near).status == "year_met"
     a = assess(target, [], 2025, far)
     # Largest distance |1.66 − 2.0| = 0.34; the tolerance 0.2; the gap is the same distance beyond it: 0.14.
-    assert a.status == "year_missed" and "最大偏差0.34" in a.latest_text
+    assert a.status == "year_missed" and a.latest_text == "1.7:4.3:4.0" and "最大偏差0.34" in a.detail
     assert a.latest_value == pytest.approx(0.34) and a.gap == pytest.approx(0.14)
     assert assess(target, [], 2025, {2024: [2.0, 4.2, 3.8]}).status == "year_no_data"
 

@@ -87,7 +87,8 @@ def test_the_ledger_and_the_quality_page_show_both_statuses(page):
     at.switch_page("pages/ledger.py").run()
     ledger = at.dataframe[0].value.set_index("编号")
     assert BOTH in ledger.loc[65, "量化目标"] and "按正文（50%以上）：已达成" in ledger.loc[65, "量化目标"]
-    assert "T88-2 按期可达" in ledger.loc[88, "量化目标"]  # a project judged like the rest (在建 in 2024)
+    assert "新惠第四中学建设项目进度：按期可达" in ledger.loc[88, "量化目标"]  # a project judged like the rest (在建 in 2024)
+    assert "T88-2" not in ledger.loc[88, "量化目标"]  # by name, not by code (issue 21)
     assert ledger.loc[45, "完成时限"] == "长期坚持；正文：2025-08-31前完成"
     assert ledger.loc[45, "逾期依据"] == "正文时限"
     at.switch_page("pages/quality.py").run()

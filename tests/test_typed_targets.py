@@ -6,7 +6,9 @@ import pytest
 
 from pipelines import config
 from pipelines.catalogue import read_catalogue
-from pipelines.describe import describe_gap, describe_goal, describe_latest
+from pipelines.describe import describe_goal
+from pipelines.formats import gap as describe_gap
+from pipelines.formats import latest as describe_latest
 from pipelines.status import assess, target_of
 from tests.books import filled, ingest_approved, row_of, template
 

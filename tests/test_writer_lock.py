@@ -34,6 +34,16 @@ with writer_lock(pathlib.Path({str(db)!r}), pathlib.Path({str(raw)!r}), purpose=
     return proc
 
 
+def waiting_line(proc: subprocess.Popen) -> str:
+    """The lines a writer says on stderr up to and including the one that says it waits for another."""
+    lines = []
+    for line in proc.stderr:
+        lines.append(line)
+        if "另一个写入操作正在进行" in line:
+            return "".join(lines)
+    raise AssertionError("the writer never said that it waits: " + "".join(lines))
+
+
 def submissions(db: Path) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute("select file_name from submissions order by submission_id").fetchall()
@@ -46,10 +56,11 @@ def test_an_ingest_waits_for_another_writer_and_says_so(wh, tmp_path):
     book = filled(db, tmp_path / "a.xlsx", values={"HS_GER": 95})
     ingest = subprocess.Popen([sys.executable, "-m", "pipelines", "ingest", str(book), "--raw", str(raw), "--db", str(db)],
                               cwd=config.ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
-    assert ingest.poll() is None  # waiting its turn
+    said = waiting_line(ingest)  # it says it waits (however long a busy machine takes to start it) …
+    assert ingest.poll() is None  # … and waits its turn
     release.touch()
     out, err = ingest.communicate(timeout=60)
+    err = said + err
     holder.wait(timeout=10)
     assert ingest.returncode == 0, err
     assert f"另一个写入操作正在进行（进程 {holder.pid}：测试占用" in err and "等待其完成后再载入“a.xlsx”" in err
@@ -123,10 +134,11 @@ def test_a_restore_waits_for_another_writer(wh, tmp_path):
     restore = subprocess.Popen([sys.executable, "-m", "pipelines", "restore", str(archive_file), "--raw", str(raw),
                                 "--db", str(db)], cwd=config.ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-    time.sleep(2)
+    said = waiting_line(restore)
     assert restore.poll() is None
     release.touch()
     out, err = restore.communicate(timeout=120)
+    err = said + err
     holder.wait(timeout=10)
     assert restore.returncode == 0, err
     assert "等待其完成后再从备份恢复原始数据" in err and "已从" in out

@@ -52,7 +52,7 @@ def form(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> Form:
     last = con.execute(
         "select submission_id, file_name, received_at, review_status from submissions "
         "where unit = ? and year = ? and not withdrawn and not is_demo "
-        "and submission_id not in (select submission_id from school_workbooks) "
+        "and submission_id not in (select submission_id from special_workbooks) "
         "order by submission_id desc limit 1", [unit, year]).fetchall()
     source = None
     if last:
@@ -126,10 +126,11 @@ def template_rows(wb: openpyxl.Workbook) -> list[str]:
 
 # What a workbook's content is, for telling an unchanged resubmission: (table, its columns, the checked frame's).
 CONTENT = (
-    ("observations", "indicator_code, value, coalesce(note, ''), coalesce(source, ''), coalesce(source_date, '')",
-     "observations", ["indicator_code", "value", "note", "source", "source_date"]),
-    ("task_progress", "task_no, status, coalesce(note, '')", "progress", ["task_no", "status", "note"]),
-    ("rectifications", "target_id, reason, measures, planned_text", "rectifications",
+    ("select indicator_code, value, coalesce(note, ''), coalesce(source, ''), coalesce(source_date, '') "
+     "from observations where submission_id = ?", "observations", ["indicator_code", "value", "note", "source", "source_date"]),
+    ("select task_no, status, coalesce(note, '') from task_progress where submission_id = ?", "progress",
+     ["task_no", "status", "note"]),
+    ("select target_id, reason, measures, planned_text from rectifications where submission_id = ?", "rectifications",
      ["target_id", "reason", "measures", "planned_text"]),
 )
 
@@ -143,14 +144,13 @@ def same_as_sent(con: duckdb.DuckDBPyConnection, unit: str, year: int, checked) 
     awaiting review or approved (a new, identical workbook would only wait for review beside it); else None."""
     last = con.execute(
         "select submission_id, review_status from submissions where unit = ? and year = ? and not withdrawn "
-        "and not is_demo and review_status <> 'returned' and submission_id not in (select submission_id from school_workbooks) "
+        "and not is_demo and review_status <> 'returned' and submission_id not in (select submission_id from special_workbooks) "
         "order by submission_id desc limit 1", [unit, year]).fetchall()
     if not last:
         return None
     number, status = last[0]
-    for table, columns, attribute, names in CONTENT:
-        sent = set(con.execute(f"select {columns} from {table} where submission_id = ?",  # noqa: S608 (ours)
-                               [number]).fetchall())
+    for query, attribute, names in CONTENT:
+        sent = set(con.execute(query, [number]).fetchall())
         if sent != _content(getattr(checked, attribute), names):
             return None
     return (f"填写的内容与填报 #{number}（{config.REVIEW_LABELS[status]}）完全相同，无需再次提交；"

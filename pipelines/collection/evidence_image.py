@@ -43,7 +43,10 @@ def check_image(fmt: str, data: bytes) -> str | None:
             if image.format != fmt or min(image.size) < MIN_IMAGE_SIDE:
                 raise ValueError(image.format)
             image.load()  # every pixel decoded: a truncated image fails here (verify() does not for JPEG)
-    except Exception:  # Pillow raises many kinds for a damaged image: one sentence for them all
+    # What Pillow raises for a damaged image (checked by corrupting and cutting real PNGs and JPEGs: OSError and
+    # its UnidentifiedImageError, SyntaxError for a broken PNG chunk; EOFError, and a bomb's size), and the
+    # ValueError above: one sentence for them all.
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
         return damaged
     return None
 
@@ -68,25 +71,36 @@ def _jpeg_end(data: bytes) -> tuple[int, list[bytes]]:
             return at, metadata
         if marker in JPEG_STANDALONE:
             continue
-        if at + 2 > len(data):
-            raise _Damaged
-        (length,) = struct.unpack(">H", data[at:at + 2])
-        if length < 2 or at + length > len(data):
-            raise _Damaged
+        length = _segment_length(data, at)
         if 0xE0 <= marker <= 0xEF or marker == 0xFE:  # APP0–15, COM: metadata
             metadata.append(data[at + 2:at + length])
         at += length
-        if marker == 0xDA:  # start of scan: entropy-coded data up to the next marker that is not RST or stuffing
+        if marker == 0xDA:  # start of scan
             scanned = True
-            while True:
-                at = data.find(b"\xff", at)
-                if at < 0 or at + 1 >= len(data):
-                    raise _Damaged
-                following = data[at + 1]
-                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-                    at += 1 if following == 0xFF else 2
-                    continue
-                break
+            at = _scan_end(data, at)
+
+
+def _segment_length(data: bytes, at: int) -> int:
+    """A marker segment's length (its two length bytes included), which must fit in the file."""
+    if at + 2 > len(data):
+        raise _Damaged
+    (length,) = struct.unpack(">H", data[at:at + 2])
+    if length < 2 or at + length > len(data):
+        raise _Damaged
+    return length
+
+
+def _scan_end(data: bytes, at: int) -> int:
+    """Where a scan's entropy-coded data ends: at the next marker that is not a restart (RST) or a stuffed 0xFF00."""
+    while True:
+        at = data.find(b"\xff", at)
+        if at < 0 or at + 1 >= len(data):
+            raise _Damaged
+        following = data[at + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+            at += 1 if following == 0xFF else 2
+            continue
+        return at
 
 
 def _png_end(data: bytes) -> tuple[int, list[bytes]]:
@@ -114,5 +128,5 @@ def opens_as_zip(data: bytes) -> bool:
     """Whether an archive tool would open the file as a zip (its end record within the last 64 KB)."""
     try:
         return zipfile.is_zipfile(BytesIO(data))
-    except Exception:  # a reader's failure means it is no zip
+    except (OSError, ValueError, EOFError, struct.error):  # what reading a damaged end record raises: no zip
         return False

@@ -35,7 +35,13 @@ def change(before, after) -> str:
 def submission_changes(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
     """The values a workbook gave, beside those it replaced (COLUMNS; empty when it gave none)."""
     school = con.execute("select count(*) from school_workbooks where submission_id = ?", [submission_id]).fetchone()[0]
-    frame = _school(con, submission_id) if school else _unit(con, submission_id)
+    plan = con.execute("select count(*) from plan_workbooks where submission_id = ?", [submission_id]).fetchone()[0]
+    if plan:  # issue 23: a planning workbook's projects and population
+        from ..planning.load import submission_rows
+
+        frame = submission_rows(con, submission_id)
+    else:
+        frame = _school(con, submission_id) if school else _unit(con, submission_id)
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
     flag = frame["unit"].isin(WORD_UNITS)
@@ -72,7 +78,7 @@ def _unit(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
 
 def _school_rows(con: duckdb.DuckDBPyConnection, submission_id: int | None, items: dict) -> pd.DataFrame:
     def rows(table: str) -> pd.DataFrame:
-        return con.execute(f"select * from {table} where submission_id = ?", [submission_id]).df()  # noqa: S608 (ours)
+        return con.execute("select * from query_table(?) where submission_id = ?", [table, submission_id]).df()
 
     register = rows("school_register")
     return _keyed(rows("school_counts"), rows("kindergarten_counts"), rows("county_items"),

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..describe import describe_goal
 from ..ingest import CHANGE_COLUMNS, change_of
+from ..planning.load import plan_values
 from ..schools.ingest import _keyed, county_item_names
 from ..schools.ingest import current_values as school_values
 from ..warehouse import memory_copy
@@ -60,12 +61,14 @@ def preview(db_path: Path, submission_id: int, as_of: int | None = None) -> Prev
         school = bool(row["is_school"])
         before_values = school_values(con, year, include_demo) if school else con.execute(  # reported, or derived from its parts
             "select indicator_code, year, value as current_value from latest_values(?)", [include_demo]).df()
+        planning = plan_values(con, row, include_demo)  # issue 23: a planning workbook's projects and births
         before = _statuses(con, as_of, include_demo)
         if row["review_status"] != "approved":
             con.execute("begin")
             review.apply_and_refresh(con, row, "approved", None, pd.Timestamp.now().to_pydatetime(), None)
             con.execute("commit")
-        values = _school_values(con, row, before_values) if school else _unit_values(con, submission_id, before_values)
+        values = (planning() if planning else _school_values(con, row, before_values) if school
+                  else _unit_values(con, submission_id, before_values))
         after = _statuses(con, as_of, include_demo)
         progress, rectifications = written(con, submission_id)
     changed = before.merge(after, on=["key", "name", "lead_unit"], suffixes=("_before", "_after"))
@@ -113,7 +116,7 @@ def _school_values(con: duckdb.DuckDBPyConnection, row: dict, before: pd.DataFra
     number, year = int(row["submission_id"]), int(row["year"])
 
     def rows(table: str) -> pd.DataFrame:
-        return con.execute(f"select * from {table} where submission_id = ?", [number]).df()  # noqa: S608 (ours)
+        return con.execute("select * from query_table(?) where submission_id = ?", [table, number]).df()
 
     register = rows("school_register")
     typed = _keyed(rows("school_counts"), rows("kindergarten_counts"), rows("county_items"),

@@ -82,10 +82,7 @@ def check_rectifications(book: Book, unit: str | None, year: int | None, led: di
 
     led: target_id -> its words, for the targets the workbook's unit leads.
     """
-    if config.SHEET_RECTIFICATION not in book.sheets:
-        return []
-    table, found = find_table(book, config.SHEET_RECTIFICATION, config.RECTIFICATION_COLUMNS)
-    problems += found
+    table = _answer_table(book, problems)
     if table is None:
         return []
     rows, seen, blank = [], {}, []
@@ -101,42 +98,75 @@ def check_rectifications(book: Book, unit: str | None, year: int | None, led: di
             if target in led:  # a row of another unit's target (a relabelled workbook) is that unit's to answer
                 blank.append(target)
             continue
-        if target not in led:
-            error("目标编号", f"目标编号“{target}”不是{unit or '本单位'}牵头的量化目标" if target else "填写了整改说明但没有目标编号")
-            continue
-        if target in seen:
-            error("目标编号", f"目标“{target}”重复填写（与第{seen[target]}行重复）")
+        if why := _target_refused(target, led, seen, unit):
+            error("目标编号", why)
             continue
         seen[target] = r
-        too_long = [(c, reason) for c in ("原因分析", "整改措施") if (reason := over_limit(c, cell_text(answers[c])))]
-        for column, reason in too_long:
+        planned, wrong = _answers_refused(answers, typed, year)
+        for column, reason in wrong:
             error(column, reason)
-        if too_long:
-            continue
-        for column in config.RECTIFICATION_ANSWERS:
-            if column not in typed:
-                error(column, f"未填写{column}：原因分析、整改措施、计划完成时间三项须一并填写")
-        if len(typed) < len(config.RECTIFICATION_ANSWERS):
-            continue
-        planned = parse_planned(answers["计划完成时间"])
-        if planned is None:
-            error("计划完成时间", f"“{cell_text(answers['计划完成时间'])}”不是日期：请填写如“2026年6月”或“2026年6月30日”")
+        if wrong:
             continue
         when, text = planned
-        if year and when.year < year:
-            error("计划完成时间", f"计划完成时间{text}早于填报年度{year}年")
-            continue
-        if when.year > config.RECTIFICATION_LATEST_YEAR:
-            error("计划完成时间", f"计划完成时间{text}晚于{config.RECTIFICATION_LATEST_YEAR}年，请核对")
-            continue
         rows.append({"target_id": target, "reason": cell_text(answers["原因分析"]),
                      "measures": cell_text(answers["整改措施"]), "planned_by": when, "planned_text": text,
                      "sheet_row": r})
     if blank:
-        shown = "、".join(blank[:8]) + (f"等{len(blank)}个" if len(blank) > 8 else "")
-        problems.append(Problem(book.file, f"{len(blank)}个进展滞后的目标未填写整改说明（{shown}）：请补充原因分析、整改措施和计划完成时间",
-                                config.SHEET_RECTIFICATION, severity="warning"))
+        problems.append(_unanswered(book.file, blank))
     return rows
+
+
+def _answers_refused(answers: dict, typed: list[str], year: int | None) -> tuple[tuple[date, str] | None,
+                                                                               list[tuple[str, str]]]:
+    """The row's planned date, or the (column, reason) of what is wrong with its answers: a text over its limit,
+    one of the three left blank, a 计划完成时间 that is no date, before the workbook's year or too far ahead."""
+    too_long = [(c, reason) for c in ("原因分析", "整改措施") if (reason := over_limit(c, cell_text(answers[c])))]
+    if too_long:
+        return None, too_long
+    missing = [(c, f"未填写{c}：原因分析、整改措施、计划完成时间三项须一并填写")
+               for c in config.RECTIFICATION_ANSWERS if c not in typed]
+    if missing:
+        return None, missing
+    planned, why = _planned(answers["计划完成时间"], year)
+    return planned, [("计划完成时间", why)] if why else []
+
+
+def _answer_table(book: Book, problems: list[Problem]):
+    """The 整改说明 sheet's table (its header's problems into problems); None when there is none to read."""
+    if config.SHEET_RECTIFICATION not in book.sheets:
+        return None
+    table, found = find_table(book, config.SHEET_RECTIFICATION, config.RECTIFICATION_COLUMNS)
+    problems += found
+    return table
+
+
+def _target_refused(target: str, led: dict[str, str], seen: dict[str, int], unit: str | None) -> str | None:
+    """Why a row's 目标编号 cannot be answered here: not a target the unit leads, or answered twice."""
+    if target not in led:
+        return f"目标编号“{target}”不是{unit or '本单位'}牵头的量化目标" if target else "填写了整改说明但没有目标编号"
+    if target in seen:
+        return f"目标“{target}”重复填写（与第{seen[target]}行重复）"
+    return None
+
+
+def _planned(value, year: int | None) -> tuple[tuple[date, str] | None, str | None]:
+    """The 计划完成时间 read as (date, words), or why it cannot be: not a date, before the workbook's year, too late."""
+    planned = parse_planned(value)
+    if planned is None:
+        return None, f"“{cell_text(value)}”不是日期：请填写如“2026年6月”或“2026年6月30日”"
+    when, text = planned
+    if year and when.year < year:
+        return None, f"计划完成时间{text}早于填报年度{year}年"
+    if when.year > config.RECTIFICATION_LATEST_YEAR:
+        return None, f"计划完成时间{text}晚于{config.RECTIFICATION_LATEST_YEAR}年，请核对"
+    return planned, None
+
+
+def _unanswered(file: str, blank: list[str]) -> Problem:
+    """The one warning for the lagging targets the unit led and left without an answer."""
+    shown = "、".join(blank[:8]) + (f"等{len(blank)}个" if len(blank) > 8 else "")
+    return Problem(file, f"{len(blank)}个进展滞后的目标未填写整改说明（{shown}）：请补充原因分析、整改措施和计划完成时间",
+                   config.SHEET_RECTIFICATION, severity="warning")
 
 
 def sentence(unit: str, reason: str, measures: str, planned_text: str) -> str:

@@ -251,7 +251,8 @@ REVIEW_LIST = """
         w.submission_id is not null as is_school,
         (select count(*) from submissions l
          where l.unit = s.unit and l.year = s.year and l.submission_id > s.submission_id and not l.withdrawn
-           and (l.submission_id in (select submission_id from school_workbooks)) = (w.submission_id is not null)
+           and coalesce((select k.kind from special_workbooks k where k.submission_id = l.submission_id), 'unit')
+             = coalesce((select k.kind from special_workbooks k where k.submission_id = s.submission_id), 'unit')
         ) as n_later
     from submissions s left join school_workbooks w using (submission_id)
     where (? = 'all' or s.review_status = ?) and (? = 'all' or not s.withdrawn)

@@ -9,7 +9,9 @@ timed out, an error code) comes back as a Chinese sentence for the page to say.
 import base64
 import hashlib
 import hmac
+import http.client
 import json
+import logging
 import time
 import urllib.error
 import urllib.parse
@@ -26,6 +28,7 @@ KINDS = {"dingtalk": "钉钉", "wecom": "企业微信"}
 MAX_TEXT_BYTES = {"dingtalk": 20000, "wecom": 4096}
 TIMEOUT_SECONDS = 5.0
 PLATFORM = "敖汉旗教育高质量发展监测平台"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -100,42 +103,67 @@ def signed_url(url: str, secret: str, now_ms: int | None = None) -> str:
 
 def send(settings: dict, late: pd.DataFrame, today: date) -> Sent:
     """Post the 催报 message to the configured robot; never raises."""
+    refused = _not_sendable(settings, late)
+    if refused:
+        return Sent(False, refused)
+    hook = _hook(settings)
+    kind = hook.get("kind", "dingtalk")
+    url = str(hook["url"]).strip()
+    if kind == "dingtalk" and hook.get("secret"):
+        url = signed_url(url, str(hook["secret"]))
+    answer = _post(url, kind, late, today)
+    return answer if isinstance(answer, Sent) else _outcome(answer, KINDS[kind], len(late))
+
+
+def _not_sendable(settings: dict, late: pd.DataFrame) -> str | None:
+    """Why nothing is sent: the settings are not a robot's, it is off, no unit is late, or the address is no web one."""
     if not isinstance(settings.get("reminder_webhook") or {}, dict):
-        return Sent(False, "设置 reminder_webhook 应为一组设置（enabled、kind、url、secret），未发送")
+        return "设置 reminder_webhook 应为一组设置（enabled、kind、url、secret），未发送"
     hook = _hook(settings)
     if not configured(settings):
-        return Sent(False, "未启用群机器人催报（在设置 reminder_webhook 中填写地址并启用）")
+        return "未启用群机器人催报（在设置 reminder_webhook 中填写地址并启用）"
     if late.empty:
-        return Sent(False, "没有逾期的单位，未发送")
+        return "没有逾期的单位，未发送"
     kind = hook.get("kind", "dingtalk")
     if not isinstance(kind, str) or kind not in KINDS:
-        return Sent(False, f"设置 reminder_webhook 的 kind 为“{kind}”，应为 dingtalk（钉钉）或 wecom（企业微信）")
+        return f"设置 reminder_webhook 的 kind 为“{kind}”，应为 dingtalk（钉钉）或 wecom（企业微信）"
     url = str(hook["url"]).strip()
     parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return Sent(False, f"设置 reminder_webhook 的地址“{url}”不是 http:// 或 https:// 开头的网址，未发送")
-    if kind == "dingtalk" and hook.get("secret"):
-        url = signed_url(url, str(hook["secret"]))
+        return f"设置 reminder_webhook 的地址“{url}”不是 http:// 或 https:// 开头的网址，未发送"
+    return None
+
+
+def _post(url: str, kind: str, late: pd.DataFrame, today: date) -> dict | Sent:
+    """The robot's answer to the 催报 message, or the failure to say (logged for the server's operator)."""
     name = KINDS[kind]
     try:
         body = json.dumps(payload(kind, late, today), ensure_ascii=False).encode()
         request = urllib.request.Request(url, data=body, method="POST",
                                          headers={"Content-Type": "application/json; charset=utf-8"})
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (the operator's address)
-            answer = json.loads(response.read().decode("utf-8"))
+            return json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
+        log.warning("催报 %s: HTTP %s", kind, exc.code)
         return Sent(False, f"{name}群机器人催报发送失败：对方返回 HTTP {exc.code}")
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
+        log.warning("催报 %s: %r", kind, exc)
         reason = getattr(exc, "reason", exc)
         why = "连接超时" if isinstance(reason, TimeoutError) or "timed out" in str(reason) else "无法连接"
         return Sent(False, f"{name}群机器人催报发送失败：{why}（请检查地址和网络）")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError) as exc:
+        log.warning("催报 %s: 答复无法解析：%r", kind, exc)
         return Sent(False, f"{name}群机器人催报发送失败：对方的答复不是预期的格式")
-    except Exception:  # never raised to the user: the page says it
+    except Exception:  # never raised to the page, which says the sentence; the details go to the server's log
+        log.exception("催报 %s: 程序内部错误", kind)
         return Sent(False, f"{name}群机器人催报发送失败（程序内部错误）")
-    if not isinstance(answer, dict) or "errcode" not in answer:  # both robots always say their errcode
+
+
+def _outcome(answer, name: str, n_late: int) -> Sent:
+    """Sent, or not, by the robot's errcode (both robots always say one: 0 or "0" is sent)."""
+    if not isinstance(answer, dict) or "errcode" not in answer:
         return Sent(False, f"{name}群机器人催报发送失败：对方的答复不是预期的格式（没有 errcode，请检查地址是否为群机器人地址）")
-    if str(answer["errcode"]).strip() != "0":  # 0 or "0": sent
+    if str(answer["errcode"]).strip() != "0":
         detail = answer.get("errmsg", "")
         return Sent(False, f"{name}群机器人催报发送失败：错误码 {answer['errcode']}" + (f"（{detail}）" if detail else ""))
-    return Sent(True, f"已向{name}群机器人发送催报：{len(late)}个逾期工作簿")
+    return Sent(True, f"已向{name}群机器人发送催报：{n_late}个逾期工作簿")

@@ -240,26 +240,8 @@ def _complete(rows: SchoolRows) -> None:
     """Schools new to the register: 办学类型 from the name or the 学段 of their rows, 苏木乡镇 from the name, where the
     export has none (each said once); what is still missing said once for all of them (it refuses the workbook:
     the register needs it)."""
-    typed = []
-    for school, record in rows.new:
-        if record.kindergarten or school.get(ss.SCHOOL_TYPE):
-            continue
-        stages = {r.get(ss.STAGE) for r in rows.schools if r.get(ss.ID) == school.get(ss.ID)} - {ss.SHARED_STAGE}
-        found = type_from_name(school.get(ss.NAME)) or TYPE_BY_STAGES.get(frozenset(stages))
-        if found:
-            school[ss.SCHOOL_TYPE] = found
-            typed.append(f"{school.get(ss.NAME)}（{found}）")
-    if typed:
-        rows.made.warnings.append(Problem("", f"{len(typed)} 所学校的办学类型按名称和学段推定：{_names(typed)}，请核对",
-                                          severity="warning"))
-    guessed = []
-    for school, _ in rows.new:
-        name = str(school.get(ss.NAME) or school.get(ss.KG_NAME) or "")
-        if not school.get(ss.TOWNSHIP) and township(name, rows.townships) in rows.townships:
-            school[ss.TOWNSHIP] = township(name, rows.townships)
-            guessed.append(f"{name}（{school[ss.TOWNSHIP]}）")
-    if guessed:
-        rows.made.warnings.append(Problem("", f"{len(guessed)} 所学校的苏木乡镇按名称推定：{_names(guessed)}，请核对", severity="warning"))
+    _type_new_schools(rows)
+    _place_new_schools(rows)
     lacking: dict[str, list[str]] = {}
     for school, record in rows.new:
         required = (ss.TOWNSHIP, ss.AREA, ss.KG_OWNER) if record.kindergarten else ss.REGISTER_REQUIRED[2:]
@@ -272,6 +254,34 @@ def _complete(rows: SchoolRows) -> None:
                 f"{len(names)} 所学校不在学校名录中，文件中也没有它们的“{header}”：{_names(names)}。请在对应关系中为“{header}”"
                 f"指定文件中的列（全部相同时可填“值：…”，如“值：公办”），或先导入这些学校的基层报表（教基1001），"
                 "或在学校与幼儿园工作簿的学校名录中登记")))
+
+
+def _type_new_schools(rows: SchoolRows) -> None:
+    """A new school's 办学类型, where the export has none, from its name or the 学段 of its rows (said once)."""
+    typed = []
+    for school, record in rows.new:
+        if record.kindergarten or school.get(ss.SCHOOL_TYPE):
+            continue
+        stages = {r.get(ss.STAGE) for r in rows.schools if r.get(ss.ID) == school.get(ss.ID)} - {ss.SHARED_STAGE}
+        found = type_from_name(school.get(ss.NAME)) or TYPE_BY_STAGES.get(frozenset(stages))
+        if found:
+            school[ss.SCHOOL_TYPE] = found
+            typed.append(f"{school.get(ss.NAME)}（{found}）")
+    if typed:
+        rows.made.warnings.append(Problem("", f"{len(typed)} 所学校的办学类型按名称和学段推定：{_names(typed)}，请核对",
+                                          severity="warning"))
+
+
+def _place_new_schools(rows: SchoolRows) -> None:
+    """A new school's 苏木乡镇, where the export has none, from its name (said once)."""
+    guessed = []
+    for school, _ in rows.new:
+        name = str(school.get(ss.NAME) or school.get(ss.KG_NAME) or "")
+        if not school.get(ss.TOWNSHIP) and township(name, rows.townships) in rows.townships:
+            school[ss.TOWNSHIP] = township(name, rows.townships)
+            guessed.append(f"{name}（{school[ss.TOWNSHIP]}）")
+    if guessed:
+        rows.made.warnings.append(Problem("", f"{len(guessed)} 所学校的苏木乡镇按名称推定：{_names(guessed)}，请核对", severity="warning"))
 
 
 def _unlisted(rows: SchoolRows) -> None:

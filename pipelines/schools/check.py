@@ -24,7 +24,7 @@ from .sheet import Sheet
 
 REGISTER_FRAME = ["year", "school_id", "kind", "name", "township", "area_type", "school_type", "stages", "ownership",
                   "change", "merged_from", "note", "sheet_row"]
-COUNT_FRAME = ["year", "school_id", "stage", *(c for _, c, _ in s.SCHOOL_FIELDS), "note", "sheet_row"]
+COUNT_FRAME = ["year", "school_id", "stage", *(c for _, c, _ in (*s.SCHOOL_FIELDS, *s.GRADE_FIELDS)), "note", "sheet_row"]
 KG_FRAME = ["year", "school_id", *(c for _, c, _ in s.KG_FIELDS), "note", "sheet_row"]
 COUNTY_FRAME = ["year", "item_code", "value", "note", "sheet_row"]
 
@@ -94,40 +94,28 @@ class SchoolChecked(HasProblems):
                 f"幼儿园 {self.n_kindergartens} 所，全旗指标 {len(self.county)} 项")
 
 
-def is_school_book(book: Book) -> bool:
-    """The school workbook: its 填报说明 says so (表式), or it has the school sheets and not 指标数据."""
+def stated_kind(book: Book) -> str | None:
+    """What its 填报说明 says a workbook is (表式: 学校与幼儿园办学条件, 规划项目与适龄人口), or None."""
     for row in book.sheets.get(config.SHEET_GUIDE, [])[:20]:
         texts = [cell_text(c.value) for c in row]
         for i, text in enumerate(texts[:-1]):
-            if squeeze(text) == s.BOOK_KIND_LABEL and squeeze(texts[i + 1]) == s.BOOK_KIND:
-                return True
+            if squeeze(text) == s.BOOK_KIND_LABEL:
+                return squeeze(texts[i + 1])
+    return None
+
+
+def is_school_book(book: Book) -> bool:
+    """The school workbook: its 填报说明 says so (表式), or it has the school sheets and not 指标数据."""
+    if stated_kind(book) == s.BOOK_KIND:
+        return True
     return config.SHEET_VALUES not in book.sheets and (s.SHEET_REGISTER in book.sheets or s.SHEET_SCHOOLS in book.sheets)
 
 
 def check_school_book(book: Book, ctx: Context) -> SchoolChecked:
     """Register, counts and county items of the workbook, with every error and warning found in it."""
-    problems: list[Problem] = []
     unit, year = unit_and_year(book)
-    if not unit:
-        problems.append(Problem(book.file, f"找不到填报单位（应在“{config.SHEET_GUIDE}”的“{config.GUIDE_UNIT_LABEL}”旁）", config.SHEET_GUIDE))
-    elif unit != s.SCHOOL_UNIT:
-        problems.append(Problem(book.file, f"学校与幼儿园工作簿由{s.SCHOOL_UNIT}填报，不是“{unit}”", config.SHEET_GUIDE,
-                                column=config.GUIDE_UNIT_LABEL))
-    if not year:
-        problems.append(Problem(book.file, f"找不到填报年度（应在“{config.SHEET_GUIDE}”的“{config.GUIDE_YEAR_LABEL}”旁）", config.SHEET_GUIDE))
-    elif year not in config.YEARS:
-        problems.append(Problem(book.file, f"填报年度 {year} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内",
-                                config.SHEET_GUIDE, column=config.GUIDE_YEAR_LABEL))
-    tables = {}
-    for sheet, columns, added in ((s.SHEET_REGISTER, s.REGISTER_COLUMNS, ()),
-                                  (s.SHEET_SCHOOLS, s.SCHOOL_COLUMNS, s.ADDED_SCHOOL_COLUMNS),
-                                  (s.SHEET_KINDERGARTENS, s.KG_COLUMNS, s.ADDED_KG_COLUMNS),
-                                  (s.SHEET_COUNTY, s.COUNTY_COLUMNS, ())):
-        # a workbook of an earlier template lacks the columns added since (read as blank: 暂无数据)
-        table, found = find_table(book, sheet, tuple(c for c in columns if c not in added), added)
-        problems += found + unread(book, sheet, table)
-        if table:
-            tables[sheet] = Sheet(book.file, table, problems)
+    problems: list[Problem] = _guide_problems(book.file, unit, year)
+    tables = _tables(book, problems)
     register, kindergartens, counts, county, refused = [], [], [], [], {}
     if s.SHEET_REGISTER in tables:
         register, refused = read_register(tables[s.SHEET_REGISTER], year, ctx)
@@ -159,6 +147,37 @@ def check_school_book(book: Book, ctx: Context) -> SchoolChecked:
         pd.DataFrame(county, columns=COUNTY_FRAME),
         problems,
     )
+
+
+def _guide_problems(file: str, unit: str | None, year: int | None) -> list[Problem]:
+    """The 填报说明's unit and year: there, 旗教育局, and a year of the plan."""
+    problems = []
+    if not unit:
+        problems.append(Problem(file, f"找不到填报单位（应在“{config.SHEET_GUIDE}”的“{config.GUIDE_UNIT_LABEL}”旁）", config.SHEET_GUIDE))
+    elif unit != s.SCHOOL_UNIT:
+        problems.append(Problem(file, f"学校与幼儿园工作簿由{s.SCHOOL_UNIT}填报，不是“{unit}”", config.SHEET_GUIDE,
+                                column=config.GUIDE_UNIT_LABEL))
+    if not year:
+        problems.append(Problem(file, f"找不到填报年度（应在“{config.SHEET_GUIDE}”的“{config.GUIDE_YEAR_LABEL}”旁）", config.SHEET_GUIDE))
+    elif year not in config.YEARS:
+        problems.append(Problem(file, f"填报年度 {year} 不在方案范围（{config.YEARS[0]}—{config.YEARS[-1]}）内",
+                                config.SHEET_GUIDE, column=config.GUIDE_YEAR_LABEL))
+    return problems
+
+
+def _tables(book: Book, problems: list[Problem]) -> dict[str, Sheet]:
+    """The four sheets' tables that can be read, by sheet name; what keeps one from being read into problems."""
+    tables = {}
+    for sheet, columns, added in ((s.SHEET_REGISTER, s.REGISTER_COLUMNS, ()),
+                                  (s.SHEET_SCHOOLS, s.SCHOOL_COLUMNS, s.ADDED_SCHOOL_COLUMNS),
+                                  (s.SHEET_KINDERGARTENS, s.KG_COLUMNS, s.ADDED_KG_COLUMNS),
+                                  (s.SHEET_COUNTY, s.COUNTY_COLUMNS, ())):
+        # a workbook of an earlier template lacks the columns added since (read as blank: 暂无数据)
+        table, found = find_table(book, sheet, tuple(c for c in columns if c not in added), added)
+        problems += found + unread(book, sheet, table)
+        if table:
+            tables[sheet] = Sheet(book.file, table, problems)
+    return tables
 
 
 def _county(sheet: Sheet, year, ctx: Context) -> list[dict]:

@@ -134,12 +134,24 @@ def _schools() -> list[School]:
     for town_name, village_name in points:
         add(name=f"{village_name}教学点", township=town_name, area="乡村", school_type="教学点", profile="point",
             students={"小学": rng.randint(24, 80)}, trend=-0.06)
+    _factors_and_gains(schools, profiles)
+    _shortfalls_and_mergers(schools)
+    return schools
+
+
+def _factors_and_gains(schools: list[School], profiles: dict) -> None:
+    """Each school's resource factors from its profile (in the schools' order: each draws from the generator),
+    unless set already, and the yearly gains."""
     for school in schools:
         if not school.factors:
             school.factors = {stage: profiles[school.profile](stage) for stage in school.students}
         school.gains = [0.02, 0.05, 0.04, 0.01, 0.015, 0.04, 0.03]
-    # Shortfalls that make the pages speak: rural schools lacking 骨干 and specialists (fail: two misses),
-    # a crowded 城区 school short of sports ground below 85% (fail), others missing one indicator (pass).
+
+
+def _shortfalls_and_mergers(schools: list[School]) -> None:
+    """Shortfalls that make the pages speak: rural schools lacking 骨干 and specialists (fail: two misses), a
+    crowded 城区 school short of sports ground below 85% (fail), others missing one indicator (pass); and two
+    village schools that merge into their central school in 2023."""
     by_name = {school.name: school for school in schools}
     for name in ("热水汤小学", "大五家小学", "八家小学", "千斤营子小学"):
         by_name[name].factors["小学"][1] = 0.55
@@ -152,12 +164,10 @@ def _schools() -> list[School]:
     by_name["贝子府初级中学"].factors["初中"][3] = 0.9  # 教学及辅助用房 near (a canteen is being built)
     by_name["新惠第二中学"].factors["初中"][4] = 0.7
     by_name["新惠第二中学"].gains[4] = 0.0
-    # Two village schools merge into their central school in 2023.
     by_name["林家地小学"].years = (2022,)
     by_name["四家子中心小学"].merged_from = {2023: [by_name["林家地小学"].school_id]}
     by_name["二道沟小学"].years = (2022,)
     by_name["金厂沟梁中心小学"].merged_from = {2023: [by_name["二道沟小学"].school_id]}
-    return schools
 
 
 def _kindergartens() -> list[Kindergarten]:

@@ -20,16 +20,22 @@ UNITS = {"area": "㎡", "amount": "万元", "count": "", "flag": "是/否", "yea
 def check_school_file(con: duckdb.DuckDBPyConnection, book: Book, file: str, is_demo: bool = False):
     """An IngestResult for a school workbook, checked against the warehouse (nothing is changed); a real one is
     compared with real values only."""
+    checked = check_school_book(book, Context.from_warehouse(con))
+    return result_of(checked, file, lambda: changes_against_current(con, checked, include_demo=is_demo))
+
+
+def result_of(checked, file: str, changes):
+    """The IngestResult of a workbook checked by its own rules (the school or the planning workbook): refused with
+    its problems, or checked with what it would change (changes(): a frame of ingest.CHANGE_COLUMNS)."""
     from ..ingest import IngestResult  # the common result; imported here, as pipelines.ingest imports us
 
-    checked = check_school_book(book, Context.from_warehouse(con))
     result = IngestResult(file, "checked", checked.problems, checked.unit, checked.year, n_values=checked.n_values,
                           checked=checked)
     if checked.errors:
         result.outcome = "rejected"
         result.message = f"“{file}”未载入：{count_text(checked.problems)}"
         return result
-    result.changes = changes_against_current(con, checked, include_demo=is_demo)
+    result.changes = changes()
     return result
 
 
@@ -48,7 +54,7 @@ def _keyed(counts: pd.DataFrame, kindergartens: pd.DataFrame, county: pd.DataFra
 
     names: school id -> name; items: 全旗指标 code -> (name, unit) (county_item_names)."""
     frames = []
-    for frame, fields, stage in ((counts, s.SCHOOL_FIELDS, None), (kindergartens, s.KG_FIELDS, "幼儿园")):
+    for frame, fields, stage in ((counts, (*s.SCHOOL_FIELDS, *s.GRADE_FIELDS), None), (kindergartens, s.KG_FIELDS, "幼儿园")):
         if frame.empty:
             continue
         columns = [c for _, c, _ in fields]
@@ -76,8 +82,8 @@ def _keyed(counts: pd.DataFrame, kindergartens: pd.DataFrame, county: pd.DataFra
 def current_values(con: duckdb.DuckDBPyConnection, year: int, include_demo: bool = True) -> pd.DataFrame:
     """The year's current school-level values, keyed as the workbook's are."""
     def rows(table: str) -> pd.DataFrame:
-        return con.execute(f"select t.* from {table} t join school_books(?) b using (submission_id) "  # noqa: S608
-                           "where b.year = ?", [include_demo, year]).df()
+        return con.execute("select t.* from query_table(?) t join school_books(?) b using (submission_id) "
+                           "where b.year = ?", [table, include_demo, year]).df()
 
     current = _keyed(rows("school_counts"), rows("kindergarten_counts"), rows("county_items"))
     return current[["indicator_code", "value"]].rename(columns={"value": "current_value"})

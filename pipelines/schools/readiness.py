@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from .. import config
+from ..sqlnames import statement
 from ..status import assess_progress
 from ..warehouse import insert_frame
 from . import settings as s
@@ -85,11 +86,12 @@ def compute_readiness(con: duckdb.DuckDBPyConnection, criteria: pd.DataFrame, in
 def same_books(con: duckdb.DuckDBPyConnection, years: list[int] | None) -> bool:
     """Whether the school workbooks that count for these years (all: None) are the same with and without
     demo data (there is no demo, or the years' workbooks are real ones)."""
-    where = "" if years is None else " where list_contains($years, year)"
     (with_demo, without), = con.execute(
-        f"select (select list(submission_id order by year) from school_books(true){where}), "
-        f"(select list(submission_id order by year) from school_books(false){where})",
-        {} if years is None else {"years": years}).fetchall()
+        "select (select list(submission_id order by year) from school_books(true)"
+        "        where $years::int[] is null or list_contains($years::int[], year)),"
+        "       (select list(submission_id order by year) from school_books(false)"
+        "        where $years::int[] is null or list_contains($years::int[], year))",
+        {"years": years}).fetchall()
     return with_demo == without
 
 
@@ -98,15 +100,19 @@ STORED = (("school_indicator_rows", "school_indicator_values"), ("readiness_valu
 
 
 def _restate(con: duckdb.DuckDBPyConnection, table: str, macro: str, years: list[int] | None, same: bool) -> None:
-    where = "" if years is None else " where list_contains($years, year)"
-    params = {} if years is None else {"years": years}
-    con.execute(f"delete from {table}{where}", params)
-    con.execute(f"insert into {table} select true, * from {macro}(true){where}", params)
+    """Restate a table's rows of the given years ($years; every year when it is null) from its macro."""
+    params = {"years": years}
+    names = {"table": table, "macro": macro}
+    con.execute(statement("delete from {table} where $years::int[] is null or list_contains($years::int[], year)",
+                          **names), params)
+    con.execute(statement("insert into {table} select true, * from {macro}(true)"
+                          " where $years::int[] is null or list_contains($years::int[], year)", **names), params)
     if same:  # the same workbooks count either way: copy instead of computing again
-        con.execute(f"insert into {table} select false, * exclude (with_demo) from {table} where with_demo"
-                    + ("" if years is None else " and list_contains($years, year)"), params)
+        con.execute(statement("insert into {table} select false, * exclude (with_demo) from {table} where with_demo"
+                              " and ($years::int[] is null or list_contains($years::int[], year))", **names), params)
     else:
-        con.execute(f"insert into {table} select false, * from {macro}(false){where}", params)
+        con.execute(statement("insert into {table} select false, * from {macro}(false)"
+                              " where $years::int[] is null or list_contains($years::int[], year)", **names), params)
 
 
 def refresh_readiness(con: duckdb.DuckDBPyConnection, years: set[int] | None = None) -> int:
@@ -123,4 +129,7 @@ def refresh_readiness(con: duckdb.DuckDBPyConnection, years: set[int] | None = N
                       ignore_index=True)
     con.execute("delete from readiness where as_of_year >= ?", [first])
     insert_frame(con, "readiness", frame)
+    from ..planning.store import refresh_plan  # issue 23: the path to pass, computed again when its inputs change
+
+    refresh_plan(con)
     return len(frame)

@@ -53,62 +53,11 @@ def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd
     if "indicator_code" not in frame.columns:  # a criteria.csv written before issue 18
         frame["indicator_code"] = ""
     frame["measure"] = frame["measure"].replace(MEASURE_ALIASES)  # one written before issue 19
-    problems: list[Problem] = []
-
-    def bad(i: int, column: str, reason: str) -> None:
-        problems.append(Problem(file, reason, row=i + 2, column=column))
-
-    seen: dict[str, int] = {}
-    for i, r in frame.iterrows():
-        if not r["criterion_id"]:
-            bad(i, "criterion_id", "缺少标准代码")
-        elif r["criterion_id"] in seen:
-            bad(i, "criterion_id", f"标准代码“{r['criterion_id']}”重复（与第{seen[r['criterion_id']]}行）")
-        seen.setdefault(r["criterion_id"], i + 2)
-        for column, allowed in (("scheme", settings.SCHEMES), ("stage", STAGES), ("scope", SCOPES),
-                                ("comparator", COMPARATORS)):
-            if r[column] not in allowed:
-                bad(i, column, f"“{r[column]}”不是可选值（{'、'.join(allowed)}）")
-        if r["scope"] in MEASURES and r["measure"] not in MEASURES[r["scope"]]:
-            bad(i, "measure", f"计算口径“{r['measure']}”不适用于 {r['scope']}（可选：{'、'.join(MEASURES[r['scope']])}）")
-        if r["measure"] == "indicator" and not r["indicator_code"]:
-            bad(i, "indicator_code", "计算口径为 indicator 的标准须写明所取的方案指标代码")
-        if r["indicator_code"] and r["scope"] != "county":
-            bad(i, "indicator_code", "只有全旗（county）标准可以取方案指标的数值")
-        if r["indicator_code"] and indicators is not None and r["indicator_code"] not in indicators:
-            bad(i, "indicator_code", f"指标“{r['indicator_code']}”不在指标目录（indicators.csv）中")
-        if r["scope"] in ("school", "kindergarten") and r["comparator"] != ">=":
-            bad(i, "comparator", "逐校、逐园指标的比较符应为 >=（每百名学生、生均指标越高越好）")
-        if r["scope"] == "kindergarten" and r["stage"] != "幼儿园":
-            bad(i, "stage", "逐园指标的学段应为“幼儿园”")
-        try:
-            value = float(r["threshold"])
-            if value != value:
-                raise ValueError
-        except ValueError:
-            bad(i, "threshold", f"阈值“{r['threshold']}”不是数字")
-        for column in ("name", "source", "caveat"):
-            if not r[column]:
-                bad(i, column, "不能为空（每条标准都要写明出处和说明）")
-    school = frame[frame["scope"] == "school"]
-    for i, r in frame[frame["scope"] == "dispersion"].iterrows():
-        target = school[school["criterion_id"] == r["applies_to"]]
-        if target.empty:
-            bad(i, "applies_to", f"差异系数所属的逐校指标“{r['applies_to']}”不存在")
-        elif target["stage"].iloc[0] != r["stage"]:
-            bad(i, "applies_to", f"差异系数的学段（{r['stage']}）与指标“{r['applies_to']}”的学段不同")
-    kindergarten = set(frame.loc[frame["scope"] == "kindergarten", "measure"])
-    missing = [m for m in KINDERGARTEN_MEASURES if m not in kindergarten]
-    for i in frame.index[frame["measure"].isin(PREMISES_MEASURES)] if missing else ():
-        bad(i, "measure", f"园舍条件达标率需要 scope=kindergarten 的逐园指标：{'、'.join(missing)}")
-    rules = frame[frame["scope"] == "rule"]
-    for measure, stages in (("min_met", settings.JUDGED_STAGES), ("floor", ("全旗",)), ("min_students", ("全旗",))):
-        for stage in stages:
-            if rules[(rules["measure"] == measure) & (rules["stage"] == stage)].shape[0] != 1:
-                problems.append(Problem(file, f"应有且只有一条 scope=rule、measure={measure}、stage={stage} 的规则"))
-    for scheme in settings.SCHEMES:
-        if (frame["scheme"] == scheme).sum() == 0:
-            problems.append(Problem(file, f"没有“{scheme}”的标准"))
+    seen: dict[str, int] = {}  # criterion_id -> the row it is first on
+    problems = [Problem(file, reason, row=i + 2, column=column)
+                for i, r in frame.iterrows() for column, reason in _criterion_problems(r, i + 2, seen, indicators)]
+    problems += [Problem(file, reason, row=i + 2, column=column) for i, column, reason in _cross_row_problems(frame)]
+    problems += [Problem(file, reason) for reason in _missing_criteria(frame)]
     if problems:
         raise InputError(problems)
     out = frame.copy()
@@ -117,6 +66,80 @@ def read_criteria(reference_dir: Path, indicators: set[str] | None = None) -> pd
         out[column] = out[column].replace("", None)
     out["sort_order"] = range(1, len(out) + 1)
     return out
+
+
+def _criterion_problems(r: pd.Series, row: int, seen: dict[str, int], indicators: set[str] | None) -> list[tuple[str, str]]:
+    """(column, reason) for each thing wrong in a row of criteria.csv on its own (seen: the rows of the ids so far)."""
+    found = []
+    if not r["criterion_id"]:
+        found.append(("criterion_id", "缺少标准代码"))
+    elif r["criterion_id"] in seen:
+        found.append(("criterion_id", f"标准代码“{r['criterion_id']}”重复（与第{seen[r['criterion_id']]}行）"))
+    seen.setdefault(r["criterion_id"], row)
+    for column, allowed in (("scheme", settings.SCHEMES), ("stage", STAGES), ("scope", SCOPES), ("comparator", COMPARATORS)):
+        if r[column] not in allowed:
+            found.append((column, f"“{r[column]}”不是可选值（{'、'.join(allowed)}）"))
+    if r["scope"] in MEASURES and r["measure"] not in MEASURES[r["scope"]]:
+        found.append(("measure", f"计算口径“{r['measure']}”不适用于 {r['scope']}（可选：{'、'.join(MEASURES[r['scope']])}）"))
+    found += _indicator_code_problems(r, indicators)
+    if r["scope"] in ("school", "kindergarten") and r["comparator"] != ">=":
+        found.append(("comparator", "逐校、逐园指标的比较符应为 >=（每百名学生、生均指标越高越好）"))
+    if r["scope"] == "kindergarten" and r["stage"] != "幼儿园":
+        found.append(("stage", "逐园指标的学段应为“幼儿园”"))
+    if not _is_number(r["threshold"]):
+        found.append(("threshold", f"阈值“{r['threshold']}”不是数字"))
+    found += [(column, "不能为空（每条标准都要写明出处和说明）") for column in ("name", "source", "caveat") if not r[column]]
+    return found
+
+
+def _indicator_code_problems(r: pd.Series, indicators: set[str] | None) -> list[tuple[str, str]]:
+    """A criterion that takes a plan indicator's value: a county one, naming an indicator of the catalogue."""
+    found = []
+    if r["measure"] == "indicator" and not r["indicator_code"]:
+        found.append(("indicator_code", "计算口径为 indicator 的标准须写明所取的方案指标代码"))
+    if r["indicator_code"] and r["scope"] != "county":
+        found.append(("indicator_code", "只有全旗（county）标准可以取方案指标的数值"))
+    if r["indicator_code"] and indicators is not None and r["indicator_code"] not in indicators:
+        found.append(("indicator_code", f"指标“{r['indicator_code']}”不在指标目录（indicators.csv）中"))
+    return found
+
+
+def _is_number(text: str) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return value == value  # not NaN
+
+
+def _cross_row_problems(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """(index, column, reason) for rules between rows: a 差异系数 belongs to a school indicator of its stage; the
+    premises' shares need the three per-kindergarten criteria."""
+    found = []
+    school = frame[frame["scope"] == "school"]
+    for i, r in frame[frame["scope"] == "dispersion"].iterrows():
+        target = school[school["criterion_id"] == r["applies_to"]]
+        if target.empty:
+            found.append((i, "applies_to", f"差异系数所属的逐校指标“{r['applies_to']}”不存在"))
+        elif target["stage"].iloc[0] != r["stage"]:
+            found.append((i, "applies_to", f"差异系数的学段（{r['stage']}）与指标“{r['applies_to']}”的学段不同"))
+    kindergarten = set(frame.loc[frame["scope"] == "kindergarten", "measure"])
+    missing = [m for m in KINDERGARTEN_MEASURES if m not in kindergarten]
+    for i in frame.index[frame["measure"].isin(PREMISES_MEASURES)] if missing else ():
+        found.append((i, "measure", f"园舍条件达标率需要 scope=kindergarten 的逐园指标：{'、'.join(missing)}"))
+    return found
+
+
+def _missing_criteria(frame: pd.DataFrame) -> list[str]:
+    """What the file as a whole lacks: one rule of each kind for each stage it applies to, and each scheme."""
+    found = []
+    rules = frame[frame["scope"] == "rule"]
+    for measure, stages in (("min_met", settings.JUDGED_STAGES), ("floor", ("全旗",)), ("min_students", ("全旗",))):
+        for stage in stages:
+            if rules[(rules["measure"] == measure) & (rules["stage"] == stage)].shape[0] != 1:
+                found.append(f"应有且只有一条 scope=rule、measure={measure}、stage={stage} 的规则")
+    found += [f"没有“{scheme}”的标准" for scheme in settings.SCHEMES if (frame["scheme"] == scheme).sum() == 0]
+    return found
 
 
 TOWNSHIP_COLUMNS = ("code", "township", "kind", "edition", "status", "now", "source", "source_url", "note")
@@ -214,4 +237,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     insert_frame(con, "townships", townships)
     insert_frame(con, "stage_split", split)
     insert_frame(con, "school_parameters", pd.DataFrame(list(settings.PARAMETERS.items()), columns=["name", "value"]))
+    from ..planning.costs import load_unit_costs  # issue 23: what a plan's additions cost
+
+    load_unit_costs(con, raw_dir)
     return len(criteria)

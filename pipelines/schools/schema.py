@@ -17,6 +17,7 @@ DERIVED = (  # (school_books comes with the plan's views: latest_values counts s
     "county_criteria",
     "plan_cross_checks",
     "readiness_values",
+    "plan_books",  # issue 23: the planning workbooks that count, their changes and population; plan_first_met
 )
 
 

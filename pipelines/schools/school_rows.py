@@ -29,37 +29,79 @@ def read_schools(sheet: Sheet, register_sheet: Sheet, year, register: list[dict]
             sheet.error(r, s.ID, f"{school['name']}是{school['school_type']}，只列在“{s.SHEET_REGISTER}”中（用于学校数），"
                         f"不参加义务教育优质均衡评估，不在“{s.SHEET_SCHOOLS}”表填写")
             continue
-        allowed = [*stages, s.SHARED_STAGE] if len(stages) > 1 else stages
-        if stage not in allowed:
-            if stage == s.SHARED_STAGE:
-                reason = f"{school['name']}是{school['school_type']}（单一学段），设施直接填在“{stages[0]}”行，不用“{s.SHARED_STAGE}”行"
-            elif stage:
-                reason = f"{school['name']}是{school['school_type']}，没有“{stage}”学段（可填：{'、'.join(allowed)}）"
-            else:
-                reason = f"缺少学段（可填：{'、'.join(allowed)}）"
+        if reason := _stage_refused(school, stage):
             sheet.error(r, s.STAGE, reason)
             continue
         if (school_id, stage) in seen:
             sheet.error(r, s.STAGE, f"{school['name']}的“{stage}”重复填报（与第{seen[school_id, stage]}行重复）")
             continue
         seen[school_id, stage] = r
-        values = read_counts(sheet, r, cells, s.SCHOOL_FIELDS)
-        if values is None or not within_bounds(sheet, r, values, LABELS):
-            continue
-        if not applicable(sheet, r, stage, values):
-            continue
-        if not consistent(sheet, r, stage, values):
-            continue
-        rows.append({"year": year, "school_id": school_id, "stage": stage, **values,
-                     "note": sheet.note(r, cells), "sheet_row": r})
+        values = _counts(sheet, r, cells, stage)
+        if values is not None:
+            rows.append({"year": year, "school_id": school_id, "stage": stage, **values,
+                         "note": sheet.note(r, cells), "sheet_row": r})
     shared_without_students(sheet, rows)
     knock_ons(sheet, refused, hidden)
+    _stages_without_rows(register_sheet, register, seen)
+    return rows
+
+
+def _counts(sheet: Sheet, r: int, cells, stage: str) -> dict | None:
+    """A row's counts and its grades' (issue 23), each checked (bounds, what applies to the 学段, consistency, the
+    grades adding up); None when one is refused (the sheet says why)."""
+    values = read_counts(sheet, r, cells, s.SCHOOL_FIELDS)
+    if values is None or not within_bounds(sheet, r, values, LABELS):
+        return None
+    if not applicable(sheet, r, stage, values) or not consistent(sheet, r, stage, values):
+        return None
+    grades = read_counts(sheet, r, cells, s.GRADE_FIELDS)
+    if grades is None or not grades_fit(sheet, r, stage, values["students"], grades):
+        return None
+    return {**values, **grades}
+
+
+def _stage_refused(school: dict, stage: str | None) -> str | None:
+    """Why a row's 学段 is not one of the school's (a 全校共用 row only for a school of several 学段); None if it is."""
+    stages = school["stages"]
+    allowed = [*stages, s.SHARED_STAGE] if len(stages) > 1 else stages
+    if stage in allowed:
+        return None
+    if stage == s.SHARED_STAGE:
+        return f"{school['name']}是{school['school_type']}（单一学段），设施直接填在“{stages[0]}”行，不用“{s.SHARED_STAGE}”行"
+    if stage:
+        return f"{school['name']}是{school['school_type']}，没有“{stage}”学段（可填：{'、'.join(allowed)}）"
+    return f"缺少学段（可填：{'、'.join(allowed)}）"
+
+
+def _stages_without_rows(register_sheet: Sheet, register: list[dict], seen: dict) -> None:
+    """A warning on the register row of each school with a 学段 the 学校 sheet gives no row for (暂无数据)."""
     for school in register:
         missing = [st for st in school["stages"] if (school["school_id"], st) not in seen]
         if missing:
             register_sheet.warning(school["sheet_row"], s.ID, f"{school['name']}在“{s.SHEET_SCHOOLS}”中没有"
                                    f"{'、'.join(missing)}学段的数据，该学段将显示为暂无数据")
-    return rows
+
+
+def grades_fit(sheet: Sheet, r: int, stage: str, students: float | None, grades: dict) -> bool:
+    """Per-grade counts (issue 23, optional) are the stage's own grades, all of them, adding up to 在校生数."""
+    own = s.STAGE_GRADES.get(stage, ())
+    typed = [c for c, v in grades.items() if v is not None]
+    foreign = [c for c in typed if c not in own]
+    for column in foreign:
+        sheet.error(r, LABELS[column], f"“{stage}”行不填{LABELS[column]}" + (
+            f"（{stage}只填{LABELS[own[0]]}至{LABELS[own[-1]]}）" if own else ""))
+    if foreign or not typed:
+        return not foreign
+    blank = [c for c in own if grades[c] is None]
+    if blank:
+        sheet.error(r, LABELS[blank[0]], f"分年级学生数须全部填写或全部留空：已填{len(own) - len(blank)}个年级，"
+                    f"{'、'.join(LABELS[c] for c in blank)}未填")
+        return False
+    total = sum(grades[c] for c in own)
+    if students is not None and abs(total - students) > 0.5:
+        sheet.error(r, LABELS[own[0]], f"各年级学生数之和（{total:g}）与在校生数（{students:g}）不等")
+        return False
+    return True
 
 
 def knock_ons(sheet: Sheet, refused: dict, hidden: dict[str, list[int]]) -> None:

@@ -3,7 +3,7 @@
 The criteria's thresholds are not here: they are data (data/raw/reference/criteria.csv).
 """
 
-from .. import config
+from .. import config, palette
 
 SCHOOL_UNIT = "旗教育局"  # who sends the school-level workbook
 
@@ -30,7 +30,7 @@ SCHEME_TITLES = {"优质均衡": "义务教育优质均衡", "普及普惠": "�
 SCHEME_MILESTONES = {"优质均衡": "CM_BALANCE_ACCEPT", "普及普惠": "KG_UNIVERSAL_ACCEPT"}
 SCHEME_YEARS = {"优质均衡": 2030, "普及普惠": 2028}  # used only if the catalogue has no milestone
 
-# The workbook (DESIGN.md, "Acceptance readiness").
+# The workbook (docs/design.md, "Acceptance readiness").
 BOOK_KIND_LABEL = "表式"
 BOOK_KIND = "学校与幼儿园办学条件"
 SHEET_GUIDE = config.SHEET_GUIDE
@@ -78,13 +78,16 @@ SCHOOL_FIELDS = (
     ("area", "music_room_area", "最小一间音乐专用教室面积(平方米)"),
     ("area", "art_room_area", "最小一间美术专用教室面积(平方米)"),
 )
-SCHOOL_COLUMNS = (ID, NAME, STAGE, *(h for _, _, h in SCHOOL_FIELDS), NOTE)
+# issue 23: students per grade, optional (the projection follows each cohort; stage totals where not given). A
+# 小学 row fills 一—六年级, a 初中 row 七—九年级; given at all, every grade of the stage and adding up to 在校生数.
+GRADE_FIELDS = tuple(("count", f"grade_{i}", f"{w}年级学生数") for i, w in enumerate("一二三四五六七八九", start=1))
+STAGE_GRADES = {"小学": tuple(f"grade_{i}" for i in range(1, 7)), "初中": ("grade_7", "grade_8", "grade_9")}
+SCHOOL_COLUMNS = (ID, NAME, STAGE, *(h for _, _, h in SCHOOL_FIELDS), *(h for _, _, h in GRADE_FIELDS), NOTE)
 # Facilities a two-stage school may type once for the whole school (学段 全校共用), split by stage_split.csv.
 SHARED_FIELDS = ("teaching_area", "sports_area", "equipment_value", "multimedia_rooms", "music_rooms", "art_rooms")
 # The smallest room of each kind (a 全校共用 row may give it; never split between stages) and its room count.
 ROOM_AREA_FIELDS = {"music_room_area": "music_rooms", "art_room_area": "art_rooms"}
 SHARED_ROW_FIELDS = (*SHARED_FIELDS, *ROOM_AREA_FIELDS)
-TEACHER_FIELDS = ("qualified_teachers", "backbone_teachers", "pe_art_teachers")
 JUNIOR_ONLY_FIELDS = ("graduates", "cohort_entrants")
 
 # 幼儿园: one row per kindergarten, its register columns and its counts.
@@ -105,9 +108,8 @@ KG_FIELDS = (
     ("area", "building_area", "园舍建筑面积(平方米)"),
 )
 KG_COLUMNS = (KG_ID, KG_NAME, TOWNSHIP, AREA, KG_OWNER, CHANGE, *(h for _, _, h in KG_FIELDS), NOTE)
-KG_REQUIRED = (KG_ID, KG_NAME, TOWNSHIP, AREA, KG_OWNER)
 # Columns added in issue 19: a workbook made from an earlier template lacks them (read as blank).
-ADDED_SCHOOL_COLUMNS = tuple(h for _, c, h in SCHOOL_FIELDS if c in ROOM_AREA_FIELDS)
+ADDED_SCHOOL_COLUMNS = (*(h for _, c, h in SCHOOL_FIELDS if c in ROOM_AREA_FIELDS), *(h for _, _, h in GRADE_FIELDS))
 ADDED_KG_COLUMNS = tuple(h for _, c, h in KG_FIELDS if c in ("is_centre", "heads", "certified_heads", "design_year",
                                                             "outdoor_area", "activity_area", "building_area"))
 KG_PREMISES = ("outdoor_area", "activity_area", "building_area")  # divided by 在园幼儿数 for PH_P1–PH_P3
@@ -140,16 +142,13 @@ SCHOOL_TYPES = {  # 办学类型 -> the stages it teaches, in order (高中: onl
     "中等职业学校": (),
     "特殊教育学校": (),
 }
-NOT_JUDGED_TYPES = tuple(t for t, stages in SCHOOL_TYPES.items() if not stages)
 KINDERGARTEN_TYPE = "幼儿园"  # school_register.school_type of a kindergarten (for the counts of schools)
 JUDGED_STAGES = ("小学", "初中")
 SHARED_STAGE = "全校共用"
 HIGH_STAGE = "高中"
-TEACHING_POINT = "教学点"
 AREA_TYPES = ("城区", "镇区", "乡村")
 SCHOOL_OWNERS = ("公办", "民办")
 KG_OWNERS = ("公办", "普惠性民办", "非普惠民办")
-INCLUSIVE_OWNERS = ("公办", "普惠性民办")
 CHANGES = ("新设", "合并", "更名", "改制")
 ID_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z_-]{1,19}$"  # the 10-digit 学校标识码, or a stable id of one's own
 
@@ -186,7 +185,9 @@ def readiness_group(status: str) -> str:
 READINESS_GROUP_LABELS = {"met": "已达标", "on_track": "按期可达", "behind": "滞后", "unknown": "暂无数据或无法评估"}
 LEVEL_LABELS = {"met": "达标", "near": "未达标，不低于{floor}", "below": "低于{floor}", "no_data": "暂无数据",
                 "out_of_scope": "不参评"}  # {floor}: YZ_FLOOR of criteria.csv
-LEVEL_COLOURS = {"met": "#009E73", "near": "#F0E442", "below": "#D55E00", "no_data": "#DDDDDD", "out_of_scope": "#FFFFFF"}
+# In the one palette's classes (pipelines/palette.py): 达标 ✓, 未达标但不低于下限 ▲, 低于下限 ×, 暂无数据 —; 不参评 blank.
+LEVEL_COLOURS = {level: palette.CLASS_COLOURS[k] if k else "#FFFFFF" for level, k in palette.LEVEL_CLASSES.items()}
+LEVEL_MARKS = {level: palette.CLASS_MARKS[k] if k else "" for level, k in palette.LEVEL_CLASSES.items()}
 
 SOURCE_LINE = "数据来源：旗教育局学校与幼儿园年度填报"
 

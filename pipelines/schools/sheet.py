@@ -12,7 +12,7 @@ from . import settings as s
 
 ID_RE = re.compile(s.ID_PATTERN)
 SEPARATORS = re.compile(r"[、,，;；\s]+")
-LABELS = {column: header for _, column, header in s.SCHOOL_FIELDS}
+LABELS = {column: header for _, column, header in (*s.SCHOOL_FIELDS, *s.GRADE_FIELDS)}
 KG_LABELS = {column: header for _, column, header in s.KG_FIELDS}
 
 

@@ -110,6 +110,8 @@ GUIDE = (
     f"多学段学校不能分学段统计的校舍、场地、设备和音乐美术专用教室，填在学段为“{s.SHARED_STAGE}”的一行，平台按在校生数加权"
     "（九年一贯制小学1：初中1.1，完全中学初中1：高中1.2）分摊到各学段。",
     "“初中毕业班学生数”“该届初一入学人数”只在初中学段填写，用于计算初中三年巩固率。",
+    "“一年级学生数”至“九年级学生数”（选填）：小学行填一至六年级，初中行填七至九年级，各年级之和须等于在校生数；"
+    "用于按年级推算今后的在校生数（验收准备的达标路径）。不填的，按在校生数平均分到各年级推算。",
     "“最小一间音乐专用教室面积”“最小一间美术专用教室面积”：该校面积最小的一间音乐（美术）专用教室的面积（平方米），"
     "用于判断每间专用教室是否达到面积要求；没有该类专用教室的不填，多学段学校可填在“全校共用”行。",
     f"“{s.SHEET_KINDERGARTENS}”：每所幼儿园一行，性质为公办、普惠性民办或非普惠民办；“超过规定班额的班数”按小班25人、"
@@ -139,7 +141,7 @@ def _guide(ws, year: int) -> None:
     guide_sheet(ws, "敖汉旗推动教育高质量发展实施方案 学校与幼儿园办学条件填报（验收准备）", lines, width=100)
 
 
-def _list(ws, values, first_row: int, last_row: int, column: int, title: str) -> None:
+def dropdown(ws, values, first_row: int, last_row: int, column: int, title: str) -> None:
     text = ",".join(values)
     rule = DataValidation(type="list", formula1=f'"{text}"', allow_blank=True, showErrorMessage=True,
                           errorTitle="请从列表中选择", error=f"{title}只能是：{'、'.join(values)}")
@@ -148,12 +150,14 @@ def _list(ws, values, first_row: int, last_row: int, column: int, title: str) ->
     rule.add(f"{letter}{first_row}:{letter}{last_row}")
 
 
-def _table(ws, year: int, title: str, columns, widths, rows: list[list], inputs: dict[int, str], lists: dict[int, tuple]):
-    """Title, header, the rows, and spare formatted rows: input cells yellow, number formats, drop-downs."""
-    _title(ws, f"{s.SCHOOL_UNIT} {year}年度 {title}", s.SCHOOL_UNIT, year, len(columns))
+def _table(ws, year: int, title: str, columns, widths, rows: list[list], inputs: dict[int, str], lists: dict[int, tuple],
+           unit: str = s.SCHOOL_UNIT, spare: int | None = None):
+    """Title, header, the rows, and spare formatted rows: input cells yellow, number formats, drop-downs (the
+    planning workbook's tables too: unit, spare rows)."""
+    _title(ws, f"{unit} {year}年度 {title}", unit, year, len(columns))
     _header(ws, s.HEADER_ROW, list(columns), widths)
     first = s.HEADER_ROW + 1
-    last = first + len(rows) + SPARE_ROWS.get(ws.title, 0) - 1
+    last = first + len(rows) + (SPARE_ROWS.get(ws.title, 0) if spare is None else spare) - 1
     for r in range(first, last + 1):
         values = rows[r - first] if r - first < len(rows) else [None] * len(columns)
         for c, value in enumerate(values, start=1):
@@ -166,7 +170,7 @@ def _table(ws, year: int, title: str, columns, widths, rows: list[list], inputs:
             cell.protection = Protection(locked=False)
     for column, values in lists.items():
         # the drop-downs reach far below the formatted rows: a county lists more schools than spare rows
-        _list(ws, values, first, max(last, first + s.DROPDOWN_ROWS - 1), column, columns[column - 1])
+        dropdown(ws, values, first, max(last, first + s.DROPDOWN_ROWS - 1), column, columns[column - 1])
     ws.row_dimensions[s.HEADER_ROW].height = 45
     for c in range(1, len(columns) + 1):
         ws.cell(s.HEADER_ROW, c).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -205,10 +209,12 @@ def _schools(ws, year, schools: pd.DataFrame, counts: pd.DataFrame) -> None:
             stages.append(s.SHARED_STAGE)
         for stage in stages:
             known = typed.get((r.school_id, stage), {})
-            rows.append([r.school_id, r.name, stage, *(_value(known, column) for _, column, _ in s.SCHOOL_FIELDS),
+            rows.append([r.school_id, r.name, stage,
+                         *(_value(known, column) for _, column, _ in (*s.SCHOOL_FIELDS, *s.GRADE_FIELDS)),
                          _value(known, "note")])
-    inputs = {i + 4: kind for i, (kind, _, _) in enumerate(s.SCHOOL_FIELDS)}
-    widths = [14, 24, 10, *([11] * len(s.SCHOOL_FIELDS)), 20]
+    fields = (*s.SCHOOL_FIELDS, *s.GRADE_FIELDS)
+    inputs = {i + 4: kind for i, (kind, _, _) in enumerate(fields)}
+    widths = [14, 24, 10, *([11] * len(fields)), 20]
     _table(ws, year, "学校（每校每学段一行，只填数量）", s.SCHOOL_COLUMNS, widths, rows, inputs,
            {3: (*s.JUDGED_STAGES, s.HIGH_STAGE, s.SHARED_STAGE)})
     ws.freeze_panes = ws.cell(s.HEADER_ROW + 1, 4)

@@ -1,7 +1,8 @@
 -- Unit × year a yearly workbook is owed for, with what has come of it (the school workbook aside): how many
 -- workbooks are approved, pending review or returned (withdrawn ones are not counted), the latest received,
 -- the reason of the latest return, and the state: 'approved' (one counts), else 'pending', else 'returned'
--- (the unit must send it again), else 'missing'. Created with the school schema (it reads school_workbooks).
+-- (the unit must send it again), else 'missing'. Created with the school schema (it reads special_workbooks:
+-- the school and the planning workbooks are not a unit's yearly report).
 create or replace macro report_receipts(include_demo) as table
 with
 
@@ -9,7 +10,7 @@ books as (
     select s.unit, s.year, s.submission_id, s.received_at, s.review_status, s.review_note
     from submissions as s
     where not s.withdrawn and (include_demo or not s.is_demo)
-      and s.submission_id not in (select submission_id from school_workbooks)
+      and s.submission_id not in (select submission_id from special_workbooks)
 ),
 
 per_unit_year as (

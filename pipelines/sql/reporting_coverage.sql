@@ -36,7 +36,7 @@ received as (
     -- the units' yearly workbooks only: 旗教育局's school workbook is another return, not its yearly report
     select distinct unit, year
     from counted_submissions(include_demo) as s
-    where not exists(select 1 from school_workbooks as w where w.submission_id = s.submission_id)
+    where not exists(select 1 from special_workbooks as w where w.submission_id = s.submission_id)
 ),
 
 taking_part as (

@@ -1,4 +1,4 @@
--- The warehouse's stored tables. Names and the columns DESIGN.md lists are a contract; others are ours.
+-- The warehouse's stored tables. Names and the columns docs/design.md lists are a contract; others are ours.
 
 create table plan_calendar (
     baseline_year integer not null,
@@ -35,6 +35,13 @@ create table tasks (
     lead_text varchar,
     responsible_text varchar,
     source_row integer
+);
+
+-- A short name per task, as a leader reads it on a chart row (任务22 理顺校长管理体制); reference/task_names.csv, else
+-- the task's key task title.
+create table task_names (
+    task_no integer primary key,
+    short_name varchar not null
 );
 
 create table task_units (
@@ -183,7 +190,7 @@ create table submissions (
 );
 
 -- The fingerprints of the demo workbooks of the archive (loaded or not, ended or not): a byte copy of one sent
--- as a unit's workbook is refused (demo data is never a unit's report, DESIGN.md "Demo data").
+-- as a unit's workbook is refused (demo data is never a unit's report, docs/design.md "Demo data").
 create table demo_fingerprints (
     sha256 varchar primary key,
     file_name varchar not null
@@ -332,4 +339,135 @@ create table import_sources (
     cell varchar,
     raw_value varchar,
     note varchar
+);
+
+-- Planning (issue 23): what it takes to pass 2028 普及普惠 and 2030 优质均衡. ------------------------------------
+
+-- A planning workbook (规划项目与适龄人口) accepted: its planned changes and the age population it gives.
+create table plan_workbooks (
+    submission_id integer primary key,
+    unit varchar not null,
+    year integer not null,
+    n_changes integer not null,
+    n_population integer not null
+);
+
+-- A planned change as the workbook gives it: a school (or kindergarten), what it adds (resource: the key of
+-- pipelines/planning/settings.RESOURCES; null for what the 7 indicators do not count), how much, the year it is ready.
+create table planned_changes (
+    submission_id integer not null,
+    sheet_row integer,
+    project varchar not null,
+    school_id varchar,
+    school_name varchar,
+    stage varchar,
+    kind varchar not null,
+    resource varchar,
+    amount double,
+    unit varchar,
+    year_ready integer,
+    investment double,  -- 万元, as the workbook gives it
+    source varchar,
+    note varchar
+);
+
+-- Births and the 3 and 6 周岁 populations by year, each with the office it comes from (卫健, 统计, 公安).
+create table population_inputs (
+    submission_id integer not null,
+    sheet_row integer,
+    year integer not null,
+    births double,
+    age3 double,
+    age6 double,
+    source varchar not null,
+    source_date varchar,
+    note varchar
+);
+
+-- Unit costs: the reference values (data/raw/reference/unit_costs.csv) with an office's override
+-- (data/raw/unit_costs_office.csv), each with its source. cost of one unit added = unit_cost × cost_years.
+create table plan_unit_costs (
+    resource varchar primary key,
+    label varchar not null,
+    unit_cost double not null,  -- 万元 per unit (per year for teachers)
+    price_unit varchar,
+    cost_years double not null,
+    cap double,  -- the most one school may add (null: no limit)
+    source varchar not null,
+    note varchar,
+    overridden boolean not null
+);
+
+-- Projected enrolments per school and stage (小学, 初中, 幼儿园) and year after the latest school data, to 2030.
+create table enrolment_projection (
+    school_id varchar not null,
+    stage varchar not null,
+    year integer not null,
+    low double not null,
+    mid double not null,
+    high double not null
+);
+
+-- The cheapest plan: per scheme, what to add where (teachers moved between schools are two rows, 调入 and
+-- 调出, at no cost), by the year it must be ready; cost in 万元.
+create table readiness_plan (
+    scheme varchar not null,
+    school_id varchar not null,
+    stage varchar not null,
+    year integer not null,
+    resource varchar not null,
+    amount double not null,
+    unit varchar not null,
+    cost double not null
+);
+
+-- One row per scheme: the plan's outcome and what it was computed from.
+create table plan_runs (
+    scheme varchar primary key,
+    acceptance_year integer not null,
+    base_year integer,
+    status varchar not null check (status in ('planned', 'met', 'infeasible', 'no_data')),
+    message varchar not null,  -- headline, then unaddressed: what the page and the reports say
+    headline varchar,  -- 要在2030年通过…验收，还需：…（合计约…万元）
+    unaddressed varchar[],  -- the criteria still unmet in the acceptance year that additions do not reach
+    total_cost double,
+    n_moves integer,
+    recheck varchar,  -- the rules re-run on the acceptance year with the plan applied: '通过' or what failed
+    is_demo boolean not null,
+    method varchar,  -- the projection's method, in words
+    inputs_key varchar  -- what it was computed from (a fingerprint): the plan is computed again when it changes
+);
+
+-- Teachers moved between schools (交流轮岗) in a plan.
+create table plan_moves (
+    scheme varchar not null,
+    stage varchar not null,
+    resource varchar not null,
+    from_school varchar not null,
+    to_school varchar not null,
+    teachers integer not null
+);
+
+-- Each criterion's value per projected year: without the planned changes ('base'), with them ('changes'), and
+-- with the cheapest plan too ('plan', the acceptance year); `held`: a county item not projected (its latest value).
+create table plan_criteria (
+    scheme varchar not null,
+    criterion_id varchar not null,
+    scenario varchar not null check (scenario in ('base', 'changes', 'plan')),
+    year integer not null,
+    value double,
+    met boolean,
+    held boolean not null
+);
+
+-- Each school (or kindergarten) per projected year and scenario: passes its rule or not.
+create table plan_schools (
+    scheme varchar not null,
+    school_id varchar not null,
+    stage varchar not null,
+    scenario varchar not null,
+    year integer not null,
+    students double,
+    n_met integer,
+    status varchar  -- pass, fail, no_data
 );

@@ -140,6 +140,9 @@ final as (
         unit,
         comparator,
         amount / unit_factor as amount,
+        -- the amounts the threshold and the floor ask for at this enrolment, in the resource's unit (the plan's)
+        required_amount / unit_factor as required_amount,
+        floor_amount / unit_factor as floor_amount,
         name,
         township,
         area_type,

@@ -1,5 +1,5 @@
 -- Schools and kindergartens (issue 12): reference data and every version of 旗教育局's school-level
--- workbook. Names and the columns DESIGN.md lists ("Acceptance readiness") are a contract.
+-- workbook. Names and the columns docs/design.md lists ("Acceptance readiness") are a contract.
 
 -- The national acceptance criteria, from data/raw/reference/criteria.csv (thresholds are data).
 create table criteria (
@@ -105,6 +105,16 @@ create table school_counts (
     cohort_entrants integer,
     music_room_area double,  -- the school's smallest music room (issue 19)
     art_room_area double,  -- its smallest art room
+    -- students per grade (issue 23, optional): a 小学 row's 一—六年级, a 初中 row's 七—九年级
+    grade_1 integer,
+    grade_2 integer,
+    grade_3 integer,
+    grade_4 integer,
+    grade_5 integer,
+    grade_6 integer,
+    grade_7 integer,
+    grade_8 integer,
+    grade_9 integer,
     note varchar,
     sheet_row integer
 );
@@ -171,3 +181,10 @@ create table readiness (
     sort_order integer,
     basis varchar  -- what the latest value was computed from: 逐校数据, 逐园数据, 全旗指标, 指标数据：…
 );
+
+-- The workbooks that are not a unit's yearly indicator workbook: the school and kindergarten workbook and the
+-- planning workbook (issue 23). Neither counts as a unit's yearly report (receipts, coverage, online entry).
+create view special_workbooks as
+select submission_id, year, 'school' as kind from school_workbooks
+union all
+select submission_id, year, 'plan' as kind from plan_workbooks;
