@@ -28,15 +28,18 @@ class HealthReport:
     lines: list[str] = field(default_factory=list)  # what was found, for the operator
     findings: list[str] = field(default_factory=list)  # each one a way the warehouse is not current
     advice: str = ""
+    quarantined: str | None = None  # the finding about files in the quarantine awaiting a person's decision
 
     @property
     def current(self) -> bool:
         return not self.findings
 
     def text(self) -> str:
+        # the warehouse agrees with the log and only the quarantine waits: a person's decision, not a rebuild
+        advice = "逐个核对并处理隔离区中的文件（见上），再运行 health 确认" if self.findings == [self.quarantined] else self.advice
         verdict = (["结论：数据仓库与原始数据一致。"] if self.current else
                    [f"结论：数据仓库与原始数据不一致（{len(self.findings)} 项）："] + [f"  - {f}" for f in self.findings]
-                   + [f"处理：{self.advice}"])
+                   + [f"处理：{advice}"])
         return "\n".join([*self.lines, *verdict])
 
 
@@ -149,6 +152,7 @@ def _check_quarantine(raw_dir: Path, report: HealthReport) -> None:
                                + _names(i.key for i in waiting)
                                + "。逐个核对后运行 python -m pipelines quarantine admit FILE（重新检查并载入，待审核），"
                                "或 quarantine discard FILE --as 管理账号 --reason 原因（丢弃，记入审计日志）")
+        report.quarantined = report.findings[-1]
 
 
 def _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report: HealthReport,

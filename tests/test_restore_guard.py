@@ -206,11 +206,16 @@ def test_a_killed_backup_leaves_a_partial_that_the_next_backup_removes(site, tmp
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     partial = folder / "killed.tar.gz.partial"
     assert partial.exists()  # (its bytes may still be in the compressor: written or not, it is half a backup)
-    busy = folder / "running.tar.gz.partial"  # another backup writing right now: its lock is held
+    assert run_cli("backup", "--out", folder / "soon.tar.gz", "--raw", raw).returncode == 0
+    assert partial.exists()  # within the hour it could be someone's copy without a lock: left
+    day_ago = partial.stat().st_mtime - 86400
+    os.utime(partial, (day_ago, day_ago))  # the next night
+    busy = folder / "running.tar.gz.partial"  # another backup writing right now (for hours): its lock is held
     with open(busy, "wb") as held:
         import fcntl
 
         fcntl.flock(held, fcntl.LOCK_EX)
+        os.utime(busy, (day_ago, day_ago))
         done = run_cli("backup", "--out", folder / "next.tar.gz", "--raw", raw)
     assert done.returncode == 0, done.stderr
     assert not partial.exists() and f"已删除此前中断的备份留下的未完成文件 {partial}" in done.stdout
