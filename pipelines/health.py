@@ -55,8 +55,9 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
                      "再运行 health 确认")
     if (restoring := restore_state.read(raw_dir)) is not None:  # raw and warehouse differ for that reason alone
         report.findings.append(restore_state.explain(restoring))
-        report.advice = ("恢复正在进行时稍后再运行 health；已中断的，运行 python -m pipelines build "
-                         f"--raw {raw_dir} --db {db_path}（或重启服务）完成恢复，再运行 health 确认")
+        going_on = not restoring.get("failed") and restore_state.running(restoring)
+        report.advice = ("等恢复完成后再运行 health" if going_on else
+                         f"运行 python -m pipelines build --raw {raw_dir} --db {db_path}（或重启服务），再运行 health 确认")
         return report
     if not (raw_dir / config.PLAN_FILE).is_file():
         report.findings.append(f"原始数据目录 {raw_dir} 不存在或缺少 {config.PLAN_FILE}")

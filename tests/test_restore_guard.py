@@ -236,3 +236,24 @@ def test_the_nightly_job_removes_its_own_partial_files_when_it_fails(site, tmp_p
     done = subprocess.run([str(DEPLOY / "nightly-backup.sh")], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode != 0
     assert list(backups.iterdir()) == []  # its own partial, and the one a killed run left
+
+
+def test_health_tells_a_restore_in_progress_from_an_interrupted_one(wh, tmp_path):
+    """A restore holds the writers' lock from start to end: while it is held the marker means 正在恢复, once it is
+    free (the process gone, kill -9 included) the marker means the restore was interrupted."""
+    from pipelines import restore_state
+    from tests.test_writer_lock import hold_lock_in_another_process
+
+    raw, db = wh
+    release = tmp_path / "release"
+    holder = hold_lock_in_another_process(db, raw, release)  # as the restore would, before its marker
+    restore_state.start(raw, db, tmp_path / "b.tar.gz", raw.with_name(".raw.restoring-1"))
+    try:
+        during = run_cli("health", "--raw", raw, "--db", db)
+    finally:
+        release.touch()
+        holder.wait(timeout=30)
+    after = run_cli("health", "--raw", raw, "--db", db)
+    assert during.returncode == after.returncode == 1
+    assert "正在从备份“b.tar.gz”恢复" in during.stdout and "中断" not in during.stdout
+    assert "正在" not in after.stdout and "在检查备份时中断" in after.stdout and "没有替换" in after.stdout
