@@ -12,7 +12,7 @@ from dashboard.filters import current
 from dashboard.plan_ui import path_section
 from dashboard.readiness_ui import figure
 from dashboard.ui import demo_banner, downloads, no_data, tidy
-from pipelines.core import config, palette
+from pipelines.core import config, formats, palette
 from pipelines.core import school_settings as s
 from pipelines.core.describe import number
 from reports import readiness
@@ -153,7 +153,7 @@ else:
         "幼儿园": kgs["name"], "苏木乡镇": kgs["township"], "性质": kgs["ownership"],
         "需关注": readiness.kindergarten_concerns(kgs), "在园幼儿": kgs["children"],
         "班数": kgs["classes"], "超额班数": kgs["oversize_classes"],
-        "师幼比": kgs["children_per_teacher"].map(lambda v: "—" if v != v else f"1:{v:.1f}"),
+        "师幼比": kgs["children_per_teacher"].map(formats.ratio),
         "持证率": kgs["certified_share"].map(lambda v: number(v, "%")),
         "中心园": kgs["is_centre"].map({True: "是", False: "否"}),
         "园舍": [readiness.premises_text(r) for r in kgs.itertuples()]})

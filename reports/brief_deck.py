@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import duckdb
 import pandas as pd
 
-from pipelines.core import config
+from pipelines.core import config, palette
 
 from . import images, leader, placement
 from .briefing import Briefing, cover_slides, gather
@@ -41,7 +41,7 @@ def headline_frame(statuses: pd.DataFrame) -> pd.DataFrame:
         latest = leader.value_words(r) + (f"（{int(r.latest_year)}年）" if r.latest_year == r.latest_year else "")
         gap = "—" if r.status in config.MET_STATUSES else leader.gap_words(r)
         rows.append({"指标": leader.name_words(r), "最新": latest, "目标": f"{leader.goal_words(r)}（{leader.due_words(r)}）",
-                     "差距": gap, "状态": r.status_label, "牵头单位": r.lead_unit})
+                     "差距": gap, "状态": palette.tag(r.status, r.status_label), "牵头单位": r.lead_unit})
     return pd.DataFrame(rows, columns=["指标", "最新", "目标", "差距", "状态", "牵头单位"])
 
 

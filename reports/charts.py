@@ -653,7 +653,8 @@ def timeline_chart(milestones: pd.DataFrame, today: date, as_of: int, demo: bool
         ))
     now = within_year(today)
     fig.add_vline(x=now, line=dict(color=DEMO_RED, width=2, dash="dash"), layer="below")
-    fig.add_annotation(x=now, y=0, yref="paper", text=f"今天 {today:%Y-%m-%d}", showarrow=False, xanchor="left", xshift=4,
+    # left of its line: the years after today are the narrower side on a phone
+    fig.add_annotation(x=now, y=0, yref="paper", text=f"今天 {today:%Y-%m-%d}", showarrow=False, xanchor="right", xshift=-4,
                        yanchor="bottom", font=dict(color=DEMO_RED, size=13), bgcolor="rgba(255,255,255,0.9)")
     first, last = config.PLAN_START_YEAR, config.PLAN_END_YEAR
     fig.update_xaxes(range=[first, last + 1], tickvals=[y + 0.5 for y in range(first, last + 1)],
@@ -662,8 +663,12 @@ def timeline_chart(milestones: pd.DataFrame, today: date, as_of: int, demo: bool
         fig.add_vline(x=y, line=dict(color="#C8C8C8", width=1), layer="below")
     order = list(dict.fromkeys(milestones.sort_values(["first_due", "task_no"])["label"]))
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), tickfont=dict(size=14), gridcolor=GRID)
-    return style(fig, "任务完成时限与完成情况", as_of, demo, height=max(380, 150 + 24 * len(order)),
-                 subtitle="每格为一年，标记画在完成时限所在的年内")
+    figure = style(fig, "任务完成时限与完成情况", as_of, demo, height=max(380, 150 + 24 * len(order)),
+                   subtitle="每格为一年，标记画在完成时限所在的年内")
+    # the source line from the chart's left edge, under the tasks' names (the plot starts right of them)
+    names = max((text_px(label, 14) for label in order), default=0)
+    figure.update_annotations(selector=dict(name=SOURCE_NOTE), xshift=-(names + 8))
+    return figure
 
 
 def units_matrix(matrix: pd.DataFrame, as_of: int | None, demo: bool) -> go.Figure:

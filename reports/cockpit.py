@@ -15,8 +15,7 @@ from pipelines.core.describe import describe_goal, describe_year, parts_of, pres
 SHORT_NAMES = {"T36-1": "高、中、初级岗位结构", "T19-1": "高中阶段职普比", "T10-7": "学前教育普及普惠验收",
                "T06-9": "义务教育优质均衡验收"}
 # The status groups of the counts bar, in reading order: the palette's classes.
-GROUPS = [(palette.CLASS_WORDS[k], tuple(c for c, klass in palette.STATUS_CLASSES.items() if klass == k))
-          for k in palette.CLASSES]
+GROUPS = palette.GROUPS  # the counts bar's groups, in reading order
 
 CSS = """
 <style>
@@ -41,6 +40,7 @@ CSS = """
 .cockpit-unit { border: 1px solid #E3E3E3; border-radius: 6px; padding: 6px 10px; break-inside: avoid; }
 .cockpit-unit .head { font-weight: 600; font-size: 15px; }
 .cockpit-unit ul { margin: 2px 0 0; padding-left: 0; list-style: none; font-size: 13.5px; line-height: 1.45; }
+.cockpit-unit li .figures { color: #555; margin-left: 6px; }
 .cockpit-unit li span.dot { display: inline-block; min-width: 12px; height: 12px; margin-right: 5px; border: 1px solid #555;
   font-size: 9px; line-height: 12px; text-align: center; vertical-align: 1px; }
 @media print {
@@ -194,6 +194,8 @@ def counts_bar(statuses: pd.DataFrame, overdue_tasks: int) -> str:
 
 def lagging_by_unit(statuses: pd.DataFrame, limit: int = 6) -> str:
     """The targets a leader must act on (missed, at risk, not met this year), grouped by lead unit."""
+    from .leader import gap_words, goal_words, value_words  # (leader builds on this module's groups)
+
     lagging = statuses[statuses["status"].isin(config.LAGGING_STATUSES)]
     if lagging.empty:
         return "<div class='cockpit-legend'>没有滞后或未达成的目标。</div>"
@@ -206,7 +208,9 @@ def lagging_by_unit(statuses: pd.DataFrame, limit: int = 6) -> str:
             colour = palette.STATUS_COLOURS[r.status]
             items.append(f"<li><span class='dot' style='background:{colour};color:{palette.ink(colour)}'>"
                          f"{palette.mark(r.status)}</span>"
-                         f"{escape(r.indicator_name.replace('（当年新增）', ''))}：{escape(r.status_label)}</li>")
+                         f"{escape(r.indicator_name.replace('（当年新增）', ''))}：{escape(r.status_label)}"
+                         f"<span class='figures'>{escape(value_words(r))}→{escape(goal_words(r))}"
+                         f"{escape('，' + gap_words(r) if gap_words(r) != '—' else '')}</span></li>")
         more = f"<li>……另有{len(part) - limit}项</li>" if len(part) > limit else ""
         cards.append(f"<div class='cockpit-unit'><div class='head'>{escape(unit)}　{len(part)}项</div>"
                      f"<ul>{''.join(items)}{more}</ul></div>")

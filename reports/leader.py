@@ -13,13 +13,12 @@ from datetime import date
 
 import pandas as pd
 
-from pipelines.core import config, formats
+from pipelines.core import config, formats, palette
 from pipelines.core import school_settings as s
 from pipelines.core.describe import SYMBOLS, describe_goal, describe_year, present
 from pipelines.core.plain import one_line
 
 from . import queries, readiness
-from .cockpit import GROUPS
 
 # Words of a value: each through pipelines.core.formats (one string per value in every view, issue 21), the little that
 # is the 领导版's own (累计 said once, 差 before a gap) here.
@@ -185,7 +184,7 @@ def lagging_by_unit(statuses: pd.DataFrame) -> list[UnitLagging]:
 
 def status_groups(statuses: pd.DataFrame) -> list[tuple[str, int]]:
     counts = statuses["status"].value_counts()
-    return [(group, int(sum(counts.get(c, 0) for c in codes))) for group, codes in GROUPS]
+    return [(group, int(sum(counts.get(c, 0) for c in codes))) for group, codes in palette.GROUPS]
 
 
 def short_criterion(name: str) -> str:

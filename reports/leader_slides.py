@@ -7,7 +7,7 @@ so that what an A4 page shows in a table reads on a projected slide; what does n
 
 from itertools import groupby
 
-from pipelines.core import config
+from pipelines.core import config, palette
 
 from .leader import TITLE, Acceptance, Decision, Lagging, LeaderBrief, UnitLagging, counts_sentence
 from .placement import Box
@@ -34,7 +34,8 @@ def unit_lines(unit: UnitLagging, as_of: int, size: float) -> list[Line]:
     lines = []
     for label, group in groupby(unit.items, key=lambda i: i.status_label):
         items = list(group)
-        lines.append(Line(f"{unit.unit}·{label}（{len(items)}项）", size, True, ACCENT, 0.15, keep_with_next=True))
+        lines.append(Line(f"{unit.unit}·{palette.tag(items[0].status, label)}（{len(items)}项）", size, True, ACCENT, 0.15,
+                          keep_with_next=True))
         lines += [Line(item_text(i, as_of), size, lead=f"{i.name}：", space_after=0.15) for i in items]
         lines[-1].space_after = 0.45
     return lines

@@ -47,6 +47,7 @@ from .briefing import (
     section_counts,
     status_groups,
 )
+from .gongwen import ERHAO, SANHAO, SIHAO, XIAOSI
 from .leader_word import leader_section
 from .placement import PRINT_MIN_FONT, Box
 from .readiness_word import acceptance_section
@@ -60,8 +61,6 @@ FALLBACKS = {
     SONGTI: ("Noto Serif CJK SC", "roman"),
     HEITI: ("Noto Sans CJK SC", "swiss"),
 }
-# Sizes by their Chinese names.
-ERHAO, SANHAO, SIHAO, XIAOSI, WUHAO = 22.0, 16.0, 14.0, 12.0, 10.5
 LINE = 28.0  # the body's exact line height: 22 lines of 28 characters on a page
 RED = RGBColor(0xC0, 0x00, 0x00)
 # A4 with the margins of GB/T 9704-2012 (版心 156 × 225 mm).
@@ -255,7 +254,7 @@ class Report:
         captioned = self.doc.add_paragraph(style="Caption")
         self._run(captioned, f"图{self.figures}　{caption}", KAITI, SIHAO)
 
-    def table(self, frame: pd.DataFrame, widths: list[float], caption: str) -> None:
+    def table(self, frame: pd.DataFrame, widths: list[float], caption: str, size: float = XIAOSI) -> None:
         """A table the width of the text, its caption above it (表1 …), its header row repeated on every page."""
         self.tables += 1
         captioned = self.doc.add_paragraph(style="Caption")
@@ -285,10 +284,10 @@ class Report:
                 paragraph = cell.paragraphs[0]
                 fmt = paragraph.paragraph_format
                 fmt.first_line_indent = Pt(0)
-                fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(18)
+                fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(size * 1.5)
                 if r == 0:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                self._run(paragraph, value, HEITI if r == 0 else FANGSONG, XIAOSI)
+                self._run(paragraph, value, HEITI if r == 0 else FANGSONG, size)
 
     def bytes(self) -> bytes:
         """The document, with every chart in its place once rendered."""

@@ -122,7 +122,7 @@ def open_page(page, url: str, title: str, charts: bool = True, timeout: float = 
         page.goto(url)
         try:
             page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=timeout)
-            if charts:  # the one drawn for this width (a chart laid out for the other width is not displayed)
+            if charts:  # a shown one: a page may hold a chart laid out for another width, not displayed
                 page.locator(f"{CHART} >> visible=true").first.wait_for(timeout=timeout)
             return
         except Exception:

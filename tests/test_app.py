@@ -132,6 +132,9 @@ def test_overview_counts_targets_by_status(app):
     assert "学前教育普及普惠验收" in tiles and "还有3年（2028年验收）" in tiles  # no school data here: no readiness
     lagging = next(m.value for m in app.markdown if "class='cockpit-units'" in m.value)
     assert "旗财政局" in lagging and "普通高中债务余额：逾期未达成" in lagging
+    # Issue 21: with its value, target and gap, and a link to the 领导版 (all of them, with the 整改说明).
+    assert "2,900万元→全部化解（0），差2,900万元" in lagging
+    assert "leader" in [link.proto.page for link in app.get("page_link")]
 
 
 def test_the_demo_is_marked_until_it_ends_and_then_gone_from_the_page(demo_base, tmp_path, monkeypatch):
@@ -355,3 +358,14 @@ def test_the_cockpit_says_the_acceptances_readiness(demo_base, monkeypatch):
             "select count(*) filter (where status_group = 'met'), count(*), count(*) filter (where status_group = 'on_track') "
             "from readiness where scheme = '普及普惠' and as_of_year = 2025 and include_demo").fetchone()
     assert f"{met}/{total}<span class='year'>项标准已达到" in tiles and f"按期可达{on_track}项" in tiles
+
+
+def test_the_leaders_page(app):
+    """领导版 (issue 21): every lagging target by lead unit with value → target and gap; prints on one A4 page (the
+    browser test prints it)."""
+    app.switch_page("pages/leader.py").run()
+    assert not app.exception
+    page = next(m.value for m in app.markdown if "class='leader" in m.value)
+    assert "需要关注的目标（按牵头单位）" in page and "<div class='unit-head'>旗财政局" in page
+    assert "普通高中债务余额" in page and "2,900万元 → 全部化解（0）" in page and "差2,900万元" in page
+    assert "@page { size: A4 portrait" in next(m.value for m in app.markdown if "@media print" in m.value)

@@ -47,6 +47,11 @@ def test_each_unit_is_written_in_its_words(value, unit, text):
     assert formats.quantity(value, unit) == text
 
 
+def test_a_ratio_is_one_to_so_many():
+    assert formats.ratio(7.46) == "1:7.5" and formats.ratio(15.04, (15,), "<=") == "1:15.04"
+    assert formats.ratio(float("nan")) == "—"
+
+
 def test_a_structure_is_written_in_tenths_that_add_up_to_ten_from_its_hundredths():
     # 2025's posts: 1,560 : 4,020 : 3,820 of 9,400 = 1.6596 : 4.2766 : 4.0638. Hundredths 1.66:4.28:4.06 (adding
     # up to 10.00); tenths taken from those: 1.7:4.3:4.0 — never 1.66 in one place and 1.6 in another.

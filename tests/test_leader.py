@@ -118,7 +118,7 @@ def test_the_leaders_slides_say_every_lagging_target_at_14_pt_or_more(demo):
             assert f"{i.name}：{i.value}→{i.goal}" in said, i.name
     assert "易址新建特殊教育学校建成数：累计0所→≥1所，差1所（整改计划2026年9月）" in said
     assert "职业中学共享型实训基地建成：尚未报告→建成，未通过，2023年到期" in said
-    assert "旗教育局·逾期未达成（18项）" in said and "旗教育局·当年未达标（6项）" in said
+    assert "旗教育局·× 逾期未达成（18项）" in said and "旗教育局·× 当年未达标（6项）" in said
     assert "义务教育优质均衡（2030年验收，还有5年）" in said and "学前教育普及普惠（2028年验收，还有3年）" in said
     assert not TARGET_CODE.search(said)
     # A leader deck that must fit: the rest is said to be elsewhere, never cut silently.
@@ -155,7 +155,7 @@ def test_report_brief_is_the_leaders_short_deck(brief_deck):
     table = next(s.table for s in headline.shapes if s.has_table)
     rows = [[table.cell(r, c).text for c in range(len(table.columns))] for r in range(len(table.rows))]
     assert rows[0] == ["指标", "最新", "目标", "差距", "状态", "牵头单位"]
-    assert ["在园幼儿入公办园率", "64.2%（2025年）", "≥65%（2025年）", "差0.8个百分点", "逾期未达成", "旗教育局"] in rows
+    assert ["在园幼儿入公办园率", "64.2%（2025年）", "≥65%（2025年）", "差0.8个百分点", "× 逾期未达成", "旗教育局"] in rows
     assert [r[0] for r in rows[1:]] == ["高中阶段毛入学率", "在园幼儿入公办园率", "普惠性幼儿园覆盖率", "中小学专业技术高、中、初级岗位结构",
                                         "高中阶段职普比"]
     decisions = "\n".join(texts[-1])

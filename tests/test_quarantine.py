@@ -113,8 +113,8 @@ def test_repair_log_keeps_the_damaged_line_and_the_file_it_named(three, tmp_path
     line = next(k for k in kept if "log.jsonl" in k)
     refused = run_cli("quarantine", "admit", line, "--raw", raw, "--db", db)
     assert refused.returncode == 1 and "是日志中损坏的一行" in refused.stderr
-    book = next(k for k in kept if "log.jsonl" not in k)
-    assert run_cli("quarantine", "admit", book, "--raw", raw, "--db", db).returncode == 0
+    admitted = run_cli("quarantine", "admit", "旗教育局_2024.xlsx", "--raw", raw, "--db", db)  # named as it was sent
+    assert admitted.returncode == 0, admitted.stderr
     health = run_cli("health", "--raw", raw, "--db", db)
     assert health.returncode == 1 and "隔离区中有 1 个文件待处理" in health.stdout and line in health.stdout
     assert_agrees_with_archive(raw, db)

@@ -206,11 +206,16 @@ def test_a_killed_backup_leaves_a_partial_that_the_next_backup_removes(site, tmp
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     partial = folder / "killed.tar.gz.partial"
     assert partial.exists()  # (its bytes may still be in the compressor: written or not, it is half a backup)
-    busy = folder / "running.tar.gz.partial"  # another backup writing right now: its lock is held
+    assert run_cli("backup", "--out", folder / "soon.tar.gz", "--raw", raw).returncode == 0
+    assert partial.exists()  # within the hour it could be someone's copy without a lock: left
+    day_ago = partial.stat().st_mtime - 86400
+    os.utime(partial, (day_ago, day_ago))  # the next night
+    busy = folder / "running.tar.gz.partial"  # another backup writing right now (for hours): its lock is held
     with open(busy, "wb") as held:
         import fcntl
 
         fcntl.flock(held, fcntl.LOCK_EX)
+        os.utime(busy, (day_ago, day_ago))
         done = run_cli("backup", "--out", folder / "next.tar.gz", "--raw", raw)
     assert done.returncode == 0, done.stderr
     assert not partial.exists() and f"已删除此前中断的备份留下的未完成文件 {partial}" in done.stdout
@@ -231,3 +236,24 @@ def test_the_nightly_job_removes_its_own_partial_files_when_it_fails(site, tmp_p
     done = subprocess.run([str(DEPLOY / "nightly-backup.sh")], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode != 0
     assert list(backups.iterdir()) == []  # its own partial, and the one a killed run left
+
+
+def test_health_tells_a_restore_in_progress_from_an_interrupted_one(wh, tmp_path):
+    """A restore holds the writers' lock from start to end: while it is held the marker means 正在恢复, once it is
+    free (the process gone, kill -9 included) the marker means the restore was interrupted."""
+    from pipelines.records import restore_state
+    from tests.test_writer_lock import hold_lock_in_another_process
+
+    raw, db = wh
+    release = tmp_path / "release"
+    holder = hold_lock_in_another_process(db, raw, release)  # as the restore would, before its marker
+    restore_state.start(raw, db, tmp_path / "b.tar.gz", raw.with_name(".raw.restoring-1"))
+    try:
+        during = run_cli("health", "--raw", raw, "--db", db)
+    finally:
+        release.touch()
+        holder.wait(timeout=30)
+    after = run_cli("health", "--raw", raw, "--db", db)
+    assert during.returncode == after.returncode == 1
+    assert "正在从备份“b.tar.gz”恢复" in during.stdout and "中断" not in during.stdout
+    assert "正在" not in after.stdout and "在检查备份时中断" in after.stdout and "没有替换" in after.stdout

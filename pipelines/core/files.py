@@ -4,9 +4,12 @@ too (the archive, its logs, the quarantine and a restore's marker all write so).
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 PARTIAL = ".partial"
+# An archived file's name starts with the time it was received and its fingerprint (archive.archived_name).
+ARCHIVED_NAME = re.compile(r"^\d{8}T\d{6}_[0-9a-f]{8}_")
 
 
 def _write_durably(path: Path, data: bytes, mode: int = 0o644) -> None:

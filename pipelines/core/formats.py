@@ -125,6 +125,13 @@ def coefficient(value, limits=(), comparator: str | None = None, digits: int = C
     return fixed(value, deciding_digits(value, limits, digits, comparator))
 
 
+def ratio(value, limits=(), comparator: str | None = None, digits: int = 1) -> str:
+    """1:7.5 — one to so many (师幼比: children per teacher), the deciding digits near a limit."""
+    if not present(value):
+        return NONE
+    return f"1:{fixed(value, deciding_digits(value, limits, digits, comparator))}"
+
+
 def rank(value) -> str:
     """第5位 — a place in a list (lower is better)."""
     return NONE if not present(value) else f"第{int(round(float(value)))}位"

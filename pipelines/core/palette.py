@@ -43,6 +43,10 @@ LEVEL_CLASSES = {"met": "met", "near": "behind", "below": "missed", "no_data": "
 RECEIPT_CLASSES = {"approved": "met", "pending": "on_track", "returned": "behind", "missing": "missed"}
 
 
+# The status groups of a count, in reading order: (the class's word, its statuses) — 总览's bar, the 领导版.
+GROUPS = [(CLASS_WORDS[k], tuple(c for c, klass in STATUS_CLASSES.items() if klass == k)) for k in CLASSES]
+
+
 def class_of(status: str) -> str:
     """The class of a status code (a code not listed is taken as missed: never shown as fine)."""
     return STATUS_CLASSES.get(status, "missed")

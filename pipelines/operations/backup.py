@@ -26,6 +26,7 @@ import os
 import shutil
 import socket
 import tarfile
+import time
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -164,12 +165,19 @@ def backup(raw_dir: Path, out: Path, accounts_file: Path | None = None) -> Backu
                         accounts_file.is_file(), key is not None, stale)
 
 
-def remove_stale_partials(folder: Path) -> list[Path]:
-    """Remove the `*.tar.gz.partial` files of backups killed while writing into folder (kill -9, power loss,
-    the service stopped): a partial that a running backup holds (its lock) is left alone. Those removed."""
+STALE_PARTIAL_SECONDS = 3600  # as deploy/nightly-backup.sh: a partial younger than this may be someone's copy
+
+
+def remove_stale_partials(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove the `*.tar.gz.partial` files of backups killed while writing into folder (kill -9, power loss):
+    one that a running backup holds (its lock) is left alone, and so is one written to in the last hour (a
+    backup of an older version, or a copy by hand, holds no lock). Those removed."""
+    now = time.time() if now is None else now
     removed = []
     for path in sorted(Path(folder).glob(f"*.tar.gz{PARTIAL}")):
         try:
+            if now - path.stat().st_mtime < STALE_PARTIAL_SECONDS:
+                continue
             with open(path, "rb") as held:
                 fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 path.unlink()

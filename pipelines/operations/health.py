@@ -30,15 +30,18 @@ class HealthReport:
     lines: list[str] = field(default_factory=list)  # what was found, for the operator
     findings: list[str] = field(default_factory=list)  # each one a way the warehouse is not current
     advice: str = ""
+    quarantined: str | None = None  # the finding about files in the quarantine awaiting a person's decision
 
     @property
     def current(self) -> bool:
         return not self.findings
 
     def text(self) -> str:
+        # the warehouse agrees with the log and only the quarantine waits: a person's decision, not a rebuild
+        advice = "逐个核对并处理隔离区中的文件（见上），再运行 health 确认" if self.findings == [self.quarantined] else self.advice
         verdict = (["结论：数据仓库与原始数据一致。"] if self.current else
                    [f"结论：数据仓库与原始数据不一致（{len(self.findings)} 项）："] + [f"  - {f}" for f in self.findings]
-                   + [f"处理：{self.advice}"])
+                   + [f"处理：{advice}"])
         return "\n".join([*self.lines, *verdict])
 
 
@@ -54,8 +57,9 @@ def check(raw_dir: Path, db_path: Path) -> HealthReport:
                      "再运行 health 确认")
     if (restoring := restore_state.read(raw_dir)) is not None:  # raw and warehouse differ for that reason alone
         report.findings.append(restore_state.explain(restoring))
-        report.advice = ("恢复正在进行时稍后再运行 health；已中断的，运行 python -m pipelines build "
-                         f"--raw {raw_dir} --db {db_path}（或重启服务）完成恢复，再运行 health 确认")
+        going_on = not restoring.get("failed") and restore_state.running(restoring)
+        report.advice = ("等恢复完成后再运行 health" if going_on else
+                         f"运行 python -m pipelines build --raw {raw_dir} --db {db_path}（或重启服务），再运行 health 确认")
         return report
     if not (raw_dir / config.PLAN_FILE).is_file():
         report.findings.append(f"原始数据目录 {raw_dir} 不存在或缺少 {config.PLAN_FILE}")
@@ -151,6 +155,7 @@ def _check_quarantine(raw_dir: Path, report: HealthReport) -> None:
                                + _names(i.key for i in waiting)
                                + "。逐个核对后运行 python -m pipelines quarantine admit FILE（重新检查并载入，待审核），"
                                "或 quarantine discard FILE --as 管理账号 --reason 原因（丢弃，记入审计日志）")
+        report.quarantined = report.findings[-1]
 
 
 def _check_warehouse(con, inputs, accepted, withdrawn, audit_lines, stamp, report: HealthReport,

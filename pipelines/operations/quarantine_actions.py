@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import config, jsonlog
-from ..core.files import sha256_of_file
+from ..core.files import ARCHIVED_NAME, sha256_of_file
 from ..core.problems import InputError
 from ..records import audit, quarantine
 from ..records.accounts import Account
-from ..records.archive import ARCHIVED_NAME, ORIGIN_DIR, log_path, malformed, read_log
+from ..records.archive import ORIGIN_DIR, log_path, malformed, read_log
 from ..records.quarantine import KIND_LOG_LINE, Item, QuarantineError
 from ..warehouse import buildinfo
 from .locking import writer_lock

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..core import config
 from ..core.problems import InputError
 from ..records import audit
-from ..records.archive import read_log
+from ..records.archive import named_paths, read_log
 
 SHOW = 8  # names listed per kind
 
@@ -48,7 +48,7 @@ def lost_in_raw(current: Path, restored: Path) -> list[str]:
     """Sentences, one per kind, of what the current raw folder has that the restored one lacks (none: [])."""
     if not current.is_dir():
         return []
-    lines = []
+    lines, said = [], set()  # said: the archived files the lines about workbooks and 佐证材料 name already
     try:
         now = read_log(current)
     except InputError:
@@ -57,12 +57,13 @@ def lost_in_raw(current: Path, restored: Path) -> list[str]:
                      "无法逐项列出备份之后的载入和决定：恢复后以备份中的日志为准")
     if now is not None:
         newer = _newer(now, read_log(restored))
+        said = {f"{config.SUBMISSIONS_DIR}/{path}" for path in named_paths(newer)}
         names = {e["sha256"]: e.get("file_name") for e in now if e.get("event") in (None, "accepted")}
         books = [e for e in newer if e.get("event") in (None, "accepted")]
         if books:
             lines.append(f"备份之后收到的工作簿 {len(books)} 个：" + _listed(
                 [f"{e['unit']} {e['year']}年度“{e['file_name']}”（{str(e.get('received_at', '')).replace('T', ' ')}，"
-                 f"{e.get('account') or '命令行'}）" for e in books]))
+                 f"{(e.get('account') or '命令行').strip('（）')}）" for e in books]))
         for kind, word in DECISIONS.items():
             made = [e for e in newer if e.get("event") == kind]
             if made:
@@ -77,7 +78,7 @@ def lost_in_raw(current: Path, restored: Path) -> list[str]:
     if audited:
         kinds = Counter(audit.EVENTS.get(e.get("event"), str(e.get("event"))) for e in audited)
         lines.append(f"备份之后的审计记录 {len(audited)} 条（" + "、".join(f"{k} {n}" for k, n in kinds.most_common()) + "）")
-    if files := _other_files(current, restored):
+    if files := [f for f in _other_files(current, restored) if f not in said]:
         lines.append(f"原始数据目录中备份之后新增或改动的其他文件 {len(files)} 个：{_listed(files)}")
     return lines
 

@@ -24,12 +24,11 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core import config, jsonlog
-from ..core.files import PARTIAL, _write_durably, sha256_of
+from ..core.files import ARCHIVED_NAME, PARTIAL, _write_durably, sha256_of
 from ..core.jsonlog import repair_advice
 
 SAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff.\-（）()]+")
 # How an archived workbook is named: received time, the start of its fingerprint, the sender's name.
-ARCHIVED_NAME = re.compile(r"^\d{8}T\d{6}_[0-9a-f]{8}_")
 STORING = ".storing"
 
 
@@ -147,11 +146,11 @@ def tidy_archive(raw_dir: Path, everything: bool = False) -> list[str]:
         if named is None:
             named = named_paths(read_log(raw_dir))
         if relative not in named:
-            why = ("上次载入在写入归档日志之前中断（未完成的载入，当时没有告知上传者已载入）" if path in interrupted
-                   else "归档日志中没有记载此文件（日志中记载它的行可能已损坏或被移走，或文件是手工放入的）")
+            why = ("上次载入在写入归档日志之前中断：这是一次未完成的载入，当时没有告知上传者已载入" if path in interrupted
+                   else "归档日志中没有记载此文件：日志中记载它的行可能已损坏或被移走，或文件是手工放入的")
             item = quarantine.put(raw_dir, path, f"{config.SUBMISSIONS_DIR}/{relative}", why)
-            notes.append(f"归档中的 {relative} 未记入日志（{why}）：已移到隔离区 {item.key}，没有删除；核对后用 "
-                         f"python -m pipelines quarantine admit 重新载入，或 quarantine discard 丢弃")
+            notes.append(f"归档中的 {relative} 未记入日志，已移到隔离区 {item.key}，没有删除（{why}）。核对后用 "
+                         "python -m pipelines quarantine admit 重新载入，或 quarantine discard 丢弃")
             audit.write(raw_dir, None, "quarantine", None, notes[-1], file_name=path.name, sha256=item.note["sha256"],
                          source="恢复")  # into the warehouse's table with the next catch-up or build
     marker.unlink(missing_ok=True)

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core import config
-from ..core.files import _sync_folder, _write_durably, sha256_of, sha256_of_file
+from ..core.files import ARCHIVED_NAME, _sync_folder, _write_durably, sha256_of, sha256_of_file
 
 NOTE_SUFFIX = ".隔离说明.json"
 KIND_FILE, KIND_LOG_LINE = "file", "log_line"
@@ -101,18 +101,20 @@ def items(raw_dir: Path) -> list[Item]:
 
 
 def find(raw_dir: Path, name: str) -> Item:
-    """The item a person named: its key as `quarantine list` shows it, its file name, or its path."""
+    """The item a person named: its key as `quarantine list` shows it, its path, or its file name (as archived,
+    or as sent) when only one item has it."""
     everything = items(raw_dir)
     wanted = name.strip().replace("\\", "/")
     base = folder(raw_dir).resolve()
     for item in everything:
         if wanted == item.key or Path(wanted).resolve() == item.path.resolve():
             return item
-    matches = [item for item in everything if item.path.name == Path(wanted).name]
+    name_only = Path(wanted).name  # as archived, or as the sender named it (without the archive's prefix)
+    matches = [item for item in everything if name_only in (item.path.name, ARCHIVED_NAME.sub("", item.path.name))]
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise QuarantineError(f"隔离区中有 {len(matches)} 个文件名为“{Path(wanted).name}”，请写出完整路径："
+        raise QuarantineError(f"隔离区中有 {len(matches)} 个文件名为“{name_only}”，请写出完整路径："
                               + "、".join(m.key for m in matches))
     raise QuarantineError(f"隔离区（{base}）中没有“{name}”（python -m pipelines quarantine list 查看）")
 

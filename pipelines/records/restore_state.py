@@ -12,6 +12,7 @@ restore is carried through (accounts, the demo's end, the rebuild) — the opera
 """
 
 import base64
+import fcntl
 import json
 import os
 import shutil
@@ -77,13 +78,18 @@ def clear_failed(raw_dir: Path) -> None:
 
 
 def running(state: dict) -> bool:
-    """Whether the process that wrote the marker still runs (then the restore is going on, not interrupted)."""
+    """Whether the restore is going on now: the raw folder's writers' lock is held (a restore holds it from start
+    to end, and the kernel drops it when the process dies, so a free lock means an interrupted restore)."""
+    from ..warehouse.lock import lock_files
+
     try:
-        pid = int(state.get("pid", 0))
-        os.kill(pid, 0)
-    except (OSError, ValueError, OverflowError):
+        with open(lock_files(None, Path(state["raw"]))[0], "a+") as probe:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when closed
+    except BlockingIOError:
+        return True
+    except OSError:
         return False
-    return pid > 0
+    return False
 
 
 def explain(state: dict) -> str:
@@ -91,7 +97,7 @@ def explain(state: dict) -> str:
     backup = Path(state.get("backup", "")).name
     when = str(state.get("started_at", "")).replace("T", " ")
     stage = STAGES[state["stage"]]
-    if running(state):
+    if not state.get("failed") and running(state):
         return f"正在从备份“{backup}”恢复（开始于 {when}，进程 {state.get('pid')}，当前步骤：{stage}），完成前数据仓库可能与原始数据不一致"
     if state.get("failed"):
         return (f"从备份“{backup}”恢复（开始于 {when}）后重建数据仓库失败（{state['failed']}）：原始数据目录已是备份的内容，"
