@@ -141,7 +141,7 @@ def test_overview_and_indicators_link_to_the_page(demo_base, monkeypatch):
     _, db = demo_base
     at = open_app(db, monkeypatch, page="pages/overview.py")
     links = [(p.proto.page, parse_qs(p.proto.query_string).get("scheme")) for p in at.get("page_link")]
-    assert links == [("readiness", ["普及普惠"]), ("readiness", ["优质均衡"])]
+    assert links == [("leader", None), ("readiness", ["普及普惠"]), ("readiness", ["优质均衡"])]  # 领导版 (issue 21)
     assert any("任务10 · 2028年学前教育普及普惠验收" in m.value for m in at.markdown)
     at.switch_page("pages/indicators.py").run()
     at.selectbox(key="indicator_target").set_value("T06-9").run()
