@@ -51,7 +51,7 @@ def headline_slides(b: Briefing, brief: LeaderBrief) -> list[Slide]:
         return []
     note = [Line("两项验收见后页；各指标的历年图表见完整汇报幻灯片。", 14, colour=MUTED, space_after=0)]
     note_h = text_height(note, CONTENT.width)
-    widths = [3.0, 2.4, 2.6, 1.8, 1.5, 1.3]
+    widths = [2.8, 2.3, 2.5, 1.8, 1.9, 1.3]  # 状态 wide enough for “× 逾期未达成” on a line
     box = Box(CONTENT.left, CONTENT.top, CONTENT.width, CONTENT.height - note_h - 8)
     size = 18.0 if len(table_rows(frame, box, widths, 18.0)) == 1 else 16.0
     return [Slide(f"重点指标（评估年度{b.as_of}年）", [Table(frame, box, widths, size),
