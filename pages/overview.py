@@ -54,8 +54,9 @@ with st.container(key="cockpit"):
     st.markdown(unsafe_allow_html=True, body=cockpit.counts_bar(targets, len(overdue)))
     st.markdown("**需要关注的目标（按牵头单位）**")
     st.markdown(unsafe_allow_html=True, body=cockpit.lagging_by_unit(targets))
-    st.page_link("pages/leader.py", label="领导版：每个滞后目标的数值、目标、差距与整改说明，及验收风险（可打印为一页A4）",
-                 icon=":material/summarize:")
+    with st.container(key="leader_link"):  # not printed: the 领导版 prints itself
+        st.page_link("pages/leader.py", label="领导版：每个滞后目标的数值、目标、差距与整改说明，及验收风险（可打印为一页A4）",
+                     icon=":material/summarize:")
 
 # A new session's first view: the cockpit is sent alone and drawn at once; the charts follow a moment
 # later (loading the chart library for the first time would otherwise hold up the first screen).

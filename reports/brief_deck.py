@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import duckdb
 import pandas as pd
 
-from pipelines.core import config, palette
+from pipelines.core import config, formats, palette
 
 from . import images, leader, placement
 from .briefing import Briefing, cover_slides, gather
@@ -30,28 +30,31 @@ def brief_cover(b: Briefing, brief: LeaderBrief) -> list[Slide]:
     return cover_slides(b, "目标进展情况汇报（领导版）")
 
 
-def headline_frame(statuses: pd.DataFrame) -> pd.DataFrame:
-    """The headline indicators as a table a leader reads across: latest, target, gap, status."""
+def headline_frame(statuses: pd.DataFrame, as_of: int) -> pd.DataFrame:
+    """The headline indicators as a table a leader reads across: latest, target, when due, gap, status (a figure and
+    its year in cells of their own, never broken between two lines inside a number)."""
     rows = []
     for target_id in config.KEY_TARGETS:
         found = statuses[statuses["target_id"] == target_id]
         if found.empty:
             continue
         r = next(found.itertuples())
-        latest = leader.value_words(r) + (f"（{int(r.latest_year)}年）" if r.latest_year == r.latest_year else "")
+        earlier = formats.present(r.latest_year) and int(r.latest_year) != as_of
+        latest = leader.value_words(r) + (f"（{int(r.latest_year)}年）" if earlier else "")
         gap = "—" if r.status in config.MET_STATUSES else leader.gap_words(r)
-        rows.append({"指标": leader.name_words(r), "最新": latest, "目标": f"{leader.goal_words(r)}（{leader.due_words(r)}）",
-                     "差距": gap, "状态": palette.tag(r.status, r.status_label), "牵头单位": r.lead_unit})
-    return pd.DataFrame(rows, columns=["指标", "最新", "目标", "差距", "状态", "牵头单位"])
+        rows.append({"指标": leader.name_words(r), "最新": latest, "目标": leader.goal_words(r),
+                     "期限": leader.due_words(r), "差距": gap, "状态": palette.tag(r.status, r.status_label),
+                     "牵头单位": r.lead_unit})
+    return pd.DataFrame(rows, columns=["指标", "最新", "目标", "期限", "差距", "状态", "牵头单位"])
 
 
 def headline_slides(b: Briefing, brief: LeaderBrief) -> list[Slide]:
-    frame = headline_frame(b.statuses)
+    frame = headline_frame(b.statuses, b.as_of)
     if frame.empty:
         return []
     note = [Line("两项验收见后页；各指标的历年图表见完整汇报幻灯片。", 14, colour=MUTED, space_after=0)]
     note_h = text_height(note, CONTENT.width)
-    widths = [3.0, 2.4, 2.6, 1.8, 1.5, 1.3]
+    widths = [2.4, 1.6, 1.9, 1.4, 2.2, 2.0, 1.3]  # 期限, 差距 and 状态 each on one line
     box = Box(CONTENT.left, CONTENT.top, CONTENT.width, CONTENT.height - note_h - 8)
     size = 18.0 if len(table_rows(frame, box, widths, 18.0)) == 1 else 16.0
     return [Slide(f"重点指标（评估年度{b.as_of}年）", [Table(frame, box, widths, size),

@@ -182,7 +182,8 @@ def lagging_by_unit(statuses: pd.DataFrame) -> list[UnitLagging]:
     return sorted(out, key=lambda u: -len(u.items))
 
 
-def status_groups(statuses: pd.DataFrame) -> list[tuple[str, int]]:
+def class_counts(statuses: pd.DataFrame) -> list[tuple[str, int]]:
+    """How many targets in each of the palette's classes (达成, 按期可达, 滞后, 未达成, 尚无结论)."""
     counts = statuses["status"].value_counts()
     return [(group, int(sum(counts.get(c, 0) for c in codes))) for group, codes in palette.GROUPS]
 
@@ -297,7 +298,7 @@ def compose(statuses: pd.DataFrame, ledger: pd.DataFrame, as_of: int, today: dat
             missing: pd.DataFrame | None = None) -> LeaderBrief:
     units = lagging_by_unit(statuses)
     acceptances = acceptance_risk(as_of, include_demo)
-    return LeaderBrief(as_of, today, demo, len(statuses), status_groups(statuses), int(ledger["overdue"].sum()), units,
+    return LeaderBrief(as_of, today, demo, len(statuses), class_counts(statuses), int(ledger["overdue"].sum()), units,
                        acceptances, decisions(statuses, units, acceptances, ledger, missing))
 
 
@@ -313,11 +314,6 @@ def counts_sentence(brief: LeaderBrief) -> str:
     """98个量化目标：达成49个，按期可达6个，滞后9个，未达成20个，尚无结论14个；逾期任务8项。"""
     groups = "，".join(f"{group}{n}个" for group, n in brief.groups if n)
     return f"{brief.total}个量化目标：{groups}；逾期任务{brief.overdue}项。"
-
-
-def item_words(item: Lagging) -> str:
-    """在园幼儿入公办园率 64.2%→≥65%，差0.8个百分点（2025年，逾期未达成）."""
-    return f"{item.name} {item.value}→{item.goal}，{item.gap}（{item.due}，{item.status_label}）"
 
 
 def acceptance_sentence(a: Acceptance) -> str:

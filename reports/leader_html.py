@@ -50,7 +50,7 @@ CSS = """
 @media print {
   @page { size: A4 portrait; margin: 8mm 9mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], header, footer,
-  [data-testid="stSidebarCollapsedControl"], .leader-print-note, .st-key-leader_screen { display: none !important; }
+  [data-testid="stSidebarCollapsedControl"], .leader-print-note { display: none !important; }
   [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"], .stMain, .main
     { overflow: visible !important; height: auto !important; position: static !important; padding: 0 !important;
       max-width: 100% !important; }

@@ -154,8 +154,8 @@ def test_report_brief_is_the_leaders_short_deck(brief_deck):
     headline = next(slide for slide, title in zip(prs.slides, said) if title.startswith("重点指标"))
     table = next(s.table for s in headline.shapes if s.has_table)
     rows = [[table.cell(r, c).text for c in range(len(table.columns))] for r in range(len(table.rows))]
-    assert rows[0] == ["指标", "最新", "目标", "差距", "状态", "牵头单位"]
-    assert ["在园幼儿入公办园率", "64.2%（2025年）", "≥65%（2025年）", "差0.8个百分点", "× 逾期未达成", "旗教育局"] in rows
+    assert rows[0] == ["指标", "最新", "目标", "期限", "差距", "状态", "牵头单位"]
+    assert ["在园幼儿入公办园率", "64.2%", "≥65%", "2025年", "差0.8个百分点", "× 逾期未达成", "旗教育局"] in rows
     assert [r[0] for r in rows[1:]] == ["高中阶段毛入学率", "在园幼儿入公办园率", "普惠性幼儿园覆盖率", "中小学专业技术高、中、初级岗位结构",
                                         "高中阶段职普比"]
     decisions = "\n".join(texts[-1])
