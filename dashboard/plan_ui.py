@@ -14,7 +14,8 @@ from reports import plan
 from reports.queries import Filters
 
 from .data import db_path
-from .ui import chart, downloads, tidy
+from .phone import chart
+from .ui import downloads, tidy
 from .views import version
 
 STATUS_WORDS = {"planned": "需补充", "met": "已可达标", "infeasible": "找不到可行方案", "no_data": "暂无数据"}
@@ -113,7 +114,7 @@ def path_section(f: Filters, scheme: str) -> None:
         cost = figure("cost", scheme, f, demo)
         if cost is not None:
             with st.expander("补充方案按资源汇总（图，可下载用于汇报）"):
-                chart(cost, f"补充方案_{scheme}_{f.as_of}", key=f"plan_cost_{scheme}")
+                chart(cost, f"补充方案_{scheme}_{f.as_of}", key=f"plan_cost_{scheme}", in_expander=True)
         moves = plan.moves(scheme)
         if len(moves):
             with st.expander(f"交流轮岗：{int(moves['人数'].sum())}人"):
@@ -143,7 +144,7 @@ def projection_section(f: Filters, r: dict, demo: bool) -> None:
     with st.expander(f"在校生推算：方法、范围和每所学校（到{p.PROJECTION_END}年）"):
         fig = figure("projection", "all", f, demo)
         if fig is not None:
-            chart(fig, f"在校生推算_{f.as_of}", key="plan_projection")
+            chart(fig, f"在校生推算_{f.as_of}", key="plan_projection", in_expander=True)
         st.markdown(f"**推算方法**：{r['method']}")
         table = plan.projection()
         if table.empty:
@@ -153,7 +154,7 @@ def projection_section(f: Filters, r: dict, demo: bool) -> None:
         school = st.selectbox("学校或幼儿园", list(options), format_func=lambda i: options[i], key="plan_school")
         fig = figure("school", f"{school}|{options[school]}", f, demo)
         if fig is not None:
-            chart(fig, f"在校生推算_{options[school]}", key="plan_school_projection")
+            chart(fig, f"在校生推算_{options[school]}", key="plan_school_projection", in_expander=True)
         downloads(table, "在校生推算", "在校生推算", key="plan_projection_download")
 
 

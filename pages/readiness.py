@@ -189,7 +189,7 @@ st.dataframe(
 fig = figure("readiness", f, scheme)
 if fig is not None:
     with st.expander("标准达成情况图（可下载用于汇报）"):
-        phone.chart(fig, f"验收准备_{scheme}_{f.as_of}", key="readiness_summary")
+        phone.chart(fig, f"验收准备_{scheme}_{f.as_of}", key="readiness_summary", in_expander=True)
 
 path_section(f, scheme)  # issue 23: what to add where, by when, at what cost, to pass
 

@@ -36,6 +36,12 @@ CHARTS = """() => {
       const bottom = Math.max(...[...plot.querySelectorAll('.xtick text, .xtitle, .x2title')]
         .map(t => t.getBoundingClientRect().bottom).filter(v => v > 0));
       if (legend.getBoundingClientRect().top < bottom - 1) found.push('legend above the axis: ' + legend.textContent.slice(0, 20));
+      const l = legend.querySelector('.bg').getBoundingClientRect();
+      for (const t of plot.querySelectorAll('.annotation-text')) {
+        const r = t.getBoundingClientRect();
+        if (r.width > 0 && r.left < l.right - 1 && l.left < r.right - 1 && r.top < l.bottom - 1 && l.top < r.bottom - 1)
+          found.push('under the legend: ' + t.textContent.slice(0, 20));
+      }
     }
     for (const t of plot.querySelectorAll('.annotation-text, .xtick text, .ytick text, .legendtext, .bartext, .textpoint text')) {
       const r = t.getBoundingClientRect();
@@ -43,6 +49,13 @@ CHARTS = """() => {
       if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
         found.push('outside: ' + t.textContent.slice(0, 20));
     }
+  }
+  // A table's grid (drawn on canvases) inside the table's box, whether or not the table has a set height: its last
+  // rows never drawn over what follows.
+  for (const table of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    const bottoms = [...table.querySelectorAll('canvas')].map(c => c.getBoundingClientRect().bottom);
+    if (bottoms.length && Math.max(...bottoms) > table.getBoundingClientRect().bottom + 1)
+      found.push('table past its box: ' + table.textContent.slice(0, 20));
   }
   return {charts: plots.length, found, scroll: document.documentElement.scrollWidth - window.innerWidth};
 }"""
