@@ -221,7 +221,7 @@ def test_a_page_whose_app_restarts_behind_the_proxy_says_so_in_chinese(wh, accou
         context = browser.new_context(ignore_https_errors=True, locale="zh-CN", viewport={"width": 1440, "height": 1000})
         page = context.new_page()
         page.goto(f"https://{HOST}:{https_port}/")
-        page.get_by_label("账号").wait_for(timeout=45_000)  # the page drawn whole (its scripts loaded)
+        page.get_by_role("heading", name="总览").wait_for(timeout=45_000)  # the page drawn whole (its scripts loaded)
         page.wait_for_timeout(1000)
         stop(proc)  # the service restarting under the open page
         page.get_by_text("监测平台正在重新启动").first.wait_for(timeout=60_000)
