@@ -68,7 +68,8 @@ st.session_state["overview_view"] = "cockpit" if first_view else "full"
 def follow_with_charts() -> None:
     if st.session_state["overview_view"] == "cockpit":
         st.session_state["overview_view"] = "charts_next"
-        st.caption("图表载入中……")
+        with st.container(key="charts_loading"):  # not printed
+            st.caption("图表载入中……")
     elif st.session_state["overview_view"] == "charts_next":
         st.rerun()  # the whole page again, now with its charts; the timer stops
 

@@ -46,7 +46,7 @@ CSS = """
 @media print {
   @page { size: A4 landscape; margin: 8mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], header, footer,
-  .st-key-details, .st-key-exports, .st-key-leader_link, [data-testid="stSidebarCollapsedControl"] { display: none !important; }
+  .st-key-details, .st-key-exports, .st-key-leader_link, .st-key-charts_loading, [data-testid="stSidebarCollapsedControl"] { display: none !important; }
   [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"], .stMain, .main
     { overflow: visible !important; height: auto !important; position: static !important; padding: 0 !important;
       max-width: 100% !important; }

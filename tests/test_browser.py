@@ -258,6 +258,7 @@ def test_the_cockpit_prints_on_one_a4_landscape_page(site, tmp_path):
     try:
         open_page(page, url, "总览", charts=False)
         page.locator(".cockpit-counts").wait_for()
+        page.locator(".st-key-details").wait_for(state="attached")  # the page as it stays (the charts follow the cockpit)
         page.emulate_media(media="print")
         pdf = tmp_path / "cockpit.pdf"
         page.pdf(path=str(pdf), format="A4", landscape=True, print_background=True, prefer_css_page_size=True)
