@@ -23,7 +23,7 @@ import duckdb  # noqa: E402
 from benchmarks.common import report, timed  # noqa: E402
 from pipelines.core import config  # noqa: E402
 from pipelines.operations.build import build  # noqa: E402
-from reports import charts, images, placement, queries  # noqa: E402
+from reports import gap_chart, images, indicator_charts, placement, queries  # noqa: E402
 from tests.browser_support import chromium, open_page, streamlit_server  # noqa: E402
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
@@ -34,12 +34,12 @@ def figures(db: Path) -> dict[str, object]:
     with duckdb.connect(str(db), read_only=True) as con, queries.reading(con):
         f = queries.Filters(2025, None, None, True)
         statuses = queries.statuses(f)
-        title, part = charts.gap_chunks(statuses)[0]
-        out = {"总览 目标进展图": charts.gap_chart(part, 2025, True, f"{title}：量化目标进展", width=placement.SLIDE_WIDTH_PT)}
+        title, part = gap_chart.gap_chunks(statuses)[0]
+        out = {"总览 目标进展图": gap_chart.gap_chart(part, 2025, True, f"{title}：量化目标进展", width=placement.SLIDE_WIDTH_PT)}
         for target_id in ("T19-1", "T10-5"):
             t = next(statuses[statuses["target_id"] == target_id].itertuples())
             values, shares, demo = queries.indicator_data(t.indicator_code, t.kind, f)
-            out[f"指标 {target_id}"] = charts.indicator_chart(t, values, 2025, demo, shares)
+            out[f"指标 {target_id}"] = indicator_charts.indicator_chart(t, values, 2025, demo, shares)
     return out
 
 

@@ -17,7 +17,7 @@ import duckdb  # noqa: E402
 from benchmarks.common import cli, report, timed  # noqa: E402
 from pipelines.core import config  # noqa: E402
 from pipelines.operations.build import build  # noqa: E402
-from reports import charts, images, queries  # noqa: E402
+from reports import gap_chart, images, queries  # noqa: E402
 from reports.deck import build_deck  # noqa: E402
 from reports.excel_report import build_workbook  # noqa: E402
 from reports.word_report import build_document  # noqa: E402
@@ -31,8 +31,8 @@ with tempfile.TemporaryDirectory() as tmp:
     with duckdb.connect(str(db), read_only=True) as con:
         with queries.reading(con):
             statuses = queries.statuses(queries.Filters(2025, None, None, True))
-        title, part = charts.gap_chunks(statuses)[0]
-        figure = charts.gap_chart(part, 2025, True, title)
+        title, part = gap_chart.gap_chunks(statuses)[0]
+        figure = gap_chart.gap_chart(part, 2025, True, title)
         report("第一张 PNG（含启动浏览器）", timed(lambda: images.png(figure), 1))
         report("一张 PNG（预热后，1920×1080，18个目标的差距图）", timed(lambda: images.png(figure), RUNS * 2))
         report("汇报幻灯片 build_deck（进程内，浏览器已预热，31页23图，图按所占尺寸渲染）", timed(lambda: build_deck(con), RUNS))

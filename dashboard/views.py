@@ -10,7 +10,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from reports import charts, placement, queries
+from reports import charts, gap_chart, indicator_charts, placement, queries
 from reports.queries import Filters
 
 from .data import data_version, db_path
@@ -24,12 +24,12 @@ def version() -> tuple:
 def _gap_figures(f: Filters, stamp: tuple, db: str) -> list[tuple[str, go.Figure, go.Figure, go.Figure]]:
     targets = queries.statuses(f)
     out = []
-    for title, part in charts.gap_chunks(targets):
+    for title, part in gap_chart.gap_chunks(targets):
         demo = f.show_demo and bool(part["is_demo"].any())
         heading = f"{title}：量化目标进展"
-        out.append((title, charts.gap_chart(part, f.as_of, demo, heading, width=charts.DESKTOP_PAGE_WIDTH),
-                    charts.gap_chart(part, f.as_of, demo, heading, stacked=True, width=charts.PHONE_PAGE_WIDTH),
-                    charts.gap_chart(part, f.as_of, demo, heading, width=placement.SLIDE_WIDTH_PT)))
+        out.append((title, gap_chart.gap_chart(part, f.as_of, demo, heading, width=charts.DESKTOP_PAGE_WIDTH),
+                    gap_chart.gap_chart(part, f.as_of, demo, heading, stacked=True, width=charts.PHONE_PAGE_WIDTH),
+                    gap_chart.gap_chart(part, f.as_of, demo, heading, width=placement.SLIDE_WIDTH_PT)))
     return out
 
 
@@ -57,7 +57,7 @@ def _indicator_figure(target_id: str, f: Filters, stamp: tuple, db: str) -> go.F
     values, shares, demo = queries.indicator_data(target.indicator_code, target.kind, f)
     if (shares if shares is not None else values).empty:
         return None
-    return charts.indicator_chart(target, values, f.as_of, demo, shares)
+    return indicator_charts.indicator_chart(target, values, f.as_of, demo, shares)
 
 
 def indicator_figure(target_id: str, f: Filters) -> go.Figure | None:

@@ -25,7 +25,7 @@ from pipelines.core import config, formats, palette
 from pipelines.core.describe import describe_goal, describe_year, parts_of, present, texts_sentence
 from pipelines.plan import method
 
-from . import charts, leader, placement, queries
+from . import charts, gap_chart, indicator_charts, leader, placement, queries
 from .leader_slides import leader_slides as leader_pages
 from .placement import SLIDE_MIN_FONT, Box
 from .queries import Filters, reading
@@ -48,7 +48,7 @@ from .slides import (
 )
 
 AT_RISK = config.LAGGING_STATUSES
-BARS_PER_SLIDE = charts.MAX_BARS  # at most, on one projected gap chart; fewer where their rows do not fit
+BARS_PER_SLIDE = gap_chart.MAX_BARS  # at most, on one projected gap chart; fewer where their rows do not fit
 CHART_MARGIN = 40.0  # pt above and below a gap chart's rows (its axis labels are at the top)
 MAX_STRETCH = 1.6  # a gap chart's rows may be spread this much to fill a slide, no more
 SENTENCE = 18.0
@@ -245,7 +245,7 @@ def part_charts(b: Briefing, part: pd.DataFrame) -> list[tuple[str, pd.DataFrame
     def chart(title: str, chunk: pd.DataFrame) -> go.Figure:
         key = (title, tuple(chunk["target_id"]))
         if key not in built:
-            built[key] = charts.gap_chart(chunk, b.as_of, demo, title, width=width)
+            built[key] = gap_chart.gap_chart(chunk, b.as_of, demo, title, width=width)
         return built[key]
 
     def fits(fig: go.Figure) -> bool:
@@ -255,7 +255,7 @@ def part_charts(b: Briefing, part: pd.DataFrame) -> list[tuple[str, pd.DataFrame
     # k charts of about n/k targets each, for the fewest k that fit: even charts
     tries = sorted({math.ceil(n / k) for k in range(1, n + 1) if math.ceil(n / k) <= BARS_PER_SLIDE}, reverse=True)
     for bars in tries:
-        found = [(title, chunk, chart(title, chunk)) for title, chunk in charts.gap_chunks(part, bars)]
+        found = [(title, chunk, chart(title, chunk)) for title, chunk in gap_chart.gap_chunks(part, bars)]
         if bars == tries[-1] or all(fits(fig) for _, _, fig in found):
             break
     joined: list[tuple[str, pd.DataFrame, go.Figure]] = []
@@ -373,7 +373,7 @@ def key_indicator_slides(b: Briefing) -> list[Slide]:
                              text_box.height, scales=(1.0, 0.9, 0.8, 0.7))
         if len(facts) > 1:  # all of it, even if smaller than a slide likes: nothing a leader asks for is dropped
             facts = [[line for page in facts for line in page]]
-        slides.append(Slide(title, [slide_chart(charts.indicator_chart(t, values, b.as_of, demo, shares), chart_box),
+        slides.append(Slide(title, [slide_chart(indicator_charts.indicator_chart(t, values, b.as_of, demo, shares), chart_box),
                                     Text(text_box, facts[0])]))
     return slides
 

@@ -31,7 +31,7 @@ from pipelines.core import config, formats
 from pipelines.core.describe import describe_goal, present
 from pipelines.plan import method
 
-from . import charts, images, placement, queries
+from . import gap_chart, images, placement, queries
 from .briefing import (
     CHART_MARGIN,
     OVERDUE_RULE,
@@ -341,7 +341,7 @@ def parts_section(report: Report, b: Briefing) -> None:
     report.heading1("各部分目标进展")
     for _, part in b.statuses.groupby("section_no", sort=True):
         report.heading2(str(part["section_title"].iloc[0]))
-        chunks = charts.gap_chunks(part)
+        chunks = gap_chart.gap_chunks(part)
         first = report.figures + 1
         figures = f"图{first}" if len(chunks) == 1 else f"图{first}至图{first + len(chunks) - 1}"
         report.para(section_counts(part).replace("个量化目标：", f"个量化目标（见{figures}）：", 1))
@@ -354,7 +354,7 @@ def parts_section(report: Report, b: Briefing) -> None:
                 report.para(risk_sentence(row), lead=f"{i}. ")
         for title, chunk in chunks:
             width = round(TEXT_WIDTH * CHART_ZOOM)  # laid out at its printed width, its rows one pixel a y unit
-            fig = charts.gap_chart(chunk, b.as_of, b.demo and bool(chunk["is_demo"].any()), title, width=width)
+            fig = gap_chart.gap_chart(chunk, b.as_of, b.demo and bool(chunk["is_demo"].any()), title, width=width)
             report.chart(fig, f"{title}：量化目标进展", (rows_height(fig) + CHART_MARGIN) / CHART_ZOOM)
 
 

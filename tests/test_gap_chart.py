@@ -7,7 +7,7 @@ import re
 import duckdb
 import pytest
 
-from reports import charts, queries
+from reports import charts, gap_chart, queries
 from reports.text_layout import NO_LINE_START, wrap
 
 
@@ -18,14 +18,14 @@ def statuses(demo_base):
 
 
 def figures(statuses, **kwargs):
-    for title, part in charts.gap_chunks(statuses):
-        yield part, charts.gap_chart(part, 2025, True, title, **kwargs)
+    for title, part in gap_chart.gap_chunks(statuses):
+        yield part, gap_chart.gap_chart(part, 2025, True, title, **kwargs)
 
 
 def test_a_bar_is_the_share_of_the_way_from_the_baseline_to_the_target(statuses):
     drawn = 0
     for part, fig in figures(statuses):
-        path = [r for r in part.itertuples() if charts.on_path(r)]
+        path = [r for r in part.itertuples() if gap_chart.on_path(r)]
         if not path:
             continue
         progress = next(t for t in fig.data if t.name == "进展")
@@ -34,14 +34,14 @@ def test_a_bar_is_the_share_of_the_way_from_the_baseline_to_the_target(statuses)
             share = 100 * (r.latest_value - r.baseline_value) / (r.target_value - r.baseline_value)
             assert length == pytest.approx(min(100.0, max(0.0, share))), r.target_id
             assert 0 <= length <= 100
-            said = charts.value_text(r)
+            said = gap_chart.value_text(r)
             assert ("超出目标" in said) == (share > 100 + 1e-9 and r.kind != "rank"), (r.target_id, said)
             drawn += 1
         assert fig.layout.xaxis.range[1] < 110  # nothing is drawn beyond the target
     assert drawn > 40
     # the 高中阶段毛入学率: 95.9% against ≥95%, drawn full, its overshoot written
     t = next(statuses[statuses["target_id"] == "T03-5"].itertuples())
-    assert charts.progress_of(t)[0] == 100 and "超出目标0.9个百分点" in charts.value_text(t)
+    assert gap_chart.progress_of(t)[0] == 100 and "超出目标0.9个百分点" in gap_chart.value_text(t)
 
 
 NO_PATH = {"T36-1", "T19-1", "T06-9", "T10-7", "T03-6", "T52-1", "T18-1", "T88-1"}  # structures, acceptances, …
@@ -56,7 +56,7 @@ def test_targets_without_a_path_from_a_baseline_have_a_mark_not_a_length(statuse
             marked |= set(trace.customdata)
         assert not bars & marked
         if marks and bars:  # the panel of their own, under its heading
-            assert any(charts.PANEL_HEADING in a.text for a in fig.layout.annotations)
+            assert any(gap_chart.PANEL_HEADING in a.text for a in fig.layout.annotations)
     assert NO_PATH <= marked
     for r in statuses.itertuples():
         if r.kind in ("ratio", "milestone", "trend", "project") or r.status.startswith(("year_", "round_")):

@@ -12,7 +12,7 @@ from dashboard import target_facts
 from pipelines.cli.status_report import status_text
 from pipelines.core import config, formats
 from pipelines.core.describe import parts_of
-from reports import briefing, charts, cockpit, excel_report, queries, word_report
+from reports import briefing, cockpit, excel_report, gap_chart, indicator_charts, queries, word_report
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_every_target_reads_the_same_in_every_view(views):
         assert cards["最新值"] == latest, said
         assert cards["差距"] == (gap or ("已达到" if t.status in config.MET_STATUSES else "—")), said
         # the target-gap chart's row (the page's and the PNG's figures are built from it)
-        row = charts.value_text(t)
+        row = gap_chart.value_text(t)
         if has_value:
             assert formats.latest_with_year(t) in row, (said, row)
         assert not gap or t.kind in config.EVENT_KINDS or gap in row, (said, row)
@@ -84,7 +84,7 @@ def test_a_structure_is_one_figure_on_the_tile_the_card_the_chart_the_deck_and_t
         assert f"{int(t.latest_year)}年{latest}" in history  # the deck's 历年 line
         for year, text in table.items():  # every year of the deck's line is the table's
             assert f"{year}年{text}" in history
-        figure = charts.structure_chart(t, parts)
+        figure = indicator_charts.structure_chart(t, parts)
         labels = [trace.text[-2].split("（")[0] for trace in figure.data]  # the latest year's segments
         assert ":".join(labels) == latest
         assert escape(latest) in cockpit.tile(t, [], 2025)
@@ -95,7 +95,7 @@ def test_a_structure_is_one_figure_on_the_tile_the_card_the_chart_the_deck_and_t
 def test_the_vocational_ratio_counts_students_not_posts(views):
     b, _, shares, _ = views
     t = next(b.statuses[b.statuses["target_id"] == "T19-1"].itertuples())
-    figure = charts.structure_chart(t, shares["T19-1"])
+    figure = indicator_charts.structure_chart(t, shares["T19-1"])
     title = figure.layout.xaxis.title.text
     assert "岗位" not in title and "在校生数（人）" in title, title
     assert all("个）" not in text for trace in figure.data for text in trace.text), "students are counted in 人"

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from dashboard import views
-from reports import charts, images, placement, queries
+from reports import charts, gap_chart, images, indicator_charts, placement, queries
 
 
 @pytest.fixture(scope="module")
@@ -18,12 +18,12 @@ def pictures(demo_base):
     with duckdb.connect(str(demo_base[1]), read_only=True) as con, queries.reading(con):
         f = queries.Filters(2025, None, None, True)
         statuses = queries.statuses(f)
-        out = [charts.gap_chart(part, 2025, True, title, width=placement.SLIDE_WIDTH_PT)
-               for title, part in charts.gap_chunks(statuses)]
+        out = [gap_chart.gap_chart(part, 2025, True, title, width=placement.SLIDE_WIDTH_PT)
+               for title, part in gap_chart.gap_chunks(statuses)]
         for t in statuses.itertuples():
             values, shares, demo = queries.indicator_data(t.indicator_code, t.kind, f)
             if not (shares if shares is not None else values).empty:
-                out.append(charts.indicator_chart(t, values, 2025, demo, shares))
+                out.append(indicator_charts.indicator_chart(t, values, 2025, demo, shares))
     return out
 
 
@@ -44,7 +44,7 @@ def test_the_gap_charts_picture_is_laid_out_at_the_slides_width(demo_base):
 
     with duckdb.connect(str(demo_base[1]), read_only=True) as con, queries.reading(con):
         found = views._gap_figures(queries.Filters(2025, None, None, True), (), str(demo_base[1]))
-    room = (1 - charts.WIDE_LABEL_SHARE) * (placement.SLIDE_WIDTH_PT - sum(charts.WIDE_MARGINS))
+    room = (1 - gap_chart.WIDE_LABEL_SHARE) * (placement.SLIDE_WIDTH_PT - sum(gap_chart.WIDE_MARGINS))
     for _title, _wide, _narrow, export in found:
         values = [a for a in export.layout.annotations if "／目标" in a.text]  # each row's value text
         assert values

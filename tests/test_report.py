@@ -489,11 +489,11 @@ def test_report_refuses_other_file_types(demo_base, tmp_path):
 def test_png_and_zip_of_charts(demo_base):
     import duckdb
 
-    from reports import charts, images, queries
+    from reports import gap_chart, images, queries
 
     with duckdb.connect(str(demo_base[1]), read_only=True) as con, queries.reading(con):
         statuses = queries.statuses(queries.Filters(2025, None, None, True))
-    figures = [(t, charts.gap_chart(p, 2025, True, t)) for t, p in charts.gap_chunks(statuses)][:2]
+    figures = [(t, gap_chart.gap_chart(p, 2025, True, t)) for t, p in gap_chart.gap_chunks(statuses)][:2]
     try:
         png = images.png(figures[0][1])
         assert Image.open(io.BytesIO(png)).size == (1920, 1080)
@@ -564,24 +564,24 @@ def test_the_acceptance_slides_say_what_is_behind_and_what_each_school_must_add(
 def test_the_target_mark_stays_at_each_bar_and_never_crosses_the_words(demo_base, stacked):
     import duckdb
 
-    from reports import charts, queries
+    from reports import gap_chart, queries
 
     with duckdb.connect(str(demo_base[1]), read_only=True) as con, queries.reading(con):
         statuses = queries.statuses(queries.Filters(2025, None, None, True))
-    title, part = charts.gap_chunks(statuses)[0]
-    fig = charts.gap_chart(part, 2025, True, title, stacked=stacked)
+    title, part = gap_chart.gap_chunks(statuses)[0]
+    fig = gap_chart.gap_chart(part, 2025, True, title, stacked=stacked)
     marks = [s for s in fig.layout.shapes if s.x0 == s.x1 == 100]
     bars = fig.data[0]  # the grey track of every row on a path from its baseline: its centre and thickness
-    assert len(marks) == len(bars.y) == sum(charts.on_path(r) for r in part.itertuples()) > 0
+    assert len(marks) == len(bars.y) == sum(gap_chart.on_path(r) for r in part.itertuples()) > 0
     for mark, centre in zip(marks, bars.y):
         assert mark.y0 >= centre - bars.width and mark.y1 <= centre + bars.width
     # the words over the bars' area (beside them, in the wide layout, the names are left of it)
     words = [a for a in fig.layout.annotations if a.yref == "y" and (stacked or a.xref != "paper")]
     for a in words:  # no text block (top-anchored, one line per <br>) reaches into a mark
         lines = a.text.count("<br>") + 1
-        top = a.y if a.yanchor == "top" else a.y - lines * charts.LINE_PX / 2
+        top = a.y if a.yanchor == "top" else a.y - lines * gap_chart.LINE_PX / 2
         for mark in marks:
-            assert not (top < mark.y0 < top + lines * charts.LINE_PX - 2 and top < mark.y1), (a.text, mark.y0)
+            assert not (top < mark.y0 < top + lines * gap_chart.LINE_PX - 2 and top < mark.y1), (a.text, mark.y0)
 
 
 def test_a_workbook_awaiting_review_is_still_missing_in_the_exports_and_said_so(wh, tmp_path):

@@ -4,7 +4,7 @@ import pytest
 
 from pipelines.cli.status_report import status_text
 from pipelines.core.describe import describe_goal, describe_year
-from reports import briefing, charts, excel_report
+from reports import briefing, excel_report, gap_chart
 
 NOT_BELOW = "不低于上年（只增不减）"
 
@@ -43,6 +43,6 @@ def test_every_view_uses_the_same_words(plan_con, rows):
         assert goals["T82-1"] == NOT_BELOW and goals["T52-1"] == "每次评选＝10名"
     for target_id, words in (("T82-1", NOT_BELOW), ("T52-1", "每次评选＝10名")):
         row = next(s.loc[[target_id]].itertuples())
-        assert words in charts.value_text(row)  # the target-gap bars
+        assert words in gap_chart.value_text(row)  # the target-gap bars
         assert words in briefing._risk_sentence(row)  # the deck's and the Word report's sentences
 

@@ -84,7 +84,7 @@ def test_report_has_title_year_summary_parts_overdue_and_notes(report_path, writ
         assert risk_sentence(row) in body, row.target_id
     assert "1. 市级特色高中创建数（旗教育局牵头）：目标累计≥2所（2025年），2025年累计1所，差1所，逾期未达成。" in body
     # Each part's charts, captioned in order.
-    from reports.charts import gap_chunks
+    from reports.gap_chart import gap_chunks
 
     chunks = gap_chunks(b.statuses)
     captions = [t for s, t in texts if s == "Caption" and t.startswith("图")]
@@ -147,7 +147,7 @@ def test_a4_with_gbt_9704_margins_page_numbers_and_the_demo_mark(report_path):
 
 
 def test_figures_are_printed_at_their_size_with_no_text_under_9_pt(report_path, written):
-    from reports.charts import gap_chunks
+    from reports.gap_chart import gap_chunks
     from reports.placement import effective_min_pt
     from reports.word_report import CHART_PIXELS_PER_POINT, TEXT_WIDTH
 
