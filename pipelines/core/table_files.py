@@ -8,6 +8,7 @@ A value that begins with =, +, - or @ would become a formula when a spreadsheet 
 import math
 from dataclasses import dataclass, field
 from io import BytesIO, StringIO
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -201,3 +202,17 @@ def excel_bytes(sheets: dict[str, pd.DataFrame] | list[Sheet], number_formats: d
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """A workbook made in memory, as the bytes of its .xlsx file (a download)."""
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def save_workbook(wb: Workbook, out: Path) -> Path:
+    """A workbook made in memory, saved as `out` (its folder made)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out

@@ -20,6 +20,7 @@ from ..core import config
 from ..core import school_settings as ss
 from ..core.describe import present
 from ..core.problems import InputError, Problem
+from ..core.table_files import save_workbook, workbook_bytes
 from ..schools.school_template import _table as school_table
 from ..workbooks.template import guide_sheet
 from . import settings as p
@@ -100,15 +101,11 @@ def make_plan_template(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> 
 
 
 def plan_template_bytes(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> bytes:
-    buffer = BytesIO()
-    make_plan_template(con, unit, year).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(make_plan_template(con, unit, year))
 
 
 def write_plan_template(con: duckdb.DuckDBPyConnection, unit: str, year: int, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    make_plan_template(con, unit, year).save(out)
-    return out
+    return save_workbook(make_plan_template(con, unit, year), out)
 
 
 GUIDE = (

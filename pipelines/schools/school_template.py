@@ -21,6 +21,7 @@ from ..core import config
 from ..core import school_settings as s
 from ..core.describe import SYMBOLS, present
 from ..core.problems import InputError, Problem
+from ..core.table_files import save_workbook, workbook_bytes
 from ..workbooks.template import BOX, INPUT_FILL, NUMBER_FORMATS, _font, _header, _title, guide_sheet
 from .division import Division
 
@@ -86,15 +87,11 @@ def make_school_template(con: duckdb.DuckDBPyConnection, year: int, unit: str = 
 
 
 def school_template_bytes(con: duckdb.DuckDBPyConnection, year: int) -> bytes:
-    buffer = BytesIO()
-    make_school_template(con, year).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(make_school_template(con, year))
 
 
 def write_school_template(con: duckdb.DuckDBPyConnection, unit: str, year: int, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    make_school_template(con, year, unit).save(out)
-    return out
+    return save_workbook(make_school_template(con, year, unit), out)
 
 
 GUIDE = (

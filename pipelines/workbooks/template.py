@@ -11,6 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..core import config
 from ..core.problems import InputError, Problem
+from ..core.table_files import save_workbook, workbook_bytes
 from .reporting import led_tasks, reporting_units, valid_years, workbook_rows
 
 FONT = "宋体"
@@ -64,15 +65,11 @@ def make_template(con: duckdb.DuckDBPyConnection, unit: str, year: int, include_
 
 
 def template_bytes(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> bytes:
-    buffer = BytesIO()
-    make_template(con, unit, year).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(make_template(con, unit, year))
 
 
 def write_template(con: duckdb.DuckDBPyConnection, unit: str, year: int, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    make_template(con, unit, year).save(out)
-    return out
+    return save_workbook(make_template(con, unit, year), out)
 
 
 def template_file_name(unit: str, year: int) -> str:
