@@ -11,11 +11,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import cli, report, timed  # noqa: E402
-from pipelines.core import config  # noqa: E402
-from pipelines.operations.backup import backup, restore  # noqa: E402
-from pipelines.operations.build import build  # noqa: E402
-from pipelines.operations.health import check  # noqa: E402
+from benchmarks.common import cli, report, timed
+from pipelines.core import config
+from pipelines.operations.backup import backup, restore
+from pipelines.operations.build import build
+from pipelines.operations.health import check
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import cli, report, timed  # noqa: E402
-from pipelines.core import config  # noqa: E402
-from pipelines.operations.build import build  # noqa: E402
+from benchmarks.common import cli, report, timed
+from pipelines.core import config
+from pipelines.operations.build import build
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 

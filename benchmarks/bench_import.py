@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import report, timed  # noqa: E402
-from pipelines.core import config  # noqa: E402
-from pipelines.imports import run as imports  # noqa: E402
-from pipelines.imports.headings import display  # noqa: E402
-from pipelines.operations import import_loading as loading  # noqa: E402
-from pipelines.operations.build import build  # noqa: E402
-from pipelines.warehouse.connection import connect  # noqa: E402
-from tests import office_exports as ox  # noqa: E402
+from benchmarks.common import report, timed
+from pipelines.core import config
+from pipelines.imports import run as imports
+from pipelines.imports.headings import display
+from pipelines.operations import import_loading as loading
+from pipelines.operations.build import build
+from pipelines.warehouse.connection import connect
+from tests import office_exports as ox
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 CONSTANTS = {"school.area": "值：乡村", "school.owner": "值：公办"}  # what a 优质均衡 table does not hold

@@ -7,9 +7,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import cli, default_site, report, timed  # noqa: E402
-from pipelines.operations.build import build  # noqa: E402
-from pipelines.operations.ingest import ingest_file  # noqa: E402
+from benchmarks.common import cli, default_site, report, timed
+from pipelines.operations.build import build
+from pipelines.operations.ingest import ingest_file
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipelines.core import config  # noqa: E402
-from pipelines.operations.build import build  # noqa: E402
-from tests.browser_support import PAGES, chromium, open_page, streamlit_server  # noqa: E402
+from pipelines.core import config
+from pipelines.operations.build import build
+from tests.browser_support import PAGES, chromium, open_page, streamlit_server
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 FILES = {"总览": "pages/overview.py", "指标": "pages/indicators.py", "任务台账": "pages/ledger.py",

@@ -18,21 +18,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import cli, report  # noqa: E402
-from pipelines.core import config  # noqa: E402
-from pipelines.core import school_settings as s  # noqa: E402
-from pipelines.operations import plan_demo as plan_demo  # noqa: E402
-from pipelines.operations.build import build  # noqa: E402
-from pipelines.operations.ingest import ingest_file  # noqa: E402
-from pipelines.operations.review import approve_pending  # noqa: E402
-from pipelines.operations.school_demo import county_values, fill_school_book, kindergarten_rows, school_rows  # noqa: E402
-from pipelines.planning import settings as p  # noqa: E402
-from pipelines.planning.inputs import read_inputs  # noqa: E402
-from pipelines.planning.run import compute  # noqa: E402
-from pipelines.planning.template import fill_plan_book, make_plan_template  # noqa: E402
-from pipelines.planning.whatif import WhatIf  # noqa: E402
-from pipelines.schools.school_template import make_school_template  # noqa: E402
-from pipelines.warehouse.connection import connect  # noqa: E402
+from benchmarks.common import cli, report
+from pipelines.core import config
+from pipelines.core import school_settings as s
+from pipelines.operations import plan_demo as plan_demo
+from pipelines.operations.build import build
+from pipelines.operations.ingest import ingest_file
+from pipelines.operations.review import approve_pending
+from pipelines.operations.school_demo import county_values, kindergarten_rows, school_rows
+from pipelines.planning import settings as p
+from pipelines.planning.inputs import read_inputs
+from pipelines.planning.run import compute
+from pipelines.planning.template import fill_plan_book, make_plan_template
+from pipelines.planning.whatif import WhatIf
+from pipelines.schools.school_template import (
+    fill_school_book,
+    make_school_template,
+)
+from pipelines.warehouse.connection import connect
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 SCHOOLS = int(sys.argv[2]) if len(sys.argv) > 2 else 300

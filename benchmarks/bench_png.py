@@ -18,13 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import duckdb  # noqa: E402
+import duckdb
 
-from benchmarks.common import report, timed  # noqa: E402
-from pipelines.core import config  # noqa: E402
-from pipelines.operations.build import build  # noqa: E402
-from reports import gap_chart, images, indicator_charts, placement, queries  # noqa: E402
-from tests.browser_support import chromium, open_page, streamlit_server  # noqa: E402
+from benchmarks.common import report, timed
+from pipelines.core import config
+from pipelines.operations.build import build
+from reports import gap_chart, images, indicator_charts, placement, queries
+from tests.browser_support import chromium, open_page, streamlit_server
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 

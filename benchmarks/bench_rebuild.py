@@ -23,15 +23,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT  # noqa: E402
-from pipelines.core import config  # noqa: E402
-from pipelines.operations.build import build  # noqa: E402
-from pipelines.operations.demo import VALUES, fill  # noqa: E402
-from pipelines.operations.ingest import ingest_file  # noqa: E402
-from pipelines.records.archive import archive  # noqa: E402
-from pipelines.warehouse.connection import connect  # noqa: E402
-from pipelines.workbooks.reporting import workbook_rows  # noqa: E402
-from pipelines.workbooks.template import make_template  # noqa: E402
+from benchmarks.common import ROOT
+from pipelines.core import config
+from pipelines.operations.build import build
+from pipelines.operations.demo import VALUES, fill
+from pipelines.operations.ingest import ingest_file
+from pipelines.records.archive import archive
+from pipelines.warehouse.connection import connect
+from pipelines.workbooks.reporting import workbook_rows
+from pipelines.workbooks.template import make_template
 
 SIZES = [int(a) for a in sys.argv[1:]] or [100, 300, 1000]
 RUNS = 3  # the command's figure is the median of these

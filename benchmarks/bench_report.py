@@ -12,15 +12,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import duckdb  # noqa: E402
+import duckdb
 
-from benchmarks.common import cli, report, timed  # noqa: E402
-from pipelines.core import config  # noqa: E402
-from pipelines.operations.build import build  # noqa: E402
-from reports import gap_chart, images, queries  # noqa: E402
-from reports.deck import build_deck  # noqa: E402
-from reports.excel_report import build_workbook  # noqa: E402
-from reports.word_report import build_document  # noqa: E402
+from benchmarks.common import cli, report, timed
+from pipelines.core import config
+from pipelines.operations.build import build
+from reports import gap_chart, images, queries
+from reports.deck import build_deck
+from reports.excel_report import build_workbook
+from reports.word_report import build_document
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import cli, default_site, report, timed  # noqa: E402
-from pipelines.operations.ingest import ingest_file  # noqa: E402
-from pipelines.operations.review import decide  # noqa: E402
-from pipelines.records.accounts import Account  # noqa: E402
-from pipelines.records.reminders import receipts  # noqa: E402
-from pipelines.records.review_preview import preview  # noqa: E402
-from pipelines.warehouse.connection import connect  # noqa: E402
+from benchmarks.common import cli, default_site, report, timed
+from pipelines.operations.ingest import ingest_file
+from pipelines.operations.review import decide
+from pipelines.records.accounts import Account
+from pipelines.records.reminders import receipts
+from pipelines.records.review_preview import preview
+from pipelines.warehouse.connection import connect
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 ADMIN = Account("admin", "管理")

@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import report, timed  # noqa: E402
-from pipelines.core import config  # noqa: E402
-from pipelines.records.accounts import HASHER, AccountStore  # noqa: E402
-from pipelines.records.signin import try_sign_in  # noqa: E402
-from pipelines.records.signin_state import SignInGuard  # noqa: E402
+from benchmarks.common import report, timed
+from pipelines.core import config
+from pipelines.records.accounts import HASHER, AccountStore
+from pipelines.records.signin import try_sign_in
+from pipelines.records.signin_state import SignInGuard
 
 PASSWORD = "edu-pass-123"
 AT_ONCE = 16

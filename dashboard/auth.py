@@ -70,6 +70,8 @@ def address() -> str:
 
 
 def _session_id() -> str | None:
+    # Streamlit's own session id (its internal script context): st.context (1.67) gives none, and the gate
+    # (dashboard/gate.py) and the upload check match a browser's requests to its signed-in session by this id.
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx else None
 

@@ -15,6 +15,7 @@ from collections import OrderedDict
 import plotly.graph_objects as go
 import streamlit as st
 
+from pipelines.core import config
 from reports import charts, text_layout
 
 from . import views
@@ -27,7 +28,7 @@ MIN_TICK_GAP = 46  # px between the centres of two year labels (a year is about 
 LEGEND_ROW = 22  # px a legend entry takes
 SOURCE_ROOM = 26  # px for the source line at the foot
 LABEL_ROOM = 22  # px above a bar for its category's name
-MILESTONE_YEARS = (2025, 2028, 2030)
+MILESTONE_YEARS = config.MILESTONE_YEARS
 
 # For every page (app.py writes it once, in the sidebar, so that it adds no space to a page).
 CSS = """

@@ -12,8 +12,8 @@ of the repository (the layout it was asked to have), Streamlit reads the folder 
 location, no setting turns the legacy mechanism off (client.showSidebarNavigation only hides its menu), and
 the supported layouts (pages in a folder of another name, or the entry file elsewhere) are the ones the
 project may not use. So a page run alone clears Streamlit's flag itself and runs again, now through app.py.
-This is the one place that touches Streamlit's internals; dashboard.filters.current() calls it, and every
-page starts with current().
+Besides dashboard/auth.py's reading of the session id (it says why), this is the one place that touches
+Streamlit's internals; dashboard.filters.current() calls it, and every page starts with current().
 """
 
 import streamlit as st

@@ -12,8 +12,6 @@ import pandas as pd
 from pipelines.core import config, formats, palette
 from pipelines.core.describe import describe_goal, describe_year, parts_of, present
 
-SHORT_NAMES = {"T36-1": "高、中、初级岗位结构", "T19-1": "高中阶段职普比", "T10-7": "学前教育普及普惠验收",
-               "T06-9": "义务教育优质均衡验收"}
 # The status groups of the counts bar, in reading order: the palette's classes.
 GROUPS = palette.GROUPS  # the counts bar's groups, in reading order
 
@@ -115,7 +113,7 @@ def tile(row, series: list[tuple[int, float]], as_of: int, readiness: dict | Non
     over the years; an acceptance with its criteria, in the colour of the worst of them."""
     colour = palette.colour(row.status)
     chip = escape(palette.tag(row.status))
-    name = SHORT_NAMES.get(row.target_id, row.indicator_name.replace("（当年新增）", ""))
+    name = config.HEADLINE_NAMES.get(row.target_id, row.indicator_name.replace("（当年新增）", ""))
     goal = describe_goal(row)
     if row.kind == "milestone":
         year = int(row.target_year)
@@ -150,7 +148,6 @@ def tile(row, series: list[tuple[int, float]], as_of: int, readiness: dict | Non
             f"<div class='chip'>{chip}</div>{spark}</div>")
 
 
-ACCEPTANCE_SCHEMES = {"T10-7": "普及普惠", "T06-9": "优质均衡"}
 
 
 def tiles(statuses: pd.DataFrame, series: pd.DataFrame, as_of: int, readiness: pd.DataFrame | None = None) -> str:
@@ -165,7 +162,7 @@ def tiles(statuses: pd.DataFrame, series: pd.DataFrame, as_of: int, readiness: p
         row = next(statuses[statuses["target_id"] == target_id].itertuples())
         points = series[series["indicator_code"] == row.indicator_code]
         out.append(tile(row, list(zip(points["year"].astype(int), points["value"].astype(float))), as_of,
-                        ready.get(ACCEPTANCE_SCHEMES.get(target_id))))
+                        ready.get(config.ACCEPTANCE_TARGETS.get(target_id))))
     return f"<div class='cockpit-tiles'>{''.join(out)}</div>" if out else ""
 
 

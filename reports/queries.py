@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.core import config
-from pipelines.core.deadlines import ledger_date  # noqa: F401 (the pages read it from here)
+from pipelines.core.deadlines import ledger_date
 from pipelines.core.describe import texts_sentence
 from pipelines.records.review_state import PENDING_COUNT
 from pipelines.workbooks.rectify import sentence

@@ -75,7 +75,7 @@ def streamlit_process(db: Path, raw: Path, log: Path | None = None, accounts: Pa
         accounts.write_text(json.dumps({"settings": {"sign_in_required_for_all_pages": False}, "accounts": []}),
                             encoding="utf-8")
     env["MONITOR_ACCOUNTS"] = str(accounts)
-    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
+    out = open(log, "w") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",

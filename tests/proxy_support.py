@@ -79,7 +79,7 @@ http {{
 """, encoding="utf-8")
     (folder / "tmp").mkdir()
     proc = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log"),
-                             "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=open(folder / "stderr.log", "w"))  # noqa: SIM115
+                             "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=open(folder / "stderr.log", "w"))
     try:
         deadline = time.monotonic() + 30
         while True:

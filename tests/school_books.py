@@ -6,8 +6,7 @@ import duckdb
 import openpyxl
 
 from pipelines.core import school_settings as s
-from pipelines.operations.school_demo import fill_school_book
-from pipelines.schools.school_template import make_school_template
+from pipelines.schools.school_template import fill_school_book, make_school_template
 
 ID, NAME, STAGE = s.ID, s.NAME, s.STAGE
 

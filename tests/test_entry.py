@@ -13,7 +13,7 @@ from pipelines.records.archive import read_log
 from pipelines.warehouse.connection import connect
 from pipelines.workbooks import online_entry as entry
 from tests.books import filled, ingest_approved, template
-from tests.test_app import app, fixture_wh, navigation_only  # noqa: F401, F811 (fixtures: the app on a small warehouse)
+from tests.test_app import app, fixture_wh, navigation_only  # noqa: F401 (fixtures: the app on a small warehouse)
 
 
 def q(db: Path, sql: str, params=()):

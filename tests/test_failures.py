@@ -177,7 +177,7 @@ def test_app_py_runs_every_page_inside_the_guard():
 
 
 class _Health(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):  # http.server's name
         self.send_response(200)
         self.end_headers()
         self.wfile.write(b"ok")

@@ -598,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
     # The last guard, and the one broad catch of the command line by design: whatever fails inside, a person
     # gets a Chinese sentence and exit status 1, not a traceback or an exception's name; the traceback goes to
     # the log at DEBUG (PIPELINES_DEBUG=1 shows it).
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.debug("%s: 处理失败", args.command, exc_info=True)
         # A full disk (OSError ENOSPC, or DuckDB's "No space left on device"), a file that cannot be read or
         # written, the warehouse file's I/O: said as such (failures.sentence); else the program's own fault.

@@ -281,7 +281,12 @@ DEMO_LABEL = "示例数据"
 # 在园幼儿入公办园率, 普惠性幼儿园覆盖率, 高:中:初 岗位结构, 职普比.
 KEY_TARGETS = ("T03-5", "T10-5", "T10-6", "T36-1", "T19-1")
 # The headline tiles a leader asks for first on 总览 (issue 11): the key indicators and the 2028 / 2030 acceptances.
-HEADLINE_TARGETS = (*KEY_TARGETS, "T10-7", "T06-9")
+# The two acceptances' targets (任务10, 任务6) and the scheme each is judged by on 验收准备.
+ACCEPTANCE_TARGETS = {"T10-7": "普及普惠", "T06-9": "优质均衡"}
+HEADLINE_TARGETS = (*KEY_TARGETS, *ACCEPTANCE_TARGETS)
+# A headline tile's name where the indicator's own is too long for it.
+HEADLINE_NAMES = {"T36-1": "高、中、初级岗位结构", "T19-1": "高中阶段职普比", "T10-7": "学前教育普及普惠验收",
+                  "T06-9": "义务教育优质均衡验收"}
 # A demo workbook is approved this long after it arrives (its reviewer, two days later; the units' and the school
 # workbooks alike: operations/demo.py, operations/school_demo.py).
 DEMO_APPROVAL_DELAY = timedelta(days=2, hours=-1)

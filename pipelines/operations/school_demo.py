@@ -23,7 +23,7 @@ from ..core import school_settings as s
 from ..records import demo_state
 from ..records.archive import archive, log_path, log_review, read_log, submissions_dir
 from ..schools.demo_facilities import kindergarten_facilities, room_areas
-from ..schools.school_template import file_name, fill_school_book, make_school_template  # noqa: F401 (fill_school_book: used by tests)
+from ..schools.school_template import file_name, fill_school_book, make_school_template
 from ..warehouse.connection import connect
 from .build import build
 from .locking import writer_lock

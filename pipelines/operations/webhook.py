@@ -141,7 +141,7 @@ def _post(url: str, kind: str, late: pd.DataFrame, today: date) -> dict | Sent:
         body = json.dumps(payload(kind, late, today), ensure_ascii=False).encode()
         request = urllib.request.Request(url, data=body, method="POST",
                                          headers={"Content-Type": "application/json; charset=utf-8"})
-        with urllib.request.urlopen(request, timeout=config.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310 (the operator's address)
+        with urllib.request.urlopen(request, timeout=config.WEBHOOK_TIMEOUT_SECONDS) as response:  # the operator's address
             return json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
         log.warning("催报 %s: HTTP %s", kind, exc.code)

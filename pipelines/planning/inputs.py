@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from ..core import school_settings as ss
+from ..core.sqlnames import statement
 from ..schools.judge import REFERENCE_TABLES, Rows, reference_of
 from ..schools.readiness import readiness_criteria
 from . import settings as p
@@ -71,8 +72,9 @@ def read_inputs(con: duckdb.DuckDBPyConnection, costs: pd.DataFrame | None = Non
     names = {}
     if base_year is not None:
         def rows(table: str) -> pd.DataFrame:
-            return _frame(con, f"select t.* exclude (submission_id) from {table} t "  # noqa: S608 (our table names)
-                               "join school_books(true) b using (submission_id) where t.year = ?", [base_year])
+            return _frame(con, statement("select t.* exclude (submission_id) from {table} t "
+                                         "join school_books(true) b using (submission_id) where t.year = ?", table=table),
+                          [base_year])
         base = Rows(rows("school_register"), rows("school_counts"), rows("kindergarten_counts"), rows("county_items"))
         names = dict(zip(base.register["school_id"], base.register["name"]))
     population = Population()

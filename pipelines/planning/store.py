@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from ..core import school_settings as ss
+from ..core.sqlnames import statement
 from ..schools.readiness import refresh_readiness
 from ..warehouse.connection import insert_frame
 from . import settings as p
@@ -37,7 +38,7 @@ def write(con: duckdb.DuckDBPyConnection, run: PlanRun, key: str, schemes=ss.SCH
     for scheme in schemes:
         r = run.results[scheme]
         for table in TABLES[1:]:
-            con.execute(f"delete from {table} where scheme = ?", [scheme])  # noqa: S608 (our table names)
+            con.execute(statement("delete from {table} where scheme = ?", table=table), [scheme])
         insert_frame(con, "readiness_plan", plan_rows(scheme, r.acceptance_year, r.outcome))
         insert_frame(con, "plan_runs", pd.DataFrame([{
             "scheme": scheme, "acceptance_year": r.acceptance_year, "base_year": r.base_year, "status": r.status,

@@ -243,7 +243,7 @@ DEFAULT_SETTINGS = {
     "session_timeout_minutes": 30,
     # 催报 (records/reminders.py): a year's workbook is due on this day (MM-DD) of the next year; single years
     # may have their own day ({"2025": "2026-04-30"}); a notice asks for the workbook within this many days.
-    "report_due": "03-31",
+    "report_due": config.REPORT_DUE_MONTH_DAY,
     "report_due_by_year": {},
     "reminder_days_to_send": 7,
     "notice_issuer": "旗委教育工作领导小组办公室",

@@ -5,6 +5,7 @@ Each event is one JSON line in data/raw/audit/audit.jsonl (the record that count
 warehouse's `audit` table (so that 管理 can read it at once); `build` reloads the table from the log.
 """
 
+import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pandas as pd
 
 from ..core import config, jsonlog
 from ..core.sqlnames import statement
+
+log = logging.getLogger(__name__)
 
 EVENTS = {
     "sign_in": "登录成功",
@@ -83,8 +86,9 @@ def write(raw_dir: Path, db_path: Path | None, event: str, account: str | None, 
         try:
             with connect(Path(db_path), wait=config.AUDIT_WAIT_SECONDS) as own:
                 insert(own, row)
-        except (duckdb.Error, WarehouseBusy):
-            pass  # the log line above is the record; the next writer or build copies it into the warehouse
+        except (duckdb.Error, WarehouseBusy) as exc:
+            # the log line above is the record; the next writer or build copies it into the warehouse
+            log.warning("审计事件 %s 已记入日志，暂未写入数据仓库：%s", event, exc)
     return row
 
 

@@ -61,7 +61,7 @@ class Judgment:
 
 def reference_of(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """The reference tables of a warehouse, as the rules read them."""
-    return {table: con.execute(f"select * from {table}").df() for table in REFERENCE_TABLES}  # noqa: S608 (ours)
+    return {table: con.execute("from query_table(?)", [table]).df() for table in REFERENCE_TABLES}
 
 
 def fingerprint(reference: dict[str, pd.DataFrame]) -> str:

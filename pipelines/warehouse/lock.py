@@ -134,7 +134,7 @@ def _take(path: Path, purpose: str, deadline: float, say, waited: dict) -> bool:
         return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (kept open while held)
+        handle = open(path, "a+", encoding="utf-8")  # kept open while the lock is held
         _flock(handle, path, purpose, deadline, say, waited)
         handle.seek(0)
         handle.truncate()
