@@ -165,7 +165,7 @@ def whatif_section(f: Filters, scheme: str, r: dict, demo: bool) -> None:
         what = _whatif(scheme, version(), str(db_path()))
         names = {sid: name for sid, name in what.inputs.names.items()}
         changes = what.changes()
-        kinds = [k for k, v in p.RESOURCES.items() if (v[2] == "school") == (scheme == "优质均衡")]
+        kinds = list(p.SCHOOL_RESOURCES if scheme == "优质均衡" else p.KINDERGARTEN_RESOURCES)
         shown = pd.DataFrame({
             "学校或幼儿园": [names.get(i, i) for i in changes["school_id"]] if len(changes) else [],
             "学段": changes["stage"] if len(changes) else [],

@@ -12,7 +12,6 @@ from ..core import school_settings as ss
 from ..core.sqlnames import statement
 from ..schools.judge import REFERENCE_TABLES, Rows, reference_of
 from ..schools.readiness import readiness_criteria
-from . import settings as p
 from .projection import Population
 
 GRADE_COLUMNS = [c for _, c, _ in ss.GRADE_FIELDS]
@@ -109,6 +108,3 @@ def scheme_year(inputs: PlanInputs, scheme: str) -> int:
     years = inputs.criteria.loc[inputs.criteria["scheme"] == scheme, "acceptance_year"]
     return int(years.iloc[0]) if len(years) else ss.SCHEME_YEARS[scheme]
 
-
-def stages_of(scheme: str) -> tuple[str, ...]:
-    return ss.JUDGED_STAGES if scheme == "优质均衡" else (p.KINDERGARTEN_STAGE,)

@@ -287,12 +287,3 @@ def _transfer(matrices: dict, base_year: int) -> dict[str, float] | None:
         if sixth > 0 and first > 0 and y + 1 <= base_year:
             ratios.append(first / sixth)
     return _summary(ratios) if ratios else None
-
-
-def county_totals(history: pd.DataFrame, projection: pd.DataFrame) -> pd.DataFrame:
-    """Per stage and year: the observed total (history) and the projected low, mid and high."""
-    seen = history.groupby(["stage", "year"], as_index=False)["students"].sum()
-    ahead = projection.groupby(["stage", "year"], as_index=False)[["low", "mid", "high"]].sum()
-    return pd.concat([seen.assign(kind="history", low=seen["students"], mid=seen["students"], high=seen["students"]),
-                      ahead.assign(kind="projection")], ignore_index=True)[
-        ["stage", "year", "kind", "low", "mid", "high"]].sort_values(["stage", "year"], ignore_index=True)

@@ -14,10 +14,7 @@ PROJECTION_END = config.PLAN_END_YEAR  # enrolments are projected to 2030
 # The school workbook's optional per-grade columns (学校 sheet, grade_1 … grade_9) by stage.
 STAGE_GRADES = school_settings.STAGE_GRADES
 PROJECTION_VARIANTS = ("low", "mid", "high")
-VARIANT_LABELS = {"low": "低方案", "mid": "中方案", "high": "高方案"}
-
 # --- Scenarios: the projection judged without and with what is decided, and with the cheapest plan -------------
-SCENARIOS = ("base", "changes", "plan")
 SCENARIO_LABELS = {"base": "不含规划项目", "changes": "含已定规划项目", "plan": "含最优方案"}
 
 # --- Resources ------------------------------------------------------------------------------------------------
@@ -77,7 +74,6 @@ INVESTMENT = "投资(万元)"
 SOURCE = "来源"
 NOTE = "备注"
 CHANGE_COLUMNS = (PROJECT, ID, NAME, STAGE, KIND, AMOUNT, AMOUNT_UNIT, READY, INVESTMENT, SOURCE, NOTE)
-CHANGE_REQUIRED = (PROJECT, KIND)
 # 类别 as a person picks it: the resource it adds to (None: recorded, not counted in the 7 indicators).
 TEACHER_WORDS = {"体育教师": "pe_art_teachers", "音乐教师": "pe_art_teachers", "美术教师": "pe_art_teachers"}
 LIVING = "生活用房（食堂、宿舍等，不计入指标）"
@@ -118,7 +114,6 @@ SPARE_ROWS = {SHEET_CHANGES: 40, SHEET_POPULATION: 10}
 UNIT_COSTS_FILE = "unit_costs.csv"  # data/raw/reference/: the platform's reference values, with their source
 OFFICE_COSTS_FILE = "unit_costs_office.csv"  # data/raw/: the office's own figures, which override them
 COST_COLUMNS = ("资源", "单价", "计价单位", "计入年数", "单校上限", "来源", "说明")
-COST_UNIT = "万元"
 MOVE = "交流轮岗"  # the unit-cost row of a teacher moved between schools (no construction cost)
 
 # --- The optimiser --------------------------------------------------------------------------------------------

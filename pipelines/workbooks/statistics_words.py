@@ -87,12 +87,6 @@ def is_total(label) -> bool:
     return SUB_ROW_PREFIX.sub("", squeeze(label)) in TOTAL_WORDS
 
 
-def sub_row_label(label) -> tuple[str, bool]:
-    """A row label without its 其中 / # mark, and whether it had one (a sub-row of the row above)."""
-    text = squeeze(label)
-    stripped = SUB_ROW_PREFIX.sub("", text)
-    return stripped, stripped != text
-
 # Rows of a per-school table that are figures about the schools, not schools (优质均衡 tables close each 学段
 # with them).
 SUMMARY_STATISTIC_WORDS = ("全县平均值", "全旗平均值", "平均值", "平均", "均值", "差异系数", "校际差异系数", "标准差",
