@@ -23,7 +23,7 @@ from .queries import reading
 from .readiness_exports import summary_slides
 from .slides import CONTENT, MUTED, Chart, Line, Slide, Table, Text, table_rows, text_height, write_deck
 
-MAX_SLIDES = 10  # DESIGN.md: report --brief, the leaders' short deck
+MAX_SLIDES = 10  # docs/design.md: report --brief, the leaders' short deck
 
 
 def brief_cover(b: Briefing, brief: LeaderBrief) -> list[Slide]:
