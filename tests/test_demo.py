@@ -1,8 +1,12 @@
 """The embedded default: the demo archive, loaded by the default build, left out by --no-demo."""
 
+import sys
+
 import duckdb
+import pytest
 
 from pipelines.core import config
+from pipelines.operations import demo, plan_demo, school_demo
 from pipelines.operations.build import build
 from pipelines.records.archive import read_log
 from tests.cli import run_cli
@@ -77,3 +81,13 @@ def test_assessments_without_demo_have_no_data(demo_base):
     # after its year; nothing else is judged without data.
     assert {kind for status, kind in rows if status == "missed"} == {"milestone", "project"}
     assert q(db, "select count(*) from target_assessments where not include_demo and latest_value is not null") == [(0,)]
+
+
+def test_the_demo_generators_say_a_bad_option_in_chinese(capsys, monkeypatch):
+    """python -m pipelines.operations.demo (school_demo, plan_demo): a usage error in Chinese, exit status 2."""
+    for module in (demo, school_demo, plan_demo):
+        monkeypatch.setattr(sys, "argv", [module.__name__, "--bogus"])
+        with pytest.raises(SystemExit) as stopped:
+            module.main()
+        said = capsys.readouterr().err
+        assert stopped.value.code == 2 and "用法：" in said and "用法错误：无法识别的参数" in said and "--bogus" in said, said

@@ -10,7 +10,6 @@ loaded by the default build.
     python -m pipelines.operations.demo [--raw DIR]     regenerate (replaces the demo part of the archive)
 """
 
-import argparse
 import json
 import shutil
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from ..core import config
+from ..core.arguments import ChineseParser
 from ..records import demo_state
 from ..records.archive import log_path, read_log, submissions_dir
 from ..warehouse.connection import connect
@@ -300,7 +300,7 @@ def _generate(raw_dir: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.operations.demo", description="重新生成示例数据（示例数据）")
+    parser = ChineseParser(prog="python -m pipelines.operations.demo", description="重新生成示例数据（示例数据）")
     parser.add_argument("--raw", type=Path, default=config.raw_dir())
     args = parser.parse_args()
     n = generate(args.raw)

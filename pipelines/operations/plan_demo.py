@@ -6,13 +6,13 @@ nationally) — typed into the real template, archived, approved and loaded like
     .venv/bin/python -m pipelines.operations.plan_demo [--raw DIR]    (add it to an archive that lacks it)
 """
 
-import argparse
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from ..core import config
 from ..core import school_settings as ss
+from ..core.arguments import ChineseParser
 from ..planning import settings as p
 from ..planning.template import file_name, fill_plan_book, make_plan_template
 from ..records import demo_state
@@ -92,7 +92,7 @@ def add_to_archive(raw_dir: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.operations.plan_demo",
+    parser = ChineseParser(prog="python -m pipelines.operations.plan_demo",
                                      description="生成规划项目与适龄人口的示例数据工作簿（示例数据）")
     parser.add_argument("--raw", type=Path, default=config.RAW_DIR)
     args = parser.parse_args()

@@ -9,7 +9,6 @@ and two school-derived rates disagree with the county value reported (data-quali
 invented (SL…, YE…), not a national 学校标识码. Names and numbers are 示例数据 wherever shown.
 """
 
-import argparse
 import json
 import math
 import random
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from ..core import config
 from ..core import school_settings as s
+from ..core.arguments import ChineseParser
 from ..records import demo_state
 from ..records.archive import archive, log_path, log_review, read_log, submissions_dir
 from ..schools.demo_facilities import kindergarten_facilities, room_areas
@@ -427,7 +427,7 @@ def _write_log(raw_dir: Path, events: list[dict]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.operations.school_demo",
+    parser = ChineseParser(prog="python -m pipelines.operations.school_demo",
                                      description="重新生成学校与幼儿园的示例数据工作簿（示例数据）")
     parser.add_argument("--raw", type=Path, default=config.raw_dir())
     args = parser.parse_args()
