@@ -32,9 +32,7 @@ class ImageExportUnavailable(RuntimeError):
 
 def _browser() -> str | None:
     """The browser kaleido will use: BROWSER_PATH when set (kaleido reads it too), else Debian's."""
-    import os
-
-    chosen = os.environ.get("BROWSER_PATH")
+    chosen = config.chosen_browser()
     for path in (chosen,) if chosen else BROWSERS:
         if shutil.which(path):
             return path

@@ -31,6 +31,23 @@ def accounts_path() -> Path:
     return Path(os.environ.get("MONITOR_ACCOUNTS", ACCOUNTS_FILE))
 
 
+def backup_key_path() -> Path:
+    return Path(os.environ.get("MONITOR_BACKUP_KEY", BACKUP_KEY_FILE))
+
+
+def chosen_browser() -> str | None:
+    """The browser the PNG renderer is told to use (BROWSER_PATH, which kaleido reads too), if any."""
+    return os.environ.get("BROWSER_PATH") or None
+
+
+# Failed sign-ins (records/signin_state.py): a reservation older than this belongs to a check that died with its
+# process and no longer counts; how long a try waits for the state file's lock.
+SIGNIN_STALE_RESERVATION_SECONDS = 120
+SIGNIN_LOCK_WAIT_SECONDS = 10
+# A backup's partial file younger than this may be someone's copy in progress (as deploy/nightly-backup.sh).
+BACKUP_STALE_PARTIAL_SECONDS = 3600
+
+
 # Files inside a raw folder.
 PLAN_FILE = "plan.txt"
 TASKLIST_FILE = "tasklist.xlsx"

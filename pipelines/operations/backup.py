@@ -165,7 +165,6 @@ def backup(raw_dir: Path, out: Path, accounts_file: Path | None = None) -> Backu
                         accounts_file.is_file(), key is not None, stale)
 
 
-STALE_PARTIAL_SECONDS = 3600  # as deploy/nightly-backup.sh: a partial younger than this may be someone's copy
 
 
 def remove_stale_partials(folder: Path, now: float | None = None) -> list[Path]:
@@ -176,7 +175,7 @@ def remove_stale_partials(folder: Path, now: float | None = None) -> list[Path]:
     removed = []
     for path in sorted(Path(folder).glob(f"*.tar.gz{PARTIAL}")):
         try:
-            if now - path.stat().st_mtime < STALE_PARTIAL_SECONDS:
+            if now - path.stat().st_mtime < config.BACKUP_STALE_PARTIAL_SECONDS:
                 continue
             with open(path, "rb") as held:
                 fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -11,7 +11,6 @@ mis-signed backup while it exists (unless told `--unsigned-ok`).
 import hashlib
 import hmac
 import json
-import os
 from pathlib import Path
 
 from ..core import config
@@ -23,7 +22,7 @@ MIN_KEY_BYTES = 16
 
 
 def key_path() -> Path:
-    return Path(os.environ.get("MONITOR_BACKUP_KEY", config.BACKUP_KEY_FILE))
+    return config.backup_key_path()
 
 
 def load_key(raw_dir: Path | None = None) -> bytes | None:

@@ -31,8 +31,6 @@ from ..core import config
 
 STATE_FILE = "signin_state.json"
 # A reservation older than this belongs to a check that died with its process: it no longer counts.
-STALE_RESERVATION_SECONDS = 120
-LOCK_WAIT_SECONDS = 10
 
 
 def name_key(name: str, address: str) -> str:
@@ -70,7 +68,7 @@ class SignInGuard:
         self.path = Path(path) if path else accounts_path().with_name(STATE_FILE)
         self.settings = {**DEFAULT_SETTINGS, **(settings or {})}
         self.clock = clock
-        self.lock = FileLock(str(self.path) + ".lock", timeout=LOCK_WAIT_SECONDS)
+        self.lock = FileLock(str(self.path) + ".lock", timeout=config.SIGNIN_LOCK_WAIT_SECONDS)
 
     # Reading and writing, always under self.lock.
 
@@ -101,7 +99,7 @@ class SignInGuard:
 
     def _decayed(self, entry: dict, now: float) -> dict:
         """The entry as it stands now: old reservations dropped, the count reduced by the time since the last failure."""
-        pending = [t for t in entry.get("pending", []) if now - t < STALE_RESERVATION_SECONDS]
+        pending = [t for t in entry.get("pending", []) if now - t < config.SIGNIN_STALE_RESERVATION_SECONDS]
         failures = int(entry.get("failures", 0))
         decay = float(self.settings["failure_decay_seconds"])
         since = max(0.0, now - max(float(entry.get("last", 0)), float(entry.get("locked_until", 0))))
