@@ -10,7 +10,7 @@ from dashboard.ui import chart, demo_banner, method_note, no_data, open_target, 
 from pipelines.core import config
 from pipelines.records.visibility import visible_rows
 from reports import cockpit, images, placement, queries, readiness
-from reports.briefing import report_file_name
+from reports.briefing_data import report_file_name
 
 f = current()
 st.markdown(unsafe_allow_html=True, body=cockpit.CSS)

@@ -15,7 +15,8 @@ import pandas as pd
 from pipelines.core import config, formats, palette
 
 from . import images, leader, placement
-from .briefing import Briefing, cover_slides, gather
+from .briefing import cover_slides
+from .briefing_data import Briefing, gather
 from .leader import LeaderBrief
 from .leader_slides import decision_slides, leader_slides
 from .placement import Box

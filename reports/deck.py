@@ -11,9 +11,7 @@ from pipelines.core import config
 
 from . import images, placement, readiness_exports
 from .briefing import (
-    Briefing,
     cover_slides,
-    gather,
     key_indicator_slides,
     leader_slides,
     notes_slides,
@@ -21,6 +19,7 @@ from .briefing import (
     section_slides,
     summary_slides,
 )
+from .briefing_data import Briefing, gather
 from .plan_exports import deck_slides as plan_slides  # issue 23: the path to pass
 from .queries import reading
 from .slides import Chart, Slide, write_deck

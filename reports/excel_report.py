@@ -23,7 +23,7 @@ from pipelines.core.table_files import Sheet, excel_bytes
 from pipelines.plan import method
 from pipelines.plan.discrepancies import FIELD_LABELS, SEVERITY_LABELS
 
-from .briefing import Briefing, gather
+from .briefing_data import Briefing, gather
 from .queries import query, reading, rectification_sentence
 
 NUMBER = "#,##0.0#"

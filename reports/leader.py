@@ -303,7 +303,7 @@ def compose(statuses: pd.DataFrame, ledger: pd.DataFrame, as_of: int, today: dat
 
 
 def from_briefing(b) -> LeaderBrief:
-    """The brief of a reports.briefing.Briefing (read through its connection: call inside queries.reading)."""
+    """The brief of a reports.briefing_data.Briefing (read through its connection: call inside queries.reading)."""
     return compose(b.statuses, b.ledger, b.as_of, b.today, b.demo, b.include_demo, b.missing)
 
 

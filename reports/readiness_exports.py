@@ -13,7 +13,8 @@ from pipelines.core.describe import number
 from pipelines.core.table_files import Sheet
 
 from . import readiness
-from .briefing import GAP, Briefing, slide_chart
+from .briefing import GAP, slide_chart
+from .briefing_data import Briefing
 from .placement import Box
 from .slides import (
     ACCENT,

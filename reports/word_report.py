@@ -32,8 +32,8 @@ from pipelines.core.describe import describe_goal, present
 from pipelines.plan import method
 
 from . import gap_chart, images, placement, queries
-from .briefing import (
-    CHART_MARGIN,
+from .briefing import CHART_MARGIN, rows_height, section_counts
+from .briefing_data import (
     OVERDUE_RULE,
     PLAN_SOURCE,
     Briefing,
@@ -43,8 +43,6 @@ from .briefing import (
     missing_text,
     overdue_table,
     risk_sentence,
-    rows_height,
-    section_counts,
     status_groups,
 )
 from .gongwen import ERHAO, SANHAO, SIHAO, XIAOSI

@@ -117,7 +117,7 @@ def test_an_older_school_workbook_with_the_moved_items_still_loads(wh, tmp_path)
 
 
 def test_the_page_and_its_excel_sheet_say_which_figure_was_used(reported, monkeypatch):
-    from reports.briefing import gather
+    from reports.briefing_data import gather
     from reports.queries import reading
     from reports.readiness_exports import workbook_sheets
     from tests.test_readiness_page import open_app, table_with

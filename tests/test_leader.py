@@ -22,7 +22,7 @@ ARTIFACTS = config.ROOT / "artifacts" / "brief_deck"
 def demo(demo_base):
     """The demo's Briefing and its LeaderBrief."""
     from reports import leader
-    from reports.briefing import gather
+    from reports.briefing_data import gather
     from reports.queries import reading
 
     with duckdb.connect(str(demo_base[1]), read_only=True) as con:

@@ -33,7 +33,7 @@ def site(demo_base, accounts_file, tmp_path_factory):
 
 def lagging_names(db) -> list[str]:
     with duckdb.connect(str(db), read_only=True) as con:
-        from reports.briefing import gather
+        from reports.briefing_data import gather
 
         b = gather(con, None)
     lagging = b.statuses[b.statuses["status"].isin(config.LAGGING_STATUSES)]

@@ -12,14 +12,14 @@ from dashboard import target_facts
 from pipelines.cli.status_report import status_text
 from pipelines.core import config, formats
 from pipelines.core.describe import parts_of
-from reports import briefing, cockpit, excel_report, gap_chart, indicator_charts, queries, word_report
+from reports import briefing, briefing_data, cockpit, excel_report, gap_chart, indicator_charts, queries, word_report
 
 
 @pytest.fixture(scope="module")
 def views(demo_base):
     """Every target's row and each view's text of it, from the warehouse built from the default data."""
     with duckdb.connect(str(demo_base[1]), read_only=True) as con:
-        b = briefing.gather(con, 2025)
+        b = briefing_data.gather(con, 2025)
         cli, _ = status_text(con, 2025)
         with queries.reading(con):
             f = queries.Filters(2025, None, None, True)
@@ -58,7 +58,7 @@ def test_every_target_reads_the_same_in_every_view(views):
         assert not gap or t.kind in (*config.EVENT_KINDS, "trend") or f"差距：{gap}" in facts, said
         # the deck's and the Word report's sentence for a lagging target; the Word summary's phrase
         if t.status in config.LAGGING_STATUSES and t.kind not in (*config.EVENT_KINDS, "trend"):
-            sentence = briefing.risk_sentence(t)
+            sentence = briefing_data.risk_sentence(t)
             assert latest in sentence and (not gap or gap in sentence), (said, sentence)
         assert f"为{latest}" in word_report.key_phrase(t), said
         # the Excel report's printed status sheet

@@ -11,7 +11,7 @@ import pytest
 from pipelines.core import config
 from pipelines.operations.ingest import ingest_file
 from pipelines.workbooks.rectify import parse_planned
-from reports.briefing import gather, risk_sentence
+from reports.briefing_data import gather, risk_sentence
 from tests.books import approve_all, filled, ingest_approved
 
 ANSWER = ("职业学校实训基地建设资金未到位", "申请自治区专项资金，完成实训楼改造", "2026年6月")

@@ -35,7 +35,7 @@ def deck_plan(demo_base):
     """The demo deck's slides as built, before they are drawn: figures, boxes and text."""
     import duckdb
 
-    from reports.briefing import gather
+    from reports.briefing_data import gather
     from reports.deck import deck_slides
 
     with duckdb.connect(str(demo_base[1]), read_only=True) as con:
@@ -102,7 +102,7 @@ def test_deck_has_the_slides_in_order(deck_path):
 
 
 def test_every_sentence_for_a_lagging_target_is_on_a_slide(deck_path, deck_plan):
-    from reports.briefing import risk_sentence
+    from reports.briefing_data import risk_sentence
 
     briefing, _ = deck_plan
     prs = Presentation(str(deck_path))
@@ -589,7 +589,7 @@ def test_a_workbook_awaiting_review_is_still_missing_in_the_exports_and_said_so(
     import duckdb
 
     from pipelines.operations.ingest import ingest_file
-    from reports.briefing import gather, missing_text
+    from reports.briefing_data import gather, missing_text
 
     raw, db = wh
     assert ingest_approved(filled(db, tmp_path / "a.xlsx", year=2025, values={"HS_GER": 95}), raw, db).outcome == "loaded"

@@ -19,7 +19,7 @@ from pipelines.records.archive import log_path, read_log
 from pipelines.records.recovery import catch_up
 from pipelines.records.ruling_state import RulingError
 from pipelines.warehouse.connection import connect
-from reports import briefing, excel_report
+from reports import briefing_data, excel_report
 from reports.queries import Filters, reading, statuses, texts_by_target
 from tests.books import filled, ingest_approved
 from tests.cli import run_cli
@@ -145,11 +145,11 @@ def test_the_ruling_command(green, accounts):
 def test_both_statuses_are_said_wherever_the_target_is(green, accounts):
     raw, db = green
     with duckdb.connect(str(db), read_only=True) as con:
-        b = briefing.gather(con, 2025, include_demo=False)
+        b = briefing_data.gather(con, 2025, include_demo=False)
         text, _ = status_text(con, 2025)
     row = next(b.statuses[b.statuses["target_id"] == "T65-1"].itertuples())
     both = "按附件（60%以上）：逾期未达成，差8.8个百分点；按正文（50%以上）：已达成；尚未裁定，暂以附件为准"
-    assert both in briefing.risk_sentence(row)  # the deck's and the Word report's sentence
+    assert both in briefing_data.risk_sentence(row)  # the deck's and the Word report's sentence
     assert both in text  # the command line
     sheet = excel_report.status_sheets(b)[0].frame.set_index("目标编号")
     assert both in sheet.loc["T65-1", "说明"]  # the printed Excel sheet

@@ -4,14 +4,14 @@ import pytest
 
 from pipelines.cli.status_report import status_text
 from pipelines.core.describe import describe_goal, describe_year
-from reports import briefing, excel_report, gap_chart
+from reports import briefing_data, excel_report, gap_chart
 
 NOT_BELOW = "不低于上年（只增不减）"
 
 
 @pytest.fixture
 def rows(plan_con):
-    b = briefing.gather(plan_con, 2025, include_demo=False)
+    b = briefing_data.gather(plan_con, 2025, include_demo=False)
     return b, b.statuses.set_index("target_id", drop=False)
 
 
@@ -44,5 +44,5 @@ def test_every_view_uses_the_same_words(plan_con, rows):
     for target_id, words in (("T82-1", NOT_BELOW), ("T52-1", "每次评选＝10名")):
         row = next(s.loc[[target_id]].itertuples())
         assert words in gap_chart.value_text(row)  # the target-gap bars
-        assert words in briefing._risk_sentence(row)  # the deck's and the Word report's sentences
+        assert words in briefing_data._risk_sentence(row)  # the deck's and the Word report's sentences
 

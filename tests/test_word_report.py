@@ -40,7 +40,7 @@ def written(demo_base):
     """The demo report as written, before its charts are drawn."""
     import duckdb
 
-    from reports.briefing import gather
+    from reports.briefing_data import gather
     from reports.queries import reading
     from reports.word_report import REPORT_SECTIONS, Report
 
@@ -58,7 +58,7 @@ def paragraphs(document) -> list[tuple[str, str]]:
 
 
 def test_report_has_title_year_summary_parts_overdue_and_notes(report_path, written):
-    from reports.briefing import risk_sentence
+    from reports.briefing_data import risk_sentence
 
     b, _ = written
     document = docx.Document(str(report_path))
