@@ -24,6 +24,7 @@ from pipelines.plan import method
 from pipelines.plan.discrepancies import FIELD_LABELS, SEVERITY_LABELS
 
 from .briefing_data import Briefing, gather
+from .plan_exports import workbook_sheets as plan_sheets  # issue 23: the path to pass
 from .queries import query, reading, rectification_sentence
 
 NUMBER = "#,##0.0#"
@@ -166,7 +167,6 @@ def readiness_sheets(b: Briefing) -> list[Sheet]:
     return workbook_sheets(b)
 
 
-from .plan_exports import workbook_sheets as plan_sheets  # noqa: E402 (issue 23: the path to pass)
 
 # The workbook, in order. Another part of the platform adds its sheets by adding its builder here.
 SHEET_BUILDERS: list[Callable[[Briefing], list[Sheet]]] = [

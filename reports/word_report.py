@@ -48,6 +48,7 @@ from .briefing_data import (
 from .gongwen import ERHAO, SANHAO, SIHAO, XIAOSI
 from .leader_word import leader_section
 from .placement import PRINT_MIN_FONT, Box
+from .plan_exports import word_section as plan_section  # issue 23: the path to pass
 from .readiness_word import acceptance_section
 
 # 公文 fonts, each with the open font of the same style that stands in where it is not installed.
@@ -404,7 +405,6 @@ def appendix_section(report: Report, b: Briefing) -> None:
     report.para(method.FORMULA_PLAIN)
 
 
-from .plan_exports import word_section as plan_section  # noqa: E402 (issue 23: the path to pass)
 
 # The report, in order. Another part of the platform adds its section by adding its writer here.
 REPORT_SECTIONS: list[Callable[[Report, Briefing], None]] = [
