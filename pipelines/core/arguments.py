@@ -3,6 +3,7 @@ developers' demo generators' (python -m pipelines.operations.demo and the others
 
 import argparse
 import sys
+from pathlib import Path
 
 EXIT_USAGE = 2
 
@@ -38,3 +39,10 @@ class ChineseParser(argparse.ArgumentParser):
             message = message.replace(english, chinese)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"用法错误：{message}\n")
+
+
+def raw_folder_argument(prog: str, description: str, default: Path) -> Path:
+    """A developer's generator that takes only --raw (the demo generators): the folder, parsed in Chinese."""
+    parser = ChineseParser(prog=prog, description=description)
+    parser.add_argument("--raw", type=Path, default=default)
+    return parser.parse_args().raw

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from ..core import config
-from ..core.arguments import ChineseParser
+from ..core.arguments import raw_folder_argument
 from ..records import demo_state
 from ..records.archive import log_path, read_log, submissions_dir
 from ..warehouse.connection import connect
@@ -300,11 +300,9 @@ def _generate(raw_dir: Path) -> int:
 
 
 def main() -> None:
-    parser = ChineseParser(prog="python -m pipelines.operations.demo", description="重新生成示例数据（示例数据）")
-    parser.add_argument("--raw", type=Path, default=config.raw_dir())
-    args = parser.parse_args()
-    n = generate(args.raw)
-    print(f"已生成并归档示例数据工作簿 {n} 个（{submissions_dir(args.raw) / config.DEMO_DIR}）")
+    raw = raw_folder_argument("python -m pipelines.operations.demo", "重新生成示例数据（示例数据）", config.raw_dir())
+    n = generate(raw)
+    print(f"已生成并归档示例数据工作簿 {n} 个（{submissions_dir(raw) / config.DEMO_DIR}）")
 
 
 if __name__ == "__main__":

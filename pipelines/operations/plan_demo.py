@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..core import config
 from ..core import school_settings as ss
-from ..core.arguments import ChineseParser
+from ..core.arguments import raw_folder_argument
 from ..planning import settings as p
 from ..planning.template import file_name, fill_plan_book, make_plan_template
 from ..records import demo_state
@@ -92,12 +92,10 @@ def add_to_archive(raw_dir: Path) -> int:
 
 
 def main() -> None:
-    parser = ChineseParser(prog="python -m pipelines.operations.plan_demo",
-                                     description="生成规划项目与适龄人口的示例数据工作簿（示例数据）")
-    parser.add_argument("--raw", type=Path, default=config.RAW_DIR)
-    args = parser.parse_args()
-    n = add_to_archive(args.raw)
-    print(f"已生成并归档规划项目示例数据工作簿 {n} 个（{submissions_dir(args.raw) / config.DEMO_DIR}）" if n
+    raw = raw_folder_argument("python -m pipelines.operations.plan_demo", "生成规划项目与适龄人口的示例数据工作簿（示例数据）",
+                              config.raw_dir())
+    n = add_to_archive(raw)
+    print(f"已生成并归档规划项目示例数据工作簿 {n} 个（{submissions_dir(raw) / config.DEMO_DIR}）" if n
           else "归档中已有规划项目示例数据工作簿，未重复生成")
 
 

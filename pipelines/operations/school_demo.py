@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..core import config
 from ..core import school_settings as s
-from ..core.arguments import ChineseParser
+from ..core.arguments import raw_folder_argument
 from ..records import demo_state
 from ..records.archive import archive, log_path, log_review, read_log, submissions_dir
 from ..schools.demo_facilities import kindergarten_facilities, room_areas
@@ -427,12 +427,10 @@ def _write_log(raw_dir: Path, events: list[dict]) -> None:
 
 
 def main() -> None:
-    parser = ChineseParser(prog="python -m pipelines.operations.school_demo",
-                                     description="重新生成学校与幼儿园的示例数据工作簿（示例数据）")
-    parser.add_argument("--raw", type=Path, default=config.raw_dir())
-    args = parser.parse_args()
-    n = add_to_archive(args.raw)
-    print(f"已生成并归档学校与幼儿园示例数据工作簿 {n} 个（{submissions_dir(args.raw) / config.DEMO_DIR}）")
+    raw = raw_folder_argument("python -m pipelines.operations.school_demo", "重新生成学校与幼儿园的示例数据工作簿（示例数据）",
+                              config.raw_dir())
+    n = add_to_archive(raw)
+    print(f"已生成并归档学校与幼儿园示例数据工作簿 {n} 个（{submissions_dir(raw) / config.DEMO_DIR}）")
 
 
 if __name__ == "__main__":
