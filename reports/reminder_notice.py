@@ -11,11 +11,10 @@ import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from pipelines.core import config
 from pipelines.records.reminders import STATE_LABELS, chinese_date, days_to_send
 
 from .word_report import FANGSONG, SANHAO, Report
-
-PLATFORM = "敖汉旗教育高质量发展监测平台"
 
 
 def notice_docx(unit: str, late: pd.DataFrame, today: date, settings: dict) -> bytes:
@@ -37,7 +36,7 @@ def notice_docx(unit: str, late: pd.DataFrame, today: date, settings: dict) -> b
         "退回原因": [r.returned_note if isinstance(r.returned_note, str) else "" for r in rows.itertuples()],
     })
     report.table(table, [1.3, 1.2, 2.0, 1.2, 3.6], f"{unit}逾期未报的工作簿")
-    report.para(f"请于{chinese_date(by)}前登录{PLATFORM}，在“数据填报”页下载本单位工作簿，填写后上传，或在页面上在线填报；"
+    report.para(f"请于{chinese_date(by)}前登录{config.PLATFORM_NAME}，在“数据填报”页下载本单位工作簿，填写后上传，或在页面上在线填报；"
                 "被退回的，请按退回原因修改后重新上传。工作簿经审核通过后计入监测结果。")
     report.para("填报中有疑问，请联系旗教育局（监测平台管理员）。")
     report.para("")

@@ -294,6 +294,7 @@ DEFAULT_RULING_TEXT = "attachment"
 
 SECTION_NUMERALS = "一二三四五"
 DEMO_LABEL = "示例数据"
+PLATFORM_NAME = "敖汉旗教育高质量发展监测平台"  # a made file's author, a notice's and a message's signature
 # The key indicators, one slide each in the deck and one paragraph each in the Word report: 高中阶段毛入学率,
 # 在园幼儿入公办园率, 普惠性幼儿园覆盖率, 高:中:初 岗位结构, 职普比.
 KEY_TARGETS = ("T03-5", "T10-5", "T10-6", "T36-1", "T19-1")

@@ -27,7 +27,6 @@ from ..records.reminders import STATE_LABELS, chinese_date
 KINDS = {"dingtalk": "钉钉", "wecom": "企业微信"}
 # The most a robot's markdown text may hold, in UTF-8 bytes (企业微信: 4096; 钉钉 takes more, kept readable).
 MAX_TEXT_BYTES = {"dingtalk": 20000, "wecom": 4096}
-PLATFORM = "敖汉旗教育高质量发展监测平台"
 log = logging.getLogger(__name__)
 
 
@@ -68,7 +67,7 @@ def text(late: pd.DataFrame, today: date, max_bytes: int | None = None) -> tuple
     list is cut to fit and says how many were left out."""
     title = f"催报：{len(late)}个工作簿逾期未报"
     head = ["### 【催报】监测数据填报逾期提醒", f"截至{chinese_date(today)}，以下工作簿已过应报日期：", ""]
-    tail = ["", f"请登录{PLATFORM}“数据填报”页下载、填写并上传，或在线填报。"]
+    tail = ["", f"请登录{config.PLATFORM_NAME}“数据填报”页下载、填写并上传，或在线填报。"]
     items = []
     for i, r in enumerate(late.itertuples(), start=1):
         why = f"（退回原因：{r.returned_note}）" if r.state == "returned" and isinstance(r.returned_note, str) else ""

@@ -96,7 +96,7 @@ def make_plan_template(con: duckdb.DuckDBPyConnection, unit: str, year: int) -> 
            p.POPULATION_COLUMNS, [[row.get(c) for c in p.POPULATION_COLUMNS] for row in population],
            {1: "count", 2: "count", 3: "count", 4: "count"}, {})
     wb.properties.title = f"{unit}{year}年度规划项目与适龄人口"
-    wb.properties.creator = "敖汉旗教育高质量发展监测平台"
+    wb.properties.creator = config.PLATFORM_NAME
     return wb
 
 

@@ -82,7 +82,7 @@ def make_school_template(con: duckdb.DuckDBPyConnection, year: int, unit: str = 
     _kindergartens(wb.create_sheet(s.SHEET_KINDERGARTENS), year, kindergartens, rows["kindergartens"], division)
     _county(wb.create_sheet(s.SHEET_COUNTY), year, county, rows["county"])
     wb.properties.title = f"{s.SCHOOL_UNIT}{year}年度学校与幼儿园填报"
-    wb.properties.creator = "敖汉旗教育高质量发展监测平台"
+    wb.properties.creator = config.PLATFORM_NAME
     return wb
 
 

@@ -60,7 +60,7 @@ def make_template(con: duckdb.DuckDBPyConnection, unit: str, year: int, include_
     if len(lagging):
         _rectification(wb.create_sheet(config.SHEET_RECTIFICATION), unit, year, lagging)
     wb.properties.title = f"{unit}{year}年度监测填报"
-    wb.properties.creator = "敖汉旗教育高质量发展监测平台"
+    wb.properties.creator = config.PLATFORM_NAME
     return wb
 
 
