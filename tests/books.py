@@ -56,6 +56,17 @@ def saved(wb: openpyxl.Workbook) -> bytes:
     return out.getvalue()
 
 
+def written(data: bytes, path: Path, edit=None) -> Path:
+    """A filled book's bytes written to path; edit(wb), if given, changes the opened book first."""
+    if edit:
+        wb = openpyxl.load_workbook(BytesIO(data))
+        edit(wb)
+        wb.save(path)
+    else:
+        path.write_bytes(data)
+    return path
+
+
 def ingest_approved(path: Path, raw: Path, db: Path, **kwargs):
     """Ingest a workbook and approve it at once (a reviewer's logged decision), so that its values count."""
     from datetime import datetime

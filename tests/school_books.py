@@ -7,6 +7,7 @@ import openpyxl
 
 from pipelines.core import school_settings as s
 from pipelines.schools.school_template import fill_school_book, make_school_template
+from tests.books import written
 
 ID, NAME, STAGE = s.ID, s.NAME, s.STAGE
 
@@ -88,15 +89,7 @@ def school_book(db: Path, path: Path, year: int = 2025, register=None, schools=N
     data = fill_school_book(wb, REGISTER if register is None else register, SCHOOLS if schools is None else schools,
                             KINDERGARTENS if kindergartens is None else kindergartens,
                             COUNTY if county is None else county)
-    if edit:
-        import io
-
-        wb = openpyxl.load_workbook(io.BytesIO(data))
-        edit(wb)
-        wb.save(path)
-    else:
-        path.write_bytes(data)
-    return path
+    return written(data, path, edit)
 
 
 def row_with(ws, first_cell, stage=None) -> int:

@@ -1,7 +1,6 @@
 """The planning workbook (规划项目与适龄人口): made by the template, prefilled with tasks 88–89, checked, archived,
 loaded, reviewed like any workbook; its changes and births reach the plan; it is not a unit's yearly report."""
 
-import io
 from pathlib import Path
 
 import duckdb
@@ -12,7 +11,7 @@ import pytest
 from pipelines.operations.ingest import ingest_file
 from pipelines.planning import settings as p
 from pipelines.planning.template import fill_plan_book, make_plan_template, prefilled
-from tests.books import ingest_approved
+from tests.books import ingest_approved, written
 from tests.cli import run_cli
 from tests.school_books import school_book
 
@@ -27,13 +26,7 @@ def plan_book(db: Path, path: Path, changes: list[dict], population: list[dict],
     with duckdb.connect(str(db), read_only=True) as con:
         wb = make_plan_template(con, unit, year)
     data = fill_plan_book(wb, changes, population)
-    if edit:
-        wb = openpyxl.load_workbook(io.BytesIO(data))
-        edit(wb)
-        wb.save(path)
-    else:
-        path.write_bytes(data)
-    return path
+    return written(data, path, edit)
 
 
 def change(project, school_id, kind, amount, ready, stage=None, **more):
