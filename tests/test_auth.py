@@ -90,6 +90,21 @@ def test_user_command_add_list_passwd_remove(plan_db, tmp_path, monkeypatch):
     assert [e for e, _ in audit_events(raw)] == ["account", "account", "account"]
 
 
+def test_a_password_prompt_whose_input_ends_changes_nothing(plan_db, tmp_path, monkeypatch):
+    """Ctrl-D at 密码： (the input ended): said in Chinese as an interruption, exit 1, no account, no traceback."""
+    import getpass
+
+    def ended(prompt=""):
+        raise EOFError
+
+    accounts = tmp_path / "accounts.json"
+    monkeypatch.setenv("MONITOR_ACCOUNTS", str(accounts))
+    monkeypatch.setattr(getpass, "getpass", ended)
+    result = run_cli("user", "add", "wang", "--role", "管理", "--raw", tmp_path / "raw", "--db", plan_db)
+    assert result.returncode == 1 and result.stderr.strip() == "已中断，未做任何更改。", result.stderr
+    assert AccountStore(accounts).get("wang") is None
+
+
 # Lock-out.
 
 

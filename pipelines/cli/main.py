@@ -430,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseBusy as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REJECTED
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or the input ended (Ctrl-D at a prompt)
         print("已中断，未做任何更改。", file=sys.stderr)
         return EXIT_REJECTED
     except BrokenPipeError:  # the output was piped into `head` and closed: nothing is wrong
